@@ -1,0 +1,228 @@
+package io.github.etcdconfig.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * How to reach etcd: endpoints, credentials, TLS and timeouts. Shared by the configuration loader, the watcher and
+ * the {@code Client} bean, so one set of {@code etcd.*} settings serves them all.
+ *
+ * <p>The class validates itself, so a wrong endpoint fails with a message that names the setting.
+ */
+@ConfigurationProperties(prefix = EtcdProperties.PREFIX)
+public class EtcdProperties implements Validator {
+
+	/** The prefix of these settings. */
+	public static final String PREFIX = "etcd";
+
+	/**
+	 * etcd client URLs, for example http://etcd-1:2379. Use https:// (or etcd.ssl.bundle) for TLS.
+	 */
+	private List<URI> endpoints = new ArrayList<>(List.of(URI.create("http://localhost:2379")));
+
+	/**
+	 * User name for etcd authentication. Leave empty when etcd runs without auth.
+	 */
+	private String username;
+
+	/**
+	 * Password for etcd authentication. Never logged.
+	 */
+	private String password;
+
+	/**
+	 * Key namespace applied by the client to every key, for example "/tenant-a". Keys under it look un-prefixed to
+	 * the application.
+	 */
+	private String namespace;
+
+	/**
+	 * Authority (virtual host) to present to the server, when it differs from the endpoint host, for example the
+	 * name in the server certificate.
+	 */
+	private String authority;
+
+	/**
+	 * Time allowed to open a connection to an endpoint.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(3);
+
+	/**
+	 * Deadline of every single etcd call made by the starter. jetcd itself would wait forever for an unreachable
+	 * server.
+	 */
+	private Duration requestTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Interval of HTTP/2 keep-alive pings, so a dead connection is noticed even when no call is running.
+	 */
+	private Duration keepaliveTime = Duration.ofSeconds(30);
+
+	/**
+	 * Time to wait for a keep-alive ping's answer before the connection is considered dead.
+	 */
+	private Duration keepaliveTimeout = Duration.ofSeconds(10);
+
+	private final Ssl ssl = new Ssl();
+
+	public List<URI> getEndpoints() {
+		return this.endpoints;
+	}
+
+	public void setEndpoints(List<URI> endpoints) {
+		this.endpoints = endpoints;
+	}
+
+	public String getUsername() {
+		return this.username;
+	}
+
+	public void setUsername(String username) {
+		this.username = username;
+	}
+
+	public String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(String password) {
+		this.password = password;
+	}
+
+	public String getNamespace() {
+		return this.namespace;
+	}
+
+	public void setNamespace(String namespace) {
+		this.namespace = namespace;
+	}
+
+	public String getAuthority() {
+		return this.authority;
+	}
+
+	public void setAuthority(String authority) {
+		this.authority = authority;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getRequestTimeout() {
+		return this.requestTimeout;
+	}
+
+	public void setRequestTimeout(Duration requestTimeout) {
+		this.requestTimeout = requestTimeout;
+	}
+
+	public Duration getKeepaliveTime() {
+		return this.keepaliveTime;
+	}
+
+	public void setKeepaliveTime(Duration keepaliveTime) {
+		this.keepaliveTime = keepaliveTime;
+	}
+
+	public Duration getKeepaliveTimeout() {
+		return this.keepaliveTimeout;
+	}
+
+	public void setKeepaliveTimeout(Duration keepaliveTimeout) {
+		this.keepaliveTimeout = keepaliveTimeout;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	/**
+	 * Whether the connection uses TLS: an SSL bundle is named or an endpoint is https.
+	 * @return whether to use TLS
+	 */
+	public boolean isTls() {
+		return StringUtils.hasText(this.ssl.getBundle())
+				|| this.endpoints.stream().anyMatch((endpoint) -> "https".equalsIgnoreCase(endpoint.getScheme()));
+	}
+
+	@Override
+	public boolean supports(Class<?> clazz) {
+		return EtcdProperties.class.isAssignableFrom(clazz);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		EtcdProperties properties = (EtcdProperties) target;
+		if (properties.getEndpoints() == null || properties.getEndpoints().isEmpty()) {
+			errors.rejectValue("endpoints", "etcd.endpoints.empty", "etcd.endpoints must name at least one endpoint");
+		}
+		else {
+			for (int i = 0; i < properties.getEndpoints().size(); i++) {
+				URI endpoint = properties.getEndpoints().get(i);
+				if (endpoint == null || endpoint.getHost() == null || endpoint.getPort() <= 0
+						|| !("http".equalsIgnoreCase(endpoint.getScheme())
+								|| "https".equalsIgnoreCase(endpoint.getScheme()))) {
+					errors.rejectValue("endpoints[" + i + "]", "etcd.endpoints.invalid",
+							"etcd.endpoints[" + i + "] '" + EtcdEndpoints.redact(endpoint)
+									+ "' is not an http(s)://host:port URL");
+				}
+			}
+		}
+		if (StringUtils.hasText(properties.getUsername()) != StringUtils.hasText(properties.getPassword())) {
+			errors.rejectValue("username", "etcd.credentials.incomplete",
+					"etcd.username and etcd.password must be set together");
+		}
+		rejectIfNotPositive(errors, "connectTimeout", properties.getConnectTimeout(), "etcd.connect-timeout");
+		rejectIfNotPositive(errors, "requestTimeout", properties.getRequestTimeout(), "etcd.request-timeout");
+		rejectIfNotPositive(errors, "keepaliveTime", properties.getKeepaliveTime(), "etcd.keepalive-time");
+		rejectIfNotPositive(errors, "keepaliveTimeout", properties.getKeepaliveTimeout(), "etcd.keepalive-timeout");
+	}
+
+	static void rejectIfNotPositive(Errors errors, String field, Duration value, String property) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			errors.rejectValue(field, "etcd.duration.positive", property + " must be a positive duration");
+		}
+	}
+
+	@Override
+	public String toString() {
+		// Never the password: this may end up in a log line.
+		return "etcd " + EtcdEndpoints.describe(this.endpoints)
+				+ (StringUtils.hasText(this.username) ? " as user '" + this.username + "'" : "")
+				+ (StringUtils.hasText(this.namespace) ? " namespace '" + this.namespace + "'" : "");
+	}
+
+	/**
+	 * TLS settings.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.pem.* or .jks.*) that holds the CA to trust and,
+		 * for mutual TLS, the client certificate and key. PEM keys may be PKCS#1 or PKCS#8.
+		 */
+		private String bundle;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+}

@@ -1,0 +1,34 @@
+package io.github.etcdconfig.config;
+
+/**
+ * A key that could not be used. Reported instead of thrown so that one bad key never costs the application the
+ * values it has: the caller decides whether it is a warning, an error or a failed start-up.
+ *
+ * @param key the etcd key, printable even when it is not UTF-8
+ * @param kind what is wrong
+ * @param message the explanation, never containing the value
+ */
+public record EtcdConfigProblem(String key, Kind kind, String message) {
+
+	/**
+	 * What is wrong with a key.
+	 */
+	public enum Kind {
+
+		/** The key maps to no usable property name. */
+		INVALID_NAME,
+
+		/** The key or its value is not UTF-8. */
+		NOT_UTF8,
+
+		/** A document key that does not parse. */
+		BROKEN_DOCUMENT
+
+	}
+
+	@Override
+	public String toString() {
+		return "etcd key " + this.key + ": " + this.message;
+	}
+
+}

@@ -1,0 +1,336 @@
+package io.github.etcdconfig.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.util.StringUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * What to load from etcd and how to follow it: the key prefixes, start-up failure handling and the live watch.
+ */
+@ConfigurationProperties(prefix = EtcdConfigProperties.PREFIX)
+public class EtcdConfigProperties implements Validator {
+
+	/** The prefix of these settings. */
+	public static final String PREFIX = "etcd.config";
+
+	/** Placeholder in a prefix for spring.application.name. */
+	public static final String APPLICATION_PLACEHOLDER = "{application}";
+
+	/** Placeholder in a prefix for each active profile. */
+	public static final String PROFILE_PLACEHOLDER = "{profile}";
+
+	/**
+	 * Whether to load configuration from etcd at start-up without an explicit spring.config.import.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Key prefixes to load, in increasing precedence. "{application}" stands for spring.application.name (the
+	 * prefix is skipped when no name is set); "{profile}" repeats the prefix for each active profile, later
+	 * profiles winning. A key belongs to the longest prefix that contains it.
+	 */
+	private List<String> prefixes = new ArrayList<>(
+			List.of("/config/", "/config/" + APPLICATION_PLACEHOLDER + "/",
+					"/config/" + APPLICATION_PLACEHOLDER + "/" + PROFILE_PLACEHOLDER + "/"));
+
+	/**
+	 * Whether start-up fails when etcd cannot be read (after the retries). When false, the application starts
+	 * with a warning and without etcd values, like optional:etcd:.
+	 */
+	private boolean failFast = true;
+
+	/**
+	 * Number of keys asked for in the first page of a load. Later pages adapt so that a response stays near
+	 * 1 MiB.
+	 */
+	private int pageSize = 500;
+
+	private final Retry retry = new Retry();
+
+	private final Watch watch = new Watch();
+
+	private final Refresh refresh = new Refresh();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<String> getPrefixes() {
+		return this.prefixes;
+	}
+
+	public void setPrefixes(List<String> prefixes) {
+		this.prefixes = prefixes;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	public int getPageSize() {
+		return this.pageSize;
+	}
+
+	public void setPageSize(int pageSize) {
+		this.pageSize = pageSize;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Watch getWatch() {
+		return this.watch;
+	}
+
+	public Refresh getRefresh() {
+		return this.refresh;
+	}
+
+	@Override
+	public boolean supports(Class<?> clazz) {
+		return EtcdConfigProperties.class.isAssignableFrom(clazz);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		EtcdConfigProperties properties = (EtcdConfigProperties) target;
+		if (properties.getPrefixes() == null || properties.getPrefixes().isEmpty()) {
+			errors.rejectValue("prefixes", "etcd.config.prefixes.empty",
+					"etcd.config.prefixes must name at least one key prefix");
+		}
+		else {
+			for (int i = 0; i < properties.getPrefixes().size(); i++) {
+				String prefix = properties.getPrefixes().get(i);
+				if (!StringUtils.hasText(prefix) || !prefix.startsWith("/") || !prefix.endsWith("/")) {
+					errors.rejectValue("prefixes[" + i + "]", "etcd.config.prefixes.invalid", "etcd.config.prefixes["
+							+ i + "] '" + prefix + "' must start and end with '/', for example /config/");
+				}
+			}
+		}
+		if (properties.getPageSize() < 1) {
+			errors.rejectValue("pageSize", "etcd.config.page-size.invalid", "etcd.config.page-size must be at least 1");
+		}
+		Retry retry = properties.getRetry();
+		if (retry.getMaxRetries() < 0) {
+			errors.rejectValue("retry.maxRetries", "etcd.config.retry.invalid",
+					"etcd.config.retry.max-retries must not be negative");
+		}
+		if (retry.getMultiplier() < 1) {
+			errors.rejectValue("retry.multiplier", "etcd.config.retry.invalid",
+					"etcd.config.retry.multiplier must be at least 1");
+		}
+		positive(errors, "retry.delay", retry.getDelay(), "etcd.config.retry.delay");
+		positive(errors, "retry.maxDelay", retry.getMaxDelay(), "etcd.config.retry.max-delay");
+		positive(errors, "retry.timeout", retry.getTimeout(), "etcd.config.retry.timeout");
+		positive(errors, "watch.checkInterval", properties.getWatch().getCheckInterval(),
+				"etcd.config.watch.check-interval");
+		positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(), "etcd.config.watch.retry-delay");
+		positive(errors, "watch.maxRetryDelay", properties.getWatch().getMaxRetryDelay(),
+				"etcd.config.watch.max-retry-delay");
+		Duration window = properties.getWatch().getCoalesceWindow();
+		if (window == null || window.isNegative()) {
+			errors.rejectValue("watch.coalesceWindow", "etcd.config.watch.invalid",
+					"etcd.config.watch.coalesce-window must not be negative");
+		}
+	}
+
+	private static void positive(Errors errors, String field, Duration value, String property) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			errors.rejectValue(field, "etcd.duration.positive", property + " must be a positive duration");
+		}
+	}
+
+	/**
+	 * Retries of the start-up load. The defaults give up after about 15 seconds.
+	 */
+	public static class Retry {
+
+		/**
+		 * Retries after the first attempt.
+		 */
+		private long maxRetries = 6;
+
+		/**
+		 * Wait before the first retry.
+		 */
+		private Duration delay = Duration.ofMillis(500);
+
+		/**
+		 * Factor applied to the wait after each retry.
+		 */
+		private double multiplier = 1.5;
+
+		/**
+		 * Longest wait between two attempts.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(4);
+
+		/**
+		 * Total time allowed for all attempts and waits; start-up fails (or goes on without etcd) after it.
+		 */
+		private Duration timeout = Duration.ofSeconds(15);
+
+		public long getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(long maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(Duration delay) {
+			this.delay = delay;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		RetryPolicy toPolicy(java.util.function.Predicate<Throwable> retryable) {
+			return RetryPolicy.builder()
+				.maxRetries(this.maxRetries)
+				.delay(this.delay)
+				.multiplier(this.multiplier)
+				.maxDelay(this.maxDelay)
+				.timeout(this.timeout)
+				.predicate(retryable)
+				.build();
+		}
+
+	}
+
+	/**
+	 * The live watch of the loaded prefixes.
+	 */
+	public static class Watch {
+
+		/**
+		 * Whether to watch etcd and apply changes to the running application.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Changes that arrive within this window after a refresh are applied together in the next one, so a burst
+		 * of puts makes a bounded number of refreshes. A change after a quiet period applies at once.
+		 */
+		private Duration coalesceWindow = Duration.ofMillis(10);
+
+		/**
+		 * Interval of the check that compares etcd's revision with the applied one and resyncs a watch that went
+		 * silent.
+		 */
+		private Duration checkInterval = Duration.ofSeconds(30);
+
+		/**
+		 * First wait before a broken watch is created again; doubles up to max-retry-delay.
+		 */
+		private Duration retryDelay = Duration.ofMillis(100);
+
+		/**
+		 * Longest wait between two attempts to create a broken watch again.
+		 */
+		private Duration maxRetryDelay = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getCoalesceWindow() {
+			return this.coalesceWindow;
+		}
+
+		public void setCoalesceWindow(Duration coalesceWindow) {
+			this.coalesceWindow = coalesceWindow;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
+		public Duration getRetryDelay() {
+			return this.retryDelay;
+		}
+
+		public void setRetryDelay(Duration retryDelay) {
+			this.retryDelay = retryDelay;
+		}
+
+		public Duration getMaxRetryDelay() {
+			return this.maxRetryDelay;
+		}
+
+		public void setMaxRetryDelay(Duration maxRetryDelay) {
+			this.maxRetryDelay = maxRetryDelay;
+		}
+
+	}
+
+	/**
+	 * How a change reaches the beans.
+	 */
+	public static class Refresh {
+
+		/**
+		 * Whether @Value fields and setter methods of singleton beans are updated in place when their properties
+		 * change, without @RefreshScope.
+		 */
+		private boolean updateValues = true;
+
+		public boolean isUpdateValues() {
+			return this.updateValues;
+		}
+
+		public void setUpdateValues(boolean updateValues) {
+			this.updateValues = updateValues;
+		}
+
+	}
+
+}

@@ -1,0 +1,493 @@
+package io.github.etcdconfig.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginTrackedValue;
+
+/**
+ * An immutable view of the keys of one etcd source at one revision, and the properties they make.
+ *
+ * <p>Each prefix of the {@link EtcdConfigLayout} is a layer; a higher layer overrides a lower one. Within a layer a
+ * plain key overrides a document key, and among documents the key that sorts last wins. When two plain keys of a
+ * layer map to the same name ({@code /config/a/b} and {@code /config/a.b}), the key that sorts last wins too.
+ *
+ * <p>{@link #apply} makes the next snapshot and reports exactly the property names whose effective value changed.
+ * Its cost is proportional to the change, not to the number of keys: layers share their maps with the previous
+ * snapshot through {@link OverlayMap}.
+ */
+public final class EtcdConfigSnapshot {
+
+	private static final String[] NO_NAMES = {};
+
+	private final EtcdConfigLayout layout;
+
+	private final long revision;
+
+	private final Layer[] layers;
+
+	private final String[] names;
+
+	private final int keyCount;
+
+	private EtcdConfigSnapshot(EtcdConfigLayout layout, long revision, Layer[] layers, String[] names,
+			int keyCount) {
+		this.layout = layout;
+		this.revision = revision;
+		this.layers = layers;
+		this.names = names;
+		this.keyCount = keyCount;
+	}
+
+	/**
+	 * A snapshot without keys.
+	 * @param layout the layout
+	 * @param revision the revision it stands for
+	 * @return the snapshot
+	 */
+	public static EtcdConfigSnapshot empty(EtcdConfigLayout layout, long revision) {
+		Layer[] layers = new Layer[layout.prefixes().size()];
+		for (int i = 0; i < layers.length; i++) {
+			layers[i] = new Layer(layout.prefixes().get(i), OverlayMap.empty(), Map.of(), Collections.emptyNavigableMap());
+		}
+		return new EtcdConfigSnapshot(layout, revision, layers, NO_NAMES, 0);
+	}
+
+	/**
+	 * Build a snapshot from a full read.
+	 * @param layout the layout
+	 * @param revision the revision of the read
+	 * @param keys every key under the layout's roots
+	 * @param problems receives each key that could not be used
+	 * @return the snapshot
+	 */
+	public static EtcdConfigSnapshot of(EtcdConfigLayout layout, long revision, Iterable<EtcdKeyEvent> keys,
+			Consumer<EtcdConfigProblem> problems) {
+		return empty(layout, 0).apply(keys, revision, problems).snapshot();
+	}
+
+	public EtcdConfigLayout getLayout() {
+		return this.layout;
+	}
+
+	/**
+	 * The revision this snapshot is consistent at.
+	 * @return the revision
+	 */
+	public long getRevision() {
+		return this.revision;
+	}
+
+	/**
+	 * The number of etcd keys held, documents counting once.
+	 * @return the key count
+	 */
+	public int getKeyCount() {
+		return this.keyCount;
+	}
+
+	/**
+	 * The property names. The same array is returned until a name is added or removed, which lets Spring Boot
+	 * skip re-mapping a source whose names did not change. Callers must not modify it.
+	 * @return the names
+	 */
+	public String[] getPropertyNames() {
+		return this.names;
+	}
+
+	/**
+	 * The effective value of a property.
+	 * @param name the property name
+	 * @return the value, or {@code null}
+	 */
+	public Object getProperty(String name) {
+		for (int i = this.layers.length - 1; i >= 0; i--) {
+			Layer layer = this.layers[i];
+			Entry entry = layer.plain.get(name);
+			if (entry != null) {
+				return entry.value();
+			}
+			if (!layer.documents.isEmpty()) {
+				OriginTrackedValue value = layer.documentValue(name);
+				if (value != null) {
+					return value.getValue();
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Where the effective value of a property comes from.
+	 * @param name the property name
+	 * @return the origin, or {@code null}
+	 */
+	public Origin getOrigin(String name) {
+		for (int i = this.layers.length - 1; i >= 0; i--) {
+			Layer layer = this.layers[i];
+			Entry entry = layer.plain.get(name);
+			if (entry != null) {
+				return new EtcdPropertyOrigin(entry.key(), entry.modRevision());
+			}
+			if (!layer.documents.isEmpty()) {
+				OriginTrackedValue value = layer.documentValue(name);
+				if (value != null) {
+					return value.getOrigin();
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The etcd key that provides the effective value of a property.
+	 * @param name the property name
+	 * @return the key, or {@code null}
+	 */
+	public String getKey(String name) {
+		for (int i = this.layers.length - 1; i >= 0; i--) {
+			Layer layer = this.layers[i];
+			Entry entry = layer.plain.get(name);
+			if (entry != null) {
+				return entry.key();
+			}
+			for (Document document : layer.documents.descendingMap().values()) {
+				if (document.properties().containsKey(name)) {
+					return document.key();
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Apply watched events, in order.
+	 * @param events the events
+	 * @param revision the revision the result stands for
+	 * @param problems receives each key that could not be used; its previous value, if any, is kept
+	 * @return the next snapshot and the changed properties
+	 */
+	public Update apply(Iterable<EtcdKeyEvent> events, long revision, Consumer<EtcdConfigProblem> problems) {
+		Editor editor = new Editor();
+		Set<String> affected = new LinkedHashSet<>();
+		for (EtcdKeyEvent event : events) {
+			editor.apply(event, affected, problems);
+		}
+		EtcdConfigSnapshot next = editor.build(revision, affected);
+		return new Update(next, changes(affected, next));
+	}
+
+	/**
+	 * The events that turn this snapshot into the state of a full read: a put for every key read, a delete for
+	 * every key held but not read. Applying them keeps what a broken document had, where a fresh snapshot would
+	 * lose it.
+	 * @param read every key under the roots, read at one revision
+	 * @param revision the revision of the read
+	 * @return the events
+	 */
+	public List<EtcdKeyEvent> eventsTo(List<EtcdKeyEvent> read, long revision) {
+		Set<String> missing = new HashSet<>();
+		for (Layer layer : this.layers) {
+			layer.plain().forEach((name, entry) -> missing.add(entry.key()));
+			missing.addAll(layer.shadowed().keySet());
+			missing.addAll(layer.documents().keySet());
+		}
+		List<EtcdKeyEvent> events = new ArrayList<>(read.size() + missing.size());
+		for (EtcdKeyEvent event : read) {
+			missing.remove(new String(event.key(), StandardCharsets.UTF_8));
+			events.add(event);
+		}
+		for (String key : missing) {
+			events.add(EtcdKeyEvent.delete(key.getBytes(StandardCharsets.UTF_8), revision));
+		}
+		return events;
+	}
+
+	private List<EtcdPropertyChange> changes(Set<String> names, EtcdConfigSnapshot next) {
+		List<EtcdPropertyChange> changes = new ArrayList<>();
+		for (String name : names) {
+			Object before = getProperty(name);
+			Object after = next.getProperty(name);
+			if (!Objects.equals(before, after)) {
+				String key = (after != null) ? next.getKey(name) : getKey(name);
+				changes.add(new EtcdPropertyChange(name, before, after, key));
+			}
+		}
+		return changes;
+	}
+
+	@Override
+	public String toString() {
+		return "etcd [" + this.layout + "] at revision " + this.revision + " (" + this.keyCount + " keys)";
+	}
+
+	/**
+	 * The result of applying changes.
+	 *
+	 * @param snapshot the next snapshot
+	 * @param changes the properties whose effective value changed
+	 */
+	public record Update(EtcdConfigSnapshot snapshot, List<EtcdPropertyChange> changes) {
+
+		public boolean isEmpty() {
+			return this.changes.isEmpty();
+		}
+
+	}
+
+	/** A plain key: its value is a property. */
+	private record Entry(String key, String value, long modRevision) {
+	}
+
+	/** A document key: its properties, each tracking its line. */
+	private record Document(String key, long modRevision, Map<String, OriginTrackedValue> properties) {
+	}
+
+	/**
+	 * One prefix's keys.
+	 *
+	 * @param prefix the prefix
+	 * @param plain the winning plain key of each name
+	 * @param shadowed plain keys that lost a name to a key that sorts later, by key
+	 * @param documents the document keys, by key
+	 */
+	private record Layer(String prefix, OverlayMap<Entry> plain, Map<String, Entry> shadowed,
+			NavigableMap<String, Document> documents) {
+
+		OriginTrackedValue documentValue(String name) {
+			for (Document document : this.documents.descendingMap().values()) {
+				OriginTrackedValue value = document.properties().get(name);
+				if (value != null) {
+					return value;
+				}
+			}
+			return null;
+		}
+
+		int keyCount() {
+			return this.plain.size() + this.shadowed.size() + this.documents.size();
+		}
+
+	}
+
+	/**
+	 * Builds the next snapshot; copies a layer's structures only when the layer is touched.
+	 */
+	private final class Editor {
+
+		private final OverlayMap.Editor<Entry>[] plain;
+
+		private final Map<String, Entry>[] shadowed;
+
+		private final NavigableMap<String, Document>[] documents;
+
+		@SuppressWarnings("unchecked")
+		Editor() {
+			int count = EtcdConfigSnapshot.this.layers.length;
+			this.plain = new OverlayMap.Editor[count];
+			this.shadowed = new Map[count];
+			this.documents = new NavigableMap[count];
+		}
+
+		void apply(EtcdKeyEvent event, Set<String> affected, Consumer<EtcdConfigProblem> problems) {
+			String key;
+			try {
+				key = EtcdKeyMapper.decode(event.key());
+			}
+			catch (CharacterCodingException ex) {
+				problems.accept(new EtcdConfigProblem(EtcdKeyMapper.printable(event.key()),
+						EtcdConfigProblem.Kind.NOT_UTF8, "the key is not UTF-8; skipped"));
+				return;
+			}
+			int index = EtcdConfigSnapshot.this.layout.layerOf(key);
+			if (index < 0) {
+				return;
+			}
+			String suffix = key.substring(EtcdConfigSnapshot.this.layers[index].prefix().length());
+			if (EtcdKeyMapper.isDocument(suffix)) {
+				applyDocument(index, key, suffix, event, affected, problems);
+				return;
+			}
+			String name = EtcdKeyMapper.propertyName(suffix);
+			if (name == null) {
+				problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.INVALID_NAME,
+						"the key maps to no valid property name; skipped"));
+				return;
+			}
+			if (event.isDelete()) {
+				removePlain(index, name, key);
+			}
+			else {
+				String value;
+				try {
+					value = EtcdKeyMapper.decode(event.value());
+				}
+				catch (CharacterCodingException ex) {
+					problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.NOT_UTF8,
+							"the value is not UTF-8; skipped"));
+					return;
+				}
+				putPlain(index, name, new Entry(key, value, event.modRevision()));
+			}
+			affected.add(name);
+		}
+
+		private void applyDocument(int index, String key, String suffix, EtcdKeyEvent event, Set<String> affected,
+				Consumer<EtcdConfigProblem> problems) {
+			NavigableMap<String, Document> documents = documents(index);
+			Document previous = documents.get(key);
+			if (event.isDelete()) {
+				if (previous != null) {
+					documents.remove(key);
+					affected.addAll(previous.properties().keySet());
+				}
+				return;
+			}
+			Map<String, OriginTrackedValue> properties;
+			try {
+				properties = EtcdKeyMapper.parseDocument(key, suffix, event.modRevision(), event.value(),
+						EtcdConfigSnapshot.this.layout.profiles());
+			}
+			catch (IOException | RuntimeException ex) {
+				problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.BROKEN_DOCUMENT,
+						"the document does not parse: " + EtcdKeyMapper.describeParseError(ex)
+								+ ((previous != null) ? "; keeping its previous version" : "; skipped")));
+				return;
+			}
+			if (previous != null) {
+				affected.addAll(previous.properties().keySet());
+			}
+			documents.put(key, new Document(key, event.modRevision(), properties));
+			affected.addAll(properties.keySet());
+		}
+
+		private void putPlain(int index, String name, Entry entry) {
+			OverlayMap.Editor<Entry> plain = plain(index);
+			Entry winner = plain.get(name);
+			if (winner == null || winner.key().equals(entry.key())) {
+				plain.put(name, entry);
+			}
+			else if (entry.key().compareTo(winner.key()) > 0) {
+				shadowed(index).put(winner.key(), winner);
+				shadowed(index).remove(entry.key());
+				plain.put(name, entry);
+			}
+			else {
+				shadowed(index).put(entry.key(), entry);
+			}
+		}
+
+		private void removePlain(int index, String name, String key) {
+			OverlayMap.Editor<Entry> plain = plain(index);
+			Entry winner = plain.get(name);
+			if (winner == null) {
+				return;
+			}
+			if (!winner.key().equals(key)) {
+				shadowed(index).remove(key);
+				return;
+			}
+			plain.remove(name);
+			if (!shadowed(index).isEmpty()) {
+				Entry next = null;
+				for (Entry candidate : shadowed(index).values()) {
+					String candidateName = EtcdKeyMapper.propertyName(candidate.key().substring(
+							EtcdConfigSnapshot.this.layers[index].prefix().length()));
+					if (name.equals(candidateName) && (next == null || candidate.key().compareTo(next.key()) > 0)) {
+						next = candidate;
+					}
+				}
+				if (next != null) {
+					shadowed(index).remove(next.key());
+					plain.put(name, next);
+				}
+			}
+		}
+
+		private OverlayMap.Editor<Entry> plain(int index) {
+			if (this.plain[index] == null) {
+				this.plain[index] = EtcdConfigSnapshot.this.layers[index].plain().edit();
+			}
+			return this.plain[index];
+		}
+
+		private Map<String, Entry> shadowed(int index) {
+			if (this.shadowed[index] == null) {
+				this.shadowed[index] = new LinkedHashMap<>(EtcdConfigSnapshot.this.layers[index].shadowed());
+			}
+			return this.shadowed[index];
+		}
+
+		private NavigableMap<String, Document> documents(int index) {
+			if (this.documents[index] == null) {
+				this.documents[index] = new TreeMap<>(EtcdConfigSnapshot.this.layers[index].documents());
+			}
+			return this.documents[index];
+		}
+
+		EtcdConfigSnapshot build(long revision, Set<String> affected) {
+			Layer[] current = EtcdConfigSnapshot.this.layers;
+			Layer[] next = current.clone();
+			int keyCount = 0;
+			for (int i = 0; i < next.length; i++) {
+				if (this.plain[i] != null || this.shadowed[i] != null || this.documents[i] != null) {
+					next[i] = new Layer(current[i].prefix(),
+							(this.plain[i] != null) ? this.plain[i].build() : current[i].plain(),
+							(this.shadowed[i] != null) ? Map.copyOf(this.shadowed[i]) : current[i].shadowed(),
+							(this.documents[i] != null)
+									? Collections.unmodifiableNavigableMap(new TreeMap<>(this.documents[i]))
+									: current[i].documents());
+				}
+				keyCount += next[i].keyCount();
+			}
+			EtcdConfigSnapshot draft = new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next,
+					EtcdConfigSnapshot.this.names, keyCount);
+			return new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next, names(affected, draft),
+					keyCount);
+		}
+
+		// The names change only when an affected name appears or disappears; otherwise the array is kept.
+		private String[] names(Set<String> affected, EtcdConfigSnapshot next) {
+			List<String> added = new ArrayList<>();
+			Set<String> removed = new HashSet<>();
+			for (String name : affected) {
+				boolean before = getProperty(name) != null;
+				boolean after = next.getProperty(name) != null;
+				if (!before && after) {
+					added.add(name);
+				}
+				else if (before && !after) {
+					removed.add(name);
+				}
+			}
+			if (added.isEmpty() && removed.isEmpty()) {
+				return EtcdConfigSnapshot.this.names;
+			}
+			String[] current = EtcdConfigSnapshot.this.names;
+			List<String> names = new ArrayList<>(current.length - removed.size() + added.size());
+			for (String name : current) {
+				if (removed.isEmpty() || !removed.contains(name)) {
+					names.add(name);
+				}
+			}
+			names.addAll(added);
+			return names.toArray(NO_NAMES);
+		}
+
+	}
+
+}

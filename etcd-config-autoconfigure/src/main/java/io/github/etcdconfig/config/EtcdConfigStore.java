@@ -1,0 +1,98 @@
+package io.github.etcdconfig.config;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.etcd.jetcd.Client;
+
+/**
+ * The live, in-memory copy of one etcd source: the current {@link EtcdConfigSnapshot} and the client that reads it.
+ * Property sources read the snapshot; only the loader and the watcher's single applier thread replace it.
+ */
+public final class EtcdConfigStore implements AutoCloseable {
+
+	private final EtcdConfigDataResource resource;
+
+	private final Client client;
+
+	private volatile EtcdConfigSnapshot snapshot;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	EtcdConfigStore(EtcdConfigDataResource resource, Client client, EtcdConfigSnapshot snapshot) {
+		this.resource = resource;
+		this.client = client;
+		this.snapshot = snapshot;
+	}
+
+	public EtcdConfigDataResource getResource() {
+		return this.resource;
+	}
+
+	public Client getClient() {
+		return this.client;
+	}
+
+	public EtcdConfigSnapshot getSnapshot() {
+		return this.snapshot;
+	}
+
+	/**
+	 * Replace the snapshot. Called by one thread at a time: the loader, then the watcher's applier.
+	 * @param snapshot the new snapshot
+	 */
+	public void setSnapshot(EtcdConfigSnapshot snapshot) {
+		this.snapshot = snapshot;
+	}
+
+	/**
+	 * Whether etcd has been read: {@code false} while an optional source started without etcd.
+	 * @return whether the snapshot comes from etcd
+	 */
+	public boolean isLoaded() {
+		return this.snapshot.getRevision() > 0;
+	}
+
+	/**
+	 * The name of this source in the Environment.
+	 * @return the name
+	 */
+	public String getName() {
+		return this.resource.toString();
+	}
+
+	/**
+	 * A property source reading this store.
+	 * @return the property source
+	 */
+	public EtcdPropertySource createPropertySource() {
+		return new EtcdPropertySource(getName(), this);
+	}
+
+	/**
+	 * Read every key of this source at one revision.
+	 * @return the keys and their revision
+	 * @throws Exception when etcd cannot be read
+	 */
+	public EtcdConfigReader.Result read() throws Exception {
+		EtcdConfigReader reader = new EtcdConfigReader(this.client.getKVClient(),
+				this.resource.getConnection().getRequestTimeout(), this.resource.getConfig().getPageSize());
+		return reader.read(this.resource.getLayout().roots());
+	}
+
+	public boolean isClosed() {
+		return this.closed.get();
+	}
+
+	@Override
+	public void close() {
+		if (this.closed.compareAndSet(false, true)) {
+			this.client.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.snapshot.toString();
+	}
+
+}

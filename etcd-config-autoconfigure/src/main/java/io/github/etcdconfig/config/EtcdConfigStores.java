@@ -1,0 +1,180 @@
+package io.github.etcdconfig.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import io.etcd.jetcd.Client;
+import io.github.etcdconfig.client.EtcdClientFactory;
+import io.grpc.Status;
+import org.apache.commons.logging.Log;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
+import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
+
+/**
+ * The etcd sources of one application. Lives in the {@link ConfigurableBootstrapContext} while configuration is
+ * loaded, then becomes the bean {@value #BEAN_NAME}, which the watchers use and which closes every client at
+ * shutdown.
+ *
+ * <p>Both ways of loading (the zero-config post-processor and {@code spring.config.import=etcd:}) come here, so a
+ * source is read from etcd once. A later {@code /actuator/refresh} re-runs the loaders with the same bootstrap
+ * context and gets the live store back: no second read, and never an older state than the watcher applied.
+ */
+public final class EtcdConfigStores implements DisposableBean {
+
+	/** The name of the bean. */
+	public static final String BEAN_NAME = "etcdConfigStores";
+
+	private final Map<EtcdConfigDataResource, EtcdConfigStore> stores = new LinkedHashMap<>();
+
+	/**
+	 * The stores of an application, registered in its bootstrap context on first use.
+	 * @param bootstrapContext the bootstrap context
+	 * @return the stores
+	 */
+	public static EtcdConfigStores get(ConfigurableBootstrapContext bootstrapContext) {
+		if (!bootstrapContext.isRegistered(EtcdConfigStores.class)) {
+			bootstrapContext.registerIfAbsent(EtcdConfigStores.class, InstanceSupplier.of(new EtcdConfigStores()));
+			bootstrapContext.addCloseListener((event) -> {
+				EtcdConfigStores stores = event.getBootstrapContext().get(EtcdConfigStores.class);
+				if (event.getApplicationContext().getBeanFactory() instanceof BeanDefinitionRegistry registry
+						&& !registry.containsBeanDefinition(BEAN_NAME)) {
+					// A definition rather than a plain singleton, so the context calls destroy() at shutdown.
+					registry.registerBeanDefinition(BEAN_NAME,
+							new RootBeanDefinition(EtcdConfigStores.class, () -> stores));
+				}
+			});
+		}
+		return bootstrapContext.get(EtcdConfigStores.class);
+	}
+
+	/**
+	 * The store of a resource: the live one when it was loaded before, else a new one read from etcd now.
+	 * @param resource what to load
+	 * @param log where to report
+	 * @return the store; empty when an optional source could not be read
+	 * @throws EtcdConfigLoadException when a required source cannot be read
+	 */
+	public synchronized EtcdConfigStore load(EtcdConfigDataResource resource, Log log) {
+		EtcdConfigStore existing = this.stores.get(resource);
+		if (existing != null) {
+			return existing;
+		}
+		Client client;
+		try {
+			client = EtcdClientFactory.create(resource.getConnection(), (name) -> resource.getSslBundle());
+		}
+		catch (RuntimeException ex) {
+			throw new EtcdConfigLoadException(resource, ex.getMessage(), ex);
+		}
+		EtcdConfigStore store = new EtcdConfigStore(resource, client,
+				EtcdConfigSnapshot.empty(resource.getLayout(), 0));
+		try {
+			readAtStartup(store, log);
+		}
+		catch (RuntimeException ex) {
+			store.close();
+			throw ex;
+		}
+		this.stores.put(resource, store);
+		return store;
+	}
+
+	private void readAtStartup(EtcdConfigStore store, Log log) {
+		EtcdConfigDataResource resource = store.getResource();
+		List<EtcdConfigProblem> problems = new ArrayList<>();
+		RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy(EtcdConfigStores::isRetryable));
+		EtcdConfigSnapshot snapshot;
+		try {
+			snapshot = retry.execute(() -> {
+				EtcdConfigReader.Result read = store.read();
+				problems.clear();
+				return EtcdConfigSnapshot.of(resource.getLayout(), read.revision(), read.keys(), problems::add);
+			});
+		}
+		catch (RetryException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (!resource.isOptional()) {
+				throw new EtcdConfigLoadException(resource, describe(cause, resource), cause);
+			}
+			log.warn("Starting without configuration from " + resource + " (optional): "
+					+ describe(cause, resource) + ". It will be read when etcd answers.");
+			return;
+		}
+		for (EtcdConfigProblem problem : problems) {
+			if (problem.kind() != EtcdConfigProblem.Kind.BROKEN_DOCUMENT) {
+				log.warn(problem);
+			}
+			else if (resource.isOptional()) {
+				log.error(problem);
+			}
+			else {
+				throw new EtcdConfigLoadException(resource, problem.toString(), null);
+			}
+		}
+		store.setSnapshot(snapshot);
+		if (log.isInfoEnabled()) {
+			log.info("Loaded " + snapshot.getKeyCount() + " keys (" + snapshot.getPropertyNames().length
+					+ " properties) from " + resource + " at revision " + snapshot.getRevision());
+		}
+	}
+
+	/**
+	 * Whether a failed etcd call may succeed when tried again: not when credentials or permissions are wrong.
+	 * @param failure the failure
+	 * @return whether to retry
+	 */
+	static boolean isRetryable(Throwable failure) {
+		Status.Code code = Status.fromThrowable(failure).getCode();
+		return switch (code) {
+			case UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, FAILED_PRECONDITION, UNIMPLEMENTED -> false;
+			default -> true;
+		};
+	}
+
+	/**
+	 * A failure in words, without credentials.
+	 * @param failure the failure
+	 * @param resource what was being read
+	 * @return the description
+	 */
+	static String describe(Throwable failure, EtcdConfigDataResource resource) {
+		Throwable cause = failure;
+		while (cause.getCause() != null && (cause instanceof java.util.concurrent.ExecutionException
+				|| cause.getMessage() == null)) {
+			cause = cause.getCause();
+		}
+		if (cause instanceof TimeoutException) {
+			Duration timeout = resource.getConnection().getRequestTimeout();
+			return "no answer within " + timeout.toMillis() + " ms (etcd.request-timeout)";
+		}
+		Status status = Status.fromThrowable(cause);
+		if (status.getCode() != Status.Code.UNKNOWN) {
+			return status.getCode() + ((status.getDescription() != null) ? ": " + status.getDescription() : "");
+		}
+		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getName();
+	}
+
+	/**
+	 * The stores loaded so far.
+	 * @return the stores
+	 */
+	public synchronized List<EtcdConfigStore> getStores() {
+		return List.copyOf(this.stores.values());
+	}
+
+	@Override
+	public synchronized void destroy() {
+		this.stores.values().forEach(EtcdConfigStore::close);
+	}
+
+}

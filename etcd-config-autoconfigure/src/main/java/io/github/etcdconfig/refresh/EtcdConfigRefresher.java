@@ -1,0 +1,102 @@
+package io.github.etcdconfig.refresh;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.github.etcdconfig.config.EtcdConfigSnapshot;
+import io.github.etcdconfig.config.EtcdConfigStore;
+import io.github.etcdconfig.config.EtcdPropertyChange;
+import io.github.etcdconfig.watch.EtcdConfigChangeListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.scope.refresh.RefreshScope;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Brings a change from etcd into the application in place, touching only what changed. It never re-reads etcd nor
+ * re-runs the configuration loaders: the etcd property source already shows the new snapshot. Then it
+ * <ol>
+ * <li>publishes {@link EnvironmentChangeEvent} with the changed names, including names that change through
+ * placeholders, so that {@link EtcdConfigurationPropertiesRebinder} rebinds the beans bound under them,
+ * {@link EtcdValueUpdater} updates {@code @Value} injection points, Spring Cloud's {@code LoggingRebinder} applies
+ * {@code logging.level.*}, and the application's own listeners react;</li>
+ * <li>refreshes the {@code @RefreshScope} beans the change touches, or all of them when that cannot be told;</li>
+ * <li>publishes {@link EtcdConfigChangedEvent}.</li>
+ * </ol>
+ */
+public class EtcdConfigRefresher implements EtcdConfigChangeListener {
+
+	private static final Log logger = LogFactory.getLog(EtcdConfigRefresher.class);
+
+	private final ConfigurableApplicationContext context;
+
+	private final EtcdPlaceholderDependencies dependencies;
+
+	private final ObjectProvider<RefreshScope> refreshScope;
+
+	private final EtcdRefreshScopeTargets scopeTargets;
+
+	private volatile LastRefresh lastRefresh;
+
+	public EtcdConfigRefresher(ConfigurableApplicationContext context, EtcdPlaceholderDependencies dependencies,
+			ObjectProvider<RefreshScope> refreshScope) {
+		this.context = context;
+		this.dependencies = dependencies;
+		this.refreshScope = refreshScope;
+		this.scopeTargets = new EtcdRefreshScopeTargets(context.getBeanFactory());
+	}
+
+	@Override
+	public void onChange(EtcdConfigStore store, EtcdConfigSnapshot.Update update) {
+		List<String> names = new ArrayList<>(update.changes().size());
+		for (EtcdPropertyChange change : update.changes()) {
+			names.add(change.name());
+			if (hasPlaceholder(change.oldValue()) || hasPlaceholder(change.newValue())) {
+				this.dependencies.invalidate();
+			}
+		}
+		Set<String> keys = this.dependencies.expand(names);
+		long revision = update.snapshot().getRevision();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Applying etcd revision " + revision + ": " + keys);
+		}
+		this.context.publishEvent(new EnvironmentChangeEvent(this.context, keys));
+		RefreshScope scope = this.refreshScope.getIfAvailable();
+		if (scope != null) {
+			for (String bean : this.scopeTargets.touchedBy(ChangedProperties.of(keys))) {
+				scope.refresh(bean);
+			}
+		}
+		this.lastRefresh = new LastRefresh(Instant.now(), revision, List.copyOf(keys));
+		this.context.publishEvent(new EtcdConfigChangedEvent(this.context, store.getName(), revision,
+				update.changes()));
+	}
+
+	private static boolean hasPlaceholder(Object value) {
+		return value instanceof String text && text.contains("${");
+	}
+
+	/**
+	 * The last change applied.
+	 * @return the last refresh, or {@code null} before the first
+	 */
+	public LastRefresh getLastRefresh() {
+		return this.lastRefresh;
+	}
+
+	/**
+	 * A change applied.
+	 *
+	 * @param time when it was applied
+	 * @param revision the etcd revision
+	 * @param keys the changed property names
+	 */
+	public record LastRefresh(Instant time, long revision, List<String> keys) {
+	}
+
+}

@@ -1,0 +1,226 @@
+package io.github.etcdconfig.refresh;
+
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Constructor;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeanUtils;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
+import org.springframework.beans.BeansException;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
+import org.springframework.boot.context.properties.bind.BindMethod;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration.RefreshProperties;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesBeans;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * Rebinds {@code @ConfigurationProperties} beans without torn reads, and only the beans a change touches.
+ *
+ * <p>Spring Cloud's rebinder resets every bound bean to its defaults and binds it again, so a thread reading an
+ * unchanged property meanwhile can see a default. This one binds a fresh instance of the bean's class with Spring
+ * Boot's own binding (conversion and validation included) and then copies over only the properties whose value
+ * differs. A property that did not change is never written; a deleted key's property gets the fresh instance's
+ * default. A reader of a changed property sees its old or its new value; a changed collection without a setter is
+ * updated in place, entry by entry, and a reader iterating it meanwhile may see a mix. When binding fails, for
+ * example validation rejects the new values, the bean is left as it was.
+ *
+ * <p>A bean is touched when a changed name is its prefix, lies under it or above it, including names that change
+ * through placeholders. Beans without a no-argument constructor are bound in place, and constructor-bound beans are
+ * never rebound, as in Spring Cloud.
+ */
+public class EtcdConfigurationPropertiesRebinder extends ConfigurationPropertiesRebinder {
+
+	private static final Log logger = LogFactory.getLog(EtcdConfigurationPropertiesRebinder.class);
+
+	private final ConfigurationPropertiesBeans beans;
+
+	private final EtcdPlaceholderDependencies dependencies;
+
+	private ApplicationContext applicationContext;
+
+	public EtcdConfigurationPropertiesRebinder(ConfigurationPropertiesBeans beans, RefreshProperties refreshProperties,
+			EtcdPlaceholderDependencies dependencies) {
+		super(beans, refreshProperties);
+		this.beans = beans;
+		this.dependencies = dependencies;
+	}
+
+	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) throws BeansException {
+		super.setApplicationContext(applicationContext);
+		this.applicationContext = applicationContext;
+	}
+
+	@Override
+	public void onApplicationEvent(EnvironmentChangeEvent event) {
+		if (!this.applicationContext.equals(event.getSource()) && !event.getKeys().equals(event.getSource())) {
+			return;
+		}
+		ChangedProperties changed = ChangedProperties.of(this.dependencies.expand(event.getKeys()));
+		if (changed.isEmpty()) {
+			return;
+		}
+		getErrors().clear();
+		for (String name : this.beans.getBeanNames()) {
+			if (touches(name, changed)) {
+				rebind(name);
+			}
+		}
+	}
+
+	private boolean touches(String name, ChangedProperties changed) {
+		Object bean = this.applicationContext.getBean(name);
+		ConfigurationPropertiesBean properties = ConfigurationPropertiesBean.get(this.applicationContext,
+				target(bean), name);
+		if (properties == null) {
+			return true;
+		}
+		String prefix = properties.getAnnotation().prefix();
+		return changed.touches(ConfigurationPropertyName.of(prefix));
+	}
+
+	@Override
+	public boolean rebind(String name) {
+		if (!this.beans.getBeanNames().contains(name) || !this.applicationContext.containsBean(name)) {
+			return false;
+		}
+		try {
+			return rebindInPlace(name);
+		}
+		catch (RuntimeException ex) {
+			getErrors().put(name, ex);
+			logger.error("Cannot rebind '" + name + "' to the changed configuration; it keeps its previous values: "
+					+ ex.getMessage());
+			return false;
+		}
+	}
+
+	private boolean rebindInPlace(String name) {
+		Object bean = this.applicationContext.getBean(name);
+		Object target = target(bean);
+		Class<?> type = AopUtils.getTargetClass(bean);
+		if (getNeverRefreshable().contains(type.getName()) || getNeverRefreshable().contains(name)) {
+			return false;
+		}
+		ConfigurationPropertiesBean properties = ConfigurationPropertiesBean.get(this.applicationContext, target,
+				name);
+		if (properties == null || properties.asBindTarget().getBindMethod() == BindMethod.VALUE_OBJECT) {
+			return false;
+		}
+		ConfigurationPropertiesBindingPostProcessor binding = this.applicationContext.getBean(
+				ConfigurationPropertiesBindingPostProcessor.BEAN_NAME, ConfigurationPropertiesBindingPostProcessor.class);
+		if (!hasDefaultConstructor(type)) {
+			binding.postProcessBeforeInitialization(target, name);
+			return true;
+		}
+		Object fresh = BeanUtils.instantiateClass(type);
+		binding.postProcessBeforeInitialization(fresh, name);
+		copyChanged(fresh, target, Collections.newSetFromMap(new IdentityHashMap<>()));
+		return true;
+	}
+
+	private static Object target(Object bean) {
+		if (AopUtils.isAopProxy(bean) && bean instanceof Advised advised) {
+			try {
+				Object target = advised.getTargetSource().getTarget();
+				return (target != null) ? target : bean;
+			}
+			catch (Exception ex) {
+				return bean;
+			}
+		}
+		return bean;
+	}
+
+	private static boolean hasDefaultConstructor(Class<?> type) {
+		for (Constructor<?> constructor : type.getDeclaredConstructors()) {
+			if (constructor.getParameterCount() == 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// Writes only what differs, so readers of unchanged properties never see an intermediate state.
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private void copyChanged(Object source, Object target, Set<Object> visited) {
+		if (!visited.add(target)) {
+			return;
+		}
+		BeanWrapper from = new BeanWrapperImpl(source);
+		BeanWrapper to = new BeanWrapperImpl(target);
+		for (PropertyDescriptor descriptor : to.getPropertyDescriptors()) {
+			String property = descriptor.getName();
+			if ("class".equals(property) || !from.isReadableProperty(property) || !to.isReadableProperty(property)) {
+				continue;
+			}
+			Object newValue = from.getPropertyValue(property);
+			Object oldValue = to.getPropertyValue(property);
+			if (Objects.deepEquals(newValue, oldValue)) {
+				continue;
+			}
+			if (to.isWritableProperty(property)) {
+				to.setPropertyValue(property, newValue);
+			}
+			else if (oldValue instanceof Map map && newValue instanceof Map newMap) {
+				map.keySet().retainAll(newMap.keySet());
+				newMap.forEach((key, value) -> {
+					if (!Objects.deepEquals(map.get(key), value)) {
+						map.put(key, value);
+					}
+				});
+			}
+			else if (oldValue instanceof List list && newValue instanceof List newList) {
+				if (list.size() == newList.size()) {
+					for (int i = 0; i < list.size(); i++) {
+						if (!Objects.deepEquals(list.get(i), newList.get(i))) {
+							list.set(i, newList.get(i));
+						}
+					}
+				}
+				else {
+					list.clear();
+					list.addAll(newList);
+				}
+			}
+			else if (oldValue instanceof Collection collection && newValue instanceof Collection newCollection) {
+				collection.retainAll(newCollection);
+				for (Object element : newCollection) {
+					if (!collection.contains(element)) {
+						collection.add(element);
+					}
+				}
+			}
+			else if (oldValue != null && newValue != null && oldValue.getClass() == newValue.getClass()
+					&& isNestedBean(oldValue.getClass())) {
+				copyChanged(newValue, oldValue, visited);
+			}
+		}
+	}
+
+	// Types of the application's own: not the JDK's, nor standard APIs, nor simple values.
+	private static boolean isNestedBean(Class<?> type) {
+		ClassLoader loader = type.getClassLoader();
+		String name = type.getName();
+		return !type.isArray() && !BeanUtils.isSimpleValueType(type) && loader != null
+				&& loader != ClassLoader.getPlatformClassLoader() && !name.startsWith("jakarta.")
+				&& !name.startsWith("javax.");
+	}
+
+}

@@ -1,0 +1,195 @@
+package io.github.etcdconfig.refresh;
+
+import java.lang.reflect.Executable;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.aop.scope.ScopedProxyUtils;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Decides which {@code @RefreshScope} beans a change touches, so only those are re-created.
+ *
+ * <p>A bean is understood when its class (or its {@code @Bean} method and configuration class) reads configuration
+ * only through {@code @Value} placeholders and {@code @ConfigurationProperties}, its own or those of the beans it
+ * was created with. It is touched when a changed name is one of its placeholders or meets one of those prefixes. A
+ * bean that takes the {@code Environment}, uses SpEL that reads it, or whose type is unknown, is touched by every
+ * change.
+ */
+class EtcdRefreshScopeTargets {
+
+	private static final String REFRESH_SCOPE = "refresh";
+
+	private final ConfigurableListableBeanFactory beanFactory;
+
+	private final Map<String, Interest> interests = new ConcurrentHashMap<>();
+
+	EtcdRefreshScopeTargets(ConfigurableListableBeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	/**
+	 * The refresh-scoped beans a change touches.
+	 * @param changed the changed names, placeholders resolved
+	 * @return the bean names, as given to {@code RefreshScope.refresh(String)}
+	 */
+	List<String> touchedBy(ChangedProperties changed) {
+		List<String> touched = new ArrayList<>();
+		for (String name : this.beanFactory.getBeanDefinitionNames()) {
+			BeanDefinition definition = this.beanFactory.getBeanDefinition(name);
+			if (REFRESH_SCOPE.equals(definition.getScope()) && touches(name, changed)) {
+				touched.add(ScopedProxyUtils.isScopedTarget(name) ? ScopedProxyUtils.getOriginalBeanName(name) : name);
+			}
+		}
+		return touched;
+	}
+
+	private boolean touches(String name, ChangedProperties changed) {
+		Interest interest = this.interests.get(name);
+		if (interest == null) {
+			interest = interest(name);
+			if (interest != Interest.UNKNOWN_YET) {
+				this.interests.put(name, interest);
+			}
+		}
+		if (interest.everything || interest.placeholders.stream().anyMatch(changed::contains)
+				|| interest.prefixes.stream().anyMatch(changed::touches)) {
+			return true;
+		}
+		// The beans it was created with are known once it exists: their @ConfigurationProperties count too.
+		for (String dependency : this.beanFactory.getDependenciesForBean(name)) {
+			if ("environment".equals(dependency)) {
+				return true;
+			}
+			ConfigurationProperties properties = this.beanFactory.containsBean(dependency)
+					? this.beanFactory.findAnnotationOnBean(dependency, ConfigurationProperties.class) : null;
+			if (properties != null && changed.touches(ConfigurationPropertyName.of(properties.prefix()))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Interest interest(String name) {
+		Class<?> type = this.beanFactory.getType(name, false);
+		if (type == null) {
+			return Interest.EVERYTHING;
+		}
+		type = ClassUtils.getUserClass(type);
+		Interest interest = new Interest();
+		if (this.beanFactory.getMergedBeanDefinition(name) instanceof RootBeanDefinition definition
+				&& definition.getFactoryMethodName() != null) {
+			Method factoryMethod = definition.getResolvedFactoryMethod();
+			String factoryBean = definition.getFactoryBeanName();
+			Class<?> configuration = (factoryBean != null) ? this.beanFactory.getType(factoryBean, false) : null;
+			if (factoryMethod == null || (factoryBean != null && configuration == null)) {
+				// Resolved when the bean is first created; until then it has nothing to refresh.
+				return Interest.UNKNOWN_YET;
+			}
+			addExecutable(interest, factoryMethod);
+			addPrefix(interest, AnnotatedElementUtils.findMergedAnnotation(factoryMethod, ConfigurationProperties.class));
+			if (configuration != null) {
+				addMembers(interest, ClassUtils.getUserClass(configuration), false);
+			}
+		}
+		else {
+			addMembers(interest, type, true);
+		}
+		addPrefix(interest, AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class));
+		if (EnvironmentAware.class.isAssignableFrom(type)) {
+			return Interest.EVERYTHING;
+		}
+		return interest;
+	}
+
+	private void addMembers(Interest interest, Class<?> type, boolean constructors) {
+		ReflectionUtils.doWithFields(type, (field) -> {
+			if (!Modifier.isStatic(field.getModifiers())) {
+				addValue(interest, field.getAnnotation(Value.class));
+				addType(interest, field.getType());
+			}
+		});
+		ReflectionUtils.doWithMethods(type, (method) -> {
+			addValue(interest, AnnotatedElementUtils.findMergedAnnotation(method, Value.class));
+			addExecutable(interest, method);
+		}, (method) -> !Modifier.isStatic(method.getModifiers()) && method.getDeclaringClass() != Object.class);
+		if (constructors) {
+			for (Executable constructor : type.getDeclaredConstructors()) {
+				addExecutable(interest, constructor);
+			}
+		}
+	}
+
+	private void addExecutable(Interest interest, Executable executable) {
+		for (Parameter parameter : executable.getParameters()) {
+			addValue(interest, parameter.getAnnotation(Value.class));
+			addType(interest, parameter.getType());
+		}
+	}
+
+	private void addType(Interest interest, Class<?> type) {
+		if (PropertyResolver.class.isAssignableFrom(type)) {
+			interest.everything = true;
+		}
+	}
+
+	private void addValue(Interest interest, Value value) {
+		if (value == null) {
+			return;
+		}
+		String expression = value.value();
+		if (expression.contains("#{") && (expression.contains("environment") || expression.contains("Properties"))) {
+			interest.everything = true;
+		}
+		interest.placeholders.addAll(Placeholders.names(expression));
+	}
+
+	private void addPrefix(Interest interest, ConfigurationProperties properties) {
+		if (properties != null) {
+			interest.prefixes.add(ConfigurationPropertyName.of(properties.prefix()));
+		}
+	}
+
+	/**
+	 * What a bean reads: its {@code @Value} placeholders and {@code @ConfigurationProperties} prefixes, or
+	 * everything when that cannot be told.
+	 */
+	private static final class Interest {
+
+		static final Interest EVERYTHING = new Interest(true);
+
+		static final Interest UNKNOWN_YET = new Interest(true);
+
+		final Set<String> placeholders = new LinkedHashSet<>();
+
+		final Set<ConfigurationPropertyName> prefixes = new LinkedHashSet<>();
+
+		boolean everything;
+
+		Interest() {
+		}
+
+		private Interest(boolean everything) {
+			this.everything = everything;
+		}
+
+	}
+
+}

@@ -1,0 +1,175 @@
+package io.github.etcdconfig.refresh;
+
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.aop.scope.ScopedProxyUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.TypeConverter;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanExpressionContext;
+import org.springframework.beans.factory.config.BeanExpressionResolver;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Keeps {@code @Value} fields and {@code @Value} setter methods of singleton beans current, without
+ * {@code @RefreshScope}. It records each injection point when a bean is created and, on every
+ * {@link EnvironmentChangeEvent}, injects again the points whose placeholders name a changed property: the
+ * expression is resolved the way the container did (defaults and nested placeholders, then SpEL, then the bean
+ * factory's type conversion). Values passed to constructors cannot change.
+ *
+ * <p>Readers on other threads see a new field value without delay only if the field is {@code volatile}.
+ */
+public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, ApplicationListener<EnvironmentChangeEvent> {
+
+	private static final Log logger = LogFactory.getLog(EtcdValueUpdater.class);
+
+	private final ObjectProvider<EtcdPlaceholderDependencies> dependencies;
+
+	private final Map<String, List<Target>> targetsByName = new ConcurrentHashMap<>();
+
+	private ConfigurableListableBeanFactory beanFactory;
+
+	// A provider: a post-processor must not pull ordinary beans into existence early.
+	public EtcdValueUpdater(ObjectProvider<EtcdPlaceholderDependencies> dependencies) {
+		this.dependencies = dependencies;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (ConfigurableListableBeanFactory) beanFactory;
+	}
+
+	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
+		if (isSingleton(beanName)) {
+			Class<?> type = ClassUtils.getUserClass(bean);
+			ReflectionUtils.doWithFields(type, (field) -> record(bean, beanName, field, field.getAnnotation(Value.class)),
+					(field) -> !Modifier.isStatic(field.getModifiers()) && field.isAnnotationPresent(Value.class));
+			ReflectionUtils.doWithMethods(type,
+					(method) -> record(bean, beanName, method,
+							AnnotatedElementUtils.findMergedAnnotation(method, Value.class)),
+					(method) -> !Modifier.isStatic(method.getModifiers()) && method.getParameterCount() == 1
+							&& AnnotatedElementUtils.hasAnnotation(method, Value.class));
+		}
+		return bean;
+	}
+
+	private boolean isSingleton(String beanName) {
+		if (beanName == null || ScopedProxyUtils.isScopedTarget(beanName)) {
+			return false;
+		}
+		// Beans registered as ready-made singletons have no definition.
+		return !this.beanFactory.containsBeanDefinition(beanName)
+				|| this.beanFactory.getMergedBeanDefinition(beanName).isSingleton();
+	}
+
+	private void record(Object bean, String beanName, java.lang.reflect.Member member, Value value) {
+		if (value == null) {
+			return;
+		}
+		Set<String> names = Placeholders.names(value.value());
+		if (names.isEmpty()) {
+			return;
+		}
+		Target target = new Target(new WeakReference<>(bean), beanName, member, value.value());
+		for (String name : names) {
+			this.targetsByName.computeIfAbsent(name, (key) -> new CopyOnWriteArrayList<>()).add(target);
+		}
+	}
+
+	@Override
+	public void onApplicationEvent(EnvironmentChangeEvent event) {
+		if (this.targetsByName.isEmpty() || event.getKeys().isEmpty()) {
+			return;
+		}
+		Set<Target> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+		ChangedProperties changed = ChangedProperties.of(this.dependencies.getObject().expand(event.getKeys()));
+		this.targetsByName.forEach((name, list) -> {
+			if (changed.contains(name)) {
+				targets.addAll(list);
+			}
+		});
+		TypeConverter converter = this.beanFactory.getTypeConverter();
+		for (Target target : targets) {
+			Object bean = target.bean().get();
+			if (bean == null) {
+				this.targetsByName.values().forEach((list) -> list.remove(target));
+				continue;
+			}
+			inject(target, bean, converter);
+		}
+	}
+
+	private void inject(Target target, Object bean, TypeConverter converter) {
+		try {
+			Object value = this.beanFactory.resolveEmbeddedValue(target.expression());
+			BeanExpressionResolver expressions = this.beanFactory.getBeanExpressionResolver();
+			if (expressions != null && value instanceof String text) {
+				value = expressions.evaluate(text, new BeanExpressionContext(this.beanFactory, null));
+			}
+			if (target.member() instanceof Field field) {
+				Object converted = converter.convertIfNecessary(value, field.getType(), field);
+				ReflectionUtils.makeAccessible(field);
+				field.set(bean, converted);
+			}
+			else {
+				Method method = (Method) target.member();
+				MethodParameter parameter = new MethodParameter(method, 0);
+				Object converted = converter.convertIfNecessary(value, parameter.getParameterType(), parameter);
+				ReflectionUtils.makeAccessible(method);
+				method.invoke(bean, converted);
+			}
+		}
+		catch (Exception ex) {
+			// Keep the old value: a half-resolved one is worse.
+			logger.warn("Could not update @Value(\"" + target.expression() + "\") of bean '" + target.beanName()
+					+ "' (" + target.member().getName() + "); it keeps its previous value: " + describe(ex));
+		}
+	}
+
+	// Not the exception's own message: a failed conversion quotes the value, which may be a secret.
+	private static String describe(Exception ex) {
+		if (ex instanceof TypeMismatchException mismatch) {
+			return "the new value cannot be converted to " + mismatch.getRequiredType();
+		}
+		return (ex instanceof java.lang.reflect.InvocationTargetException invocation)
+				? "the setter failed: " + invocation.getTargetException() : ex.getMessage();
+	}
+
+	/**
+	 * One injection point.
+	 *
+	 * @param bean the bean, weakly held
+	 * @param beanName its name
+	 * @param member the field or setter
+	 * @param expression the {@code @Value} expression
+	 */
+	private record Target(WeakReference<Object> bean, String beanName, java.lang.reflect.Member member,
+			String expression) {
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.github.etcdconfig.support;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.PutResponse;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+
+/**
+ * Writes to etcd from tests, each call with a deadline.
+ */
+public final class Etcd {
+
+	private final Client client;
+
+	public Etcd(Client client) {
+		this.client = client;
+	}
+
+	public Client client() {
+		return this.client;
+	}
+
+	/**
+	 * Put a key.
+	 * @return the revision of the put
+	 */
+	public long put(String key, String value) {
+		return put(key, value.getBytes(StandardCharsets.UTF_8));
+	}
+
+	public long put(String key, byte[] value) {
+		PutResponse response = await(this.client.getKVClient().put(bytes(key), ByteSequence.from(value)));
+		return response.getHeader().getRevision();
+	}
+
+	public long delete(String key) {
+		return await(this.client.getKVClient().delete(bytes(key))).getHeader().getRevision();
+	}
+
+	public long deletePrefix(String prefix) {
+		return await(this.client.getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()))
+			.getHeader()
+			.getRevision();
+	}
+
+	/**
+	 * Put several keys in one transaction, so they share one revision.
+	 * @param keysAndValues key, value, key, value...
+	 * @return the revision
+	 */
+	public long putAll(String... keysAndValues) {
+		Op[] ops = new Op[keysAndValues.length / 2];
+		for (int i = 0; i < ops.length; i++) {
+			ops[i] = Op.put(bytes(keysAndValues[2 * i]), bytes(keysAndValues[2 * i + 1]), PutOption.DEFAULT);
+		}
+		return await(this.client.getKVClient().txn().Then(ops).commit()).getHeader().getRevision();
+	}
+
+	public long compact(long revision) {
+		await(this.client.getKVClient().compact(revision));
+		return revision;
+	}
+
+	public long revision() {
+		return await(this.client.getKVClient().get(bytes("/"))).getHeader().getRevision();
+	}
+
+	public static ByteSequence bytes(String value) {
+		return ByteSequence.from(value, StandardCharsets.UTF_8);
+	}
+
+	public static <T> T await(CompletableFuture<T> future) {
+		try {
+			return future.get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("etcd call failed", ex);
+		}
+	}
+
+}
