@@ -1,0 +1,66 @@
+package io.github.etcdconfig.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.etcd.jetcd.Client;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class TcpProxyTest {
+
+	@RegisterExtension
+	static final EtcdClusterExtension ETCD = new EtcdClusterExtension();
+
+	@Test
+	void cutDropsConnectionsAndRestoreReconnects() throws Exception {
+		try (TcpProxy proxy = TcpProxy.to(ETCD.cluster().member(0).clientEndpoint());
+				Client client = Client.builder().endpoints(proxy.endpoint()).build()) {
+			assertThat(proxy.endpoint().toString()).isEqualTo("http://127.0.0.1:" + proxy.port());
+			Kv.put(client, "/config/proxied", "yes");
+			assertThat(Kv.get(client, "/config/proxied")).isEqualTo("yes");
+
+			proxy.cut();
+			assertThatThrownBy(() -> Kv.get(client, "/config/proxied", Duration.ofMillis(500)))
+					.isInstanceOfAny(TimeoutException.class, ExecutionException.class);
+
+			proxy.restore();
+			await().atMost(Duration.ofSeconds(15))
+					.untilAsserted(() -> assertThat(Kv.get(client, "/config/proxied", Duration.ofSeconds(1)))
+							.isEqualTo("yes"));
+		}
+	}
+
+	@Test
+	void cutResetsOpenSocketsAndRefusesNewOnes() throws Exception {
+		try (TcpProxy proxy = new TcpProxy("127.0.0.1", ETCD.cluster().member(0).clientEndpoint().getPort());
+				Socket open = new Socket("127.0.0.1", proxy.port())) {
+			open.setSoTimeout(5_000);
+			// the connection is registered asynchronously; an answer proves it is forwarded (and kept alive)
+			open.getOutputStream().write("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes());
+			InputStream in = open.getInputStream();
+			assertThat(in.read()).isEqualTo('H');
+
+			proxy.cut();
+			assertThatThrownBy(() -> drain(in)).isInstanceOf(IOException.class);
+			try (Socket refused = new Socket("127.0.0.1", proxy.port())) {
+				refused.setSoTimeout(5_000);
+				assertThatThrownBy(() -> drain(refused.getInputStream())).isInstanceOf(IOException.class);
+			}
+		}
+	}
+
+	/** Reads to the end; a reset connection throws instead of reaching it. */
+	private static void drain(InputStream in) throws IOException {
+		while (in.read() >= 0) {
+			// keep reading
+		}
+	}
+}
