@@ -6,9 +6,10 @@ package io.github.etcdconfig.config;
  *
  * @param key the etcd key, printable even when it is not UTF-8
  * @param kind what is wrong
- * @param message the explanation, never containing the value
+ * @param message what is wrong, never quoting the value
+ * @param consequence what happens to the key, for example "skipped"
  */
-public record EtcdConfigProblem(String key, Kind kind, String message) {
+public record EtcdConfigProblem(String key, Kind kind, String message, String consequence) {
 
 	/**
 	 * What is wrong with a key.
@@ -28,7 +29,7 @@ public record EtcdConfigProblem(String key, Kind kind, String message) {
 
 	@Override
 	public String toString() {
-		return "etcd key " + this.key + ": " + this.message;
+		return "etcd key " + this.key + ": " + this.message + "; " + this.consequence;
 	}
 
 }

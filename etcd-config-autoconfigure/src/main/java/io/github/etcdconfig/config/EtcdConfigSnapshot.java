@@ -310,7 +310,7 @@ public final class EtcdConfigSnapshot {
 			}
 			catch (CharacterCodingException ex) {
 				problems.accept(new EtcdConfigProblem(EtcdKeyMapper.printable(event.key()),
-						EtcdConfigProblem.Kind.NOT_UTF8, "the key is not UTF-8; skipped"));
+						EtcdConfigProblem.Kind.NOT_UTF8, "the key is not UTF-8", "skipped"));
 				return;
 			}
 			int index = EtcdConfigSnapshot.this.layout.layerOf(key);
@@ -325,7 +325,7 @@ public final class EtcdConfigSnapshot {
 			String name = EtcdKeyMapper.propertyName(suffix);
 			if (name == null) {
 				problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.INVALID_NAME,
-						"the key maps to no valid property name; skipped"));
+						"the key maps to no valid property name", "skipped"));
 				return;
 			}
 			if (event.isDelete()) {
@@ -338,7 +338,7 @@ public final class EtcdConfigSnapshot {
 				}
 				catch (CharacterCodingException ex) {
 					problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.NOT_UTF8,
-							"the value is not UTF-8; skipped"));
+							"the value is not UTF-8", "skipped"));
 					return;
 				}
 				putPlain(index, name, new Entry(key, value, event.modRevision()));
@@ -364,8 +364,8 @@ public final class EtcdConfigSnapshot {
 			}
 			catch (IOException | RuntimeException ex) {
 				problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.BROKEN_DOCUMENT,
-						"the document does not parse: " + EtcdKeyMapper.describeParseError(ex)
-								+ ((previous != null) ? "; keeping its previous version" : "; skipped")));
+						"the document does not parse: " + EtcdKeyMapper.describeParseError(ex),
+						(previous != null) ? "keeping its previous version" : "skipped"));
 				return;
 			}
 			if (previous != null) {

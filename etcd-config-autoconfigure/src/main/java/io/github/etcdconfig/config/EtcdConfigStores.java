@@ -118,7 +118,7 @@ public final class EtcdConfigStores implements DisposableBean {
 				log.error(problem);
 			}
 			else {
-				throw new EtcdConfigLoadException(resource, problem.toString(), null);
+				throw new EtcdConfigLoadException(resource, "etcd key " + problem.key() + ": " + problem.message(), null);
 			}
 		}
 		store.setSnapshot(snapshot);
@@ -148,20 +148,22 @@ public final class EtcdConfigStores implements DisposableBean {
 	 * @return the description
 	 */
 	static String describe(Throwable failure, EtcdConfigDataResource resource) {
-		Throwable cause = failure;
-		while (cause.getCause() != null && (cause instanceof java.util.concurrent.ExecutionException
-				|| cause.getMessage() == null)) {
-			cause = cause.getCause();
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
 		}
-		if (cause instanceof TimeoutException) {
+		if (root instanceof TimeoutException) {
 			Duration timeout = resource.getConnection().getRequestTimeout();
 			return "no answer within " + timeout.toMillis() + " ms (etcd.request-timeout)";
 		}
-		Status status = Status.fromThrowable(cause);
-		if (status.getCode() != Status.Code.UNKNOWN) {
-			return status.getCode() + ((status.getDescription() != null) ? ": " + status.getDescription() : "");
+		Status status = Status.fromThrowable(failure);
+		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
+		String described = (status.getCode() != Status.Code.UNKNOWN) ? status.getCode() + ": " + detail
+				: (detail != null) ? detail : root.getClass().getName();
+		if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+			described += " (check etcd.username and etcd.password)";
 		}
-		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getName();
+		return described;
 	}
 
 	/**

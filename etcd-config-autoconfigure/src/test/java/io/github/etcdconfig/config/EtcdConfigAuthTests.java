@@ -1,0 +1,80 @@
+package io.github.etcdconfig.config;
+
+import java.time.Duration;
+
+import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Etcd;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * etcd with authentication: the configuration side needs no more than read access to its prefix.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class EtcdConfigAuthTests {
+
+	private static final String PASSWORD = "Pa55-w0rd-xyzzy";
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+	static Etcd root;
+
+	@BeforeAll
+	static void enableAuth() {
+		Etcd plain = new Etcd(etcd.cluster().newClient());
+		plain.put("/config/database/host", "postgres");
+		plain.client().close();
+		etcd.cluster().addUser("reader", PASSWORD, "/config/");
+		etcd.cluster().enableAuth("root-secret");
+		root = new Etcd(etcd.cluster().newClient());
+	}
+
+	@AfterAll
+	static void close() {
+		root.client().close();
+	}
+
+	@Test
+	void aUserThatCanOnlyReadTheConfigPrefixLoadsIt() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "etcd.username=reader",
+				"etcd.password=" + PASSWORD)) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("postgres");
+		}
+	}
+
+	@Test
+	void aWrongPasswordFailsAtOnceWithoutRetriesAndWithoutShowingIt(CapturedOutput output) {
+		long start = System.nanoTime();
+		EtcdConfigLoadException failure = catchThrowableOfType(EtcdConfigLoadException.class,
+				() -> Apps.run(etcd.cluster(), "etcd.username=reader", "etcd.password=wrong-" + PASSWORD,
+						"etcd.config.retry.max-retries=6", "etcd.config.retry.delay=2s"));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+		assertThat(failure).hasMessageContaining("authentication failed");
+		assertThat(failure.getMessage()).doesNotContain(PASSWORD);
+		assertThat(output).doesNotContain(PASSWORD);
+	}
+
+	@Test
+	void theSettingsNeverShowThePassword(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "etcd.username=reader",
+				"etcd.password=" + PASSWORD)) {
+			EtcdConfigStore store = context.getBean(EtcdConfigStores.class).getStores().get(0);
+			assertThat(store.getResource().getConnection().toString()).contains("reader").doesNotContain(PASSWORD);
+			assertThat(store.getResource().toString()).doesNotContain(PASSWORD);
+		}
+		assertThat(output).doesNotContain(PASSWORD);
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.github.etcdconfig.config;
+
+import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Etcd;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Layering: shared /config/ &lt; /config/{application}/ &lt; /config/{application}/{profile}/.
+ */
+class EtcdConfigLayeringTests {
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+	static Etcd keys;
+
+	@BeforeAll
+	static void seed() {
+		keys = new Etcd(etcd.cluster().newClient());
+		keys.put("/config/database/host", "shared");
+		keys.put("/config/database/port", "5432");
+		keys.put("/config/billing/database/host", "billing");
+		keys.put("/config/billing/prod/database/host", "billing-prod");
+		keys.put("/config/billing/eu/database/host", "billing-eu");
+		keys.put("/other/database/host", "other");
+	}
+
+	@AfterAll
+	static void close() {
+		keys.client().close();
+	}
+
+	@Test
+	void withoutAnApplicationNameOnlySharedKeysApply() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster())) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("shared");
+		}
+	}
+
+	@Test
+	void applicationKeysOverrideSharedKeys() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing")) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("billing");
+			assertThat(context.getEnvironment().getProperty("database.port")).isEqualTo("5432");
+		}
+	}
+
+	@Test
+	void applicationKeysAreNotPropertiesOfTheSharedLayerForTheirApplication() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing")) {
+			assertThat(context.getEnvironment().getProperty("billing.database.host")).isNull();
+		}
+	}
+
+	@Test
+	void profileKeysOverrideApplicationKeys() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing",
+				"spring.profiles.active=prod")) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("billing-prod");
+		}
+	}
+
+	@Test
+	void theLaterOfTwoActiveProfilesWins() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing",
+				"spring.profiles.active=prod,eu")) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("billing-eu");
+		}
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing",
+				"spring.profiles.active=eu,prod")) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("billing-prod");
+		}
+	}
+
+	@Test
+	void prefixesCanBeConfigured() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(),
+				"etcd.config.prefixes=/config/,/other/")) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("other");
+			assertThat(context.getEnvironment().getProperty("database.port")).isEqualTo("5432");
+		}
+	}
+
+	@Test
+	void anImportLocationNamesEndpointsAndPrefixes() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "etcd.endpoints=http://127.0.0.1:1",
+				"spring.config.import=etcd:" + etcd.cluster().clientEndpoints().get(0) + "?prefixes=/other/")) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("other");
+			assertThat(context.getEnvironment().getProperty("database.port")).isNull();
+		}
+	}
+
+}

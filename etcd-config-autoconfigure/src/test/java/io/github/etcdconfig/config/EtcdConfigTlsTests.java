@@ -1,0 +1,68 @@
+package io.github.etcdconfig.config;
+
+import java.nio.file.Path;
+
+import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Etcd;
+import io.github.etcdconfig.test.EtcdCluster;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Mutual TLS through a Spring Boot SSL bundle, with certificates generated for the test.
+ */
+class EtcdConfigTlsTests {
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension(EtcdCluster.builder().clientCertAuth(true));
+
+	@BeforeAll
+	static void seed() {
+		Etcd keys = new Etcd(etcd.cluster().newClient());
+		keys.put("/config/database/host", "over-tls");
+		keys.client().close();
+	}
+
+	private ConfigurableApplicationContext run(Path clientKey) {
+		return Apps.run(etcd.cluster(), "etcd.ssl.bundle=etcd",
+				"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.cluster().tls().caCert(),
+				"spring.ssl.bundle.pem.etcd.keystore.certificate=file:" + etcd.cluster().tls().clientCert(),
+				"spring.ssl.bundle.pem.etcd.keystore.private-key=file:" + clientKey);
+	}
+
+	@Test
+	void loadsOverMutualTlsWithAPkcs8Key() {
+		try (ConfigurableApplicationContext context = run(etcd.cluster().tls().clientKeyPkcs8())) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("over-tls");
+		}
+	}
+
+	@Test
+	void loadsOverMutualTlsWithAPkcs1Key() {
+		try (ConfigurableApplicationContext context = run(etcd.cluster().tls().clientKeyPkcs1())) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("over-tls");
+		}
+	}
+
+	@Test
+	void aMissingBundleIsNamedInTheFailure() {
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> Apps.run(etcd.cluster(), "etcd.ssl.bundle=nope"))
+			.withMessageContaining("nope");
+	}
+
+	@Test
+	void withoutAClientCertificateTheServerRefusesAndStartUpFails() {
+		assertThatExceptionOfType(EtcdConfigLoadException.class).isThrownBy(() -> Apps.run(etcd.cluster(),
+				"etcd.ssl.bundle=etcd",
+				"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.cluster().tls().caCert()));
+	}
+
+}
