@@ -1,7 +1,7 @@
 package io.github.etcdconfig.client;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
+import java.util.List;
 
 import javax.net.ssl.SSLException;
 
@@ -27,43 +27,40 @@ public final class EtcdClientFactory {
 
 	/**
 	 * Create a client.
-	 * @param properties the connection settings
-	 * @param sslBundles looks up an SSL bundle by name; only called when {@code etcd.ssl.bundle} is set
+	 * @param connection where etcd is and how to authenticate
+	 * @param settings namespace, authority and timeouts
 	 * @return a new client, to be closed by the caller
 	 */
-	public static Client create(EtcdProperties properties, Function<String, SslBundle> sslBundles) {
+	public static Client create(EtcdConnectionDetails connection, EtcdProperties settings) {
 		ClientBuilder builder = Client.builder();
 		// The authority is part of the target that endpoints() computes, so it must come first.
-		if (StringUtils.hasText(properties.getAuthority())) {
-			builder.authority(properties.getAuthority());
+		if (StringUtils.hasText(settings.getAuthority())) {
+			builder.authority(settings.getAuthority());
 		}
-		builder.endpoints(properties.getEndpoints())
-			.connectTimeout(properties.getConnectTimeout())
-			.keepaliveTime(properties.getKeepaliveTime())
-			.keepaliveTimeout(properties.getKeepaliveTimeout())
+		builder.endpoints(connection.getEndpoints())
+			.connectTimeout(settings.getConnectTimeout())
+			.keepaliveTime(settings.getKeepaliveTime())
+			.keepaliveTimeout(settings.getKeepaliveTimeout())
 			// A call to an unreachable server fails instead of queueing forever; every caller sets a deadline.
 			.waitForReady(false);
-		if (StringUtils.hasText(properties.getUsername())) {
-			builder.user(bytes(properties.getUsername())).password(bytes(properties.getPassword()));
+		if (StringUtils.hasText(connection.getUsername())) {
+			builder.user(bytes(connection.getUsername())).password(bytes(connection.getPassword()));
 		}
-		if (StringUtils.hasText(properties.getNamespace())) {
-			builder.namespace(bytes(properties.getNamespace()));
+		if (StringUtils.hasText(settings.getNamespace())) {
+			builder.namespace(bytes(settings.getNamespace()));
 		}
-		if (properties.isTls()) {
-			builder.sslContext(sslContext(properties.getSsl().getBundle(), sslBundles));
+		boolean https = connection.getEndpoints()
+			.stream()
+			.anyMatch((endpoint) -> "https".equalsIgnoreCase(endpoint.getScheme()));
+		if (connection.getSslBundle() != null || https) {
+			builder.sslContext(sslContext(connection.getSslBundle()));
 		}
 		return builder.build();
 	}
 
-	private static SslContext sslContext(String bundleName, Function<String, SslBundle> sslBundles) {
+	private static SslContext sslContext(SslBundle bundle) {
 		SslContextBuilder ssl = GrpcSslContexts.forClient();
-		if (StringUtils.hasText(bundleName)) {
-			SslBundle bundle = sslBundles.apply(bundleName);
-			if (bundle == null) {
-				throw new IllegalStateException("etcd.ssl.bundle names SSL bundle '" + bundleName
-						+ "', but no spring.ssl.bundle.pem." + bundleName + " or spring.ssl.bundle.jks." + bundleName
-						+ " is configured");
-			}
+		if (bundle != null) {
 			SslManagerBundle managers = bundle.getManagers();
 			ssl.trustManager(managers.getTrustManagerFactory());
 			if (bundle.getStores().getKeyStore() != null) {
@@ -73,15 +70,14 @@ public final class EtcdClientFactory {
 				ssl.protocols(bundle.getOptions().getEnabledProtocols());
 			}
 			if (bundle.getOptions().getCiphers() != null) {
-				ssl.ciphers(java.util.List.of(bundle.getOptions().getCiphers()));
+				ssl.ciphers(List.of(bundle.getOptions().getCiphers()));
 			}
 		}
 		try {
 			return ssl.build();
 		}
 		catch (SSLException ex) {
-			throw new IllegalStateException("Cannot set up TLS for etcd with SSL bundle '" + bundleName + "': "
-					+ ex.getMessage(), ex);
+			throw new IllegalStateException("Cannot set up TLS for etcd: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
@@ -149,12 +150,18 @@ public class EtcdProperties implements Validator {
 	}
 
 	/**
-	 * Whether the connection uses TLS: an SSL bundle is named or an endpoint is https.
-	 * @return whether to use TLS
+	 * Whether a client built from these settings connects exactly like one built from the other's.
+	 * @param other other settings
+	 * @return whether one client can serve both
 	 */
-	public boolean isTls() {
-		return StringUtils.hasText(this.ssl.getBundle())
-				|| this.endpoints.stream().anyMatch((endpoint) -> "https".equalsIgnoreCase(endpoint.getScheme()));
+	public boolean hasSameConnection(EtcdProperties other) {
+		return Objects.equals(this.endpoints, other.endpoints) && Objects.equals(this.username, other.username)
+				&& Objects.equals(this.password, other.password) && Objects.equals(this.namespace, other.namespace)
+				&& Objects.equals(this.authority, other.authority)
+				&& Objects.equals(this.connectTimeout, other.connectTimeout)
+				&& Objects.equals(this.keepaliveTime, other.keepaliveTime)
+				&& Objects.equals(this.keepaliveTimeout, other.keepaliveTimeout)
+				&& Objects.equals(this.ssl.getBundle(), other.ssl.getBundle());
 	}
 
 	@Override

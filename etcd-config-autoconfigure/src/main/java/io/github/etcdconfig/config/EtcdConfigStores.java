@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdClientFactory;
+import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.grpc.Status;
 import org.apache.commons.logging.Log;
 
@@ -71,7 +72,9 @@ public final class EtcdConfigStores implements DisposableBean {
 		}
 		Client client;
 		try {
-			client = EtcdClientFactory.create(resource.getConnection(), (name) -> resource.getSslBundle());
+			client = EtcdClientFactory.create(
+					new PropertiesEtcdConnectionDetails(resource.getConnection(), resource.getSslBundle()),
+					resource.getConnection());
 		}
 		catch (RuntimeException ex) {
 			throw new EtcdConfigLoadException(resource, ex.getMessage(), ex);
