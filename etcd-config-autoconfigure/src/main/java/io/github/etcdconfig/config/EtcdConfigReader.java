@@ -31,7 +31,13 @@ public final class EtcdConfigReader {
 
 	private final int pageSize;
 
-	EtcdConfigReader(KV kv, Duration timeout, int pageSize) {
+	/**
+	 * Create a reader.
+	 * @param kv the client's KV service
+	 * @param timeout the deadline of each call
+	 * @param pageSize keys asked for in the first page
+	 */
+	public EtcdConfigReader(KV kv, Duration timeout, int pageSize) {
 		this.kv = kv;
 		this.timeout = timeout;
 		this.pageSize = pageSize;
@@ -43,7 +49,7 @@ public final class EtcdConfigReader {
 	 * @return the keys and the revision they were read at
 	 * @throws Exception when a call fails or times out
 	 */
-	Result read(List<String> roots) throws Exception {
+	public Result read(List<String> roots) throws Exception {
 		long revision = 0;
 		int limit = this.pageSize;
 		List<EtcdKeyEvent> keys = new ArrayList<>();

@@ -1,132 +1,33 @@
 package io.github.etcdconfig.watch;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchEvent;
-import io.etcd.jetcd.watch.WatchResponse;
+import io.github.etcdconfig.config.EtcdConfigDataResource;
 import io.github.etcdconfig.config.EtcdConfigProblem;
 import io.github.etcdconfig.config.EtcdConfigProperties;
-import io.github.etcdconfig.config.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
-
 /**
- * Follows one {@link EtcdConfigStore}: watches each root prefix from the loaded revision + 1, applies the events to
- * the store's snapshot and hands every change to an {@link EtcdConfigChangeListener}.
- *
- * <p>All state lives on one applier thread. jetcd calls the watch listener on its event-loop threads; the listener
- * only queues the event there and returns, so jetcd is never blocked.
- *
- * <p>What it guarantees:
- * <ul>
- * <li>Order: an event at or below the revision already received for its prefix is dropped, so a value never goes
- * back.</li>
- * <li>Coalescing: the events of one etcd response (one revision, a whole transaction) are applied together; events
- * that arrive within {@code coalesce-window} after a refresh wait and are applied together in the next one.</li>
- * <li>Resilience: a watch that fails or completes is created again from the last received revision + 1, with
- * backoff (jetcd's own resume may restart past events it has not delivered yet, so the watcher does not rely on
- * it). When etcd compacted the history in between, the prefixes are read again at one revision, the difference is
- * applied (deletes included) and the watch restarts after it.</li>
- * <li>Liveness: a periodic check compares etcd's revision with the received one and asks etcd for a progress
- * notification; a watch that stays behind is resynced. A check that fails marks etcd unreachable, and the first
- * check that succeeds again resyncs.</li>
- * </ul>
+ * Follows one {@link EtcdConfigStore}: an {@link EtcdPrefixWatcher} on the store's root prefixes whose events
+ * become the store's next snapshot, and whose every effective change goes to an {@link EtcdConfigChangeListener}.
+ * A key that cannot be used keeps its previous value, with a warning (or an error for a broken document).
  */
-public class EtcdConfigWatcher {
+public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
 	private static final Log logger = LogFactory.getLog(EtcdConfigWatcher.class);
-
-	/**
-	 * What the watcher is doing.
-	 */
-	public enum State {
-
-		/** Not started, or stopped. */
-		STOPPED,
-
-		/** Started, the first watch is being created. */
-		STARTING,
-
-		/** Every prefix is watched. */
-		WATCHING,
-
-		/** A watch broke and is being created again. */
-		RECONNECTING,
-
-		/** The prefixes are being read again after a gap. */
-		RESYNCING,
-
-		/** etcd did not answer the last check. */
-		UNREACHABLE
-
-	}
 
 	private final EtcdConfigStore store;
 
 	private final EtcdConfigChangeListener listener;
 
-	private final EtcdConfigProperties.Watch settings;
-
-	private final Duration requestTimeout;
-
-	private final Map<String, RootWatch> roots = new LinkedHashMap<>();
-
-	private final List<EtcdKeyEvent> pending = new ArrayList<>();
-
-	private final AtomicLong reconnects = new AtomicLong();
-
-	private final AtomicLong resyncs = new AtomicLong();
+	private final EtcdPrefixWatcher watcher;
 
 	private final AtomicLong refreshes = new AtomicLong();
-
-	private ScheduledExecutorService applier;
-
-	private long pendingRevision;
-
-	private boolean flushScheduled;
-
-	private long lastFlushNanos;
-
-	private boolean resyncScheduled;
-
-	private BackOffExecution resyncBackOff;
-
-	private boolean checkFailed;
-
-	private volatile boolean running;
-
-	private volatile State state = State.STOPPED;
-
-	private volatile Throwable lastError;
-
-	private volatile Instant lastErrorTime;
-
-	private volatile long etcdRevision;
 
 	/**
 	 * Create a watcher.
@@ -136,90 +37,32 @@ public class EtcdConfigWatcher {
 	public EtcdConfigWatcher(EtcdConfigStore store, EtcdConfigChangeListener listener) {
 		this.store = store;
 		this.listener = listener;
-		this.settings = store.getResource().getConfig().getWatch();
-		this.requestTimeout = store.getResource().getConnection().getRequestTimeout();
+		EtcdConfigDataResource resource = store.getResource();
+		EtcdConfigProperties.Watch watch = resource.getConfig().getWatch();
+		this.watcher = new EtcdPrefixWatcher(store.getClient(), this,
+				new EtcdPrefixWatcher.Settings(watch.getCoalesceWindow(), watch.getCheckInterval(),
+						watch.getRetryDelay(), watch.getMaxRetryDelay(), resource.getConnection().getRequestTimeout(),
+						resource.getConfig().getPageSize()));
 	}
 
-	/**
-	 * Start watching: from the loaded revision + 1, or with a full read when etcd was not read at start-up.
-	 */
 	public void start() {
-		if (this.running) {
-			return;
-		}
-		this.applier = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "etcd-config-watch");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.running = true;
-		this.state = State.STARTING;
-		this.lastFlushNanos = System.nanoTime() - this.settings.getCoalesceWindow().toNanos();
-		this.applier.execute(() -> {
-			if (this.store.isLoaded()) {
-				long revision = this.store.getSnapshot().getRevision();
-				for (String root : this.store.getResource().getLayout().roots()) {
-					RootWatch watch = new RootWatch(root, revision);
-					this.roots.put(root, watch);
-					watch(watch);
-				}
-			}
-			else {
-				for (String root : this.store.getResource().getLayout().roots()) {
-					this.roots.put(root, new RootWatch(root, 0));
-				}
-				resync("etcd was not read at start-up");
-			}
-		});
-		long interval = this.settings.getCheckInterval().toMillis();
-		this.applier.scheduleWithFixedDelay(this::check, interval, interval, TimeUnit.MILLISECONDS);
+		this.watcher.start();
 	}
 
-	/**
-	 * Stop watching and wait for the applier thread to finish what it is doing.
-	 */
 	public void stop() {
-		if (!this.running) {
-			return;
-		}
-		this.running = false;
-		ScheduledExecutorService applier = this.applier;
-		applier.execute(() -> this.roots.values().forEach(RootWatch::close));
-		applier.shutdown();
-		try {
-			if (!applier.awaitTermination(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				applier.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			applier.shutdownNow();
-		}
-		this.state = State.STOPPED;
-	}
-
-	public boolean isRunning() {
-		return this.running;
+		this.watcher.stop();
 	}
 
 	public EtcdConfigStore getStore() {
 		return this.store;
 	}
 
-	public State getState() {
-		return this.state;
-	}
-
 	/**
-	 * The last watch or read failure, cleared when the watch works again.
-	 * @return the failure, or {@code null}
+	 * The watch underneath: its state, errors and counters.
+	 * @return the prefix watcher
 	 */
-	public Throwable getLastError() {
-		return this.lastError;
-	}
-
-	public Instant getLastErrorTime() {
-		return this.lastErrorTime;
+	public EtcdPrefixWatcher getWatcher() {
+		return this.watcher;
 	}
 
 	/**
@@ -231,269 +74,37 @@ public class EtcdConfigWatcher {
 	}
 
 	/**
-	 * etcd's revision at the last successful check.
-	 * @return the revision, 0 before the first check
+	 * The number of changes that reached the application.
+	 * @return the count
 	 */
-	public long getEtcdRevision() {
-		return this.etcdRevision;
-	}
-
-	public long getReconnects() {
-		return this.reconnects.get();
-	}
-
-	public long getResyncs() {
-		return this.resyncs.get();
-	}
-
 	public long getRefreshes() {
 		return this.refreshes.get();
 	}
 
-	/**
-	 * Read the prefixes again and apply the difference, for example from an actuator operation. Returns at once;
-	 * the resync runs on the applier thread.
-	 */
-	public void requestResync() {
-		submit(() -> resync("requested"));
+	@Override
+	public List<String> roots() {
+		return this.store.getResource().getLayout().roots();
 	}
 
-	// Runs on the applier thread from here on, but for the jetcd listener's submit calls.
-
-	private void watch(RootWatch root) {
-		root.close();
-		int generation = root.generation;
-		WatchOption option = WatchOption.builder()
-			.isPrefix(true)
-			.withRevision(root.revision + 1)
-			.withProgressNotify(true)
-			.withRequireLeader(true)
-			.withCreateNotify(true)
-			.build();
-		try {
-			root.watcher = this.store.getClient()
-				.getWatchClient()
-				.watch(bytes(root.prefix), option, new Listener(root.prefix, generation));
-		}
-		catch (RuntimeException ex) {
-			reconnect(root, ex);
-		}
+	@Override
+	public long loadedRevision() {
+		return this.store.getSnapshot().getRevision();
 	}
 
-	private void onResponse(String prefix, int generation, WatchResponse response) {
-		RootWatch root = current(prefix, generation);
-		if (root == null) {
-			return;
-		}
-		root.backOff = null;
-		if (this.state == State.STARTING || this.state == State.RECONNECTING) {
-			this.state = State.WATCHING;
-			this.lastError = null;
-		}
-		long revision = response.getHeader().getRevision();
-		if (response.isCreatedNotify()) {
-			return;
-		}
-		List<WatchEvent> events = response.getEvents();
-		if (events.isEmpty()) {
-			// A progress notification: every event up to this revision has been delivered.
-			root.revision = Math.max(root.revision, revision);
-			return;
-		}
-		long floor = root.revision;
-		for (WatchEvent event : events) {
-			KeyValue kv = event.getKeyValue();
-			long modRevision = kv.getModRevision();
-			if (modRevision <= floor) {
-				continue;
-			}
-			this.pending.add((event.getEventType() == WatchEvent.EventType.DELETE)
-					? EtcdKeyEvent.delete(kv.getKey().getBytes(), modRevision)
-					: EtcdKeyEvent.put(kv.getKey().getBytes(), kv.getValue().getBytes(), modRevision));
-			root.revision = Math.max(root.revision, modRevision);
-			this.pendingRevision = Math.max(this.pendingRevision, modRevision);
-		}
-		scheduleFlush();
-	}
-
-	private void onError(String prefix, int generation, Throwable error) {
-		RootWatch root = current(prefix, generation);
-		if (root == null) {
-			return;
-		}
-		if (error instanceof CompactedException compacted) {
-			resync("etcd compacted its history up to revision " + compacted.getCompactedRevision()
-					+ " while the watch of " + prefix + " was behind");
-		}
-		else {
-			reconnect(root, error);
-		}
-	}
-
-	private void onCompleted(String prefix, int generation) {
-		RootWatch root = current(prefix, generation);
-		if (root != null) {
-			// jetcd ends a watch for good on errors it does not retry, or when the member lost its leader.
-			reconnect(root, new IllegalStateException("etcd ended the watch of " + prefix));
-		}
-	}
-
-	private RootWatch current(String prefix, int generation) {
-		RootWatch root = this.roots.get(prefix);
-		return (this.running && root != null && root.generation == generation) ? root : null;
-	}
-
-	private void reconnect(RootWatch root, Throwable error) {
-		recordError(error);
-		root.close();
-		if (root.retryScheduled) {
-			return;
-		}
-		this.reconnects.incrementAndGet();
-		if (this.state != State.RESYNCING) {
-			this.state = State.RECONNECTING;
-		}
-		if (root.backOff == null) {
-			root.backOff = backOff().start();
-		}
-		long delay = root.backOff.nextBackOff();
-		logger.warn("Watch of " + root.prefix + " on " + this.store.getResource() + " broke (" + describe(error)
-				+ "); watching again from revision " + (root.revision + 1) + " in " + delay + " ms");
-		root.retryScheduled = true;
-		schedule(() -> {
-			root.retryScheduled = false;
-			watch(root);
-		}, delay);
-	}
-
-	private void scheduleFlush() {
-		if (this.flushScheduled) {
-			return;
-		}
-		this.flushScheduled = true;
-		long wait = this.settings.getCoalesceWindow().toNanos() - (System.nanoTime() - this.lastFlushNanos);
-		if (wait <= 0) {
-			// Queued behind events that already arrived, so they join this refresh.
-			submit(this::flush);
-		}
-		else {
-			this.applier.schedule(this::flush, wait, TimeUnit.NANOSECONDS);
-		}
-	}
-
-	private void flush() {
-		this.flushScheduled = false;
-		if (this.pending.isEmpty()) {
-			return;
-		}
-		List<EtcdKeyEvent> events = new ArrayList<>(this.pending);
-		this.pending.clear();
-		this.lastFlushNanos = System.nanoTime();
-		apply(events, this.pendingRevision);
-	}
-
-	private void apply(List<EtcdKeyEvent> events, long revision) {
+	@Override
+	public void apply(List<EtcdKeyEvent> events, long revision) {
 		EtcdConfigSnapshot.Update update = this.store.getSnapshot().apply(events, revision, this::report);
 		this.store.setSnapshot(update.snapshot());
-		if (update.isEmpty()) {
-			return;
-		}
-		this.refreshes.incrementAndGet();
-		try {
+		if (!update.isEmpty()) {
+			this.refreshes.incrementAndGet();
 			this.listener.onChange(this.store, update);
 		}
-		catch (RuntimeException ex) {
-			logger.error("Applying the etcd change at revision " + revision + " to the application failed; "
-					+ "the Environment has the new values", ex);
-		}
 	}
 
-	private void resync(String reason) {
-		if (!this.running) {
-			return;
-		}
-		this.resyncScheduled = false;
-		this.state = State.RESYNCING;
-		this.roots.values().forEach(RootWatch::close);
-		this.pending.clear();
-		EtcdConfigReader.Result read;
-		try {
-			read = this.store.read();
-		}
-		catch (Exception ex) {
-			recordError(ex);
-			if (this.resyncBackOff == null) {
-				this.resyncBackOff = backOff().start();
-			}
-			long delay = this.resyncBackOff.nextBackOff();
-			logger.warn("Cannot read " + this.store.getResource() + " (" + describe(ex) + "); trying again in "
-					+ delay + " ms");
-			this.resyncScheduled = true;
-			schedule(() -> resync(reason), delay);
-			return;
-		}
-		this.resyncBackOff = null;
-		this.resyncs.incrementAndGet();
-		logger.info("Resynced " + this.store.getResource() + " at revision " + read.revision() + ": " + reason);
-		EtcdConfigSnapshot current = this.store.getSnapshot();
-		apply(current.eventsTo(read.keys(), read.revision()), read.revision());
-		this.pendingRevision = Math.max(this.pendingRevision, read.revision());
-		this.state = State.STARTING;
-		for (RootWatch root : this.roots.values()) {
-			root.revision = read.revision();
-			root.backOff = null;
-			watch(root);
-		}
-	}
-
-	private void check() {
-		for (RootWatch root : this.roots.values()) {
-			GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();
-			this.store.getClient()
-				.getKVClient()
-				.get(bytes(root.prefix), countOnly)
-				.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-				.whenCompleteAsync((response, error) -> checked(root, response, error), this.applier);
-		}
-	}
-
-	private void checked(RootWatch root, GetResponse response, Throwable error) {
-		if (!this.running) {
-			return;
-		}
-		if (error != null) {
-			recordError(error);
-			this.checkFailed = true;
-			if (this.state == State.WATCHING) {
-				this.state = State.UNREACHABLE;
-			}
-			return;
-		}
-		long revision = response.getHeader().getRevision();
-		this.etcdRevision = Math.max(this.etcdRevision, revision);
-		if (this.checkFailed || !this.store.isLoaded()) {
-			this.checkFailed = false;
-			if (!this.resyncScheduled) {
-				resync("etcd answers again");
-			}
-			return;
-		}
-		if (this.state == State.UNREACHABLE) {
-			this.state = State.WATCHING;
-		}
-		if (root.revision >= revision || root.watcher == null) {
-			return;
-		}
-		// Behind etcd is normal for a moment, or when keys outside the prefix changed. A progress notification
-		// tells which; a watch that stays behind has gone silent.
-		root.watcher.requestProgress();
-		int generation = root.generation;
-		schedule(() -> {
-			if (this.running && root.generation == generation && root.revision < revision && !this.resyncScheduled) {
-				resync("the watch of " + root.prefix + " stayed at revision " + root.revision
-						+ " while etcd is at " + revision);
-			}
-		}, this.requestTimeout.toMillis());
+	@Override
+	public void resync(List<EtcdKeyEvent> keys, long revision) {
+		// Applied as events, so a document that no longer parses keeps its previous version.
+		apply(this.store.getSnapshot().eventsTo(keys, revision), revision);
 	}
 
 	private void report(EtcdConfigProblem problem) {
@@ -505,109 +116,9 @@ public class EtcdConfigWatcher {
 		}
 	}
 
-	private void recordError(Throwable error) {
-		this.lastError = error;
-		this.lastErrorTime = Instant.now();
-	}
-
-	private ExponentialBackOff backOff() {
-		ExponentialBackOff backOff = new ExponentialBackOff(this.settings.getRetryDelay().toMillis(), 2.0);
-		backOff.setMaxInterval(this.settings.getMaxRetryDelay().toMillis());
-		return backOff;
-	}
-
-	private void submit(Runnable task) {
-		try {
-			this.applier.execute(task);
-		}
-		catch (RejectedExecutionException ex) {
-			// Stopping: nothing more to apply.
-		}
-	}
-
-	private void schedule(Runnable task, long delayMillis) {
-		try {
-			this.applier.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			// Stopping.
-		}
-	}
-
-	private static String describe(Throwable error) {
-		Throwable cause = (error instanceof ExecutionException && error.getCause() != null) ? error.getCause()
-				: error;
-		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
-	}
-
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
-	}
-
-	/**
-	 * The watch of one root prefix. Only touched on the applier thread.
-	 */
-	private static final class RootWatch {
-
-		private final String prefix;
-
-		/** The highest revision received for this prefix; the watch resumes after it. */
-		private long revision;
-
-		/** Tells the events of the current jetcd watcher from those of closed ones. */
-		private int generation;
-
-		private Watch.Watcher watcher;
-
-		private BackOffExecution backOff;
-
-		private boolean retryScheduled;
-
-		RootWatch(String prefix, long revision) {
-			this.prefix = prefix;
-			this.revision = revision;
-		}
-
-		void close() {
-			this.generation++;
-			Watch.Watcher watcher = this.watcher;
-			this.watcher = null;
-			if (watcher != null) {
-				watcher.close();
-			}
-		}
-
-	}
-
-	/**
-	 * jetcd's callbacks: each only queues the event for the applier thread.
-	 */
-	private final class Listener implements Watch.Listener {
-
-		private final String prefix;
-
-		private final int generation;
-
-		Listener(String prefix, int generation) {
-			this.prefix = prefix;
-			this.generation = generation;
-		}
-
-		@Override
-		public void onNext(WatchResponse response) {
-			submit(() -> onResponse(this.prefix, this.generation, response));
-		}
-
-		@Override
-		public void onError(Throwable throwable) {
-			submit(() -> EtcdConfigWatcher.this.onError(this.prefix, this.generation, throwable));
-		}
-
-		@Override
-		public void onCompleted() {
-			submit(() -> EtcdConfigWatcher.this.onCompleted(this.prefix, this.generation));
-		}
-
+	@Override
+	public String toString() {
+		return this.store.getResource().toString();
 	}
 
 }

@@ -1,0 +1,622 @@
+package io.github.etcdconfig.watch;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.github.etcdconfig.config.EtcdConfigReader;
+import io.github.etcdconfig.config.EtcdKeyEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Follows the keys under some prefixes: watches each from the revision already read + 1 and hands the events to a
+ * {@link Target}. The configuration watcher and service discovery both build on it.
+ *
+ * <p>All state lives on one applier thread, and the target is only called there. jetcd calls the watch listener on
+ * its event-loop threads; the listener only queues the event there and returns, so jetcd is never blocked.
+ *
+ * <p>What it guarantees:
+ * <ul>
+ * <li>Order: an event at or below the revision already received for its prefix is dropped, so a value never goes
+ * back.</li>
+ * <li>Coalescing: the events of one etcd response (one revision, a whole transaction) are applied together; events
+ * that arrive within {@code coalesce-window} after a refresh wait and are applied together in the next one.</li>
+ * <li>Resilience: a watch that fails or completes is created again from the last received revision + 1, with
+ * backoff (jetcd's own resume may restart past events it has not delivered yet, so the watcher does not rely on
+ * it). When etcd compacted the history in between, the prefixes are read again at one revision, the difference is
+ * applied (deletes included) and the watch restarts after it.</li>
+ * <li>Liveness: a periodic check compares etcd's revision with the received one and asks etcd for a progress
+ * notification; a watch that stays behind is resynced. A check that fails marks etcd unreachable, and the first
+ * check that succeeds again resyncs.</li>
+ * </ul>
+ */
+public class EtcdPrefixWatcher {
+
+	private static final Log logger = LogFactory.getLog(EtcdPrefixWatcher.class);
+
+	/**
+	 * What the watcher is doing.
+	 */
+	public enum State {
+
+		/** Not started, or stopped. */
+		STOPPED,
+
+		/** Started, the first watch is being created. */
+		STARTING,
+
+		/** Every prefix is watched. */
+		WATCHING,
+
+		/** A watch broke and is being created again. */
+		RECONNECTING,
+
+		/** The prefixes are being read again after a gap. */
+		RESYNCING,
+
+		/** etcd did not answer the last check. */
+		UNREACHABLE
+
+	}
+
+	private final Client client;
+
+	private final Target target;
+
+	private final Settings settings;
+
+	private final Map<String, RootWatch> roots = new LinkedHashMap<>();
+
+	private final List<EtcdKeyEvent> pending = new ArrayList<>();
+
+	private final AtomicLong reconnects = new AtomicLong();
+
+	private final AtomicLong resyncs = new AtomicLong();
+
+	private ScheduledExecutorService applier;
+
+	private long pendingRevision;
+
+	private boolean flushScheduled;
+
+	private long lastFlushNanos;
+
+	private boolean resyncScheduled;
+
+	private BackOffExecution resyncBackOff;
+
+	private boolean checkFailed;
+
+	private volatile boolean running;
+
+	private volatile State state = State.STOPPED;
+
+	private volatile Throwable lastError;
+
+	private volatile Instant lastErrorTime;
+
+	private volatile long etcdRevision;
+
+	/**
+	 * Create a watcher.
+	 * @param client the client to watch with
+	 * @param target receives the events
+	 * @param settings timing settings
+	 */
+	public EtcdPrefixWatcher(Client client, Target target, Settings settings) {
+		this.client = client;
+		this.target = target;
+		this.settings = settings;
+	}
+
+	/**
+	 * Start watching: from the loaded revision + 1, or with a full read when etcd was not read at start-up.
+	 */
+	public void start() {
+		if (this.running) {
+			return;
+		}
+		this.applier = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "etcd-config-watch");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.running = true;
+		this.state = State.STARTING;
+		this.lastFlushNanos = System.nanoTime() - this.settings.coalesceWindow().toNanos();
+		this.applier.execute(() -> {
+			long revision = this.target.loadedRevision();
+			for (String root : this.target.roots()) {
+				this.roots.put(root, new RootWatch(root, revision));
+			}
+			if (revision > 0) {
+				this.roots.values().forEach(this::watch);
+			}
+			else {
+				resync("etcd was not read at start-up");
+			}
+		});
+		long interval = this.settings.checkInterval().toMillis();
+		this.applier.scheduleWithFixedDelay(this::check, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Stop watching and wait for the applier thread to finish what it is doing.
+	 */
+	public void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		ScheduledExecutorService applier = this.applier;
+		applier.execute(() -> this.roots.values().forEach(RootWatch::close));
+		applier.shutdown();
+		try {
+			if (!applier.awaitTermination(this.settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				applier.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			applier.shutdownNow();
+		}
+		this.state = State.STOPPED;
+	}
+
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	public State getState() {
+		return this.state;
+	}
+
+	/**
+	 * The last watch or read failure, cleared when the watch works again.
+	 * @return the failure, or {@code null}
+	 */
+	public Throwable getLastError() {
+		return this.lastError;
+	}
+
+	public Instant getLastErrorTime() {
+		return this.lastErrorTime;
+	}
+
+	/**
+	 * etcd's revision at the last successful check.
+	 * @return the revision, 0 before the first check
+	 */
+	public long getEtcdRevision() {
+		return this.etcdRevision;
+	}
+
+	public long getReconnects() {
+		return this.reconnects.get();
+	}
+
+	public long getResyncs() {
+		return this.resyncs.get();
+	}
+
+	/**
+	 * Read the prefixes again and apply the difference, for example from an actuator operation. Returns at once;
+	 * the resync runs on the applier thread.
+	 */
+	public void requestResync() {
+		submit(() -> resync("requested"));
+	}
+
+	// Runs on the applier thread from here on, but for the jetcd listener's submit calls.
+
+	private void watch(RootWatch root) {
+		root.close();
+		int generation = root.generation;
+		WatchOption option = WatchOption.builder()
+			.isPrefix(true)
+			.withRevision(root.revision + 1)
+			.withProgressNotify(true)
+			.withRequireLeader(true)
+			.withCreateNotify(true)
+			.build();
+		try {
+			root.watcher = this.client
+				.getWatchClient()
+				.watch(bytes(root.prefix), option, new Listener(root.prefix, generation));
+		}
+		catch (RuntimeException ex) {
+			reconnect(root, ex);
+		}
+	}
+
+	private void onResponse(String prefix, int generation, WatchResponse response) {
+		RootWatch root = current(prefix, generation);
+		if (root == null) {
+			return;
+		}
+		root.backOff = null;
+		if (this.state == State.STARTING || this.state == State.RECONNECTING) {
+			this.state = State.WATCHING;
+			this.lastError = null;
+		}
+		long revision = response.getHeader().getRevision();
+		if (response.isCreatedNotify()) {
+			return;
+		}
+		List<WatchEvent> events = response.getEvents();
+		if (events.isEmpty()) {
+			// A progress notification: every event up to this revision has been delivered.
+			root.revision = Math.max(root.revision, revision);
+			return;
+		}
+		long floor = root.revision;
+		for (WatchEvent event : events) {
+			KeyValue kv = event.getKeyValue();
+			long modRevision = kv.getModRevision();
+			if (modRevision <= floor) {
+				continue;
+			}
+			this.pending.add((event.getEventType() == WatchEvent.EventType.DELETE)
+					? EtcdKeyEvent.delete(kv.getKey().getBytes(), modRevision)
+					: EtcdKeyEvent.put(kv.getKey().getBytes(), kv.getValue().getBytes(), modRevision));
+			root.revision = Math.max(root.revision, modRevision);
+			this.pendingRevision = Math.max(this.pendingRevision, modRevision);
+		}
+		scheduleFlush();
+	}
+
+	private void onError(String prefix, int generation, Throwable error) {
+		RootWatch root = current(prefix, generation);
+		if (root == null) {
+			return;
+		}
+		if (error instanceof CompactedException compacted) {
+			resync("etcd compacted its history up to revision " + compacted.getCompactedRevision()
+					+ " while the watch of " + prefix + " was behind");
+		}
+		else {
+			reconnect(root, error);
+		}
+	}
+
+	private void onCompleted(String prefix, int generation) {
+		RootWatch root = current(prefix, generation);
+		if (root != null) {
+			// jetcd ends a watch for good on errors it does not retry, or when the member lost its leader.
+			reconnect(root, new IllegalStateException("etcd ended the watch of " + prefix));
+		}
+	}
+
+	private RootWatch current(String prefix, int generation) {
+		RootWatch root = this.roots.get(prefix);
+		return (this.running && root != null && root.generation == generation) ? root : null;
+	}
+
+	private void reconnect(RootWatch root, Throwable error) {
+		recordError(error);
+		root.close();
+		if (root.retryScheduled) {
+			return;
+		}
+		this.reconnects.incrementAndGet();
+		if (this.state != State.RESYNCING) {
+			this.state = State.RECONNECTING;
+		}
+		if (root.backOff == null) {
+			root.backOff = backOff().start();
+		}
+		long delay = root.backOff.nextBackOff();
+		logger.warn("Watch of " + root.prefix + " on " + this.target + " broke (" + describe(error)
+				+ "); watching again from revision " + (root.revision + 1) + " in " + delay + " ms");
+		root.retryScheduled = true;
+		schedule(() -> {
+			root.retryScheduled = false;
+			watch(root);
+		}, delay);
+	}
+
+	private void scheduleFlush() {
+		if (this.flushScheduled) {
+			return;
+		}
+		this.flushScheduled = true;
+		long wait = this.settings.coalesceWindow().toNanos() - (System.nanoTime() - this.lastFlushNanos);
+		if (wait <= 0) {
+			// Queued behind events that already arrived, so they join this refresh.
+			submit(this::flush);
+		}
+		else {
+			this.applier.schedule(this::flush, wait, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void flush() {
+		this.flushScheduled = false;
+		if (this.pending.isEmpty()) {
+			return;
+		}
+		List<EtcdKeyEvent> events = new ArrayList<>(this.pending);
+		this.pending.clear();
+		this.lastFlushNanos = System.nanoTime();
+		apply(events, this.pendingRevision);
+	}
+
+	private void apply(List<EtcdKeyEvent> events, long revision) {
+		try {
+			this.target.apply(events, revision);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Applying the etcd events up to revision " + revision + " to " + this.target + " failed", ex);
+		}
+	}
+
+	private void resync(String reason) {
+		if (!this.running) {
+			return;
+		}
+		this.resyncScheduled = false;
+		this.state = State.RESYNCING;
+		this.roots.values().forEach(RootWatch::close);
+		this.pending.clear();
+		EtcdConfigReader.Result read;
+		try {
+			read = new EtcdConfigReader(this.client.getKVClient(), this.settings.requestTimeout(),
+					this.settings.pageSize())
+				.read(List.copyOf(this.roots.keySet()));
+		}
+		catch (Exception ex) {
+			recordError(ex);
+			if (this.resyncBackOff == null) {
+				this.resyncBackOff = backOff().start();
+			}
+			long delay = this.resyncBackOff.nextBackOff();
+			logger.warn("Cannot read " + this.target + " (" + describe(ex) + "); trying again in "
+					+ delay + " ms");
+			this.resyncScheduled = true;
+			schedule(() -> resync(reason), delay);
+			return;
+		}
+		this.resyncBackOff = null;
+		this.resyncs.incrementAndGet();
+		logger.info("Resynced " + this.target + " at revision " + read.revision() + ": " + reason);
+		try {
+			this.target.resync(read.keys(), read.revision());
+		}
+		catch (RuntimeException ex) {
+			logger.error("Applying the state read at revision " + read.revision() + " to " + this.target + " failed", ex);
+		}
+		this.pendingRevision = Math.max(this.pendingRevision, read.revision());
+		this.state = State.STARTING;
+		for (RootWatch root : this.roots.values()) {
+			root.revision = read.revision();
+			root.backOff = null;
+			watch(root);
+		}
+	}
+
+	private void check() {
+		for (RootWatch root : this.roots.values()) {
+			GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();
+			this.client.getKVClient()
+				.get(bytes(root.prefix), countOnly)
+				.orTimeout(this.settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+				.whenCompleteAsync((response, error) -> checked(root, response, error), this.applier);
+		}
+	}
+
+	private void checked(RootWatch root, GetResponse response, Throwable error) {
+		if (!this.running) {
+			return;
+		}
+		if (error != null) {
+			recordError(error);
+			this.checkFailed = true;
+			if (this.state == State.WATCHING) {
+				this.state = State.UNREACHABLE;
+			}
+			return;
+		}
+		long revision = response.getHeader().getRevision();
+		this.etcdRevision = Math.max(this.etcdRevision, revision);
+		if (this.checkFailed || this.roots.values().stream().anyMatch((watch) -> watch.revision == 0)) {
+			this.checkFailed = false;
+			if (!this.resyncScheduled) {
+				resync("etcd answers again");
+			}
+			return;
+		}
+		if (this.state == State.UNREACHABLE) {
+			this.state = State.WATCHING;
+		}
+		if (root.revision >= revision || root.watcher == null) {
+			return;
+		}
+		// Behind etcd is normal for a moment, or when keys outside the prefix changed. A progress notification
+		// tells which; a watch that stays behind has gone silent.
+		root.watcher.requestProgress();
+		int generation = root.generation;
+		schedule(() -> {
+			if (this.running && root.generation == generation && root.revision < revision && !this.resyncScheduled) {
+				resync("the watch of " + root.prefix + " stayed at revision " + root.revision
+						+ " while etcd is at " + revision);
+			}
+		}, this.settings.requestTimeout().toMillis());
+	}
+
+	private void recordError(Throwable error) {
+		this.lastError = error;
+		this.lastErrorTime = Instant.now();
+	}
+
+	private ExponentialBackOff backOff() {
+		ExponentialBackOff backOff = new ExponentialBackOff(this.settings.retryDelay().toMillis(), 2.0);
+		backOff.setMaxInterval(this.settings.maxRetryDelay().toMillis());
+		return backOff;
+	}
+
+	private void submit(Runnable task) {
+		try {
+			this.applier.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopping: nothing more to apply.
+		}
+	}
+
+	private void schedule(Runnable task, long delayMillis) {
+		try {
+			this.applier.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopping.
+		}
+	}
+
+	private static String describe(Throwable error) {
+		Throwable cause = (error instanceof ExecutionException && error.getCause() != null) ? error.getCause()
+				: error;
+		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+	}
+
+	private static ByteSequence bytes(String value) {
+		return ByteSequence.from(value, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * What is watched, and what receives the events. Called on the watcher's applier thread only.
+	 */
+	public interface Target {
+
+		/**
+		 * The prefixes to watch; none contains another.
+		 * @return the prefixes
+		 */
+		List<String> roots();
+
+		/**
+		 * The revision the target was read at before watching.
+		 * @return the revision, or 0 when it has not been read: the watcher then reads it first
+		 */
+		long loadedRevision();
+
+		/**
+		 * Apply watched events.
+		 * @param events puts and deletes, in revision order
+		 * @param revision the highest revision among them
+		 */
+		void apply(List<EtcdKeyEvent> events, long revision);
+
+		/**
+		 * Replace the state with a full read, after a gap in the watch.
+		 * @param keys every key under the roots
+		 * @param revision the revision of the read
+		 */
+		void resync(List<EtcdKeyEvent> keys, long revision);
+
+	}
+
+	/**
+	 * How the watcher paces itself.
+	 *
+	 * @param coalesceWindow events that arrive within this window after an apply wait for the next one
+	 * @param checkInterval interval of the revision check
+	 * @param retryDelay first wait before a broken watch or a failed read is tried again
+	 * @param maxRetryDelay longest wait between two tries
+	 * @param requestTimeout deadline of every etcd call
+	 * @param pageSize keys per page of a full read
+	 */
+	public record Settings(Duration coalesceWindow, Duration checkInterval, Duration retryDelay,
+			Duration maxRetryDelay, Duration requestTimeout, int pageSize) {
+	}
+
+	/**
+	 * The watch of one root prefix. Only touched on the applier thread.
+	 */
+	private static final class RootWatch {
+
+		private final String prefix;
+
+		/** The highest revision received for this prefix; the watch resumes after it. */
+		private long revision;
+
+		/** Tells the events of the current jetcd watcher from those of closed ones. */
+		private int generation;
+
+		private Watch.Watcher watcher;
+
+		private BackOffExecution backOff;
+
+		private boolean retryScheduled;
+
+		RootWatch(String prefix, long revision) {
+			this.prefix = prefix;
+			this.revision = revision;
+		}
+
+		void close() {
+			this.generation++;
+			Watch.Watcher watcher = this.watcher;
+			this.watcher = null;
+			if (watcher != null) {
+				watcher.close();
+			}
+		}
+
+	}
+
+	/**
+	 * jetcd's callbacks: each only queues the event for the applier thread.
+	 */
+	private final class Listener implements Watch.Listener {
+
+		private final String prefix;
+
+		private final int generation;
+
+		Listener(String prefix, int generation) {
+			this.prefix = prefix;
+			this.generation = generation;
+		}
+
+		@Override
+		public void onNext(WatchResponse response) {
+			submit(() -> onResponse(this.prefix, this.generation, response));
+		}
+
+		@Override
+		public void onError(Throwable throwable) {
+			submit(() -> EtcdPrefixWatcher.this.onError(this.prefix, this.generation, throwable));
+		}
+
+		@Override
+		public void onCompleted() {
+			submit(() -> EtcdPrefixWatcher.this.onCompleted(this.prefix, this.generation));
+		}
+
+	}
+
+}
