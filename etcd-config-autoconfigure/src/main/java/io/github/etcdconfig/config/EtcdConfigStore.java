@@ -16,6 +16,8 @@ public final class EtcdConfigStore implements AutoCloseable {
 
 	private volatile EtcdConfigSnapshot snapshot;
 
+	private volatile boolean fromSnapshotFile;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	EtcdConfigStore(EtcdConfigDataResource resource, Client client, EtcdConfigSnapshot snapshot) {
@@ -42,6 +44,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 */
 	public void setSnapshot(EtcdConfigSnapshot snapshot) {
 		this.snapshot = snapshot;
+		this.fromSnapshotFile = false;
 	}
 
 	/**
@@ -50,6 +53,15 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 */
 	public boolean isLoaded() {
 		return this.snapshot.getRevision() > 0;
+	}
+
+	/**
+	 * Whether the values come from the snapshot file (etcd.config.snapshot.path) because etcd could not be read at
+	 * start-up: they may be stale until the watcher reads etcd.
+	 * @return whether the values are from the snapshot file
+	 */
+	public boolean isFromSnapshotFile() {
+		return this.fromSnapshotFile;
 	}
 
 	/**
