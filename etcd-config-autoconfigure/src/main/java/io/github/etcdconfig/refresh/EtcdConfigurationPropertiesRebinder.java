@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -50,7 +51,12 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 
 	private final ConfigurationPropertiesBeans beans;
 
+	private static final ConfigurationPropertyName UNKNOWN = ConfigurationPropertyName.of("etcd-config.unknown");
+
 	private final EtcdPlaceholderDependencies dependencies;
+
+	// Looked up once per bean: a change must not cost an annotation scan of every bound bean.
+	private final Map<String, ConfigurationPropertyName> prefixes = new ConcurrentHashMap<>();
 
 	private ApplicationContext applicationContext;
 
@@ -85,14 +91,14 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 	}
 
 	private boolean touches(String name, ChangedProperties changed) {
-		Object bean = this.applicationContext.getBean(name);
+		ConfigurationPropertyName prefix = this.prefixes.computeIfAbsent(name, this::prefixOf);
+		return prefix == UNKNOWN || changed.touches(prefix);
+	}
+
+	private ConfigurationPropertyName prefixOf(String name) {
 		ConfigurationPropertiesBean properties = ConfigurationPropertiesBean.get(this.applicationContext,
-				target(bean), name);
-		if (properties == null) {
-			return true;
-		}
-		String prefix = properties.getAnnotation().prefix();
-		return changed.touches(ConfigurationPropertyName.of(prefix));
+				target(this.applicationContext.getBean(name)), name);
+		return (properties != null) ? ConfigurationPropertyName.of(properties.getAnnotation().prefix()) : UNKNOWN;
 	}
 
 	@Override

@@ -1,5 +1,9 @@
 package io.github.etcdconfig.support;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +73,27 @@ public final class Etcd {
 
 	public long revision() {
 		return await(this.client.getKVClient().get(bytes("/"))).getHeader().getRevision();
+	}
+
+	/**
+	 * How many range (read) requests a member has served, from its Prometheus metrics.
+	 * @param endpoint the member's client URL
+	 * @return the count
+	 */
+	public static long rangeCount(URI endpoint) {
+		try {
+			HttpResponse<String> response = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+			return response.body()
+				.lines()
+				.filter((line) -> line.startsWith("etcd_mvcc_range_total "))
+				.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+				.findFirst()
+				.orElseThrow();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Cannot read etcd metrics", ex);
+		}
 	}
 
 	public static ByteSequence bytes(String value) {
