@@ -5,6 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +15,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.PutResponse;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 
 /**
@@ -64,6 +67,19 @@ public final class Etcd {
 			ops[i] = Op.put(bytes(keysAndValues[2 * i]), bytes(keysAndValues[2 * i + 1]), PutOption.DEFAULT);
 		}
 		return await(this.client.getKVClient().txn().Then(ops).commit()).getHeader().getRevision();
+	}
+
+	/**
+	 * The keys and values under a prefix.
+	 * @param prefix the prefix
+	 * @return key to value
+	 */
+	public Map<String, String> getPrefix(String prefix) {
+		Map<String, String> result = new TreeMap<>();
+		await(this.client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build())).getKvs()
+			.forEach((kv) -> result.put(kv.getKey().toString(StandardCharsets.UTF_8),
+					kv.getValue().toString(StandardCharsets.UTF_8)));
+		return result;
 	}
 
 	public long compact(long revision) {

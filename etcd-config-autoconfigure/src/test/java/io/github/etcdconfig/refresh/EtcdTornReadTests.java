@@ -1,0 +1,122 @@
+package io.github.etcdconfig.refresh;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.ChangeRecorder;
+import io.github.etcdconfig.support.Etcd;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A reader of a property that did not change never sees a default, even in a bean that is being rebound.
+ */
+class EtcdTornReadTests {
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+	@Test
+	void aReaderOfAnUnchangedPropertySeesNoDefaultDuring500Refreshes() throws Exception {
+		Etcd keys = new Etcd(etcd.cluster().newClient());
+		keys.put("/config/database/host", "host-0");
+		keys.put("/config/database/port", "5432");
+		keys.put("/config/database/pool/max-size", "20");
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), new Class<?>[] { Beans.class })) {
+			DatabaseProperties database = context.getBean(DatabaseProperties.class);
+			ChangeRecorder recorder = context.getBean(ChangeRecorder.class);
+			AtomicBoolean reading = new AtomicBoolean(true);
+			AtomicLong reads = new AtomicLong();
+			AtomicLong defaults = new AtomicLong();
+			CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+				while (reading.get()) {
+					reads.incrementAndGet();
+					if (database.getPort() != 5432 || database.getPool().getMaxSize() != 20) {
+						defaults.incrementAndGet();
+					}
+				}
+			});
+			for (int i = 1; i <= 500; i++) {
+				keys.put("/config/database/host", "host-" + i);
+				int expected = i;
+				await().atMost(Duration.ofSeconds(10))
+					.pollInterval(Duration.ofMillis(1))
+					.until(() -> ("host-" + expected).equals(database.getHost()));
+			}
+			reading.set(false);
+			reader.get();
+			assertThat(recorder.changes()).hasSizeGreaterThanOrEqualTo(100);
+			assertThat(reads.get()).isPositive();
+			assertThat(defaults.get()).isZero();
+		}
+		finally {
+			keys.client().close();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(DatabaseProperties.class)
+	@Import(ChangeRecorder.class)
+	static class Beans {
+
+	}
+
+	@ConfigurationProperties("database")
+	static class DatabaseProperties {
+
+		private volatile String host = "localhost";
+
+		private volatile int port;
+
+		private final Pool pool = new Pool();
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public Pool getPool() {
+			return this.pool;
+		}
+
+		static class Pool {
+
+			private volatile int maxSize = 8;
+
+			public int getMaxSize() {
+				return this.maxSize;
+			}
+
+			public void setMaxSize(int maxSize) {
+				this.maxSize = maxSize;
+			}
+
+		}
+
+	}
+
+}
