@@ -258,7 +258,11 @@ public class EtcdPrefixWatcher {
 		if (root == null) {
 			return;
 		}
-		root.backOff = null;
+		if (root.backOff != null) {
+			root.backOff = null;
+			logger.info("Watch of " + root.prefix + " on " + this.target + " works again from revision "
+					+ (root.revision + 1));
+		}
 		if (this.state == State.STARTING || this.state == State.RECONNECTING) {
 			this.state = State.WATCHING;
 			this.lastError = null;
@@ -326,12 +330,20 @@ public class EtcdPrefixWatcher {
 		if (this.state != State.RESYNCING) {
 			this.state = State.RECONNECTING;
 		}
-		if (root.backOff == null) {
+		boolean first = root.backOff == null;
+		if (first) {
 			root.backOff = backOff().start();
 		}
 		long delay = root.backOff.nextBackOff();
-		logger.warn("Watch of " + root.prefix + " on " + this.target + " broke (" + describe(error)
-				+ "); watching again from revision " + (root.revision + 1) + " in " + delay + " ms");
+		String message = "Watch of " + root.prefix + " on " + this.target + " broke (" + describe(error)
+				+ "); watching again from revision " + (root.revision + 1) + " in " + delay + " ms";
+		// One warning per outage; the retries that follow are routine.
+		if (first) {
+			logger.warn(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
 		root.retryScheduled = true;
 		schedule(() -> {
 			root.retryScheduled = false;

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,14 @@ public final class Etcd {
 	public long put(String key, byte[] value) {
 		PutResponse response = await(this.client.getKVClient().put(bytes(key), ByteSequence.from(value)));
 		return response.getHeader().getRevision();
+	}
+
+	/**
+	 * Put a key with a deadline of its own.
+	 * @return the revision of the put
+	 */
+	public long put(String key, String value, Duration timeout) {
+		return await(this.client.getKVClient().put(bytes(key), bytes(value)), timeout).getHeader().getRevision();
 	}
 
 	public long delete(String key) {
@@ -117,8 +126,12 @@ public final class Etcd {
 	}
 
 	public static <T> T await(CompletableFuture<T> future) {
+		return await(future, Duration.ofSeconds(10));
+	}
+
+	public static <T> T await(CompletableFuture<T> future, Duration timeout) {
 		try {
-			return future.get(10, TimeUnit.SECONDS);
+			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("etcd call failed", ex);
