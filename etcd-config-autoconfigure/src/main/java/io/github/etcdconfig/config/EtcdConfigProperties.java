@@ -1,5 +1,6 @@
 package io.github.etcdconfig.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,8 @@ public class EtcdConfigProperties implements Validator {
 
 	private final Refresh refresh = new Refresh();
 
+	private final Snapshot snapshot = new Snapshot();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -99,6 +102,10 @@ public class EtcdConfigProperties implements Validator {
 
 	public Refresh getRefresh() {
 		return this.refresh;
+	}
+
+	public Snapshot getSnapshot() {
+		return this.snapshot;
 	}
 
 	@Override
@@ -329,6 +336,28 @@ public class EtcdConfigProperties implements Validator {
 
 		public void setUpdateValues(boolean updateValues) {
 			this.updateValues = updateValues;
+		}
+
+	}
+
+	/**
+	 * A local copy of the loaded keys, to start from when etcd cannot be reached.
+	 */
+	public static class Snapshot {
+
+		/**
+		 * File to keep the last loaded keys and their revision in, written atomically after each load and
+		 * refresh, readable by its owner only. When etcd cannot be reached at start-up, the application starts
+		 * from it with a warning and catches up when etcd answers. Off when not set.
+		 */
+		private Path path;
+
+		public Path getPath() {
+			return this.path;
+		}
+
+		public void setPath(Path path) {
+			this.path = path;
 		}
 
 	}

@@ -201,11 +201,7 @@ public final class EtcdConfigSnapshot {
 	 */
 	public List<EtcdKeyEvent> eventsTo(List<EtcdKeyEvent> read, long revision) {
 		Set<String> missing = new HashSet<>();
-		for (Layer layer : this.layers) {
-			layer.plain().forEach((name, entry) -> missing.add(entry.key()));
-			missing.addAll(layer.shadowed().keySet());
-			missing.addAll(layer.documents().keySet());
-		}
+		forEachKey((key, value, modRevision) -> missing.add(key));
 		List<EtcdKeyEvent> events = new ArrayList<>(read.size() + missing.size());
 		for (EtcdKeyEvent event : read) {
 			missing.remove(new String(event.key(), StandardCharsets.UTF_8));
@@ -215,6 +211,36 @@ public final class EtcdConfigSnapshot {
 			events.add(EtcdKeyEvent.delete(key.getBytes(StandardCharsets.UTF_8), revision));
 		}
 		return events;
+	}
+
+	/**
+	 * Visit every key held, with its value as read from etcd.
+	 * @param action receives key, value and mod revision
+	 */
+	public void forEachKey(KeyAction action) {
+		for (Layer layer : this.layers) {
+			layer.plain().forEach((name, entry) -> action.accept(entry.key(), entry.value(), entry.modRevision()));
+			layer.shadowed().values().forEach((entry) -> action.accept(entry.key(), entry.value(), entry.modRevision()));
+			layer.documents()
+				.values()
+				.forEach((document) -> action.accept(document.key(), document.text(), document.modRevision()));
+		}
+	}
+
+	/**
+	 * Receives a key held by a snapshot.
+	 */
+	@FunctionalInterface
+	public interface KeyAction {
+
+		/**
+		 * Visit a key.
+		 * @param key the etcd key
+		 * @param value its value
+		 * @param modRevision the revision that wrote it
+		 */
+		void accept(String key, String value, long modRevision);
+
 	}
 
 	private List<EtcdPropertyChange> changes(Set<String> names, EtcdConfigSnapshot next) {
@@ -253,8 +279,8 @@ public final class EtcdConfigSnapshot {
 	private record Entry(String key, String value, long modRevision) {
 	}
 
-	/** A document key: its properties, each tracking its line. */
-	private record Document(String key, long modRevision, Map<String, OriginTrackedValue> properties) {
+	/** A document key: its text, and its properties, each tracking its line. */
+	private record Document(String key, long modRevision, String text, Map<String, OriginTrackedValue> properties) {
 	}
 
 	/**
@@ -357,6 +383,16 @@ public final class EtcdConfigSnapshot {
 				}
 				return;
 			}
+			String consequence = (previous != null) ? "keeping its previous version" : "skipped";
+			String text;
+			try {
+				text = EtcdKeyMapper.decode(event.value());
+			}
+			catch (CharacterCodingException ex) {
+				problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.NOT_UTF8, "the document is not UTF-8",
+						consequence));
+				return;
+			}
 			Map<String, OriginTrackedValue> properties;
 			try {
 				properties = EtcdKeyMapper.parseDocument(key, suffix, event.modRevision(), event.value(),
@@ -364,14 +400,13 @@ public final class EtcdConfigSnapshot {
 			}
 			catch (IOException | RuntimeException ex) {
 				problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.BROKEN_DOCUMENT,
-						"the document does not parse: " + EtcdKeyMapper.describeParseError(ex),
-						(previous != null) ? "keeping its previous version" : "skipped"));
+						"the document does not parse: " + EtcdKeyMapper.describeParseError(ex), consequence));
 				return;
 			}
 			if (previous != null) {
 				affected.addAll(previous.properties().keySet());
 			}
-			documents.put(key, new Document(key, event.modRevision(), properties));
+			documents.put(key, new Document(key, event.modRevision(), text, properties));
 			affected.addAll(properties.keySet());
 		}
 

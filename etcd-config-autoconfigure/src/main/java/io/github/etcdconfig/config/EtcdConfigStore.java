@@ -18,12 +18,16 @@ public final class EtcdConfigStore implements AutoCloseable {
 
 	private volatile boolean fromSnapshotFile;
 
+	private final EtcdConfigSnapshotFile snapshotFile;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	EtcdConfigStore(EtcdConfigDataResource resource, Client client, EtcdConfigSnapshot snapshot) {
+	EtcdConfigStore(EtcdConfigDataResource resource, Client client, EtcdConfigSnapshot snapshot,
+			EtcdConfigSnapshotFile snapshotFile) {
 		this.resource = resource;
 		this.client = client;
 		this.snapshot = snapshot;
+		this.snapshotFile = snapshotFile;
 	}
 
 	public EtcdConfigDataResource getResource() {
@@ -39,12 +43,29 @@ public final class EtcdConfigStore implements AutoCloseable {
 	}
 
 	/**
-	 * Replace the snapshot. Called by one thread at a time: the loader, then the watcher's applier.
+	 * Replace the snapshot with one read from etcd, and keep it in the snapshot file when there is one. Called by
+	 * one thread at a time: the loader, then the watcher's applier.
 	 * @param snapshot the new snapshot
 	 */
 	public void setSnapshot(EtcdConfigSnapshot snapshot) {
 		this.snapshot = snapshot;
 		this.fromSnapshotFile = false;
+		if (this.snapshotFile != null && snapshot.getRevision() > 0) {
+			this.snapshotFile.write(snapshot);
+		}
+	}
+
+	void setSnapshotFromFile(EtcdConfigSnapshot snapshot) {
+		this.snapshot = snapshot;
+		this.fromSnapshotFile = true;
+	}
+
+	/**
+	 * The snapshot file, when etcd.config.snapshot.path is set.
+	 * @return the file, or {@code null}
+	 */
+	public EtcdConfigSnapshotFile getSnapshotFile() {
+		return this.snapshotFile;
 	}
 
 	/**
@@ -98,6 +119,9 @@ public final class EtcdConfigStore implements AutoCloseable {
 	@Override
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
+			if (this.snapshotFile != null) {
+				this.snapshotFile.close();
+			}
 			this.client.close();
 		}
 	}

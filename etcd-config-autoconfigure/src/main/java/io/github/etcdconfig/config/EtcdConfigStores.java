@@ -1,5 +1,7 @@
 package io.github.etcdconfig.config;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,8 +81,9 @@ public final class EtcdConfigStores implements DisposableBean {
 		catch (RuntimeException ex) {
 			throw new EtcdConfigLoadException(resource, ex.getMessage(), ex);
 		}
-		EtcdConfigStore store = new EtcdConfigStore(resource, client,
-				EtcdConfigSnapshot.empty(resource.getLayout(), 0));
+		Path snapshotPath = resource.getConfig().getSnapshot().getPath();
+		EtcdConfigStore store = new EtcdConfigStore(resource, client, EtcdConfigSnapshot.empty(resource.getLayout(), 0),
+				(snapshotPath != null) ? new EtcdConfigSnapshotFile(snapshotPath) : null);
 		try {
 			readAtStartup(store, log);
 		}
@@ -106,11 +109,25 @@ public final class EtcdConfigStores implements DisposableBean {
 		}
 		catch (RetryException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			if (!resource.isOptional()) {
-				throw new EtcdConfigLoadException(resource, describe(cause, resource), cause);
+			String reason = describe(cause, resource);
+			if (store.getSnapshotFile() != null) {
+				try {
+					EtcdConfigSnapshot saved = store.getSnapshotFile().read(resource.getLayout(), log::warn);
+					store.setSnapshotFromFile(saved);
+					log.warn("etcd cannot be read (" + reason + "): starting from the snapshot file "
+							+ store.getSnapshotFile().getPath() + " at revision " + saved.getRevision()
+							+ ". Its values may be stale until etcd answers.");
+					return;
+				}
+				catch (IOException fileFailure) {
+					reason += "; " + fileFailure.getMessage();
+				}
 			}
-			log.warn("Starting without configuration from " + resource + " (optional): "
-					+ describe(cause, resource) + ". It will be read when etcd answers.");
+			if (!resource.isOptional()) {
+				throw new EtcdConfigLoadException(resource, reason, cause);
+			}
+			log.warn("Starting without configuration from " + resource + " (optional): " + reason
+					+ ". It will be read when etcd answers.");
 			return;
 		}
 		for (EtcdConfigProblem problem : problems) {

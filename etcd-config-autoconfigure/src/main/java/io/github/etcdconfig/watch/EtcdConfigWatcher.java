@@ -88,7 +88,8 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
 	@Override
 	public long loadedRevision() {
-		return this.store.getSnapshot().getRevision();
+		// Values from the snapshot file may predate a wiped or replaced etcd: read everything once it answers.
+		return this.store.isFromSnapshotFile() ? 0 : this.store.getSnapshot().getRevision();
 	}
 
 	@Override

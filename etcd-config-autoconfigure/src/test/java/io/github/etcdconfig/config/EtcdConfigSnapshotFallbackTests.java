@@ -1,0 +1,91 @@
+package io.github.etcdconfig.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Etcd;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdMember;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * With etcd.config.snapshot.path, an application starts from its last known configuration while etcd is down.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class EtcdConfigSnapshotFallbackTests {
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+	@TempDir
+	Path folder;
+
+	private ConfigurableApplicationContext run(Path snapshot) {
+		return Apps.run(etcd.cluster(), "etcd.config.snapshot.path=" + snapshot, "etcd.config.watch.retry-delay=50ms",
+				"etcd.config.watch.max-retry-delay=500ms");
+	}
+
+	@Test
+	void startsFromTheSnapshotWhileEtcdIsDownAndCatchesUpWhenItReturns(CapturedOutput output) {
+		Path snapshot = this.folder.resolve("etcd.snapshot");
+		EtcdMember member = etcd.cluster().member(0);
+		Etcd keys = new Etcd(etcd.cluster().newClient());
+		try {
+			keys.put("/config/database/host", "known-host");
+			try (ConfigurableApplicationContext first = run(snapshot)) {
+				await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(snapshot));
+			}
+			keys.put("/config/database/host", "changed-while-away");
+			keys.put("/config/added", "while-away");
+			member.stop();
+			try (ConfigurableApplicationContext context = run(snapshot)) {
+				EtcdConfigStore store = context.getBean(EtcdConfigStores.class).getStores().get(0);
+				assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("known-host");
+				assertThat(store.isFromSnapshotFile()).isTrue();
+				assertThat(output).contains("starting from the snapshot file " + snapshot);
+				member.start();
+				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+					assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("changed-while-away");
+					assertThat(context.getEnvironment().getProperty("added")).isEqualTo("while-away");
+					assertThat(store.isFromSnapshotFile()).isFalse();
+				});
+			}
+		}
+		finally {
+			if (!member.isRunning()) {
+				member.start();
+			}
+			keys.client().close();
+		}
+	}
+
+	@Test
+	void aCorruptSnapshotIsRejectedAndStartUpFailsNamingIt() throws Exception {
+		Path snapshot = this.folder.resolve("etcd.snapshot");
+		Files.writeString(snapshot, "etcd-config snapshot 1\nrevision 5\nkey garbage");
+		EtcdMember member = etcd.cluster().member(0);
+		member.stop();
+		try {
+			assertThatExceptionOfType(EtcdConfigLoadException.class).isThrownBy(() -> run(snapshot))
+				.withMessageContaining(snapshot.toString())
+				.withMessageContaining("rejected");
+		}
+		finally {
+			member.start();
+		}
+	}
+
+}

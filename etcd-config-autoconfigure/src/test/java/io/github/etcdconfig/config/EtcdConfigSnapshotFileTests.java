@@ -1,0 +1,227 @@
+package io.github.etcdconfig.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+
+/**
+ * The snapshot file: atomic, owner-only, and never half used.
+ */
+class EtcdConfigSnapshotFileTests {
+
+	private static final EtcdConfigLayout LAYOUT = EtcdConfigLayout.resolve(List.of("/config/"), null, List.of());
+
+	@TempDir
+	Path folder;
+
+	private static EtcdConfigSnapshot snapshot(long revision, String... keysAndValues) {
+		List<EtcdKeyEvent> keys = new ArrayList<>();
+		for (int i = 0; i < keysAndValues.length; i += 2) {
+			keys.add(EtcdKeyEvent.put(keysAndValues[i].getBytes(StandardCharsets.UTF_8),
+					keysAndValues[i + 1].getBytes(StandardCharsets.UTF_8), revision));
+		}
+		return EtcdConfigSnapshot.of(LAYOUT, revision, keys, (problem) -> {
+		});
+	}
+
+	@Test
+	void aWrittenSnapshotReadsBackWithItsValuesRevisionAndDocuments() throws IOException {
+		EtcdConfigSnapshotFile file = new EtcdConfigSnapshotFile(this.folder.resolve("etcd.snapshot"));
+		file.writeNow(snapshot(42, "/config/database/host", "postgres", "/config/app.yml", "mail:\n  port: 25\n",
+				"/config/a/b", "collides", "/config/a.b", "loses"));
+		EtcdConfigSnapshot read = file.read(LAYOUT, (problem) -> {
+		});
+		assertThat(read.getRevision()).isEqualTo(42);
+		assertThat(read.getProperty("database.host")).isEqualTo("postgres");
+		assertThat(read.getProperty("mail.port")).isEqualTo(25);
+		assertThat(read.getProperty("a.b")).isEqualTo("collides");
+		assertThat(read.getKeyCount()).isEqualTo(4);
+		assertThat(read.getOrigin("database.host")).hasToString("etcd key /config/database/host (revision 42)");
+	}
+
+	@Test
+	void theFileCanBeReadByItsOwnerOnly() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(1, "/config/password", "s3cr3t"));
+		assertThat(Files.getPosixFilePermissions(path)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+	}
+
+	@Test
+	void aTruncatedFileIsRejectedAsAWhole() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(7, "/config/a", "1", "/config/b", "2"));
+		byte[] content = Files.readAllBytes(path);
+		Files.write(path, java.util.Arrays.copyOf(content, content.length - 20));
+		assertThatIOException().isThrownBy(() -> new EtcdConfigSnapshotFile(path).read(LAYOUT, (problem) -> {
+		})).withMessageContaining(path.toString()).withMessageContaining("rejected");
+	}
+
+	@Test
+	void anAlteredFileIsRejectedAsAWhole() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(7, "/config/a", "1"));
+		String text = Files.readString(path).replace("revision 7", "revision 8");
+		Files.writeString(path, text);
+		assertThatIOException().isThrownBy(() -> new EtcdConfigSnapshotFile(path).read(LAYOUT, (problem) -> {
+		})).withMessageContaining("checksum");
+	}
+
+	@Test
+	void aFileForOtherPrefixesIsRejected() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(7, "/config/a", "1"));
+		EtcdConfigLayout other = EtcdConfigLayout.resolve(List.of("/other/"), null, List.of());
+		assertThatIOException().isThrownBy(() -> new EtcdConfigSnapshotFile(path).read(other, (problem) -> {
+		})).withMessageContaining("prefixes");
+	}
+
+	@Test
+	void aFileThatCannotBeReadIsRejectedWithTheReason() {
+		Path path = this.folder.resolve("etcd.snapshot");
+		EtcdConfigSnapshotFile file = new EtcdConfigSnapshotFile(path,
+				(target) -> FileChannel.open(target, StandardOpenOption.WRITE), (target) -> {
+					throw new AccessDeniedException(target.toString());
+				});
+		assertThatIOException().isThrownBy(() -> file.read(LAYOUT, (problem) -> {
+		})).withMessageContaining("permission denied");
+	}
+
+	@Test
+	void aFailedWriteOnAFullDiskKeepsThePreviousFile() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(1, "/config/a", "old"));
+		byte[] before = Files.readAllBytes(path);
+		EtcdConfigSnapshotFile full = new EtcdConfigSnapshotFile(path, (target) -> new FullDisk(target),
+				Files::readAllBytes);
+		assertThatIOException().isThrownBy(() -> full.writeNow(snapshot(2, "/config/a", "new")))
+			.withMessageContaining("No space left on device");
+		assertThat(Files.readAllBytes(path)).isEqualTo(before);
+		try (var files = Files.list(this.folder)) {
+			assertThat(files).containsExactly(path);
+		}
+	}
+
+	/**
+	 * A channel that accepts a few bytes and then fails like a full disk.
+	 */
+	private static final class FullDisk extends FileChannel {
+
+		private final FileChannel delegate;
+
+		FullDisk(Path target) throws IOException {
+			this.delegate = FileChannel.open(target, Set.of(StandardOpenOption.WRITE));
+		}
+
+		@Override
+		public int write(ByteBuffer source) throws IOException {
+			if (this.delegate.position() > 10) {
+				throw new IOException("No space left on device");
+			}
+			ByteBuffer few = source.slice().limit(Math.min(source.remaining(), 11));
+			int written = this.delegate.write(few);
+			source.position(source.position() + written);
+			return written;
+		}
+
+		@Override
+		public int read(ByteBuffer destination) throws IOException {
+			return this.delegate.read(destination);
+		}
+
+		@Override
+		public long read(ByteBuffer[] destinations, int offset, int length) throws IOException {
+			return this.delegate.read(destinations, offset, length);
+		}
+
+		@Override
+		public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+			throw new IOException("No space left on device");
+		}
+
+		@Override
+		public long position() throws IOException {
+			return this.delegate.position();
+		}
+
+		@Override
+		public FileChannel position(long newPosition) throws IOException {
+			this.delegate.position(newPosition);
+			return this;
+		}
+
+		@Override
+		public long size() throws IOException {
+			return this.delegate.size();
+		}
+
+		@Override
+		public FileChannel truncate(long size) throws IOException {
+			this.delegate.truncate(size);
+			return this;
+		}
+
+		@Override
+		public void force(boolean metaData) throws IOException {
+			this.delegate.force(metaData);
+		}
+
+		@Override
+		public long transferTo(long position, long count, java.nio.channels.WritableByteChannel target)
+				throws IOException {
+			return this.delegate.transferTo(position, count, target);
+		}
+
+		@Override
+		public long transferFrom(java.nio.channels.ReadableByteChannel source, long position, long count)
+				throws IOException {
+			return this.delegate.transferFrom(source, position, count);
+		}
+
+		@Override
+		public int read(ByteBuffer destination, long position) throws IOException {
+			return this.delegate.read(destination, position);
+		}
+
+		@Override
+		public int write(ByteBuffer source, long position) throws IOException {
+			throw new IOException("No space left on device");
+		}
+
+		@Override
+		public java.nio.MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+			return this.delegate.map(mode, position, size);
+		}
+
+		@Override
+		public java.nio.channels.FileLock lock(long position, long size, boolean shared) throws IOException {
+			return this.delegate.lock(position, size, shared);
+		}
+
+		@Override
+		public java.nio.channels.FileLock tryLock(long position, long size, boolean shared) throws IOException {
+			return this.delegate.tryLock(position, size, shared);
+		}
+
+		@Override
+		protected void implCloseChannel() throws IOException {
+			this.delegate.close();
+		}
+
+	}
+
+}
