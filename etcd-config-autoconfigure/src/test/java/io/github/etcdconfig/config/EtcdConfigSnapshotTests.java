@@ -1,0 +1,142 @@
+package io.github.etcdconfig.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Snapshots: precedence, collisions, and exactly which names a change touches.
+ */
+class EtcdConfigSnapshotTests {
+
+	private final List<EtcdConfigProblem> problems = new ArrayList<>();
+
+	private final EtcdConfigLayout layout = EtcdConfigLayout.resolve(
+			List.of("/config/", "/config/{application}/", "/config/{application}/{profile}/"), "billing",
+			List.of("prod"));
+
+	private static EtcdKeyEvent put(String key, String value, long revision) {
+		return EtcdKeyEvent.put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
+				revision);
+	}
+
+	private static EtcdKeyEvent delete(String key, long revision) {
+		return EtcdKeyEvent.delete(key.getBytes(StandardCharsets.UTF_8), revision);
+	}
+
+	private EtcdConfigSnapshot load(EtcdKeyEvent... keys) {
+		return EtcdConfigSnapshot.of(this.layout, 10, List.of(keys), this.problems::add);
+	}
+
+	@Test
+	void aHigherLayerOverridesALowerOne() {
+		EtcdConfigSnapshot snapshot = load(put("/config/db/host", "shared", 1), put("/config/billing/db/host", "app", 2),
+				put("/config/billing/prod/db/host", "prod", 3));
+		assertThat(snapshot.getProperty("db.host")).isEqualTo("prod");
+		assertThat(snapshot.getKey("db.host")).isEqualTo("/config/billing/prod/db/host");
+	}
+
+	@Test
+	void keysThatCollideAfterMappingAreWonByTheKeyThatSortsLast() {
+		EtcdConfigSnapshot snapshot = load(put("/config/a/b", "slash", 1), put("/config/a.b", "dot", 2));
+		assertThat(snapshot.getProperty("a.b")).isEqualTo("slash");
+		EtcdConfigSnapshot.Update update = snapshot.apply(List.of(delete("/config/a/b", 11)), 11, this.problems::add);
+		assertThat(update.snapshot().getProperty("a.b")).isEqualTo("dot");
+		assertThat(update.changes()).singleElement().satisfies((change) -> {
+			assertThat(change.oldValue()).isEqualTo("slash");
+			assertThat(change.newValue()).isEqualTo("dot");
+			assertThat(change.key()).isEqualTo("/config/a.b");
+		});
+	}
+
+	@Test
+	void aChangeToTheLosingKeyOfACollisionChangesNothing() {
+		EtcdConfigSnapshot snapshot = load(put("/config/a/b", "slash", 1), put("/config/a.b", "dot", 2));
+		assertThat(snapshot.apply(List.of(put("/config/a.b", "dot-2", 11)), 11, this.problems::add).changes())
+			.isEmpty();
+	}
+
+	@Test
+	void theNamesArrayIsKeptWhenNoNameAppearsOrDisappears() {
+		EtcdConfigSnapshot snapshot = load(put("/config/a", "1", 1), put("/config/b", "2", 2));
+		EtcdConfigSnapshot changed = snapshot.apply(List.of(put("/config/a", "3", 11)), 11, this.problems::add)
+			.snapshot();
+		assertThat(changed.getPropertyNames()).isSameAs(snapshot.getPropertyNames());
+		EtcdConfigSnapshot added = changed.apply(List.of(put("/config/c", "4", 12)), 12, this.problems::add)
+			.snapshot();
+		assertThat(added.getPropertyNames()).containsExactlyInAnyOrder("a", "b", "c");
+		EtcdConfigSnapshot removed = added.apply(List.of(delete("/config/a", 13)), 13, this.problems::add)
+			.snapshot();
+		assertThat(removed.getPropertyNames()).containsExactlyInAnyOrder("b", "c");
+	}
+
+	@Test
+	void aDocumentChangeReportsOnlyTheNamesWhoseValueChanged() {
+		EtcdConfigSnapshot snapshot = load(put("/config/app.yml", "a: 1\nb: 2\nc: 3\n", 1));
+		EtcdConfigSnapshot.Update update = snapshot.apply(List.of(put("/config/app.yml", "a: 1\nb: 20\n", 11)), 11,
+				this.problems::add);
+		assertThat(update.changes()).extracting(EtcdPropertyChange::name).containsExactlyInAnyOrder("b", "c");
+	}
+
+	@Test
+	void aDocumentThatNoLongerParsesKeepsItsPreviousVersion() {
+		EtcdConfigSnapshot snapshot = load(put("/config/app.yml", "a: 1\n", 1));
+		EtcdConfigSnapshot.Update update = snapshot.apply(List.of(put("/config/app.yml", "a: [\n", 11)), 11,
+				this.problems::add);
+		assertThat(update.snapshot().getProperty("a")).isEqualTo(1);
+		assertThat(update.changes()).isEmpty();
+		assertThat(this.problems).singleElement()
+			.satisfies((problem) -> assertThat(problem.consequence()).isEqualTo("keeping its previous version"));
+	}
+
+	@Test
+	void aValueThatIsNoLongerUtf8KeepsItsPreviousValue() {
+		EtcdConfigSnapshot snapshot = load(put("/config/a", "1", 1));
+		EtcdConfigSnapshot.Update update = snapshot.apply(
+				List.of(EtcdKeyEvent.put("/config/a".getBytes(StandardCharsets.UTF_8), new byte[] { (byte) 0xFF }, 11)),
+				11, this.problems::add);
+		assertThat(update.snapshot().getProperty("a")).isEqualTo("1");
+		assertThat(this.problems).extracting(EtcdConfigProblem::kind).containsExactly(EtcdConfigProblem.Kind.NOT_UTF8);
+	}
+
+	@Test
+	void thousandsOfChangesShareTheUnchangedKeys() {
+		List<EtcdKeyEvent> keys = new ArrayList<>();
+		for (int i = 0; i < 10_000; i++) {
+			keys.add(put("/config/k" + i, "v" + i, i + 1));
+		}
+		EtcdConfigSnapshot snapshot = EtcdConfigSnapshot.of(this.layout, 10_000, keys, this.problems::add);
+		for (int i = 0; i < 5_000; i++) {
+			snapshot = snapshot.apply(List.of(put("/config/k" + (i % 100), "changed-" + i, 10_001 + i)), 10_001 + i,
+					this.problems::add).snapshot();
+		}
+		assertThat(snapshot.getProperty("k99")).isEqualTo("changed-4999");
+		assertThat(snapshot.getProperty("k9999")).isEqualTo("v9999");
+		assertThat(snapshot.getKeyCount()).isEqualTo(10_000);
+	}
+
+	@Test
+	void eventsToAFullReadDeleteWhatTheReadNoLongerHas() {
+		EtcdConfigSnapshot snapshot = load(put("/config/a", "1", 1), put("/config/b", "2", 2));
+		List<EtcdKeyEvent> events = snapshot.eventsTo(List.of(put("/config/a", "1", 1), put("/config/c", "3", 20)), 20);
+		EtcdConfigSnapshot.Update update = snapshot.apply(events, 20, this.problems::add);
+		assertThat(update.changes()).extracting(EtcdPropertyChange::name).containsExactlyInAnyOrder("b", "c");
+		assertThat(update.snapshot().getProperty("b")).isNull();
+	}
+
+	@Test
+	void layoutsResolveTheApplicationAndEachProfileAndSkipWhatTheyCannotName() {
+		assertThat(EtcdConfigLayout.resolve(List.of("/config/", "/config/{application}/{profile}/"), null,
+				List.of("a")).prefixes()).containsExactly("/config/");
+		assertThat(EtcdConfigLayout.resolve(List.of("/config/", "/config/{application}/{profile}/"), "app",
+				List.of("a", "b")).prefixes()).containsExactly("/config/", "/config/app/a/", "/config/app/b/");
+		assertThat(this.layout.roots()).containsExactly("/config/");
+		assertThat(this.layout.layerOf("/config/billing/prod/x")).isEqualTo(2);
+		assertThat(this.layout.layerOf("/other/x")).isEqualTo(-1);
+	}
+
+}
