@@ -1,0 +1,31 @@
+package io.github.etcdconfig.samples.configmanager;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.cloud.context.config.annotation.RefreshScope;
+import org.springframework.stereotype.Component;
+
+/**
+ * /config/api/* from etcd in a @RefreshScope bean: re-created with the new values on its next call after a change.
+ */
+@Component
+@RefreshScope
+public class ApiSettings {
+
+	private final int rateLimit;
+
+	private final int timeout;
+
+	public ApiSettings(@Value("${api.rate-limit:100}") int rateLimit, @Value("${api.timeout:5000}") int timeout) {
+		this.rateLimit = rateLimit;
+		this.timeout = timeout;
+	}
+
+	public int getRateLimit() {
+		return this.rateLimit;
+	}
+
+	public int getTimeout() {
+		return this.timeout;
+	}
+
+}

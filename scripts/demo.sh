@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The seed's ConfigManager, live: a local etcd on 2379 (started when none answers), the seed's keys put with
+# etcdctl, the sample application, and a change that shows up in GET /config without a restart.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+endpoint="http://127.0.0.1:2379"
+port="${DEMO_PORT:-18080}"
+work="$(pwd)/target/demo"
+mkdir -p "$work"
+export ETCDCTL_API=3
+
+scripts/ensure-etcd.sh
+
+etcd_pid=""
+app_pid=""
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "$etcd_pid" ] && kill "$etcd_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+wait_for() { # seconds, command...
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then echo "Timed out waiting for: $*" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+
+http_get() ( # path: a GET without curl, through bash's /dev/tcp, in a subshell so a refused connection is just a failure
+  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || exit 1
+  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$1" >&3
+  sed '1,/^\r$/d' <&3
+)
+
+if etcdctl --endpoints="$endpoint" endpoint health >/dev/null 2>&1; then
+  echo "== Using the etcd that answers on $endpoint"
+else
+  echo "== Starting a local etcd on $endpoint (data in $work/etcd)"
+  etcd --name demo --data-dir "$work/etcd" --listen-client-urls "$endpoint" --advertise-client-urls "$endpoint" \
+    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+    --initial-cluster demo=http://127.0.0.1:2380 >"$work/etcd.log" 2>&1 &
+  etcd_pid=$!
+  wait_for 20 etcdctl --endpoints="$endpoint" endpoint health
+fi
+
+echo "== Putting the seed's keys"
+put() { echo "\$ etcdctl put $1 \"$2\""; etcdctl --endpoints="$endpoint" put "$1" "$2" >/dev/null; }
+put /config/app-name "my-application"
+put /config/database/host "postgres"
+put /config/database/port "5432"
+put /config/database/name "erp"
+put /config/api/rate-limit "100"
+put /config/api/timeout "5000"
+
+echo "== Building and starting samples/config-manager on port $port"
+./mvnw -q -B -pl samples/config-manager -am package -DskipTests
+java -jar samples/config-manager/target/config-manager-0.1.0-SNAPSHOT.jar --server.port="$port" \
+  --etcd.endpoints="$endpoint" >"$work/app.log" 2>&1 &
+app_pid=$!
+if ! wait_for 60 http_get /config; then
+  tail -40 "$work/app.log"
+  exit 1
+fi
+
+echo "== GET /config"
+http_get /config; echo
+
+echo "== A live change"
+put /config/api/rate-limit "200"
+start=$(date +%s%N)
+wait_for 10 bash -c "$(declare -f http_get); port=$port; http_get /config | grep -q '\"api.rate-limit\":200'"
+echo "(seen by the application $(( ($(date +%s%N) - start) / 1000000 )) ms after etcdctl returned, including the polling)"
+
+echo "== GET /config"
+http_get /config; echo
+echo "== The application's log of the change"
+grep "Config updated" "$work/app.log" || true
