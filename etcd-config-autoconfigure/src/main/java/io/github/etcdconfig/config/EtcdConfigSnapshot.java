@@ -364,7 +364,7 @@ public final class EtcdConfigSnapshot {
 				}
 				catch (CharacterCodingException ex) {
 					problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.NOT_UTF8,
-							"the value is not UTF-8", "skipped"));
+							"the value is not UTF-8", holds(index, name, key) ? "keeping its previous value" : "skipped"));
 					return;
 				}
 				putPlain(index, name, new Entry(key, value, event.modRevision()));
@@ -451,6 +451,11 @@ public final class EtcdConfigSnapshot {
 					plain.put(name, next);
 				}
 			}
+		}
+
+		private boolean holds(int index, String name, String key) {
+			Entry winner = plain(index).get(name);
+			return (winner != null && winner.key().equals(key)) || shadowed(index).containsKey(key);
 		}
 
 		private OverlayMap.Editor<Entry> plain(int index) {

@@ -446,6 +446,10 @@ public class EtcdPrefixWatcher {
 		}
 		if (error != null) {
 			recordError(error);
+			if (!this.checkFailed) {
+				logger.warn("etcd did not answer the check of " + root.prefix + " on " + this.target + " ("
+						+ describe(error) + "); serving the last applied values until it does");
+			}
 			this.checkFailed = true;
 			if (this.state == State.WATCHING) {
 				this.state = State.UNREACHABLE;
@@ -509,8 +513,14 @@ public class EtcdPrefixWatcher {
 	}
 
 	private static String describe(Throwable error) {
-		Throwable cause = (error instanceof ExecutionException && error.getCause() != null) ? error.getCause()
-				: error;
+		Throwable cause = error;
+		while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (cause instanceof java.util.concurrent.TimeoutException) {
+			return "no answer in time";
+		}
 		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
 	}
 
