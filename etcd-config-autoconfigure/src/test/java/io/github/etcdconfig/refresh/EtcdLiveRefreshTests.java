@@ -88,6 +88,18 @@ class EtcdLiveRefreshTests {
 	}
 
 	@Test
+	void valueFieldsStayAsInjectedWhenUpdatingValuesIsSwitchedOff() {
+		try (ConfigurableApplicationContext other = Apps.run(etcd.cluster(), new Class<?>[] { Beans.class },
+				"spring.config.name=live", "etcd.config.refresh.update-values=false")) {
+			ValueBean bean = other.getBean(ValueBean.class);
+			this.keys.put("/config/api/timeout", "8000");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "8000".equals(other.getEnvironment().getProperty("api.timeout")));
+			assertThat(bean.timeout).isEqualTo(5000);
+		}
+	}
+
+	@Test
 	void aValueWithADefaultAndNestedPlaceholdersFollowsEveryPropertyItNames() {
 		ValueBean bean = this.context.getBean(ValueBean.class);
 		assertThat(bean.url).isEqualTo("jdbc:postgres:5432/fallback-db");
