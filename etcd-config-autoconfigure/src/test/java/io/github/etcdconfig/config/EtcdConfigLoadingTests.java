@@ -1,6 +1,7 @@
 package io.github.etcdconfig.config;
 
 import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -118,41 +119,6 @@ class EtcdConfigLoadingTests {
 
 		@Value("${api.timeout}")
 		int timeout;
-
-	}
-
-	@ConfigurationProperties("database")
-	static class DatabaseProperties {
-
-		private String host = "localhost";
-
-		private int port;
-
-		private String name;
-
-		public String getHost() {
-			return this.host;
-		}
-
-		public void setHost(String host) {
-			this.host = host;
-		}
-
-		public int getPort() {
-			return this.port;
-		}
-
-		public void setPort(int port) {
-			this.port = port;
-		}
-
-		public String getName() {
-			return this.name;
-		}
-
-		public void setName(String name) {
-			this.name = name;
-		}
 
 	}
 

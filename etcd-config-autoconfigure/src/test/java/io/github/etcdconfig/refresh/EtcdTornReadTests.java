@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.ChangeRecorder;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -71,51 +72,6 @@ class EtcdTornReadTests {
 	@EnableConfigurationProperties(DatabaseProperties.class)
 	@Import(ChangeRecorder.class)
 	static class Beans {
-
-	}
-
-	@ConfigurationProperties("database")
-	static class DatabaseProperties {
-
-		private volatile String host = "localhost";
-
-		private volatile int port;
-
-		private final Pool pool = new Pool();
-
-		public String getHost() {
-			return this.host;
-		}
-
-		public void setHost(String host) {
-			this.host = host;
-		}
-
-		public int getPort() {
-			return this.port;
-		}
-
-		public void setPort(int port) {
-			this.port = port;
-		}
-
-		public Pool getPool() {
-			return this.pool;
-		}
-
-		static class Pool {
-
-			private volatile int maxSize = 8;
-
-			public int getMaxSize() {
-				return this.maxSize;
-			}
-
-			public void setMaxSize(int maxSize) {
-				this.maxSize = maxSize;
-			}
-
-		}
 
 	}
 
