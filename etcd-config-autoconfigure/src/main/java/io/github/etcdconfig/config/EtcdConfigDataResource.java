@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 import io.github.etcdconfig.client.EtcdEndpoints;
@@ -142,7 +143,7 @@ public class EtcdConfigDataResource extends ConfigDataResource {
 	}
 
 	private static String dashed(String field) {
-		return field.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+		return field.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
 	}
 
 	private static SslBundle sslBundle(Binder binder, String name) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.retry.RetryPolicy;
@@ -232,7 +233,7 @@ public class EtcdConfigProperties implements Validator {
 			this.timeout = timeout;
 		}
 
-		RetryPolicy toPolicy(java.util.function.Predicate<Throwable> retryable) {
+		RetryPolicy toPolicy(Predicate<Throwable> retryable) {
 			return RetryPolicy.builder()
 				.maxRetries(this.maxRetries)
 				.delay(this.delay)

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -87,7 +90,7 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 			try {
 				this.writer.execute(this::writeLatest);
 			}
-			catch (java.util.concurrent.RejectedExecutionException ex) {
+			catch (RejectedExecutionException ex) {
 				// Closed: the application is stopping.
 			}
 		}
@@ -142,11 +145,11 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 		forceFolder(folder);
 	}
 
-	private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly() {
+	private static FileAttribute<?>[] ownerOnly() {
 		if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-			return new java.nio.file.attribute.FileAttribute<?>[0];
+			return new FileAttribute<?>[0];
 		}
-		return new java.nio.file.attribute.FileAttribute<?>[] {
+		return new FileAttribute<?>[] {
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) };
 	}
 
@@ -265,7 +268,7 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 	public void close() {
 		this.writer.shutdown();
 		try {
-			this.writer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+			this.writer.awaitTermination(5, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -2,6 +2,8 @@ package io.github.etcdconfig.refresh;
 
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Collections;
@@ -87,7 +89,7 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Ap
 				|| this.beanFactory.getMergedBeanDefinition(beanName).isSingleton();
 	}
 
-	private void record(Object bean, String beanName, java.lang.reflect.Member member, Value value) {
+	private void record(Object bean, String beanName, Member member, Value value) {
 		if (value == null) {
 			return;
 		}
@@ -156,7 +158,7 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Ap
 		if (ex instanceof TypeMismatchException mismatch) {
 			return "the new value cannot be converted to " + mismatch.getRequiredType();
 		}
-		return (ex instanceof java.lang.reflect.InvocationTargetException invocation)
+		return (ex instanceof InvocationTargetException invocation)
 				? "the setter failed: " + invocation.getTargetException() : ex.getMessage();
 	}
 
@@ -168,7 +170,7 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Ap
 	 * @param member the field or setter
 	 * @param expression the {@code @Value} expression
 	 */
-	private record Target(WeakReference<Object> bean, String beanName, java.lang.reflect.Member member,
+	private record Target(WeakReference<Object> bean, String beanName, Member member,
 			String expression) {
 	}
 

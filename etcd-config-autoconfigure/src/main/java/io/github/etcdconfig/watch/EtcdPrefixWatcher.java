@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.etcd.jetcd.ByteSequence;
@@ -514,11 +516,11 @@ public class EtcdPrefixWatcher {
 
 	private static String describe(Throwable error) {
 		Throwable cause = error;
-		while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException)
+		while ((cause instanceof ExecutionException || cause instanceof CompletionException)
 				&& cause.getCause() != null) {
 			cause = cause.getCause();
 		}
-		if (cause instanceof java.util.concurrent.TimeoutException) {
+		if (cause instanceof TimeoutException) {
 			return "no answer in time";
 		}
 		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
