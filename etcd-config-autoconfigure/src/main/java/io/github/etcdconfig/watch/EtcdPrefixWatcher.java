@@ -121,6 +121,10 @@ public class EtcdPrefixWatcher {
 
 	private volatile long etcdRevision;
 
+	private volatile long receivedRevision;
+
+	private volatile Instant notWatchingSince;
+
 	/**
 	 * Create a watcher.
 	 * @param client the client to watch with
@@ -146,13 +150,14 @@ public class EtcdPrefixWatcher {
 			return thread;
 		});
 		this.running = true;
-		this.state = State.STARTING;
+		setState(State.STARTING);
 		this.lastFlushNanos = System.nanoTime() - this.settings.coalesceWindow().toNanos();
 		this.applier.execute(() -> {
 			long revision = this.target.loadedRevision();
 			for (String root : this.target.roots()) {
 				this.roots.put(root, new RootWatch(root, revision));
 			}
+			updateReceivedRevision();
 			if (revision > 0) {
 				this.roots.values().forEach(this::watch);
 			}
@@ -184,7 +189,7 @@ public class EtcdPrefixWatcher {
 			Thread.currentThread().interrupt();
 			applier.shutdownNow();
 		}
-		this.state = State.STOPPED;
+		setState(State.STOPPED);
 	}
 
 	public boolean isRunning() {
@@ -213,6 +218,24 @@ public class EtcdPrefixWatcher {
 	 */
 	public long getEtcdRevision() {
 		return this.etcdRevision;
+	}
+
+	/**
+	 * The revision up to which the events of every prefix have been received, by events or progress
+	 * notifications. Behind {@link #getEtcdRevision()} only while the watch catches up or has fallen behind.
+	 * @return the revision, 0 before etcd was read
+	 */
+	public long getReceivedRevision() {
+		return this.receivedRevision;
+	}
+
+	/**
+	 * Since when the watcher has not been watching every prefix: it started, a watch broke, a resync began or a
+	 * check failed. Tells a short reconnect from a long outage.
+	 * @return the time, or {@code null} while {@link State#WATCHING} or {@link State#STOPPED}
+	 */
+	public Instant getNotWatchingSince() {
+		return this.notWatchingSince;
 	}
 
 	public long getReconnects() {
@@ -260,7 +283,7 @@ public class EtcdPrefixWatcher {
 		}
 		root.backOff = null;
 		if (this.state == State.STARTING || this.state == State.RECONNECTING) {
-			this.state = State.WATCHING;
+			setState(State.WATCHING);
 			this.lastError = null;
 		}
 		long revision = response.getHeader().getRevision();
@@ -271,6 +294,7 @@ public class EtcdPrefixWatcher {
 		if (events.isEmpty()) {
 			// A progress notification: every event up to this revision has been delivered.
 			root.revision = Math.max(root.revision, revision);
+			updateReceivedRevision();
 			return;
 		}
 		long floor = root.revision;
@@ -286,6 +310,7 @@ public class EtcdPrefixWatcher {
 			root.revision = Math.max(root.revision, modRevision);
 			this.pendingRevision = Math.max(this.pendingRevision, modRevision);
 		}
+		updateReceivedRevision();
 		scheduleFlush();
 	}
 
@@ -324,7 +349,7 @@ public class EtcdPrefixWatcher {
 		}
 		this.reconnects.incrementAndGet();
 		if (this.state != State.RESYNCING) {
-			this.state = State.RECONNECTING;
+			setState(State.RECONNECTING);
 		}
 		if (root.backOff == null) {
 			root.backOff = backOff().start();
@@ -379,7 +404,7 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		this.resyncScheduled = false;
-		this.state = State.RESYNCING;
+		setState(State.RESYNCING);
 		this.roots.values().forEach(RootWatch::close);
 		this.pending.clear();
 		EtcdConfigReader.Result read;
@@ -410,12 +435,13 @@ public class EtcdPrefixWatcher {
 			logger.error("Applying the state read at revision " + read.revision() + " to " + this.target + " failed", ex);
 		}
 		this.pendingRevision = Math.max(this.pendingRevision, read.revision());
-		this.state = State.STARTING;
+		setState(State.STARTING);
 		for (RootWatch root : this.roots.values()) {
 			root.revision = read.revision();
 			root.backOff = null;
 			watch(root);
 		}
+		updateReceivedRevision();
 	}
 
 	private void check() {
@@ -436,7 +462,7 @@ public class EtcdPrefixWatcher {
 			recordError(error);
 			this.checkFailed = true;
 			if (this.state == State.WATCHING) {
-				this.state = State.UNREACHABLE;
+				setState(State.UNREACHABLE);
 			}
 			return;
 		}
@@ -450,7 +476,7 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		if (this.state == State.UNREACHABLE) {
-			this.state = State.WATCHING;
+			setState(State.WATCHING);
 		}
 		if (root.revision >= revision || root.watcher == null) {
 			return;
@@ -465,6 +491,21 @@ public class EtcdPrefixWatcher {
 						+ " while etcd is at " + revision);
 			}
 		}, this.settings.requestTimeout().toMillis());
+	}
+
+	private void setState(State state) {
+		// Written before the state, so a reader that sees a state other than WATCHING also sees since when.
+		if (state == State.WATCHING || state == State.STOPPED) {
+			this.notWatchingSince = null;
+		}
+		else if (this.notWatchingSince == null) {
+			this.notWatchingSince = Instant.now();
+		}
+		this.state = state;
+	}
+
+	private void updateReceivedRevision() {
+		this.receivedRevision = this.roots.values().stream().mapToLong((root) -> root.revision).min().orElse(0);
 	}
 
 	private void recordError(Throwable error) {
