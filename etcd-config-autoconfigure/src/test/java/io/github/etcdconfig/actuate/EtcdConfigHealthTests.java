@@ -2,6 +2,7 @@ package io.github.etcdconfig.actuate;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
@@ -20,6 +21,7 @@ import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -105,6 +107,20 @@ class EtcdConfigHealthTests {
 	}
 
 	@Test
+	void detailsEachSourceWhenThereAreSeveral() {
+		String endpoints = etcd.cluster().endpointsProperty();
+		try (ConfigurableApplicationContext context = run("spring.config.import=etcd:" + endpoints
+				+ "?prefixes=/config/,etcd:" + endpoints + "?prefixes=/feature-flags/")) {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> sources(health(context)).stream().allMatch((source) -> "WATCHING".equals(source.get("state"))));
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(sources(health)).extracting((source) -> source.get("prefixes"), (source) -> source.get("status"))
+				.containsExactlyInAnyOrder(tuple(List.of("/config/"), "UP"), tuple(List.of("/feature-flags/"), "UP"));
+		}
+	}
+
+	@Test
 	void canBeTurnedOff() {
 		try (ConfigurableApplicationContext context = run("management.health.etcdconfig.enabled=false")) {
 			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("etcdConfig")).isNull();
@@ -120,6 +136,11 @@ class EtcdConfigHealthTests {
 
 	static void awaitWatching(ConfigurableApplicationContext context) {
 		await().atMost(Duration.ofSeconds(10)).until(() -> "WATCHING".equals(health(context).getDetails().get("state")));
+	}
+
+	@SuppressWarnings("unchecked")
+	static List<Map<String, Object>> sources(Health health) {
+		return (List<Map<String, Object>>) health.getDetails().get("sources");
 	}
 
 	static Health health(ConfigurableApplicationContext context) {
