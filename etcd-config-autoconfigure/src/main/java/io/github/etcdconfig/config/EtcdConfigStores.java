@@ -167,7 +167,7 @@ public final class EtcdConfigStores implements DisposableBean {
 	 * @param resource what was being read
 	 * @return the description
 	 */
-	static String describe(Throwable failure, EtcdConfigDataResource resource) {
+	public static String describe(Throwable failure, EtcdConfigDataResource resource) {
 		Throwable root = failure;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();

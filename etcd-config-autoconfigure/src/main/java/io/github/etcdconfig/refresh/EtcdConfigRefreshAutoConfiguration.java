@@ -5,6 +5,7 @@ import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.watch.EtcdConfigChangeListener;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -61,8 +62,10 @@ public class EtcdConfigRefreshAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(EtcdConfigChangeListener.class)
 	EtcdConfigRefresher etcdConfigRefresher(ConfigurableApplicationContext context,
-			EtcdPlaceholderDependencies dependencies, ObjectProvider<RefreshScope> refreshScope) {
-		return new EtcdConfigRefresher(context, dependencies, refreshScope);
+			EtcdPlaceholderDependencies dependencies, ObjectProvider<RefreshScope> refreshScope,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new EtcdConfigRefresher(context, dependencies, refreshScope,
+				observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

@@ -9,6 +9,8 @@ import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdPropertyChange;
 import io.github.etcdconfig.watch.EtcdConfigChangeListener;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -28,8 +30,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <li>refreshes the {@code @RefreshScope} beans the change touches, or all of them when that cannot be told;</li>
  * <li>publishes {@link EtcdConfigChangedEvent}.</li>
  * </ol>
+ * Each refresh is an {@link Observation} named {@value #OBSERVATION_NAME}, so it becomes a timer when metrics are
+ * set up and a span when tracing is.
  */
 public class EtcdConfigRefresher implements EtcdConfigChangeListener {
+
+	/** The name of the observation of a refresh, and of the timer it makes. */
+	public static final String OBSERVATION_NAME = "etcd.config.refresh";
 
 	private static final Log logger = LogFactory.getLog(EtcdConfigRefresher.class);
 
@@ -41,18 +48,29 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private final EtcdRefreshScopeTargets scopeTargets;
 
+	private final ObservationRegistry observationRegistry;
+
 	private volatile LastRefresh lastRefresh;
 
 	public EtcdConfigRefresher(ConfigurableApplicationContext context, EtcdPlaceholderDependencies dependencies,
-			ObjectProvider<RefreshScope> refreshScope) {
+			ObjectProvider<RefreshScope> refreshScope, ObservationRegistry observationRegistry) {
 		this.context = context;
 		this.dependencies = dependencies;
 		this.refreshScope = refreshScope;
 		this.scopeTargets = new EtcdRefreshScopeTargets(context.getBeanFactory());
+		this.observationRegistry = observationRegistry;
 	}
 
 	@Override
 	public void onChange(EtcdConfigStore store, EtcdConfigSnapshot.Update update) {
+		Observation.createNotStarted(OBSERVATION_NAME, this.observationRegistry)
+			.contextualName("etcd config refresh")
+			.lowCardinalityKeyValue("source", store.getName())
+			.highCardinalityKeyValue("etcd.revision", Long.toString(update.snapshot().getRevision()))
+			.observe(() -> refresh(store, update));
+	}
+
+	private void refresh(EtcdConfigStore store, EtcdConfigSnapshot.Update update) {
 		List<String> names = new ArrayList<>(update.changes().size());
 		for (EtcdPropertyChange change : update.changes()) {
 			names.add(change.name());

@@ -123,6 +123,10 @@ public class EtcdPrefixWatcher {
 
 	private volatile long etcdRevision;
 
+	private volatile long receivedRevision;
+
+	private volatile Instant notWatchingSince;
+
 	/**
 	 * Create a watcher.
 	 * @param client the client to watch with
@@ -148,13 +152,14 @@ public class EtcdPrefixWatcher {
 			return thread;
 		});
 		this.running = true;
-		this.state = State.STARTING;
+		setState(State.STARTING);
 		this.lastFlushNanos = System.nanoTime() - this.settings.coalesceWindow().toNanos();
 		this.applier.execute(() -> {
 			long revision = this.target.loadedRevision();
 			for (String root : this.target.roots()) {
 				this.roots.put(root, new RootWatch(root, revision));
 			}
+			updateReceivedRevision();
 			if (revision > 0) {
 				this.roots.values().forEach(this::watch);
 			}
@@ -186,7 +191,7 @@ public class EtcdPrefixWatcher {
 			Thread.currentThread().interrupt();
 			applier.shutdownNow();
 		}
-		this.state = State.STOPPED;
+		setState(State.STOPPED);
 	}
 
 	public boolean isRunning() {
@@ -215,6 +220,24 @@ public class EtcdPrefixWatcher {
 	 */
 	public long getEtcdRevision() {
 		return this.etcdRevision;
+	}
+
+	/**
+	 * The revision up to which the events of every prefix have been received, by events or progress
+	 * notifications. Behind {@link #getEtcdRevision()} only while the watch catches up or has fallen behind.
+	 * @return the revision, 0 before etcd was read
+	 */
+	public long getReceivedRevision() {
+		return this.receivedRevision;
+	}
+
+	/**
+	 * Since when the watcher has not been watching every prefix: it started, a watch broke, a resync began or a
+	 * check failed. Tells a short reconnect from a long outage.
+	 * @return the time, or {@code null} while {@link State#WATCHING} or {@link State#STOPPED}
+	 */
+	public Instant getNotWatchingSince() {
+		return this.notWatchingSince;
 	}
 
 	public long getReconnects() {
@@ -266,7 +289,7 @@ public class EtcdPrefixWatcher {
 					+ (root.revision + 1));
 		}
 		if (this.state == State.STARTING || this.state == State.RECONNECTING) {
-			this.state = State.WATCHING;
+			setState(State.WATCHING);
 			this.lastError = null;
 		}
 		long revision = response.getHeader().getRevision();
@@ -277,6 +300,7 @@ public class EtcdPrefixWatcher {
 		if (events.isEmpty()) {
 			// A progress notification: every event up to this revision has been delivered.
 			root.revision = Math.max(root.revision, revision);
+			updateReceivedRevision();
 			return;
 		}
 		long floor = root.revision;
@@ -292,6 +316,7 @@ public class EtcdPrefixWatcher {
 			root.revision = Math.max(root.revision, modRevision);
 			this.pendingRevision = Math.max(this.pendingRevision, modRevision);
 		}
+		updateReceivedRevision();
 		scheduleFlush();
 	}
 
@@ -330,7 +355,7 @@ public class EtcdPrefixWatcher {
 		}
 		this.reconnects.incrementAndGet();
 		if (this.state != State.RESYNCING) {
-			this.state = State.RECONNECTING;
+			setState(State.RECONNECTING);
 		}
 		boolean first = root.backOff == null;
 		if (first) {
@@ -393,7 +418,7 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		this.resyncScheduled = false;
-		this.state = State.RESYNCING;
+		setState(State.RESYNCING);
 		this.roots.values().forEach(RootWatch::close);
 		this.pending.clear();
 		EtcdConfigReader.Result read;
@@ -424,12 +449,13 @@ public class EtcdPrefixWatcher {
 			logger.error("Applying the state read at revision " + read.revision() + " to " + this.target + " failed", ex);
 		}
 		this.pendingRevision = Math.max(this.pendingRevision, read.revision());
-		this.state = State.STARTING;
+		setState(State.STARTING);
 		for (RootWatch root : this.roots.values()) {
 			root.revision = read.revision();
 			root.backOff = null;
 			watch(root);
 		}
+		updateReceivedRevision();
 	}
 
 	private void check() {
@@ -454,7 +480,7 @@ public class EtcdPrefixWatcher {
 			}
 			this.checkFailed = true;
 			if (this.state == State.WATCHING) {
-				this.state = State.UNREACHABLE;
+				setState(State.UNREACHABLE);
 			}
 			return;
 		}
@@ -468,7 +494,7 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		if (this.state == State.UNREACHABLE) {
-			this.state = State.WATCHING;
+			setState(State.WATCHING);
 		}
 		if (root.revision >= revision || root.watcher == null) {
 			return;
@@ -483,6 +509,21 @@ public class EtcdPrefixWatcher {
 						+ " while etcd is at " + revision);
 			}
 		}, this.settings.requestTimeout().toMillis());
+	}
+
+	private void setState(State state) {
+		// Written before the state, so a reader that sees a state other than WATCHING also sees since when.
+		if (state == State.WATCHING || state == State.STOPPED) {
+			this.notWatchingSince = null;
+		}
+		else if (this.notWatchingSince == null) {
+			this.notWatchingSince = Instant.now();
+		}
+		this.state = state;
+	}
+
+	private void updateReceivedRevision() {
+		this.receivedRevision = this.roots.values().stream().mapToLong((root) -> root.revision).min().orElse(0);
 	}
 
 	private void recordError(Throwable error) {

@@ -1,0 +1,93 @@
+package io.github.etcdconfig.actuate;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
+import io.github.etcdconfig.refresh.EtcdConfigRefresher;
+import io.github.etcdconfig.watch.EtcdConfigWatcher;
+import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.watch.EtcdPrefixWatcher;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Meters of the live configuration, each tagged with {@code source}, the name of the etcd property source:
+ * <ul>
+ * <li>{@code etcd.config.refresh.keys}: properties changed per refresh (the refresh timer itself,
+ * {@value EtcdConfigRefresher#OBSERVATION_NAME}, comes from the refresher's observation);</li>
+ * <li>{@code etcd.config.watch.reconnects} and {@code etcd.config.watch.resyncs}: counters;</li>
+ * <li>{@code etcd.config.revision}: the revision of the applied values;</li>
+ * <li>{@code etcd.config.revision.lag}: etcd's revision at the last check minus the revision the watch has
+ * received. etcd's revision counts every write, under the prefixes or not, so the lag is measured against what
+ * the watch has received (progress notifications included), not against the last change applied;</li>
+ * <li>{@code etcd.config.keys}: the number of etcd keys held.</li>
+ * </ul>
+ */
+public class EtcdConfigMetrics implements MeterBinder, ApplicationListener<EtcdConfigChangedEvent> {
+
+	private static final String SOURCE_TAG = "source";
+
+	private final EtcdConfigWatchers watchers;
+
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+	public EtcdConfigMetrics(EtcdConfigWatchers watchers) {
+		this.watchers = watchers;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (EtcdConfigWatcher watcher : this.watchers.getWatchers()) {
+			String source = watcher.getStore().getName();
+			Tags tags = Tags.of(SOURCE_TAG, source);
+			EtcdPrefixWatcher prefixWatcher = watcher.getWatcher();
+			FunctionCounter.builder("etcd.config.watch.reconnects", prefixWatcher, EtcdPrefixWatcher::getReconnects)
+				.description("Times a broken etcd watch was created again")
+				.tags(tags)
+				.register(registry);
+			FunctionCounter.builder("etcd.config.watch.resyncs", prefixWatcher, EtcdPrefixWatcher::getResyncs)
+				.description("Times the prefixes were read again from etcd after a gap in the watch")
+				.tags(tags)
+				.register(registry);
+			Gauge.builder("etcd.config.revision", watcher, EtcdConfigWatcher::getAppliedRevision)
+				.description("The etcd revision of the applied configuration")
+				.tags(tags)
+				.register(registry);
+			Gauge.builder("etcd.config.revision.lag", prefixWatcher,
+					(watch) -> Math.max(0, watch.getEtcdRevision() - watch.getReceivedRevision()))
+				.description("Revisions the watch was behind etcd at the last check")
+				.tags(tags)
+				.register(registry);
+			Gauge.builder("etcd.config.keys", watcher, (config) -> config.getStore().getSnapshot().getKeyCount())
+				.description("The number of etcd keys the configuration holds")
+				.tags(tags)
+				.register(registry);
+			changedKeys(registry, source);
+		}
+		this.registries.add(registry);
+	}
+
+	@Override
+	public void onApplicationEvent(EtcdConfigChangedEvent event) {
+		for (MeterRegistry registry : this.registries) {
+			changedKeys(registry, event.getSourceName()).record(event.getChanges().size());
+		}
+	}
+
+	// Registered once; later calls return the registered summary.
+	private static DistributionSummary changedKeys(MeterRegistry registry, String source) {
+		return DistributionSummary.builder("etcd.config.refresh.keys")
+			.description("Properties changed per refresh")
+			.baseUnit("properties")
+			.tags(SOURCE_TAG, source)
+			.register(registry);
+	}
+
+}
