@@ -495,6 +495,7 @@ public class EtcdPrefixWatcher {
 		}
 		if (this.state == State.UNREACHABLE) {
 			setState(State.WATCHING);
+			this.lastError = null;
 		}
 		if (root.revision >= revision || root.watcher == null) {
 			return;

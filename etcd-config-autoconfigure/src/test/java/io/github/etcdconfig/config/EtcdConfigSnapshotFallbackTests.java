@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.etcdconfig.actuate.EtcdConfigHealthIndicator;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -56,11 +59,16 @@ class EtcdConfigSnapshotFallbackTests {
 				assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("known-host");
 				assertThat(store.isFromSnapshotFile()).isTrue();
 				assertThat(output).contains("starting from the snapshot file " + snapshot);
+				Health stale = context.getBean(EtcdConfigHealthIndicator.class).health();
+				assertThat(stale.getStatus()).isEqualTo(Status.UP);
+				assertThat(stale.getDetails()).containsEntry("stale", true);
 				member.start();
 				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 					assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("changed-while-away");
 					assertThat(context.getEnvironment().getProperty("added")).isEqualTo("while-away");
 					assertThat(store.isFromSnapshotFile()).isFalse();
+					assertThat(context.getBean(EtcdConfigHealthIndicator.class).health().getDetails())
+						.containsEntry("stale", false);
 				});
 			}
 		}
