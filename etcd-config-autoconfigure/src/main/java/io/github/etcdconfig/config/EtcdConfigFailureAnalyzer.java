@@ -8,7 +8,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * Explains a failed start-up load: where the starter looked, what went wrong, and how to start without etcd.
  */
-class EtcdConfigFailureAnalyzer extends AbstractFailureAnalyzer<EtcdConfigLoadException> {
+public class EtcdConfigFailureAnalyzer extends AbstractFailureAnalyzer<EtcdConfigLoadException> {
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, EtcdConfigLoadException cause) {
