@@ -39,8 +39,12 @@ public final class Apps {
 	/**
 	 * Run an application without a web server.
 	 */
+	public static ConfigurableApplicationContext plain(EtcdCluster etcd, Class<?>[] sources, String... properties) {
+		return builder(etcd, WebApplicationType.NONE, sources, properties).run();
+	}
+
 	public static ConfigurableApplicationContext plain(EtcdCluster etcd, String... properties) {
-		return builder(etcd, WebApplicationType.NONE, new Class<?>[0], properties).run();
+		return plain(etcd, new Class<?>[0], properties);
 	}
 
 	/**
