@@ -10,13 +10,14 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.cloud.client.serviceregistry.AbstractAutoServiceRegistration;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationProperties;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 
 /**
  * Registers this application when its web server has started (Spring Cloud's standard moment, so the port is
- * known) and deregisters it when the context closes. An application without a web server registers once it is
- * ready, with {@code etcd.discovery.port}. The standard {@code spring.cloud.service-registry.auto-registration.*}
- * settings apply.
+ * known), and deregisters it as soon as the context starts closing, before the web server stops. An application
+ * without a web server registers once it is ready, with {@code etcd.discovery.port}. The standard
+ * {@code spring.cloud.service-registry.auto-registration.*} settings apply.
  */
 public class EtcdAutoServiceRegistration extends AbstractAutoServiceRegistration<EtcdRegistration> {
 
@@ -53,6 +54,18 @@ public class EtcdAutoServiceRegistration extends AbstractAutoServiceRegistration
 		if (event.getApplicationContext() == getContext() && !(getContext() instanceof WebServerApplicationContext)
 				&& !isRunning()) {
 			start();
+		}
+	}
+
+	/**
+	 * Deregister as soon as the context starts closing, before the web server stops taking requests, so that
+	 * callers turn to other instances first.
+	 * @param event the context is closing
+	 */
+	@EventListener
+	public void onContextClosed(ContextClosedEvent event) {
+		if (event.getApplicationContext() == getContext()) {
+			stop();
 		}
 	}
 

@@ -17,6 +17,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -90,6 +91,17 @@ class EtcdServiceRegistrationTests {
 	}
 
 	@Test
+	void theEntryIsGoneBeforeTheWebServerStopsTakingRequests() {
+		ConfigurableApplicationContext app = Apps.web(etcd.cluster(), "draining",
+				new Class<?>[] { EntryAtShutdown.class });
+		String key = "/services/draining/draining-127.0.0.1-" + port(app);
+		EntryAtShutdown probe = app.getBean(EntryAtShutdown.class);
+		probe.key = key;
+		app.close();
+		assertThat(probe.entryWhenStopping).isEqualTo("absent");
+	}
+
+	@Test
 	void aLostLeaseIsReplacedAndTheInstanceRegistersAgain() {
 		try (ConfigurableApplicationContext app = Apps.web(etcd.cluster(), "resilient", "etcd.discovery.ttl=3s")) {
 			String key = "/services/resilient/resilient-127.0.0.1-" + port(app);
@@ -149,6 +161,40 @@ class EtcdServiceRegistrationTests {
 		finally {
 			keys.delete("/services/other/other-1");
 		}
+	}
+
+	/**
+	 * Stopped first of all lifecycles, the web server included: tells whether the entry was still there.
+	 */
+	static class EntryAtShutdown implements SmartLifecycle {
+
+		volatile String key;
+
+		volatile String entryWhenStopping;
+
+		private volatile boolean running;
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.entryWhenStopping = (keys.get(this.key) != null) ? "present" : "absent";
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return Integer.MAX_VALUE;
+		}
+
 	}
 
 	private static int port(ConfigurableApplicationContext context) {
