@@ -21,8 +21,8 @@ public class EtcdDiscoveryEnvironmentPostProcessor implements EnvironmentPostPro
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		boolean enabled = environment.getProperty(EtcdDiscoveryProperties.PREFIX + ".enabled", Boolean.class, true);
 		if (enabled && !environment.getPropertySources().contains(SOURCE_NAME)) {
-			environment.getPropertySources()
-				.addLast(new MapPropertySource(SOURCE_NAME, Map.of("spring.cloud.loadbalancer.cache.enabled", "false")));
+			Map<String, Object> defaults = Map.of("spring.cloud.loadbalancer.cache.enabled", "false");
+			environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
 		}
 	}
 

@@ -266,7 +266,8 @@ public class EtcdDiscoveryProperties implements Validator {
 					"etcd.discovery.instance-id must not be blank nor contain '/'");
 		}
 		if (properties.getPort() != null && (properties.getPort() < 0 || properties.getPort() > 65535)) {
-			errors.rejectValue("port", "etcd.discovery.port.invalid", "etcd.discovery.port must be between 0 and 65535");
+			errors.rejectValue("port", "etcd.discovery.port.invalid",
+					"etcd.discovery.port must be between 0 and 65535");
 		}
 		if (!StringUtils.hasText(properties.getStatus())) {
 			errors.rejectValue("status", "etcd.discovery.status.empty", "etcd.discovery.status must not be empty");

@@ -127,14 +127,6 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	}
 
 	/**
-	 * The etcd revision of the cache.
-	 * @return the revision the cache reflects, 0 before etcd was read
-	 */
-	public long getRevision() {
-		return this.snapshot.revision;
-	}
-
-	/**
 	 * The watch underneath: its state, errors and counters.
 	 * @return the watcher
 	 */

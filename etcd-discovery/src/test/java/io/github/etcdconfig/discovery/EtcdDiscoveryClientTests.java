@@ -61,7 +61,8 @@ class EtcdDiscoveryClientTests {
 	void entriesInTheSeedsFormAreDiscoveredFromTheirEndpointUrl() {
 		keys.put("/services/auth-service/auth-service-1",
 				"{\"endpoint\":\"http://localhost:3001\",\"status\":\"healthy\"}");
-		keys.put("/services/auth-service/auth-service-2", "{\"endpoint\":\"https://auth.example\",\"status\":\"healthy\"}");
+		keys.put("/services/auth-service/auth-service-2",
+				"{\"endpoint\":\"https://auth.example\",\"status\":\"healthy\"}");
 		await().atMost(Duration.ofSeconds(5)).until(() -> discovery.getInstances("auth-service").size() == 2);
 		assertThat(discovery.getInstances("auth-service"))
 			.extracting(ServiceInstance::getInstanceId, ServiceInstance::getHost, ServiceInstance::getPort,

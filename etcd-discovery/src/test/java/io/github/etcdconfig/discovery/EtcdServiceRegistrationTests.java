@@ -145,7 +145,8 @@ class EtcdServiceRegistrationTests {
 		try (ConfigurableApplicationContext app = Apps.web(etcd.cluster(), "named", "etcd.discovery.prefix=/registry/",
 				"etcd.discovery.instance-id=named-1")) {
 			assertThat(keys.get("/registry/named/named-1")).isNotNull();
-			assertThat(app.getBean(DiscoveryClient.class).getInstances("named")).extracting(ServiceInstance::getInstanceId)
+			assertThat(app.getBean(DiscoveryClient.class).getInstances("named"))
+				.extracting(ServiceInstance::getInstanceId)
 				.containsExactly("named-1");
 		}
 	}

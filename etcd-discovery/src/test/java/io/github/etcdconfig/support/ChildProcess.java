@@ -65,7 +65,8 @@ public final class ChildProcess implements AutoCloseable {
 				.until(() -> line(prefix), (line) -> line != null);
 		}
 		catch (ConditionTimeoutException | TerminalFailureException ex) {
-			throw new AssertionError("The child JVM did not print " + prefix + (this.process.isAlive() ? "" : " and exited")
+			throw new AssertionError("The child JVM did not print " + prefix
+					+ (this.process.isAlive() ? "" : " and exited")
 					+ ":\n" + tail(), ex);
 		}
 	}
