@@ -1,0 +1,168 @@
+package io.github.etcdconfig.discovery;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.json.JsonParser;
+import org.springframework.boot.json.JsonParserFactory;
+import org.springframework.boot.json.JsonWriter;
+
+/**
+ * The value of a registry entry, written by this starter and read from any writer.
+ *
+ * <p>Written: {@code {"instanceId", "serviceId", "host", "port", "secure", "uri", "endpoint", "status",
+ * "metadata"}}, where {@code endpoint} repeats {@code uri} in the seed's form, so the seed's Node.js readers
+ * ({@code JSON.parse(v).endpoint}) find this instance too.
+ *
+ * <p>Read: a JSON object with {@code host} and {@code port}, or with only an {@code endpoint} (or {@code uri}) URL as
+ * other languages write it ({@code {"endpoint": "http://localhost:3001", "status": "healthy"}}): the host, port and
+ * scheme then come from the URL, with 80 or 443 when it has no port. The service and instance ids always come from
+ * the key, {prefix}{service}/{instance}, so two entries can never claim the same instance.
+ */
+public final class EtcdInstanceFormat {
+
+	private static final JsonWriter<Object> WRITER = JsonWriter.standard();
+
+	private final JsonParser parser = JsonParserFactory.getJsonParser();
+
+	/**
+	 * The value to register.
+	 * @param registration the instance
+	 * @param status its status now
+	 * @return the JSON value
+	 */
+	public String write(EtcdRegistration registration, String status) {
+		Map<String, Object> value = new LinkedHashMap<>();
+		value.put("instanceId", registration.getInstanceId());
+		value.put("serviceId", registration.getServiceId());
+		value.put("host", registration.getHost());
+		value.put("port", registration.getPort());
+		value.put("secure", registration.isSecure());
+		String uri = registration.getUri().toString();
+		value.put("uri", uri);
+		value.put("endpoint", uri);
+		value.put("status", status);
+		value.put("metadata", registration.getMetadata());
+		return WRITER.writeToString(value);
+	}
+
+	/**
+	 * Read an entry.
+	 * @param serviceId the service, from the key
+	 * @param instanceId the instance, from the key
+	 * @param value the raw value
+	 * @return the instance
+	 * @throws IllegalArgumentException when the value does not describe an instance; the message says why without
+	 * quoting the value
+	 */
+	public EtcdServiceInstance read(String serviceId, String instanceId, byte[] value) {
+		Map<String, Object> json;
+		try {
+			json = this.parser.parseMap(new String(value, StandardCharsets.UTF_8));
+		}
+		catch (RuntimeException ex) {
+			// Not the parser's message: it may quote the value.
+			throw new IllegalArgumentException("the value is not a JSON object");
+		}
+		String host = text(json, "host");
+		Integer port = number(json, "port");
+		Boolean secure = bool(json, "secure");
+		String endpoint = (text(json, "endpoint") != null) ? text(json, "endpoint") : text(json, "uri");
+		if (endpoint != null && (host == null || port == null || secure == null)) {
+			URI url = url(endpoint);
+			host = (host != null) ? host : url.getHost();
+			secure = (secure != null) ? secure : "https".equalsIgnoreCase(url.getScheme());
+			port = (port != null) ? port : ((url.getPort() > 0) ? url.getPort() : defaultPort(url.getScheme()));
+		}
+		if (host == null || host.isEmpty()) {
+			throw new IllegalArgumentException("it has neither a host nor an endpoint URL");
+		}
+		if (port == null || port < 0 || port > 65535) {
+			throw new IllegalArgumentException("it has no valid port");
+		}
+		return new EtcdServiceInstance(serviceId, instanceId, host, port, Boolean.TRUE.equals(secure),
+				text(json, "status"), metadata(json.get("metadata")));
+	}
+
+	private static URI url(String endpoint) {
+		try {
+			URI url = new URI(endpoint);
+			if (url.getHost() == null) {
+				throw new IllegalArgumentException("its endpoint is not a URL with a host, such as http://host:3001");
+			}
+			return url;
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalArgumentException("its endpoint is not a URL");
+		}
+	}
+
+	private static int defaultPort(String scheme) {
+		if ("http".equalsIgnoreCase(scheme)) {
+			return 80;
+		}
+		if ("https".equalsIgnoreCase(scheme)) {
+			return 443;
+		}
+		throw new IllegalArgumentException("its endpoint has no port and the scheme implies none");
+	}
+
+	private static String text(Map<String, Object> json, String name) {
+		Object value = json.get(name);
+		if (value == null) {
+			return null;
+		}
+		if (!(value instanceof String text)) {
+			throw new IllegalArgumentException("its " + name + " is not a string");
+		}
+		return text;
+	}
+
+	private static Integer number(Map<String, Object> json, String name) {
+		Object value = json.get(name);
+		if (value == null) {
+			return null;
+		}
+		if (value instanceof Number number && number.doubleValue() == number.intValue()) {
+			return number.intValue();
+		}
+		if (value instanceof String text && text.matches("\\d{1,5}")) {
+			return Integer.valueOf(text);
+		}
+		throw new IllegalArgumentException("its " + name + " is not a whole number");
+	}
+
+	private static Boolean bool(Map<String, Object> json, String name) {
+		Object value = json.get(name);
+		if (value == null) {
+			return null;
+		}
+		if (value instanceof Boolean flag) {
+			return flag;
+		}
+		if (value instanceof String text && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+			return Boolean.valueOf(text);
+		}
+		throw new IllegalArgumentException("its " + name + " is not true or false");
+	}
+
+	private static Map<String, String> metadata(Object value) {
+		if (value == null) {
+			return Map.of();
+		}
+		if (!(value instanceof Map<?, ?> map)) {
+			throw new IllegalArgumentException("its metadata is not a JSON object");
+		}
+		Map<String, String> metadata = new LinkedHashMap<>();
+		map.forEach((key, entry) -> {
+			if (entry != null) {
+				metadata.put(String.valueOf(key), String.valueOf(entry));
+			}
+		});
+		return metadata;
+	}
+
+}

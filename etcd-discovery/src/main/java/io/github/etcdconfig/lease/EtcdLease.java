@@ -1,0 +1,224 @@
+package io.github.etcdconfig.lease;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.lease.LeaseGrantResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+
+/**
+ * An etcd lease kept alive by heartbeats, and the one place that decides when it is lost. Service registration and
+ * locks both hold their keys on such leases.
+ *
+ * <p>Each heartbeat is one {@code keepAliveOnce} call with a deadline, sent every {@code heartbeat} on the owner's
+ * scheduler; its answer is handled on that scheduler too, never on jetcd's event loop. The lease is <em>lost</em>
+ * when etcd answers that it does not know it (it expired or was revoked), or when no heartbeat was confirmed for a
+ * whole TTL: etcd may then have expired it, so the holder must assume it did. The owner's {@link LossListener} is
+ * told once, on the scheduler thread.
+ *
+ * <p>The TTL is counted from the moment a request was sent, not from its answer, so the holder never believes in a
+ * lease longer than etcd does.
+ */
+public final class EtcdLease {
+
+	private final Client client;
+
+	private final long id;
+
+	private final long ttlNanos;
+
+	private final Duration heartbeat;
+
+	private final Duration timeout;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final LossListener listener;
+
+	/** When the last confirmed heartbeat (or the grant) was sent. */
+	private volatile long confirmedAt;
+
+	private volatile boolean alive = true;
+
+	private volatile String lossReason;
+
+	private volatile ScheduledFuture<?> nextHeartbeat;
+
+	private volatile ScheduledFuture<?> expiry;
+
+	private EtcdLease(Client client, LeaseGrantResponse granted, long sentAt, Duration heartbeat, Duration timeout,
+			ScheduledExecutorService scheduler, LossListener listener) {
+		this.client = client;
+		this.id = granted.getID();
+		this.ttlNanos = TimeUnit.SECONDS.toNanos(granted.getTTL());
+		this.heartbeat = heartbeat;
+		this.timeout = timeout;
+		this.scheduler = scheduler;
+		this.listener = listener;
+		this.confirmedAt = sentAt;
+	}
+
+	/**
+	 * Grant a lease and start its heartbeats. Blocks the calling thread for at most {@code timeout}.
+	 * @param client the client
+	 * @param ttl the time to live; etcd counts whole seconds, so it is rounded up
+	 * @param heartbeat the interval of the heartbeats, shorter than the TTL
+	 * @param timeout the deadline of each etcd call
+	 * @param scheduler runs the heartbeats and the listener
+	 * @param listener told once when the lease is lost
+	 * @return the lease, alive
+	 * @throws InterruptedException when the calling thread was interrupted
+	 * @throws io.etcd.jetcd.common.exception.EtcdException when etcd refused or did not answer
+	 */
+	public static EtcdLease grant(Client client, Duration ttl, Duration heartbeat, Duration timeout,
+			ScheduledExecutorService scheduler, LossListener listener) throws InterruptedException {
+		long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+		long sentAt = System.nanoTime();
+		LeaseGrantResponse granted = EtcdCalls.await(client.getLeaseClient().grant(seconds), timeout,
+				"Granting a lease of " + seconds + " s");
+		EtcdLease lease = new EtcdLease(client, granted, sentAt, heartbeat, timeout, scheduler, listener);
+		try {
+			lease.scheduleHeartbeat(heartbeat.toNanos());
+			lease.scheduleExpiry();
+		}
+		catch (RejectedExecutionException ex) {
+			// The owner is shutting down: give the lease back rather than leave it to expire.
+			lease.revoke();
+			throw ex;
+		}
+		return lease;
+	}
+
+	/**
+	 * The lease id, as etcd and {@code etcdctl lease list} show it (in hexadecimal there).
+	 * @return the id
+	 */
+	public long getId() {
+		return this.id;
+	}
+
+	/**
+	 * Whether the lease is still held: neither lost nor revoked.
+	 * @return whether keys on it can be trusted to exist
+	 */
+	public boolean isAlive() {
+		return this.alive;
+	}
+
+	/**
+	 * Why the lease was lost.
+	 * @return the reason, or {@code null} while it is alive or after a revoke
+	 */
+	public String getLossReason() {
+		return this.lossReason;
+	}
+
+	/**
+	 * Stop the heartbeats and revoke the lease, which deletes every key on it. Returns at once.
+	 * @return the revoke call, with a deadline; it fails with a "lease not found" error when etcd no longer knew
+	 * the lease
+	 */
+	public CompletableFuture<Void> revoke() {
+		this.alive = false;
+		cancelTimers();
+		return this.client.getLeaseClient()
+			.revoke(this.id)
+			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApply((response) -> null);
+	}
+
+	@Override
+	public String toString() {
+		return "lease " + Long.toHexString(this.id);
+	}
+
+	// On the scheduler thread from here on.
+
+	private void heartbeat() {
+		if (!this.alive) {
+			return;
+		}
+		long sentAt = System.nanoTime();
+		this.client.getLeaseClient()
+			.keepAliveOnce(this.id)
+			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenCompleteAsync((response, error) -> answered(sentAt, response, error), this.scheduler);
+	}
+
+	private void answered(long sentAt, LeaseKeepAliveResponse response, Throwable error) {
+		if (!this.alive) {
+			return;
+		}
+		if (error == null) {
+			this.confirmedAt = Math.max(this.confirmedAt, sentAt);
+			scheduleExpiry();
+			scheduleHeartbeat(this.heartbeat.toNanos());
+		}
+		else if (EtcdCalls.isLeaseNotFound(error)) {
+			lost("etcd no longer knows " + this + ": it expired or was revoked");
+		}
+		else {
+			// etcd is unreachable for now: try again soon, and the expiry check decides when it is too late.
+			scheduleHeartbeat(Math.min(this.heartbeat.toNanos(), TimeUnit.MILLISECONDS.toNanos(500)));
+		}
+	}
+
+	private void checkExpiry() {
+		if (this.alive && System.nanoTime() - this.confirmedAt >= this.ttlNanos) {
+			lost("no heartbeat of " + this + " was confirmed for its whole TTL of "
+					+ TimeUnit.NANOSECONDS.toSeconds(this.ttlNanos) + " s: etcd may have expired it");
+		}
+	}
+
+	private void lost(String reason) {
+		this.lossReason = reason;
+		this.alive = false;
+		cancelTimers();
+		this.listener.leaseLost(this, reason);
+	}
+
+	private void scheduleHeartbeat(long delayNanos) {
+		this.nextHeartbeat = this.scheduler.schedule(this::heartbeat, delayNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void scheduleExpiry() {
+		ScheduledFuture<?> previous = this.expiry;
+		if (previous != null) {
+			previous.cancel(false);
+		}
+		long remaining = this.confirmedAt + this.ttlNanos - System.nanoTime();
+		this.expiry = this.scheduler.schedule(this::checkExpiry, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+	}
+
+	private void cancelTimers() {
+		ScheduledFuture<?> heartbeat = this.nextHeartbeat;
+		if (heartbeat != null) {
+			heartbeat.cancel(false);
+		}
+		ScheduledFuture<?> expiry = this.expiry;
+		if (expiry != null) {
+			expiry.cancel(false);
+		}
+	}
+
+	/**
+	 * Told when a lease is lost, on the scheduler thread. Keep it short: heartbeats of other leases wait meanwhile.
+	 */
+	@FunctionalInterface
+	public interface LossListener {
+
+		/**
+		 * The lease is lost: its keys are gone, or will be soon.
+		 * @param lease the lease
+		 * @param reason why it is considered lost
+		 */
+		void leaseLost(EtcdLease lease, String reason);
+
+	}
+
+}

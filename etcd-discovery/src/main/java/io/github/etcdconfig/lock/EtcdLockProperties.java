@@ -1,0 +1,77 @@
+package io.github.etcdconfig.lock;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Distributed locks on etcd: where they live and how fast a dead holder's lock is freed.
+ */
+@ConfigurationProperties(prefix = EtcdLockProperties.PREFIX)
+public class EtcdLockProperties implements Validator {
+
+	/** The prefix of these settings. */
+	public static final String PREFIX = "etcd.lock";
+
+	/**
+	 * Whether to provide the EtcdLocks bean (and, with Spring Integration, the EtcdLockRegistry).
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Key prefix of the locks. Lock "orders" queues its contenders at {prefix}orders/{lease-id}.
+	 */
+	private String prefix = "/locks/";
+
+	/**
+	 * Time to live of a holder's lease, renewed by heartbeats every third of it while the lock is held: a holder
+	 * that dies or loses etcd frees the lock after this long. etcd counts whole seconds.
+	 */
+	private Duration ttl = Duration.ofSeconds(10);
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getPrefix() {
+		return this.prefix;
+	}
+
+	public void setPrefix(String prefix) {
+		this.prefix = prefix;
+	}
+
+	public Duration getTtl() {
+		return this.ttl;
+	}
+
+	public void setTtl(Duration ttl) {
+		this.ttl = ttl;
+	}
+
+	@Override
+	public boolean supports(Class<?> clazz) {
+		return EtcdLockProperties.class.isAssignableFrom(clazz);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		EtcdLockProperties properties = (EtcdLockProperties) target;
+		String prefix = properties.getPrefix();
+		if (!StringUtils.hasText(prefix) || !prefix.startsWith("/") || !prefix.endsWith("/")) {
+			errors.rejectValue("prefix", "etcd.lock.prefix.invalid",
+					"etcd.lock.prefix '" + prefix + "' must start and end with '/', for example /locks/");
+		}
+		if (properties.getTtl() == null || properties.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
+			errors.rejectValue("ttl", "etcd.lock.ttl.invalid", "etcd.lock.ttl must be at least 1s");
+		}
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.github.etcdconfig.lock;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.github.etcdconfig.lease.EtcdLease;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
+import org.springframework.util.Assert;
+
+/**
+ * Distributed locks on etcd, one {@link EtcdLock} per key and process: {@code locks.obtain("orders").lock()}.
+ *
+ * <p>Each acquisition queues a key {prefix}{key}/{lease-id} on a lease of its own, kept alive by heartbeats while the
+ * lock is held; the contender with the lowest create revision holds the lock, and each waiter watches the one just
+ * before it (etcd's own lock recipe). A holder that dies stops its heartbeats, so etcd frees the lock within the TTL.
+ * Keys may hold any character: '%' and '/' are escaped, so lock "a/b" never mixes with lock "a".
+ */
+public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean {
+
+	private final Client client;
+
+	private final String prefix;
+
+	private final Duration ttl;
+
+	private final Duration timeout;
+
+	private final ByteSequence owner;
+
+	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "etcd-lock-heartbeat");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final ConcurrentMap<String, EtcdLock> locks = new ConcurrentHashMap<>();
+
+	private volatile ApplicationEventPublisher publisher;
+
+	/**
+	 * Create the locks.
+	 * @param client the client
+	 * @param properties the prefix and TTL
+	 * @param timeout the deadline of each etcd call
+	 */
+	public EtcdLocks(Client client, EtcdLockProperties properties, Duration timeout) {
+		this.client = client;
+		this.prefix = properties.getPrefix();
+		this.ttl = properties.getTtl();
+		this.timeout = timeout;
+		// pid@host, so `etcdctl get --prefix /locks/` shows who holds and who waits.
+		this.owner = ByteSequence.from(ManagementFactory.getRuntimeMXBean().getName(), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The lock of a key; the same object for the same key until it is expired.
+	 * @param key the lock name, not empty
+	 * @return the lock
+	 */
+	public EtcdLock obtain(String key) {
+		Assert.hasLength(key, "A lock key must not be empty");
+		return this.locks.computeIfAbsent(key, (name) -> new EtcdLock(this, name));
+	}
+
+	/**
+	 * Forget the locks that are neither held nor awaited and were last used longer ago than {@code age}, so a
+	 * registry of many short-lived keys does not grow forever.
+	 * @param age the age in milliseconds
+	 */
+	public void expireUnusedOlderThan(long age) {
+		long now = System.currentTimeMillis();
+		this.locks.values().removeIf((lock) -> lock.isUnusedSince(now - age));
+	}
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.publisher = publisher;
+	}
+
+	/**
+	 * Stop the heartbeats. A lock still held is freed by etcd when its lease expires, within the TTL, rather than
+	 * at once: its holder may still be inside the critical section.
+	 */
+	@Override
+	public void destroy() {
+		this.heartbeats.shutdownNow();
+	}
+
+	Client client() {
+		return this.client;
+	}
+
+	Duration timeout() {
+		return this.timeout;
+	}
+
+	Duration ttl() {
+		return this.ttl;
+	}
+
+	ByteSequence owner() {
+		return this.owner;
+	}
+
+	/**
+	 * The key range of a lock's contenders.
+	 */
+	String contenders(String key) {
+		return this.prefix + key.replace("%", "%25").replace("/", "%2F") + "/";
+	}
+
+	EtcdLease grant(EtcdLease.LossListener listener) throws InterruptedException {
+		return EtcdLease.grant(this.client, this.ttl, this.ttl.dividedBy(3), this.timeout, this.heartbeats, listener);
+	}
+
+	void publish(EtcdLockLostEvent event) {
+		ApplicationEventPublisher publisher = this.publisher;
+		if (publisher != null) {
+			publisher.publishEvent(event);
+		}
+	}
+
+}

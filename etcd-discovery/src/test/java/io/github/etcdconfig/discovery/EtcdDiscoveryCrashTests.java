@@ -1,0 +1,49 @@
+package io.github.etcdconfig.discovery;
+
+import java.time.Duration;
+
+import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.ChildProcess;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An instance that dies without deregistering (SIGKILL, power loss) leaves discovery when its lease expires.
+ */
+class EtcdDiscoveryCrashTests {
+
+	private static final Duration TTL = Duration.ofSeconds(2);
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+	@Test
+	void anInstanceKilledWithSigkillIsGoneFromDiscoveryWithinTheTtlPlusOneSecond() {
+		// The child JVM starts while this one starts the observer.
+		try (ChildProcess instance = ChildProcess.start("register", etcd.cluster().endpointsProperty(),
+				"crash-service", "9401", TTL.toSeconds() + "s");
+				ConfigurableApplicationContext observer = Apps.plain(etcd.cluster(),
+						"spring.cloud.service-registry.auto-registration.enabled=false")) {
+			instance.awaitLine("REGISTERED", Duration.ofSeconds(30));
+			DiscoveryClient discovery = observer.getBean(DiscoveryClient.class);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(discovery.getInstances("crash-service"))
+					.extracting(ServiceInstance::getPort)
+					.containsExactly(9401));
+
+			instance.kill();
+			await().atMost(TTL.plusSeconds(1))
+				.pollInterval(Duration.ofMillis(20))
+				.until(() -> discovery.getInstances("crash-service").isEmpty());
+		}
+	}
+
+}
