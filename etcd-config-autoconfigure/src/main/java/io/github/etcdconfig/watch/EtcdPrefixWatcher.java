@@ -147,7 +147,7 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		this.applier = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "etcd-config-watch");
+			Thread thread = new Thread(runnable, "etcd-watch " + String.join(",", this.target.roots()));
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -429,12 +429,18 @@ public class EtcdPrefixWatcher {
 		}
 		catch (Exception ex) {
 			recordError(ex);
-			if (this.resyncBackOff == null) {
+			boolean first = this.resyncBackOff == null;
+			if (first) {
 				this.resyncBackOff = backOff().start();
 			}
 			long delay = this.resyncBackOff.nextBackOff();
-			logger.warn("Cannot read " + this.target + " (" + describe(ex) + "); trying again in "
-					+ delay + " ms");
+			String message = "Cannot read " + this.target + " (" + describe(ex) + "); trying again in " + delay + " ms";
+			if (first) {
+				logger.warn(message);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug(message);
+			}
 			this.resyncScheduled = true;
 			schedule(() -> resync(reason), delay);
 			return;
