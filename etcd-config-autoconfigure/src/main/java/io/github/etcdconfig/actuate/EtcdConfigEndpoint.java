@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.github.etcdconfig.client.EtcdFailures;
 import io.github.etcdconfig.client.EtcdEndpoints;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
-import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.refresh.EtcdConfigRefresher;
 import io.github.etcdconfig.watch.EtcdConfigWatcher;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
@@ -115,7 +115,7 @@ public class EtcdConfigEndpoint {
 				store.getResource().getLayout().prefixes(), snapshot.getRevision(), prefixWatcher.getEtcdRevision(),
 				snapshot.getKeyCount(), prefixWatcher.getState().name(), store.isFromSnapshotFile(),
 				prefixWatcher.getReconnects(), prefixWatcher.getResyncs(), watcher.getRefreshes(),
-				(lastError != null) ? EtcdConfigStores.describe(lastError, store.getResource()) : null,
+				(lastError != null) ? EtcdFailures.describe(lastError, store.getResource().getConnection().getRequestTimeout()) : null,
 				(lastError != null && prefixWatcher.getLastErrorTime() != null)
 						? prefixWatcher.getLastErrorTime().toString() : null,
 				properties);

@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.etcdconfig.client.EtcdFailures;
 import io.github.etcdconfig.client.EtcdEndpoints;
 import io.github.etcdconfig.config.EtcdConfigStore;
-import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.watch.EtcdConfigWatcher;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
@@ -96,7 +96,7 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 		Instant lastErrorTime = prefixWatcher.getLastErrorTime();
 		if (lastError != null) {
 			// The message only: a stack trace tells an operator nothing more and may show more than it should.
-			health.withDetail("lastError", EtcdConfigStores.describe(lastError, store.getResource()));
+			health.withDetail("lastError", EtcdFailures.describe(lastError, store.getResource().getConnection().getRequestTimeout()));
 			if (lastErrorTime != null) {
 				health.withDetail("lastErrorTime", lastErrorTime.toString());
 			}

@@ -2,15 +2,14 @@ package io.github.etcdconfig.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdClientFactory;
+import io.github.etcdconfig.client.EtcdFailures;
 import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.grpc.Status;
 import org.apache.commons.logging.Log;
@@ -109,7 +108,7 @@ public final class EtcdConfigStores implements DisposableBean {
 		}
 		catch (RetryException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			String reason = describe(cause, resource);
+			String reason = EtcdFailures.describe(cause, resource.getConnection().getRequestTimeout());
 			if (store.getSnapshotFile() != null) {
 				try {
 					EtcdConfigSnapshot saved = store.getSnapshotFile().read(resource.getLayout(), log::warn);
@@ -159,31 +158,6 @@ public final class EtcdConfigStores implements DisposableBean {
 			case UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, FAILED_PRECONDITION, UNIMPLEMENTED -> false;
 			default -> true;
 		};
-	}
-
-	/**
-	 * A failure in words, without credentials.
-	 * @param failure the failure
-	 * @param resource what was being read
-	 * @return the description
-	 */
-	public static String describe(Throwable failure, EtcdConfigDataResource resource) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		if (root instanceof TimeoutException) {
-			Duration timeout = resource.getConnection().getRequestTimeout();
-			return "no answer within " + timeout.toMillis() + " ms (etcd.request-timeout)";
-		}
-		Status status = Status.fromThrowable(failure);
-		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
-		String described = (status.getCode() != Status.Code.UNKNOWN) ? status.getCode() + ": " + detail
-				: (detail != null) ? detail : root.getClass().getName();
-		if (status.getCode() == Status.Code.UNAUTHENTICATED) {
-			described += " (check etcd.username and etcd.password)";
-		}
-		return described;
 	}
 
 	/**

@@ -7,13 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.etcd.jetcd.ByteSequence;
@@ -26,6 +23,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.github.etcdconfig.client.EtcdFailures;
 import io.github.etcdconfig.config.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 import org.apache.commons.logging.Log;
@@ -562,16 +560,8 @@ public class EtcdPrefixWatcher {
 		}
 	}
 
-	private static String describe(Throwable error) {
-		Throwable cause = error;
-		while ((cause instanceof ExecutionException || cause instanceof CompletionException)
-				&& cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		if (cause instanceof TimeoutException) {
-			return "no answer in time";
-		}
-		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+	private String describe(Throwable error) {
+		return EtcdFailures.describe(error, this.settings.requestTimeout());
 	}
 
 	private static ByteSequence bytes(String value) {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
+import io.github.etcdconfig.client.EtcdFailures;
 
 /**
  * Waits for jetcd calls with a deadline: jetcd itself would wait forever for a server that does not answer.
@@ -75,11 +76,7 @@ public final class EtcdCalls {
 	 * @return its message, or its type when it has none
 	 */
 	public static String describe(Throwable error) {
-		Throwable cause = unwrap(error);
-		if (cause == null) {
-			return "unknown error";
-		}
-		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+		return EtcdFailures.describe(error, null);
 	}
 
 	private static Throwable unwrap(Throwable error) {
