@@ -1,0 +1,192 @@
+package io.github.etcdconfig.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import io.etcd.jetcd.KV;
+import io.github.etcdconfig.benchmarks.Apps.Mode;
+import io.github.etcdconfig.benchmarks.ProbeApplication.ProbeProperties;
+import io.github.etcdconfig.benchmarks.ProbeApplication.ScopedProbe;
+import io.github.etcdconfig.benchmarks.ProbeApplication.ValueProbe;
+import io.github.etcdconfig.benchmarks.Stats.Latency;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Time from a put to the moment a bean returns the new value. The writing thread starts an asynchronous put, then
+ * spins on the bean ({@link System#nanoTime()}, no sleeping) until it returns the value; the put's completion
+ * callback, on jetcd's event loop, stamps etcd's acknowledgement. Each sample is an isolated change: the next put
+ * starts {@link #GAP_MILLIS} ms after the previous value was seen, more than the coalescing window (10 ms), so no
+ * change waits for another.
+ */
+final class PropagationBenchmark {
+
+	static final long GAP_MILLIS = 20;
+
+	private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	/** What is read until it returns the new value. */
+	enum Probe {
+
+		BARE_WATCH("bare jetcd watch", FloorWatch.KEY),
+
+		REFRESH_SCOPE("@RefreshScope bean", ProbeApplication.SCOPE_KEY),
+
+		CONFIGURATION_PROPERTIES("@ConfigurationProperties bean", ProbeApplication.PROPERTIES_KEY),
+
+		VALUE("@Value field", ProbeApplication.VALUE_KEY);
+
+		final String title;
+
+		final String key;
+
+		Probe(String title, String key) {
+			this.title = title;
+			this.key = key;
+		}
+
+	}
+
+	/**
+	 * One measured combination.
+	 *
+	 * @param keys the number of keys the application holds
+	 * @param mode how the application follows etcd
+	 * @param probe what is read
+	 * @param reader whether another thread called the probe in a tight loop meanwhile
+	 * @param fromPut from the start of the put
+	 * @param fromAck from etcd's acknowledgement of the put: the application's own share
+	 * @param lost samples whose value was not seen within 10 s
+	 */
+	record Cell(int keys, Mode mode, Probe probe, boolean reader, Latency fromPut, Latency fromAck, int lost) {
+	}
+
+	private final KV writer;
+
+	private final List<Cell> cells = new ArrayList<>();
+
+	private int tag;
+
+	PropagationBenchmark(KV writer) {
+		this.writer = writer;
+	}
+
+	List<Cell> cells() {
+		return this.cells;
+	}
+
+	static Supplier<String> reader(ConfigurableApplicationContext context, Probe probe) {
+		return switch (probe) {
+			case REFRESH_SCOPE -> context.getBean(ScopedProbe.class)::value;
+			case CONFIGURATION_PROPERTIES -> context.getBean(ProbeProperties.class)::getValue;
+			case VALUE -> context.getBean(ValueProbe.class)::value;
+			case BARE_WATCH -> throw new IllegalArgumentException("The bare watch is no bean");
+		};
+	}
+
+	/**
+	 * Puts without recording, so the JIT compiles the paths before they are measured.
+	 * @param read the probe
+	 * @param key its key
+	 * @param count how many puts
+	 */
+	void warmUp(Supplier<String> read, String key, int count) {
+		for (int i = 0; i < count; i++) {
+			sample(read, key, "warm-" + (this.tag++));
+		}
+	}
+
+	/**
+	 * Measure a probe without, then with a reader thread.
+	 */
+	void measure(int keys, Mode mode, Probe probe, Supplier<String> read, int samples, int samplesWithReader) {
+		this.cells.add(measure(keys, mode, probe, read, false, samples));
+		this.cells.add(measure(keys, mode, probe, read, true, samplesWithReader));
+	}
+
+	private Cell measure(int keys, Mode mode, Probe probe, Supplier<String> read, boolean withReader, int samples) {
+		long[] fromPut = new long[samples];
+		long[] fromAck = new long[samples];
+		int measured = 0;
+		try (Reader reader = withReader ? new Reader(read) : null) {
+			for (int i = 0; i < samples; i++) {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
+				long[] sample = sample(read, probe.key, "s-" + (this.tag++));
+				if (sample != null) {
+					fromPut[measured] = sample[0];
+					fromAck[measured] = sample[1];
+					measured++;
+				}
+			}
+		}
+		if (measured == 0) {
+			throw new IllegalStateException(probe.title + " never returned a new value (" + mode + ", " + keys
+					+ " keys)");
+		}
+		Cell cell = new Cell(keys, mode, probe, withReader, Latency.of(fromPut, measured),
+				Latency.of(fromAck, measured), samples - measured);
+		System.out.printf("  %-14s %-30s keys=%-6d reader=%-5s from put p50 %7.3f p99 %7.3f | from ack p50 %7.3f p99 %7.3f max %7.3f ms%s%n",
+				mode, probe.title, keys, withReader, cell.fromPut().p50(), cell.fromPut().p99(), cell.fromAck().p50(),
+				cell.fromAck().p99(), cell.fromAck().max(), (cell.lost() > 0) ? " LOST " + cell.lost() : "");
+		return cell;
+	}
+
+	/**
+	 * One isolated change.
+	 * @return nanoseconds from the start of the put and from its acknowledgement, or {@code null} when the value
+	 * was not seen in time
+	 */
+	private long[] sample(Supplier<String> read, String key, String value) {
+		long start = System.nanoTime();
+		CompletableFuture<Long> acknowledged = this.writer.put(Keys.bytes(key), Keys.bytes(value))
+			.thenApply((response) -> System.nanoTime());
+		while (!value.equals(read.get())) {
+			if (System.nanoTime() - start > TIMEOUT_NANOS) {
+				Keys.await(acknowledged);
+				return null;
+			}
+			Thread.onSpinWait();
+		}
+		long seen = System.nanoTime();
+		long ack = Keys.await(acknowledged);
+		return new long[] { seen - start, seen - ack };
+	}
+
+	/** Another thread calling the probe in a tight loop, as a busy application would. */
+	private static final class Reader implements AutoCloseable {
+
+		private final Thread thread;
+
+		private volatile boolean running = true;
+
+		@SuppressWarnings("unused")
+		private volatile Object sink;
+
+		Reader(Supplier<String> read) {
+			this.thread = new Thread(() -> {
+				while (this.running) {
+					this.sink = read.get();
+				}
+			}, "bench-reader");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		@Override
+		public void close() {
+			this.running = false;
+			try {
+				this.thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+}
