@@ -2,6 +2,7 @@ package io.github.etcdconfig.benchmarks;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -26,7 +27,7 @@ public class StockEtcdWatch implements SmartLifecycle {
 
 	private Client client;
 
-	private Watch.Watcher watcher;
+	private volatile Watch.Watcher watcher;
 
 	private ExecutorService refresher;
 
@@ -43,17 +44,29 @@ public class StockEtcdWatch implements SmartLifecycle {
 		this.watcher = this.client.getWatchClient()
 			.watch(Keys.bytes("/config/"), WatchOption.builder().isPrefix(true).build(), (response) -> {
 				if (!response.getEvents().isEmpty()) {
-					this.refresher.execute(() -> this.publisher.publishEvent(new RefreshEvent(this, response, "etcd")));
+					this.refresher.execute(() -> {
+						if (isRunning()) {
+							this.publisher.publishEvent(new RefreshEvent(this, response, "etcd"));
+						}
+					});
 				}
 			});
 	}
 
+	// Waits for a refresh under way: the context must not close beneath it.
 	@Override
 	public void stop() {
-		this.watcher.close();
-		this.client.close();
-		this.refresher.shutdownNow();
+		Watch.Watcher watcher = this.watcher;
 		this.watcher = null;
+		watcher.close();
+		this.refresher.shutdown();
+		try {
+			this.refresher.awaitTermination(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.client.close();
 	}
 
 	@Override
