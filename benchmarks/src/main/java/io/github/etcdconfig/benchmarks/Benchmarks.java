@@ -52,6 +52,7 @@ public final class Benchmarks {
 		PropagationBenchmark propagation;
 		BurstBenchmark bursts;
 		Map<String, String> machine;
+		int warmUpPuts = -1;
 		try (EtcdCluster etcd = EtcdCluster.builder().build().start(); Client writer = etcd.newClient()) {
 			String endpoints = etcd.endpointsProperty();
 			machine = Machine.describe(etcd.clientEndpoints().get(0));
@@ -61,7 +62,7 @@ public final class Benchmarks {
 			}
 			startup = new StartupBenchmark(endpoints);
 			propagation = new PropagationBenchmark(writer.getKVClient());
-			bursts = new BurstBenchmark(writer.getKVClient());
+			bursts = new BurstBenchmark(writer.getKVClient(), endpoints);
 			if (runs(parts, "startup")) {
 				System.out.println("Start-up");
 				for (int count : LOAD_COUNTS) {
@@ -79,25 +80,28 @@ public final class Benchmarks {
 			}
 			if (runs(parts, "propagation") || runs(parts, "bursts")) {
 				System.out.println("Propagation and bursts");
-				boolean warm = false;
 				for (int count : PROPAGATION_ORDER) {
 					keys.ensure(count);
 					try (ConfigurableApplicationContext app = Apps.start(Mode.ETCD_CONFIG, endpoints);
 							FloorWatch floor = new FloorWatch(endpoints)) {
-						if (!warm) {
-							for (Probe probe : Probe.values()) {
-								propagation.warmUp(read(app, floor, probe), probe.key, samples.globalWarmUp() / 4);
-							}
-							warm = true;
+						if (warmUpPuts < 0) {
+							List<Probe> probes = List.of(Probe.values());
+							warmUpPuts = propagation.warmUpUntilCompiled(
+									probes.stream().map((probe) -> read(app, floor, probe)).toList(),
+									probes.stream().map((probe) -> probe.key).toList(), samples.globalWarmUp() / 4,
+									2_000, 45_000);
+							System.out.println("  warm-up: " + warmUpPuts + " puts");
 						}
 						for (Probe probe : Probe.values()) {
 							propagation.warmUp(read(app, floor, probe), probe.key, 100);
 						}
 						if (runs(parts, "propagation")) {
-							for (Probe probe : Probe.values()) {
+							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES,
+									Probe.VALUE)) {
 								propagation.measure(count, Mode.ETCD_CONFIG, probe, read(app, floor, probe),
-										samples.propagation(), samples.propagationWithReader());
+										floor::value, samples.propagation(), samples.propagationWithReader());
 							}
+							propagation.addBareWatch(count);
 						}
 						if (runs(parts, "bursts") && count == BURST_APP_KEYS) {
 							bursts.measure(app, 2_000, 200, samples.burstRuns());
@@ -109,7 +113,7 @@ public final class Benchmarks {
 							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES)) {
 								propagation.warmUp(PropagationBenchmark.reader(app, probe), probe.key, 30);
 								propagation.measure(count, Mode.FULL_REFRESH, probe,
-										PropagationBenchmark.reader(app, probe), samples.fullRefresh(),
+										PropagationBenchmark.reader(app, probe), null, samples.fullRefresh(),
 										samples.fullRefreshWithReader());
 							}
 						}
@@ -122,8 +126,8 @@ public final class Benchmarks {
 		}
 		Files.createDirectories(docs);
 		Report.Run run = new Report.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,
-				Machine.loadAverage(), machine, samples, startup.loads(), startup.starts(), memory,
-				propagation.cells(), bursts.results());
+				Machine.loadAverage(), machine, samples, Math.max(0, warmUpPuts), startup.loads(), startup.starts(),
+				memory, propagation.cells(), bursts.results());
 		Report.write(run, docs.resolve("benchmarks.md"));
 		if (!propagation.cells().isEmpty()) {
 			Chart.write(propagation.cells(), docs.resolve("benchmarks-propagation.png"));

@@ -1,8 +1,5 @@
 package io.github.etcdconfig.benchmarks;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -82,35 +79,11 @@ public class ProbeApplication {
 	}
 
 	/** When each {@link EtcdConfigChangedEvent} was published, to count refreshes and time convergence. */
-	public static class ChangeLog {
-
-		private final List<long[]> changes = new ArrayList<>();
+	public static class ChangeLog extends RevisionLog {
 
 		@EventListener
-		synchronized void on(EtcdConfigChangedEvent event) {
-			this.changes.add(new long[] { event.getRevision(), System.nanoTime() });
-		}
-
-		synchronized void clear() {
-			this.changes.clear();
-		}
-
-		synchronized int count() {
-			return this.changes.size();
-		}
-
-		/**
-		 * When the first change at or past a revision was published.
-		 * @param revision the revision
-		 * @return its {@link System#nanoTime()}, or {@code null} while none was
-		 */
-		synchronized Long reached(long revision) {
-			for (long[] change : this.changes) {
-				if (change[0] >= revision) {
-					return change[1];
-				}
-			}
-			return null;
+		void on(EtcdConfigChangedEvent event) {
+			add(event.getRevision());
 		}
 
 	}

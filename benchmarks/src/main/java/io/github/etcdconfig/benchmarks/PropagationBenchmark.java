@@ -1,7 +1,12 @@
 package io.github.etcdconfig.benchmarks;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -69,13 +74,19 @@ final class PropagationBenchmark {
 	 * @param fromPut from the start of the put
 	 * @param fromAck from etcd's acknowledgement of the put: the application's own share
 	 * @param lost samples whose value was not seen within 10 s
+	 * @param bareFromPut the bare watch, from the start of the put, sampled in between this cell's samples;
+	 * {@code null} when it was not
 	 */
-	record Cell(int keys, Mode mode, Probe probe, boolean reader, Latency fromPut, Latency fromAck, int lost) {
+	record Cell(int keys, Mode mode, Probe probe, boolean reader, Latency fromPut, Latency fromAck, int lost,
+			Latency bareFromPut) {
 	}
 
 	private final KV writer;
 
 	private final List<Cell> cells = new ArrayList<>();
+
+	// The bare watch's samples of the current key count, without and with a reader thread.
+	private final Map<Boolean, Series> bare = new HashMap<>();
 
 	private int tag;
 
@@ -97,6 +108,35 @@ final class PropagationBenchmark {
 	}
 
 	/**
+	 * Rounds of unrecorded puts to every probe until the JIT has compiled nothing for {@code quietMillis}, after at
+	 * least {@code minRounds} rounds and for at most {@code maxMillis}.
+	 * @return the number of puts
+	 */
+	int warmUpUntilCompiled(List<Supplier<String>> reads, List<String> keys, int minRounds, long quietMillis,
+			long maxMillis) {
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		long start = System.nanoTime();
+		long compiled = jit.getTotalCompilationTime();
+		long quietSince = start;
+		int puts = 0;
+		for (int round = 0; ; round++) {
+			long now = System.nanoTime();
+			if (jit.getTotalCompilationTime() != compiled) {
+				compiled = jit.getTotalCompilationTime();
+				quietSince = now;
+			}
+			boolean quiet = now - quietSince >= TimeUnit.MILLISECONDS.toNanos(quietMillis);
+			if (round >= minRounds && (quiet || now - start >= TimeUnit.MILLISECONDS.toNanos(maxMillis))) {
+				return puts;
+			}
+			for (int i = 0; i < reads.size(); i++) {
+				sample(reads.get(i), keys.get(i), "warm-" + (this.tag++));
+				puts++;
+			}
+		}
+	}
+
+	/**
 	 * Puts without recording, so the JIT compiles the paths before they are measured.
 	 * @param read the probe
 	 * @param key its key
@@ -109,37 +149,53 @@ final class PropagationBenchmark {
 	}
 
 	/**
-	 * Measure a probe without, then with a reader thread.
+	 * Measure a probe without, then with a reader thread. With a bare watch given, one bare-watch sample follows
+	 * every second probe sample, so that both see etcd at the same time: its fsync times drift over minutes.
+	 * @param bare reads the bare watch, or {@code null}
 	 */
-	void measure(int keys, Mode mode, Probe probe, Supplier<String> read, int samples, int samplesWithReader) {
-		this.cells.add(measure(keys, mode, probe, read, false, samples));
-		this.cells.add(measure(keys, mode, probe, read, true, samplesWithReader));
+	void measure(int keys, Mode mode, Probe probe, Supplier<String> read, Supplier<String> bare, int samples,
+			int samplesWithReader) {
+		this.cells.add(measure(keys, mode, probe, read, bare, false, samples));
+		this.cells.add(measure(keys, mode, probe, read, bare, true, samplesWithReader));
 	}
 
-	private Cell measure(int keys, Mode mode, Probe probe, Supplier<String> read, boolean withReader, int samples) {
-		long[] fromPut = new long[samples];
-		long[] fromAck = new long[samples];
-		int measured = 0;
+	/**
+	 * Add the bare watch's cells for a key count: every bare-watch sample taken since the last call.
+	 */
+	void addBareWatch(int keys) {
+		for (boolean reader : new boolean[] { false, true }) {
+			Series series = this.bare.remove(reader);
+			if (series != null) {
+				this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.BARE_WATCH, reader, null)));
+			}
+		}
+	}
+
+	private Cell measure(int keys, Mode mode, Probe probe, Supplier<String> read, Supplier<String> bare,
+			boolean withReader, int samples) {
+		Series series = new Series(samples);
+		Series bareSeries = new Series(samples / 2);
 		try (Reader reader = withReader ? new Reader(read) : null) {
 			for (int i = 0; i < samples; i++) {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
-				long[] sample = sample(read, probe.key, "s-" + (this.tag++));
-				if (sample != null) {
-					fromPut[measured] = sample[0];
-					fromAck[measured] = sample[1];
-					measured++;
+				series.add(sample(read, probe.key, "s-" + (this.tag++)));
+				if (bare != null && i % 2 == 1) {
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
+					bareSeries.add(sample(bare, FloorWatch.KEY, "s-" + (this.tag++)));
 				}
 			}
 		}
-		if (measured == 0) {
-			throw new IllegalStateException(probe.title + " never returned a new value (" + mode + ", " + keys
-					+ " keys)");
+		if (bare != null) {
+			this.bare.computeIfAbsent(withReader, (key) -> new Series(0)).addAll(bareSeries);
 		}
-		Cell cell = new Cell(keys, mode, probe, withReader, Latency.of(fromPut, measured),
-				Latency.of(fromAck, measured), samples - measured);
+		return report(series.cell(keys, mode, probe, withReader, (bare != null) ? bareSeries.fromPut() : null));
+	}
+
+	private static Cell report(Cell cell) {
 		System.out.printf("  %-14s %-30s keys=%-6d reader=%-5s from put p50 %7.3f p99 %7.3f | from ack p50 %7.3f p99 %7.3f max %7.3f ms%s%n",
-				mode, probe.title, keys, withReader, cell.fromPut().p50(), cell.fromPut().p99(), cell.fromAck().p50(),
-				cell.fromAck().p99(), cell.fromAck().max(), (cell.lost() > 0) ? " LOST " + cell.lost() : "");
+				cell.mode(), cell.probe().title, cell.keys(), cell.reader(), cell.fromPut().p50(), cell.fromPut().p99(),
+				cell.fromAck().p50(), cell.fromAck().p99(), cell.fromAck().max(),
+				(cell.lost() > 0) ? " LOST " + cell.lost() : "");
 		return cell;
 	}
 
@@ -170,6 +226,58 @@ final class PropagationBenchmark {
 		long seen = System.nanoTime();
 		long ack = Keys.await(acknowledged);
 		return new long[] { seen - start, seen - ack };
+	}
+
+	/** Samples as they are taken. */
+	private static final class Series {
+
+		private long[] fromPut;
+
+		private long[] fromAck;
+
+		private int count;
+
+		private int lost;
+
+		Series(int capacity) {
+			this.fromPut = new long[capacity];
+			this.fromAck = new long[capacity];
+		}
+
+		void add(long[] sample) {
+			if (sample == null) {
+				this.lost++;
+				return;
+			}
+			if (this.count == this.fromPut.length) {
+				this.fromPut = Arrays.copyOf(this.fromPut, this.count * 2 + 16);
+				this.fromAck = Arrays.copyOf(this.fromAck, this.count * 2 + 16);
+			}
+			this.fromPut[this.count] = sample[0];
+			this.fromAck[this.count] = sample[1];
+			this.count++;
+		}
+
+		void addAll(Series other) {
+			for (int i = 0; i < other.count; i++) {
+				add(new long[] { other.fromPut[i], other.fromAck[i] });
+			}
+			this.lost += other.lost;
+		}
+
+		Latency fromPut() {
+			return Latency.of(this.fromPut, this.count);
+		}
+
+		Cell cell(int keys, Mode mode, Probe probe, boolean reader, Latency bareFromPut) {
+			if (this.count == 0) {
+				throw new IllegalStateException(probe.title + " never returned a new value (" + mode + ", " + keys
+						+ " keys)");
+			}
+			return new Cell(keys, mode, probe, reader, fromPut(), Latency.of(this.fromAck, this.count), this.lost,
+					bareFromPut);
+		}
+
 	}
 
 	/** Another thread calling the probe in a tight loop, as a busy application would. */

@@ -39,8 +39,8 @@ final class Report {
 	 * Everything one run measured; a part that was not run is empty.
 	 */
 	record Run(ZonedDateTime started, Duration took, String loadBefore, String loadAfter, Map<String, String> machine,
-			Samples samples, List<Load> loads, List<Start> starts, MemoryBenchmark.Result memory, List<Cell> cells,
-			List<Result> bursts) {
+			Samples samples, int warmUpPuts, List<Load> loads, List<Start> starts, MemoryBenchmark.Result memory,
+			List<Cell> cells, List<Result> bursts) {
 	}
 
 	/**
@@ -117,9 +117,11 @@ final class Report {
 		this.run.machine().forEach((name, value) -> line("| " + name + " | " + value + " |"));
 		Samples samples = this.run.samples();
 		line("| Samples | propagation: " + samples.propagation() + " per cell without a reader thread, "
-				+ samples.propagationWithReader() + " with one; full-refresh baseline: " + samples.fullRefresh() + " / "
-				+ samples.fullRefreshWithReader() + "; JIT warm-up: " + samples.globalWarmUp()
-				+ " unrecorded changes before the first cell and 100 more per application; loads: "
+				+ samples.propagationWithReader() + " with one, and half as many of the bare watch in between; "
+				+ "full-refresh baseline: " + samples.fullRefresh() + " / " + samples.fullRefreshWithReader()
+				+ "; JIT warm-up: " + this.run.warmUpPuts() + " unrecorded changes before the first cell (rounds over "
+				+ "the four probes until the JIT had compiled nothing for 2 s, at least " + samples.globalWarmUp()
+				+ " changes, at most 45 s) and 100 more per probe in each application; loads: "
 				+ samples.loadRuns() + " runs, application starts: " + samples.startRuns() + " runs, bursts: "
 				+ samples.burstRuns() + " runs per size |");
 		line();
@@ -146,7 +148,8 @@ final class Report {
 				withinFloor = Optional.of(withinFloor.orElse(true) && ratio.get() <= 1.3);
 			}
 		}
-		verdict("From the start of the put, within 1.3× of the bare jetcd watch (p50)",
+		verdict("From the start of the put, within 1.3× of the bare jetcd watch (p50, against the bare-watch samples "
+				+ "taken in between)",
 				ratios.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", ratios)), withinFloor);
 		Optional<Cell> scope100 = cell(100, Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, false);
 		Optional<Cell> scope10k = cell(10_000, Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, false);
@@ -229,9 +232,13 @@ final class Report {
 		line("## 2. Propagation");
 		line();
 		line("From a put to the moment a bean returns the new value. The writing thread (its own jetcd client, the "
-				+ "same for every cell) starts an asynchronous put and spins on the bean, reading "
-				+ "`System.nanoTime()`, until the bean returns the value; the put's completion callback stamps etcd's "
-				+ "acknowledgement. *From put* counts from the start of the put (etcd's commit and fsync included), "
+				+ "same for every cell) starts an asynchronous put and spins, reading `System.nanoTime()` and calling "
+				+ "the bean every " + PropagationBenchmark.POLL_NANOS / 1000 + " µs (busy-waiting in between, never "
+				+ "sleeping), until the bean returns the value; the put's completion callback stamps etcd's "
+				+ "acknowledgement. The pacing matters: every call of a `@RefreshScope` proxy allocates (Spring "
+				+ "Cloud's `GenericScope.get` creates a lock and a wrapper each time), and an unpaced spin allocated "
+				+ "so fast that its own GC pauses became the p99 of the cells it measured. *From put* counts from the "
+				+ "start of the put (etcd's commit and fsync included), "
 				+ "*from ack* from the acknowledgement: the application's own share. It is below zero when the "
 				+ "application had the value before the writer had etcd's answer. Changes are isolated: the next put "
 				+ "starts " + PropagationBenchmark.GAP_MILLIS + " ms after the previous value was seen, more than the "
@@ -243,10 +250,13 @@ final class Report {
 				+ "across threads must be). *Bare jetcd watch* is the floor: in the same JVM, with the same writer, a "
 				+ "jetcd watch on a client of its own stores the value its listener receives into a volatile field, "
 				+ "which is spun on the same way; it watches `/floor/`, so the application's watcher does not see its "
-				+ "puts. *Reader thread*: another thread calls the probe in a tight loop meanwhile; with the spinning "
+				+ "puts. Its samples are taken in between: after every second sample of a probe, one of the bare "
+				+ "watch, so both see etcd at the same moments (etcd's fsync times drift over minutes, and they are "
+				+ "most of *from put*); its rows gather those samples over the three probes. *Reader thread*: another thread calls the probe in a tight loop meanwhile; with the spinning "
 				+ "writer that keeps both cores busy, so those cells show the cost of CPU contention as much as of "
 				+ "locks. *Full refresh* is the baseline of section 5; it never updates a singleton's `@Value` "
-				+ "field, so it has no such row. Milliseconds; *× bare* is p50 from put divided by the bare watch's; "
+				+ "field, so it has no such row. Milliseconds; *× bare* is p50 from put divided by that of the bare-watch "
+				+ "samples taken in between (for the full refresh, by the bare watch's row); "
 				+ "*full ÷* is the full refresh's p50 (and p99) from ack divided by this row's.");
 		line();
 		line("![Propagation latency against key count](benchmarks-propagation.png)");
@@ -299,15 +309,18 @@ final class Report {
 				+ "application holds 1,000 other keys. *Converged* runs from "
 				+ "the first put to the `EtcdConfigChangedEvent` that applied etcd's final revision (the event stamps "
 				+ "its own time); the application's Environment is then checked to hold exactly what etcd holds. "
-				+ "*Refreshes* counts `EtcdConfigChangedEvent`s. Median (fastest–slowest) of "
+				+ "*Refreshes* counts `EtcdConfigChangedEvent`s. *Bare watch*: a jetcd watch of the burst's keys, "
+				+ "in the same JVM, stamping when etcd delivered the final revision to it: what etcd alone takes. "
+				+ "Median (fastest–slowest) of "
 				+ this.run.samples().burstRuns() + " bursts after one unrecorded burst that creates the keys.");
 		line();
-		line("| Puts | Keys | All acknowledged after, ms | Converged after, ms | Of which after the last ack, ms | Refreshes |");
-		line("|---:|---:|---:|---:|---:|---:|");
+		line("| Puts | Keys | All acknowledged after, ms | Bare watch had the final revision after, ms | Converged after, ms | Of which after the last ack, ms | Refreshes |");
+		line("|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result burst : this.run.bursts()) {
-			line(String.format(Locale.ROOT, "| %,d | %,d | %s | %s | %s | %.0f (%.0f–%.0f) |", burst.puts(),
-					burst.keys(), runs(burst.send()), runs(burst.converge()), runs(burst.afterSend()),
-					burst.refreshes().median(), burst.refreshes().min(), burst.refreshes().max()));
+			line(String.format(Locale.ROOT, "| %,d | %,d | %s | %s | %s | %s | %.0f (%.0f–%.0f) |", burst.puts(),
+					burst.keys(), runs(burst.send()), runs(burst.bare()), runs(burst.converge()),
+					runs(burst.afterSend()), burst.refreshes().median(), burst.refreshes().min(),
+					burst.refreshes().max()));
 		}
 		line();
 	}
@@ -378,9 +391,11 @@ final class Report {
 		return this.run.cells().stream().filter(match).findFirst();
 	}
 
+	// Against the bare-watch samples taken in between the cell's own when there are, else all of that key count's.
 	private Optional<Double> floorRatio(Optional<Cell> ours) {
-		return ours.flatMap((cell) -> cell(cell.keys(), Mode.ETCD_CONFIG, Probe.BARE_WATCH, cell.reader())
-			.map((floor) -> cell.fromPut().p50() / floor.fromPut().p50()));
+		return ours.flatMap((cell) -> Optional.ofNullable(cell.bareFromPut())
+			.or(() -> cell(cell.keys(), Mode.ETCD_CONFIG, Probe.BARE_WATCH, cell.reader()).map(Cell::fromPut))
+			.map((bare) -> cell.fromPut().p50() / bare.p50()));
 	}
 
 	private static String latency(Latency latency) {
