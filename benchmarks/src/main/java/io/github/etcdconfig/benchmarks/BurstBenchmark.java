@@ -149,7 +149,7 @@ final class BurstBenchmark {
 				GetOption.builder().withRange(Keys.bytes(key(keys))).build())).getKvs();
 		StartupBenchmark.check(held.size() == keys, "etcd holds " + held.size() + " burst keys");
 		for (KeyValue kv : held) {
-			String name = kv.getKey().toString(StandardCharsets.UTF_8).substring("/config/".length()).replace('/', '.');
+			String name = Keys.name(kv.getKey().toString(StandardCharsets.UTF_8));
 			String expected = kv.getValue().toString(StandardCharsets.UTF_8);
 			StartupBenchmark.check(expected.equals(environment.getProperty(name)),
 					name + " is " + environment.getProperty(name) + ", etcd has " + expected);

@@ -38,9 +38,14 @@ final class Keys {
 		return String.format("%sg%04d/k%06d", FILL_PREFIX, index / 100, index);
 	}
 
-	/** The property name of a key. */
+	/** The property name of a filler key. */
 	static String name(int index) {
-		return key(index).substring("/config/".length()).replace('/', '.');
+		return name(key(index));
+	}
+
+	/** The property name of a plain key under {@code /config/}. */
+	static String name(String key) {
+		return key.substring("/config/".length()).replace('/', '.');
 	}
 
 	// About 20 bytes: typical configuration values are short.
