@@ -93,11 +93,9 @@ public final class EtcdConfigReader {
 
 	private GetResponse get(ByteSequence from, ByteSequence end, int limit, long revision)
 			throws ExecutionException, InterruptedException, TimeoutException {
-		GetOption.Builder option = GetOption.builder()
-			.withRange(end)
-			.withLimit(limit)
-			.withSortField(GetOption.SortTarget.KEY)
-			.withSortOrder(GetOption.SortOrder.ASCEND);
+		// No sort option: etcd returns a range in ascending key order already (its own mirror pages the same way),
+		// while an explicit sort makes it read and sort every key to the end of the range for each page.
+		GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit);
 		if (revision > 0) {
 			option.withRevision(revision);
 		}

@@ -35,6 +35,7 @@ import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Keeps {@code @Value} fields and {@code @Value} setter methods of singleton beans current, without
@@ -49,15 +50,16 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Ap
 
 	private static final Log logger = LogFactory.getLog(EtcdValueUpdater.class);
 
-	private final ObjectProvider<EtcdPlaceholderDependencies> dependencies;
+	private final SingletonSupplier<EtcdPlaceholderDependencies> dependencies;
 
 	private final Map<String, List<Target>> targetsByName = new ConcurrentHashMap<>();
 
 	private ConfigurableListableBeanFactory beanFactory;
 
-	// A provider: a post-processor must not pull ordinary beans into existence early.
+	// A provider: a post-processor must not pull ordinary beans into existence early. Resolved at the first change
+	// and kept, as resolving it costs more than the look-ups it serves.
 	public EtcdValueUpdater(ObjectProvider<EtcdPlaceholderDependencies> dependencies) {
-		this.dependencies = dependencies;
+		this.dependencies = SingletonSupplier.of(dependencies::getObject);
 	}
 
 	@Override
@@ -109,7 +111,7 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Ap
 			return;
 		}
 		Set<Target> targets = Collections.newSetFromMap(new IdentityHashMap<>());
-		ChangedProperties changed = ChangedProperties.of(this.dependencies.getObject().expand(event.getKeys()));
+		ChangedProperties changed = ChangedProperties.of(this.dependencies.obtain().expand(event.getKeys()));
 		this.targetsByName.forEach((name, list) -> {
 			if (changed.contains(name)) {
 				targets.addAll(list);

@@ -188,6 +188,20 @@ class EtcdLiveRefreshTests {
 	}
 
 	@Test
+	void aChangeOutsideLoggingLeavesLogLevelsAlone() {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		this.keys.put("/config/logging/level/com/example/quiet", "INFO");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(logging.getLoggerConfiguration("com.example.quiet").getEffectiveLevel())
+				.isEqualTo(LogLevel.INFO));
+		// Set at run time, as /actuator/loggers does; the stock LoggingRebinder would undo it on any change.
+		logging.setLogLevel("com.example.quiet", LogLevel.DEBUG);
+		long revision = this.keys.put("/config/database/host", "db-quiet");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.recorder.last().getRevision() >= revision);
+		assertThat(logging.getLoggerConfiguration("com.example.quiet").getEffectiveLevel()).isEqualTo(LogLevel.DEBUG);
+	}
+
+	@Test
 	void propertiesThatReferToAChangedOneThroughPlaceholdersChangeToo() {
 		// live.properties: app.database-url=db://${database.host}
 		this.keys.put("/config/database/host", "db-9");

@@ -1,0 +1,153 @@
+package io.github.etcdconfig.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.etcd.jetcd.Client;
+import io.github.etcdconfig.benchmarks.Apps.Mode;
+import io.github.etcdconfig.benchmarks.PropagationBenchmark.Probe;
+import io.github.etcdconfig.test.EtcdCluster;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Runs every benchmark in one JVM against one etcd it starts itself, then writes docs/benchmarks.md and the
+ * propagation chart. See the report for the method of each measure.
+ */
+public final class Benchmarks {
+
+	static final int[] LOAD_COUNTS = { 100, 1_000, 10_000, 100_000 };
+
+	/** The report's order. */
+	static final int[] PROPAGATION_COUNTS = { 100, 1_000, 10_000 };
+
+	// 100 keys last: the JIT keeps improving after the warm-up, and measuring the smallest application first would
+	// flatter "p50 at 10,000 keys against 100".
+	private static final int[] PROPAGATION_ORDER = { 1_000, 10_000, 100 };
+
+	static final int MEMORY_KEYS = 100_000;
+
+	static final int BURST_APP_KEYS = 1_000;
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Set<String> parts = Set.of(System.getProperty("bench.only", "all").split(","));
+		double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
+		Path docs = Path.of(System.getProperty("bench.docs", "docs"));
+		Report.Samples samples = new Report.Samples(scaled(1_000, scale), scaled(300, scale), scaled(150, scale),
+				scaled(75, scale), scaled(2_000, scale), 5, 5, 5);
+		ZonedDateTime started = ZonedDateTime.now();
+		String loadBefore = Machine.loadAverage();
+		System.out.println("Benchmarks: load average " + loadBefore + ", parts " + parts + ", scale " + scale);
+		StartupBenchmark startup;
+		MemoryBenchmark.Result memory = null;
+		PropagationBenchmark propagation;
+		BurstBenchmark bursts;
+		Map<String, String> machine;
+		int warmUpPuts = -1;
+		try (EtcdCluster etcd = EtcdCluster.builder().build().start(); Client writer = etcd.newClient()) {
+			String endpoints = etcd.endpointsProperty();
+			machine = Machine.describe(etcd.clientEndpoints().get(0));
+			Keys keys = new Keys(writer);
+			for (Probe probe : Probe.values()) {
+				keys.put(probe.key, "initial");
+			}
+			startup = new StartupBenchmark(endpoints);
+			propagation = new PropagationBenchmark(writer.getKVClient());
+			bursts = new BurstBenchmark(writer.getKVClient(), endpoints);
+			if (runs(parts, "startup")) {
+				System.out.println("Start-up");
+				for (int count : LOAD_COUNTS) {
+					keys.ensure(count);
+					// The first application starts and loads pay for class loading and the JIT: more warm-up.
+					int warmUps = (count == LOAD_COUNTS[0]) ? 5 : 2;
+					startup.measureLoad(count, warmUps, samples.loadRuns());
+					startup.measureStart(count, warmUps, samples.startRuns());
+				}
+			}
+			if (runs(parts, "memory")) {
+				System.out.println("Memory");
+				keys.ensure(MEMORY_KEYS);
+				memory = MemoryBenchmark.measure(startup, endpoints, MEMORY_KEYS);
+			}
+			if (runs(parts, "propagation") || runs(parts, "bursts")) {
+				System.out.println("Propagation and bursts");
+				for (int count : PROPAGATION_ORDER) {
+					keys.ensure(count);
+					try (ConfigurableApplicationContext app = Apps.start(Mode.ETCD_CONFIG, endpoints);
+							FloorWatch floor = new FloorWatch(endpoints)) {
+						if (warmUpPuts < 0) {
+							List<Probe> probes = List.of(Probe.values());
+							warmUpPuts = propagation.warmUpUntilCompiled(
+									probes.stream().map((probe) -> read(app, floor, probe)).toList(),
+									probes.stream().map((probe) -> probe.key).toList(), samples.globalWarmUp() / 4,
+									2_000, 45_000);
+							System.out.println("  warm-up: " + warmUpPuts + " puts");
+						}
+						for (Probe probe : Probe.values()) {
+							propagation.warmUp(read(app, floor, probe), probe.key, 100);
+						}
+						if (runs(parts, "propagation")) {
+							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES,
+									Probe.VALUE)) {
+								propagation.measure(count, Mode.ETCD_CONFIG, probe, read(app, floor, probe),
+										floor::value, samples.propagation(), samples.propagationWithReader());
+							}
+							propagation.addBareWatch(count);
+						}
+						if (runs(parts, "bursts") && count == BURST_APP_KEYS) {
+							bursts.measure(app, 2_000, 200, samples.burstRuns());
+							bursts.measure(app, 20_000, 2_000, samples.burstRuns());
+						}
+					}
+					if (runs(parts, "propagation")) {
+						try (ConfigurableApplicationContext app = Apps.start(Mode.FULL_REFRESH, endpoints)) {
+							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES)) {
+								propagation.warmUp(PropagationBenchmark.reader(app, probe), probe.key, 30);
+								propagation.measure(count, Mode.FULL_REFRESH, probe,
+										PropagationBenchmark.reader(app, probe), null, samples.fullRefresh(),
+										samples.fullRefreshWithReader());
+							}
+						}
+					}
+				}
+			}
+		}
+		finally {
+			StockEtcdEnvironmentPostProcessor.closeClients();
+		}
+		Files.createDirectories(docs);
+		Report.Run run = new Report.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,
+				Machine.loadAverage(), machine, samples, Math.max(0, warmUpPuts), startup.loads(), startup.starts(),
+				memory, propagation.cells(), bursts.results());
+		Report.write(run, docs.resolve("benchmarks.md"));
+		if (!propagation.cells().isEmpty()) {
+			Chart.write(propagation.cells(), docs.resolve("benchmarks-propagation.png"));
+		}
+		System.out.println("Wrote " + docs.resolve("benchmarks.md") + " in " + run.took().toSeconds() + " s");
+		// jetcd leaves non-daemon threads behind its closed clients.
+		System.exit(0);
+	}
+
+	private static Supplier<String> read(ConfigurableApplicationContext app, FloorWatch floor,
+			Probe probe) {
+		return (probe == Probe.BARE_WATCH) ? floor::value : PropagationBenchmark.reader(app, probe);
+	}
+
+	private static boolean runs(Set<String> parts, String part) {
+		return parts.contains("all") || parts.contains(part);
+	}
+
+	private static int scaled(int count, double scale) {
+		return Math.max(10, (int) Math.round(count * scale));
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.github.etcdconfig.benchmarks;
+
+import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.context.config.annotation.RefreshScope;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
+
+/**
+ * The measured application: one bean of each kind that follows configuration, each reading its own key, so a put
+ * touches exactly one of them.
+ */
+@SpringBootConfiguration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+@EnableConfigurationProperties(ProbeApplication.ProbeProperties.class)
+@Import({ ProbeApplication.ValueProbe.class, ProbeApplication.ChangeLog.class })
+public class ProbeApplication {
+
+	static final String SCOPE_KEY = "/config/bench/probe/scope";
+
+	static final String PROPERTIES_KEY = "/config/bench/probe/props/value";
+
+	static final String VALUE_KEY = "/config/bench/probe/value";
+
+	@Bean
+	@RefreshScope
+	ScopedProbe scopedProbe(@Value("${bench.probe.scope:none}") String value) {
+		return new ScopedProbe(value);
+	}
+
+	/** A {@code @RefreshScope} bean: re-created with the new value on its next call after a refresh. */
+	public static class ScopedProbe {
+
+		private final String value;
+
+		public ScopedProbe(String value) {
+			this.value = value;
+		}
+
+		public String value() {
+			return this.value;
+		}
+
+	}
+
+	/** A {@code @ConfigurationProperties} bean, rebound in place. */
+	@ConfigurationProperties("bench.probe.props")
+	public static class ProbeProperties {
+
+		// Volatile so that a thread spinning on it sees a rebind: the JIT may hoist a plain field read.
+		private volatile String value = "none";
+
+		public String getValue() {
+			return this.value;
+		}
+
+		public void setValue(String value) {
+			this.value = value;
+		}
+
+	}
+
+	/** A singleton with a plain {@code @Value} field, updated in place. */
+	public static class ValueProbe {
+
+		@Value("${bench.probe.value:none}")
+		private volatile String value;
+
+		public String value() {
+			return this.value;
+		}
+
+	}
+
+	/** When each {@link EtcdConfigChangedEvent} was published, to count refreshes and time convergence. */
+	public static class ChangeLog extends RevisionLog {
+
+		@EventListener
+		void on(EtcdConfigChangedEvent event) {
+			add(event.getRevision());
+		}
+
+	}
+
+}

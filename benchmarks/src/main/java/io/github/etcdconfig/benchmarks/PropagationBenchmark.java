@@ -1,0 +1,316 @@
+package io.github.etcdconfig.benchmarks;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import io.etcd.jetcd.KV;
+import io.github.etcdconfig.benchmarks.Apps.Mode;
+import io.github.etcdconfig.benchmarks.ProbeApplication.ProbeProperties;
+import io.github.etcdconfig.benchmarks.ProbeApplication.ScopedProbe;
+import io.github.etcdconfig.benchmarks.ProbeApplication.ValueProbe;
+import io.github.etcdconfig.benchmarks.Stats.Latency;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Time from a put to the moment a bean returns the new value. The writing thread starts an asynchronous put, then
+ * spins ({@link System#nanoTime()}, no sleeping), calling the bean every {@link #POLL_NANOS} ns until it returns
+ * the value; the put's completion
+ * callback, on jetcd's event loop, stamps etcd's acknowledgement. Each sample is an isolated change: the next put
+ * starts {@link #GAP_MILLIS} ms after the previous value was seen, more than the coalescing window (10 ms), so no
+ * change waits for another.
+ */
+final class PropagationBenchmark {
+
+	static final long GAP_MILLIS = 20;
+
+	/**
+	 * How often the spinning thread calls the probe; it busy-waits in between, never sleeps. Unpaced, it called a
+	 * {@code @RefreshScope} proxy millions of times a second, and every call allocates (Spring Cloud's
+	 * {@code GenericScope.get} makes a lock and a wrapper each time): the GC pauses that caused were the p99.
+	 */
+	static final long POLL_NANOS = 5_000;
+
+	private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	/** What is read until it returns the new value. */
+	enum Probe {
+
+		BARE_WATCH("bare jetcd watch", FloorWatch.KEY),
+
+		REFRESH_SCOPE("@RefreshScope bean", ProbeApplication.SCOPE_KEY),
+
+		CONFIGURATION_PROPERTIES("@ConfigurationProperties bean", ProbeApplication.PROPERTIES_KEY),
+
+		VALUE("@Value field", ProbeApplication.VALUE_KEY);
+
+		final String title;
+
+		final String key;
+
+		Probe(String title, String key) {
+			this.title = title;
+			this.key = key;
+		}
+
+	}
+
+	/**
+	 * One measured combination.
+	 *
+	 * @param keys the number of keys the application holds
+	 * @param mode how the application follows etcd
+	 * @param probe what is read
+	 * @param reader whether another thread called the probe in a tight loop meanwhile
+	 * @param fromPut from the start of the put
+	 * @param fromAck from etcd's acknowledgement of the put: the application's own share
+	 * @param lost samples whose value was not seen within 10 s
+	 * @param bareFromPut the bare watch, from the start of the put, sampled in between this cell's samples;
+	 * {@code null} when it was not
+	 */
+	record Cell(int keys, Mode mode, Probe probe, boolean reader, Latency fromPut, Latency fromAck, int lost,
+			Latency bareFromPut) {
+	}
+
+	private final KV writer;
+
+	private final List<Cell> cells = new ArrayList<>();
+
+	// The bare watch's samples of the current key count, without and with a reader thread.
+	private final Map<Boolean, Series> bare = new HashMap<>();
+
+	private int tag;
+
+	PropagationBenchmark(KV writer) {
+		this.writer = writer;
+	}
+
+	List<Cell> cells() {
+		return this.cells;
+	}
+
+	static Supplier<String> reader(ConfigurableApplicationContext context, Probe probe) {
+		return switch (probe) {
+			case REFRESH_SCOPE -> context.getBean(ScopedProbe.class)::value;
+			case CONFIGURATION_PROPERTIES -> context.getBean(ProbeProperties.class)::getValue;
+			case VALUE -> context.getBean(ValueProbe.class)::value;
+			case BARE_WATCH -> throw new IllegalArgumentException("The bare watch is no bean");
+		};
+	}
+
+	/**
+	 * Rounds of unrecorded puts to every probe until the JIT has compiled nothing for {@code quietMillis}, after at
+	 * least {@code minRounds} rounds and for at most {@code maxMillis}.
+	 * @return the number of puts
+	 */
+	int warmUpUntilCompiled(List<Supplier<String>> reads, List<String> keys, int minRounds, long quietMillis,
+			long maxMillis) {
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		long start = System.nanoTime();
+		long compiled = jit.getTotalCompilationTime();
+		long quietSince = start;
+		int puts = 0;
+		for (int round = 0; ; round++) {
+			long now = System.nanoTime();
+			if (jit.getTotalCompilationTime() != compiled) {
+				compiled = jit.getTotalCompilationTime();
+				quietSince = now;
+			}
+			boolean quiet = now - quietSince >= TimeUnit.MILLISECONDS.toNanos(quietMillis);
+			if (round >= minRounds && (quiet || now - start >= TimeUnit.MILLISECONDS.toNanos(maxMillis))) {
+				return puts;
+			}
+			for (int i = 0; i < reads.size(); i++) {
+				sample(reads.get(i), keys.get(i), "warm-" + (this.tag++));
+				puts++;
+			}
+		}
+	}
+
+	/**
+	 * Puts without recording, so the JIT compiles the paths before they are measured.
+	 * @param read the probe
+	 * @param key its key
+	 * @param count how many puts
+	 */
+	void warmUp(Supplier<String> read, String key, int count) {
+		for (int i = 0; i < count; i++) {
+			sample(read, key, "warm-" + (this.tag++));
+		}
+	}
+
+	/**
+	 * Measure a probe without, then with a reader thread. With a bare watch given, one bare-watch sample follows
+	 * every second probe sample, so that both see etcd at the same time: its fsync times drift over minutes.
+	 * @param bare reads the bare watch, or {@code null}
+	 */
+	void measure(int keys, Mode mode, Probe probe, Supplier<String> read, Supplier<String> bare, int samples,
+			int samplesWithReader) {
+		this.cells.add(measure(keys, mode, probe, read, bare, false, samples));
+		this.cells.add(measure(keys, mode, probe, read, bare, true, samplesWithReader));
+	}
+
+	/**
+	 * Add the bare watch's cells for a key count: every bare-watch sample taken since the last call.
+	 */
+	void addBareWatch(int keys) {
+		for (boolean reader : new boolean[] { false, true }) {
+			Series series = this.bare.remove(reader);
+			if (series != null) {
+				this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.BARE_WATCH, reader, null)));
+			}
+		}
+	}
+
+	private Cell measure(int keys, Mode mode, Probe probe, Supplier<String> read, Supplier<String> bare,
+			boolean withReader, int samples) {
+		Series series = new Series(samples);
+		Series bareSeries = new Series(samples / 2);
+		try (Reader reader = withReader ? new Reader(read) : null) {
+			for (int i = 0; i < samples; i++) {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
+				series.add(sample(read, probe.key, "s-" + (this.tag++)));
+				if (bare != null && i % 2 == 1) {
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
+					bareSeries.add(sample(bare, FloorWatch.KEY, "s-" + (this.tag++)));
+				}
+			}
+		}
+		if (bare != null) {
+			this.bare.computeIfAbsent(withReader, (key) -> new Series(0)).addAll(bareSeries);
+		}
+		return report(series.cell(keys, mode, probe, withReader, (bare != null) ? bareSeries.fromPut() : null));
+	}
+
+	private static Cell report(Cell cell) {
+		System.out.printf("  %-14s %-30s keys=%-6d reader=%-5s from put p50 %7.3f p99 %7.3f | from ack p50 %7.3f p99 %7.3f max %7.3f ms%s%n",
+				cell.mode(), cell.probe().title, cell.keys(), cell.reader(), cell.fromPut().p50(), cell.fromPut().p99(),
+				cell.fromAck().p50(), cell.fromAck().p99(), cell.fromAck().max(),
+				(cell.lost() > 0) ? " LOST " + cell.lost() : "");
+		return cell;
+	}
+
+	/**
+	 * One isolated change.
+	 * @return nanoseconds from the start of the put and from its acknowledgement, or {@code null} when the value
+	 * was not seen in time
+	 */
+	private long[] sample(Supplier<String> read, String key, String value) {
+		long start = System.nanoTime();
+		CompletableFuture<Long> acknowledged = this.writer.put(Keys.bytes(key), Keys.bytes(value))
+			.thenApply((response) -> System.nanoTime());
+		long next = start;
+		while (true) {
+			long now = System.nanoTime();
+			if (now >= next) {
+				if (value.equals(read.get())) {
+					break;
+				}
+				if (now - start > TIMEOUT_NANOS) {
+					Keys.await(acknowledged);
+					return null;
+				}
+				next = now + POLL_NANOS;
+			}
+			Thread.onSpinWait();
+		}
+		long seen = System.nanoTime();
+		long ack = Keys.await(acknowledged);
+		return new long[] { seen - start, seen - ack };
+	}
+
+	/** Samples as they are taken. */
+	private static final class Series {
+
+		private long[] fromPut;
+
+		private long[] fromAck;
+
+		private int count;
+
+		private int lost;
+
+		Series(int capacity) {
+			this.fromPut = new long[capacity];
+			this.fromAck = new long[capacity];
+		}
+
+		void add(long[] sample) {
+			if (sample == null) {
+				this.lost++;
+				return;
+			}
+			if (this.count == this.fromPut.length) {
+				this.fromPut = Arrays.copyOf(this.fromPut, this.count * 2 + 16);
+				this.fromAck = Arrays.copyOf(this.fromAck, this.count * 2 + 16);
+			}
+			this.fromPut[this.count] = sample[0];
+			this.fromAck[this.count] = sample[1];
+			this.count++;
+		}
+
+		void addAll(Series other) {
+			for (int i = 0; i < other.count; i++) {
+				add(new long[] { other.fromPut[i], other.fromAck[i] });
+			}
+			this.lost += other.lost;
+		}
+
+		Latency fromPut() {
+			return Latency.of(this.fromPut, this.count);
+		}
+
+		Cell cell(int keys, Mode mode, Probe probe, boolean reader, Latency bareFromPut) {
+			if (this.count == 0) {
+				throw new IllegalStateException(probe.title + " never returned a new value (" + mode + ", " + keys
+						+ " keys)");
+			}
+			return new Cell(keys, mode, probe, reader, fromPut(), Latency.of(this.fromAck, this.count), this.lost,
+					bareFromPut);
+		}
+
+	}
+
+	/** Another thread calling the probe in a tight loop, as a busy application would. */
+	private static final class Reader implements AutoCloseable {
+
+		private final Thread thread;
+
+		private volatile boolean running = true;
+
+		@SuppressWarnings("unused")
+		private volatile Object sink;
+
+		Reader(Supplier<String> read) {
+			this.thread = new Thread(() -> {
+				while (this.running) {
+					this.sink = read.get();
+				}
+			}, "bench-reader");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		@Override
+		public void close() {
+			this.running = false;
+			try {
+				this.thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+}

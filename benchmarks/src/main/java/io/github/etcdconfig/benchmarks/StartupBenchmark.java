@@ -1,0 +1,154 @@
+package io.github.etcdconfig.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.etcdconfig.benchmarks.Apps.Mode;
+import io.github.etcdconfig.benchmarks.Stats.Runs;
+import io.github.etcdconfig.config.EtcdConfigDataResource;
+import io.github.etcdconfig.config.EtcdConfigReader;
+import io.github.etcdconfig.config.EtcdConfigSnapshot;
+import io.github.etcdconfig.config.EtcdConfigStore;
+import io.github.etcdconfig.config.EtcdConfigStores;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Start-up costs: loading N keys through the product's own loader ({@link EtcdConfigStores#load}, what an
+ * application does at start-up: connect, read every page at one revision, build the snapshot), and the start of the
+ * whole application with etcd-config against the same application with {@code etcd.config.enabled=false}.
+ */
+final class StartupBenchmark {
+
+	private static final Log logger = LogFactory.getLog(StartupBenchmark.class);
+
+	/**
+	 * Loading N keys.
+	 *
+	 * @param keys the number of keys
+	 * @param total {@code EtcdConfigStores.load}: client, read and snapshot
+	 * @param read the paged read alone
+	 * @param build building the snapshot from the keys read
+	 */
+	record Load(int keys, Runs total, Runs read, Runs build) {
+	}
+
+	/**
+	 * Starting the application with N keys in etcd.
+	 *
+	 * @param keys the number of keys
+	 * @param enabled with etcd-config
+	 * @param disabled with {@code etcd.config.enabled=false}
+	 */
+	record Start(int keys, Runs enabled, Runs disabled) {
+	}
+
+	private final String endpoints;
+
+	private final List<Load> loads = new ArrayList<>();
+
+	private final List<Start> starts = new ArrayList<>();
+
+	StartupBenchmark(String endpoints) {
+		this.endpoints = endpoints;
+	}
+
+	List<Load> loads() {
+		return this.loads;
+	}
+
+	List<Start> starts() {
+		return this.starts;
+	}
+
+	EtcdConfigDataResource resource(String prefix) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(
+				Map.of("etcd.endpoints", this.endpoints, "etcd.config.prefixes", prefix)));
+		return EtcdConfigDataResource.create(binder, "", List.of(), false);
+	}
+
+	/**
+	 * Measure loading what etcd holds now.
+	 * @param keys how many keys it holds
+	 * @param warmUps unrecorded runs first
+	 * @param runs recorded runs
+	 */
+	void measureLoad(int keys, int warmUps, int runs) {
+		EtcdConfigDataResource resource = resource("/config/");
+		long[] total = new long[runs];
+		long[] read = new long[runs];
+		long[] build = new long[runs];
+		for (int i = -warmUps; i < runs; i++) {
+			EtcdConfigStores stores = EtcdConfigStores.get(new DefaultBootstrapContext());
+			long start = System.nanoTime();
+			EtcdConfigStore store = stores.load(resource, logger);
+			long loaded = System.nanoTime();
+			check(store.getSnapshot().getKeyCount() >= keys, "loaded " + store.getSnapshot().getKeyCount() + " keys");
+			try {
+				EtcdConfigReader.Result result = store.read();
+				long readDone = System.nanoTime();
+				EtcdConfigSnapshot.of(resource.getLayout(), result.revision(), result.keys(), (problem) -> {
+				});
+				long built = System.nanoTime();
+				if (i >= 0) {
+					total[i] = loaded - start;
+					read[i] = readDone - loaded;
+					build[i] = built - readDone;
+				}
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+			finally {
+				stores.destroy();
+			}
+		}
+		Load load = new Load(keys, Runs.of(total), Runs.of(read), Runs.of(build));
+		this.loads.add(load);
+		System.out.printf("  load %6d keys: %8.1f ms median (read %.1f, build %.1f)%n", keys, load.total().median(),
+				load.read().median(), load.build().median());
+	}
+
+	/**
+	 * Measure the application's start, alternating with and without etcd-config so that drift hits both alike.
+	 */
+	void measureStart(int keys, int warmUps, int runs) {
+		long[] enabled = new long[runs];
+		long[] disabled = new long[runs];
+		for (int i = -warmUps; i < runs; i++) {
+			long on = timeStart(Mode.ETCD_CONFIG, keys);
+			long off = timeStart(Mode.DISABLED, keys);
+			if (i >= 0) {
+				enabled[i] = on;
+				disabled[i] = off;
+			}
+		}
+		Start start = new Start(keys, Runs.of(enabled), Runs.of(disabled));
+		this.starts.add(start);
+		System.out.printf("  start %6d keys: %8.1f ms with etcd-config, %8.1f ms without%n", keys,
+				start.enabled().median(), start.disabled().median());
+	}
+
+	private long timeStart(Mode mode, int keys) {
+		long start = System.nanoTime();
+		try (ConfigurableApplicationContext context = Apps.start(mode, this.endpoints)) {
+			long started = System.nanoTime();
+			String last = context.getEnvironment().getProperty(Keys.name(keys - 1));
+			check((mode == Mode.ETCD_CONFIG) == Keys.value(keys - 1).equals(last), mode + " sees " + last);
+			return started - start;
+		}
+	}
+
+	static void check(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalStateException("Unexpected: " + message);
+		}
+	}
+
+}
