@@ -1,5 +1,7 @@
 package io.github.etcdconfig.config;
 
+import org.apache.commons.logging.Log;
+
 /**
  * A key that could not be used. Reported instead of thrown so that one bad key never costs the application the
  * values it has: the caller decides whether it is a warning, an error or a failed start-up.
@@ -25,6 +27,19 @@ public record EtcdConfigProblem(String key, Kind kind, String message, String co
 		/** A document key that does not parse. */
 		BROKEN_DOCUMENT
 
+	}
+
+	/**
+	 * Log the problem: a broken document is an error, anything else a warning.
+	 * @param log where to log
+	 */
+	public void log(Log log) {
+		if (this.kind == Kind.BROKEN_DOCUMENT) {
+			log.error(this);
+		}
+		else {
+			log.warn(this);
+		}
 	}
 
 	@Override

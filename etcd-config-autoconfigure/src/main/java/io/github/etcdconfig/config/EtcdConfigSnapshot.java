@@ -77,7 +77,8 @@ public final class EtcdConfigSnapshot {
 	 */
 	public static EtcdConfigSnapshot of(EtcdConfigLayout layout, long revision, Iterable<EtcdKeyEvent> keys,
 			Consumer<EtcdConfigProblem> problems) {
-		return empty(layout, 0).apply(keys, revision, problems).snapshot();
+		// A first load changes every name: no point in listing the changes.
+		return empty(layout, 0).next(keys, revision, problems, new LinkedHashSet<>());
 	}
 
 	public EtcdConfigLayout getLayout() {
@@ -182,13 +183,18 @@ public final class EtcdConfigSnapshot {
 	 * @return the next snapshot and the changed properties
 	 */
 	public Update apply(Iterable<EtcdKeyEvent> events, long revision, Consumer<EtcdConfigProblem> problems) {
-		Editor editor = new Editor();
 		Set<String> affected = new LinkedHashSet<>();
+		EtcdConfigSnapshot next = next(events, revision, problems, affected);
+		return new Update(next, changes(affected, next));
+	}
+
+	private EtcdConfigSnapshot next(Iterable<EtcdKeyEvent> events, long revision, Consumer<EtcdConfigProblem> problems,
+			Set<String> affected) {
+		Editor editor = new Editor();
 		for (EtcdKeyEvent event : events) {
 			editor.apply(event, affected, problems);
 		}
-		EtcdConfigSnapshot next = editor.build(revision, affected);
-		return new Update(next, changes(affected, next));
+		return editor.build(revision, affected);
 	}
 
 	/**

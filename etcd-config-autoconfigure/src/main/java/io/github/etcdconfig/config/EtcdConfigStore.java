@@ -18,6 +18,8 @@ public final class EtcdConfigStore implements AutoCloseable {
 
 	private volatile boolean fromSnapshotFile;
 
+	private volatile boolean watched;
+
 	private final EtcdConfigSnapshotFile snapshotFile;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
@@ -83,6 +85,18 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 */
 	public boolean isFromSnapshotFile() {
 		return this.fromSnapshotFile;
+	}
+
+	/**
+	 * Whether a watcher keeps this store current. Without one, an explicit refresh reads etcd again.
+	 * @return whether the store is watched
+	 */
+	public boolean isWatched() {
+		return this.watched;
+	}
+
+	public void setWatched(boolean watched) {
+		this.watched = watched;
 	}
 
 	/**

@@ -69,6 +69,10 @@ public final class EtcdConfigStores implements DisposableBean {
 	public synchronized EtcdConfigStore load(EtcdConfigDataResource resource, Log log) {
 		EtcdConfigStore existing = this.stores.get(resource);
 		if (existing != null) {
+			if (!existing.isWatched()) {
+				// An explicit refresh without a watcher: only etcd knows what changed.
+				readAgain(existing, log);
+			}
 			return existing;
 		}
 		Client client;
@@ -111,7 +115,7 @@ public final class EtcdConfigStores implements DisposableBean {
 			String reason = EtcdFailures.describe(cause, resource.getConnection().getRequestTimeout());
 			if (store.getSnapshotFile() != null) {
 				try {
-					EtcdConfigSnapshot saved = store.getSnapshotFile().read(resource.getLayout(), log::warn);
+					EtcdConfigSnapshot saved = store.getSnapshotFile().read(resource.getLayout(), (problem) -> problem.log(log));
 					store.setSnapshotFromFile(saved);
 					log.warn("etcd cannot be read (" + reason + "): starting from the snapshot file "
 							+ store.getSnapshotFile().getPath() + " at revision " + saved.getRevision()
@@ -130,20 +134,29 @@ public final class EtcdConfigStores implements DisposableBean {
 			return;
 		}
 		for (EtcdConfigProblem problem : problems) {
-			if (problem.kind() != EtcdConfigProblem.Kind.BROKEN_DOCUMENT) {
-				log.warn(problem);
-			}
-			else if (resource.isOptional()) {
-				log.error(problem);
-			}
-			else {
+			if (problem.kind() == EtcdConfigProblem.Kind.BROKEN_DOCUMENT && !resource.isOptional()) {
 				throw new EtcdConfigLoadException(resource, "etcd key " + problem.key() + ": " + problem.message(), null);
 			}
+			problem.log(log);
 		}
 		store.setSnapshot(snapshot);
 		if (log.isInfoEnabled()) {
 			log.info("Loaded " + snapshot.getKeyCount() + " keys (" + snapshot.getPropertyNames().length
 					+ " properties) from " + resource + " at revision " + snapshot.getRevision());
+		}
+	}
+
+	private void readAgain(EtcdConfigStore store, Log log) {
+		try {
+			EtcdConfigReader.Result read = store.read();
+			EtcdConfigSnapshot current = store.getSnapshot();
+			store.setSnapshot(current.apply(current.eventsTo(read.keys(), read.revision()), read.revision(),
+					(problem) -> problem.log(log)).snapshot());
+		}
+		catch (Exception ex) {
+			log.warn("Cannot read " + store.getResource() + " again (" + EtcdFailures.describe(ex,
+					store.getResource().getConnection().getRequestTimeout()) + "); keeping the values of revision "
+					+ store.getSnapshot().getRevision());
 		}
 	}
 

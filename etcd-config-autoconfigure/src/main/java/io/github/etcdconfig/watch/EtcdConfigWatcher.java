@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.etcdconfig.config.EtcdConfigDataResource;
-import io.github.etcdconfig.config.EtcdConfigProblem;
 import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
@@ -46,11 +45,13 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 	}
 
 	public void start() {
+		this.store.setWatched(true);
 		this.watcher.start();
 	}
 
 	public void stop() {
 		this.watcher.stop();
+		this.store.setWatched(false);
 	}
 
 	public EtcdConfigStore getStore() {
@@ -94,7 +95,8 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
 	@Override
 	public void apply(List<EtcdKeyEvent> events, long revision) {
-		EtcdConfigSnapshot.Update update = this.store.getSnapshot().apply(events, revision, this::report);
+		EtcdConfigSnapshot.Update update = this.store.getSnapshot()
+			.apply(events, revision, (problem) -> problem.log(logger));
 		this.store.setSnapshot(update.snapshot());
 		if (!update.isEmpty()) {
 			this.refreshes.incrementAndGet();
@@ -106,15 +108,6 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 	public void resync(List<EtcdKeyEvent> keys, long revision) {
 		// Applied as events, so a document that no longer parses keeps its previous version.
 		apply(this.store.getSnapshot().eventsTo(keys, revision), revision);
-	}
-
-	private void report(EtcdConfigProblem problem) {
-		if (problem.kind() == EtcdConfigProblem.Kind.BROKEN_DOCUMENT) {
-			logger.error(problem);
-		}
-		else {
-			logger.warn(problem);
-		}
 	}
 
 	@Override
