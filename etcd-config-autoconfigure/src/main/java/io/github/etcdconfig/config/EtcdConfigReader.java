@@ -107,7 +107,7 @@ public final class EtcdConfigReader {
 			return limit;
 		}
 		long scaled = limit * (long) TARGET_PAGE_BYTES / bytes;
-		return (int) Math.max(1, Math.min(scaled, 10_000));
+		return (int) Math.max(1, Math.min(scaled, 50_000));
 	}
 
 	/**
