@@ -24,9 +24,8 @@ import org.springframework.context.ApplicationListener;
  * {@value EtcdConfigRefresher#OBSERVATION_NAME}, comes from the refresher's observation);</li>
  * <li>{@code etcd.config.watch.reconnects} and {@code etcd.config.watch.resyncs}: counters;</li>
  * <li>{@code etcd.config.revision}: the revision of the applied values;</li>
- * <li>{@code etcd.config.revision.lag}: etcd's revision at the last check minus the revision the watch has
- * received. etcd's revision counts every write, under the prefixes or not, so the lag is measured against what
- * the watch has received (progress notifications included), not against the last change applied;</li>
+ * <li>{@code etcd.config.revision.lag}: how far the newest change under the prefixes was ahead of what the watch
+ * had received, at the last check; writes outside the prefixes do not count;</li>
  * <li>{@code etcd.config.keys}: the number of etcd keys held.</li>
  * </ul>
  */
@@ -60,9 +59,8 @@ public class EtcdConfigMetrics implements MeterBinder, ApplicationListener<EtcdC
 				.description("The etcd revision of the applied configuration")
 				.tags(tags)
 				.register(registry);
-			Gauge.builder("etcd.config.revision.lag", prefixWatcher,
-					(watch) -> Math.max(0, watch.getEtcdRevision() - watch.getReceivedRevision()))
-				.description("Revisions the watch was behind etcd at the last check")
+			Gauge.builder("etcd.config.revision.lag", prefixWatcher, EtcdPrefixWatcher::getLag)
+				.description("Revisions the watch was behind the newest change under its prefixes at the last check")
 				.tags(tags)
 				.register(registry);
 			Gauge.builder("etcd.config.keys", watcher, (config) -> config.getStore().getSnapshot().getKeyCount())

@@ -49,9 +49,12 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * backoff (jetcd's own resume may restart past events it has not delivered yet, so the watcher does not rely on
  * it). When etcd compacted the history in between, the prefixes are read again at one revision, the difference is
  * applied (deletes included) and the watch restarts after it.</li>
- * <li>Liveness: a periodic check compares etcd's revision with the received one and asks etcd for a progress
- * notification; a watch that stays behind is resynced. A check that fails marks etcd unreachable, and the first
- * check that succeeds again resyncs.</li>
+ * <li>Liveness: a periodic check asks etcd for the newest change under each prefix; a watch that has not received
+ * it within the request timeout is resynced. A check that fails marks etcd unreachable, and the first check that
+ * succeeds again resyncs.</li>
+ * <li>Progress notifications keep the resume revision current, but only once a later notification confirms one:
+ * etcd before 3.4.25 and 3.5.8 may send a notification ahead of events it has not sent yet (etcd #15220), and
+ * trusting it at once would drop those events.</li>
  * </ul>
  */
 public class EtcdPrefixWatcher {
@@ -121,7 +124,7 @@ public class EtcdPrefixWatcher {
 
 	private volatile long etcdRevision;
 
-	private volatile long receivedRevision;
+	private volatile long lag;
 
 	private volatile Instant notWatchingSince;
 
@@ -157,7 +160,6 @@ public class EtcdPrefixWatcher {
 			for (String root : this.target.roots()) {
 				this.roots.put(root, new RootWatch(root, revision));
 			}
-			updateReceivedRevision();
 			if (revision > 0) {
 				this.roots.values().forEach(this::watch);
 			}
@@ -221,12 +223,13 @@ public class EtcdPrefixWatcher {
 	}
 
 	/**
-	 * The revision up to which the events of every prefix have been received, by events or progress
-	 * notifications. Behind {@link #getEtcdRevision()} only while the watch catches up or has fallen behind.
-	 * @return the revision, 0 before etcd was read
+	 * How many revisions the newest change under a prefix was ahead of what the watch had received, at the last
+	 * check. Writes outside the prefixes do not count, so it is above 0 only while the watch catches up or has
+	 * fallen behind.
+	 * @return the lag in revisions
 	 */
-	public long getReceivedRevision() {
-		return this.receivedRevision;
+	public long getLag() {
+		return this.lag;
 	}
 
 	/**
@@ -296,9 +299,12 @@ public class EtcdPrefixWatcher {
 		}
 		List<WatchEvent> events = response.getEvents();
 		if (events.isEmpty()) {
-			// A progress notification: every event up to this revision has been delivered.
-			root.revision = Math.max(root.revision, revision);
-			updateReceivedRevision();
+			// A progress notification. Its revision is trusted once a later one confirms it: by then every event
+			// etcd had queued before the first has arrived (see the class comment).
+			if (root.progress > root.revision && revision >= root.progress) {
+				root.revision = root.progress;
+			}
+			root.progress = revision;
 			return;
 		}
 		long floor = root.revision;
@@ -314,7 +320,6 @@ public class EtcdPrefixWatcher {
 			root.revision = Math.max(root.revision, modRevision);
 			this.pendingRevision = Math.max(this.pendingRevision, modRevision);
 		}
-		updateReceivedRevision();
 		scheduleFlush();
 	}
 
@@ -459,16 +464,29 @@ public class EtcdPrefixWatcher {
 			root.backOff = null;
 			watch(root);
 		}
-		updateReceivedRevision();
 	}
 
 	private void check() {
 		for (RootWatch root : this.roots.values()) {
-			GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();
-			this.client.getKVClient()
-				.get(bytes(root.prefix), countOnly)
-				.orTimeout(this.settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-				.whenCompleteAsync((response, error) -> checked(root, response, error), this.applier);
+			// The newest change under the prefix after what the watch received, if any.
+			GetOption newer = GetOption.builder()
+				.isPrefix(true)
+				.withKeysOnly(true)
+				.withLimit(1)
+				.withSortField(GetOption.SortTarget.MOD)
+				.withSortOrder(GetOption.SortOrder.DESCEND)
+				.withMinModRevision(root.revision + 1)
+				.build();
+			try {
+				this.client.getKVClient()
+					.get(bytes(root.prefix), newer)
+					.orTimeout(this.settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+					.whenCompleteAsync((response, error) -> checked(root, response, error), this.applier);
+			}
+			catch (RuntimeException ex) {
+				// Never let a failure end the periodic check.
+				checked(root, null, ex);
+			}
 		}
 	}
 
@@ -501,17 +519,25 @@ public class EtcdPrefixWatcher {
 			setState(State.WATCHING);
 			this.lastError = null;
 		}
-		if (root.revision >= revision || root.watcher == null) {
+		long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
+		this.lag = Math.max(0, newest - root.revision);
+		if (newest <= root.revision || root.watcher == null) {
 			return;
 		}
-		// Behind etcd is normal for a moment, or when keys outside the prefix changed. A progress notification
-		// tells which; a watch that stays behind has gone silent.
-		root.watcher.requestProgress();
+		// Not received yet: normal for a moment, while the event is on its way. A watch that stays behind has gone
+		// silent or skipped it.
 		int generation = root.generation;
+		try {
+			root.watcher.requestProgress();
+		}
+		catch (RuntimeException ex) {
+			reconnect(root, ex);
+			return;
+		}
 		schedule(() -> {
-			if (this.running && root.generation == generation && root.revision < revision && !this.resyncScheduled) {
-				resync("the watch of " + root.prefix + " stayed at revision " + root.revision
-						+ " while etcd is at " + revision);
+			if (this.running && root.generation == generation && root.revision < newest && !this.resyncScheduled) {
+				resync("the watch of " + root.prefix + " had not received revision " + newest + " after "
+						+ this.settings.requestTimeout().toMillis() + " ms");
 			}
 		}, this.settings.requestTimeout().toMillis());
 	}
@@ -525,10 +551,6 @@ public class EtcdPrefixWatcher {
 			this.notWatchingSince = Instant.now();
 		}
 		this.state = state;
-	}
-
-	private void updateReceivedRevision() {
-		this.receivedRevision = this.roots.values().stream().mapToLong((root) -> root.revision).min().orElse(0);
 	}
 
 	private void recordError(Throwable error) {
@@ -624,6 +646,9 @@ public class EtcdPrefixWatcher {
 
 		/** The highest revision received for this prefix; the watch resumes after it. */
 		private long revision;
+
+		/** The revision of the last progress notification, trusted once a later one confirms it. */
+		private long progress;
 
 		/** Tells the events of the current jetcd watcher from those of closed ones. */
 		private int generation;
