@@ -24,10 +24,6 @@ public class PropertiesEtcdConnectionDetails implements EtcdConnectionDetails {
 		this.sslBundle = sslBundle;
 	}
 
-	public EtcdProperties getProperties() {
-		return this.properties;
-	}
-
 	@Override
 	public List<URI> getEndpoints() {
 		return this.properties.getEndpoints();
