@@ -13,7 +13,7 @@ import com.jayway.jsonpath.JsonPath;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +33,7 @@ class EtcdConfigEndpointTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	static Etcd keys;
 
 	static long revision;
@@ -45,11 +46,6 @@ class EtcdConfigEndpointTests {
 		keys.put("/config/db/host", "postgres");
 		keys.put("/config/db/password", "s3cr3t");
 		revision = keys.put("/config/feature/enabled", "true");
-	}
-
-	@AfterAll
-	static void close() {
-		keys.client().close();
 	}
 
 	@Test

@@ -8,7 +8,7 @@ import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdMember;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +33,7 @@ class EtcdConfigHealthTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	static Etcd keys;
 
 	static final String[] FAST_WATCH = { "etcd.config.watch.check-interval=200ms",
@@ -43,11 +44,6 @@ class EtcdConfigHealthTests {
 	static void seed() {
 		keys = new Etcd(etcd.cluster().newClient());
 		keys.put("/config/database/host", "postgres");
-	}
-
-	@AfterAll
-	static void close() {
-		keys.client().close();
 	}
 
 	@AfterEach

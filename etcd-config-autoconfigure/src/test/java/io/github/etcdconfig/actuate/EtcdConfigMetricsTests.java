@@ -10,7 +10,7 @@ import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,6 +29,7 @@ class EtcdConfigMetricsTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	static Etcd keys;
 
 	@BeforeAll
@@ -36,11 +37,6 @@ class EtcdConfigMetricsTests {
 		keys = new Etcd(etcd.cluster().newClient());
 		keys.put("/config/db/host", "postgres");
 		keys.put("/config/db/port", "5432");
-	}
-
-	@AfterAll
-	static void close() {
-		keys.client().close();
 	}
 
 	@Test

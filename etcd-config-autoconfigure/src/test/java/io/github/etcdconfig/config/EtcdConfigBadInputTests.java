@@ -3,7 +3,7 @@ package io.github.etcdconfig.config;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,6 +25,7 @@ class EtcdConfigBadInputTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	Etcd keys;
 
 	@BeforeEach
@@ -32,11 +33,6 @@ class EtcdConfigBadInputTests {
 		this.keys = new Etcd(etcd.cluster().newClient());
 		this.keys.deletePrefix("/config/");
 		this.keys.put("/config/good", "yes");
-	}
-
-	@AfterEach
-	void close() {
-		this.keys.client().close();
 	}
 
 	@Test

@@ -3,7 +3,7 @@ package io.github.etcdconfig.config;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,6 +21,7 @@ class EtcdConfigDocumentTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	static Etcd keys;
 
 	@BeforeAll
@@ -44,11 +45,6 @@ class EtcdConfigDocumentTests {
 		keys.put("/config/extra.properties", "mail.host=smtp\nmail.port=25\n");
 		keys.put("/config/cache/settings.yaml", "ttl: 60s\n");
 		keys.put("/config/billing/application.yml", "database:\n  port: 6543\n");
-	}
-
-	@AfterAll
-	static void close() {
-		keys.client().close();
 	}
 
 	@Test

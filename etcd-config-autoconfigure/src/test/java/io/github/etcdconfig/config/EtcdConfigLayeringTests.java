@@ -3,7 +3,7 @@ package io.github.etcdconfig.config;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,6 +20,7 @@ class EtcdConfigLayeringTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	static Etcd keys;
 
 	@BeforeAll
@@ -31,11 +32,6 @@ class EtcdConfigLayeringTests {
 		keys.put("/config/billing/prod/database/host", "billing-prod");
 		keys.put("/config/billing/eu/database/host", "billing-eu");
 		keys.put("/other/database/host", "other");
-	}
-
-	@AfterAll
-	static void close() {
-		keys.client().close();
 	}
 
 	@Test

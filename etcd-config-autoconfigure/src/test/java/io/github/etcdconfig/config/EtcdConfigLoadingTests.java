@@ -4,7 +4,7 @@ import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,6 +28,7 @@ class EtcdConfigLoadingTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	static Etcd keys;
 
 	@BeforeAll
@@ -40,11 +41,6 @@ class EtcdConfigLoadingTests {
 		keys.put("/config/api/rate-limit", "100");
 		keys.put("/config/api/timeout", "5000");
 		keys.put("/milvus/meta/not-config", "ignored");
-	}
-
-	@AfterAll
-	static void close() {
-		keys.client().close();
 	}
 
 	@Test

@@ -8,7 +8,7 @@ import io.etcd.jetcd.Client;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +25,7 @@ class EtcdConfigPagingTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	static Etcd keys;
 
 	@BeforeAll
@@ -38,11 +39,6 @@ class EtcdConfigPagingTests {
 			}
 			keys.putAll(batch);
 		}
-	}
-
-	@AfterAll
-	static void close() {
-		keys.client().close();
 	}
 
 	@Test

@@ -5,7 +5,7 @@ import java.util.Map;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,17 +25,13 @@ class EtcdConfigPrecedenceTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	static Etcd keys;
 
 	@BeforeAll
 	static void seed() {
 		keys = new Etcd(etcd.cluster().newClient());
 		keys.put("/config/database/host", "from-etcd");
-	}
-
-	@AfterAll
-	static void close() {
-		keys.client().close();
 	}
 
 	private ConfigurableApplicationContext run(String configName, String... args) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,17 +28,13 @@ class EtcdBadInputScenarioTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
+	@AutoClose
 	Etcd keys;
 
 	@BeforeEach
 	void connect() {
 		this.keys = new Etcd(etcd.cluster().newClient());
 		this.keys.deletePrefix("/config/");
-	}
-
-	@AfterEach
-	void close() {
-		this.keys.client().close();
 	}
 
 	@Test

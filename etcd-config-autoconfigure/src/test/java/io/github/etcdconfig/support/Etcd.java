@@ -22,7 +22,7 @@ import io.etcd.jetcd.options.PutOption;
 /**
  * Writes to etcd from tests, each call with a deadline.
  */
-public final class Etcd {
+public final class Etcd implements AutoCloseable {
 
 	private final Client client;
 
@@ -32,6 +32,14 @@ public final class Etcd {
 
 	public Client client() {
 		return this.client;
+	}
+
+	/**
+	 * Close the client, for example through JUnit's {@code @AutoClose}.
+	 */
+	@Override
+	public void close() {
+		this.client.close();
 	}
 
 	/**
