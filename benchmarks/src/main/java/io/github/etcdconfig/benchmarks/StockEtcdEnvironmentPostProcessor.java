@@ -45,7 +45,7 @@ public class StockEtcdEnvironmentPostProcessor implements EnvironmentPostProcess
 		EtcdConfigSnapshot snapshot;
 		try {
 			EtcdConfigReader.Result read = new EtcdConfigReader(client.getKVClient(), Duration.ofSeconds(10), 500)
-				.read(layout.roots());
+				.read(layout.ranges());
 			snapshot = EtcdConfigSnapshot.of(layout, read.revision(), read.keys(), (problem) -> {
 			});
 		}

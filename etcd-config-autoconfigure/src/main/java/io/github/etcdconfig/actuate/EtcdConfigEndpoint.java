@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import io.github.etcdconfig.client.EtcdFailures;
 import io.github.etcdconfig.client.EtcdEndpoints;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
@@ -109,13 +108,13 @@ public class EtcdConfigEndpoint {
 			properties.put(name, new PropertyDescriptor(stringify(value), snapshot.getKey(name),
 					(origin != null) ? origin.toString() : null));
 		}
-		Throwable lastError = prefixWatcher.getLastError();
+		String lastError = prefixWatcher.describeLastError();
 		return new SourceDescriptor(store.getName(),
 				store.getResource().getConnection().getEndpoints().stream().map(EtcdEndpoints::redact).toList(),
 				store.getResource().getLayout().prefixes(), snapshot.getRevision(), prefixWatcher.getEtcdRevision(),
 				snapshot.getKeyCount(), prefixWatcher.getState().name(), store.isFromSnapshotFile(),
 				prefixWatcher.getReconnects(), prefixWatcher.getResyncs(), watcher.getRefreshes(),
-				(lastError != null) ? EtcdFailures.describe(lastError, store.getResource().getConnection().getRequestTimeout()) : null,
+				lastError,
 				(lastError != null && prefixWatcher.getLastErrorTime() != null)
 						? prefixWatcher.getLastErrorTime().toString() : null,
 				properties);

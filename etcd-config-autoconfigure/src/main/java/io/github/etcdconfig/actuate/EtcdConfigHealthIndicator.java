@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.etcdconfig.client.EtcdFailures;
 import io.github.etcdconfig.client.EtcdEndpoints;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.watch.EtcdConfigWatcher;
@@ -92,11 +91,11 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 		if (state != EtcdPrefixWatcher.State.WATCHING && notWatchingSince != null) {
 			health.withDetail("notWatchingSince", notWatchingSince.toString());
 		}
-		Throwable lastError = prefixWatcher.getLastError();
+		String lastError = prefixWatcher.describeLastError();
 		Instant lastErrorTime = prefixWatcher.getLastErrorTime();
 		if (lastError != null) {
 			// The message only: a stack trace tells an operator nothing more and may show more than it should.
-			health.withDetail("lastError", EtcdFailures.describe(lastError, store.getResource().getConnection().getRequestTimeout()));
+			health.withDetail("lastError", lastError);
 			if (lastErrorTime != null) {
 				health.withDetail("lastErrorTime", lastErrorTime.toString());
 			}

@@ -11,17 +11,35 @@ import org.springframework.util.StringUtils;
 
 /**
  * The resolved key prefixes of one etcd source, in increasing precedence, and the profiles they were resolved for.
- * Decides which layer a key belongs to (the longest prefix that contains it) and which prefixes must be read and
- * watched (the roots: prefixes that no other prefix contains).
+ * Decides which layer a key belongs to and which key ranges must be read and watched.
+ *
+ * <p>A prefix pattern that names {@code {application}} or {@code {profile}} after a fixed folder reserves that
+ * folder for the layers of every application or profile: {@code /config-apps/{application}/} reserves
+ * {@code /config-apps/}, and {@code /config-apps/{application}/profiles/{profile}/} reserves the application's
+ * {@code profiles/} folder. A reserved folder is no part of a layer around it: with
+ * {@code /config/apps/{application}/}, the key {@code /config/apps/payment/x} is nothing to the billing
+ * application, where it would otherwise be {@code apps.payment.x} of the shared layer.
+ *
+ * <p>The key ranges are the layers' prefixes without other applications' folders: an instance neither reads nor
+ * watches another application's keys. Its own application's folder is read and watched whole, other profiles
+ * included, which costs one watch for all of its layers; keys of profiles that are not active belong to no layer.
+ * Each range is one watch, and etcd delivers a transaction to each watch separately, so the default layout keeps
+ * the application folders outside the shared prefix: the shared layer is then one range, and a transaction within
+ * one layer is one refresh.
  *
  * @param prefixes the prefixes, lowest precedence first
  * @param profiles the active profiles, used by documents with spring.config.activate.on-profile
+ * @param applicationFolders folders reserved for the layers of applications
+ * @param profileFolders folders reserved for the profile layers of this application
  */
-public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles) {
+public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List<String> applicationFolders,
+		List<String> profileFolders) {
 
 	public EtcdConfigLayout {
 		prefixes = List.copyOf(prefixes);
 		profiles = Collections.unmodifiableSet(new LinkedHashSet<>(profiles));
+		applicationFolders = List.copyOf(applicationFolders);
+		profileFolders = List.copyOf(profileFolders);
 	}
 
 	/**
@@ -34,14 +52,19 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles) {
 	public static EtcdConfigLayout resolve(Collection<String> patterns, String applicationName,
 			Collection<String> profiles) {
 		LinkedHashSet<String> resolved = new LinkedHashSet<>();
+		LinkedHashSet<String> applicationFolders = new LinkedHashSet<>();
+		LinkedHashSet<String> profileFolders = new LinkedHashSet<>();
+		boolean named = StringUtils.hasText(applicationName);
 		for (String pattern : patterns) {
 			if (pattern.contains(EtcdConfigProperties.APPLICATION_PLACEHOLDER)) {
-				if (!StringUtils.hasText(applicationName)) {
+				applicationFolders.add(folderBefore(pattern, EtcdConfigProperties.APPLICATION_PLACEHOLDER));
+				if (!named) {
 					continue;
 				}
 				pattern = pattern.replace(EtcdConfigProperties.APPLICATION_PLACEHOLDER, applicationName);
 			}
 			if (pattern.contains(EtcdConfigProperties.PROFILE_PLACEHOLDER)) {
+				profileFolders.add(folderBefore(pattern, EtcdConfigProperties.PROFILE_PLACEHOLDER));
 				for (String profile : profiles) {
 					addLast(resolved, pattern.replace(EtcdConfigProperties.PROFILE_PLACEHOLDER, profile));
 				}
@@ -50,7 +73,12 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles) {
 				addLast(resolved, pattern);
 			}
 		}
-		return new EtcdConfigLayout(new ArrayList<>(resolved), new LinkedHashSet<>(profiles));
+		return new EtcdConfigLayout(new ArrayList<>(resolved), new LinkedHashSet<>(profiles),
+				new ArrayList<>(applicationFolders), new ArrayList<>(profileFolders));
+	}
+
+	private static String folderBefore(String pattern, String placeholder) {
+		return pattern.substring(0, pattern.indexOf(placeholder));
 	}
 
 	// A prefix named twice ranks where it was named last.
@@ -60,9 +88,10 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles) {
 	}
 
 	/**
-	 * The layer of a key: the index of the longest prefix that contains it.
+	 * The layer of a key: the longest prefix that contains it, unless the key lies in a folder reserved for other
+	 * layers inside that prefix.
 	 * @param key the etcd key
-	 * @return the index into {@link #prefixes()}, or -1 when no prefix contains the key
+	 * @return the index into {@link #prefixes()}, or -1 when the key belongs to no layer
 	 */
 	public int layerOf(String key) {
 		int best = -1;
@@ -72,24 +101,46 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles) {
 				best = i;
 			}
 		}
+		if (best >= 0 && (reserves(this.applicationFolders, this.prefixes.get(best), key)
+				|| reserves(this.profileFolders, this.prefixes.get(best), key))) {
+			return -1;
+		}
 		return best;
 	}
 
-	/**
-	 * The prefixes to read and watch: those that no other prefix contains.
-	 * @return the roots, sorted
-	 */
-	public List<String> roots() {
-		List<String> roots = new ArrayList<>();
-		for (String prefix : this.prefixes) {
-			boolean contained = this.prefixes.stream()
-				.anyMatch((other) -> !other.equals(prefix) && prefix.startsWith(other));
-			if (!contained) {
-				roots.add(prefix);
+	private static boolean reserves(List<String> folders, String prefix, String key) {
+		for (String folder : folders) {
+			if (isInside(folder, prefix) && key.startsWith(folder)) {
+				return true;
 			}
 		}
-		Collections.sort(roots);
-		return roots;
+		return false;
+	}
+
+	// A folder reserves keys of a layer only when it lies strictly inside the layer's prefix: the old layout's
+	// /config/{application}/ names /config/ itself, which reserves nothing.
+	private static boolean isInside(String folder, String prefix) {
+		return folder.length() > prefix.length() && folder.startsWith(prefix);
+	}
+
+	/**
+	 * The key ranges to read and watch: every prefix, without the application folders inside it, merged into as
+	 * few ranges as hold the same keys.
+	 * @return the ranges, in key order
+	 */
+	public List<EtcdKeyRange> ranges() {
+		List<EtcdKeyRange> ranges = new ArrayList<>();
+		for (String prefix : this.prefixes) {
+			List<EtcdKeyRange> parts = List.of(EtcdKeyRange.prefix(prefix));
+			for (String folder : this.applicationFolders) {
+				if (isInside(folder, prefix)) {
+					EtcdKeyRange reserved = EtcdKeyRange.prefix(folder);
+					parts = parts.stream().flatMap((part) -> part.minus(reserved).stream()).toList();
+				}
+			}
+			ranges.addAll(parts);
+		}
+		return EtcdKeyRange.merge(ranges);
 	}
 
 	@Override

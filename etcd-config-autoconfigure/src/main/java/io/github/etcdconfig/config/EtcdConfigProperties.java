@@ -35,11 +35,12 @@ public class EtcdConfigProperties implements Validator {
 	/**
 	 * Key prefixes to load, in increasing precedence. "{application}" stands for spring.application.name (the
 	 * prefix is skipped when no name is set); "{profile}" repeats the prefix for each active profile, later
-	 * profiles winning. A key belongs to the longest prefix that contains it.
+	 * profiles winning. A key belongs to the longest prefix that contains it. The fixed folder before a
+	 * placeholder ("/config-apps/", "profiles/") holds the layers of every application or profile, and is no part
+	 * of a layer around it.
 	 */
-	private List<String> prefixes = new ArrayList<>(
-			List.of("/config/", "/config/" + APPLICATION_PLACEHOLDER + "/",
-					"/config/" + APPLICATION_PLACEHOLDER + "/" + PROFILE_PLACEHOLDER + "/"));
+	private List<String> prefixes = new ArrayList<>(List.of("/config/", "/config-apps/" + APPLICATION_PLACEHOLDER + "/",
+			"/config-apps/" + APPLICATION_PLACEHOLDER + "/profiles/" + PROFILE_PLACEHOLDER + "/"));
 
 	/**
 	 * Whether start-up fails when etcd cannot be read (after the retries). When false, the application starts

@@ -1,6 +1,5 @@
 package io.github.etcdconfig.config;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +12,11 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.OptionsUtil;
 import io.grpc.Status;
 
 /**
- * Reads every key under some prefixes at one etcd revision. The first page fixes the revision and every later page,
- * of every prefix, is pinned to it, so the result is one consistent state even while keys change. Page sizes adapt
+ * Reads every key in some key ranges at one etcd revision. The first page fixes the revision and every later page,
+ * of every range, is pinned to it, so the result is one consistent state even while keys change. Page sizes adapt
  * so that a response stays near 1 MiB, well under etcd's limits, whatever the size of the values.
  */
 public final class EtcdConfigReader {
@@ -44,19 +42,18 @@ public final class EtcdConfigReader {
 	}
 
 	/**
-	 * Read all keys under the roots.
-	 * @param roots prefixes that do not contain each other
+	 * Read all keys in the ranges.
+	 * @param ranges ranges that do not overlap
 	 * @return the keys and the revision they were read at
 	 * @throws Exception when a call fails or times out
 	 */
-	public Result read(List<String> roots) throws Exception {
+	public Result read(List<EtcdKeyRange> ranges) throws Exception {
 		long revision = 0;
 		int limit = this.pageSize;
 		List<EtcdKeyEvent> keys = new ArrayList<>();
-		for (String root : roots) {
-			ByteSequence prefix = ByteSequence.from(root, StandardCharsets.UTF_8);
-			ByteSequence end = OptionsUtil.prefixEndOf(prefix);
-			ByteSequence from = prefix;
+		for (EtcdKeyRange range : ranges) {
+			ByteSequence end = range.endKey();
+			ByteSequence from = range.startKey();
 			while (true) {
 				GetResponse page;
 				try {
@@ -114,7 +111,7 @@ public final class EtcdConfigReader {
 	 * Keys read at one revision.
 	 *
 	 * @param revision the revision
-	 * @param keys the keys, in key order per root
+	 * @param keys the keys, in key order per range
 	 */
 	public record Result(long revision, List<EtcdKeyEvent> keys) {
 	}

@@ -198,14 +198,19 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * The events that turn this snapshot into the state of a full read: a put for every key read, a delete for
-	 * every key held but not read. Applying them keeps what a broken document had, where a fresh snapshot would
-	 * lose it.
+	 * Move to the state of a full read, as events: a put for every key read, a delete for every key held but not
+	 * read. Applied this way, a document that no longer parses keeps its previous version, where a fresh snapshot
+	 * would lose it.
 	 * @param read every key under the roots, read at one revision
 	 * @param revision the revision of the read
-	 * @return the events
+	 * @param problems receives each key that could not be used
+	 * @return the next snapshot and the changed properties
 	 */
-	public List<EtcdKeyEvent> eventsTo(List<EtcdKeyEvent> read, long revision) {
+	public Update applyRead(List<EtcdKeyEvent> read, long revision, Consumer<EtcdConfigProblem> problems) {
+		return apply(eventsTo(read, revision), revision, problems);
+	}
+
+	private List<EtcdKeyEvent> eventsTo(List<EtcdKeyEvent> read, long revision) {
 		Set<String> missing = new HashSet<>();
 		forEachKey((key, value, modRevision) -> missing.add(key));
 		List<EtcdKeyEvent> events = new ArrayList<>(read.size() + missing.size());

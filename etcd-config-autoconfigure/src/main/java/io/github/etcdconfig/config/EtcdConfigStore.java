@@ -123,7 +123,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	public EtcdConfigReader.Result read() throws Exception {
 		EtcdConfigReader reader = new EtcdConfigReader(this.client.getKVClient(),
 				this.resource.getConnection().getRequestTimeout(), this.resource.getConfig().getPageSize());
-		return reader.read(this.resource.getLayout().roots());
+		return reader.read(this.resource.getLayout().ranges());
 	}
 
 	public boolean isClosed() {

@@ -149,9 +149,9 @@ public final class EtcdConfigStores implements DisposableBean {
 	private void readAgain(EtcdConfigStore store, Log log) {
 		try {
 			EtcdConfigReader.Result read = store.read();
-			EtcdConfigSnapshot current = store.getSnapshot();
-			store.setSnapshot(current.apply(current.eventsTo(read.keys(), read.revision()), read.revision(),
-					(problem) -> problem.log(log)).snapshot());
+			store.setSnapshot(store.getSnapshot()
+				.applyRead(read.keys(), read.revision(), (problem) -> problem.log(log))
+				.snapshot());
 		}
 		catch (Exception ex) {
 			log.warn("Cannot read " + store.getResource() + " again (" + EtcdFailures.describe(ex,

@@ -83,10 +83,11 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Applying etcd revision " + revision + ": " + keys);
 		}
-		this.context.publishEvent(new EnvironmentChangeEvent(this.context, keys));
+		EnvironmentChangeEvent event = new EnvironmentChangeEvent(this.context, keys);
+		this.context.publishEvent(event);
 		RefreshScope scope = this.refreshScope.getIfAvailable();
 		if (scope != null) {
-			for (String bean : this.scopeTargets.touchedBy(ChangedProperties.of(keys))) {
+			for (String bean : this.scopeTargets.touchedBy(this.dependencies.changedBy(event))) {
 				scope.refresh(bean);
 			}
 		}

@@ -78,7 +78,7 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 		if (!this.applicationContext.equals(event.getSource()) && !event.getKeys().equals(event.getSource())) {
 			return;
 		}
-		ChangedProperties changed = ChangedProperties.of(this.dependencies.expand(event.getKeys()));
+		ChangedProperties changed = this.dependencies.changedBy(event);
 		if (changed.isEmpty()) {
 			return;
 		}

@@ -19,15 +19,12 @@ public class EtcdLoggingRebinder extends LoggingRebinder {
 	private final SingletonSupplier<EtcdPlaceholderDependencies> dependencies;
 
 	public EtcdLoggingRebinder(ObjectProvider<EtcdPlaceholderDependencies> dependencies) {
-		this.dependencies = SingletonSupplier.of(dependencies::getIfAvailable);
+		this.dependencies = SingletonSupplier.of(dependencies::getObject);
 	}
 
 	@Override
 	public void onApplicationEvent(EnvironmentChangeEvent event) {
-		EtcdPlaceholderDependencies dependencies = this.dependencies.get();
-		ChangedProperties changed = ChangedProperties
-			.of((dependencies != null) ? dependencies.expand(event.getKeys()) : event.getKeys());
-		if (changed.touches(LOGGING)) {
+		if (this.dependencies.obtain().changedBy(event).touches(LOGGING)) {
 			super.onApplicationEvent(event);
 		}
 	}

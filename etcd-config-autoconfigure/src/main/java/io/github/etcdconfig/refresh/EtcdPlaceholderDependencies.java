@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -26,6 +27,8 @@ public class EtcdPlaceholderDependencies {
 	private final ConfigurableEnvironment environment;
 
 	private volatile Index index;
+
+	private volatile Expanded last;
 
 	public EtcdPlaceholderDependencies(ConfigurableEnvironment environment) {
 		this.environment = environment;
@@ -51,6 +54,22 @@ public class EtcdPlaceholderDependencies {
 			}
 		}
 		return result;
+	}
+
+	/**
+	 * What an {@link EnvironmentChangeEvent} changes, placeholders followed. Every listener of one event asks for
+	 * it, so it is worked out once per event.
+	 * @param event the event
+	 * @return the changed properties
+	 */
+	ChangedProperties changedBy(EnvironmentChangeEvent event) {
+		Expanded last = this.last;
+		if (last != null && last.event() == event) {
+			return last.changed();
+		}
+		ChangedProperties changed = ChangedProperties.of(expand(event.getKeys()));
+		this.last = new Expanded(event, changed);
+		return changed;
 	}
 
 	/**
@@ -84,6 +103,9 @@ public class EtcdPlaceholderDependencies {
 			}
 		}
 		return new Index(sources, dependents);
+	}
+
+	private record Expanded(EnvironmentChangeEvent event, ChangedProperties changed) {
 	}
 
 	/**

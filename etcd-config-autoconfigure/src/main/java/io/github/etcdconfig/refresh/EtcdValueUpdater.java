@@ -111,7 +111,7 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Ap
 			return;
 		}
 		Set<Target> targets = Collections.newSetFromMap(new IdentityHashMap<>());
-		ChangedProperties changed = ChangedProperties.of(this.dependencies.obtain().expand(event.getKeys()));
+		ChangedProperties changed = this.dependencies.obtain().changedBy(event);
 		this.targetsByName.forEach((name, list) -> {
 			if (changed.contains(name)) {
 				targets.addAll(list);

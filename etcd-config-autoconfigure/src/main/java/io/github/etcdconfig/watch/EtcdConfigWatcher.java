@@ -8,11 +8,12 @@ import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.config.EtcdKeyRange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Follows one {@link EtcdConfigStore}: an {@link EtcdPrefixWatcher} on the store's root prefixes whose events
+ * Follows one {@link EtcdConfigStore}: an {@link EtcdPrefixWatcher} on the store's key ranges whose events
  * become the store's next snapshot, and whose every effective change goes to an {@link EtcdConfigChangeListener}.
  * A key that cannot be used keeps its previous value, with a warning (or an error for a broken document).
  */
@@ -83,8 +84,8 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 	}
 
 	@Override
-	public List<String> roots() {
-		return this.store.getResource().getLayout().roots();
+	public List<EtcdKeyRange> ranges() {
+		return this.store.getResource().getLayout().ranges();
 	}
 
 	@Override
@@ -95,19 +96,20 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
 	@Override
 	public void apply(List<EtcdKeyEvent> events, long revision) {
-		EtcdConfigSnapshot.Update update = this.store.getSnapshot()
-			.apply(events, revision, (problem) -> problem.log(logger));
+		publish(this.store.getSnapshot().apply(events, revision, (problem) -> problem.log(logger)));
+	}
+
+	@Override
+	public void resync(List<EtcdKeyEvent> keys, long revision) {
+		publish(this.store.getSnapshot().applyRead(keys, revision, (problem) -> problem.log(logger)));
+	}
+
+	private void publish(EtcdConfigSnapshot.Update update) {
 		this.store.setSnapshot(update.snapshot());
 		if (!update.isEmpty()) {
 			this.refreshes.incrementAndGet();
 			this.listener.onChange(this.store, update);
 		}
-	}
-
-	@Override
-	public void resync(List<EtcdKeyEvent> keys, long revision) {
-		// Applied as events, so a document that no longer parses keeps its previous version.
-		apply(this.store.getSnapshot().eventsTo(keys, revision), revision);
 	}
 
 	@Override

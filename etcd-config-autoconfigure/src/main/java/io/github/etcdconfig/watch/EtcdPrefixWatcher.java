@@ -1,6 +1,5 @@
 package io.github.etcdconfig.watch;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -26,6 +24,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.github.etcdconfig.client.EtcdFailures;
 import io.github.etcdconfig.config.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.config.EtcdKeyRange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -93,7 +92,7 @@ public class EtcdPrefixWatcher {
 
 	private final Settings settings;
 
-	private final Map<String, RootWatch> roots = new LinkedHashMap<>();
+	private final Map<EtcdKeyRange, RangeWatch> roots = new LinkedHashMap<>();
 
 	private final List<EtcdKeyEvent> pending = new ArrayList<>();
 
@@ -149,7 +148,7 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		this.applier = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "etcd-watch " + String.join(",", this.target.roots()));
+			Thread thread = new Thread(runnable, "etcd-watch " + this.target.ranges());
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -158,8 +157,8 @@ public class EtcdPrefixWatcher {
 		this.lastFlushNanos = System.nanoTime() - this.settings.coalesceWindow().toNanos();
 		this.applier.execute(() -> {
 			long revision = this.target.loadedRevision();
-			for (String root : this.target.roots()) {
-				this.roots.put(root, new RootWatch(root, revision));
+			for (EtcdKeyRange range : this.target.ranges()) {
+				this.roots.put(range, new RangeWatch(range, revision));
 			}
 			if (revision > 0) {
 				this.roots.values().forEach(this::watch);
@@ -181,7 +180,7 @@ public class EtcdPrefixWatcher {
 		}
 		this.running = false;
 		ScheduledExecutorService applier = this.applier;
-		applier.execute(() -> this.roots.values().forEach(RootWatch::close));
+		applier.execute(() -> this.roots.values().forEach(RangeWatch::close));
 		applier.shutdown();
 		try {
 			if (!applier.awaitTermination(this.settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -213,6 +212,15 @@ public class EtcdPrefixWatcher {
 
 	public Instant getLastErrorTime() {
 		return this.lastErrorTime;
+	}
+
+	/**
+	 * The last failure in words, as the logs say it, without stack trace or credentials.
+	 * @return the description, or {@code null} without a failure
+	 */
+	public String describeLastError() {
+		Throwable error = this.lastError;
+		return (error != null) ? describe(error) : null;
 	}
 
 	/**
@@ -260,11 +268,11 @@ public class EtcdPrefixWatcher {
 
 	// Runs on the applier thread from here on, but for the jetcd listener's submit calls.
 
-	private void watch(RootWatch root) {
+	private void watch(RangeWatch root) {
 		root.close();
 		int generation = root.generation;
 		WatchOption option = WatchOption.builder()
-			.isPrefix(true)
+			.withRange(root.range.endKey())
 			.withRevision(root.revision + 1)
 			.withProgressNotify(true)
 			.withRequireLeader(true)
@@ -273,21 +281,21 @@ public class EtcdPrefixWatcher {
 		try {
 			root.watcher = this.client
 				.getWatchClient()
-				.watch(bytes(root.prefix), option, new Listener(root.prefix, generation));
+				.watch(root.range.startKey(), option, new Listener(root.range, generation));
 		}
 		catch (RuntimeException ex) {
 			reconnect(root, ex);
 		}
 	}
 
-	private void onResponse(String prefix, int generation, WatchResponse response) {
-		RootWatch root = current(prefix, generation);
+	private void onResponse(EtcdKeyRange range, int generation, WatchResponse response) {
+		RangeWatch root = current(range, generation);
 		if (root == null) {
 			return;
 		}
 		if (root.backOff != null) {
 			root.backOff = null;
-			logger.info("Watch of " + root.prefix + " on " + this.target + " works again from revision "
+			logger.info("Watch of " + root.range + " on " + this.target + " works again from revision "
 					+ (root.revision + 1));
 		}
 		if (this.state == State.STARTING || this.state == State.RECONNECTING) {
@@ -324,34 +332,34 @@ public class EtcdPrefixWatcher {
 		scheduleFlush();
 	}
 
-	private void onError(String prefix, int generation, Throwable error) {
-		RootWatch root = current(prefix, generation);
+	private void onError(EtcdKeyRange range, int generation, Throwable error) {
+		RangeWatch root = current(range, generation);
 		if (root == null) {
 			return;
 		}
 		if (error instanceof CompactedException compacted) {
 			resync("etcd compacted its history up to revision " + compacted.getCompactedRevision()
-					+ " while the watch of " + prefix + " was behind");
+					+ " while the watch of " + range + " was behind");
 		}
 		else {
 			reconnect(root, error);
 		}
 	}
 
-	private void onCompleted(String prefix, int generation) {
-		RootWatch root = current(prefix, generation);
+	private void onCompleted(EtcdKeyRange range, int generation) {
+		RangeWatch root = current(range, generation);
 		if (root != null) {
 			// jetcd ends a watch for good on errors it does not retry, or when the member lost its leader.
-			reconnect(root, new IllegalStateException("etcd ended the watch of " + prefix));
+			reconnect(root, new IllegalStateException("etcd ended the watch of " + range));
 		}
 	}
 
-	private RootWatch current(String prefix, int generation) {
-		RootWatch root = this.roots.get(prefix);
+	private RangeWatch current(EtcdKeyRange range, int generation) {
+		RangeWatch root = this.roots.get(range);
 		return (this.running && root != null && root.generation == generation) ? root : null;
 	}
 
-	private void reconnect(RootWatch root, Throwable error) {
+	private void reconnect(RangeWatch root, Throwable error) {
 		recordError(error);
 		root.close();
 		if (root.retryScheduled) {
@@ -366,15 +374,8 @@ public class EtcdPrefixWatcher {
 			root.backOff = backOff().start();
 		}
 		long delay = root.backOff.nextBackOff();
-		String message = "Watch of " + root.prefix + " on " + this.target + " broke (" + describe(error)
-				+ "); watching again from revision " + (root.revision + 1) + " in " + delay + " ms";
-		// One warning per outage; the retries that follow are routine.
-		if (first) {
-			logger.warn(message);
-		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug(message);
-		}
+		logRetry(first, "Watch of " + root.range + " on " + this.target + " broke (" + describe(error)
+				+ "); watching again from revision " + (root.revision + 1) + " in " + delay + " ms");
 		root.retryScheduled = true;
 		schedule(() -> {
 			root.retryScheduled = false;
@@ -423,7 +424,7 @@ public class EtcdPrefixWatcher {
 		}
 		this.resyncScheduled = false;
 		setState(State.RESYNCING);
-		this.roots.values().forEach(RootWatch::close);
+		this.roots.values().forEach(RangeWatch::close);
 		this.pending.clear();
 		EtcdConfigReader.Result read;
 		try {
@@ -438,13 +439,7 @@ public class EtcdPrefixWatcher {
 				this.resyncBackOff = backOff().start();
 			}
 			long delay = this.resyncBackOff.nextBackOff();
-			String message = "Cannot read " + this.target + " (" + describe(ex) + "); trying again in " + delay + " ms";
-			if (first) {
-				logger.warn(message);
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug(message);
-			}
+			logRetry(first, "Cannot read " + this.target + " (" + describe(ex) + "); trying again in " + delay + " ms");
 			this.resyncScheduled = true;
 			schedule(() -> resync(reason), delay);
 			return;
@@ -460,7 +455,7 @@ public class EtcdPrefixWatcher {
 		}
 		this.pendingRevision = Math.max(this.pendingRevision, read.revision());
 		setState(State.STARTING);
-		for (RootWatch root : this.roots.values()) {
+		for (RangeWatch root : this.roots.values()) {
 			root.revision = read.revision();
 			root.backOff = null;
 			watch(root);
@@ -468,10 +463,10 @@ public class EtcdPrefixWatcher {
 	}
 
 	private void check() {
-		for (RootWatch root : this.roots.values()) {
-			// The newest change under the prefix after what the watch received, if any.
+		for (RangeWatch root : this.roots.values()) {
+			// The newest change in the range after what the watch received, if any.
 			GetOption newer = GetOption.builder()
-				.isPrefix(true)
+				.withRange(root.range.endKey())
 				.withKeysOnly(true)
 				.withLimit(1)
 				.withSortField(GetOption.SortTarget.MOD)
@@ -480,7 +475,7 @@ public class EtcdPrefixWatcher {
 				.build();
 			try {
 				this.client.getKVClient()
-					.get(bytes(root.prefix), newer)
+					.get(root.range.startKey(), newer)
 					.orTimeout(this.settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
 					.whenCompleteAsync((response, error) -> checked(root, response, error), this.applier);
 			}
@@ -491,14 +486,14 @@ public class EtcdPrefixWatcher {
 		}
 	}
 
-	private void checked(RootWatch root, GetResponse response, Throwable error) {
+	private void checked(RangeWatch root, GetResponse response, Throwable error) {
 		if (!this.running) {
 			return;
 		}
 		if (error != null) {
 			recordError(error);
 			if (!this.checkFailed) {
-				logger.warn("etcd did not answer the check of " + root.prefix + " on " + this.target + " ("
+				logger.warn("etcd did not answer the check of " + root.range + " on " + this.target + " ("
 						+ describe(error) + "); serving the last applied values until it does");
 			}
 			this.checkFailed = true;
@@ -531,7 +526,7 @@ public class EtcdPrefixWatcher {
 		int generation = root.generation;
 		schedule(() -> {
 			if (this.running && root.generation == generation && root.revision < newest && !this.resyncScheduled) {
-				resync("the watch of " + root.prefix + " had not received revision " + newest + " after "
+				resync("the watch of " + root.range + " had not received revision " + newest + " after "
 						+ this.settings.requestTimeout().toMillis() + " ms");
 			}
 		}, this.settings.requestTimeout().toMillis());
@@ -546,6 +541,16 @@ public class EtcdPrefixWatcher {
 			this.notWatchingSince = Instant.now();
 		}
 		this.state = state;
+	}
+
+	// One warning per outage; the retries that follow it are routine.
+	private static void logRetry(boolean first, String message) {
+		if (first) {
+			logger.warn(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
 	}
 
 	private void recordError(Throwable error) {
@@ -581,20 +586,16 @@ public class EtcdPrefixWatcher {
 		return EtcdFailures.describe(error, this.settings.requestTimeout());
 	}
 
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
-	}
-
 	/**
 	 * What is watched, and what receives the events. Called on the watcher's applier thread only.
 	 */
 	public interface Target {
 
 		/**
-		 * The prefixes to watch; none contains another.
-		 * @return the prefixes
+		 * The key ranges to watch; none overlaps another.
+		 * @return the ranges
 		 */
-		List<String> roots();
+		List<EtcdKeyRange> ranges();
 
 		/**
 		 * The revision the target was read at before watching.
@@ -611,7 +612,7 @@ public class EtcdPrefixWatcher {
 
 		/**
 		 * Replace the state with a full read, after a gap in the watch.
-		 * @param keys every key under the roots
+		 * @param keys every key in the ranges
 		 * @param revision the revision of the read
 		 */
 		void resync(List<EtcdKeyEvent> keys, long revision);
@@ -633,13 +634,13 @@ public class EtcdPrefixWatcher {
 	}
 
 	/**
-	 * The watch of one root prefix. Only touched on the applier thread.
+	 * The watch of one key range. Only touched on the applier thread.
 	 */
-	private static final class RootWatch {
+	private static final class RangeWatch {
 
-		private final String prefix;
+		private final EtcdKeyRange range;
 
-		/** The highest revision received for this prefix; the watch resumes after it. */
+		/** The highest revision received for this range; the watch resumes after it. */
 		private long revision;
 
 		/** The revision of the last progress notification, trusted once a later one confirms it. */
@@ -654,8 +655,8 @@ public class EtcdPrefixWatcher {
 
 		private boolean retryScheduled;
 
-		RootWatch(String prefix, long revision) {
-			this.prefix = prefix;
+		RangeWatch(EtcdKeyRange range, long revision) {
+			this.range = range;
 			this.revision = revision;
 		}
 
@@ -675,28 +676,28 @@ public class EtcdPrefixWatcher {
 	 */
 	private final class Listener implements Watch.Listener {
 
-		private final String prefix;
+		private final EtcdKeyRange range;
 
 		private final int generation;
 
-		Listener(String prefix, int generation) {
-			this.prefix = prefix;
+		Listener(EtcdKeyRange range, int generation) {
+			this.range = range;
 			this.generation = generation;
 		}
 
 		@Override
 		public void onNext(WatchResponse response) {
-			submit(() -> onResponse(this.prefix, this.generation, response));
+			submit(() -> onResponse(this.range, this.generation, response));
 		}
 
 		@Override
 		public void onError(Throwable throwable) {
-			submit(() -> EtcdPrefixWatcher.this.onError(this.prefix, this.generation, throwable));
+			submit(() -> EtcdPrefixWatcher.this.onError(this.range, this.generation, throwable));
 		}
 
 		@Override
 		public void onCompleted() {
-			submit(() -> EtcdPrefixWatcher.this.onCompleted(this.prefix, this.generation));
+			submit(() -> EtcdPrefixWatcher.this.onCompleted(this.range, this.generation));
 		}
 
 	}

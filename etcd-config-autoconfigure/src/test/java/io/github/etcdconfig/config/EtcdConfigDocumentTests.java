@@ -44,7 +44,7 @@ class EtcdConfigDocumentTests {
 		keys.put("/config/database/host", "from-key");
 		keys.put("/config/extra.properties", "mail.host=smtp\nmail.port=25\n");
 		keys.put("/config/cache/settings.yaml", "ttl: 60s\n");
-		keys.put("/config/billing/application.yml", "database:\n  port: 6543\n");
+		keys.put("/config-apps/billing/application.yml", "database:\n  port: 6543\n");
 	}
 
 	@Test

@@ -1,5 +1,8 @@
 package io.github.etcdconfig.config;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -13,7 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Layering: shared /config/ &lt; /config/{application}/ &lt; /config/{application}/{profile}/.
+ * Layering: shared /config/ &lt; /config-apps/{application}/ &lt; /config-apps/{application}/profiles/{profile}/.
  */
 class EtcdConfigLayeringTests {
 
@@ -28,9 +31,10 @@ class EtcdConfigLayeringTests {
 		keys = new Etcd(etcd.cluster().newClient());
 		keys.put("/config/database/host", "shared");
 		keys.put("/config/database/port", "5432");
-		keys.put("/config/billing/database/host", "billing");
-		keys.put("/config/billing/prod/database/host", "billing-prod");
-		keys.put("/config/billing/eu/database/host", "billing-eu");
+		keys.put("/config-apps/billing/database/host", "billing");
+		keys.put("/config-apps/billing/profiles/prod/database/host", "billing-prod");
+		keys.put("/config-apps/billing/profiles/eu/database/host", "billing-eu");
+		keys.put("/config-apps/payment/database/host", "payment");
 		keys.put("/other/database/host", "other");
 	}
 
@@ -50,9 +54,14 @@ class EtcdConfigLayeringTests {
 	}
 
 	@Test
-	void applicationKeysAreNotPropertiesOfTheSharedLayerForTheirApplication() {
-		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing")) {
-			assertThat(context.getEnvironment().getProperty("billing.database.host")).isNull();
+	void anInstanceHoldsNoKeyOfAnotherApplicationOrOfAProfileThatIsNotActive() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing",
+				"spring.profiles.active=prod")) {
+			EtcdConfigSnapshot snapshot = context.getBean(EtcdConfigStores.class).getStores().get(0).getSnapshot();
+			List<String> held = new ArrayList<>();
+			snapshot.forEachKey((key, value, revision) -> held.add(key));
+			assertThat(held).containsExactlyInAnyOrder("/config/database/host", "/config/database/port",
+					"/config-apps/billing/database/host", "/config-apps/billing/profiles/prod/database/host");
 		}
 	}
 

@@ -67,7 +67,7 @@ class EtcdConfigPagingTests {
 		try (Client client = etcd.cluster().newClient()) {
 			for (int round = 0; round < 3; round++) {
 				EtcdConfigReader.Result result = new EtcdConfigReader(client.getKVClient(), Duration.ofSeconds(5), 50)
-					.read(java.util.List.of("/config/"));
+					.read(java.util.List.of(EtcdKeyRange.prefix("/config/")));
 				assertThat(result.keys()).hasSize(10_000);
 				assertThat(result.keys()).allMatch((key) -> key.modRevision() <= result.revision());
 			}

@@ -16,7 +16,7 @@ class EtcdConfigSnapshotTests {
 	private final List<EtcdConfigProblem> problems = new ArrayList<>();
 
 	private final EtcdConfigLayout layout = EtcdConfigLayout.resolve(
-			List.of("/config/", "/config/{application}/", "/config/{application}/{profile}/"), "billing",
+			List.of("/config/", "/config-apps/{application}/", "/config-apps/{application}/profiles/{profile}/"), "billing",
 			List.of("prod"));
 
 	private static EtcdKeyEvent put(String key, String value, long revision) {
@@ -34,10 +34,10 @@ class EtcdConfigSnapshotTests {
 
 	@Test
 	void aHigherLayerOverridesALowerOne() {
-		EtcdConfigSnapshot snapshot = load(put("/config/db/host", "shared", 1), put("/config/billing/db/host", "app", 2),
-				put("/config/billing/prod/db/host", "prod", 3));
+		EtcdConfigSnapshot snapshot = load(put("/config/db/host", "shared", 1), put("/config-apps/billing/db/host", "app", 2),
+				put("/config-apps/billing/profiles/prod/db/host", "prod", 3));
 		assertThat(snapshot.getProperty("db.host")).isEqualTo("prod");
-		assertThat(snapshot.getKey("db.host")).isEqualTo("/config/billing/prod/db/host");
+		assertThat(snapshot.getKey("db.host")).isEqualTo("/config-apps/billing/profiles/prod/db/host");
 	}
 
 	@Test
@@ -120,23 +120,12 @@ class EtcdConfigSnapshotTests {
 	}
 
 	@Test
-	void eventsToAFullReadDeleteWhatTheReadNoLongerHas() {
+	void applyingAFullReadDeletesWhatTheReadNoLongerHas() {
 		EtcdConfigSnapshot snapshot = load(put("/config/a", "1", 1), put("/config/b", "2", 2));
-		List<EtcdKeyEvent> events = snapshot.eventsTo(List.of(put("/config/a", "1", 1), put("/config/c", "3", 20)), 20);
-		EtcdConfigSnapshot.Update update = snapshot.apply(events, 20, this.problems::add);
+		EtcdConfigSnapshot.Update update = snapshot
+			.applyRead(List.of(put("/config/a", "1", 1), put("/config/c", "3", 20)), 20, this.problems::add);
 		assertThat(update.changes()).extracting(EtcdPropertyChange::name).containsExactlyInAnyOrder("b", "c");
 		assertThat(update.snapshot().getProperty("b")).isNull();
-	}
-
-	@Test
-	void layoutsResolveTheApplicationAndEachProfileAndSkipWhatTheyCannotName() {
-		assertThat(EtcdConfigLayout.resolve(List.of("/config/", "/config/{application}/{profile}/"), null,
-				List.of("a")).prefixes()).containsExactly("/config/");
-		assertThat(EtcdConfigLayout.resolve(List.of("/config/", "/config/{application}/{profile}/"), "app",
-				List.of("a", "b")).prefixes()).containsExactly("/config/", "/config/app/a/", "/config/app/b/");
-		assertThat(this.layout.roots()).containsExactly("/config/");
-		assertThat(this.layout.layerOf("/config/billing/prod/x")).isEqualTo(2);
-		assertThat(this.layout.layerOf("/other/x")).isEqualTo(-1);
 	}
 
 }

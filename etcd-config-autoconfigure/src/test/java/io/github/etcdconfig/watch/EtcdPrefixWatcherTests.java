@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.config.EtcdKeyRange;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -70,8 +71,8 @@ class EtcdPrefixWatcherTests {
 		}
 
 		@Override
-		public List<String> roots() {
-			return List.of("/watched/");
+		public List<EtcdKeyRange> ranges() {
+			return List.of(EtcdKeyRange.prefix("/watched/"));
 		}
 
 		@Override

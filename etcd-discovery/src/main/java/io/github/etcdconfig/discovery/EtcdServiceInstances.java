@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.config.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.config.EtcdKeyRange;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -91,7 +92,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 		try {
 			EtcdConfigReader.Result read = new EtcdConfigReader(this.client.getKVClient(), this.requestTimeout,
 					PAGE_SIZE)
-				.read(roots());
+				.read(ranges());
 			resync(read.keys(), read.revision());
 		}
 		catch (InterruptedException ex) {
@@ -135,8 +136,8 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	}
 
 	@Override
-	public List<String> roots() {
-		return List.of(this.properties.getPrefix());
+	public List<EtcdKeyRange> ranges() {
+		return List.of(EtcdKeyRange.prefix(this.properties.getPrefix()));
 	}
 
 	@Override
