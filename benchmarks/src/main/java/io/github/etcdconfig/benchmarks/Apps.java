@@ -28,9 +28,10 @@ final class Apps {
 	private Apps() {
 	}
 
-	static ConfigurableApplicationContext start(Mode mode, String endpoints) {
+	static ConfigurableApplicationContext start(Mode mode, String endpoints, String... more) {
 		List<String> properties = new ArrayList<>(List.of("spring.main.banner-mode=off", "logging.level.root=warn",
 				"spring.main.register-shutdown-hook=false", "etcd.endpoints=" + endpoints));
+		properties.addAll(List.of(more));
 		List<Class<?>> sources = new ArrayList<>(List.of(ProbeApplication.class));
 		if (mode != Mode.ETCD_CONFIG) {
 			properties.add("etcd.config.enabled=false");

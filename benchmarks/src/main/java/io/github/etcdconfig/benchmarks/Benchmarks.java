@@ -4,13 +4,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.benchmarks.Apps.Mode;
+import io.github.etcdconfig.benchmarks.ProbeApplication.ProbeProperties;
 import io.github.etcdconfig.benchmarks.PropagationBenchmark.Probe;
 import io.github.etcdconfig.test.EtcdCluster;
 
@@ -25,15 +28,28 @@ public final class Benchmarks {
 	static final int[] LOAD_COUNTS = { 100, 1_000, 10_000, 100_000 };
 
 	/** The report's order. */
-	static final int[] PROPAGATION_COUNTS = { 100, 1_000, 10_000 };
+	static final int[] PROPAGATION_COUNTS = { 100, 1_000, 10_000, 100_000 };
 
 	// 100 keys last: the JIT keeps improving after the warm-up, and measuring the smallest application first would
-	// flatter "p50 at 10,000 keys against 100".
-	private static final int[] PROPAGATION_ORDER = { 1_000, 10_000, 100 };
+	// flatter "p50 at 100,000 keys against 100".
+	private static final int[] PROPAGATION_ORDER = { 1_000, 10_000, 100_000, 100 };
+
+	// A full refresh at 100,000 keys takes seconds: its samples would take most of the run.
+	private static final int FULL_REFRESH_MAX_KEYS = 10_000;
 
 	static final int MEMORY_KEYS = 100_000;
 
+	/** The whole application's retained heap is measured at these key counts, against none. */
+	static final int[] APPLICATION_MEMORY_COUNTS = { 10_000, 100_000 };
+
+	/** The start in a fresh JVM is measured at this key count, against none. */
+	static final int COLD_START_KEYS = 100_000;
+
 	static final int BURST_APP_KEYS = 1_000;
+
+	// The probes that follow one key each; the new-name probe puts a new key each time.
+	private static final List<Probe> FIXED_KEY_PROBES = List.of(Probe.BARE_WATCH, Probe.REFRESH_SCOPE,
+			Probe.CONFIGURATION_PROPERTIES, Probe.VALUE);
 
 	private Benchmarks() {
 	}
@@ -41,6 +57,7 @@ public final class Benchmarks {
 	public static void main(String[] args) throws Exception {
 		Set<String> parts = Set.of(System.getProperty("bench.only", "all").split(","));
 		double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
+		Set<Integer> counts = counts(System.getProperty("bench.counts", "all"));
 		Path docs = Path.of(System.getProperty("bench.docs", "docs"));
 		Report.Samples samples = new Report.Samples(scaled(1_000, scale), scaled(300, scale), scaled(150, scale),
 				scaled(75, scale), scaled(2_000, scale), 5, 5, 5);
@@ -49,6 +66,7 @@ public final class Benchmarks {
 		System.out.println("Benchmarks: load average " + loadBefore + ", parts " + parts + ", scale " + scale);
 		StartupBenchmark startup;
 		MemoryBenchmark.Result memory = null;
+		List<MemoryBenchmark.Application> application = List.of();
 		PropagationBenchmark propagation;
 		BurstBenchmark bursts;
 		Map<String, String> machine;
@@ -57,7 +75,7 @@ public final class Benchmarks {
 			String endpoints = etcd.endpointsProperty();
 			machine = Machine.describe(etcd.clientEndpoints().get(0));
 			Keys keys = new Keys(writer);
-			for (Probe probe : Probe.values()) {
+			for (Probe probe : FIXED_KEY_PROBES) {
 				keys.put(probe.key, "initial");
 			}
 			startup = new StartupBenchmark(endpoints);
@@ -72,27 +90,33 @@ public final class Benchmarks {
 					startup.measureLoad(count, warmUps, samples.loadRuns());
 					startup.measureStart(count, warmUps, samples.startRuns());
 				}
+				keys.ensure(COLD_START_KEYS);
+				startup.measureColdStart(COLD_START_KEYS, 1, samples.startRuns());
 			}
 			if (runs(parts, "memory")) {
 				System.out.println("Memory");
 				keys.ensure(MEMORY_KEYS);
-				memory = MemoryBenchmark.measure(startup, endpoints, MEMORY_KEYS);
+				memory = MemoryBenchmark.measure(startup, MEMORY_KEYS);
+				application = MemoryBenchmark.measureApplication(keys, endpoints, APPLICATION_MEMORY_COUNTS);
 			}
 			if (runs(parts, "propagation") || runs(parts, "bursts")) {
 				System.out.println("Propagation and bursts");
 				for (int count : PROPAGATION_ORDER) {
+					if (!counts.isEmpty() && !counts.contains(count)) {
+						continue;
+					}
 					keys.ensure(count);
 					try (ConfigurableApplicationContext app = Apps.start(Mode.ETCD_CONFIG, endpoints);
 							FloorWatch floor = new FloorWatch(endpoints)) {
 						if (warmUpPuts < 0) {
-							List<Probe> probes = List.of(Probe.values());
+							List<Probe> probes = FIXED_KEY_PROBES;
 							warmUpPuts = propagation.warmUpUntilCompiled(
 									probes.stream().map((probe) -> read(app, floor, probe)).toList(),
 									probes.stream().map((probe) -> probe.key).toList(), samples.globalWarmUp() / 4,
 									2_000, 45_000);
 							System.out.println("  warm-up: " + warmUpPuts + " puts");
 						}
-						for (Probe probe : Probe.values()) {
+						for (Probe probe : FIXED_KEY_PROBES) {
 							propagation.warmUp(read(app, floor, probe), probe.key, 100);
 						}
 						if (runs(parts, "propagation")) {
@@ -102,13 +126,16 @@ public final class Benchmarks {
 										floor::value, samples.propagation(), samples.propagationWithReader());
 							}
 							propagation.addBareWatch(count);
+							ProbeProperties properties = app.getBean(ProbeProperties.class);
+							propagation.warmUpNewNames(properties, 200);
+							propagation.measureNewNames(count, properties, samples.propagation());
 						}
 						if (runs(parts, "bursts") && count == BURST_APP_KEYS) {
 							bursts.measure(app, 2_000, 200, samples.burstRuns());
 							bursts.measure(app, 20_000, 2_000, samples.burstRuns());
 						}
 					}
-					if (runs(parts, "propagation")) {
+					if (runs(parts, "propagation") && count <= FULL_REFRESH_MAX_KEYS) {
 						try (ConfigurableApplicationContext app = Apps.start(Mode.FULL_REFRESH, endpoints)) {
 							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES)) {
 								propagation.warmUp(PropagationBenchmark.reader(app, probe), probe.key, 30);
@@ -127,7 +154,7 @@ public final class Benchmarks {
 		Files.createDirectories(docs);
 		Report.Run run = new Report.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,
 				Machine.loadAverage(), machine, samples, Math.max(0, warmUpPuts), startup.loads(), startup.starts(),
-				memory, propagation.cells(), bursts.results());
+				startup.colds(), memory, application, propagation.cells(), bursts.results());
 		Report.write(run, docs.resolve("benchmarks.md"));
 		if (!propagation.cells().isEmpty()) {
 			Chart.write(propagation.cells(), docs.resolve("benchmarks-propagation.png"));
@@ -140,6 +167,14 @@ public final class Benchmarks {
 	private static Supplier<String> read(ConfigurableApplicationContext app, FloorWatch floor,
 			Probe probe) {
 		return (probe == Probe.BARE_WATCH) ? floor::value : PropagationBenchmark.reader(app, probe);
+	}
+
+	// "all", or the propagation key counts to measure, comma-separated.
+	private static Set<Integer> counts(String counts) {
+		if (counts.equals("all")) {
+			return Set.of();
+		}
+		return Arrays.stream(counts.split(",")).map(String::trim).map(Integer::valueOf).collect(Collectors.toSet());
 	}
 
 	private static boolean runs(Set<String> parts, String part) {

@@ -16,8 +16,8 @@ import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
 
 /**
- * The keys the benchmarks load: {@code /config/bench/fill/gGGGG/kNNNNNN}, 100 to a group, names and indexes
- * zero-padded so that key order is index order and "the first N keys" is one key range.
+ * The keys the benchmarks load: {@code /config/bench/fill/gGGGG/kNNNNNN} (32 bytes) with 14-byte values, 100 to
+ * a group, names and indexes zero-padded so that key order is index order and "the first N keys" is one key range.
  */
 final class Keys {
 
@@ -48,9 +48,9 @@ final class Keys {
 		return key.substring("/config/".length()).replace('/', '.');
 	}
 
-	// About 20 bytes: typical configuration values are short.
+	// 14 bytes: with the 32-byte key, 46 bytes of key and value, the size the issue reports measured.
 	static String value(int index) {
-		return String.format("v%06d-abcdefghijkl", index);
+		return String.format("v%06d-abcdef", index);
 	}
 
 	/** The bytes of the first {@code count} keys and values, as etcd holds them. */
@@ -89,6 +89,10 @@ final class Keys {
 
 	long put(String key, String value) {
 		return await(this.kv.put(bytes(key), bytes(value))).getHeader().getRevision();
+	}
+
+	void delete(String key) {
+		await(this.kv.delete(bytes(key)));
 	}
 
 	static ByteSequence bytes(String value) {

@@ -2,14 +2,20 @@ package io.github.etcdconfig.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 import javax.management.ObjectName;
 
 import io.github.etcdconfig.benchmarks.Apps.Mode;
+import io.github.etcdconfig.benchmarks.ProbeApplication.ProbeProperties;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
@@ -24,22 +30,28 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Retained heap, from class histograms ({@code jcmd <pid> GC.class_histogram}, taken in-process through the
  * DiagnosticCommand MBean): each one first runs a full GC, then counts the live objects of every class. The store's
  * own share is the difference between the store holding its snapshot of N keys and the same store after its
- * snapshot was replaced by an empty one: same client, same threads, only the snapshot gone.
+ * snapshot was replaced by an empty one: same client, same threads, only the snapshot gone. The application's is
+ * the difference between the running application with N keys and the same application with none.
+ *
+ * <p>Softly reachable objects count: Spring Boot keeps its name caches behind soft references, and a full GC
+ * clears a soft reference only when it has not been used for as many seconds as the heap has free megabytes
+ * ({@code -XX:SoftRefLRUPolicyMSPerMB}, 1 s by default), far longer than a measure takes. They stay in a running
+ * application too, so they are part of what it retains; {@link BootNameCaches} checks after each histogram that
+ * they are still there.
  */
 final class MemoryBenchmark {
 
 	private static final Log logger = LogFactory.getLog(MemoryBenchmark.class);
 
 	/**
-	 * Retained heap at N keys.
+	 * Retained heap of the store's snapshot at N keys.
 	 *
 	 * @param keys the number of keys
 	 * @param keyValueBytes the bytes of the keys and values as etcd holds them
 	 * @param snapshotBytes retained by the store's snapshot
-	 * @param appBytes retained by a started application with etcd-config, less the same application without
 	 * @param top the classes that account for most of the snapshot
 	 */
-	record Result(int keys, long keyValueBytes, long snapshotBytes, long appBytes, List<ClassBytes> top) {
+	record Result(int keys, long keyValueBytes, long snapshotBytes, List<ClassBytes> top) {
 
 		double snapshotPerKey() {
 			return (double) this.snapshotBytes / this.keys;
@@ -47,6 +59,22 @@ final class MemoryBenchmark {
 
 		double targetPerKey() {
 			return 3.0 * this.keyValueBytes / this.keys + 200;
+		}
+
+	}
+
+	/**
+	 * Retained heap of the whole running application at N keys, against the same application with none.
+	 *
+	 * @param keys the number of keys
+	 * @param bytes retained by the application with the keys, less the same application without keys
+	 * @param bootCaches what Spring Boot's name caches of the etcd source held after the measuring GC
+	 * @param top the classes that account for most of the difference
+	 */
+	record Application(int keys, long bytes, String bootCaches, List<ClassBytes> top) {
+
+		double perKey() {
+			return (double) this.bytes / this.keys;
 		}
 
 	}
@@ -64,7 +92,7 @@ final class MemoryBenchmark {
 	private MemoryBenchmark() {
 	}
 
-	static Result measure(StartupBenchmark startup, String endpoints, int keys) {
+	static Result measure(StartupBenchmark startup, int keys) {
 		EtcdConfigDataResource resource = startup.resource("/config/");
 		EtcdConfigStores stores = EtcdConfigStores.get(new DefaultBootstrapContext());
 		Map<String, ClassBytes> full;
@@ -79,20 +107,78 @@ final class MemoryBenchmark {
 		finally {
 			stores.destroy();
 		}
-		long app = retainedByApp(Mode.ETCD_CONFIG, endpoints) - retainedByApp(Mode.DISABLED, endpoints);
-		List<ClassBytes> top = difference(full, emptied);
+		List<ClassBytes> top = top(full, emptied);
 		long snapshot = top.stream().mapToLong(ClassBytes::bytes).sum();
-		top.sort(Comparator.comparingLong(ClassBytes::bytes).reversed());
-		Result result = new Result(keys, Keys.keyValueBytes(keys), snapshot, app, List.copyOf(top.subList(0, 8)));
-		System.out.printf("  memory %d keys: snapshot %.0f B/key (target %.0f), application %.0f B/key%n", keys,
-				result.snapshotPerKey(), result.targetPerKey(), (double) app / keys);
+		Result result = new Result(keys, Keys.keyValueBytes(keys), snapshot, List.copyOf(top.subList(0, 8)));
+		System.out.printf("  memory %d keys: snapshot %.0f B/key (target %.0f)%n", keys, result.snapshotPerKey(),
+				result.targetPerKey());
 		return result;
 	}
 
-	private static long retainedByApp(Mode mode, String endpoints) {
-		try (ConfigurableApplicationContext context = Apps.start(mode, endpoints)) {
-			return histogram().values().stream().mapToLong(ClassBytes::bytes).sum();
+	/**
+	 * The whole application at each key count against the same application with no keys, each measured while it
+	 * runs, after it has been used: its {@code @ConfigurationProperties} bean bound at start-up, then a value
+	 * changed and a name added in etcd and both applied (the binder and the rebinder ran, and Spring Boot's name
+	 * caches were built). One application is started and stopped first, unmeasured, so that what a first start
+	 * leaves in static caches counts in none of them.
+	 * @param counts the key counts, each above zero
+	 * @return one result per count
+	 */
+	static List<Application> measureApplication(Keys keys, String endpoints, int[] counts) {
+		try (ConfigurableApplicationContext app = Apps.start(Mode.ETCD_CONFIG, endpoints)) {
+			use(app, keys);
 		}
+		Map<Integer, Map<String, ClassBytes>> histograms = new HashMap<>();
+		Map<Integer, String> caches = new HashMap<>();
+		int[] order = IntStream.concat(Arrays.stream(counts).boxed().sorted(Comparator.reverseOrder())
+			.mapToInt(Integer::intValue), IntStream.of(0)).toArray();
+		for (int count : order) {
+			keys.ensure(count);
+			try (ConfigurableApplicationContext app = Apps.start(Mode.ETCD_CONFIG, endpoints)) {
+				use(app, keys);
+				histograms.put(count, histogram());
+				caches.put(count, BootNameCaches.describe(app));
+			}
+			finally {
+				keys.delete(ProbeApplication.MAP_PREFIX + "memory");
+			}
+		}
+		List<Application> results = new ArrayList<>();
+		for (int count : counts) {
+			List<ClassBytes> top = top(histograms.get(count), histograms.get(0));
+			long bytes = top.stream().mapToLong(ClassBytes::bytes).sum();
+			Application result = new Application(count, bytes, caches.get(count), List.copyOf(top.subList(0, 12)));
+			results.add(result);
+			System.out.printf("  application %6d keys: %.0f B/key; Boot's name caches: %s%n", count, result.perKey(),
+					result.bootCaches());
+		}
+		return results;
+	}
+
+	private static void use(ConfigurableApplicationContext app, Keys keys) {
+		ProbeProperties properties = app.getBean(ProbeProperties.class);
+		String value = "memory-" + System.nanoTime();
+		keys.put(ProbeApplication.PROPERTIES_KEY, value);
+		keys.put(ProbeApplication.MAP_PREFIX + "memory", value);
+		awaitTrue(() -> value.equals(properties.getValue()) && value.equals(properties.getMap().get("memory")),
+				"the changes applied");
+		StartupBenchmark.check(value.equals(app.getEnvironment().getProperty("bench.probe.props.map.memory")),
+				"the new name in the Environment");
+	}
+
+	private static void awaitTrue(BooleanSupplier condition, String what) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!condition.getAsBoolean()) {
+			StartupBenchmark.check(System.nanoTime() < deadline, "no " + what + " within 30 s");
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+	}
+
+	// The differences by class, largest first.
+	private static List<ClassBytes> top(Map<String, ClassBytes> after, Map<String, ClassBytes> before) {
+		List<ClassBytes> top = difference(after, before);
+		top.sort(Comparator.comparingLong(ClassBytes::bytes).reversed());
+		return top;
 	}
 
 	private static List<ClassBytes> difference(Map<String, ClassBytes> after, Map<String, ClassBytes> before) {

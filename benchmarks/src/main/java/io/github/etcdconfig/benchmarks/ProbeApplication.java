@@ -1,5 +1,8 @@
 package io.github.etcdconfig.benchmarks;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -28,6 +31,9 @@ public class ProbeApplication {
 
 	static final String VALUE_KEY = "/config/bench/probe/value";
 
+	/** Where a new name goes: each key under it is a new entry of {@link ProbeProperties#getMap()}. */
+	static final String MAP_PREFIX = "/config/bench/probe/props/map/";
+
 	@Bean
 	@RefreshScope
 	ScopedProbe scopedProbe(@Value("${bench.probe.scope:none}") String value) {
@@ -49,12 +55,18 @@ public class ProbeApplication {
 
 	}
 
-	/** A {@code @ConfigurationProperties} bean, rebound in place. */
+	/**
+	 * A {@code @ConfigurationProperties} bean, rebound in place. Its map is bound by enumerating the names under
+	 * {@code bench.probe.props.map}, so a new key there is a new name the binder must find.
+	 */
 	@ConfigurationProperties("bench.probe.props")
 	public static class ProbeProperties {
 
 		// Volatile so that a thread spinning on it sees a rebind: the JIT may hoist a plain field read.
 		private volatile String value = "none";
+
+		// Replaced as a whole by the rebinder (it has a setter), so a reader never sees it half-updated.
+		private volatile Map<String, String> map = new LinkedHashMap<>();
 
 		public String getValue() {
 			return this.value;
@@ -62,6 +74,14 @@ public class ProbeApplication {
 
 		public void setValue(String value) {
 			this.value = value;
+		}
+
+		public Map<String, String> getMap() {
+			return this.map;
+		}
+
+		public void setMap(Map<String, String> map) {
+			this.map = map;
 		}
 
 	}

@@ -51,7 +51,10 @@ final class PropagationBenchmark {
 
 		CONFIGURATION_PROPERTIES("@ConfigurationProperties bean", ProbeApplication.PROPERTIES_KEY),
 
-		VALUE("@Value field", ProbeApplication.VALUE_KEY);
+		VALUE("@Value field", ProbeApplication.VALUE_KEY),
+
+		/** A key that did not exist: a new name, bound into the {@code @ConfigurationProperties} bean's map. */
+		NEW_NAME("new name in a map", ProbeApplication.MAP_PREFIX);
 
 		final String title;
 
@@ -103,7 +106,7 @@ final class PropagationBenchmark {
 			case REFRESH_SCOPE -> context.getBean(ScopedProbe.class)::value;
 			case CONFIGURATION_PROPERTIES -> context.getBean(ProbeProperties.class)::getValue;
 			case VALUE -> context.getBean(ValueProbe.class)::value;
-			case BARE_WATCH -> throw new IllegalArgumentException("The bare watch is no bean");
+			case BARE_WATCH, NEW_NAME -> throw new IllegalArgumentException(probe.title + " has no fixed key");
 		};
 	}
 
@@ -169,6 +172,41 @@ final class PropagationBenchmark {
 				this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.BARE_WATCH, reader, null)));
 			}
 		}
+	}
+
+	/**
+	 * Measure changes that add a name: each sample puts a key that never existed under the map of the
+	 * {@code @ConfigurationProperties} probe and waits until the map holds it, then deletes it again, untimed, so
+	 * that the application keeps its number of keys. Without a reader thread only.
+	 */
+	void measureNewNames(int keys, ProbeProperties properties, int samples) {
+		Series series = new Series(samples);
+		for (int i = 0; i < samples; i++) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
+			series.add(newName(properties));
+		}
+		this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.NEW_NAME, false, null)));
+	}
+
+	/**
+	 * New names without recording, so the JIT compiles their path before it is measured.
+	 */
+	void warmUpNewNames(ProbeProperties properties, int count) {
+		for (int i = 0; i < count; i++) {
+			newName(properties);
+		}
+	}
+
+	private long[] newName(ProbeProperties properties) {
+		String name = "n" + (this.tag++);
+		String key = ProbeApplication.MAP_PREFIX + name;
+		long[] sample = sample(() -> properties.getMap().get(name), key, name);
+		Keys.await(this.writer.delete(Keys.bytes(key)));
+		long deadline = System.nanoTime() + TIMEOUT_NANOS;
+		while (properties.getMap().containsKey(name) && System.nanoTime() < deadline) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+		return sample;
 	}
 
 	private Cell measure(int keys, Mode mode, Probe probe, Supplier<String> read, Supplier<String> bare,

@@ -1,5 +1,9 @@
 package io.github.etcdconfig.benchmarks;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +53,26 @@ final class StartupBenchmark {
 	record Start(int keys, Runs enabled, Runs disabled) {
 	}
 
+	/**
+	 * Starting the application in a fresh JVM, as a new user does, with N keys in etcd against none.
+	 *
+	 * @param keys the number of keys
+	 * @param withKeys from launching the JVM until the application has started
+	 * @param none the same, etcd-config reading a prefix that holds no key
+	 */
+	record Cold(int keys, Runs withKeys, Runs none) {
+	}
+
+	/** Read by the application that starts with no keys: nothing is stored under it. */
+	static final String NONE_PREFIX = "/bench-none/";
+
 	private final String endpoints;
 
 	private final List<Load> loads = new ArrayList<>();
 
 	private final List<Start> starts = new ArrayList<>();
+
+	private final List<Cold> colds = new ArrayList<>();
 
 	StartupBenchmark(String endpoints) {
 		this.endpoints = endpoints;
@@ -65,6 +84,10 @@ final class StartupBenchmark {
 
 	List<Start> starts() {
 		return this.starts;
+	}
+
+	List<Cold> colds() {
+		return this.colds;
 	}
 
 	EtcdConfigDataResource resource(String prefix) {
@@ -143,6 +166,59 @@ final class StartupBenchmark {
 			check((mode == Mode.ETCD_CONFIG) == Keys.value(keys - 1).equals(last), mode + " sees " + last);
 			return started - start;
 		}
+	}
+
+	/**
+	 * Measure starts in fresh JVMs (class loading, JIT and all), alternating N keys with none.
+	 */
+	void measureColdStart(int keys, int warmUps, int runs) {
+		long[] withKeys = new long[runs];
+		long[] none = new long[runs];
+		for (int i = -warmUps; i < runs; i++) {
+			long on = timeColdStart(keys - 1);
+			long off = timeColdStart(-1, "etcd.config.prefixes=" + NONE_PREFIX);
+			if (i >= 0) {
+				withKeys[i] = on;
+				none[i] = off;
+			}
+		}
+		Cold cold = new Cold(keys, Runs.of(withKeys), Runs.of(none));
+		this.colds.add(cold);
+		System.out.printf("  fresh JVM %6d keys: %8.1f ms, with none %8.1f ms%n", keys, cold.withKeys().median(),
+				cold.none().median());
+	}
+
+	// From launching the JVM to the line ColdStart prints once SpringApplication.run returned.
+	private long timeColdStart(int last, String... properties) {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", System.getProperty("java.class.path"), ColdStart.class.getName(), this.endpoints,
+				Integer.toString(last)));
+		command.addAll(List.of(properties));
+		StringBuilder output = new StringBuilder();
+		long started = -1;
+		long start = System.nanoTime();
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			try (BufferedReader lines = process.inputReader()) {
+				for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+					if (started < 0 && line.startsWith(ColdStart.STARTED)) {
+						started = System.nanoTime();
+					}
+					else {
+						output.append(line).append('\n');
+					}
+				}
+			}
+			check(process.waitFor() == 0 && started > 0, "the application's JVM failed:\n" + output);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		return started - start;
 	}
 
 	static void check(boolean condition, String message) {
