@@ -8,6 +8,7 @@ import java.util.Set;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdPropertyChange;
+import io.github.etcdconfig.config.EtcdPropertySource;
 import io.github.etcdconfig.watch.EtcdConfigChangeListener;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -18,6 +19,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MutablePropertySources;
 
 /**
  * Brings a change from etcd into the application in place, touching only what changed. It never re-reads etcd nor
@@ -71,6 +73,7 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 	}
 
 	private void refresh(EtcdConfigStore store, EtcdConfigSnapshot.Update update) {
+		replaceIfNamesChanged(store);
 		List<String> names = new ArrayList<>(update.changes().size());
 		for (EtcdPropertyChange change : update.changes()) {
 			names.add(change.name());
@@ -94,6 +97,15 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 		this.lastRefresh = new LastRefresh(Instant.now(), revision, List.copyOf(keys));
 		this.context.publishEvent(new EtcdConfigChangedEvent(this.context, store.getName(), revision,
 				update.changes()));
+	}
+
+	// Spring Boot maps the names of an immutable source once: a source listing other names must be a new object.
+	private void replaceIfNamesChanged(EtcdConfigStore store) {
+		MutablePropertySources sources = this.context.getEnvironment().getPropertySources();
+		if (sources.get(store.getName()) instanceof EtcdPropertySource current && current.getSource() == store
+				&& !current.hasCurrentNames()) {
+			sources.replace(store.getName(), store.createPropertySource());
+		}
 	}
 
 	private static boolean hasPlaceholder(Object value) {
