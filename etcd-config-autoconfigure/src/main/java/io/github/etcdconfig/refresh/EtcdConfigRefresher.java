@@ -3,7 +3,9 @@ package io.github.etcdconfig.refresh;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
@@ -18,8 +20,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyCaching;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Brings a change from etcd into the application in place, touching only what changed. It never re-reads etcd nor
@@ -54,6 +57,8 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private volatile LastRefresh lastRefresh;
 
+	private final Map<EtcdConfigStore, String[]> names = new ConcurrentHashMap<>();
+
 	public EtcdConfigRefresher(ConfigurableApplicationContext context, EtcdPlaceholderDependencies dependencies,
 			ObjectProvider<RefreshScope> refreshScope, ObservationRegistry observationRegistry) {
 		this.context = context;
@@ -61,6 +66,12 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 		this.refreshScope = refreshScope;
 		this.scopeTargets = new EtcdRefreshScopeTargets(context.getBeanFactory());
 		this.observationRegistry = observationRegistry;
+		// Option (c): Boot's cache of each etcd source never expires; a change of names clears it.
+		for (PropertySource<?> source : context.getEnvironment().getPropertySources()) {
+			if (source instanceof EtcdPropertySource) {
+				ConfigurationPropertyCaching.get(context.getEnvironment(), source).enable();
+			}
+		}
 	}
 
 	@Override
@@ -73,7 +84,11 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 	}
 
 	private void refresh(EtcdConfigStore store, EtcdConfigSnapshot.Update update) {
-		replaceIfNamesChanged(store);
+		PropertySource<?> source = this.context.getEnvironment().getPropertySources().get(store.getName());
+		if (source instanceof EtcdPropertySource etcd && etcd.getPropertyNames() != this.names.get(store)) {
+			this.names.put(store, etcd.getPropertyNames());
+			ConfigurationPropertyCaching.get(this.context.getEnvironment(), source).clear();
+		}
 		List<String> names = new ArrayList<>(update.changes().size());
 		for (EtcdPropertyChange change : update.changes()) {
 			names.add(change.name());
@@ -97,15 +112,6 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 		this.lastRefresh = new LastRefresh(Instant.now(), revision, List.copyOf(keys));
 		this.context.publishEvent(new EtcdConfigChangedEvent(this.context, store.getName(), revision,
 				update.changes()));
-	}
-
-	// Spring Boot maps the names of an immutable source once: a source listing other names must be a new object.
-	private void replaceIfNamesChanged(EtcdConfigStore store) {
-		MutablePropertySources sources = this.context.getEnvironment().getPropertySources();
-		if (sources.get(store.getName()) instanceof EtcdPropertySource current && current.getSource() == store
-				&& !current.hasCurrentNames()) {
-			sources.replace(store.getName(), store.createPropertySource());
-		}
 	}
 
 	private static boolean hasPlaceholder(Object value) {

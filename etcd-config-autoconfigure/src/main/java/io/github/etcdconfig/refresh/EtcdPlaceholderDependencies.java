@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.etcdconfig.config.EtcdPropertySource;
-
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -123,18 +121,11 @@ public class EtcdPlaceholderDependencies {
 				return false;
 			}
 			for (int i = 0; i < current.size(); i++) {
-				if (!sameSource(current.get(i), this.sources.get(i))) {
+				if (current.get(i) != this.sources.get(i)) {
 					return false;
 				}
 			}
 			return true;
-		}
-
-		// An etcd source replaced because its names changed reads the same store: the refresher invalidates the
-		// index itself when a change adds or removes a placeholder.
-		private static boolean sameSource(PropertySource<?> current, PropertySource<?> indexed) {
-			return current == indexed || (current instanceof EtcdPropertySource etcd
-					&& indexed instanceof EtcdPropertySource previous && etcd.getSource() == previous.getSource());
 		}
 
 	}
