@@ -13,13 +13,14 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.PropertySource;
 
 /**
  * What Spring Boot's name caches of the etcd source hold, read by reflection: Boot keeps them private. An
  * application has two sets of adapted sources, each with its own caches: the Environment's (property look-ups,
- * {@code Binder.get(environment)}) and the {@code @ConfigurationProperties} binder's. For each, the etcd source is
- * adapted with a cache of its names (held behind a soft reference: a cleared one reads "cleared") or without one
- * ("no cache": Boot looks names up directly).
+ * {@code Binder.get(environment)}) and the {@code @ConfigurationProperties} binder's. For each, the etcd source (or
+ * each view of it Boot reads in its place) is adapted with a cache of its names (held behind a soft reference: a
+ * cleared one reads "cleared") or without one ("no cache": Boot looks names up one at a time).
  */
 final class BootNameCaches {
 
@@ -45,17 +46,23 @@ final class BootNameCaches {
 	private static String describe(Iterable<ConfigurationPropertySource> sources) {
 		List<String> found = new ArrayList<>();
 		for (ConfigurationPropertySource source : sources) {
-			if (source.getUnderlyingSource() instanceof EtcdPropertySource) {
+			if (isEtcd(source.getUnderlyingSource())) {
 				found.add(cached(source));
 			}
 		}
 		return found.isEmpty() ? "no etcd source" : String.join(", ", found);
 	}
 
+	// The etcd source, or a view of it that Boot reads in its place.
+	private static boolean isEtcd(Object source) {
+		return source instanceof EtcdPropertySource
+				|| (source instanceof PropertySource<?> view && view.getSource() instanceof EtcdPropertySource);
+	}
+
 	private static String cached(ConfigurationPropertySource source) {
 		Object cache = field(source, "cache");
 		if (cache == null) {
-			return "no cache";
+			return "no cache (names looked up one at a time)";
 		}
 		Object value = ((Reference<?>) field(cache, "value")).get();
 		if (value == null) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -102,12 +103,90 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * The property names. The same array is returned until a name is added or removed, which lets Spring Boot
-	 * skip re-mapping a source whose names did not change. Callers must not modify it.
+	 * The property names, in relaxed order ({@link RelaxedNames}): names Spring Boot binds alike are adjacent, and
+	 * the names under a group are one range. The same array is returned until a name is added or removed. Callers
+	 * must not modify it.
 	 * @return the names
 	 */
 	public String[] getPropertyNames() {
 		return this.names;
+	}
+
+	/**
+	 * The name held for a requested one: itself when it is held, else the held name Spring Boot's relaxed binding
+	 * takes it for ({@code my-app.some-value} for {@code myApp.someValue}).
+	 * @param requested the name asked for
+	 * @return the held name, or {@code null}
+	 */
+	public String findName(String requested) {
+		if (getProperty(requested) != null) {
+			return requested;
+		}
+		for (int i = lowerBound(requested); i < this.names.length
+				&& RelaxedNames.compareUniform(this.names[i], requested) == 0; i++) {
+			if (RelaxedNames.isSameProperty(requested, this.names[i])) {
+				return this.names[i];
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether names lie under a group, relaxed: {@code logging.level} holds {@code logging.level.com.example}, and
+	 * {@code my-app.flags} holds {@code myApp.flags.a}.
+	 * @param group the group
+	 * @return whether it holds a name
+	 */
+	public boolean hasNamesUnder(String group) {
+		int i = groupStart(group);
+		return i < this.names.length && RelaxedNames.compareToGroup(this.names[i], group) == 0;
+	}
+
+	/**
+	 * The names under a group, relaxed, in relaxed order. May hold a name Spring Boot does not place under it (an
+	 * index holding a dot), never miss one it does.
+	 * @param group the group
+	 * @return the names
+	 */
+	public List<String> namesUnder(String group) {
+		int from = groupStart(group);
+		int to = from;
+		int high = this.names.length;
+		while (to < high) {
+			int mid = (to + high) >>> 1;
+			if (RelaxedNames.compareToGroup(this.names[mid], group) <= 0) {
+				to = mid + 1;
+			}
+			else {
+				high = mid;
+			}
+		}
+		return Arrays.asList(this.names).subList(from, to);
+	}
+
+	// The first name whose uniform form is not below the requested one's.
+	private int lowerBound(String requested) {
+		int low = 0;
+		int high = this.names.length;
+		while (low < high) {
+			int mid = (low + high) >>> 1;
+			if (RelaxedNames.compareUniform(this.names[mid], requested) < 0) {
+				low = mid + 1;
+			}
+			else {
+				high = mid;
+			}
+		}
+		return low;
+	}
+
+	// The first name under the group, or where it would be: names of the group's own uniform form come first.
+	private int groupStart(String group) {
+		int i = lowerBound(group);
+		while (i < this.names.length && RelaxedNames.compareUniform(this.names[i], group) == 0) {
+			i++;
+		}
+		return i;
 	}
 
 	/**
@@ -511,10 +590,11 @@ public final class EtcdConfigSnapshot {
 					keyCount);
 		}
 
-		// The names change only when an affected name appears or disappears; otherwise the array is kept.
+		// The names change only when an affected name appears or disappears; otherwise the array is kept. A change
+		// copies the array with its few names inserted and removed in place: no sort, no comparison of every name.
 		private String[] names(Set<String> affected, EtcdConfigSnapshot next) {
 			List<String> added = new ArrayList<>();
-			Set<String> removed = new HashSet<>();
+			List<String> removed = new ArrayList<>();
 			for (String name : affected) {
 				boolean before = getProperty(name) != null;
 				boolean after = next.getProperty(name) != null;
@@ -529,14 +609,33 @@ public final class EtcdConfigSnapshot {
 				return EtcdConfigSnapshot.this.names;
 			}
 			String[] current = EtcdConfigSnapshot.this.names;
-			List<String> names = new ArrayList<>(current.length - removed.size() + added.size());
-			for (String name : current) {
-				if (removed.isEmpty() || !removed.contains(name)) {
-					names.add(name);
+			added.sort(RelaxedNames.ORDER);
+			removed.sort(RelaxedNames.ORDER);
+			String[] names = new String[current.length - removed.size() + added.size()];
+			int from = 0;
+			int to = 0;
+			int a = 0;
+			int r = 0;
+			while (a < added.size() || r < removed.size()) {
+				// Where the next name goes in, or the position of the next name to leave.
+				int insert = (a < added.size()) ? -Arrays.binarySearch(current, added.get(a), RelaxedNames.ORDER) - 1
+						: current.length;
+				int remove = (r < removed.size()) ? Arrays.binarySearch(current, removed.get(r), RelaxedNames.ORDER)
+						: current.length;
+				int at = Math.min(insert, remove);
+				System.arraycopy(current, from, names, to, at - from);
+				to += at - from;
+				from = at;
+				if (insert <= remove) {
+					names[to++] = added.get(a++);
+				}
+				else {
+					from++;
+					r++;
 				}
 			}
-			names.addAll(added);
-			return names.toArray(NO_NAMES);
+			System.arraycopy(current, from, names, to, current.length - from);
+			return names;
 		}
 
 	}

@@ -3,14 +3,11 @@ package io.github.etcdconfig.refresh;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdPropertyChange;
-import io.github.etcdconfig.config.EtcdPropertySource;
 import io.github.etcdconfig.watch.EtcdConfigChangeListener;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -20,9 +17,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyCaching;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.PropertySource;
 
 /**
  * Brings a change from etcd into the application in place, touching only what changed. It never re-reads etcd nor
@@ -57,8 +52,6 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private volatile LastRefresh lastRefresh;
 
-	private final Map<EtcdConfigStore, String[]> names = new ConcurrentHashMap<>();
-
 	public EtcdConfigRefresher(ConfigurableApplicationContext context, EtcdPlaceholderDependencies dependencies,
 			ObjectProvider<RefreshScope> refreshScope, ObservationRegistry observationRegistry) {
 		this.context = context;
@@ -66,12 +59,6 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 		this.refreshScope = refreshScope;
 		this.scopeTargets = new EtcdRefreshScopeTargets(context.getBeanFactory());
 		this.observationRegistry = observationRegistry;
-		// Option (c): Boot's cache of each etcd source never expires; a change of names clears it.
-		for (PropertySource<?> source : context.getEnvironment().getPropertySources()) {
-			if (source instanceof EtcdPropertySource) {
-				ConfigurationPropertyCaching.get(context.getEnvironment(), source).enable();
-			}
-		}
 	}
 
 	@Override
@@ -84,11 +71,6 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 	}
 
 	private void refresh(EtcdConfigStore store, EtcdConfigSnapshot.Update update) {
-		PropertySource<?> source = this.context.getEnvironment().getPropertySources().get(store.getName());
-		if (source instanceof EtcdPropertySource etcd && etcd.getPropertyNames() != this.names.get(store)) {
-			this.names.put(store, etcd.getPropertyNames());
-			ConfigurationPropertyCaching.get(this.context.getEnvironment(), source).clear();
-		}
 		List<String> names = new ArrayList<>(update.changes().size());
 		for (EtcdPropertyChange change : update.changes()) {
 			names.add(change.name());
