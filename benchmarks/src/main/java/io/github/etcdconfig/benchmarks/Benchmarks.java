@@ -90,6 +90,8 @@ public final class Benchmarks {
 					startup.measureLoad(count, warmUps, samples.loadRuns());
 					startup.measureStart(count, warmUps, samples.startRuns());
 				}
+			}
+			if (runs(parts, "startup") || parts.contains("fresh-start")) {
 				keys.ensure(COLD_START_KEYS);
 				startup.measureColdStart(COLD_START_KEYS, 1, samples.startRuns());
 			}

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.etcd.jetcd.KV;
 import io.github.etcdconfig.benchmarks.Apps.Mode;
 import io.github.etcdconfig.benchmarks.ProbeApplication.ProbeProperties;
@@ -79,9 +80,11 @@ final class PropagationBenchmark {
 	 * @param lost samples whose value was not seen within 10 s
 	 * @param bareFromPut the bare watch, from the start of the put, sampled in between this cell's samples;
 	 * {@code null} when it was not
+	 * @param cpuPerChange milliseconds of CPU time per sample, every thread of the JVM but the measuring one;
+	 * {@code NaN} with a reader thread, which spins
 	 */
 	record Cell(int keys, Mode mode, Probe probe, boolean reader, Latency fromPut, Latency fromAck, int lost,
-			Latency bareFromPut) {
+			Latency bareFromPut, double cpuPerChange) {
 	}
 
 	private final KV writer;
@@ -169,7 +172,7 @@ final class PropagationBenchmark {
 		for (boolean reader : new boolean[] { false, true }) {
 			Series series = this.bare.remove(reader);
 			if (series != null) {
-				this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.BARE_WATCH, reader, null)));
+				this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.BARE_WATCH, reader, null, Double.NaN)));
 			}
 		}
 	}
@@ -181,11 +184,20 @@ final class PropagationBenchmark {
 	 */
 	void measureNewNames(int keys, ProbeProperties properties, int samples) {
 		Series series = new Series(samples);
+		long cpu = othersCpuTime();
 		for (int i = 0; i < samples; i++) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
 			series.add(newName(properties));
 		}
-		this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.NEW_NAME, false, null)));
+		// Each sample also deleted its name, a change of the same kind: half the CPU time is the new name's.
+		double cpuPerChange = Stats.millis(othersCpuTime() - cpu) / samples / 2;
+		this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.NEW_NAME, false, null, cpuPerChange)));
+	}
+
+	// The CPU time of every thread of this JVM but the current one, which spins while it measures.
+	private static long othersCpuTime() {
+		long process = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+		return process - ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
 	}
 
 	/**
@@ -213,6 +225,7 @@ final class PropagationBenchmark {
 			boolean withReader, int samples) {
 		Series series = new Series(samples);
 		Series bareSeries = new Series(samples / 2);
+		long cpu = othersCpuTime();
 		try (Reader reader = withReader ? new Reader(read) : null) {
 			for (int i = 0; i < samples; i++) {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
@@ -223,16 +236,19 @@ final class PropagationBenchmark {
 				}
 			}
 		}
+		// The bare-watch samples in between add their own watch's small share, alike at every key count.
+		double cpuPerChange = withReader ? Double.NaN : Stats.millis(othersCpuTime() - cpu) / samples;
 		if (bare != null) {
 			this.bare.computeIfAbsent(withReader, (key) -> new Series(0)).addAll(bareSeries);
 		}
-		return report(series.cell(keys, mode, probe, withReader, (bare != null) ? bareSeries.fromPut() : null));
+		return report(series.cell(keys, mode, probe, withReader, (bare != null) ? bareSeries.fromPut() : null,
+				cpuPerChange));
 	}
 
 	private static Cell report(Cell cell) {
-		System.out.printf("  %-14s %-30s keys=%-6d reader=%-5s from put p50 %7.3f p99 %7.3f | from ack p50 %7.3f p99 %7.3f max %7.3f ms%s%n",
+		System.out.printf("  %-14s %-30s keys=%-6d reader=%-5s from put p50 %7.3f p99 %7.3f | from ack p50 %7.3f p99 %7.3f max %7.3f ms | CPU %7.3f ms%s%n",
 				cell.mode(), cell.probe().title, cell.keys(), cell.reader(), cell.fromPut().p50(), cell.fromPut().p99(),
-				cell.fromAck().p50(), cell.fromAck().p99(), cell.fromAck().max(),
+				cell.fromAck().p50(), cell.fromAck().p99(), cell.fromAck().max(), cell.cpuPerChange(),
 				(cell.lost() > 0) ? " LOST " + cell.lost() : "");
 		return cell;
 	}
@@ -307,13 +323,13 @@ final class PropagationBenchmark {
 			return Latency.of(this.fromPut, this.count);
 		}
 
-		Cell cell(int keys, Mode mode, Probe probe, boolean reader, Latency bareFromPut) {
+		Cell cell(int keys, Mode mode, Probe probe, boolean reader, Latency bareFromPut, double cpuPerChange) {
 			if (this.count == 0) {
 				throw new IllegalStateException(probe.title + " never returned a new value (" + mode + ", " + keys
 						+ " keys)");
 			}
 			return new Cell(keys, mode, probe, reader, fromPut(), Latency.of(this.fromAck, this.count), this.lost,
-					bareFromPut);
+					bareFromPut, cpuPerChange);
 		}
 
 	}

@@ -105,7 +105,8 @@ final class Report {
 				+ "about a quarter of an hour on 2 cores. Check `uptime` first: other work on the machine shows up "
 				+ "in the tails.");
 		line();
-		line("Options (Maven properties): `-Dbench.only=startup,memory,propagation,bursts` runs some parts only; "
+		line("Options (Maven properties): `-Dbench.only=startup,memory,propagation,bursts` runs some parts only "
+				+ "(`fresh-start`: only the start in a fresh JVM, which `startup` includes); "
 				+ "`-Dbench.counts=100,100000` measures propagation at these key counts only; "
 				+ "`-Dbench.scale=0.1` divides every sample count, for a quick try only; "
 				+ "`-Dbench.jvm=-XX:StartFlightRecording=filename=bench.jfr` adds a JVM option, for profiling.");
@@ -255,15 +256,18 @@ final class Report {
 		line("**Starting the application in a fresh JVM,** as a new user does: a JVM of its own (the same JDK, "
 				+ "no options), launched with the probe application as its main class, timed from the launch until "
 				+ "`SpringApplication.run` returned (the application prints a line then), class loading and JIT "
-				+ "included. With the keys against the same application reading a prefix that holds no key "
+				+ "included; also the CPU time the JVM had used by then, all threads together, which a busy machine "
+				+ "disturbs less than the time. With the keys against the same application reading a prefix that "
+				+ "holds no key "
 				+ "(`etcd.config.prefixes=" + StartupBenchmark.NONE_PREFIX + "`), alternately. Median "
 				+ "(fastest–slowest) of " + this.run.samples().startRuns() + " runs each, after one unrecorded pair.");
 		line();
-		line("| Keys | With the keys, ms | With none, ms | Difference of the medians, ms |");
-		line("|---:|---:|---:|---:|");
+		line("| Keys | With the keys, ms | With none, ms | Difference of the medians, ms | CPU time with the keys, ms | With none, ms | Difference, ms |");
+		line("|---:|---:|---:|---:|---:|---:|---:|");
 		for (Cold cold : this.run.colds()) {
-			line(String.format(Locale.ROOT, "| %,d | %s | %s | %s |", cold.keys(), runs(cold.withKeys()),
-					runs(cold.none()), ms(cold.withKeys().median() - cold.none().median())));
+			line(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s |", cold.keys(), runs(cold.withKeys()),
+					runs(cold.none()), ms(cold.withKeys().median() - cold.none().median()), runs(cold.withKeysCpu()),
+					runs(cold.noneCpu()), ms(cold.withKeysCpu().median() - cold.noneCpu().median())));
 		}
 		line();
 	}
@@ -304,7 +308,10 @@ final class Report {
 				+ "baseline of section 5, up to " + String.format(Locale.ROOT, "%,d", 10_000) + " keys (at 100,000 "
 				+ "each refresh takes seconds); it never updates a singleton's `@Value` field, so it has no such row. Milliseconds; *× bare* is p50 from put divided by that of the bare-watch "
 				+ "samples taken in between (for the full refresh, by the bare watch's row); "
-				+ "*full ÷* is the full refresh's p50 (and p99) from ack divided by this row's.");
+				+ "*full ÷* is the full refresh's p50 (and p99) from ack divided by this row's. *CPU per change*: "
+				+ "the CPU time every thread of the JVM but the measuring one used during the cell, per sample "
+				+ "(for a new name, half of it: each sample also deleted its name), which a busy machine disturbs "
+				+ "less than the latencies; not measured with a reader thread, which spins.");
 		line();
 		line("![Propagation latency against key count](benchmarks-propagation.png)");
 		line();
@@ -314,8 +321,8 @@ final class Report {
 		for (boolean reader : new boolean[] { false, true }) {
 			line(reader ? "### With a reader thread" : "### Without a reader thread");
 			line();
-			line("| Keys | Path | Probe | Samples | From put p50 / p99 / max, ms | From ack p50 / p99 / max, ms | × bare | full ÷ |");
-			line("|---:|---|---|---:|---:|---:|---:|---:|");
+			line("| Keys | Path | Probe | Samples | From put p50 / p99 / max, ms | From ack p50 / p99 / max, ms | × bare | full ÷ | CPU per change, ms |");
+			line("|---:|---|---|---:|---:|---:|---:|---:|---:|");
 			for (int keys : Benchmarks.PROPAGATION_COUNTS) {
 				for (Mode mode : List.of(Mode.ETCD_CONFIG, Mode.FULL_REFRESH)) {
 					for (Probe probe : Probe.values()) {
@@ -339,9 +346,10 @@ final class Report {
 						f.fromAck().p99() / cell.fromAck().p99()))
 				.orElse("–");
 		}
-		line(String.format(Locale.ROOT, "| %,d | %s | %s | %d%s | %s | %s | %s | %s |", cell.keys(), path,
+		line(String.format(Locale.ROOT, "| %,d | %s | %s | %d%s | %s | %s | %s | %s | %s |", cell.keys(), path,
 				cell.probe().title, cell.fromPut().samples(), (cell.lost() > 0) ? " (" + cell.lost() + " lost)" : "",
-				latency(cell.fromPut()), latency(cell.fromAck()), bare, full));
+				latency(cell.fromPut()), latency(cell.fromAck()), bare, full,
+				Double.isNaN(cell.cpuPerChange()) ? "–" : ms(cell.cpuPerChange())));
 	}
 
 	private void bursts() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.github.etcdconfig.benchmarks.Apps.Mode;
 import io.github.etcdconfig.benchmarks.Stats.Runs;
@@ -59,8 +60,10 @@ final class StartupBenchmark {
 	 * @param keys the number of keys
 	 * @param withKeys from launching the JVM until the application has started
 	 * @param none the same, etcd-config reading a prefix that holds no key
+	 * @param withKeysCpu the CPU time the JVM used until then, all threads
+	 * @param noneCpu the same, with no key
 	 */
-	record Cold(int keys, Runs withKeys, Runs none) {
+	record Cold(int keys, Runs withKeys, Runs none, Runs withKeysCpu, Runs noneCpu) {
 	}
 
 	/** Read by the application that starts with no keys: nothing is stored under it. */
@@ -172,30 +175,34 @@ final class StartupBenchmark {
 	 * Measure starts in fresh JVMs (class loading, JIT and all), alternating N keys with none.
 	 */
 	void measureColdStart(int keys, int warmUps, int runs) {
-		long[] withKeys = new long[runs];
-		long[] none = new long[runs];
+		long[][] withKeys = new long[2][runs];
+		long[][] none = new long[2][runs];
 		for (int i = -warmUps; i < runs; i++) {
-			long on = timeColdStart(keys - 1);
-			long off = timeColdStart(-1, "etcd.config.prefixes=" + NONE_PREFIX);
+			long[] on = timeColdStart(keys - 1);
+			long[] off = timeColdStart(-1, "etcd.config.prefixes=" + NONE_PREFIX);
 			if (i >= 0) {
-				withKeys[i] = on;
-				none[i] = off;
+				for (int j = 0; j < 2; j++) {
+					withKeys[j][i] = on[j];
+					none[j][i] = off[j];
+				}
 			}
 		}
-		Cold cold = new Cold(keys, Runs.of(withKeys), Runs.of(none));
+		Cold cold = new Cold(keys, Runs.of(withKeys[0]), Runs.of(none[0]), Runs.of(withKeys[1]), Runs.of(none[1]));
 		this.colds.add(cold);
-		System.out.printf("  fresh JVM %6d keys: %8.1f ms, with none %8.1f ms%n", keys, cold.withKeys().median(),
-				cold.none().median());
+		System.out.printf("  fresh JVM %6d keys: %8.1f ms (CPU %8.1f ms), with none %8.1f ms (CPU %8.1f ms)%n", keys,
+				cold.withKeys().median(), cold.withKeysCpu().median(), cold.none().median(), cold.noneCpu().median());
 	}
 
-	// From launching the JVM to the line ColdStart prints once SpringApplication.run returned.
-	private long timeColdStart(int last, String... properties) {
+	// Nanoseconds from launching the JVM to the line ColdStart prints once SpringApplication.run returned, and the
+	// CPU time the line reports.
+	private long[] timeColdStart(int last, String... properties) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-cp", System.getProperty("java.class.path"), ColdStart.class.getName(), this.endpoints,
 				Integer.toString(last)));
 		command.addAll(List.of(properties));
 		StringBuilder output = new StringBuilder();
 		long started = -1;
+		long cpu = -1;
 		long start = System.nanoTime();
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -203,6 +210,7 @@ final class StartupBenchmark {
 				for (String line = lines.readLine(); line != null; line = lines.readLine()) {
 					if (started < 0 && line.startsWith(ColdStart.STARTED)) {
 						started = System.nanoTime();
+						cpu = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(line.substring(ColdStart.STARTED.length())));
 					}
 					else {
 						output.append(line).append('\n');
@@ -218,7 +226,7 @@ final class StartupBenchmark {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-		return started - start;
+		return new long[] { started - start, cpu };
 	}
 
 	static void check(boolean condition, String message) {
