@@ -3,6 +3,9 @@ package io.github.etcdconfig.config;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +75,31 @@ class EtcdConfigSnapshotTests {
 		EtcdConfigSnapshot removed = added.apply(List.of(delete("/config/a", 13)), 13, this.problems::add)
 			.snapshot();
 		assertThat(removed.getPropertyNames()).containsExactlyInAnyOrder("b", "c");
+	}
+
+	@Test
+	void theNamesStayInRelaxedOrderAsNamesComeAndGo() {
+		Random random = new Random(14);
+		Set<String> held = new TreeSet<>();
+		EtcdConfigSnapshot snapshot = load();
+		for (int revision = 11; revision < 211; revision++) {
+			List<EtcdKeyEvent> events = new ArrayList<>();
+			for (int i = 0; i < 1 + random.nextInt(4); i++) {
+				String name = "g" + random.nextInt(5) + (random.nextBoolean() ? ".some-Name" : ".someName") + random.nextInt(20);
+				String key = "/config/" + name.replace('.', '/');
+				if (held.remove(name)) {
+					events.add(delete(key, revision));
+				}
+				else {
+					held.add(name);
+					events.add(put(key, "v", revision));
+				}
+			}
+			snapshot = snapshot.apply(events, revision, this.problems::add).snapshot();
+			List<String> expected = new ArrayList<>(held);
+			expected.sort(RelaxedNames.ORDER);
+			assertThat(snapshot.getPropertyNames()).containsExactlyElementsOf(expected);
+		}
 	}
 
 	@Test

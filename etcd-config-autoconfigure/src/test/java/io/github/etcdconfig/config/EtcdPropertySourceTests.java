@@ -75,6 +75,16 @@ class EtcdPropertySourceTests {
 	}
 
 	@Test
+	void aMapBoundWithoutItsOwnNameBeingLookedUpIsBoundToo() {
+		put("/config/tenants/acme", "gold", "/config/tenants/initech", "silver");
+		// As a @ConfigurationProperties class that is itself a map is bound.
+		Bindable<Map<String, String>> tenants = Bindable.mapOf(String.class, String.class)
+			.withBindRestrictions(Bindable.BindRestriction.NO_DIRECT_PROPERTY);
+		assertThat(this.binder.bind("tenants", tenants).get()).containsOnly(Map.entry("acme", "gold"),
+				Map.entry("initech", "silver"));
+	}
+
+	@Test
 	void aGroupBoundOnceListsItsNewNamesToo() {
 		put("/config/features/flags/search", "on");
 		this.binder.bind("features.flags", Bindable.mapOf(String.class, String.class));
