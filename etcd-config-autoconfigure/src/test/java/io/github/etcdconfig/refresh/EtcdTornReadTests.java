@@ -1,6 +1,8 @@
 package io.github.etcdconfig.refresh;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +15,7 @@ import io.github.etcdconfig.test.EtcdClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
@@ -22,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A reader of a property that did not change never sees a default, even in a bean that is being rebound.
+ * A reader of a property that did not change never sees a default, even in a bean that is being rebound, nor an
+ * entry of a map go missing while other names of the map come and go.
  */
 class EtcdTornReadTests {
 
@@ -67,10 +71,60 @@ class EtcdTornReadTests {
 		}
 	}
 
+	@Test
+	void anUnchangedEntryOfAMapNeverGoesMissingWhileOtherNamesComeAndGo() throws Exception {
+		Etcd keys = new Etcd(etcd.cluster().newClient());
+		keys.put("/config/routes/home", "/");
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), new Class<?>[] { Beans.class })) {
+			RouteProperties routes = context.getBean(RouteProperties.class);
+			AtomicBoolean reading = new AtomicBoolean(true);
+			AtomicLong reads = new AtomicLong();
+			AtomicLong missing = new AtomicLong();
+			CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+				while (reading.get()) {
+					reads.incrementAndGet();
+					if (!"/".equals(routes.getRoutes().get("home"))) {
+						missing.incrementAndGet();
+					}
+				}
+			});
+			for (int i = 1; i <= 200; i++) {
+				String route = "r" + i;
+				keys.put("/config/routes/" + route, "/" + route);
+				keys.delete("/config/routes/r" + (i - 1));
+				await().atMost(Duration.ofSeconds(10))
+					.pollInterval(Duration.ofMillis(1))
+					.until(() -> routes.getRoutes().containsKey(route) && routes.getRoutes().size() == 2);
+			}
+			reading.set(false);
+			reader.get();
+			assertThat(reads.get()).isPositive();
+			assertThat(missing.get()).isZero();
+		}
+		finally {
+			keys.client().close();
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(DatabaseProperties.class)
+	@EnableConfigurationProperties({ DatabaseProperties.class, RouteProperties.class })
 	@Import(ChangeRecorder.class)
 	static class Beans {
+
+	}
+
+	@ConfigurationProperties
+	static class RouteProperties {
+
+		private volatile Map<String, String> routes = new LinkedHashMap<>();
+
+		public Map<String, String> getRoutes() {
+			return this.routes;
+		}
+
+		public void setRoutes(Map<String, String> routes) {
+			this.routes = routes;
+		}
 
 	}
 
