@@ -43,14 +43,19 @@ public final class EtcdConfigSnapshot {
 
 	private final String[] names;
 
+	// The first elements of the names, uniform: most names asked for (spring.*, server.*) are then told absent
+	// without a search of the names.
+	private final Set<String> firstElements;
+
 	private final int keyCount;
 
 	private EtcdConfigSnapshot(EtcdConfigLayout layout, long revision, Layer[] layers, String[] names,
-			int keyCount) {
+			Set<String> firstElements, int keyCount) {
 		this.layout = layout;
 		this.revision = revision;
 		this.layers = layers;
 		this.names = names;
+		this.firstElements = firstElements;
 		this.keyCount = keyCount;
 	}
 
@@ -65,7 +70,7 @@ public final class EtcdConfigSnapshot {
 		for (int i = 0; i < layers.length; i++) {
 			layers[i] = new Layer(layout.prefixes().get(i), OverlayMap.empty(), Map.of(), Collections.emptyNavigableMap());
 		}
-		return new EtcdConfigSnapshot(layout, revision, layers, NO_NAMES, 0);
+		return new EtcdConfigSnapshot(layout, revision, layers, NO_NAMES, Set.of(), 0);
 	}
 
 	/**
@@ -122,6 +127,9 @@ public final class EtcdConfigSnapshot {
 		if (getProperty(requested) != null) {
 			return requested;
 		}
+		if (!this.firstElements.contains(RelaxedNames.firstElement(requested))) {
+			return null;
+		}
 		for (int i = lowerBound(requested); i < this.names.length
 				&& RelaxedNames.compareUniform(this.names[i], requested) == 0; i++) {
 			if (RelaxedNames.isSameProperty(requested, this.names[i])) {
@@ -138,6 +146,9 @@ public final class EtcdConfigSnapshot {
 	 * @return whether it holds a name
 	 */
 	public boolean hasNamesUnder(String group) {
+		if (!this.firstElements.contains(RelaxedNames.firstElement(group))) {
+			return false;
+		}
 		int i = groupStart(group);
 		return i < this.names.length && RelaxedNames.compareToGroup(this.names[i], group) == 0;
 	}
@@ -164,13 +175,17 @@ public final class EtcdConfigSnapshot {
 		return Arrays.asList(this.names).subList(from, to);
 	}
 
-	// The first name whose uniform form is not below the requested one's.
 	private int lowerBound(String requested) {
+		return lowerBound(this.names, requested);
+	}
+
+	// The first name whose uniform form is not below the requested one's.
+	private static int lowerBound(String[] names, String requested) {
 		int low = 0;
-		int high = this.names.length;
+		int high = names.length;
 		while (low < high) {
 			int mid = (low + high) >>> 1;
-			if (RelaxedNames.compareUniform(this.names[mid], requested) < 0) {
+			if (RelaxedNames.compareUniform(names[mid], requested) < 0) {
 				low = mid + 1;
 			}
 			else {
@@ -411,6 +426,8 @@ public final class EtcdConfigSnapshot {
 
 		private final NavigableMap<String, Document>[] documents;
 
+		private Set<String> firstElements;
+
 		@SuppressWarnings("unchecked")
 		Editor() {
 			int count = EtcdConfigSnapshot.this.layers.length;
@@ -585,8 +602,10 @@ public final class EtcdConfigSnapshot {
 				keyCount += next[i].keyCount();
 			}
 			EtcdConfigSnapshot draft = new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next,
-					EtcdConfigSnapshot.this.names, keyCount);
-			return new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next, names(affected, draft),
+					EtcdConfigSnapshot.this.names, EtcdConfigSnapshot.this.firstElements, keyCount);
+			this.firstElements = EtcdConfigSnapshot.this.firstElements;
+			String[] names = names(affected, draft);
+			return new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next, names, this.firstElements,
 					keyCount);
 		}
 
@@ -635,7 +654,25 @@ public final class EtcdConfigSnapshot {
 				}
 			}
 			System.arraycopy(current, from, names, to, current.length - from);
+			this.firstElements = firstElements(names, added, removed);
 			return names;
+		}
+
+		// The first elements of the new names: those of the added names join, those of the removed names leave
+		// when no name starts with them any more.
+		private Set<String> firstElements(String[] names, List<String> added, List<String> removed) {
+			Set<String> firstElements = new HashSet<>(EtcdConfigSnapshot.this.firstElements);
+			for (String name : added) {
+				firstElements.add(RelaxedNames.firstElement(name));
+			}
+			for (String name : removed) {
+				String first = RelaxedNames.firstElement(name);
+				int i = lowerBound(names, first);
+				if (i == names.length || !RelaxedNames.firstElement(names[i]).equals(first)) {
+					firstElements.remove(first);
+				}
+			}
+			return Set.copyOf(firstElements);
 		}
 
 	}

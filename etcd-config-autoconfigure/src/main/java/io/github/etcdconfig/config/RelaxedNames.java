@@ -76,6 +76,21 @@ final class RelaxedNames {
 	}
 
 	/**
+	 * The uniform form of a name's first element: all names whose first elements Spring Boot binds alike have the
+	 * same one.
+	 * @param name a name
+	 * @return the uniform form of its first element
+	 */
+	static String firstElement(String name) {
+		Cursor cursor = new Cursor(name);
+		StringBuilder first = new StringBuilder();
+		for (int c = cursor.next(); c != END && c != BOUNDARY; c = cursor.next()) {
+			first.append((char) c);
+		}
+		return first.toString();
+	}
+
+	/**
 	 * Whether Spring Boot binds a requested name to a held one.
 	 * @param requested the name asked for
 	 * @param held a name of the same uniform form

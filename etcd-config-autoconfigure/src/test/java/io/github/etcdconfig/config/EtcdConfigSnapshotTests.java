@@ -99,6 +99,11 @@ class EtcdConfigSnapshotTests {
 			List<String> expected = new ArrayList<>(held);
 			expected.sort(RelaxedNames.ORDER);
 			assertThat(snapshot.getPropertyNames()).containsExactlyElementsOf(expected);
+			for (int group = 0; group < 5; group++) {
+				String prefix = "g" + group + ".";
+				assertThat(snapshot.hasNamesUnder("g" + group)).as(prefix + " at " + revision)
+					.isEqualTo(held.stream().anyMatch((name) -> name.startsWith(prefix)));
+			}
 		}
 	}
 
