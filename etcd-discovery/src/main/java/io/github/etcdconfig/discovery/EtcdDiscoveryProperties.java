@@ -107,6 +107,13 @@ public class EtcdDiscoveryProperties implements Validator {
 	 */
 	private boolean failFast;
 
+	/**
+	 * Shortest time between two writes of the configuration status (the applied etcd revision, staleness and watch
+	 * state) into the registration. A change after a quiet period is written at once; the changes of a burst of
+	 * refreshes are written together, the last one always.
+	 */
+	private Duration configStatusInterval = Duration.ofSeconds(1);
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -235,6 +242,14 @@ public class EtcdDiscoveryProperties implements Validator {
 		this.failFast = failFast;
 	}
 
+	public Duration getConfigStatusInterval() {
+		return this.configStatusInterval;
+	}
+
+	public void setConfigStatusInterval(Duration configStatusInterval) {
+		this.configStatusInterval = configStatusInterval;
+	}
+
 	/**
 	 * Whether discovery returns an instance with this status.
 	 * @param status a status as registered, {@code null} when the entry has none
@@ -286,6 +301,11 @@ public class EtcdDiscoveryProperties implements Validator {
 				errors.rejectValue("heartbeatInterval", "etcd.discovery.heartbeat-interval.invalid",
 						"etcd.discovery.heartbeat-interval must be positive and shorter than etcd.discovery.ttl");
 			}
+		}
+		Duration interval = properties.getConfigStatusInterval();
+		if (interval == null || interval.isNegative() || interval.isZero()) {
+			errors.rejectValue("configStatusInterval", "etcd.duration.positive",
+					"etcd.discovery.config-status-interval must be a positive duration");
 		}
 	}
 

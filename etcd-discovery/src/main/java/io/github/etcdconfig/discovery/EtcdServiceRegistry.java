@@ -164,12 +164,26 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 				throw new IllegalStateException(registration + " is not registered");
 			}
 			entry.status = status;
-			EtcdLease lease = entry.lease;
-			if (lease != null && lease.isAlive()) {
-				put(entry, lease);
-			}
+			putOnCurrentLease(entry);
 			return null;
 		}, "Setting the status of " + key);
+	}
+
+	/**
+	 * Write an instance's registration again with its current {@link EtcdRegistration#getConfigStatus() configuration
+	 * status}, on the lease it has. Does nothing while the instance is not registered: its next registration carries
+	 * the status.
+	 * @param registration the instance
+	 */
+	public void updateConfigStatus(EtcdRegistration registration) {
+		String key = key(registration);
+		call(() -> {
+			Registered entry = this.registered.get(key);
+			if (entry != null) {
+				putOnCurrentLease(entry);
+			}
+			return null;
+		}, "Writing the configuration status of " + key);
 	}
 
 	/**
@@ -228,6 +242,14 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 		if (previous != null) {
 			// The entry is on the new lease now, so revoking the old one does not take it along.
 			previous.revoke();
+		}
+	}
+
+	// Without a live lease the entry is being registered again, and that registration writes the current values.
+	private void putOnCurrentLease(Registered entry) {
+		EtcdLease lease = entry.lease;
+		if (lease != null && lease.isAlive()) {
+			put(entry, lease);
 		}
 	}
 
