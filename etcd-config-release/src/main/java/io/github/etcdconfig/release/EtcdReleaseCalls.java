@@ -1,0 +1,96 @@
+package io.github.etcdconfig.release;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
+
+/**
+ * Waits for etcd calls with a deadline (jetcd alone would wait forever for a server that does not answer) and turns
+ * their failures into an {@link EtcdReleaseException} whose reason says what the operator can do: fix the request,
+ * fix the credentials or permissions, or reach etcd.
+ */
+final class EtcdReleaseCalls {
+
+	private EtcdReleaseCalls() {
+	}
+
+	/**
+	 * Wait for a call.
+	 * @param call the call in flight
+	 * @param timeout the deadline
+	 * @param what the call, for a message
+	 * @return the result
+	 */
+	static <T> T await(CompletableFuture<T> call, Duration timeout, String what) {
+		return run(() -> {
+			try {
+				return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException ex) {
+				call.cancel(false);
+				throw ex;
+			}
+		}, timeout, what);
+	}
+
+	/**
+	 * Run something that calls etcd with deadlines of its own, such as a paged read.
+	 * @param work the work
+	 * @param timeout the deadline of each call, for a message
+	 * @param what the work, for a message
+	 * @return its result
+	 */
+	static <T> T run(Callable<T> work, Duration timeout, String what) {
+		try {
+			return work.call();
+		}
+		catch (EtcdReleaseException ex) {
+			throw ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new EtcdReleaseException(EtcdReleaseException.Reason.UNAVAILABLE, what + " was interrupted", ex);
+		}
+		catch (Exception ex) {
+			throw failure(ex, timeout, what);
+		}
+	}
+
+	private static EtcdReleaseException failure(Exception ex, Duration timeout, String what) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		if (root instanceof TimeoutException) {
+			return new EtcdReleaseException(EtcdReleaseException.Reason.UNAVAILABLE,
+					what + ": etcd did not answer within " + timeout.toMillis() + " ms", ex);
+		}
+		Status status = Status.fromThrowable(ex);
+		Status.Code code = status.getCode();
+		if (code == Status.Code.UNKNOWN && findEtcdException(ex) instanceof EtcdException etcd) {
+			code = Status.Code.valueOf(etcd.getErrorCode().name());
+		}
+		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
+		EtcdReleaseException.Reason reason = switch (code) {
+			case PERMISSION_DENIED, UNAUTHENTICATED -> EtcdReleaseException.Reason.DENIED;
+			case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> EtcdReleaseException.Reason.INVALID;
+			default -> EtcdReleaseException.Reason.UNAVAILABLE;
+		};
+		return new EtcdReleaseException(reason, what + ": " + code + ": " + detail, ex);
+	}
+
+	private static Throwable findEtcdException(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof EtcdException) {
+				return cause;
+			}
+		}
+		return null;
+	}
+
+}
