@@ -49,21 +49,21 @@ final class EtcdReleasePlanner {
 	EtcdReleasePlan rollback(EtcdLayer layer, long to) {
 		EtcdLayerState state = read(layer);
 		EtcdLayerState.Layer current = state.layer(0);
-		if (to < 1 || to > current.lastRelease()) {
+		if (to < 0 || to > current.lastRelease()) {
 			throw EtcdReleaseException.invalid(layer + " has no release " + to + " (its last is "
 					+ current.lastRelease() + ")");
 		}
-		List<EtcdRelease> later = this.records.read(layer, to, 0, state.revision());
-		if (later.isEmpty() || later.get(later.size() - 1).id() != to) {
-			throw EtcdReleaseException.invalid("Release " + to + " of " + layer + " is no longer kept (the last "
-					+ this.settings.keep() + " are)");
+		// The layer as it was right after a release is the layer now with every later release undone: each key
+		// goes back to its value before the oldest later release that changed it. So every later release must be kept.
+		List<EtcdRelease> later = this.records.read(layer, to + 1, 0, state.revision());
+		long oldest = later.isEmpty() ? current.lastRelease() + 1 : later.get(later.size() - 1).id();
+		if (oldest != to + 1) {
+			throw EtcdReleaseException.invalid("Cannot go back to release " + to + " of " + layer + ": release "
+					+ (to + 1) + " is no longer kept (the last " + this.settings.keep() + " are)");
 		}
-		// Each later release undone, newest first: a key ends with its value before the oldest release that changed it.
 		Map<String, String> targets = new HashMap<>();
 		for (EtcdRelease release : later) {
-			if (release.id() != to) {
-				release.changes().forEach((change) -> targets.put(change.key(), change.oldValue()));
-			}
+			release.changes().forEach((change) -> targets.put(change.key(), change.oldValue()));
 		}
 		return plan(EtcdReleasePlan.Kind.ROLLBACK, "to release " + to, state, targets, Map.of());
 	}

@@ -7,9 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.github.etcdconfig.config.EtcdPropertyChange;
 
 /**
  * Safe releases of configuration into etcd, for the CLI and a web console: check files and show what they change,
@@ -101,7 +104,7 @@ public final class EtcdReleases {
 	 * undone. Changes made to the layer outside releases are kept, unless a later release changed the same key.
 	 * Works after etcd compacted its history: the release records hold the values.
 	 * @param layer the layer
-	 * @param release the release to go back to
+	 * @param release the release to go back to; 0 for the layer before its first release
 	 * @return the plan
 	 * @throws EtcdReleaseException (invalid) when the layer has no such release, or no longer keeps it
 	 */
@@ -188,9 +191,32 @@ public final class EtcdReleases {
 		if (keyName != null) {
 			return keyName.equals(name) ? value : null;
 		}
-		Map<String, Object> document = EtcdConfigFiles.properties(layer, key, key,
-				value.getBytes(StandardCharsets.UTF_8));
-		return document.get(name);
+		return document(layer, key, value).get(name);
+	}
+
+	/**
+	 * What a change of a document key changes in the properties it holds, as an application of the layer reads them.
+	 * @param layer the layer of the key
+	 * @param change the change of a document key
+	 * @return the properties that change, by name
+	 */
+	public List<EtcdPropertyChange> documentChanges(EtcdLayer layer, EtcdKeyChange change) {
+		Map<String, Object> before = document(layer, change.key(), change.oldValue());
+		Map<String, Object> after = document(layer, change.key(), change.newValue());
+		Set<String> names = new TreeSet<>(before.keySet());
+		names.addAll(after.keySet());
+		List<EtcdPropertyChange> changes = new ArrayList<>();
+		for (String name : names) {
+			if (!Objects.equals(before.get(name), after.get(name))) {
+				changes.add(new EtcdPropertyChange(name, before.get(name), after.get(name), change.key()));
+			}
+		}
+		return changes;
+	}
+
+	private static Map<String, Object> document(EtcdLayer layer, String key, String value) {
+		return (value != null)
+				? EtcdConfigFiles.properties(layer, key, key, value.getBytes(StandardCharsets.UTF_8)) : Map.of();
 	}
 
 	/**
