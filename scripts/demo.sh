@@ -54,6 +54,9 @@ put /config/database/port "5432"
 put /config/database/name "erp"
 put /config/api/rate-limit "100"
 put /config/api/timeout "5000"
+# What an earlier run released for the sample, so that the shared values above are the ones it shows.
+etcdctl --endpoints="$endpoint" del --prefix /config-apps/config-manager/ >/dev/null
+etcdctl --endpoints="$endpoint" del --prefix /config-releases/config-apps/config-manager/ >/dev/null
 
 echo "== Building samples/config-manager and the etcd-config CLI, and starting the sample on port $port"
 ./mvnw -q -B -pl samples/config-manager,etcd-config-cli -am package -Dmaven.test.skip=true
@@ -82,7 +85,12 @@ wait_for 10 grep -q "Config updated" "$work/app.log" || true
 grep "Config updated" "$work/app.log" || true
 
 echo "== Releasing configuration with the etcd-config CLI"
-cli() { echo "\$ scripts/etcd-config $*"; scripts/etcd-config --endpoints "$endpoint" "$@"; }
+cli() { # shows the command as typed, then runs it against the demo's etcd
+  printf '$ scripts/etcd-config'
+  for arg in "$@"; do case "$arg" in *" "*) printf ' "%s"' "$arg" ;; *) printf ' %s' "$arg" ;; esac; done
+  echo
+  scripts/etcd-config --endpoints "$endpoint" "$@"
+}
 seen() { # the value of api.rate-limit GET /config must show
   wait_for 10 bash -c "$(declare -f http_get); port=$port; http_get /config | grep -q '\"api.rate-limit\":$1'"
 }
@@ -90,14 +98,12 @@ printf 'api:\n  rate-limit: 300\n' >"$work/config-manager.yml"
 echo "\$ cat target/demo/config-manager.yml"
 cat "$work/config-manager.yml"
 cli diff target/demo/config-manager.yml --app config-manager || [ $? -eq 1 ] # 1: there is a difference
-cli push target/demo/config-manager.yml --app config-manager --message "demo: raise the rate limit" --yes \
-  | tee "$work/push.out"
-release=$(sed -n 's/^Published release \([0-9]*\) .*/\1/p' "$work/push.out")
+cli push target/demo/config-manager.yml --app config-manager --message "demo: raise the rate limit" --yes
 seen 300
 echo "== GET /config"
 http_get /config; echo
 cli history --app config-manager --limit 3
-cli rollback --app config-manager --to "$((release - 1))" --message "demo: back to the shared value" --yes
+cli rollback --app config-manager --to 0 --message "demo: back to the shared value" --yes # 0: before the first
 seen 200
 echo "== GET /config"
 http_get /config; echo
