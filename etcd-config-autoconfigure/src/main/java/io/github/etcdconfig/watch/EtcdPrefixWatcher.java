@@ -21,7 +21,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
-import io.github.etcdconfig.client.EtcdFailures;
+import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.config.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyRange;
@@ -583,7 +583,7 @@ public class EtcdPrefixWatcher {
 	}
 
 	private String describe(Throwable error) {
-		return EtcdFailures.describe(error, this.settings.requestTimeout());
+		return EtcdErrors.describe(error, this.settings.requestTimeout());
 	}
 
 	/**
