@@ -104,7 +104,7 @@ class EtcdConfigAotTests {
 	}
 
 	@Test
-	void theLoadersSettingsAndFactoriesHaveHints() {
+	void theLoadersSettingsFactoriesAndJetcdInternalsHaveHints() throws ClassNotFoundException {
 		RuntimeHints hints = new RuntimeHints();
 		SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
 			.load(RuntimeHintsRegistrar.class)
@@ -115,6 +115,8 @@ class EtcdConfigAotTests {
 			.onMethodInvocation(EtcdConfigProperties.Watch.class, "setCoalesceWindow")).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of(EtcdKeyMapper.YAML_CLASS)))
 			.accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess("io.etcd.jetcd.impl.ClientImpl", "connectionManager"))
+			.as("EtcdConnectivity's way to the gRPC channel").accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(EtcdConfigEnvironmentPostProcessor.class)
 			.withMemberCategory(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).accepts(hints);

@@ -41,7 +41,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 
 	private static final Log logger = LogFactory.getLog(EtcdServiceInstances.class);
 
-	/** The registry is watched and read as configuration is by default (etcd.config.watch.*, page-size). */
+	/** The registry is watched the way configuration is by default. */
 	private static final EtcdConfigProperties DEFAULTS = new EtcdConfigProperties();
 
 	private final Client client;
@@ -71,10 +71,8 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 		this.properties = properties;
 		this.requestTimeout = requestTimeout;
 		this.publisher = publisher;
-		EtcdConfigProperties.Watch watch = DEFAULTS.getWatch();
 		this.watcher = new EtcdPrefixWatcher(client, this,
-				new EtcdPrefixWatcher.Settings(watch.getCoalesceWindow(), watch.getCheckInterval(),
-						watch.getRetryDelay(), watch.getMaxRetryDelay(), requestTimeout, DEFAULTS.getPageSize()));
+				EtcdPrefixWatcher.Settings.of(DEFAULTS.getWatch(), requestTimeout, DEFAULTS.getPageSize()));
 	}
 
 	/**
