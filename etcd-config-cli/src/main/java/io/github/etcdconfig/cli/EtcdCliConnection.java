@@ -80,6 +80,14 @@ public class EtcdCliConnection {
 					"Connecting to " + this.endpoints);
 			return client;
 		}
+		catch (EtcdReleaseException ex) {
+			client.close();
+			if (ex.getReason() == EtcdReleaseException.Reason.INVALID && this.user != null) {
+				// The call takes no argument: what etcd can reject is the user and password.
+				throw new EtcdReleaseException(EtcdReleaseException.Reason.DENIED, ex.getMessage(), ex);
+			}
+			throw ex;
+		}
 		catch (RuntimeException ex) {
 			client.close();
 			throw ex;
@@ -98,7 +106,8 @@ public class EtcdCliConnection {
 			settings.setPassword((colon >= 0) ? this.user.substring(colon + 1) : password(settings.getUsername()));
 		}
 		try {
-			return EtcdClientFactory.create(new PropertiesEtcdConnectionDetails(settings, sslBundle()), settings);
+			return EtcdClientFactory.standard(List.of())
+				.create(new PropertiesEtcdConnectionDetails(settings, sslBundle()), settings);
 		}
 		catch (RuntimeException ex) {
 			throw new EtcdReleaseException(EtcdReleaseException.Reason.INVALID,

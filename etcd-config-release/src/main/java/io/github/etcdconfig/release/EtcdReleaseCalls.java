@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.etcd.jetcd.common.exception.EtcdException;
+import io.github.etcdconfig.client.EtcdErrors;
 import io.grpc.Status;
 
 /**
@@ -64,38 +64,26 @@ public final class EtcdReleaseCalls {
 	}
 
 	private static EtcdReleaseException failure(Exception ex, Duration timeout, String what) {
+		EtcdReleaseException.Reason reason = switch (EtcdErrors.kind(ex)) {
+			case ACCESS_DENIED -> EtcdReleaseException.Reason.DENIED;
+			case REJECTED, TOO_LARGE, COMPACTED -> EtcdReleaseException.Reason.INVALID;
+			default -> EtcdReleaseException.Reason.UNAVAILABLE;
+		};
+		return new EtcdReleaseException(reason, what + ": " + describe(ex, timeout), ex);
+	}
+
+	// The starter's description names its own settings; an operator's tool says it in its own words.
+	private static String describe(Exception ex, Duration timeout) {
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
 		}
 		if (root instanceof TimeoutException) {
-			return new EtcdReleaseException(EtcdReleaseException.Reason.UNAVAILABLE,
-					what + ": etcd did not answer within " + timeout.toMillis() + " ms", ex);
+			return "etcd did not answer within " + timeout.toMillis() + " ms";
 		}
 		Status status = Status.fromThrowable(ex);
-		Status.Code code = status.getCode();
-		if (code == Status.Code.UNKNOWN && findEtcdException(ex) instanceof EtcdException etcd) {
-			code = Status.Code.valueOf(etcd.getErrorCode().name());
-		}
 		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
-		// etcd answers a wrong user or password with INVALID_ARGUMENT ("authentication failed"): a refusal all the same.
-		boolean refused = code == Status.Code.INVALID_ARGUMENT && detail != null
-				&& detail.contains("authentication failed");
-		EtcdReleaseException.Reason reason = refused ? EtcdReleaseException.Reason.DENIED : switch (code) {
-			case PERMISSION_DENIED, UNAUTHENTICATED -> EtcdReleaseException.Reason.DENIED;
-			case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> EtcdReleaseException.Reason.INVALID;
-			default -> EtcdReleaseException.Reason.UNAVAILABLE;
-		};
-		return new EtcdReleaseException(reason, what + ": " + code + ": " + detail, ex);
-	}
-
-	private static Throwable findEtcdException(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof EtcdException) {
-				return cause;
-			}
-		}
-		return null;
+		return (status.getCode() != Status.Code.UNKNOWN) ? status.getCode() + ": " + detail : String.valueOf(detail);
 	}
 
 }
