@@ -297,11 +297,8 @@ public class EtcdDiscoveryProperties implements Validator {
 						"etcd.discovery.heartbeat-interval must be positive and shorter than etcd.discovery.ttl");
 			}
 		}
-		Duration interval = properties.getConfigStatusInterval();
-		if (interval == null || interval.isNegative() || interval.isZero()) {
-			errors.rejectValue("configStatusInterval", "etcd.duration.positive",
-					"etcd.discovery.config-status-interval must be a positive duration");
-		}
+		EtcdValidation.positive(errors, "configStatusInterval", properties.getConfigStatusInterval(),
+				"etcd.discovery.config-status-interval");
 	}
 
 	private static boolean isSegment(String value) {
