@@ -10,6 +10,7 @@ import java.util.Map;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
+import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.discovery.EtcdConfigStatus;
 import io.github.etcdconfig.discovery.EtcdInstanceFormat;
 import io.github.etcdconfig.discovery.EtcdServiceInstance;
@@ -43,7 +44,7 @@ final class EtcdInstances {
 		String folder = (application != null) ? this.prefix + application + "/" : this.prefix;
 		List<EtcdInstanceStatus> instances = new ArrayList<>();
 		for (KeyValue kv : EtcdReleaseCalls.await(
-				this.kv.get(EtcdReleaseRecords.bytes(folder),
+				this.kv.get(EtcdBytes.of(folder),
 						GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()),
 				this.timeout, "Reading the registry " + folder).getKvs()) {
 			String path = kv.getKey().toString(StandardCharsets.UTF_8).substring(this.prefix.length());

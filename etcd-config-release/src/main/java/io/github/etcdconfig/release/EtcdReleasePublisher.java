@@ -1,6 +1,5 @@
 package io.github.etcdconfig.release;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.op.RangeCmp;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
+import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
 /**
@@ -76,7 +76,7 @@ final class EtcdReleasePublisher {
 		List<Op> operations = operations(plan);
 		for (EtcdRelease release : releases) {
 			EtcdLayer layer = layerOf(plan, release);
-			operations.add(Op.put(bytes(this.records.key(layer, release.id())),
+			operations.add(Op.put(EtcdBytes.of(this.records.key(layer, release.id())),
 					ByteSequence.from(this.records.write(release)), PutOption.DEFAULT));
 		}
 		TxnResponse response = EtcdReleaseCalls.await(
@@ -97,13 +97,13 @@ final class EtcdReleasePublisher {
 		for (EtcdLayerChange layer : plan.layers()) {
 			for (EtcdKeyChange change : layer.changes()) {
 				operations.add((change.type() == EtcdKeyChange.Type.REMOVED)
-						? Op.delete(bytes(change.key()), DeleteOption.DEFAULT)
-						: Op.put(bytes(change.key()), bytes(change.newValue()), PutOption.DEFAULT));
+						? Op.delete(EtcdBytes.of(change.key()), DeleteOption.DEFAULT)
+						: Op.put(EtcdBytes.of(change.key()), EtcdBytes.of(change.newValue()), PutOption.DEFAULT));
 			}
 			long oldestKept = layer.release() - this.settings.keep() + 1;
 			if (oldestKept > 1) {
-				operations.add(Op.delete(bytes(this.records.key(layer.layer(), 0)), DeleteOption.builder()
-					.withRange(bytes(this.records.key(layer.layer(), oldestKept)))
+				operations.add(Op.delete(EtcdBytes.of(this.records.key(layer.layer(), 0)), DeleteOption.builder()
+					.withRange(EtcdBytes.of(this.records.key(layer.layer(), oldestKept)))
 					.build()));
 			}
 		}
@@ -122,7 +122,7 @@ final class EtcdReleasePublisher {
 			for (EtcdKeyChange change : layer.changes()) {
 				if (change.type() != EtcdKeyChange.Type.ADDED) {
 					// A key deleted meanwhile escapes the range compares, which only see keys that exist.
-					compares.add(new Cmp(bytes(change.key()), Cmp.Op.GREATER, CmpTarget.version(0)));
+					compares.add(new Cmp(EtcdBytes.of(change.key()), Cmp.Op.GREATER, CmpTarget.version(0)));
 				}
 			}
 		}
@@ -140,10 +140,6 @@ final class EtcdReleasePublisher {
 
 	private static String describe(EtcdReleasePlan plan) {
 		return String.join(" and ", plan.layers().stream().map((layer) -> layer.layer().toString()).toList());
-	}
-
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
 	}
 
 }

@@ -8,10 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
+import io.github.etcdconfig.client.EtcdBytes;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -60,12 +60,12 @@ final class EtcdReleaseRecords {
 	 */
 	long lastId(EtcdLayer layer, long revision) {
 		GetOption option = GetOption.builder()
-			.withRange(bytes(folder(layer) + ":"))
+			.withRange(EtcdBytes.of(folder(layer) + ":"))
 			.withKeysOnly(true)
 			.withRevision(revision)
 			.build();
 		long last = 0;
-		for (KeyValue kv : EtcdReleaseCalls.await(this.kv.get(bytes(folder(layer) + "0"), option), this.timeout,
+		for (KeyValue kv : EtcdReleaseCalls.await(this.kv.get(EtcdBytes.of(folder(layer) + "0"), option), this.timeout,
 				"Reading the releases of " + layer.prefix()).getKvs()) {
 			long id = id(layer, kv);
 			last = Math.max(last, id);
@@ -81,7 +81,7 @@ final class EtcdReleaseRecords {
 	 */
 	List<EtcdRelease> read(EtcdLayer layer, long from, int limit, long revision) {
 		GetOption.Builder option = GetOption.builder()
-			.withRange(bytes(folder(layer) + ":"))
+			.withRange(EtcdBytes.of(folder(layer) + ":"))
 			.withSortField(GetOption.SortTarget.KEY)
 			.withSortOrder(GetOption.SortOrder.DESCEND)
 			.withRevision(revision);
@@ -89,7 +89,7 @@ final class EtcdReleaseRecords {
 			option.withLimit(limit);
 		}
 		List<EtcdRelease> releases = new ArrayList<>();
-		for (KeyValue kv : EtcdReleaseCalls.await(this.kv.get(bytes(key(layer, from)), option.build()), this.timeout,
+		for (KeyValue kv : EtcdReleaseCalls.await(this.kv.get(EtcdBytes.of(key(layer, from)), option.build()), this.timeout,
 				"Reading the releases of " + layer.prefix()).getKvs()) {
 			if (id(layer, kv) > 0) {
 				releases.add(read(kv));
@@ -114,10 +114,6 @@ final class EtcdReleaseRecords {
 		String rest = kv.getKey().toString(StandardCharsets.UTF_8).substring(folder(layer).length());
 		Matcher matcher = ID.matcher(rest);
 		return matcher.matches() ? Long.parseLong(rest) : 0;
-	}
-
-	static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
@@ -55,11 +56,8 @@ public class EtcdConfigStatusReporter
 
 	private final AtomicReference<EtcdConfigSnapshot> applied;
 
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "etcd-config-status");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService scheduler = Executors
+		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-config-status"));
 
 	// Only touched on the scheduler thread.
 	private EtcdConfigStatus written;
