@@ -109,6 +109,13 @@ public class EtcdDiscoveryProperties implements Validator {
 	 */
 	private boolean failFast;
 
+	/**
+	 * Shortest time between two writes of the configuration status (the applied etcd revision, staleness and watch
+	 * state) into the registration. A change after a quiet period is written at once; the changes of a burst of
+	 * refreshes are written together, the last one always.
+	 */
+	private Duration configStatusInterval = Duration.ofSeconds(1);
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -237,6 +244,14 @@ public class EtcdDiscoveryProperties implements Validator {
 		this.failFast = failFast;
 	}
 
+	public Duration getConfigStatusInterval() {
+		return this.configStatusInterval;
+	}
+
+	public void setConfigStatusInterval(Duration configStatusInterval) {
+		this.configStatusInterval = configStatusInterval;
+	}
+
 	/**
 	 * Whether discovery returns an instance with this status.
 	 * @param status a status as registered, {@code null} when the entry has none
@@ -282,6 +297,8 @@ public class EtcdDiscoveryProperties implements Validator {
 						"etcd.discovery.heartbeat-interval must be positive and shorter than etcd.discovery.ttl");
 			}
 		}
+		EtcdValidation.positive(errors, "configStatusInterval", properties.getConfigStatusInterval(),
+				"etcd.discovery.config-status-interval");
 	}
 
 	private static boolean isSegment(String value) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -166,12 +167,23 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 				throw new IllegalStateException(registration + " is not registered");
 			}
 			entry.status = status;
-			EtcdLease lease = entry.lease;
-			if (lease != null && lease.isAlive()) {
-				put(entry, lease);
-			}
+			putOnCurrentLease(entry);
 			return null;
 		}, "Setting the status of " + key);
+	}
+
+	/**
+	 * Write an instance's registration again with its current {@link EtcdRegistration#getConfigStatus() configuration
+	 * status}, on the lease it has. Does nothing while the instance is not registered: its next registration carries
+	 * the status.
+	 * @param registration the instance
+	 */
+	public void updateConfigStatus(EtcdRegistration registration) {
+		String key = key(registration);
+		call(() -> {
+			Optional.ofNullable(this.registered.get(key)).ifPresent(this::putOnCurrentLease);
+			return null;
+		}, "Writing the configuration status of " + key);
 	}
 
 	/**
@@ -230,6 +242,14 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 		if (previous != null) {
 			// The entry is on the new lease now, so revoking the old one does not take it along.
 			previous.revoke();
+		}
+	}
+
+	// Without a live lease the entry is being registered again, and that registration writes the current values.
+	private void putOnCurrentLease(Registered entry) {
+		EtcdLease lease = entry.lease;
+		if (lease != null && lease.isAlive()) {
+			put(entry, lease);
 		}
 	}
 
