@@ -1,0 +1,216 @@
+package io.github.etcdconfig.console;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.github.etcdconfig.console.support.Apps;
+import io.github.etcdconfig.console.support.Browser;
+import io.github.etcdconfig.console.support.Users;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The console as people use it, in headless Chromium: against a real etcd, with two running instances of the sample
+ * application. One browser session serves every test, in order. The details of releases are the release API's own
+ * tests; these check what a person sees and may do.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EtcdConsoleBrowserTests {
+
+	private static final String SECRET = "Sup3r-s3cret-db-pa55";
+
+	private static final Duration ROLLOUT = Duration.ofSeconds(30);
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+	static Client client;
+
+	static ConfigurableApplicationContext greeter1;
+
+	static ConfigurableApplicationContext greeter2;
+
+	static ConfigurableApplicationContext console;
+
+	static Browser browser;
+
+	@BeforeAll
+	static void start() {
+		client = etcd.cluster().newClient();
+		put("/config/database/host", "postgres");
+		put("/config-apps/greeter/greeting", "hello");
+		put("/config-apps/greeter/database/host", "greeter-db");
+		put("/config-apps/greeter/database/password", SECRET);
+		put("/config-apps/greeter/profiles/canary/feature/new-checkout", "true");
+		String endpoints = etcd.cluster().endpointsProperty();
+		greeter1 = Apps.greeter(endpoints, 9701);
+		greeter2 = Apps.greeter(endpoints, 9702);
+		console = Apps.console(endpoints, Users.settings());
+		browser = Browser.start(Apps.url(console));
+	}
+
+	@AfterAll
+	static void stop() {
+		if (browser != null) {
+			browser.close();
+		}
+		for (AutoCloseable closeable : new AutoCloseable[] { console, greeter1, greeter2, client }) {
+			try {
+				if (closeable != null) {
+					closeable.close();
+				}
+			}
+			catch (Exception ex) {
+				// Stopping.
+			}
+		}
+	}
+
+	@Test
+	@Order(1)
+	void aViewerLogsInAndSeesTheApplicationWithItsInstancesAndEffectiveProperties() {
+		browser.logIn(Users.VIEWER, Users.VIEWER_PASSWORD);
+		browser.awaitText("Applications", Duration.ofSeconds(10));
+		assertThat(browser.text("#applications")).contains("greeter", "/config-apps/greeter/",
+				"/config-apps/greeter/profiles/canary/");
+		look("applications");
+
+		browser.click("#applications a.app");
+		assertThat(browser.text("#application")).isEqualTo("greeter");
+		assertThat(browser.text("#properties")).contains("greeting hello /config-apps/greeter/",
+				"database.password ******", "database.host greeter-db /config-apps/greeter/ overrides /config/");
+		look("application");
+	}
+
+	@Test
+	@Order(2)
+	void aViewerHasNoButtonToPublishAndAForgedPostIsRefused() {
+		browser.open("/layer?app=greeter");
+		assertThat(browser.has("#check")).isFalse();
+		assertThat(browser.has("#publish")).isFalse();
+		look(null);
+
+		// The logout form's CSRF token is valid: the request is refused for the role, not the token.
+		Object status = browser.post("/layer/check", "app=greeter&format=yaml&text=greeting%3A+hacked");
+		assertThat(status).isEqualTo(403L);
+		assertThat(browser.post("/gray/promote", "app=greeter&profile=canary")).isEqualTo(403L);
+		assertThat(value("/config-apps/greeter/greeting")).isEqualTo("hello");
+		assertThat(value("/config-apps/greeter/feature/new-checkout")).isNull();
+	}
+
+	@Test
+	@Order(3)
+	void aPublisherEditsSeesTheDifferenceAndPublishesAndTheRolloutReachesBothInstances() {
+		browser.logIn(Users.PUBLISHER, Users.PUBLISHER_PASSWORD);
+		browser.open("/layer?app=greeter");
+		String text = browser.find("#text").getAttribute("value");
+		assertThat(text).contains("greeting: hello", "database.password: '******'");
+		browser.replaceText("#text", text.replace("greeting: hello", "greeting: hi"));
+		browser.click("#check");
+
+		assertThat(browser.text("#diff")).contains("greeting", "hello", "hi").doesNotContain("database.password");
+		browser.type("input[name=message]", "a shorter greeting");
+		look("edit");
+		browser.click("#publish");
+
+		assertThat(browser.url()).contains("/rollout");
+		browser.awaitText("2 of 2 instance(s) have applied revision", ROLLOUT);
+		browser.awaitText("complete", ROLLOUT);
+		look("rollout");
+		assertThat(Apps.greeting(greeter1)).isEqualTo("hi");
+		assertThat(Apps.greeting(greeter2)).isEqualTo("hi");
+		// The masked value was kept, never sent to the browser and back.
+		assertThat(value("/config-apps/greeter/database/password")).isEqualTo(SECRET);
+	}
+
+	@Test
+	@Order(4)
+	void aPublisherRollsBackAfterAConfirmationAndTheReleaseNamesTheAuthor() {
+		browser.open("/layer/history?app=greeter&property=greeting");
+		assertThat(browser.text("#release-1")).contains("by " + Users.PUBLISHER, "a shorter greeting");
+		assertThat(browser.text("#property-history")).contains("hello hi");
+		look("history");
+
+		browser.click("form.rollback button");
+		assertThat(browser.text("#diff")).contains("greeting", "hi", "hello");
+		assertThat(value("/config-apps/greeter/greeting")).isEqualTo("hi");
+		browser.click("#publish");
+
+		browser.awaitText("complete", ROLLOUT);
+		await().atMost(ROLLOUT).until(() -> "hello".equals(Apps.greeting(greeter1)) && "hello".equals(Apps.greeting(greeter2)));
+	}
+
+	@Test
+	@Order(5)
+	void aConflictWithAConcurrentChangeIsShownWithTheOtherChangeAndNothingIsWritten() {
+		browser.open("/layer?app=greeter");
+		String text = browser.find("#text").getAttribute("value");
+		browser.replaceText("#text", text.replace("greeting: hello", "greeting: bonjour"));
+		browser.click("#check");
+		put("/config-apps/greeter/greeting", "hallo");
+		browser.click("#publish");
+
+		assertThat(browser.text("#conflict")).contains("nothing was written");
+		assertThat(browser.text()).contains("Written outside a release", "greeting", "hallo");
+		look("conflict");
+		assertThat(value("/config-apps/greeter/greeting")).isEqualTo("hallo");
+	}
+
+	@Test
+	@Order(6)
+	void aMaskedValueNeverAppearsInThePageSource() {
+		for (String page : new String[] { "/", "/apps/greeter", "/layer?app=greeter&format=properties",
+				"/layer/history?app=greeter&property=database.password", "/rollout?app=greeter" }) {
+			browser.open(page);
+			look(null);
+		}
+	}
+
+	/**
+	 * Check that the page shows no secret, and take its picture for the README when asked.
+	 */
+	private static void look(String screenshot) {
+		assertThat(browser.source()).doesNotContain(SECRET);
+		if (screenshot != null) {
+			browser.screenshot(screenshot);
+		}
+	}
+
+	private static void put(String key, String value) {
+		try {
+			client.getKVClient().put(bytes(key), bytes(value)).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String value(String key) {
+		try {
+			var kvs = client.getKVClient().get(bytes(key)).get(10, TimeUnit.SECONDS).getKvs();
+			return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static ByteSequence bytes(String text) {
+		return ByteSequence.from(text, StandardCharsets.UTF_8);
+	}
+
+}
