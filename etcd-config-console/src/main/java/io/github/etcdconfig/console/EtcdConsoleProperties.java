@@ -177,8 +177,9 @@ public class EtcdConsoleProperties implements Validator {
 						path + ".name '" + user.getName() + "' is listed twice");
 			}
 			if (user.getPassword() != null && !BCRYPT.matcher(user.getPassword()).matches()) {
-				// Never the value: it may be a password typed in plain text by mistake.
-				errors.rejectValue("users[" + i + "].password", "etcd.console.users.password", path
+				// An object error, not a field error: a field error would carry the value, which may be a password
+				// typed in plain text by mistake, into the start-up failure report.
+				errors.reject("etcd.console.users.password", path
 						+ ".password must be a BCrypt hash such as $2a$10$..., never a plain password");
 			}
 			if (user.getRoles().isEmpty()) {

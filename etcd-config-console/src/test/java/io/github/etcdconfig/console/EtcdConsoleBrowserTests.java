@@ -2,6 +2,7 @@ package io.github.etcdconfig.console;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
@@ -57,10 +58,13 @@ class EtcdConsoleBrowserTests {
 		put("/config-apps/greeter/database/password", SECRET);
 		put("/config-apps/greeter/profiles/canary/feature/new-checkout", "true");
 		String endpoints = etcd.cluster().endpointsProperty();
+		Browser.assumeInstalled();
+		// Chromium starts while the applications do (Spring applications start one at a time: logging is global).
+		CompletableFuture<Browser> chromium = CompletableFuture.supplyAsync(Browser::start);
 		greeter1 = Apps.greeter(endpoints, 9701);
 		greeter2 = Apps.greeter(endpoints, 9702);
 		console = Apps.console(endpoints, Users.settings());
-		browser = Browser.start(Apps.url(console));
+		browser = chromium.join().at(Apps.url(console));
 	}
 
 	@AfterAll
@@ -172,6 +176,34 @@ class EtcdConsoleBrowserTests {
 
 	@Test
 	@Order(6)
+	void aGrayReleaseReachesOnlyItsProfileUntilItIsPromotedAndAnotherIsAbandoned() {
+		browser.open("/apps/greeter");
+		browser.type("form.gray input[name=profile]", "beta");
+		browser.click("form.gray button");
+		browser.replaceText("#text", "greeting: hola\n");
+		browser.click("#check");
+		browser.click("#publish");
+
+		browser.awaitText("Gray release to profile beta", ROLLOUT);
+		browser.awaitText("complete", ROLLOUT);
+		look("gray");
+		assertThat(Apps.greeting(greeter1)).isEqualTo("hallo");
+		browser.click("section.gray button.primary");
+		assertThat(browser.text("#diff")).contains("/config-apps/greeter/", "hallo", "hola",
+				"/config-apps/greeter/profiles/beta/");
+		browser.click("#publish");
+		await().atMost(ROLLOUT).until(() -> "hola".equals(Apps.greeting(greeter1)) && "hola".equals(Apps.greeting(greeter2)));
+
+		browser.open("/apps/greeter");
+		browser.click("form[action='/gray/abandon']:has(input[value='canary']) button");
+		assertThat(browser.text("#diff")).contains("feature.new-checkout");
+		browser.click("#publish");
+		browser.awaitText("complete", ROLLOUT);
+		assertThat(value("/config-apps/greeter/profiles/canary/feature/new-checkout")).isNull();
+	}
+
+	@Test
+	@Order(7)
 	void aMaskedValueNeverAppearsInThePageSource() {
 		for (String page : new String[] { "/", "/apps/greeter", "/layer?app=greeter&format=properties",
 				"/layer/history?app=greeter&property=database.password", "/rollout?app=greeter" }) {

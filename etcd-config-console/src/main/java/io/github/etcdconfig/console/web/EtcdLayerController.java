@@ -62,7 +62,7 @@ public class EtcdLayerController {
 		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
 		EtcdConfigExport.Format chosen = EtcdConfigExport.Format.of(format);
 		describe(layer, chosen, user, model);
-		model.addAttribute("text", this.text.text(this.releases, layer, chosen));
+		text(model, this.text.text(this.releases, layer, chosen));
 		return "layer";
 	}
 
@@ -82,7 +82,7 @@ public class EtcdLayerController {
 			Supplier<EtcdReleasePlan> plan = () -> this.text.plan(this.releases, layer, chosen, text);
 			EtcdReleasePlan checked = plan.get();
 			this.releases.checkSize(checked);
-			model.addAttribute("text", this.text.normalized(this.releases, layer, chosen, text));
+			text(model, this.text.normalized(this.releases, layer, chosen, text));
 			if (checked.isEmpty()) {
 				model.addAttribute("notice", "Nothing to release: etcd already holds these values.");
 			}
@@ -97,15 +97,21 @@ public class EtcdLayerController {
 				throw ex;
 			}
 			model.addAttribute("error", ex.getMessage());
-			model.addAttribute("text", text);
+			text(model, text);
 		}
 		return "layer";
+	}
+
+	// The text area fits the text, within reason.
+	private static void text(Model model, String text) {
+		model.addAttribute("text", text);
+		model.addAttribute("rows", Math.min(Math.max(text.split("\n", -1).length + 1, 6), 40));
 	}
 
 	private void describe(EtcdLayer layer, EtcdConfigExport.Format format, Authentication user, Model model) {
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
 		model.addAttribute("format", format.name().toLowerCase());
-		model.addAttribute("prunes", !layer.sharesItsFolder());
+		model.addAttribute("prunes", this.text.prunes(this.releases, layer));
 		model.addAttribute("canPublish", this.access.canPublish(user, layer.application()));
 	}
 

@@ -75,7 +75,7 @@ public class EtcdLayerText {
 	public EtcdReleasePlan plan(EtcdReleases releases, EtcdLayer layer, EtcdConfigExport.Format format, String text) {
 		EtcdConfigFile edited = new EtcdConfigFile(fileName(layer, format),
 				encode(text, format).getBytes(StandardCharsets.UTF_8));
-		EtcdPushOptions options = new EtcdPushOptions(!layer.sharesItsFolder(), null);
+		EtcdPushOptions options = new EtcdPushOptions(prunes(releases, layer), null);
 		EtcdReleasePlan plan = releases.planPush(layer, List.of(edited), options);
 		Set<String> kept = plan.changes()
 			.stream()
@@ -95,6 +95,19 @@ public class EtcdLayerText {
 		EtcdConfigFile keep = new EtcdConfigFile("masked values kept.properties",
 				write(layer, current, EtcdConfigExport.Format.PROPERTIES).getBytes(StandardCharsets.UTF_8));
 		return releases.planPush(layer, List.of(edited, keep), options);
+	}
+
+	/**
+	 * Whether a release from text deletes the properties the text leaves out: not when other layers share the
+	 * layer's folder, and not for a new layer (such as the profile of a first gray release), which has nothing to
+	 * delete.
+	 * @param releases the releases
+	 * @param layer the layer
+	 * @return whether it does
+	 */
+	public boolean prunes(EtcdReleases releases, EtcdLayer layer) {
+		return !layer.sharesItsFolder() && !(releases.properties(layer).properties().isEmpty()
+				&& releases.history(layer, 1).isEmpty());
 	}
 
 	private static String write(EtcdLayer layer, List<EtcdProperty> properties, EtcdConfigExport.Format format) {

@@ -66,8 +66,11 @@ public final class Apps {
 		return greeter.getBean(Greeter.Greeting.class).get();
 	}
 
+	// A setting given again replaces the default.
 	private static void settings(List<String> args, String... settings) {
 		for (String setting : settings) {
+			String name = setting.substring(0, setting.indexOf('=') + 1);
+			args.removeIf((arg) -> arg.startsWith("--" + name));
 			args.add("--" + setting);
 		}
 	}

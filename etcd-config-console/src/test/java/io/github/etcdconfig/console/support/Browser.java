@@ -6,10 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -37,23 +37,19 @@ public final class Browser implements AutoCloseable {
 
 	private final Path profile;
 
-	private final String base;
+	private String base;
 
-	private Browser(ChromeDriver driver, Path profile, String base) {
+	private Browser(ChromeDriver driver, Path profile) {
 		this.driver = driver;
 		this.profile = profile;
-		this.base = base;
 	}
 
 	/**
 	 * Start a browser, or skip the tests when Chromium is not installed.
-	 * @param base the console's address
 	 * @return the browser
 	 */
-	public static Browser start(String base) {
-		Assumptions.assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
-				"browser tests skipped: " + CHROMIUM + " and " + CHROMEDRIVER
-						+ " are missing (Debian's chromium and chromium-driver; .ci/run installs them)");
+	public static Browser start() {
+		assumeInstalled();
 		try {
 			Path profile = Files.createTempDirectory("console-chromium-");
 			ChromeOptions options = new ChromeOptions();
@@ -67,11 +63,30 @@ public final class Browser implements AutoCloseable {
 				.build();
 			ChromeDriver driver = new ChromeDriver(service, options);
 			driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-			return new Browser(driver, profile, base);
+			return new Browser(driver, profile);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Skip the tests, saying why, when Chromium or its driver is not installed.
+	 */
+	public static void assumeInstalled() {
+		Assumptions.assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+				"browser tests skipped: " + CHROMIUM + " and " + CHROMEDRIVER
+						+ " are missing (Debian's chromium and chromium-driver; .ci/run installs them)");
+	}
+
+	/**
+	 * Point the browser at the console.
+	 * @param base the console's address
+	 * @return this browser
+	 */
+	public Browser at(String base) {
+		this.base = base;
+		return this;
 	}
 
 	/** Open a page of the console. */
@@ -160,13 +175,15 @@ public final class Browser implements AutoCloseable {
 			return;
 		}
 		try {
+			// The whole page, not the window: Chromium lays it out at its full height for the picture.
 			Number height = (Number) ((JavascriptExecutor) this.driver)
 				.executeScript("return document.documentElement.scrollHeight;");
-			this.driver.manage().window().setSize(new Dimension(WIDTH, Math.min(Math.max(height.intValue(), 500), 2400)));
+			this.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", WIDTH, "height",
+					Math.min(Math.max(height.intValue(), 400), 3000), "deviceScaleFactor", 1, "mobile", false));
 			Path file = Path.of(folder).resolve(name + ".png");
 			Files.createDirectories(file.getParent());
 			Files.write(file, this.driver.getScreenshotAs(OutputType.BYTES));
-			this.driver.manage().window().setSize(new Dimension(WIDTH, 900));
+			this.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
