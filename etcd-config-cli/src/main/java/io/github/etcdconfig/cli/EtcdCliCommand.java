@@ -29,7 +29,7 @@ abstract class EtcdCliCommand implements Callable<Integer> {
 	public Integer call() {
 		this.output = this.cli.output;
 		this.output.open(this.spec.commandLine().getOut(), this.spec.commandLine().getErr());
-		try (Client client = this.cli.connection.client()) {
+		try (Client client = this.cli.connection.connect()) {
 			return this.output.finish(run(new EtcdReleases(client, this.cli.settings.settings(this.cli.connection))));
 		}
 		catch (EtcdReleaseException ex) {

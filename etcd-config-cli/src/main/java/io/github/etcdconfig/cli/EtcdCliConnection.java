@@ -10,6 +10,7 @@ import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdClientFactory;
 import io.github.etcdconfig.client.EtcdProperties;
 import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
+import io.github.etcdconfig.release.EtcdReleaseCalls;
 import io.github.etcdconfig.release.EtcdReleaseException;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
@@ -64,11 +65,28 @@ public class EtcdCliConnection {
 	Duration commandTimeout;
 
 	/**
-	 * Build a client.
+	 * Connect: build a client and make a first call, which opens the connection and authenticates. That call's
+	 * deadline is the dial timeout and the command timeout together, as etcdctl gives a connection its own time; every
+	 * later call has the command timeout.
 	 * @return the client, to be closed
-	 * @throws EtcdReleaseException (invalid) when the options do not make a connection
+	 * @throws EtcdReleaseException when the options do not make a connection, or etcd cannot be reached or refuses
+	 * the credentials
 	 */
-	Client client() {
+	Client connect() {
+		Client client = client();
+		try {
+			// Every user may list the members: the call needs no permission on any key.
+			EtcdReleaseCalls.await(client.getClusterClient().listMember(), this.dialTimeout.plus(this.commandTimeout),
+					"Connecting to " + this.endpoints);
+			return client;
+		}
+		catch (RuntimeException ex) {
+			client.close();
+			throw ex;
+		}
+	}
+
+	private Client client() {
 		EtcdProperties settings = new EtcdProperties();
 		boolean tls = this.cacert != null || this.cert != null;
 		settings.setEndpoints(this.endpoints.stream().map((endpoint) -> uri(endpoint, tls)).toList());

@@ -70,7 +70,7 @@ public class EtcdCliPublish {
 		if (this.wait == null) {
 			return EtcdConfigCli.OK;
 		}
-		output.line("Waiting up to %s for %s to apply revision %d...", this.wait,
+		output.line("Waiting up to %s for %s to apply revision %d...", EtcdCliReport.duration(this.wait),
 				(application != null) ? application : "every application", published.get(0).revision());
 		return report.rollout(releases.awaitRevision(application, published.get(0).revision(), this.wait));
 	}

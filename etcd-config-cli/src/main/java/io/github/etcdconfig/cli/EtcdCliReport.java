@@ -1,5 +1,6 @@
 package io.github.etcdconfig.cli;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -188,6 +189,10 @@ final class EtcdCliReport {
 			}
 			this.output.line("%s", line.toString().stripTrailing());
 		}
+	}
+
+	static String duration(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
 	}
 
 	private static String time(Instant time) {

@@ -1,16 +1,9 @@
 package io.github.etcdconfig.cli;
 
-import java.nio.file.Path;
-import java.util.List;
-
-import io.github.etcdconfig.release.EtcdConfigFile;
-import io.github.etcdconfig.release.EtcdPushOptions;
-import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleases;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code push}: validate files, show the difference, ask, and publish it as one release.
@@ -23,16 +16,7 @@ import picocli.CommandLine.Parameters;
 		footer = { "  etcd-config push billing.yml --app billing --message \"raise the rate limit\"",
 				"  etcd-config push canary.yml --app billing --profile canary --yes --wait=2m",
 				"  etcd-config push all.yml --app billing --prune --dry-run" })
-class EtcdPushCommand extends EtcdCliCommand {
-
-	@Parameters(paramLabel = "FILE", arity = "1..*", description = "the files; a property of a later file wins")
-	List<Path> files;
-
-	@Mixin
-	EtcdCliLayer layer;
-
-	@Mixin
-	EtcdCliFiles fileOptions;
+class EtcdPushCommand extends EtcdCliFileCommand {
 
 	@Mixin
 	EtcdCliPublish publish;
@@ -43,8 +27,7 @@ class EtcdPushCommand extends EtcdCliCommand {
 
 	@Override
 	int run(EtcdReleases releases) {
-		EtcdReleasePlan plan = this.fileOptions.plan(releases, this.layer.layer(releases), this.files);
-		return this.publish.publish(this, releases, plan, this.layer.application, this.allowEmpty);
+		return this.publish.publish(this, releases, plan(releases), this.layer.application, this.allowEmpty);
 	}
 
 }

@@ -14,19 +14,21 @@ import io.grpc.Status;
  * their failures into an {@link EtcdReleaseException} whose reason says what the operator can do: fix the request,
  * fix the credentials or permissions, or reach etcd.
  */
-final class EtcdReleaseCalls {
+public final class EtcdReleaseCalls {
 
 	private EtcdReleaseCalls() {
 	}
 
 	/**
 	 * Wait for a call.
+	 * @param <T> the result type
 	 * @param call the call in flight
 	 * @param timeout the deadline
 	 * @param what the call, for a message
 	 * @return the result
+	 * @throws EtcdReleaseException when the call failed or did not answer in time
 	 */
-	static <T> T await(CompletableFuture<T> call, Duration timeout, String what) {
+	public static <T> T await(CompletableFuture<T> call, Duration timeout, String what) {
 		return run(() -> {
 			try {
 				return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -76,7 +78,10 @@ final class EtcdReleaseCalls {
 			code = Status.Code.valueOf(etcd.getErrorCode().name());
 		}
 		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
-		EtcdReleaseException.Reason reason = switch (code) {
+		// etcd answers a wrong user or password with INVALID_ARGUMENT ("authentication failed"): a refusal all the same.
+		boolean refused = code == Status.Code.INVALID_ARGUMENT && detail != null
+				&& detail.contains("authentication failed");
+		EtcdReleaseException.Reason reason = refused ? EtcdReleaseException.Reason.DENIED : switch (code) {
 			case PERMISSION_DENIED, UNAUTHENTICATED -> EtcdReleaseException.Reason.DENIED;
 			case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> EtcdReleaseException.Reason.INVALID;
 			default -> EtcdReleaseException.Reason.UNAVAILABLE;

@@ -169,7 +169,7 @@ public class EtcdConfigStatusReporter
 		}
 		for (EtcdConfigWatcher watcher : all.getWatchers()) {
 			if (watcher.getStore() == this.store) {
-				return watcher.getWatcher().getState().name();
+				return watcher.getWatcher().getStatus().getState().name();
 			}
 		}
 		return null;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -178,10 +179,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	public void updateConfigStatus(EtcdRegistration registration) {
 		String key = key(registration);
 		call(() -> {
-			Registered entry = this.registered.get(key);
-			if (entry != null) {
-				putOnCurrentLease(entry);
-			}
+			Optional.ofNullable(this.registered.get(key)).ifPresent(this::putOnCurrentLease);
 			return null;
 		}, "Writing the configuration status of " + key);
 	}

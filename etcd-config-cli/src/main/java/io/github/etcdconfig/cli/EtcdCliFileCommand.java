@@ -4,16 +4,23 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.github.etcdconfig.release.EtcdConfigFile;
-import io.github.etcdconfig.release.EtcdLayer;
 import io.github.etcdconfig.release.EtcdPushOptions;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleases;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * How files become keys, for {@code push} and {@code diff}.
+ * A command on files: {@code push} and {@code diff} read them into a release of a layer the same way.
  */
-public class EtcdCliFiles {
+abstract class EtcdCliFileCommand extends EtcdCliCommand {
+
+	@Parameters(paramLabel = "FILE", arity = "1..*", description = "the files; a property of a later file wins")
+	List<Path> files;
+
+	@Mixin
+	EtcdCliLayer layer;
 
 	@Option(names = "--prune", description = "delete the layer's keys that the files do not hold (never a key of "
 			+ "another layer)")
@@ -24,8 +31,8 @@ public class EtcdCliFiles {
 					+ "atomic at any size up to etcd's request limit")
 	String document;
 
-	EtcdReleasePlan plan(EtcdReleases releases, EtcdLayer layer, List<Path> files) {
-		return releases.planPush(layer, files.stream().map(EtcdConfigFile::read).toList(),
+	EtcdReleasePlan plan(EtcdReleases releases) {
+		return releases.planPush(this.layer.layer(releases), this.files.stream().map(EtcdConfigFile::read).toList(),
 				new EtcdPushOptions(this.prune, this.document));
 	}
 
