@@ -62,7 +62,8 @@ class EtcdConsoleBrowserTests {
 		// Chromium starts while the applications do (Spring applications start one at a time: logging is global).
 		CompletableFuture<Browser> chromium = CompletableFuture.supplyAsync(Browser::start);
 		greeter1 = Apps.greeter(endpoints, 9701);
-		greeter2 = Apps.greeter(endpoints, 9702);
+		// The second instance runs the profile of the gray release, and says so in its registration.
+		greeter2 = Apps.greeter(endpoints, 9702, "spring.profiles.active=beta", "etcd.discovery.metadata.profiles=beta");
 		console = Apps.console(endpoints, Users.settings());
 		browser = chromium.join().at(Apps.url(console));
 	}
@@ -93,7 +94,7 @@ class EtcdConsoleBrowserTests {
 				"/config-apps/greeter/profiles/canary/");
 		look("applications");
 
-		browser.click("#applications a.app");
+		browser.clickThrough("#applications a.app", "#properties");
 		assertThat(browser.text("#application")).isEqualTo("greeter");
 		assertThat(browser.text("#properties")).contains("greeting hello /config-apps/greeter/",
 				"database.password ******", "database.host greeter-db /config-apps/greeter/ overrides /config/");
@@ -124,14 +125,12 @@ class EtcdConsoleBrowserTests {
 		String text = browser.find("#text").getAttribute("value");
 		assertThat(text).contains("greeting: hello", "database.password: '******'");
 		browser.replaceText("#text", text.replace("greeting: hello", "greeting: hi"));
-		browser.click("#check");
+		browser.clickThrough("#check", "#diff");
 
 		assertThat(browser.text("#diff")).contains("greeting", "hello", "hi").doesNotContain("database.password");
 		browser.type("input[name=message]", "a shorter greeting");
 		look("edit");
-		browser.click("#publish");
-
-		assertThat(browser.url()).contains("/rollout");
+		browser.clickThrough("#publish", "#instances");
 		browser.awaitText("2 of 2 instance(s) have applied revision", ROLLOUT);
 		browser.awaitText("complete", ROLLOUT);
 		look("rollout");
@@ -149,10 +148,10 @@ class EtcdConsoleBrowserTests {
 		assertThat(browser.text("#property-history")).contains("hello hi");
 		look("history");
 
-		browser.click("form.rollback button");
+		browser.clickThrough("form.rollback button", "#diff");
 		assertThat(browser.text("#diff")).contains("greeting", "hi", "hello");
 		assertThat(value("/config-apps/greeter/greeting")).isEqualTo("hi");
-		browser.click("#publish");
+		browser.clickThrough("#publish", "#instances");
 
 		browser.awaitText("complete", ROLLOUT);
 		await().atMost(ROLLOUT).until(() -> "hello".equals(Apps.greeting(greeter1)) && "hello".equals(Apps.greeting(greeter2)));
@@ -164,9 +163,9 @@ class EtcdConsoleBrowserTests {
 		browser.open("/layer?app=greeter");
 		String text = browser.find("#text").getAttribute("value");
 		browser.replaceText("#text", text.replace("greeting: hello", "greeting: bonjour"));
-		browser.click("#check");
+		browser.clickThrough("#check", "#diff");
 		put("/config-apps/greeter/greeting", "hallo");
-		browser.click("#publish");
+		browser.clickThrough("#publish", "#conflict");
 
 		assertThat(browser.text("#conflict")).contains("nothing was written");
 		assertThat(browser.text()).contains("Written outside a release", "greeting", "hallo");
@@ -179,25 +178,28 @@ class EtcdConsoleBrowserTests {
 	void aGrayReleaseReachesOnlyItsProfileUntilItIsPromotedAndAnotherIsAbandoned() {
 		browser.open("/apps/greeter");
 		browser.type("form.gray input[name=profile]", "beta");
-		browser.click("form.gray button");
+		browser.clickThrough("form.gray button", "#text");
 		browser.replaceText("#text", "greeting: hola\n");
-		browser.click("#check");
-		browser.click("#publish");
+		browser.clickThrough("#check", "#diff");
+		browser.clickThrough("#publish", "#instances");
 
 		browser.awaitText("Gray release to profile beta", ROLLOUT);
+		browser.awaitText("1 of 1 instance(s) of profile beta have it", ROLLOUT);
 		browser.awaitText("complete", ROLLOUT);
 		look("gray");
+		await().atMost(ROLLOUT).until(() -> "hola".equals(Apps.greeting(greeter2)));
 		assertThat(Apps.greeting(greeter1)).isEqualTo("hallo");
-		browser.click("section.gray button.primary");
+		browser.clickThrough("section.gray button.primary", "#diff");
 		assertThat(browser.text("#diff")).contains("/config-apps/greeter/", "hallo", "hola",
 				"/config-apps/greeter/profiles/beta/");
-		browser.click("#publish");
-		await().atMost(ROLLOUT).until(() -> "hola".equals(Apps.greeting(greeter1)) && "hola".equals(Apps.greeting(greeter2)));
+		browser.clickThrough("#publish", "#instances");
+		await().atMost(ROLLOUT).until(() -> "hola".equals(Apps.greeting(greeter1)));
+		assertThat(Apps.greeting(greeter2)).isEqualTo("hola");
 
 		browser.open("/apps/greeter");
-		browser.click("form[action='/gray/abandon']:has(input[value='canary']) button");
+		browser.clickThrough("form[action='/gray/abandon']:has(input[value='canary']) button", "#diff");
 		assertThat(browser.text("#diff")).contains("feature.new-checkout");
-		browser.click("#publish");
+		browser.clickThrough("#publish", "#instances");
 		browser.awaitText("complete", ROLLOUT);
 		assertThat(value("/config-apps/greeter/profiles/canary/feature/new-checkout")).isNull();
 	}

@@ -1,6 +1,7 @@
 package io.github.etcdconfig.release;
 
 import java.util.List;
+import java.util.Map;
 
 import io.github.etcdconfig.release.support.Files;
 import io.github.etcdconfig.release.support.Keys;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Which applications and profiles there are, as a console lists them: from the layout's folders, the release records
@@ -35,6 +37,9 @@ class EtcdReleaseApplicationsTests {
 		keys.put("/config-apps/payment/greeting", "hello");
 		keys.put("/config-apps/loose-key", "in the folder itself, no application");
 		keys.put("/services/orders/orders-1", "{\"endpoint\":\"http://127.0.0.1:9000\",\"status\":\"healthy\"}");
+		keys.put("/services/orders/orders-2", "{\"instanceId\":\"orders-2\",\"serviceId\":\"orders\",\"host\":\"127.0.0.1\","
+				+ "\"port\":9001,\"uri\":\"http://127.0.0.1:9001\",\"status\":\"healthy\","
+				+ "\"metadata\":{\"profiles\":\"canary\"},\"config\":{\"revision\":7,\"stale\":false}}");
 	}
 
 	@AfterAll
@@ -56,6 +61,12 @@ class EtcdReleaseApplicationsTests {
 		assertThat(keys.under("/config-apps/billing/profiles/canary/")).isEmpty();
 		assertThat(releases.profiles("billing")).containsExactly("canary", "prod");
 		assertThat(releases.profiles("payment")).isEmpty();
+	}
+
+	@Test
+	void anInstanceCarriesItsRegisteredMetadataSuchAsTheProfilesItRuns() {
+		assertThat(releases.instances("orders")).extracting(EtcdInstanceStatus::instance, EtcdInstanceStatus::metadata)
+			.containsExactly(tuple("orders-1", Map.of()), tuple("orders-2", Map.of("profiles", "canary")));
 	}
 
 	@Test

@@ -115,14 +115,22 @@ public class EtcdApplicationsController {
 		return lower;
 	}
 
-	/**
-	 * An application's layers: its own, then one per profile.
-	 */
 	private List<EtcdLayer> layers(String application) {
+		return layers(this.releases, application);
+	}
+
+	/**
+	 * An application's layers: its own, then one per profile; for no application, the shared layer.
+	 * @param releases the releases
+	 * @param application the application, or {@code null}
+	 * @return the layers
+	 */
+	static List<EtcdLayer> layers(EtcdReleases releases, String application) {
 		List<EtcdLayer> layers = new ArrayList<>();
-		layers.add(this.releases.layer(application, null));
-		this.releases.profiles(application)
-			.forEach((profile) -> layers.add(this.releases.layer(application, profile)));
+		layers.add(releases.layer(application, null));
+		if (application != null) {
+			releases.profiles(application).forEach((profile) -> layers.add(releases.layer(application, profile)));
+		}
 		return layers;
 	}
 

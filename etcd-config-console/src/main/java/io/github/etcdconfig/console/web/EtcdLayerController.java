@@ -37,18 +37,18 @@ public class EtcdLayerController {
 
 	private final EtcdLayerText text;
 
-	private final EtcdPendingReleases pending;
+	private final EtcdReleaseReview review;
 
 	private final EtcdConsoleAccess access;
 
 	private final EtcdConsoleProperties properties;
 
 	public EtcdLayerController(EtcdReleases releases, EtcdConsoleMasks masks, EtcdLayerText text,
-			EtcdPendingReleases pending, EtcdConsoleAccess access, EtcdConsoleProperties properties) {
+			EtcdReleaseReview review, EtcdConsoleAccess access, EtcdConsoleProperties properties) {
 		this.releases = releases;
 		this.masks = masks;
 		this.text = text;
-		this.pending = pending;
+		this.review = review;
 		this.access = access;
 		this.properties = properties;
 	}
@@ -80,17 +80,8 @@ public class EtcdLayerController {
 		describe(layer, chosen, user, model);
 		try {
 			Supplier<EtcdReleasePlan> plan = () -> this.text.plan(this.releases, layer, chosen, text);
-			EtcdReleasePlan checked = plan.get();
-			this.releases.checkSize(checked);
+			this.review.show(session, model, "Publish " + layer, layer.application(), plan.get(), plan);
 			text(model, this.text.normalized(this.releases, layer, chosen, text));
-			if (checked.isEmpty()) {
-				model.addAttribute("notice", "Nothing to release: etcd already holds these values.");
-			}
-			else {
-				model.addAttribute("pending",
-						this.pending.add(session, "Publish " + layer, layer.application(), checked, plan));
-				model.addAttribute("diff", this.masks.diff(this.releases, checked));
-			}
 		}
 		catch (EtcdReleaseException ex) {
 			if (ex.getReason() != EtcdReleaseException.Reason.INVALID) {
@@ -181,16 +172,8 @@ public class EtcdLayerController {
 		this.access.checkPublish(user, layer);
 		EtcdReleasePlan planned = plan.get();
 		this.access.checkPublish(user, planned);
-		this.releases.checkSize(planned);
-		model.addAttribute("title", title);
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
-		if (planned.isEmpty()) {
-			model.addAttribute("notice", "Nothing to release: etcd already holds these values.");
-		}
-		else {
-			model.addAttribute("pending", this.pending.add(session, title, layer.application(), planned, plan));
-			model.addAttribute("diff", this.masks.diff(this.releases, planned));
-		}
+		this.review.show(session, model, title, layer.application(), planned, plan);
 		return "review";
 	}
 

@@ -39,15 +39,18 @@ public class EtcdPublishController {
 
 	private final EtcdPendingReleases pending;
 
+	private final EtcdReleaseReview review;
+
 	private final EtcdConsoleAccess access;
 
 	private final EtcdConsoleProperties properties;
 
 	public EtcdPublishController(EtcdReleases releases, EtcdConsoleMasks masks, EtcdPendingReleases pending,
-			EtcdConsoleAccess access, EtcdConsoleProperties properties) {
+			EtcdReleaseReview review, EtcdConsoleAccess access, EtcdConsoleProperties properties) {
 		this.releases = releases;
 		this.masks = masks;
 		this.pending = pending;
+		this.review = review;
 		this.access = access;
 		this.properties = properties;
 	}
@@ -92,17 +95,8 @@ public class EtcdPublishController {
 		EtcdPendingReleases.Pending release = pending(session, id);
 		EtcdReleasePlan plan = release.again().get();
 		this.access.checkPublish(user, plan);
-		this.releases.checkSize(plan);
-		model.addAttribute("title", release.title());
 		model.addAttribute("layer", EtcdLayerLink.of(plan.layers().get(0).layer()));
-		if (plan.isEmpty()) {
-			model.addAttribute("notice", "Nothing to release: etcd already holds these values.");
-		}
-		else {
-			model.addAttribute("pending",
-					this.pending.add(session, release.title(), release.application(), plan, release.again()));
-			model.addAttribute("diff", this.masks.diff(this.releases, plan));
-		}
+		this.review.show(session, model, release.title(), release.application(), plan, release.again());
 		return "review";
 	}
 

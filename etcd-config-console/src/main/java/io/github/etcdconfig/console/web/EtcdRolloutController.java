@@ -2,13 +2,11 @@ package io.github.etcdconfig.console.web;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.github.etcdconfig.console.EtcdConsoleProperties;
 import io.github.etcdconfig.console.security.EtcdConsoleAccess;
 import io.github.etcdconfig.release.EtcdInstanceStatus;
-import io.github.etcdconfig.release.EtcdLayer;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleaseException;
 import io.github.etcdconfig.release.EtcdReleases;
@@ -23,10 +21,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The rollout of a release: every instance of the application and the revision it has applied, asked again every
  * {@code etcd.console.rollout-refresh} by the page (htmx polling), with the instances that lag marked as stragglers.
- * After a gray release, the page offers to promote or abandon it.
+ * After a gray release, the page marks the instances that run its profile (those whose registration metadata
+ * {@code profiles}, {@code etcd.discovery.metadata.profiles}, names it) and offers to promote or abandon it.
  */
 @Controller
 public class EtcdRolloutController {
+
+	/** The metadata entry in which an instance names the profiles it runs. */
+	public static final String PROFILES = "profiles";
 
 	private final EtcdReleases releases;
 
@@ -49,13 +51,8 @@ public class EtcdRolloutController {
 			Authentication user, Model model) {
 		String application = StringUtils.hasText(app) ? app : null;
 		if (revision == null) {
-			List<EtcdLayer> layers = new ArrayList<>();
-			layers.add(this.releases.layer(application, null));
-			if (application != null) {
-				this.releases.profiles(application)
-					.forEach((name) -> layers.add(this.releases.layer(application, name)));
-			}
-			EtcdRelease newest = EtcdApplicationsController.newest(this.releases, layers);
+			EtcdRelease newest = EtcdApplicationsController.newest(this.releases,
+					EtcdApplicationsController.layers(this.releases, application));
 			revision = (newest != null) ? newest.revision() : 0L;
 			at = (newest != null) ? newest.time().toEpochMilli() : null;
 		}
@@ -65,7 +62,7 @@ public class EtcdRolloutController {
 		model.addAttribute("at", at);
 		model.addAttribute("refresh", this.properties.getRolloutRefresh().toMillis());
 		model.addAttribute("canPublish", application != null && this.access.canPublish(user, application));
-		addInstances(application, revision, at, model);
+		addInstances(application, model.getAttribute("profile"), revision, at, model);
 		return "rollout";
 	}
 
@@ -73,14 +70,17 @@ public class EtcdRolloutController {
 	 * The instances part of the rollout page, which the page asks for again and again.
 	 */
 	@GetMapping("/rollout/instances")
-	public String instances(@RequestParam(required = false) String app, @RequestParam long revision,
+	public String instances(@RequestParam(required = false) String app,
+			@RequestParam(required = false) String profile, @RequestParam long revision,
 			@RequestParam(required = false) Long at, Model model) {
-		addInstances(StringUtils.hasText(app) ? app : null, revision, at, model);
+		addInstances(StringUtils.hasText(app) ? app : null, StringUtils.hasText(profile) ? profile : null, revision,
+				at, model);
 		return "rollout :: instances";
 	}
 
-	private void addInstances(String application, long revision, Long at, Model model) {
+	private void addInstances(String application, Object profile, long revision, Long at, Model model) {
 		model.addAttribute("appName", application);
+		model.addAttribute("profile", profile);
 		model.addAttribute("revision", revision);
 		model.addAttribute("at", at);
 		try {
@@ -89,17 +89,27 @@ public class EtcdRolloutController {
 			List<Row> rows = this.releases.instances(application)
 				.stream()
 				.map((instance) -> new Row(instance, !instance.isReporting() ? "unknown"
-						: instance.hasApplied(revision) ? "applied" : late ? "straggler" : "waiting"))
+						: instance.hasApplied(revision) ? "applied" : late ? "straggler" : "waiting",
+						profiles(instance), profile != null && profiles(instance).contains(profile)))
 				.toList();
 			model.addAttribute("rows", rows);
 			model.addAttribute("applied", rows.stream().filter((row) -> row.state().equals("applied")).count());
 			model.addAttribute("reporting", rows.stream().filter((row) -> !row.state().equals("unknown")).count());
 			model.addAttribute("stragglers", rows.stream().filter((row) -> row.state().equals("straggler")).count());
+			model.addAttribute("inProfile", rows.stream().filter(Row::inProfile).count());
+			model.addAttribute("inProfileApplied",
+					rows.stream().filter((row) -> row.inProfile() && row.state().equals("applied")).count());
 		}
 		catch (EtcdReleaseException ex) {
 			// The page stays and keeps asking; it says why it has nothing new.
 			model.addAttribute("error", ex.getMessage());
 		}
+	}
+
+	// The profiles an instance registers as running, in its metadata: etcd.discovery.metadata.profiles=canary,eu
+	private static List<String> profiles(EtcdInstanceStatus instance) {
+		String profiles = instance.metadata().get(PROFILES);
+		return (profiles != null) ? List.of(StringUtils.tokenizeToStringArray(profiles, ",")) : List.of();
 	}
 
 	/**
@@ -108,8 +118,10 @@ public class EtcdRolloutController {
 	 * @param instance the instance
 	 * @param state applied, waiting, straggler (waiting longer than etcd.console.straggler-after), or unknown (it
 	 * reports no revision)
+	 * @param profiles the profiles it registers as running, none when it does not say
+	 * @param inProfile whether it runs the profile of a gray release being followed
 	 */
-	public record Row(EtcdInstanceStatus instance, String state) {
+	public record Row(EtcdInstanceStatus instance, String state, List<String> profiles, boolean inProfile) {
 
 	}
 

@@ -154,6 +154,16 @@ public final class Browser implements AutoCloseable {
 				""", path, form);
 	}
 
+	/**
+	 * Click something that loads another page, and wait until that page shows an element.
+	 * @param css what to click
+	 * @param expected an element of the next page
+	 */
+	public void clickThrough(String css, String expected) {
+		click(css);
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> has(expected));
+	}
+
 	/** Wait until the page's text contains something. */
 	public void awaitText(String expected, Duration timeout) {
 		await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> text().contains(expected));
