@@ -2,9 +2,10 @@ package io.github.etcdconfig.discovery;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.github.etcdconfig.client.EtcdBytes;
 
 import org.springframework.boot.json.JsonParser;
 import org.springframework.boot.json.JsonParserFactory;
@@ -117,7 +118,7 @@ public final class EtcdInstanceFormat {
 
 	private Map<String, Object> parse(byte[] value) {
 		try {
-			return this.parser.parseMap(new String(value, StandardCharsets.UTF_8));
+			return this.parser.parseMap(EtcdBytes.text(value));
 		}
 		catch (RuntimeException ex) {
 			// Not the parser's message: it may quote the value.
