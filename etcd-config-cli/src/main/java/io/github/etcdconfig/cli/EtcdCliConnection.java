@@ -98,7 +98,8 @@ public class EtcdCliConnection {
 			settings.setPassword((colon >= 0) ? this.user.substring(colon + 1) : password(settings.getUsername()));
 		}
 		try {
-			return EtcdClientFactory.create(new PropertiesEtcdConnectionDetails(settings, sslBundle()), settings);
+			return EtcdClientFactory.standard(List.of()).create(new PropertiesEtcdConnectionDetails(settings, sslBundle()),
+					settings);
 		}
 		catch (RuntimeException ex) {
 			throw new EtcdReleaseException(EtcdReleaseException.Reason.INVALID,
