@@ -206,6 +206,24 @@ class EtcdConsoleBrowserTests {
 
 	@Test
 	@Order(7)
+	void anInstanceThatLagsBehindAReleaseIsMarkedAsAStraggler() {
+		// An instance stuck at revision 1, as a hung process stays registered until its lease expires.
+		put("/services/greeter/greeter-stuck", "{\"instanceId\":\"greeter-stuck\",\"serviceId\":\"greeter\","
+				+ "\"host\":\"127.0.0.1\",\"port\":9799,\"uri\":\"http://127.0.0.1:9799\",\"status\":\"healthy\","
+				+ "\"metadata\":{},\"config\":{\"revision\":1,\"stale\":false,\"state\":\"WATCHING\"}}");
+		try {
+			browser.open("/rollout?app=greeter");
+			browser.awaitText("1 straggler(s)", ROLLOUT);
+			assertThat(browser.text("tr.straggler")).contains("greeter/greeter-stuck", "straggler");
+			assertThat(browser.text("#rollout-summary")).contains("2 of 3");
+		}
+		finally {
+			delete("/services/greeter/greeter-stuck");
+		}
+	}
+
+	@Test
+	@Order(8)
 	void aMaskedValueNeverAppearsInThePageSource() {
 		for (String page : new String[] { "/", "/apps/greeter", "/layer?app=greeter&format=properties",
 				"/layer/history?app=greeter&property=database.password", "/rollout?app=greeter" }) {
@@ -227,6 +245,15 @@ class EtcdConsoleBrowserTests {
 	private static void put(String key, String value) {
 		try {
 			client.getKVClient().put(bytes(key), bytes(value)).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void delete(String key) {
+		try {
+			client.getKVClient().delete(bytes(key)).get(10, TimeUnit.SECONDS);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
