@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdConnectivity;
+import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyRange;
@@ -99,11 +100,7 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		List<EtcdKeyRange> ranges = this.target.ranges();
-		this.applier = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "etcd-watch " + ranges);
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.applier = Executors.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-watch " + ranges));
 		this.running = true;
 		this.status.setState(EtcdWatchStatus.State.STARTING);
 		execute(() -> {
