@@ -1,5 +1,7 @@
 package io.github.etcdconfig.release;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
@@ -15,9 +17,15 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param stale whether its values came from its snapshot file because etcd was unreachable at its start
  * @param state its configuration watch state, such as {@code WATCHING}, or {@code null}
  * @param problem why its entry could not be read, or {@code null}
+ * @param metadata its registered metadata ({@code etcd.discovery.metadata.*}), such as the profiles it runs, which
+ * tells the instances of a gray release
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
-		boolean stale, String state, String problem) {
+		boolean stale, String state, String problem, Map<String, String> metadata) {
+
+	public EtcdInstanceStatus {
+		metadata = (metadata != null) ? Map.copyOf(metadata) : Map.of();
+	}
 
 	/**
 	 * Whether it has applied a revision: it reports that revision or a later one, and its values are not stale.

@@ -62,11 +62,11 @@ final class EtcdInstances {
 			EtcdConfigStatus config = this.format.readConfigStatus(value);
 			return new EtcdInstanceStatus(service, id, instance.getUri().toString(), instance.getStatus(),
 					(config != null) ? config.revision() : null, config != null && config.stale(),
-					(config != null) ? config.state() : null, null);
+					(config != null) ? config.state() : null, null, instance.getMetadata());
 		}
 		catch (IllegalArgumentException ex) {
 			return new EtcdInstanceStatus(service, id, null, null, null, false, null,
-					"the entry cannot be read: " + ex.getMessage());
+					"the entry cannot be read: " + ex.getMessage(), null);
 		}
 	}
 

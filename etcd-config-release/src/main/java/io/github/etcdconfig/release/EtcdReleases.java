@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.github.etcdconfig.config.EtcdConfigLayout;
 import io.github.etcdconfig.config.EtcdPropertyChange;
 
 /**
@@ -48,6 +50,8 @@ public final class EtcdReleases {
 
 	private final EtcdInstances instances;
 
+	private final EtcdFolders folders;
+
 	private final Clock clock;
 
 	/**
@@ -67,6 +71,7 @@ public final class EtcdReleases {
 		this.publisher = new EtcdReleasePublisher(kv, this.records, settings);
 		this.views = new EtcdConfigViews(kv, settings.timeout());
 		this.instances = new EtcdInstances(kv, settings.servicesPrefix(), settings.timeout());
+		this.folders = new EtcdFolders(kv, settings.timeout());
 		this.clock = clock;
 	}
 
@@ -83,6 +88,44 @@ public final class EtcdReleases {
 	 */
 	public EtcdLayer layer(String application, String profile) {
 		return EtcdLayer.of(this.settings.prefixes(), application, profile);
+	}
+
+	/**
+	 * The applications there are: those with a folder of configuration or of release records in the application
+	 * folders of the prefixes ({@code /config-apps/}), and those with instances in the registry.
+	 * @return the names, sorted
+	 */
+	public List<String> applications() {
+		Set<String> names = new TreeSet<>();
+		names.addAll(subfolders(EtcdConfigLayout.resolve(this.settings.prefixes(), null, List.of()),
+				EtcdConfigLayout::applicationFolders));
+		this.instances.list(null).forEach((instance) -> names.add(instance.service()));
+		return List.copyOf(names);
+	}
+
+	/**
+	 * The profiles of an application that have a layer: keys, or release records (a gray release promoted or
+	 * abandoned leaves its history), in the application's profile folder ({@code /config-apps/billing/profiles/}).
+	 * @param application the application
+	 * @return the profiles, sorted
+	 */
+	public List<String> profiles(String application) {
+		EtcdLayer layer = layer(application, null);
+		return List.copyOf(subfolders(layer.layout(), EtcdConfigLayout::profileFolders));
+	}
+
+	// A folder that is itself a layer (the layout of 0.1.0, /config/{application}/) holds that layer's property
+	// groups too, which cannot be told from other layers' folders: it is left out.
+	private Set<String> subfolders(EtcdConfigLayout layout,
+			Function<EtcdConfigLayout, List<String>> reserved) {
+		Set<String> names = new TreeSet<>();
+		for (String folder : reserved.apply(layout)) {
+			if (!layout.prefixes().contains(folder)) {
+				names.addAll(this.folders.names(folder));
+				names.addAll(this.folders.names(this.settings.releasesPrefix() + folder.substring(1)));
+			}
+		}
+		return names;
 	}
 
 	/**
