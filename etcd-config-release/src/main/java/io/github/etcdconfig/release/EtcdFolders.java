@@ -9,6 +9,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
+import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.config.EtcdKeyMapper;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
@@ -35,7 +36,7 @@ final class EtcdFolders {
 	Set<String> names(String folder) {
 		Set<String> names = new TreeSet<>();
 		ByteSequence end = EtcdKeyRange.prefix(folder).endKey();
-		ByteSequence from = EtcdReleaseRecords.bytes(folder);
+		ByteSequence from = EtcdBytes.of(folder);
 		while (true) {
 			GetOption option = GetOption.builder().withRange(end).withKeysOnly(true).withLimit(1).build();
 			var keys = EtcdReleaseCalls.await(this.kv.get(from, option), this.timeout, "Listing " + folder).getKvs();
@@ -49,7 +50,7 @@ final class EtcdFolders {
 					names.add(name);
 				}
 				// '0' follows '/': the first key after every key of this folder.
-				from = EtcdReleaseRecords.bytes(folder + name + "0");
+				from = EtcdBytes.of(folder + name + "0");
 			}
 			else {
 				from = ByteSequence.from(append(first.getKey().getBytes(), (byte) 0));
