@@ -108,15 +108,15 @@ public class EtcdConfigEndpoint {
 			properties.put(name, new PropertyDescriptor(stringify(value), snapshot.getKey(name),
 					(origin != null) ? origin.toString() : null));
 		}
-		String lastError = prefixWatcher.describeLastError();
+		String lastError = prefixWatcher.getStatus().describeLastError();
 		return new SourceDescriptor(store.getName(),
 				store.getResource().getConnection().getEndpoints().stream().map(EtcdEndpoints::redact).toList(),
-				store.getResource().getLayout().prefixes(), snapshot.getRevision(), prefixWatcher.getEtcdRevision(),
-				snapshot.getKeyCount(), prefixWatcher.getState().name(), store.isFromSnapshotFile(),
-				prefixWatcher.getReconnects(), prefixWatcher.getResyncs(), watcher.getRefreshes(),
+				store.getResource().getLayout().prefixes(), snapshot.getRevision(), prefixWatcher.getStatus().getEtcdRevision(),
+				snapshot.getKeyCount(), prefixWatcher.getStatus().getState().name(), store.isFromSnapshotFile(),
+				prefixWatcher.getStatus().getReconnects(), prefixWatcher.getStatus().getResyncs(), watcher.getRefreshes(),
 				lastError,
-				(lastError != null && prefixWatcher.getLastErrorTime() != null)
-						? prefixWatcher.getLastErrorTime().toString() : null,
+				(lastError != null && prefixWatcher.getStatus().getLastErrorTime() != null)
+						? prefixWatcher.getStatus().getLastErrorTime().toString() : null,
 				properties);
 	}
 

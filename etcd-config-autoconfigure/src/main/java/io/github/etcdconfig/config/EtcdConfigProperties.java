@@ -151,6 +151,10 @@ public class EtcdConfigProperties implements Validator {
 		positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(), "etcd.config.watch.retry-delay");
 		positive(errors, "watch.maxRetryDelay", properties.getWatch().getMaxRetryDelay(),
 				"etcd.config.watch.max-retry-delay");
+		if (properties.getWatch().getFloodThreshold() < 1) {
+			errors.rejectValue("watch.floodThreshold", "etcd.config.watch.invalid",
+					"etcd.config.watch.flood-threshold must be at least 1");
+		}
 		Duration window = properties.getWatch().getCoalesceWindow();
 		if (window == null || window.isNegative()) {
 			errors.rejectValue("watch.coalesceWindow", "etcd.config.watch.invalid",
@@ -258,10 +262,18 @@ public class EtcdConfigProperties implements Validator {
 		private boolean enabled = true;
 
 		/**
-		 * Changes that arrive within this window after a refresh are applied together in the next one, so a burst
-		 * of puts makes a bounded number of refreshes. A change after a quiet period applies at once.
+		 * While the application is flooded with changes (see flood-threshold), changes are applied together at
+		 * most once per this window, so a burst of puts makes a bounded number of refreshes. A change that finds
+		 * the application idle applies at once.
 		 */
 		private Duration coalesceWindow = Duration.ofMillis(10);
+
+		/**
+		 * Refreshes in a row during which new changes arrived, after which the application counts as flooded and
+		 * changes are coalesced over coalesce-window, until a whole window passes without a change. A writer that
+		 * waits for each change to be seen never floods the application.
+		 */
+		private int floodThreshold = 3;
 
 		/**
 		 * Interval of the check that compares etcd's revision with the applied one and resyncs a watch that went
@@ -270,14 +282,16 @@ public class EtcdConfigProperties implements Validator {
 		private Duration checkInterval = Duration.ofSeconds(30);
 
 		/**
-		 * First wait before a broken watch is created again; doubles up to max-retry-delay.
+		 * First wait before a broken watch, a failed read or an unanswered check is tried again; doubles up to
+		 * max-retry-delay. Each wait is jittered between half and all of it.
 		 */
 		private Duration retryDelay = Duration.ofMillis(100);
 
 		/**
-		 * Longest wait between two attempts to create a broken watch again.
+		 * Longest wait between two attempts while etcd does not answer: etcd's return is noticed within it, however
+		 * long the outage. Each attempt costs etcd one connection attempt at most.
 		 */
-		private Duration maxRetryDelay = Duration.ofSeconds(5);
+		private Duration maxRetryDelay = Duration.ofMillis(500);
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -293,6 +307,14 @@ public class EtcdConfigProperties implements Validator {
 
 		public void setCoalesceWindow(Duration coalesceWindow) {
 			this.coalesceWindow = coalesceWindow;
+		}
+
+		public int getFloodThreshold() {
+			return this.floodThreshold;
+		}
+
+		public void setFloodThreshold(int floodThreshold) {
+			this.floodThreshold = floodThreshold;
 		}
 
 		public Duration getCheckInterval() {

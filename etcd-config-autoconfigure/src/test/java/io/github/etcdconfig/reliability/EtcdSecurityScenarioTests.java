@@ -81,9 +81,9 @@ class EtcdSecurityScenarioTests {
 				assertThat(app.property("revoked.value")).isEqualTo("kept");
 				etcd.cluster().revokeUser("temporary");
 				await().atMost(Duration.ofSeconds(15))
-					.until(() -> app.watcher().getWatcher().getLastError() != null);
+					.until(() -> app.watcher().getWatcher().getStatus().getLastError() != null);
 				// The words health, the endpoint and the log show.
-				String error = EtcdFailures.describe(app.watcher().getWatcher().getLastError(), null);
+				String error = EtcdFailures.describe(app.watcher().getWatcher().getStatus().getLastError(), null);
 				assertThat(app.property("revoked.value")).isEqualTo("kept");
 				assertThat(error).doesNotContain(PASSWORD);
 				ReliabilityReport.record("6b", "Revoked user",

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyRange;
@@ -40,17 +41,8 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 
 	private static final Log logger = LogFactory.getLog(EtcdServiceInstances.class);
 
-	/** Events within this window after a change are applied together with the next one. */
-	private static final Duration COALESCE_WINDOW = Duration.ofMillis(10);
-
-	/** How often the watch is checked against etcd's revision; a silent watch is resynced. */
-	private static final Duration CHECK_INTERVAL = Duration.ofSeconds(30);
-
-	private static final Duration RETRY_DELAY = Duration.ofMillis(100);
-
-	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(5);
-
-	private static final int PAGE_SIZE = 500;
+	/** The registry is watched the way configuration is by default. */
+	private static final EtcdConfigProperties DEFAULTS = new EtcdConfigProperties();
 
 	private final Client client;
 
@@ -79,8 +71,8 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 		this.properties = properties;
 		this.requestTimeout = requestTimeout;
 		this.publisher = publisher;
-		this.watcher = new EtcdPrefixWatcher(client, this, new EtcdPrefixWatcher.Settings(COALESCE_WINDOW,
-				CHECK_INTERVAL, RETRY_DELAY, MAX_RETRY_DELAY, requestTimeout, PAGE_SIZE));
+		this.watcher = new EtcdPrefixWatcher(client, this,
+				EtcdPrefixWatcher.Settings.of(DEFAULTS.getWatch(), requestTimeout, DEFAULTS.getPageSize()));
 	}
 
 	/**
@@ -91,7 +83,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	public void afterPropertiesSet() {
 		try {
 			EtcdConfigReader.Result read = new EtcdConfigReader(this.client.getKVClient(), this.requestTimeout,
-					PAGE_SIZE)
+					DEFAULTS.getPageSize())
 				.read(ranges());
 			resync(read.keys(), read.revision());
 		}
