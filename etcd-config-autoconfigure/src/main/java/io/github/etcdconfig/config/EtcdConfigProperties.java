@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.github.etcdconfig.client.EtcdValidation;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.retry.RetryPolicy;
-import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -124,11 +125,8 @@ public class EtcdConfigProperties implements Validator {
 		}
 		else {
 			for (int i = 0; i < properties.getPrefixes().size(); i++) {
-				String prefix = properties.getPrefixes().get(i);
-				if (!StringUtils.hasText(prefix) || !prefix.startsWith("/") || !prefix.endsWith("/")) {
-					errors.rejectValue("prefixes[" + i + "]", "etcd.config.prefixes.invalid", "etcd.config.prefixes["
-							+ i + "] '" + prefix + "' must start and end with '/', for example /config/");
-				}
+				EtcdValidation.folder(errors, "prefixes[" + i + "]", properties.getPrefixes().get(i),
+						"etcd.config.prefixes[" + i + "]", "/config/");
 			}
 		}
 		if (properties.getPageSize() < 1) {
@@ -143,13 +141,13 @@ public class EtcdConfigProperties implements Validator {
 			errors.rejectValue("retry.multiplier", "etcd.config.retry.invalid",
 					"etcd.config.retry.multiplier must be at least 1");
 		}
-		positive(errors, "retry.delay", retry.getDelay(), "etcd.config.retry.delay");
-		positive(errors, "retry.maxDelay", retry.getMaxDelay(), "etcd.config.retry.max-delay");
-		positive(errors, "retry.timeout", retry.getTimeout(), "etcd.config.retry.timeout");
-		positive(errors, "watch.checkInterval", properties.getWatch().getCheckInterval(),
+		EtcdValidation.positive(errors, "retry.delay", retry.getDelay(), "etcd.config.retry.delay");
+		EtcdValidation.positive(errors, "retry.maxDelay", retry.getMaxDelay(), "etcd.config.retry.max-delay");
+		EtcdValidation.positive(errors, "retry.timeout", retry.getTimeout(), "etcd.config.retry.timeout");
+		EtcdValidation.positive(errors, "watch.checkInterval", properties.getWatch().getCheckInterval(),
 				"etcd.config.watch.check-interval");
-		positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(), "etcd.config.watch.retry-delay");
-		positive(errors, "watch.maxRetryDelay", properties.getWatch().getMaxRetryDelay(),
+		EtcdValidation.positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(), "etcd.config.watch.retry-delay");
+		EtcdValidation.positive(errors, "watch.maxRetryDelay", properties.getWatch().getMaxRetryDelay(),
 				"etcd.config.watch.max-retry-delay");
 		if (properties.getWatch().getFloodThreshold() < 1) {
 			errors.rejectValue("watch.floodThreshold", "etcd.config.watch.invalid",
@@ -159,12 +157,6 @@ public class EtcdConfigProperties implements Validator {
 		if (window == null || window.isNegative()) {
 			errors.rejectValue("watch.coalesceWindow", "etcd.config.watch.invalid",
 					"etcd.config.watch.coalesce-window must not be negative");
-		}
-	}
-
-	private static void positive(Errors errors, String field, Duration value, String property) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			errors.rejectValue(field, "etcd.duration.positive", property + " must be a positive duration");
 		}
 	}
 

@@ -36,8 +36,10 @@ final class EtcdKeyMapper {
 
 	private static final String ACTIVATE = "spring.config.activate.";
 
-	private static final boolean YAML_PRESENT = ClassUtils.isPresent("org.yaml.snakeyaml.Yaml",
-			EtcdKeyMapper.class.getClassLoader());
+	/** Documents in YAML need SnakeYAML, an optional dependency. */
+	static final String YAML_CLASS = "org.yaml.snakeyaml.Yaml";
+
+	private static final boolean YAML_PRESENT = ClassUtils.isPresent(YAML_CLASS, EtcdKeyMapper.class.getClassLoader());
 
 	private EtcdKeyMapper() {
 	}

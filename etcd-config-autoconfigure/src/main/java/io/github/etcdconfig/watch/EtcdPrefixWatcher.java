@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdConnectivity;
+import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyRange;
@@ -99,11 +100,7 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		List<EtcdKeyRange> ranges = this.target.ranges();
-		this.applier = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "etcd-watch " + ranges);
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.applier = Executors.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-watch " + ranges));
 		this.running = true;
 		this.status.setState(EtcdWatchStatus.State.STARTING);
 		execute(() -> {
@@ -221,19 +218,20 @@ public class EtcdPrefixWatcher {
 	/**
 	 * One recovery step: make the connection try again now and open the watches that broke. A watch that etcd
 	 * confirms is the proof that etcd answers; jetcd logs nothing when one fails, where it warns at each failed read.
-	 * Only when every watch stands, and etcd still did not answer a check (it hangs), is the check sent again.
+	 * Without a watch on its way (etcd hangs under standing watches, or the ranges wait to be read again), the check
+	 * asks instead, at most one at a time.
 	 */
 	private void recover() {
 		this.connectivity.connectNow();
-		boolean standing = true;
+		boolean opening = false;
 		for (EtcdWatchSession session : this.sessions) {
 			if (session.phase() == EtcdWatchSession.Phase.BROKEN) {
 				this.status.reconnected();
 				open(session);
 			}
-			standing &= session.phase() == EtcdWatchSession.Phase.WATCHING;
+			opening |= session.phase() == EtcdWatchSession.Phase.OPENING;
 		}
-		if (standing && this.unreachable) {
+		if (this.unreachable && !opening) {
 			this.liveness.run(this.sessions, this.events);
 		}
 		updateState();

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.etcdconfig.client.EtcdFailures;
+import io.github.etcdconfig.client.EtcdErrors;
 
 /**
  * What a watcher is doing and has done, for health, the endpoint and metrics. Written by the watcher's applier
@@ -168,7 +168,7 @@ public final class EtcdWatchStatus {
 	}
 
 	String describe(Throwable error) {
-		return EtcdFailures.describe(error, this.requestTimeout);
+		return EtcdErrors.describe(error, this.requestTimeout);
 	}
 
 }

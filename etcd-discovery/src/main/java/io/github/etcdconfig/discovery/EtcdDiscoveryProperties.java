@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.etcdconfig.client.EtcdValidation;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
@@ -252,11 +254,7 @@ public class EtcdDiscoveryProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		EtcdDiscoveryProperties properties = (EtcdDiscoveryProperties) target;
-		String prefix = properties.getPrefix();
-		if (!StringUtils.hasText(prefix) || !prefix.startsWith("/") || !prefix.endsWith("/")) {
-			errors.rejectValue("prefix", "etcd.discovery.prefix.invalid",
-					"etcd.discovery.prefix '" + prefix + "' must start and end with '/', for example /services/");
-		}
+		EtcdValidation.folder(errors, "prefix", properties.getPrefix(), "etcd.discovery.prefix", "/services/");
 		if (properties.getServiceName() != null && !isSegment(properties.getServiceName())) {
 			errors.rejectValue("serviceName", "etcd.discovery.segment.invalid",
 					"etcd.discovery.service-name must not be blank nor contain '/'");
@@ -277,10 +275,7 @@ public class EtcdDiscoveryProperties implements Validator {
 					"etcd.discovery.healthy-statuses must name at least one status");
 		}
 		Duration ttl = properties.getTtl();
-		if (ttl == null || ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-			errors.rejectValue("ttl", "etcd.discovery.ttl.invalid", "etcd.discovery.ttl must be at least 1s");
-		}
-		else {
+		if (EtcdValidation.leaseTtl(errors, "ttl", ttl, "etcd.discovery.ttl")) {
 			Duration heartbeat = properties.heartbeatIntervalOrDefault();
 			if (heartbeat.isNegative() || heartbeat.isZero() || heartbeat.compareTo(ttl) >= 0) {
 				errors.rejectValue("heartbeatInterval", "etcd.discovery.heartbeat-interval.invalid",

@@ -2,9 +2,10 @@ package io.github.etcdconfig.discovery;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.github.etcdconfig.client.EtcdBytes;
 
 import org.springframework.boot.json.JsonParser;
 import org.springframework.boot.json.JsonParserFactory;
@@ -61,7 +62,7 @@ public final class EtcdInstanceFormat {
 	public EtcdServiceInstance read(String serviceId, String instanceId, byte[] value) {
 		Map<String, Object> json;
 		try {
-			json = this.parser.parseMap(new String(value, StandardCharsets.UTF_8));
+			json = this.parser.parseMap(EtcdBytes.text(value));
 		}
 		catch (RuntimeException ex) {
 			// Not the parser's message: it may quote the value.

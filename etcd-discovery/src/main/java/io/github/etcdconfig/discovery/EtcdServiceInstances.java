@@ -1,6 +1,5 @@
 package io.github.etcdconfig.discovery;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdKeyEvent;
@@ -141,7 +141,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	public void apply(List<EtcdKeyEvent> events, long revision) {
 		Map<String, Entry> entries = new HashMap<>(this.snapshot.entries);
 		for (EtcdKeyEvent event : events) {
-			String key = new String(event.key(), StandardCharsets.UTF_8);
+			String key = EtcdBytes.text(event.key());
 			if (event.isDelete()) {
 				entries.remove(key);
 			}
@@ -156,7 +156,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	public void resync(List<EtcdKeyEvent> keys, long revision) {
 		Map<String, Entry> entries = new HashMap<>();
 		for (EtcdKeyEvent event : keys) {
-			String key = new String(event.key(), StandardCharsets.UTF_8);
+			String key = EtcdBytes.text(event.key());
 			entries.put(key, read(key, event, this.snapshot.entries.get(key)));
 		}
 		swap(entries, revision);
