@@ -1,6 +1,5 @@
 package io.github.etcdconfig.actuate;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +14,6 @@ import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
-import org.springframework.boot.actuate.endpoint.SanitizableData;
-import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
@@ -34,7 +31,8 @@ import org.springframework.core.env.PropertySource;
  *
  * <p>Values are masked like those of Spring Boot's {@code env} endpoint ({@code show-values}, roles,
  * {@link SanitizingFunction} beans). On top of that, a value whose name looks sensitive stays masked even when
- * values are shown: this endpoint is for following configuration, not for reading secrets.
+ * values are shown: this endpoint is for following configuration, not for reading secrets
+ * ({@link EtcdValueSanitizer}).
  */
 @Endpoint(id = "etcdconfig")
 public class EtcdConfigEndpoint {
@@ -45,7 +43,7 @@ public class EtcdConfigEndpoint {
 
 	private final ConfigurableEnvironment environment;
 
-	private final Sanitizer sanitizer;
+	private final EtcdValueSanitizer sanitizer;
 
 	private final Show showValues;
 
@@ -66,9 +64,7 @@ public class EtcdConfigEndpoint {
 		this.watchers = watchers;
 		this.refresher = refresher;
 		this.environment = environment;
-		List<SanitizingFunction> functions = new ArrayList<>(sanitizingFunctions);
-		functions.add(SanitizingFunction.sanitizeValue().ifLikelySensitive());
-		this.sanitizer = new Sanitizer(functions);
+		this.sanitizer = new EtcdValueSanitizer(sanitizingFunctions);
 		this.showValues = showValues;
 		this.roles = roles;
 	}
@@ -102,21 +98,20 @@ public class EtcdConfigEndpoint {
 		PropertySource<?> propertySource = this.environment.getPropertySources().get(store.getName());
 		Map<String, PropertyDescriptor> properties = new TreeMap<>();
 		for (String name : snapshot.getPropertyNames()) {
-			Object value = this.sanitizer.sanitize(
-					new SanitizableData(propertySource, name, snapshot.getProperty(name)), showUnsanitized);
+			Object value = this.sanitizer.sanitize(propertySource, name, snapshot.getProperty(name), showUnsanitized);
 			Origin origin = snapshot.getOrigin(name);
 			properties.put(name, new PropertyDescriptor(stringify(value), snapshot.getKey(name),
 					(origin != null) ? origin.toString() : null));
 		}
-		String lastError = prefixWatcher.describeLastError();
+		String lastError = prefixWatcher.getStatus().describeLastError();
 		return new SourceDescriptor(store.getName(),
 				store.getResource().getConnection().getEndpoints().stream().map(EtcdEndpoints::redact).toList(),
-				store.getResource().getLayout().prefixes(), snapshot.getRevision(), prefixWatcher.getEtcdRevision(),
-				snapshot.getKeyCount(), prefixWatcher.getState().name(), store.isFromSnapshotFile(),
-				prefixWatcher.getReconnects(), prefixWatcher.getResyncs(), watcher.getRefreshes(),
+				store.getResource().getLayout().prefixes(), snapshot.getRevision(), prefixWatcher.getStatus().getEtcdRevision(),
+				snapshot.getKeyCount(), prefixWatcher.getStatus().getState().name(), store.isFromSnapshotFile(),
+				prefixWatcher.getStatus().getReconnects(), prefixWatcher.getStatus().getResyncs(), watcher.getRefreshes(),
 				lastError,
-				(lastError != null && prefixWatcher.getLastErrorTime() != null)
-						? prefixWatcher.getLastErrorTime().toString() : null,
+				(lastError != null && prefixWatcher.getStatus().getLastErrorTime() != null)
+						? prefixWatcher.getStatus().getLastErrorTime().toString() : null,
 				properties);
 	}
 

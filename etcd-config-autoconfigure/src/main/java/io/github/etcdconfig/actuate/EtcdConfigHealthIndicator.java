@@ -12,6 +12,7 @@ import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.watch.EtcdConfigWatcher;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
+import io.github.etcdconfig.watch.EtcdWatchStatus;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -74,8 +75,8 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 		EtcdPrefixWatcher prefixWatcher = watcher.getWatcher();
 		// The state first: the watcher writes the time before the state, so a state other than WATCHING comes
 		// with its time, unless the watch recovered in between.
-		EtcdPrefixWatcher.State state = prefixWatcher.getState();
-		Instant notWatchingSince = prefixWatcher.getNotWatchingSince();
+		EtcdWatchStatus.State state = prefixWatcher.getStatus().getState();
+		Instant notWatchingSince = prefixWatcher.getStatus().getNotWatchingSince();
 		Health.Builder health = Health.status(status(state, notWatchingSince, now))
 			.withDetail("endpoints",
 					store.getResource()
@@ -88,11 +89,11 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 			.withDetail("revision", watcher.getAppliedRevision())
 			.withDetail("state", state.name())
 			.withDetail("stale", store.isFromSnapshotFile());
-		if (state != EtcdPrefixWatcher.State.WATCHING && notWatchingSince != null) {
+		if (state != EtcdWatchStatus.State.WATCHING && notWatchingSince != null) {
 			health.withDetail("notWatchingSince", notWatchingSince.toString());
 		}
-		String lastError = prefixWatcher.describeLastError();
-		Instant lastErrorTime = prefixWatcher.getLastErrorTime();
+		String lastError = prefixWatcher.getStatus().describeLastError();
+		Instant lastErrorTime = prefixWatcher.getStatus().getLastErrorTime();
 		if (lastError != null) {
 			// The message only: a stack trace tells an operator nothing more and may show more than it should.
 			health.withDetail("lastError", lastError);
@@ -103,7 +104,7 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 		return health.build();
 	}
 
-	private Status status(EtcdPrefixWatcher.State state, Instant notWatchingSince, Instant now) {
+	private Status status(EtcdWatchStatus.State state, Instant notWatchingSince, Instant now) {
 		return switch (state) {
 			case WATCHING -> Status.UP;
 			case STOPPED -> Status.UNKNOWN;

@@ -7,7 +7,7 @@ import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 import io.github.etcdconfig.refresh.EtcdConfigRefresher;
 import io.github.etcdconfig.watch.EtcdConfigWatcher;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
-import io.github.etcdconfig.watch.EtcdPrefixWatcher;
+import io.github.etcdconfig.watch.EtcdWatchStatus;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -46,21 +46,21 @@ public class EtcdConfigMetrics implements MeterBinder, ApplicationListener<EtcdC
 		for (EtcdConfigWatcher watcher : this.watchers.getWatchers()) {
 			String source = watcher.getStore().getName();
 			Tags tags = Tags.of(SOURCE_TAG, source);
-			EtcdPrefixWatcher prefixWatcher = watcher.getWatcher();
-			FunctionCounter.builder("etcd.config.watch.reconnects", prefixWatcher, EtcdPrefixWatcher::getReconnects)
+			EtcdWatchStatus status = watcher.getWatcher().getStatus();
+			FunctionCounter.builder("etcd.config.watch.reconnects", status, EtcdWatchStatus::getReconnects)
 				.description("Times a broken etcd watch was created again")
 				.tags(tags)
 				.register(registry);
-			FunctionCounter.builder("etcd.config.watch.resyncs", prefixWatcher, EtcdPrefixWatcher::getResyncs)
-				.description("Times the prefixes were read again from etcd after a gap in the watch")
+			FunctionCounter.builder("etcd.config.watch.resyncs", status, EtcdWatchStatus::getResyncs)
+				.description("Times the key ranges were read again from etcd after a gap in the watch")
 				.tags(tags)
 				.register(registry);
 			Gauge.builder("etcd.config.revision", watcher, EtcdConfigWatcher::getAppliedRevision)
 				.description("The etcd revision of the applied configuration")
 				.tags(tags)
 				.register(registry);
-			Gauge.builder("etcd.config.revision.lag", prefixWatcher, EtcdPrefixWatcher::getLag)
-				.description("Revisions the watch was behind the newest change under its prefixes at the last check")
+			Gauge.builder("etcd.config.revision.lag", status, EtcdWatchStatus::getLag)
+				.description("Revisions the watch was behind the newest change in its key ranges at the last check")
 				.tags(tags)
 				.register(registry);
 			Gauge.builder("etcd.config.keys", watcher, (config) -> config.getStore().getSnapshot().getKeyCount())

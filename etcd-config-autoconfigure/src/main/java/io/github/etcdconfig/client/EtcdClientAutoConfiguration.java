@@ -1,8 +1,8 @@
 package io.github.etcdconfig.client;
 
+import java.util.List;
+
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.config.EtcdConfigStore;
-import io.github.etcdconfig.config.EtcdConfigStores;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,8 +16,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * A jetcd {@link Client} for the application's own use (the seed's direct put, get and watch), from the same
- * {@code etcd.*} settings as the configuration loader. When the settings match, it is the loader's own client, so
- * the application holds one connection to etcd.
+ * {@code etcd.*} settings as the configuration loader, with every {@link EtcdClientBuilderCustomizer} bean applied.
+ * Without customizer beans and when the settings match, it is the loader's own client, so the application holds
+ * one connection to etcd.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(Client.class)
@@ -35,19 +36,18 @@ public class EtcdClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Client etcdClient(EtcdConnectionDetails connection, EtcdProperties properties,
-			ObjectProvider<EtcdConfigStores> stores) {
-		if (connection instanceof PropertiesEtcdConnectionDetails) {
-			EtcdConfigStores loaded = stores.getIfAvailable();
-			if (loaded != null) {
-				for (EtcdConfigStore store : loaded.getStores()) {
-					if (store.getResource().getConnection().hasSameConnection(properties)) {
-						// Closing a jetcd client twice is harmless, so both owners may close it.
-						return store.getClient();
-					}
-				}
+			ObjectProvider<EtcdClientBuilderCustomizer> customizers, ObjectProvider<EtcdSharedClients> shared) {
+		List<EtcdClientBuilderCustomizer> ordered = customizers.orderedStream().toList();
+		// The loader's client was built before the context, without these customizers: sharing it would skip them.
+		if (ordered.isEmpty() && connection instanceof PropertiesEtcdConnectionDetails) {
+			EtcdSharedClients clients = shared.getIfAvailable();
+			Client loaders = (clients != null) ? clients.findClient(properties) : null;
+			if (loaders != null) {
+				// Closing a jetcd client twice is harmless, so both owners may close it.
+				return loaders;
 			}
 		}
-		return EtcdClientFactory.create(connection, properties);
+		return EtcdClientFactory.standard(ordered).create(connection, properties);
 	}
 
 }

@@ -1,29 +1,16 @@
 package io.github.etcdconfig.client;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import javax.net.ssl.SSLException;
-
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.ClientBuilder;
-import io.grpc.netty.GrpcSslContexts;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-
-import org.springframework.boot.ssl.SslBundle;
-import org.springframework.boot.ssl.SslManagerBundle;
-import org.springframework.util.StringUtils;
 
 /**
- * Builds jetcd {@link Client}s from {@link EtcdProperties}. The one place that knows jetcd's builder, so the
- * configuration loader and the {@code Client} bean connect the same way.
+ * Makes the jetcd {@link Client}s the starter uses. {@link #standard(List)} is the one place that knows jetcd's
+ * builder, so the configuration loader and the {@code Client} bean connect the same way; an application can
+ * replace the loader's factory with {@code EtcdBootstrapper.create().withClientFactory(...)}.
  */
-public final class EtcdClientFactory {
-
-	private EtcdClientFactory() {
-	}
+@FunctionalInterface
+public interface EtcdClientFactory {
 
 	/**
 	 * Create a client.
@@ -31,58 +18,15 @@ public final class EtcdClientFactory {
 	 * @param settings namespace, authority and timeouts
 	 * @return a new client, to be closed by the caller
 	 */
-	public static Client create(EtcdConnectionDetails connection, EtcdProperties settings) {
-		ClientBuilder builder = Client.builder();
-		// The authority is part of the target that endpoints() computes, so it must come first.
-		if (StringUtils.hasText(settings.getAuthority())) {
-			builder.authority(settings.getAuthority());
-		}
-		builder.endpoints(connection.getEndpoints())
-			.connectTimeout(settings.getConnectTimeout())
-			.keepaliveTime(settings.getKeepaliveTime())
-			.keepaliveTimeout(settings.getKeepaliveTimeout())
-			// A call to an unreachable server fails instead of queueing forever; every caller sets a deadline.
-			.waitForReady(false);
-		if (StringUtils.hasText(connection.getUsername())) {
-			builder.user(bytes(connection.getUsername())).password(bytes(connection.getPassword()));
-		}
-		if (StringUtils.hasText(settings.getNamespace())) {
-			builder.namespace(bytes(settings.getNamespace()));
-		}
-		boolean https = connection.getEndpoints()
-			.stream()
-			.anyMatch((endpoint) -> "https".equalsIgnoreCase(endpoint.getScheme()));
-		if (connection.getSslBundle() != null || https) {
-			builder.sslContext(sslContext(connection.getSslBundle()));
-		}
-		return builder.build();
-	}
+	Client create(EtcdConnectionDetails connection, EtcdProperties settings);
 
-	private static SslContext sslContext(SslBundle bundle) {
-		SslContextBuilder ssl = GrpcSslContexts.forClient();
-		if (bundle != null) {
-			SslManagerBundle managers = bundle.getManagers();
-			ssl.trustManager(managers.getTrustManagerFactory());
-			if (bundle.getStores().getKeyStore() != null) {
-				ssl.keyManager(managers.getKeyManagerFactory());
-			}
-			if (bundle.getOptions().getEnabledProtocols() != null) {
-				ssl.protocols(bundle.getOptions().getEnabledProtocols());
-			}
-			if (bundle.getOptions().getCiphers() != null) {
-				ssl.ciphers(List.of(bundle.getOptions().getCiphers()));
-			}
-		}
-		try {
-			return ssl.build();
-		}
-		catch (SSLException ex) {
-			throw new IllegalStateException("Cannot set up TLS for etcd: " + ex.getMessage(), ex);
-		}
-	}
-
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
+	/**
+	 * The factory that builds clients from the settings, then applies customizers.
+	 * @param customizers applied to each builder in this order, after the settings
+	 * @return the factory
+	 */
+	static EtcdClientFactory standard(List<? extends EtcdClientBuilderCustomizer> customizers) {
+		return new StandardEtcdClientFactory(customizers);
 	}
 
 }

@@ -191,16 +191,11 @@ public class EtcdProperties implements Validator {
 			errors.rejectValue("username", "etcd.credentials.incomplete",
 					"etcd.username and etcd.password must be set together");
 		}
-		rejectIfNotPositive(errors, "connectTimeout", properties.getConnectTimeout(), "etcd.connect-timeout");
-		rejectIfNotPositive(errors, "requestTimeout", properties.getRequestTimeout(), "etcd.request-timeout");
-		rejectIfNotPositive(errors, "keepaliveTime", properties.getKeepaliveTime(), "etcd.keepalive-time");
-		rejectIfNotPositive(errors, "keepaliveTimeout", properties.getKeepaliveTimeout(), "etcd.keepalive-timeout");
-	}
-
-	static void rejectIfNotPositive(Errors errors, String field, Duration value, String property) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			errors.rejectValue(field, "etcd.duration.positive", property + " must be a positive duration");
-		}
+		EtcdValidation.positive(errors, "connectTimeout", properties.getConnectTimeout(), "etcd.connect-timeout");
+		EtcdValidation.positive(errors, "requestTimeout", properties.getRequestTimeout(), "etcd.request-timeout");
+		EtcdValidation.positive(errors, "keepaliveTime", properties.getKeepaliveTime(), "etcd.keepalive-time");
+		EtcdValidation.positive(errors, "keepaliveTimeout", properties.getKeepaliveTimeout(),
+				"etcd.keepalive-timeout");
 	}
 
 	@Override

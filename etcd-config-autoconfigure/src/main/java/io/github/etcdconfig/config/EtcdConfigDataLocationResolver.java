@@ -12,7 +12,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Resolves {@code spring.config.import=etcd:} (or {@code optional:etcd:}) into an {@link EtcdConfigDataResource}.
- * Resolution waits for the profiles, because prefixes may name them.
+ * Resolution waits for the profiles, because prefixes may name them. During AOT processing at build time it resolves
+ * to nothing, so etcd is not read.
  */
 public class EtcdConfigDataLocationResolver implements ConfigDataLocationResolver<EtcdConfigDataResource>, Ordered {
 
@@ -37,7 +38,8 @@ public class EtcdConfigDataLocationResolver implements ConfigDataLocationResolve
 			ConfigDataLocation location, Profiles profiles) {
 		boolean enabled = context.getBinder().bind(EtcdConfigProperties.PREFIX + ".enabled", Boolean.class)
 			.orElse(true);
-		if (!enabled) {
+		if (!enabled || EtcdConfigStores.isAotProcessing()) {
+			// At build time the post-processor defines the stores without reading settings or etcd.
 			return Collections.emptyList();
 		}
 		String value = location.getNonPrefixedValue(EtcdConfigDataResource.LOCATION_PREFIX);

@@ -21,7 +21,9 @@ import org.springframework.core.env.StandardEnvironment;
  * {@code etcd.*} settings from application.yml, spring.application.name and the active profiles are known, and
  * places the etcd source above every config file but below command-line arguments, system properties and
  * environment variables. Does nothing when {@code etcd.config.enabled=false} or when an explicit
- * {@code spring.config.import=etcd:} already added the source.
+ * {@code spring.config.import=etcd:} already added the source. During AOT processing at build time it reads no
+ * setting and no etcd, and only defines the stores, so that the watchers, the health indicator, the endpoint and the
+ * metrics are processed too.
  */
 public class EtcdConfigEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -51,11 +53,15 @@ public class EtcdConfigEnvironmentPostProcessor implements EnvironmentPostProces
 		if (!enabled || sources.stream().anyMatch(EtcdPropertySource.class::isInstance)) {
 			return;
 		}
+		EtcdConfigStores stores = EtcdConfigStores.get(this.bootstrapContext);
+		if (EtcdConfigStores.isAotProcessing()) {
+			this.log.info("AOT processing: etcd is not read at build time; the application reads it when it starts");
+			return;
+		}
 		String[] profiles = (environment.getActiveProfiles().length > 0) ? environment.getActiveProfiles()
 				: environment.getDefaultProfiles();
 		EtcdConfigDataResource resource = EtcdConfigDataResource.create(binder, "", Arrays.asList(profiles), false);
-		PropertySource<?> source = EtcdConfigStores.get(this.bootstrapContext).load(resource, this.log)
-			.createPropertySource();
+		PropertySource<?> source = stores.load(resource, this.log).createPropertySource();
 		if (sources.contains(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)) {
 			sources.addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, source);
 		}

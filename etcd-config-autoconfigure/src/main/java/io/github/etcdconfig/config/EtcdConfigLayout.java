@@ -143,6 +143,28 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 		return EtcdKeyRange.merge(ranges);
 	}
 
+	/**
+	 * The key ranges of one layer: its prefix without the prefixes of deeper layers and the reserved folders inside
+	 * it. A key lies in them exactly when {@link #layerOf} gives that layer, so a transaction can guard or read one
+	 * layer and nothing else.
+	 * @param layer the index into {@link #prefixes()}
+	 * @return the ranges, in key order
+	 */
+	public List<EtcdKeyRange> layerRanges(int layer) {
+		String prefix = this.prefixes.get(layer);
+		List<String> inside = new ArrayList<>(this.prefixes);
+		inside.addAll(this.applicationFolders);
+		inside.addAll(this.profileFolders);
+		List<EtcdKeyRange> parts = List.of(EtcdKeyRange.prefix(prefix));
+		for (String other : inside) {
+			if (isInside(other, prefix)) {
+				EtcdKeyRange taken = EtcdKeyRange.prefix(other);
+				parts = parts.stream().flatMap((part) -> part.minus(taken).stream()).toList();
+			}
+		}
+		return EtcdKeyRange.merge(parts);
+	}
+
 	@Override
 	public String toString() {
 		return String.join(", ", this.prefixes);

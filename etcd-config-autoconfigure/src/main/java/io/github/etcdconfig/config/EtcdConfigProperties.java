@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.github.etcdconfig.client.EtcdValidation;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.retry.RetryPolicy;
-import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -124,11 +125,8 @@ public class EtcdConfigProperties implements Validator {
 		}
 		else {
 			for (int i = 0; i < properties.getPrefixes().size(); i++) {
-				String prefix = properties.getPrefixes().get(i);
-				if (!StringUtils.hasText(prefix) || !prefix.startsWith("/") || !prefix.endsWith("/")) {
-					errors.rejectValue("prefixes[" + i + "]", "etcd.config.prefixes.invalid", "etcd.config.prefixes["
-							+ i + "] '" + prefix + "' must start and end with '/', for example /config/");
-				}
+				EtcdValidation.folder(errors, "prefixes[" + i + "]", properties.getPrefixes().get(i),
+						"etcd.config.prefixes[" + i + "]", "/config/");
 			}
 		}
 		if (properties.getPageSize() < 1) {
@@ -143,24 +141,22 @@ public class EtcdConfigProperties implements Validator {
 			errors.rejectValue("retry.multiplier", "etcd.config.retry.invalid",
 					"etcd.config.retry.multiplier must be at least 1");
 		}
-		positive(errors, "retry.delay", retry.getDelay(), "etcd.config.retry.delay");
-		positive(errors, "retry.maxDelay", retry.getMaxDelay(), "etcd.config.retry.max-delay");
-		positive(errors, "retry.timeout", retry.getTimeout(), "etcd.config.retry.timeout");
-		positive(errors, "watch.checkInterval", properties.getWatch().getCheckInterval(),
+		EtcdValidation.positive(errors, "retry.delay", retry.getDelay(), "etcd.config.retry.delay");
+		EtcdValidation.positive(errors, "retry.maxDelay", retry.getMaxDelay(), "etcd.config.retry.max-delay");
+		EtcdValidation.positive(errors, "retry.timeout", retry.getTimeout(), "etcd.config.retry.timeout");
+		EtcdValidation.positive(errors, "watch.checkInterval", properties.getWatch().getCheckInterval(),
 				"etcd.config.watch.check-interval");
-		positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(), "etcd.config.watch.retry-delay");
-		positive(errors, "watch.maxRetryDelay", properties.getWatch().getMaxRetryDelay(),
+		EtcdValidation.positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(), "etcd.config.watch.retry-delay");
+		EtcdValidation.positive(errors, "watch.maxRetryDelay", properties.getWatch().getMaxRetryDelay(),
 				"etcd.config.watch.max-retry-delay");
+		if (properties.getWatch().getFloodThreshold() < 1) {
+			errors.rejectValue("watch.floodThreshold", "etcd.config.watch.invalid",
+					"etcd.config.watch.flood-threshold must be at least 1");
+		}
 		Duration window = properties.getWatch().getCoalesceWindow();
 		if (window == null || window.isNegative()) {
 			errors.rejectValue("watch.coalesceWindow", "etcd.config.watch.invalid",
 					"etcd.config.watch.coalesce-window must not be negative");
-		}
-	}
-
-	private static void positive(Errors errors, String field, Duration value, String property) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			errors.rejectValue(field, "etcd.duration.positive", property + " must be a positive duration");
 		}
 	}
 
@@ -258,10 +254,18 @@ public class EtcdConfigProperties implements Validator {
 		private boolean enabled = true;
 
 		/**
-		 * Changes that arrive within this window after a refresh are applied together in the next one, so a burst
-		 * of puts makes a bounded number of refreshes. A change after a quiet period applies at once.
+		 * While the application is flooded with changes (see flood-threshold), changes are applied together at
+		 * most once per this window, so a burst of puts makes a bounded number of refreshes. A change that finds
+		 * the application idle applies at once.
 		 */
 		private Duration coalesceWindow = Duration.ofMillis(10);
+
+		/**
+		 * Refreshes in a row during which new changes arrived, after which the application counts as flooded and
+		 * changes are coalesced over coalesce-window, until a whole window passes without a change. A writer that
+		 * waits for each change to be seen never floods the application.
+		 */
+		private int floodThreshold = 3;
 
 		/**
 		 * Interval of the check that compares etcd's revision with the applied one and resyncs a watch that went
@@ -270,14 +274,16 @@ public class EtcdConfigProperties implements Validator {
 		private Duration checkInterval = Duration.ofSeconds(30);
 
 		/**
-		 * First wait before a broken watch is created again; doubles up to max-retry-delay.
+		 * First wait before a broken watch, a failed read or an unanswered check is tried again; doubles up to
+		 * max-retry-delay. Each wait is jittered between half and all of it.
 		 */
 		private Duration retryDelay = Duration.ofMillis(100);
 
 		/**
-		 * Longest wait between two attempts to create a broken watch again.
+		 * Longest wait between two attempts while etcd does not answer: etcd's return is noticed within it, however
+		 * long the outage. Each attempt costs etcd one connection attempt at most.
 		 */
-		private Duration maxRetryDelay = Duration.ofSeconds(5);
+		private Duration maxRetryDelay = Duration.ofMillis(500);
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -293,6 +299,14 @@ public class EtcdConfigProperties implements Validator {
 
 		public void setCoalesceWindow(Duration coalesceWindow) {
 			this.coalesceWindow = coalesceWindow;
+		}
+
+		public int getFloodThreshold() {
+			return this.floodThreshold;
+		}
+
+		public void setFloodThreshold(int floodThreshold) {
+			this.floodThreshold = floodThreshold;
 		}
 
 		public Duration getCheckInterval() {

@@ -12,7 +12,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
-import io.grpc.Status;
+import io.github.etcdconfig.client.EtcdErrors;
 
 /**
  * Reads every key in some key ranges at one etcd revision. The first page fixes the revision and every later page,
@@ -60,7 +60,7 @@ public final class EtcdConfigReader {
 					page = get(from, end, limit, revision);
 				}
 				catch (ExecutionException ex) {
-					if (Status.fromThrowable(ex.getCause()).getCode() != Status.Code.RESOURCE_EXHAUSTED || limit == 1) {
+					if (EtcdErrors.kind(ex) != EtcdErrors.Kind.TOO_LARGE || limit == 1) {
 						throw ex;
 					}
 					// A page of large values was bigger than the client accepts: ask for fewer keys.

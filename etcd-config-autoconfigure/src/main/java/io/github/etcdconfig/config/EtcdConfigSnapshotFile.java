@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import io.github.etcdconfig.client.EtcdThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -58,11 +59,8 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 
 	private final AtomicReference<EtcdConfigSnapshot> next = new AtomicReference<>();
 
-	private final ExecutorService writer = Executors.newSingleThreadExecutor((runnable) -> {
-		Thread thread = new Thread(runnable, "etcd-config-snapshot");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService writer = Executors
+		.newSingleThreadExecutor(EtcdThreads.daemon("etcd-config-snapshot"));
 
 	private volatile String lastFailure;
 

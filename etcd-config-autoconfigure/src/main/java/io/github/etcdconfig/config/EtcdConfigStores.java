@@ -9,16 +9,19 @@ import java.util.Map;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdClientFactory;
-import io.github.etcdconfig.client.EtcdFailures;
+import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.client.EtcdProperties;
+import io.github.etcdconfig.client.EtcdSharedClients;
 import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
-import io.grpc.Status;
 import org.apache.commons.logging.Log;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
 
@@ -30,13 +33,24 @@ import org.springframework.core.retry.RetryTemplate;
  * <p>Both ways of loading (the zero-config post-processor and {@code spring.config.import=etcd:}) come here, so a
  * source is read from etcd once. A later {@code /actuator/refresh} re-runs the loaders with the same bootstrap
  * context and gets the live store back: no second read, and never an older state than the watcher applied.
+ *
+ * <p>The clients come from the {@link EtcdClientFactory} registered in the bootstrap context by an
+ * {@link EtcdBootstrapper}, or from the standard factory. While Spring's AOT engine processes the application at
+ * build time, etcd is never read: the bean is still defined, so that what depends on it is processed too, but it is
+ * made anew when the processed application starts.
  */
-public final class EtcdConfigStores implements DisposableBean {
+public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean {
 
 	/** The name of the bean. */
 	public static final String BEAN_NAME = "etcdConfigStores";
 
 	private final Map<EtcdConfigDataResource, EtcdConfigStore> stores = new LinkedHashMap<>();
+
+	private final EtcdClientFactory clientFactory;
+
+	private EtcdConfigStores(EtcdClientFactory clientFactory) {
+		this.clientFactory = clientFactory;
+	}
 
 	/**
 	 * The stores of an application, registered in its bootstrap context on first use.
@@ -45,18 +59,33 @@ public final class EtcdConfigStores implements DisposableBean {
 	 */
 	public static EtcdConfigStores get(ConfigurableBootstrapContext bootstrapContext) {
 		if (!bootstrapContext.isRegistered(EtcdConfigStores.class)) {
-			bootstrapContext.registerIfAbsent(EtcdConfigStores.class, InstanceSupplier.of(new EtcdConfigStores()));
+			EtcdClientFactory clientFactory = bootstrapContext.getOrElse(EtcdClientFactory.class,
+					EtcdClientFactory.standard(List.of()));
+			bootstrapContext.registerIfAbsent(EtcdConfigStores.class,
+					InstanceSupplier.of(new EtcdConfigStores(clientFactory)));
 			bootstrapContext.addCloseListener((event) -> {
 				EtcdConfigStores stores = event.getBootstrapContext().get(EtcdConfigStores.class);
 				if (event.getApplicationContext().getBeanFactory() instanceof BeanDefinitionRegistry registry
 						&& !registry.containsBeanDefinition(BEAN_NAME)) {
 					// A definition rather than a plain singleton, so the context calls destroy() at shutdown.
-					registry.registerBeanDefinition(BEAN_NAME,
-							new RootBeanDefinition(EtcdConfigStores.class, () -> stores));
+					RootBeanDefinition definition = new RootBeanDefinition(EtcdConfigStores.class, () -> stores);
+					// AOT cannot write an instance supplier as code, and the stores hold run-time state anyway:
+					// this listener defines the bean again when the processed application starts.
+					definition.setAttribute(BeanRegistrationAotProcessor.IGNORE_REGISTRATION_ATTRIBUTE, true);
+					registry.registerBeanDefinition(BEAN_NAME, definition);
 				}
 			});
 		}
 		return bootstrapContext.get(EtcdConfigStores.class);
+	}
+
+	/**
+	 * Whether Spring's AOT engine is processing the application at build time ({@code spring-boot:process-aot}),
+	 * when etcd must not be read: the build machine never needs the production etcd.
+	 * @return whether this is AOT processing
+	 */
+	public static boolean isAotProcessing() {
+		return Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING);
 	}
 
 	/**
@@ -77,12 +106,12 @@ public final class EtcdConfigStores implements DisposableBean {
 		}
 		Client client;
 		try {
-			client = EtcdClientFactory.create(
+			client = this.clientFactory.create(
 					new PropertiesEtcdConnectionDetails(resource.getConnection(), resource.getSslBundle()),
 					resource.getConnection());
 		}
 		catch (RuntimeException ex) {
-			throw new EtcdConfigLoadException(resource, ex.getMessage(), ex);
+			throw EtcdConfigLoadException.clientSetup(resource, ex);
 		}
 		Path snapshotPath = resource.getConfig().getSnapshot().getPath();
 		EtcdConfigStore store = new EtcdConfigStore(resource, client, EtcdConfigSnapshot.empty(resource.getLayout(), 0),
@@ -101,7 +130,7 @@ public final class EtcdConfigStores implements DisposableBean {
 	private void readAtStartup(EtcdConfigStore store, Log log) {
 		EtcdConfigDataResource resource = store.getResource();
 		List<EtcdConfigProblem> problems = new ArrayList<>();
-		RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy(EtcdConfigStores::isRetryable));
+		RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy(EtcdErrors::isRetryable));
 		EtcdConfigSnapshot snapshot;
 		try {
 			snapshot = retry.execute(() -> {
@@ -112,7 +141,7 @@ public final class EtcdConfigStores implements DisposableBean {
 		}
 		catch (RetryException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			String reason = EtcdFailures.describe(cause, resource.getConnection().getRequestTimeout());
+			String reason = EtcdErrors.describe(cause, resource.getConnection().getRequestTimeout());
 			if (store.getSnapshotFile() != null) {
 				try {
 					EtcdConfigSnapshot saved = store.getSnapshotFile().read(resource.getLayout(), (problem) -> problem.log(log));
@@ -127,7 +156,7 @@ public final class EtcdConfigStores implements DisposableBean {
 				}
 			}
 			if (!resource.isOptional()) {
-				throw new EtcdConfigLoadException(resource, reason, cause);
+				throw EtcdConfigLoadException.readFailed(resource, reason, cause);
 			}
 			log.warn("Starting without configuration from " + resource + " (optional): " + reason
 					+ ". It will be read when etcd answers.");
@@ -135,7 +164,7 @@ public final class EtcdConfigStores implements DisposableBean {
 		}
 		for (EtcdConfigProblem problem : problems) {
 			if (problem.kind() == EtcdConfigProblem.Kind.BROKEN_DOCUMENT && !resource.isOptional()) {
-				throw new EtcdConfigLoadException(resource, "etcd key " + problem.key() + ": " + problem.message(), null);
+				throw EtcdConfigLoadException.brokenDocument(resource, problem);
 			}
 			problem.log(log);
 		}
@@ -154,23 +183,20 @@ public final class EtcdConfigStores implements DisposableBean {
 				.snapshot());
 		}
 		catch (Exception ex) {
-			log.warn("Cannot read " + store.getResource() + " again (" + EtcdFailures.describe(ex,
+			log.warn("Cannot read " + store.getResource() + " again (" + EtcdErrors.describe(ex,
 					store.getResource().getConnection().getRequestTimeout()) + "); keeping the values of revision "
 					+ store.getSnapshot().getRevision());
 		}
 	}
 
-	/**
-	 * Whether a failed etcd call may succeed when tried again: not when credentials or permissions are wrong.
-	 * @param failure the failure
-	 * @return whether to retry
-	 */
-	static boolean isRetryable(Throwable failure) {
-		Status.Code code = Status.fromThrowable(failure).getCode();
-		return switch (code) {
-			case UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, FAILED_PRECONDITION, UNIMPLEMENTED -> false;
-			default -> true;
-		};
+	@Override
+	public synchronized Client findClient(EtcdProperties settings) {
+		for (EtcdConfigStore store : this.stores.values()) {
+			if (store.getResource().getConnection().hasSameConnection(settings)) {
+				return store.getClient();
+			}
+		}
+		return null;
 	}
 
 	/**

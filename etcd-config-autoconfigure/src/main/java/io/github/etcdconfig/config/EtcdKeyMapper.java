@@ -30,14 +30,16 @@ import org.springframework.util.ClassUtils;
  * document's folder: {@code /config/application.yml} contributes top-level names, {@code /config/db/pool.yml}
  * names under {@code db.}.
  */
-final class EtcdKeyMapper {
+public final class EtcdKeyMapper {
 
 	private static final String ON_PROFILE = "spring.config.activate.on-profile";
 
 	private static final String ACTIVATE = "spring.config.activate.";
 
-	private static final boolean YAML_PRESENT = ClassUtils.isPresent("org.yaml.snakeyaml.Yaml",
-			EtcdKeyMapper.class.getClassLoader());
+	/** Documents in YAML need SnakeYAML, an optional dependency. */
+	static final String YAML_CLASS = "org.yaml.snakeyaml.Yaml";
+
+	private static final boolean YAML_PRESENT = ClassUtils.isPresent(YAML_CLASS, EtcdKeyMapper.class.getClassLoader());
 
 	private EtcdKeyMapper() {
 	}
@@ -48,7 +50,7 @@ final class EtcdKeyMapper {
 	 * @return the text
 	 * @throws CharacterCodingException when the bytes are not UTF-8
 	 */
-	static String decode(byte[] bytes) throws CharacterCodingException {
+	public static String decode(byte[] bytes) throws CharacterCodingException {
 		return StandardCharsets.UTF_8.newDecoder()
 			.onMalformedInput(CodingErrorAction.REPORT)
 			.onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -69,7 +71,12 @@ final class EtcdKeyMapper {
 		return result.toString();
 	}
 
-	static boolean isDocument(String suffix) {
+	/**
+	 * Whether a key holds a whole document: its name ends in .yml, .yaml or .properties.
+	 * @param suffix the key without its layer prefix
+	 * @return whether it is a document key
+	 */
+	public static boolean isDocument(String suffix) {
 		String lower = suffix.toLowerCase(Locale.ROOT);
 		return lower.endsWith(".yml") || lower.endsWith(".yaml") || lower.endsWith(".properties");
 	}
@@ -80,7 +87,7 @@ final class EtcdKeyMapper {
 	 * @return the name, or {@code null} when the key maps to no usable name (empty, an empty segment, white space
 	 * or control characters)
 	 */
-	static String propertyName(String suffix) {
+	public static String propertyName(String suffix) {
 		if (suffix.isEmpty() || suffix.startsWith("/") || suffix.endsWith("/") || suffix.contains("//")) {
 			return null;
 		}

@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -13,11 +14,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.aop.scope.ScopedProxyUtils;
+import org.springframework.aot.hint.ExecutableMode;
+import org.springframework.aot.hint.ReflectionHints;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.TypeConverter;
 import org.springframework.beans.TypeMismatchException;
@@ -25,10 +29,13 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
+import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.config.BeanExpressionContext;
 import org.springframework.beans.factory.config.BeanExpressionResolver;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RegisteredBean;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.MethodParameter;
@@ -45,8 +52,12 @@ import org.springframework.util.function.SingletonSupplier;
  * factory's type conversion). Values passed to constructors cannot change.
  *
  * <p>Readers on other threads see a new field value without delay only if the field is {@code volatile}.
+ *
+ * <p>Ahead of time it registers reflection hints for the {@code @Value} fields and setters of every bean, which it
+ * reads and writes by reflection, so that updates work in a native image too.
  */
-public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, ApplicationListener<EnvironmentChangeEvent> {
+public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, BeanRegistrationAotProcessor,
+		ApplicationListener<EnvironmentChangeEvent> {
 
 	private static final Log logger = LogFactory.getLog(EtcdValueUpdater.class);
 
@@ -70,16 +81,49 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Ap
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
 		if (isSingleton(beanName)) {
-			Class<?> type = ClassUtils.getUserClass(bean);
-			ReflectionUtils.doWithFields(type, (field) -> record(bean, beanName, field, field.getAnnotation(Value.class)),
-					(field) -> !Modifier.isStatic(field.getModifiers()) && field.isAnnotationPresent(Value.class));
-			ReflectionUtils.doWithMethods(type,
-					(method) -> record(bean, beanName, method,
-							AnnotatedElementUtils.findMergedAnnotation(method, Value.class)),
-					(method) -> !Modifier.isStatic(method.getModifiers()) && method.getParameterCount() == 1
-							&& AnnotatedElementUtils.hasAnnotation(method, Value.class));
+			doWithValueMembers(ClassUtils.getUserClass(bean), (member, value) -> record(bean, beanName, member, value));
 		}
 		return bean;
+	}
+
+	@Override
+	public BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {
+		List<Member> members = new ArrayList<>();
+		doWithValueMembers(ClassUtils.getUserClass(registeredBean.getBeanType().toClass()),
+				(member, value) -> members.add(member));
+		if (members.isEmpty()) {
+			return null;
+		}
+		return (generationContext, code) -> {
+			ReflectionHints reflection = generationContext.getRuntimeHints().reflection();
+			members.forEach((member) -> {
+				if (member instanceof Field field) {
+					reflection.registerField(field);
+				}
+				else {
+					reflection.registerMethod((Method) member, ExecutableMode.INVOKE);
+				}
+			});
+		};
+	}
+
+	/**
+	 * Processed ahead of time like any bean: it is needed at run time too.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean isBeanExcludedFromAotProcessing() {
+		return false;
+	}
+
+	// The injection points this updater keeps current: non-static @Value fields and one-argument @Value methods.
+	private static void doWithValueMembers(Class<?> type, BiConsumer<Member, Value> action) {
+		ReflectionUtils.doWithFields(type, (field) -> action.accept(field, field.getAnnotation(Value.class)),
+				(field) -> !Modifier.isStatic(field.getModifiers()) && field.isAnnotationPresent(Value.class));
+		ReflectionUtils.doWithMethods(type,
+				(method) -> action.accept(method, AnnotatedElementUtils.findMergedAnnotation(method, Value.class)),
+				(method) -> !Modifier.isStatic(method.getModifiers()) && method.getParameterCount() == 1
+						&& AnnotatedElementUtils.hasAnnotation(method, Value.class));
 	}
 
 	private boolean isSingleton(String beanName) {

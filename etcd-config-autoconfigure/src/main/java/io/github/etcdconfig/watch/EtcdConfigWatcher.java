@@ -38,11 +38,9 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 		this.store = store;
 		this.listener = listener;
 		EtcdConfigDataResource resource = store.getResource();
-		EtcdConfigProperties.Watch watch = resource.getConfig().getWatch();
 		this.watcher = new EtcdPrefixWatcher(store.getClient(), this,
-				new EtcdPrefixWatcher.Settings(watch.getCoalesceWindow(), watch.getCheckInterval(),
-						watch.getRetryDelay(), watch.getMaxRetryDelay(), resource.getConnection().getRequestTimeout(),
-						resource.getConfig().getPageSize()));
+				EtcdPrefixWatcher.Settings.of(resource.getConfig().getWatch(),
+						resource.getConnection().getRequestTimeout(), resource.getConfig().getPageSize()));
 	}
 
 	public void start() {

@@ -66,8 +66,7 @@ class EtcdConfigMetricsTests {
 			long unrelated = keys.put("/other-application/key", "changes etcd's revision only");
 
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher()
-					.getEtcdRevision() >= unrelated);
+				.until(() -> context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher().getStatus().getEtcdRevision() >= unrelated);
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> registry.get("etcd.config.revision.lag").tag("source", source).gauge().value() == 0);
 			assertThat(registry.get("etcd.config.revision").tag("source", source).gauge().value())

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -25,7 +26,7 @@ class EtcdConfigOptionalDependenciesTests {
 		.withConfiguration(AutoConfigurations.of(EtcdConfigHealthContributorAutoConfiguration.class,
 				EtcdConfigEndpointAutoConfiguration.class, EtcdConfigMetricsAutoConfiguration.class))
 		.withBean(EtcdConfigWatchers.class,
-				() -> new EtcdConfigWatchers(new EtcdConfigStores(), (store, update) -> {
+				() -> new EtcdConfigWatchers(EtcdConfigStores.get(new DefaultBootstrapContext()), (store, update) -> {
 				}))
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withPropertyValues("management.endpoints.web.exposure.include=etcdconfig");

@@ -1,11 +1,14 @@
 package io.github.etcdconfig.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.watch.EtcdWatchStatus;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Layering: shared /config/ &lt; /config-apps/{application}/ &lt; /config-apps/{application}/profiles/{profile}/.
@@ -62,6 +66,20 @@ class EtcdConfigLayeringTests {
 			snapshot.forEachKey((key, value, revision) -> held.add(key));
 			assertThat(held).containsExactlyInAnyOrder("/config/database/host", "/config/database/port",
 					"/config-apps/billing/database/host", "/config-apps/billing/profiles/prod/database/host");
+		}
+	}
+
+	@Test
+	void anotherApplicationsChangeSendsThisOneNoWatchEvent() {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing")) {
+			EtcdWatchStatus watch = context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher()
+				.getStatus();
+			long responses = watch.getResponses();
+			keys.put("/config-apps/payment/database/host", "payment-2");
+			keys.put("/config/marker", "after-payment");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "after-payment".equals(context.getEnvironment().getProperty("marker")));
+			assertThat(watch.getResponses()).isEqualTo(responses + 1);
 		}
 	}
 

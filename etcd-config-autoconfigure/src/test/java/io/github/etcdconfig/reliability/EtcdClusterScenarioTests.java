@@ -9,6 +9,7 @@ import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
+import io.github.etcdconfig.watch.EtcdWatchStatus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -92,8 +93,8 @@ class EtcdClusterScenarioTests {
 			first.kill();
 			second.kill();
 			await().atMost(Duration.ofSeconds(20))
-				.until(() -> app.watcher().getWatcher().getState() != EtcdPrefixWatcher.State.WATCHING);
-			EtcdPrefixWatcher.State during = app.watcher().getWatcher().getState();
+				.until(() -> app.watcher().getWatcher().getStatus().getState() != EtcdWatchStatus.State.WATCHING);
+			EtcdWatchStatus.State during = app.watcher().getWatcher().getStatus().getState();
 			assertThat(app.counter()).isEqualTo(1);
 			first.start();
 			second.start();

@@ -8,6 +8,7 @@ import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.test.TcpProxy;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
+import io.github.etcdconfig.watch.EtcdWatchStatus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,19 +77,19 @@ class EtcdNetworkScenarioTests {
 			Etcd keys = new Etcd(client);
 			keys.put("/config/" + FollowingApp.COUNTER, "1");
 			app.awaitCounter(1, Duration.ofSeconds(10));
-			long resyncs = app.watcher().getWatcher().getResyncs();
+			long resyncs = app.watcher().getWatcher().getStatus().getResyncs();
 			member.pause();
 			long paused = System.nanoTime();
 			try {
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> app.watcher().getWatcher().getState() == EtcdPrefixWatcher.State.UNREACHABLE);
+					.until(() -> app.watcher().getWatcher().getStatus().getState() == EtcdWatchStatus.State.UNREACHABLE);
 			}
 			finally {
 				member.resume();
 			}
 			Duration found = Duration.ofNanos(System.nanoTime() - paused);
 			long resumed = System.nanoTime();
-			await().atMost(Duration.ofSeconds(20)).until(() -> app.watcher().getWatcher().getResyncs() > resyncs);
+			await().atMost(Duration.ofSeconds(20)).until(() -> app.watcher().getWatcher().getStatus().getResyncs() > resyncs);
 			keys.put("/config/" + FollowingApp.COUNTER, "2");
 			app.awaitCounter(2, Duration.ofSeconds(10));
 			Duration recovery = Duration.ofNanos(System.nanoTime() - resumed);

@@ -36,8 +36,9 @@ class EtcdRestartScenarioTests {
 				long before = writer.acknowledged();
 				await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged() > before + 10);
 				member.kill();
-				long served = app.counter();
-				servedLastValues &= served > 0 && app.counter() == served;
+				// Events etcd sent before it died may still be applied now: what matters is that values are served
+				// and that they never go back (checked at the end).
+				servedLastValues &= app.counter() > 0;
 				member.start();
 				long restarted = System.nanoTime();
 				long firstAfter = writer.acknowledged() + 1;

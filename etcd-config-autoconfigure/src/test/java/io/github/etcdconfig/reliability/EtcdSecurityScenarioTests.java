@@ -2,7 +2,7 @@ package io.github.etcdconfig.reliability;
 
 import java.time.Duration;
 
-import io.github.etcdconfig.client.EtcdFailures;
+import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -81,9 +81,9 @@ class EtcdSecurityScenarioTests {
 				assertThat(app.property("revoked.value")).isEqualTo("kept");
 				etcd.cluster().revokeUser("temporary");
 				await().atMost(Duration.ofSeconds(15))
-					.until(() -> app.watcher().getWatcher().getLastError() != null);
+					.until(() -> app.watcher().getWatcher().getStatus().getLastError() != null);
 				// The words health, the endpoint and the log show.
-				String error = EtcdFailures.describe(app.watcher().getWatcher().getLastError(), null);
+				String error = EtcdErrors.describe(app.watcher().getWatcher().getStatus().getLastError(), null);
 				assertThat(app.property("revoked.value")).isEqualTo("kept");
 				assertThat(error).doesNotContain(PASSWORD);
 				ReliabilityReport.record("6b", "Revoked user",

@@ -11,6 +11,8 @@ import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdMember;
+import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.watch.EtcdWatchStatus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +73,7 @@ class EtcdStartupScenarioTests {
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "etcd.config.fail-fast=false",
 				"etcd.config.watch.retry-delay=50ms", "etcd.config.watch.max-retry-delay=500ms")) {
 			assertThat(context.getEnvironment().getProperty("optional.value")).isNull();
+			awaitFailedRead(context);
 			member.start();
 			long started = System.nanoTime();
 			await().atMost(Duration.ofSeconds(20))
@@ -106,6 +109,7 @@ class EtcdStartupScenarioTests {
 					"etcd.config.watch.max-retry-delay=500ms")) {
 				String served = context.getEnvironment().getProperty("snapshot.value");
 				boolean stale = context.getBean(EtcdConfigStores.class).getStores().get(0).isFromSnapshotFile();
+				awaitFailedRead(context);
 				member.start();
 				long started = System.nanoTime();
 				await().atMost(Duration.ofSeconds(20))
@@ -124,6 +128,13 @@ class EtcdStartupScenarioTests {
 			}
 			keys.client().close();
 		}
+	}
+
+	// The watcher has tried to read etcd and failed, so what follows is its recovery, not a first read that happens
+	// to wait long enough.
+	private static void awaitFailedRead(ConfigurableApplicationContext context) {
+		EtcdWatchStatus watch = context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher().getStatus();
+		await().atMost(Duration.ofSeconds(30)).until(() -> watch.getLastError() != null);
 	}
 
 }

@@ -43,12 +43,12 @@ class EtcdPrefixWatcherTests {
 			// Watching from an old revision, with a check every 10 ms while 20,000 events arrive. etcd 3.4 answers
 			// a progress request at once with its current revision, ahead of the events: trusting it would skip them.
 			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(client, target, new EtcdPrefixWatcher.Settings(
-					Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(500),
+					Duration.ofMillis(10), 3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(500),
 					Duration.ofSeconds(2), 500));
 			watcher.start();
 			try {
 				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(target.values).isEqualTo(expected));
-				assertThat(watcher.getResyncs()).isZero();
+				assertThat(watcher.getStatus().getResyncs()).isZero();
 			}
 			finally {
 				watcher.stop();

@@ -2,7 +2,11 @@ package io.github.etcdconfig.discovery;
 
 import java.util.function.Supplier;
 
+import io.github.etcdconfig.config.EtcdConfigStores;
+import io.github.etcdconfig.watch.EtcdConfigWatchers;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,7 +22,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Registers this application in etcd when it starts, and deregisters it when it stops. Follows Spring Cloud's
- * {@code spring.cloud.service-registry.auto-registration.*} settings.
+ * {@code spring.cloud.service-registry.auto-registration.*} settings. When the application loads configuration from
+ * etcd, its registration also reports the configuration it has applied ({@link EtcdConfigStatusReporter}).
  */
 @AutoConfiguration(after = { AutoServiceRegistrationAutoConfiguration.class,
 		EtcdServiceRegistryAutoConfiguration.class, UtilAutoConfiguration.class })
@@ -44,6 +49,16 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 			AutoServiceRegistrationProperties autoRegistration, EtcdRegistration registration,
 			EtcdDiscoveryProperties properties) {
 		return new EtcdAutoServiceRegistration(context, registry, autoRegistration, registration, properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(name = EtcdConfigStores.BEAN_NAME)
+	EtcdConfigStatusReporter etcdConfigStatusReporter(EtcdServiceRegistry registry, EtcdRegistration registration,
+			@Qualifier(EtcdConfigStores.BEAN_NAME) EtcdConfigStores stores,
+			ObjectProvider<EtcdConfigWatchers> watchers, EtcdDiscoveryProperties properties) {
+		return new EtcdConfigStatusReporter(registry, registration, stores, watchers,
+				properties.getConfigStatusInterval());
 	}
 
 	private static String host(EtcdDiscoveryProperties properties, Supplier<InetUtils> inetUtils) {

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.etcdconfig.client.EtcdValidation;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
@@ -106,6 +108,13 @@ public class EtcdDiscoveryProperties implements Validator {
 	 * trying in the background.
 	 */
 	private boolean failFast;
+
+	/**
+	 * Shortest time between two writes of the configuration status (the applied etcd revision, staleness and watch
+	 * state) into the registration. A change after a quiet period is written at once; the changes of a burst of
+	 * refreshes are written together, the last one always.
+	 */
+	private Duration configStatusInterval = Duration.ofSeconds(1);
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -235,6 +244,14 @@ public class EtcdDiscoveryProperties implements Validator {
 		this.failFast = failFast;
 	}
 
+	public Duration getConfigStatusInterval() {
+		return this.configStatusInterval;
+	}
+
+	public void setConfigStatusInterval(Duration configStatusInterval) {
+		this.configStatusInterval = configStatusInterval;
+	}
+
 	/**
 	 * Whether discovery returns an instance with this status.
 	 * @param status a status as registered, {@code null} when the entry has none
@@ -252,11 +269,7 @@ public class EtcdDiscoveryProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		EtcdDiscoveryProperties properties = (EtcdDiscoveryProperties) target;
-		String prefix = properties.getPrefix();
-		if (!StringUtils.hasText(prefix) || !prefix.startsWith("/") || !prefix.endsWith("/")) {
-			errors.rejectValue("prefix", "etcd.discovery.prefix.invalid",
-					"etcd.discovery.prefix '" + prefix + "' must start and end with '/', for example /services/");
-		}
+		EtcdValidation.folder(errors, "prefix", properties.getPrefix(), "etcd.discovery.prefix", "/services/");
 		if (properties.getServiceName() != null && !isSegment(properties.getServiceName())) {
 			errors.rejectValue("serviceName", "etcd.discovery.segment.invalid",
 					"etcd.discovery.service-name must not be blank nor contain '/'");
@@ -277,16 +290,15 @@ public class EtcdDiscoveryProperties implements Validator {
 					"etcd.discovery.healthy-statuses must name at least one status");
 		}
 		Duration ttl = properties.getTtl();
-		if (ttl == null || ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-			errors.rejectValue("ttl", "etcd.discovery.ttl.invalid", "etcd.discovery.ttl must be at least 1s");
-		}
-		else {
+		if (EtcdValidation.leaseTtl(errors, "ttl", ttl, "etcd.discovery.ttl")) {
 			Duration heartbeat = properties.heartbeatIntervalOrDefault();
 			if (heartbeat.isNegative() || heartbeat.isZero() || heartbeat.compareTo(ttl) >= 0) {
 				errors.rejectValue("heartbeatInterval", "etcd.discovery.heartbeat-interval.invalid",
 						"etcd.discovery.heartbeat-interval must be positive and shorter than etcd.discovery.ttl");
 			}
 		}
+		EtcdValidation.positive(errors, "configStatusInterval", properties.getConfigStatusInterval(),
+				"etcd.discovery.config-status-interval");
 	}
 
 	private static boolean isSegment(String value) {

@@ -2,9 +2,10 @@ package io.github.etcdconfig.discovery;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.github.etcdconfig.client.EtcdBytes;
 
 import org.springframework.boot.json.JsonParser;
 import org.springframework.boot.json.JsonParserFactory;
@@ -15,7 +16,9 @@ import org.springframework.boot.json.JsonWriter;
  *
  * <p>Written: {@code {"instanceId", "serviceId", "host", "port", "secure", "uri", "endpoint", "status",
  * "metadata"}}, where {@code endpoint} repeats {@code uri} in the seed's form, so the seed's Node.js readers
- * ({@code JSON.parse(v).endpoint}) find this instance too.
+ * ({@code JSON.parse(v).endpoint}) find this instance too; and, when the application loads configuration from etcd,
+ * {@code "config": {"revision", "stale", "state"}} ({@link EtcdConfigStatus}), which readers that ignore unknown
+ * fields never notice.
  *
  * <p>Read: a JSON object with {@code host} and {@code port}, or with only an {@code endpoint} (or {@code uri}) URL as
  * other languages write it ({@code {"endpoint": "http://localhost:3001", "status": "healthy"}}): the host, port and
@@ -46,7 +49,40 @@ public final class EtcdInstanceFormat {
 		value.put("endpoint", uri);
 		value.put("status", status);
 		value.put("metadata", registration.getMetadata());
+		EtcdConfigStatus config = registration.getConfigStatus();
+		if (config != null) {
+			Map<String, Object> applied = new LinkedHashMap<>();
+			applied.put("revision", config.revision());
+			applied.put("stale", config.stale());
+			applied.put("state", config.state());
+			value.put("config", applied);
+		}
 		return WRITER.writeToString(value);
+	}
+
+	/**
+	 * Read what an entry reports of its instance's configuration.
+	 * @param value the raw value
+	 * @return the status, or {@code null} when the entry reports none (other writers, applications that do not
+	 * load configuration from etcd)
+	 * @throws IllegalArgumentException when the value is not a JSON object or its status is malformed
+	 */
+	public EtcdConfigStatus readConfigStatus(byte[] value) {
+		Object config = parse(value).get("config");
+		if (config == null) {
+			return null;
+		}
+		if (!(config instanceof Map<?, ?> map)) {
+			throw new IllegalArgumentException("its config is not a JSON object");
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, Object> json = (Map<String, Object>) map;
+		Object revision = json.get("revision");
+		if (!(revision instanceof Number number) || number.longValue() < 0) {
+			throw new IllegalArgumentException("its config.revision is not a revision");
+		}
+		return new EtcdConfigStatus(number.longValue(), Boolean.TRUE.equals(bool(json, "stale")),
+				text(json, "state"));
 	}
 
 	/**
@@ -59,14 +95,7 @@ public final class EtcdInstanceFormat {
 	 * quoting the value
 	 */
 	public EtcdServiceInstance read(String serviceId, String instanceId, byte[] value) {
-		Map<String, Object> json;
-		try {
-			json = this.parser.parseMap(new String(value, StandardCharsets.UTF_8));
-		}
-		catch (RuntimeException ex) {
-			// Not the parser's message: it may quote the value.
-			throw new IllegalArgumentException("the value is not a JSON object");
-		}
+		Map<String, Object> json = parse(value);
 		String host = text(json, "host");
 		Integer port = number(json, "port");
 		Boolean secure = bool(json, "secure");
@@ -85,6 +114,16 @@ public final class EtcdInstanceFormat {
 		}
 		return new EtcdServiceInstance(serviceId, instanceId, host, port, Boolean.TRUE.equals(secure),
 				text(json, "status"), metadata(json.get("metadata")));
+	}
+
+	private Map<String, Object> parse(byte[] value) {
+		try {
+			return this.parser.parseMap(EtcdBytes.text(value));
+		}
+		catch (RuntimeException ex) {
+			// Not the parser's message: it may quote the value.
+			throw new IllegalArgumentException("the value is not a JSON object");
+		}
 	}
 
 	private static URI url(String endpoint) {

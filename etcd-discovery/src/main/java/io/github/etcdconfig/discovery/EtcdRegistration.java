@@ -26,6 +26,8 @@ public class EtcdRegistration implements Registration {
 
 	private volatile int port;
 
+	private volatile EtcdConfigStatus configStatus;
+
 	/**
 	 * Describe an instance.
 	 * @param serviceId the service name
@@ -102,6 +104,23 @@ public class EtcdRegistration implements Registration {
 	 */
 	public String getStatus() {
 		return this.status;
+	}
+
+	/**
+	 * What this instance reports of its configuration, written with its registration.
+	 * @return the status, or {@code null} when the application does not load configuration from etcd
+	 */
+	public EtcdConfigStatus getConfigStatus() {
+		return this.configStatus;
+	}
+
+	/**
+	 * Set the configuration status, to be written by the next registration or
+	 * {@link EtcdServiceRegistry#updateConfigStatus}.
+	 * @param configStatus the status
+	 */
+	public void setConfigStatus(EtcdConfigStatus configStatus) {
+		this.configStatus = configStatus;
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package io.github.etcdconfig.discovery;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.client.EtcdBytes;
+import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyRange;
@@ -40,17 +41,8 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 
 	private static final Log logger = LogFactory.getLog(EtcdServiceInstances.class);
 
-	/** Events within this window after a change are applied together with the next one. */
-	private static final Duration COALESCE_WINDOW = Duration.ofMillis(10);
-
-	/** How often the watch is checked against etcd's revision; a silent watch is resynced. */
-	private static final Duration CHECK_INTERVAL = Duration.ofSeconds(30);
-
-	private static final Duration RETRY_DELAY = Duration.ofMillis(100);
-
-	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(5);
-
-	private static final int PAGE_SIZE = 500;
+	/** The registry is watched the way configuration is by default. */
+	private static final EtcdConfigProperties DEFAULTS = new EtcdConfigProperties();
 
 	private final Client client;
 
@@ -79,8 +71,8 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 		this.properties = properties;
 		this.requestTimeout = requestTimeout;
 		this.publisher = publisher;
-		this.watcher = new EtcdPrefixWatcher(client, this, new EtcdPrefixWatcher.Settings(COALESCE_WINDOW,
-				CHECK_INTERVAL, RETRY_DELAY, MAX_RETRY_DELAY, requestTimeout, PAGE_SIZE));
+		this.watcher = new EtcdPrefixWatcher(client, this,
+				EtcdPrefixWatcher.Settings.of(DEFAULTS.getWatch(), requestTimeout, DEFAULTS.getPageSize()));
 	}
 
 	/**
@@ -91,7 +83,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	public void afterPropertiesSet() {
 		try {
 			EtcdConfigReader.Result read = new EtcdConfigReader(this.client.getKVClient(), this.requestTimeout,
-					PAGE_SIZE)
+					DEFAULTS.getPageSize())
 				.read(ranges());
 			resync(read.keys(), read.revision());
 		}
@@ -149,7 +141,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	public void apply(List<EtcdKeyEvent> events, long revision) {
 		Map<String, Entry> entries = new HashMap<>(this.snapshot.entries);
 		for (EtcdKeyEvent event : events) {
-			String key = new String(event.key(), StandardCharsets.UTF_8);
+			String key = EtcdBytes.text(event.key());
 			if (event.isDelete()) {
 				entries.remove(key);
 			}
@@ -164,7 +156,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	public void resync(List<EtcdKeyEvent> keys, long revision) {
 		Map<String, Entry> entries = new HashMap<>();
 		for (EtcdKeyEvent event : keys) {
-			String key = new String(event.key(), StandardCharsets.UTF_8);
+			String key = EtcdBytes.text(event.key());
 			entries.put(key, read(key, event, this.snapshot.entries.get(key)));
 		}
 		swap(entries, revision);

@@ -1,11 +1,11 @@
 package io.github.etcdconfig.discovery;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -19,6 +19,10 @@ import java.util.concurrent.TimeoutException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.PutOption;
+import io.github.etcdconfig.client.EtcdBackOff;
+import io.github.etcdconfig.client.EtcdBytes;
+import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.lease.EtcdCalls;
 import io.github.etcdconfig.lease.EtcdLease;
 import org.apache.commons.logging.Log;
@@ -29,7 +33,6 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Registers instances at {prefix}{service}/{instance} on a lease kept alive by heartbeats, and registers them again
@@ -55,10 +58,10 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	private final EtcdInstanceFormat format = new EtcdInstanceFormat();
 
 	private final ScheduledExecutorService worker = Executors
-		.newSingleThreadScheduledExecutor((task) -> daemon(task, "etcd-registry"));
+		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-registry"));
 
 	private final ScheduledExecutorService heartbeats = Executors
-		.newSingleThreadScheduledExecutor((task) -> daemon(task, "etcd-registry-heartbeat"));
+		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-registry-heartbeat"));
 
 	/** By key; only touched on the worker thread. */
 	private final Map<String, Registered> registered = new HashMap<>();
@@ -164,12 +167,23 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 				throw new IllegalStateException(registration + " is not registered");
 			}
 			entry.status = status;
-			EtcdLease lease = entry.lease;
-			if (lease != null && lease.isAlive()) {
-				put(entry, lease);
-			}
+			putOnCurrentLease(entry);
 			return null;
 		}, "Setting the status of " + key);
+	}
+
+	/**
+	 * Write an instance's registration again with its current {@link EtcdRegistration#getConfigStatus() configuration
+	 * status}, on the lease it has. Does nothing while the instance is not registered: its next registration carries
+	 * the status.
+	 * @param registration the instance
+	 */
+	public void updateConfigStatus(EtcdRegistration registration) {
+		String key = key(registration);
+		call(() -> {
+			Optional.ofNullable(this.registered.get(key)).ifPresent(this::putOnCurrentLease);
+			return null;
+		}, "Writing the configuration status of " + key);
 	}
 
 	/**
@@ -231,10 +245,17 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 		}
 	}
 
+	// Without a live lease the entry is being registered again, and that registration writes the current values.
+	private void putOnCurrentLease(Registered entry) {
+		EtcdLease lease = entry.lease;
+		if (lease != null && lease.isAlive()) {
+			put(entry, lease);
+		}
+	}
+
 	private void put(Registered entry, EtcdLease lease) {
-		ByteSequence key = ByteSequence.from(entry.key, StandardCharsets.UTF_8);
-		ByteSequence value = ByteSequence.from(this.format.write(entry.registration, entry.status),
-				StandardCharsets.UTF_8);
+		ByteSequence key = EtcdBytes.of(entry.key);
+		ByteSequence value = EtcdBytes.of(this.format.write(entry.registration, entry.status));
 		uninterruptibly(() -> EtcdCalls.await(
 				this.client.getKVClient().put(key, value, PutOption.builder().withLeaseId(lease.getId()).build()),
 				this.timeout, "Writing " + entry.key));
@@ -266,11 +287,8 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 
 	private void retryLater(Registered entry) {
 		if (entry.backOff == null) {
-			ExponentialBackOff backOff = new ExponentialBackOff(FIRST_RETRY_DELAY.toMillis(), 2.0);
 			// Never slower than the heartbeats, so a recovered etcd sees the instance again within one interval.
-			backOff.setMaxInterval(
-					Math.max(FIRST_RETRY_DELAY.toMillis(), this.properties.heartbeatIntervalOrDefault().toMillis()));
-			entry.backOff = backOff.start();
+			entry.backOff = EtcdBackOff.start(FIRST_RETRY_DELAY, this.properties.heartbeatIntervalOrDefault());
 		}
 		entry.retry = this.worker.schedule(() -> registerAgain(entry), entry.backOff.nextBackOff(),
 				TimeUnit.MILLISECONDS);
@@ -289,7 +307,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 			logger.info("Deregistered " + entry.registration + " from etcd");
 		}
 		catch (RuntimeException ex) {
-			if (!EtcdCalls.isLeaseNotFound(ex)) {
+			if (!EtcdErrors.isLeaseNotFound(ex)) {
 				logger.warn("Cannot deregister " + entry.key + " (" + EtcdCalls.describe(ex)
 						+ "); the entry expires with its lease within " + this.properties.getTtl().toSeconds() + " s");
 			}
@@ -344,12 +362,6 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static Thread daemon(Runnable task, String name) {
-		Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		return thread;
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.github.etcdconfig.lease;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,7 +9,7 @@ import java.util.concurrent.TimeoutException;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
-import io.github.etcdconfig.client.EtcdFailures;
+import io.github.etcdconfig.client.EtcdErrors;
 
 /**
  * Waits for jetcd calls with a deadline: jetcd itself would wait forever for a server that does not answer.
@@ -52,22 +51,9 @@ public final class EtcdCalls {
 	 * @return the exception
 	 */
 	public static EtcdException failure(Throwable error, String what) {
-		Throwable cause = unwrap(error);
+		Throwable cause = EtcdErrors.unwrap(error);
 		EtcdException etcd = EtcdExceptionFactory.toEtcdException(cause);
 		return EtcdExceptionFactory.newEtcdException(etcd.getErrorCode(), what + ": " + describe(cause), cause);
-	}
-
-	/**
-	 * Whether a call failed because etcd does not know the lease (it expired or was revoked).
-	 * @param error what the call's future completed with
-	 * @return whether the lease is gone
-	 */
-	public static boolean isLeaseNotFound(Throwable error) {
-		Throwable cause = unwrap(error);
-		if (cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
-			return true;
-		}
-		return cause != null && cause.getMessage() != null && cause.getMessage().contains("requested lease not found");
 	}
 
 	/**
@@ -76,16 +62,7 @@ public final class EtcdCalls {
 	 * @return its message, or its type when it has none
 	 */
 	public static String describe(Throwable error) {
-		return EtcdFailures.describe(error, null);
-	}
-
-	private static Throwable unwrap(Throwable error) {
-		Throwable cause = error;
-		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-				&& cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		return cause;
+		return EtcdErrors.describe(error, null);
 	}
 
 }

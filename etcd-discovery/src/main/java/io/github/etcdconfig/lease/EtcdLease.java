@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.github.etcdconfig.client.EtcdErrors;
 
 /**
  * An etcd lease kept alive by heartbeats, and the one place that decides when it is lost. Service registration and
@@ -159,7 +160,7 @@ public final class EtcdLease {
 			scheduleExpiry();
 			scheduleHeartbeat(this.heartbeat.toNanos());
 		}
-		else if (EtcdCalls.isLeaseNotFound(error)) {
+		else if (EtcdErrors.isLeaseNotFound(error)) {
 			lost("etcd no longer knows " + this + ": it expired or was revoked");
 		}
 		else {

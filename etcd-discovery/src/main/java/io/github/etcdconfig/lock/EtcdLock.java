@@ -1,6 +1,5 @@
 package io.github.etcdconfig.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +22,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
+import io.github.etcdconfig.client.EtcdBytes;
+import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.lease.EtcdCalls;
 import io.github.etcdconfig.lease.EtcdLease;
 import org.apache.commons.logging.Log;
@@ -256,7 +257,7 @@ public final class EtcdLock implements Lock {
 	private Outcome contend(EtcdLease lease, long deadline) throws InterruptedException {
 		KV kv = this.locks.client().getKVClient();
 		String contenders = this.locks.contenders(this.key);
-		ByteSequence mine = bytes(contenders + Long.toHexString(lease.getId()));
+		ByteSequence mine = EtcdBytes.of(contenders + Long.toHexString(lease.getId()));
 		TxnResponse queued = EtcdCalls.await(kv.txn()
 			.If(new Cmp(mine, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
 			.Then(Op.put(mine, this.locks.owner(), PutOption.builder().withLeaseId(lease.getId()).build()))
@@ -272,7 +273,7 @@ public final class EtcdLock implements Lock {
 			.withLimit(1)
 			.build();
 		while (lease.isAlive()) {
-			GetResponse before = EtcdCalls.await(kv.get(bytes(contenders), ahead), this.locks.timeout(),
+			GetResponse before = EtcdCalls.await(kv.get(EtcdBytes.of(contenders), ahead), this.locks.timeout(),
 					"Reading the queue of lock '" + this.key + "'");
 			if (before.getKvs().isEmpty()) {
 				return lease.isAlive() ? Outcome.ACQUIRED : Outcome.LOST;
@@ -327,7 +328,7 @@ public final class EtcdLock implements Lock {
 			EtcdCalls.await(held.lease.revoke(), this.locks.timeout(), "Releasing lock '" + this.key + "'");
 		}
 		catch (EtcdException ex) {
-			if (EtcdCalls.isLeaseNotFound(ex)) {
+			if (EtcdErrors.isLeaseNotFound(ex)) {
 				throw new EtcdLockLostException(this.key, "its lease had expired in etcd");
 			}
 			logger.warn("Cannot release lock '" + this.key + "' now (" + EtcdCalls.describe(ex)
@@ -367,10 +368,6 @@ public final class EtcdLock implements Lock {
 
 	private static long remaining(long deadline) {
 		return (deadline == NO_DEADLINE) ? Long.MAX_VALUE : deadline - System.nanoTime();
-	}
-
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
 	}
 
 	private enum Outcome {

@@ -2,8 +2,9 @@ package io.github.etcdconfig.lock;
 
 import java.time.Duration;
 
+import io.github.etcdconfig.client.EtcdValidation;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -64,14 +65,8 @@ public class EtcdLockProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		EtcdLockProperties properties = (EtcdLockProperties) target;
-		String prefix = properties.getPrefix();
-		if (!StringUtils.hasText(prefix) || !prefix.startsWith("/") || !prefix.endsWith("/")) {
-			errors.rejectValue("prefix", "etcd.lock.prefix.invalid",
-					"etcd.lock.prefix '" + prefix + "' must start and end with '/', for example /locks/");
-		}
-		if (properties.getTtl() == null || properties.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
-			errors.rejectValue("ttl", "etcd.lock.ttl.invalid", "etcd.lock.ttl must be at least 1s");
-		}
+		EtcdValidation.folder(errors, "prefix", properties.getPrefix(), "etcd.lock.prefix", "/locks/");
+		EtcdValidation.leaseTtl(errors, "ttl", properties.getTtl(), "etcd.lock.ttl");
 	}
 
 }

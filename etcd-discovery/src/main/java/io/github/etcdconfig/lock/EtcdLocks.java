@@ -1,7 +1,6 @@
 package io.github.etcdconfig.lock;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -10,6 +9,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.client.EtcdBytes;
+import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.lease.EtcdLease;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -37,11 +38,8 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 
 	private final ByteSequence owner;
 
-	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "etcd-lock-heartbeat");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService heartbeats = Executors
+		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-lock-heartbeat"));
 
 	private final ConcurrentMap<String, EtcdLock> locks = new ConcurrentHashMap<>();
 
@@ -59,7 +57,7 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 		this.ttl = properties.getTtl();
 		this.timeout = timeout;
 		// pid@host, so `etcdctl get --prefix /locks/` shows who holds and who waits.
-		this.owner = ByteSequence.from(ManagementFactory.getRuntimeMXBean().getName(), StandardCharsets.UTF_8);
+		this.owner = EtcdBytes.of(ManagementFactory.getRuntimeMXBean().getName());
 	}
 
 	/**

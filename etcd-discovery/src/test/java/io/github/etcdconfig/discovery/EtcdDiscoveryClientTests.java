@@ -110,9 +110,9 @@ class EtcdDiscoveryClientTests {
 			.doesNotContain("secret-token-123");
 
 		EtcdServiceInstances instances = app.getBean(EtcdServiceInstances.class);
-		long resyncs = instances.getWatcher().getResyncs();
+		long resyncs = instances.getWatcher().getStatus().getResyncs();
 		instances.getWatcher().requestResync();
-		await().atMost(Duration.ofSeconds(5)).until(() -> instances.getWatcher().getResyncs() > resyncs);
+		await().atMost(Duration.ofSeconds(5)).until(() -> instances.getWatcher().getStatus().getResyncs() > resyncs);
 		assertThat(count(output.getOut(), warning)).isEqualTo(1);
 
 		long second = keys.put("/services/broken/b-1", "still not JSON");

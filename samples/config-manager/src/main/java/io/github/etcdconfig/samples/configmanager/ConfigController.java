@@ -3,6 +3,7 @@ package io.github.etcdconfig.samples.configmanager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -15,13 +16,14 @@ public class ConfigController {
 
 	private final DatabaseProperties database;
 
-	private final ApiSettings api;
+	private final ObjectProvider<ApiSettings> api;
 
 	// A plain singleton field: the starter updates it in place when /config/app-name changes.
 	@Value("${app-name:unnamed}")
 	private volatile String appName;
 
-	public ConfigController(DatabaseProperties database, ApiSettings api) {
+	// Absent without the refresh scope (ahead of time, native): see ApiSettings.
+	public ConfigController(DatabaseProperties database, ObjectProvider<ApiSettings> api) {
 		this.database = database;
 		this.api = api;
 	}
@@ -33,8 +35,10 @@ public class ConfigController {
 		config.put("database.host", this.database.getHost());
 		config.put("database.port", this.database.getPort());
 		config.put("database.name", this.database.getName());
-		config.put("api.rate-limit", this.api.getRateLimit());
-		config.put("api.timeout", this.api.getTimeout());
+		this.api.ifAvailable((api) -> {
+			config.put("api.rate-limit", api.getRateLimit());
+			config.put("api.timeout", api.getTimeout());
+		});
 		return config;
 	}
 

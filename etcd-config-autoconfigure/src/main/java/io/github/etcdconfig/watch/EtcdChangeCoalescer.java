@@ -1,0 +1,149 @@
+package io.github.etcdconfig.watch;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import io.github.etcdconfig.config.EtcdKeyEvent;
+
+/**
+ * Decides when watched changes are applied: the coalescing policy.
+ *
+ * <ul>
+ * <li>A change that finds the applier idle is applied at once, after a quiet period and after a refresh alike.</li>
+ * <li>Changes that arrive while a refresh runs join the next one, which starts as soon as the refresh ends.</li>
+ * <li>The application is flooded when changes arrived during each of {@code floodThreshold} refreshes in a row: it
+ * could not finish one refresh before the next change came. From then on, changes are applied together at most once
+ * per {@code window}, so a burst costs a bounded number of refreshes, until a whole window passes without a
+ * change.</li>
+ * </ul>
+ *
+ * <p>A writer that waits for each change to be seen before it makes the next one never floods the application, so
+ * it never waits for a window. Confined to the watcher's applier thread, but for {@link Arrivals}.
+ */
+final class EtcdChangeCoalescer {
+
+	private final long windowNanos;
+
+	private final int floodThreshold;
+
+	private final Arrivals arrivals;
+
+	private final EtcdWatchScheduler scheduler;
+
+	private final LongSupplier clock;
+
+	private final Applier applier;
+
+	private final List<EtcdKeyEvent> pending = new ArrayList<>();
+
+	private long pendingRevision;
+
+	private boolean flushQueued;
+
+	private boolean flooded;
+
+	private int busyStreak;
+
+	private long lastApplyEnd;
+
+	/**
+	 * Create a coalescer.
+	 * @param window how often a flooded application is refreshed at most
+	 * @param floodThreshold refreshes in a row that must see new changes arrive before the application counts as
+	 * flooded
+	 * @param arrivals counts watch responses as jetcd delivers them
+	 * @param scheduler runs a flush on the applier thread, after what is already queued there
+	 * @param clock nanoseconds, as {@link System#nanoTime()}
+	 * @param applier applies a batch
+	 */
+	EtcdChangeCoalescer(Duration window, int floodThreshold, Arrivals arrivals, EtcdWatchScheduler scheduler,
+			LongSupplier clock, Applier applier) {
+		this.windowNanos = window.toNanos();
+		this.floodThreshold = floodThreshold;
+		this.arrivals = arrivals;
+		this.scheduler = scheduler;
+		this.clock = clock;
+		this.applier = applier;
+	}
+
+	/**
+	 * Take the events of one watch response.
+	 * @param events the events, in revision order
+	 * @param revision the highest revision among them
+	 */
+	void add(List<EtcdKeyEvent> events, long revision) {
+		this.pending.addAll(events);
+		this.pendingRevision = Math.max(this.pendingRevision, revision);
+		if (this.flushQueued) {
+			return;
+		}
+		this.flushQueued = true;
+		long wait = 0;
+		if (this.flooded) {
+			wait = this.lastApplyEnd + this.windowNanos - this.clock.getAsLong();
+			if (wait <= 0) {
+				// A whole window passed without a change: the flood is over.
+				this.flooded = false;
+				this.busyStreak = 0;
+			}
+		}
+		// Without a wait, queued behind the responses that already arrived, so they join this refresh.
+		this.scheduler.schedule(this::flush, Math.max(wait, 0));
+	}
+
+	/**
+	 * Drop what has not been applied, before a full read replaces it.
+	 * @param revision the revision of the read, which the next batch stands on
+	 */
+	void reset(long revision) {
+		this.pending.clear();
+		this.pendingRevision = Math.max(this.pendingRevision, revision);
+	}
+
+	/**
+	 * Whether changes are being coalesced over the window.
+	 * @return whether the application is flooded
+	 */
+	boolean isFlooded() {
+		return this.flooded;
+	}
+
+	void flush() {
+		this.flushQueued = false;
+		if (this.pending.isEmpty()) {
+			return;
+		}
+		List<EtcdKeyEvent> events = new ArrayList<>(this.pending);
+		this.pending.clear();
+		long before = this.arrivals.count();
+		this.applier.apply(events, this.pendingRevision);
+		this.lastApplyEnd = this.clock.getAsLong();
+		this.busyStreak = (this.arrivals.count() != before) ? this.busyStreak + 1 : 0;
+		if (this.busyStreak >= this.floodThreshold) {
+			this.flooded = true;
+		}
+	}
+
+	/**
+	 * Counts watch responses with events; read on the applier thread, counted on jetcd's.
+	 */
+	@FunctionalInterface
+	interface Arrivals {
+
+		long count();
+
+	}
+
+	/**
+	 * Applies a batch of events.
+	 */
+	@FunctionalInterface
+	interface Applier {
+
+		void apply(List<EtcdKeyEvent> events, long revision);
+
+	}
+
+}

@@ -1,0 +1,116 @@
+package io.github.etcdconfig.watch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+
+/**
+ * Asks etcd for the newest change in each watched range after what its watch received: proof that etcd answers,
+ * and a way to find a watch that went silent.
+ *
+ * <p>At most one check is outstanding. A request that times out is reported as a failure, but the watcher sends no
+ * other while it has not been answered: a hung etcd (stopped with SIGSTOP, say) would otherwise collect a pile of
+ * requests to answer all at once when it continues, from every instance. An answer that comes after the timeout
+ * still counts: etcd answers again. No progress request either: etcd 3.4 answers one at once with its current
+ * revision, even while a watch still sends older events (measured on 3.4.23).
+ *
+ * <p>Confined to the applier thread.
+ */
+final class EtcdLivenessCheck {
+
+	private final KV kv;
+
+	private final Duration timeout;
+
+	private final Executor applier;
+
+	private final EtcdWatchScheduler scheduler;
+
+	private int outstanding;
+
+	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler) {
+		this.kv = kv;
+		this.timeout = timeout;
+		this.applier = applier;
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * Check every session's range, unless the last check has not been answered yet.
+	 * @param sessions the sessions
+	 * @param result receives each answer, or the failure
+	 * @return whether a check was sent
+	 */
+	boolean run(List<EtcdWatchSession> sessions, Result result) {
+		if (this.outstanding > 0) {
+			return false;
+		}
+		for (EtcdWatchSession session : sessions) {
+			GetOption newer = GetOption.builder()
+				.withRange(session.range().endKey())
+				.withKeysOnly(true)
+				.withLimit(1)
+				.withSortField(GetOption.SortTarget.MOD)
+				.withSortOrder(GetOption.SortOrder.DESCEND)
+				.withMinModRevision(session.revision() + 1)
+				.build();
+			CompletableFuture<GetResponse> request;
+			try {
+				request = this.kv.get(session.range().startKey(), newer);
+			}
+			catch (RuntimeException ex) {
+				result.failed(session, ex);
+				continue;
+			}
+			this.outstanding++;
+			boolean[] timedOut = { false };
+			request.whenCompleteAsync((response, error) -> {
+				this.outstanding--;
+				if (error == null) {
+					long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
+					result.answered(session, response.getHeader().getRevision(), newest);
+				}
+				else if (!timedOut[0]) {
+					result.failed(session, error);
+				}
+			}, this.applier);
+			this.scheduler.schedule(() -> {
+				if (!request.isDone()) {
+					timedOut[0] = true;
+					result.failed(session, new TimeoutException(
+							"etcd did not answer within " + this.timeout.toMillis() + " ms"));
+				}
+			}, this.timeout.toNanos());
+		}
+		return true;
+	}
+
+	/**
+	 * Receives the outcome of a check, on the applier thread.
+	 */
+	interface Result {
+
+		/**
+		 * etcd answered for one range.
+		 * @param session the session whose range was checked
+		 * @param etcdRevision etcd's revision
+		 * @param newest the newest change in the range after what the session received, or 0
+		 */
+		void answered(EtcdWatchSession session, long etcdRevision, long newest);
+
+		/**
+		 * etcd did not answer for one range in time, or failed.
+		 * @param session the session whose range was checked
+		 * @param error why
+		 */
+		void failed(EtcdWatchSession session, Throwable error);
+
+	}
+
+}

@@ -1,0 +1,206 @@
+package io.github.etcdconfig.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.etcdconfig.config.EtcdPropertyChange;
+import io.github.etcdconfig.release.EtcdConfigView;
+import io.github.etcdconfig.release.EtcdInstanceStatus;
+import io.github.etcdconfig.release.EtcdKeyChange;
+import io.github.etcdconfig.release.EtcdLayerChange;
+import io.github.etcdconfig.release.EtcdProperty;
+import io.github.etcdconfig.release.EtcdPropertyRelease;
+import io.github.etcdconfig.release.EtcdRelease;
+import io.github.etcdconfig.release.EtcdReleasePlan;
+import io.github.etcdconfig.release.EtcdReleases;
+import io.github.etcdconfig.release.EtcdRollout;
+
+/**
+ * Writes the results of the commands: as text for people, and as parts of the JSON document with {@code -o json},
+ * values masked as {@link EtcdCliOutput} decides.
+ */
+final class EtcdCliReport {
+
+	private final EtcdCliOutput output;
+
+	EtcdCliReport(EtcdCliOutput output) {
+		this.output = output;
+	}
+
+	/**
+	 * The difference a release makes, layer by layer; a changed document with the properties it changes.
+	 */
+	void plan(EtcdReleases releases, EtcdReleasePlan plan) {
+		this.output.put("plan", this.output.show(plan));
+		for (EtcdLayerChange layer : plan.layers()) {
+			this.output.line("%s, read at revision %d:", layer.layer(), plan.baseRevision());
+			for (EtcdKeyChange change : layer.changes()) {
+				change(change);
+				if (change.name() == null) {
+					releases.documentChanges(layer.layer(), change)
+						.forEach((property) -> this.output.line("      %s", describe(this.output.show(property))));
+				}
+			}
+			this.output.line("  %d added, %d changed, %d removed; the layer holds %d key(s), then %d", layer.added(),
+					layer.changed(), layer.removed(), layer.keysBefore(), layer.keysAfter());
+		}
+	}
+
+	private void change(EtcdKeyChange change) {
+		String what = (change.name() != null) ? change.name() : change.key() + " (document)";
+		Object before = this.output.show(change.name(), change.oldValue());
+		Object after = this.output.show(change.name(), change.newValue());
+		switch (change.type()) {
+			case ADDED -> this.output.line("  + %s = %s", what, shown(after));
+			case CHANGED -> this.output.line("  ~ %s = %s -> %s", what, shown(before), shown(after));
+			case REMOVED -> this.output.line("  - %s (was %s)", what, shown(before));
+		}
+	}
+
+	private static String describe(EtcdPropertyChange change) {
+		if (change.oldValue() == null) {
+			return "+ " + change.name() + " = " + change.newValue();
+		}
+		if (change.isRemoval()) {
+			return "- " + change.name() + " (was " + change.oldValue() + ")";
+		}
+		return "~ " + change.name() + " = " + change.oldValue() + " -> " + change.newValue();
+	}
+
+	// A document's text runs over lines: shown on lines of its own.
+	private static String shown(Object value) {
+		String text = String.valueOf(value);
+		return text.contains("\n") ? "|\n      " + text.strip().replace("\n", "\n      ") : text;
+	}
+
+	void published(List<EtcdRelease> releases) {
+		this.output.put("releases", releases.stream().map(this.output::show).toList());
+		for (EtcdRelease release : releases) {
+			this.output.line("Published release %d of %s at revision %d.", release.id(), release.layer(),
+					release.revision());
+		}
+	}
+
+	/**
+	 * Which instances have applied a revision.
+	 * @return {@link EtcdConfigCli#OK}, or {@link EtcdConfigCli#TIMED_OUT} naming the instances that have not
+	 */
+	int rollout(EtcdRollout rollout) {
+		this.output.put("rollout", rollout);
+		instances(rollout.instances(), rollout.revision());
+		rollout.gone().forEach((instance) -> this.output.line("  %s left the registry during the wait", instance));
+		if (!rollout.unknown().isEmpty()) {
+			this.output.line("  %d instance(s) report no configuration revision and were not waited for",
+					rollout.unknown().size());
+		}
+		if (rollout.complete()) {
+			this.output.line("Every instance of %s has applied revision %d.", who(rollout), rollout.revision());
+			return EtcdConfigCli.OK;
+		}
+		this.output.note("Timed out: %d instance(s) of %s have not applied revision %d: %s", rollout.pending().size(),
+				who(rollout), rollout.revision(), String.join(", ",
+						rollout.pending().stream().map(EtcdInstanceStatus::toString).toList()));
+		return EtcdConfigCli.TIMED_OUT;
+	}
+
+	private static String who(EtcdRollout rollout) {
+		return (rollout.application() != null) ? rollout.application() : "every application";
+	}
+
+	void instances(List<EtcdInstanceStatus> instances, Long wanted) {
+		this.output.put("instances", instances);
+		if (instances.isEmpty()) {
+			this.output.line("No registered instances.");
+			return;
+		}
+		List<String[]> rows = new ArrayList<>();
+		rows.add(new String[] { "INSTANCE", "URI", "STATUS", "REVISION", "STALE", "WATCH", (wanted != null) ? "APPLIED" : "" });
+		for (EtcdInstanceStatus instance : instances) {
+			rows.add(new String[] { instance.toString(), text(instance.uri()), text(instance.status()),
+					text(instance.revision()), instance.stale() ? "yes" : "no",
+					(instance.problem() != null) ? instance.problem() : text(instance.state()),
+					(wanted == null) ? "" : !instance.isReporting() ? "unknown"
+							: instance.hasApplied(wanted) ? "yes" : "no" });
+		}
+		table(rows);
+	}
+
+	void history(List<EtcdRelease> releases) {
+		this.output.put("releases", releases.stream().map(this.output::show).toList());
+		if (releases.isEmpty()) {
+			this.output.line("No releases.");
+			return;
+		}
+		List<String[]> rows = new ArrayList<>();
+		rows.add(new String[] { "RELEASE", "REVISION", "TIME", "AUTHOR", "ADDED", "CHANGED", "REMOVED", "MESSAGE" });
+		for (EtcdRelease release : releases) {
+			String message = (release.detail() != null)
+					? release.kind().name().toLowerCase() + " " + release.detail()
+							+ ((release.message() != null) ? ": " + release.message() : "")
+					: text(release.message());
+			rows.add(new String[] { Long.toString(release.id()), Long.toString(release.revision()),
+					time(release.time()), release.author(), Integer.toString(release.added()),
+					Integer.toString(release.changed()), Integer.toString(release.removed()), message });
+		}
+		table(rows);
+	}
+
+	void propertyHistory(String name, List<EtcdPropertyRelease> releases) {
+		List<EtcdPropertyRelease> shown = releases.stream().map((release) -> this.output.show(name, release)).toList();
+		this.output.put("property", name);
+		this.output.put("releases", shown);
+		if (shown.isEmpty()) {
+			this.output.line("No release changed %s.", name);
+			return;
+		}
+		List<String[]> rows = new ArrayList<>();
+		rows.add(new String[] { "RELEASE", "TIME", "AUTHOR", "BEFORE", "AFTER", "MESSAGE" });
+		for (EtcdPropertyRelease release : shown) {
+			rows.add(new String[] { Long.toString(release.release()), time(release.time()), release.author(),
+					text(release.oldValue()), text(release.newValue()), text(release.message()) });
+		}
+		table(rows);
+	}
+
+	void view(EtcdConfigView view) {
+		EtcdConfigView shown = this.output.show(view);
+		this.output.put("view", shown);
+		for (EtcdProperty property : shown.properties()) {
+			this.output.line("%s = %s   (%s, revision %d)", property.name(), property.value(), property.key(),
+					property.revision());
+		}
+		shown.problems().forEach((problem) -> this.output.note("%s", problem));
+	}
+
+	private void table(List<String[]> rows) {
+		int[] widths = new int[rows.get(0).length];
+		for (String[] row : rows) {
+			for (int i = 0; i < row.length; i++) {
+				widths[i] = Math.max(widths[i], row[i].length());
+			}
+		}
+		for (String[] row : rows) {
+			StringBuilder line = new StringBuilder();
+			for (int i = 0; i < row.length; i++) {
+				line.append(row[i]).append(" ".repeat(widths[i] - row[i].length() + 2));
+			}
+			this.output.line("%s", line.toString().stripTrailing());
+		}
+	}
+
+	static String duration(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+	}
+
+	private static String time(Instant time) {
+		return time.truncatedTo(ChronoUnit.SECONDS).toString();
+	}
+
+	private static String text(Object value) {
+		return (value != null) ? value.toString() : "-";
+	}
+
+}

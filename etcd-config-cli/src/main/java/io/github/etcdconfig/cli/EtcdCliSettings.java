@@ -1,0 +1,44 @@
+package io.github.etcdconfig.cli;
+
+import java.util.List;
+
+import io.github.etcdconfig.release.EtcdReleaseSettings;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * Where configuration and release records live, and the limits of a release.
+ */
+public class EtcdCliSettings {
+
+	@Option(scope = ScopeType.INHERIT, names = "--prefixes", split = ",", paramLabel = "PATTERN",
+			defaultValue = "/config/,/config-apps/{application}/,/config-apps/{application}/profiles/{profile}/",
+			description = "configuration prefixes, lowest precedence first, as the applications' etcd.config.prefixes "
+					+ "(default: ${DEFAULT-VALUE})")
+	List<String> prefixes;
+
+	@Option(scope = ScopeType.INHERIT, names = "--releases-prefix", paramLabel = "PREFIX",
+			defaultValue = EtcdReleaseSettings.DEFAULT_RELEASES_PREFIX,
+			description = "where release records are kept, outside every configuration prefix (default: "
+					+ "${DEFAULT-VALUE})")
+	String releasesPrefix;
+
+	@Option(scope = ScopeType.INHERIT, names = "--services-prefix", paramLabel = "PREFIX",
+			defaultValue = EtcdReleaseSettings.DEFAULT_SERVICES_PREFIX,
+			description = "where instances register, as etcd.discovery.prefix (default: ${DEFAULT-VALUE})")
+	String servicesPrefix;
+
+	@Option(scope = ScopeType.INHERIT, names = "--max-txn-ops", paramLabel = "N", defaultValue = "128",
+			description = "etcd's --max-txn-ops: the most operations in one transaction (default: ${DEFAULT-VALUE})")
+	int maxTxnOps;
+
+	@Option(scope = ScopeType.INHERIT, names = "--keep", paramLabel = "N", defaultValue = "100",
+			description = "releases kept per layer (default: ${DEFAULT-VALUE})")
+	int keep;
+
+	EtcdReleaseSettings settings(EtcdCliConnection connection) {
+		return new EtcdReleaseSettings(this.prefixes, this.releasesPrefix, this.servicesPrefix, this.maxTxnOps,
+				this.keep, connection.timeout());
+	}
+
+}

@@ -1,0 +1,257 @@
+package io.github.etcdconfig.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command line against a real etcd: exit codes, JSON output, help and completion, masking, and the commands a
+ * README tells operators to run.
+ */
+class EtcdConfigCliTests {
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+	static Client client;
+
+	static Cli cli;
+
+	@TempDir
+	Path dir;
+
+	@BeforeAll
+	static void connect() {
+		client = etcd.cluster().newClient();
+		cli = new Cli("--endpoints", etcd.cluster().endpointsProperty());
+	}
+
+	@AfterAll
+	static void close() {
+		client.close();
+	}
+
+	@Test
+	void everyCommandHasHelpWithAnExampleAndTheExitCodesAreListed() {
+		for (String command : List.of("push", "diff", "get", "history", "rollback", "status", "promote", "export")) {
+			Cli.Result help = cli.run(command, "--help");
+			assertThat(help.exitCode()).as(command).isZero();
+			assertThat(help.out()).as(command).contains("Example").contains("etcd-config " + command);
+		}
+		assertThat(new Cli().run("--help").out()).contains("3  conflict: the layer changed meanwhile; nothing written");
+	}
+
+	@Test
+	void bashCompletionComesFromTheCommandLineLibrary() {
+		Cli.Result completion = new Cli().run("generate-completion");
+		assertThat(completion.exitCode()).isZero();
+		assertThat(completion.out()).contains("complete -F").contains("push").contains("--from-profile");
+	}
+
+	@Test
+	void diffExitsOneWithADifferenceAndZeroWithoutAsJson() throws IOException {
+		Path file = file("diffed.yml", "greeting: hello\n");
+		Cli.Result different = cli.run("diff", file.toString(), "--app", "diffed", "-o", "json");
+		assertThat(different.exitCode()).isEqualTo(EtcdConfigCli.DIFFERENCES);
+		assertThat(changes(different.json())).containsExactly(Map.of("key", "/config-apps/diffed/greeting", "name",
+				"greeting", "type", "ADDED", "newValue", "hello"));
+
+		put("/config-apps/diffed/greeting", "hello");
+		Cli.Result same = cli.run("diff", file.toString(), "--app", "diffed", "-o", "json");
+		assertThat(same.exitCode()).isEqualTo(EtcdConfigCli.OK);
+		assertThat(changes(same.json())).isEmpty();
+	}
+
+	@Test
+	void aPushAsksAndWritesNothingUnlessConfirmed() throws IOException {
+		Path file = file("asked.yml", "greeting: hello\n");
+		Cli.Result declined = cli.answering("n\n", "push", file.toString(), "--app", "asked");
+		assertThat(declined.exitCode()).isEqualTo(EtcdConfigCli.INVALID);
+		assertThat(declined.out()).contains("+ greeting = hello");
+		assertThat(declined.err()).contains("Publish? [y/N]").contains("Not confirmed; nothing written.");
+		assertThat(value("/config-apps/asked/greeting")).isNull();
+
+		Cli.Result confirmed = cli.answering("y\n", "push", file.toString(), "--app", "asked", "-o", "json",
+				"--author", "alice", "-m", "hello");
+		assertThat(confirmed.exitCode()).isZero();
+		Map<String, Object> release = first(confirmed.json().get("releases"));
+		assertThat(release).containsEntry("id", 1).containsEntry("author", "alice").containsEntry("message", "hello");
+		assertThat(value("/config-apps/asked/greeting")).isEqualTo("hello");
+	}
+
+	@Test
+	void invalidInputExitsTwoNamingTheFileLineAndColumn() throws IOException {
+		Path file = file("broken.yml", "a: [1\n");
+		Cli.Result broken = cli.run("push", file.toString(), "--app", "broken", "--yes", "-o", "json");
+		assertThat(broken.exitCode()).isEqualTo(EtcdConfigCli.INVALID);
+		assertThat(broken.json().get("error")).isEqualTo(Map.of("reason", "INVALID", "message",
+				file + ": the document does not parse: expected ',' or ']', but got <stream end> at line 2, column 1"));
+	}
+
+	@Test
+	void aChangeWhileTheOperatorReadsTheDifferenceIsAConflictThatExitsThree() throws IOException {
+		put("/config-apps/raced/greeting", "hello");
+		Path file = file("raced.yml", "greeting: hi\n");
+		Reader someoneElseFirst = new Reader() {
+
+			private final Reader answer = new StringReader("y\n");
+
+			@Override
+			public int read(char[] buffer, int offset, int length) throws IOException {
+				put("/config-apps/raced/greeting", "bonjour");
+				return this.answer.read(buffer, offset, length);
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		Cli.Result raced = cli.run(someoneElseFirst, "push", file.toString(), "--app", "raced");
+		assertThat(raced.exitCode()).isEqualTo(EtcdConfigCli.CONFLICT);
+		assertThat(raced.err()).contains("changed after it was read").contains("nothing was written");
+		assertThat(value("/config-apps/raced/greeting")).isEqualTo("bonjour");
+	}
+
+	@Test
+	void aWaitThatTimesOutExitsFourNamingTheInstancesThatHaveNotApplied() {
+		put("/services/waited/waited-1", "{\"host\":\"127.0.0.1\",\"port\":8080,\"config\":{\"revision\":1}}");
+		put("/services/waited/waited-2", "{\"endpoint\":\"http://127.0.0.1:8081\",\"status\":\"healthy\"}");
+		Cli.Result waited = cli.run("status", "--app", "waited", "--wait", "999999", "--timeout", "300ms");
+		assertThat(waited.exitCode()).isEqualTo(EtcdConfigCli.TIMED_OUT);
+		assertThat(waited.err()).contains("1 instance(s) of waited have not applied revision 999999: waited/waited-1");
+		assertThat(waited.out()).contains("1 instance(s) report no configuration revision");
+
+		Cli.Result status = cli.run("status", "--app", "waited", "-o", "json");
+		assertThat(status.exitCode()).isZero();
+		assertThat((List<?>) status.json().get("instances")).hasSize(2);
+		assertThat(first(status.json().get("instances"))).containsEntry("revision", 1)
+			.containsEntry("uri", "http://127.0.0.1:8080");
+	}
+
+	@Test
+	void anUnreachableEtcdExitsFive() {
+		Cli.Result unreachable = new Cli("--endpoints", "http://127.0.0.1:1", "--command-timeout", "1s").run("get",
+				"--app", "billing", "-o", "json");
+		assertThat(unreachable.exitCode()).isEqualTo(EtcdConfigCli.UNAVAILABLE);
+		assertThat(unreachable.json().get("error")).asString().contains("UNAVAILABLE");
+	}
+
+	@Test
+	void aFileThatEmptiesTheLayerIsRefusedUnderYesUnlessEmptyIsAllowed() throws IOException {
+		put("/config-apps/emptied/greeting", "hello");
+		Path empty = file("empty.yml", "");
+		Cli.Result refused = cli.run("push", empty.toString(), "--app", "emptied", "--prune", "--yes");
+		assertThat(refused.exitCode()).isEqualTo(EtcdConfigCli.INVALID);
+		assertThat(refused.err()).contains("deletes every key of the layer").contains("--allow-empty");
+		assertThat(value("/config-apps/emptied/greeting")).isEqualTo("hello");
+
+		assertThat(cli.run("push", empty.toString(), "--app", "emptied", "--prune", "--yes", "--allow-empty")
+			.exitCode()).isZero();
+		assertThat(value("/config-apps/emptied/greeting")).isNull();
+	}
+
+	@Test
+	void valuesWhoseNamesLookSensitiveAreMaskedUnlessShown() {
+		put("/config/masked/password", "hunter2");
+		put("/config-apps/masked/masked/user", "alice");
+		Cli.Result masked = cli.run("get", "--app", "masked");
+		assertThat(masked.out()).contains("masked.password = ******   (/config/masked/password, revision")
+			.contains("masked.user = alice")
+			.doesNotContain("hunter2");
+		assertThat(cli.run("get", "masked.password", "--app", "masked", "--show-values").out())
+			.contains("masked.password = hunter2");
+	}
+
+	@Test
+	void aReleaseIsInTheHistoryAndARollbackToZeroEmptiesTheLayerAgain() throws IOException {
+		Path file = file("history.yml", "greeting: hello\n");
+		assertThat(cli.run("push", file.toString(), "--app", "historic", "--yes", "-m", "first").exitCode()).isZero();
+		Cli.Result history = cli.run("history", "--app", "historic", "-o", "json");
+		assertThat(first(history.json().get("releases"))).containsEntry("id", 1)
+			.containsEntry("message", "first")
+			.containsEntry("added", 1);
+		assertThat(cli.run("history", "greeting", "--app", "historic").out()).contains("hello").contains("first");
+
+		Cli.Result rollback = cli.run("rollback", "--app", "historic", "--to", "0", "--yes");
+		assertThat(rollback.exitCode()).isZero();
+		assertThat(rollback.out()).contains("- greeting (was hello)").contains("Published release 2");
+		assertThat(value("/config-apps/historic/greeting")).isNull();
+	}
+
+	@Test
+	void theReadmesMigrationMovesAnApplicationsLayersFromTheOldLayout() throws IOException {
+		put("/config/database/host", "shared");
+		put("/config/legacy/database/host", "legacy");
+		put("/config/legacy/prod/database/host", "legacy-prod");
+		String old = "/config/,/config/{application}/,/config/{application}/{profile}/";
+
+		Cli.Result app = cli.run("export", "--prefixes", old, "--app", "legacy");
+		Files.writeString(this.dir.resolve("legacy.yml"), app.out());
+		Cli.Result prod = cli.run("export", "--prefixes", old, "--app", "legacy", "--profile", "prod");
+		Files.writeString(this.dir.resolve("legacy-prod.yml"), prod.out());
+		assertThat(cli.answering("y\n", "push", this.dir.resolve("legacy.yml").toString(), "--app", "legacy",
+				"--message", "move to /config-apps/").exitCode()).isZero();
+		assertThat(cli.answering("y\n", "push", this.dir.resolve("legacy-prod.yml").toString(), "--app", "legacy",
+				"--profile", "prod", "--message", "move to /config-apps/").exitCode()).isZero();
+
+		assertThat(value("/config-apps/legacy/database/host")).isEqualTo("legacy");
+		assertThat(value("/config-apps/legacy/profiles/prod/database/host")).isEqualTo("legacy-prod");
+		assertThat(cli.run("get", "database.host", "--app", "legacy", "--profile", "prod").out())
+			.contains("database.host = legacy-prod");
+	}
+
+	private Path file(String name, String text) throws IOException {
+		return Files.writeString(this.dir.resolve(name), text);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Object> changes(Map<String, Object> json) {
+		Map<String, Object> plan = (Map<String, Object>) json.get("plan");
+		return (List<Object>) first(plan.get("layers")).get("changes");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> first(Object list) {
+		return (Map<String, Object>) ((List<Object>) list).get(0);
+	}
+
+	private static void put(String key, String value) {
+		await(client.getKVClient().put(bytes(key), bytes(value)));
+	}
+
+	private static String value(String key) {
+		var kvs = await(client.getKVClient().get(bytes(key))).getKvs();
+		return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
+	}
+
+	private static ByteSequence bytes(String value) {
+		return ByteSequence.from(value, StandardCharsets.UTF_8);
+	}
+
+	private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+		try {
+			return future.get(10, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

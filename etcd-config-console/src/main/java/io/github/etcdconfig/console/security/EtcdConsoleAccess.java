@@ -1,0 +1,86 @@
+package io.github.etcdconfig.console.security;
+
+import java.util.Set;
+
+import io.github.etcdconfig.console.EtcdConsoleProperties;
+import io.github.etcdconfig.release.EtcdLayer;
+import io.github.etcdconfig.release.EtcdReleasePlan;
+
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.user.OAuth2User;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who may publish which layer: a publisher, and for an application that lists its publishers
+ * ({@code etcd.console.applications.<app>.publishers}) or for the shared layer
+ * ({@code etcd.console.shared-publishers}), one of them. Pages ask it to show or hide their buttons; every write asks
+ * it again, so a forged request is refused as well.
+ */
+@Component
+public class EtcdConsoleAccess {
+
+	private static final String PUBLISHER = "ROLE_" + EtcdConsoleProperties.Role.PUBLISHER.name();
+
+	private final EtcdConsoleProperties properties;
+
+	public EtcdConsoleAccess(EtcdConsoleProperties properties) {
+		this.properties = properties;
+	}
+
+	/**
+	 * Whether a user may publish an application's layers.
+	 * @param user the user
+	 * @param application the application, or {@code null} for the shared layer
+	 * @return whether they may
+	 */
+	public boolean canPublish(Authentication user, String application) {
+		if (user == null || user.getAuthorities().stream().noneMatch((role) -> PUBLISHER.equals(role.getAuthority()))) {
+			return false;
+		}
+		Set<String> publishers = (application != null)
+				? this.properties.getApplications().getOrDefault(application, new EtcdConsoleProperties.Application())
+					.getPublishers()
+				: this.properties.getSharedPublishers();
+		return publishers.isEmpty() || publishers.contains(name(user));
+	}
+
+	/**
+	 * Refuse a release the user may not publish.
+	 * @param user the user
+	 * @param plan the release
+	 * @throws AccessDeniedException naming the layer
+	 */
+	public void checkPublish(Authentication user, EtcdReleasePlan plan) {
+		plan.layers().forEach((change) -> checkPublish(user, change.layer()));
+	}
+
+	/**
+	 * Refuse a layer the user may not publish.
+	 * @param user the user
+	 * @param layer the layer
+	 * @throws AccessDeniedException naming the layer
+	 */
+	public void checkPublish(Authentication user, EtcdLayer layer) {
+		if (!canPublish(user, layer.application())) {
+			throw new AccessDeniedException(name(user) + " may not publish " + layer);
+		}
+	}
+
+	/**
+	 * The name a user is known by, recorded as the author of their releases: the login name, or for OIDC the
+	 * {@code etcd.console.oidc.user-name-claim}.
+	 * @param user the user
+	 * @return the name
+	 */
+	public String name(Authentication user) {
+		if (user.getPrincipal() instanceof OAuth2User oauth2) {
+			Object name = oauth2.getAttribute(this.properties.getOidc().getUserNameClaim());
+			if (name != null) {
+				return name.toString();
+			}
+		}
+		return user.getName();
+	}
+
+}

@@ -1,0 +1,145 @@
+package io.github.etcdconfig.release;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.op.RangeCmp;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import io.github.etcdconfig.client.EtcdBytes;
+import io.github.etcdconfig.config.EtcdKeyRange;
+
+/**
+ * Publishes a release plan as one etcd transaction: every change, the release record of each layer, and the removal
+ * of records beyond the number kept. One transaction is one revision, so every instance receives the release as one
+ * watch event and applies it as one refresh.
+ *
+ * <p>The transaction holds only if nothing changed since the plan was read: each range of each layer, and the layer's
+ * records, must hold no key written after the plan's revision (one range compare each), and every key the release
+ * changes or deletes must still exist. Otherwise nothing is written and the release is a conflict.
+ *
+ * <p>etcd caps the operations and the compares of one transaction ({@code --max-txn-ops}). A release over the cap is
+ * refused, never split across transactions.
+ */
+final class EtcdReleasePublisher {
+
+	private final KV kv;
+
+	private final EtcdReleaseRecords records;
+
+	private final EtcdReleaseSettings settings;
+
+	EtcdReleasePublisher(KV kv, EtcdReleaseRecords records, EtcdReleaseSettings settings) {
+		this.kv = kv;
+		this.records = records;
+		this.settings = settings;
+	}
+
+	/**
+	 * Refuse a plan that does not fit in one transaction.
+	 * @param plan the plan
+	 * @throws EtcdReleaseException (invalid) naming the limit and what to do
+	 */
+	void checkSize(EtcdReleasePlan plan) {
+		// One record per layer comes on top of the changes.
+		int operations = Math.max(operations(plan).size() + plan.layers().size(), compares(plan).size());
+		if (operations > this.settings.maxTxnOps()) {
+			throw EtcdReleaseException.invalid("This release needs " + operations
+					+ " operations in one transaction, more than etcd's limit of " + this.settings.maxTxnOps()
+					+ " (--max-txn-ops). A release is never split across transactions, so that no instance sees half "
+					+ "of it. Put the configuration into one document key instead (push FILE --document "
+					+ "application.yml: one key, atomic at any size up to etcd's request limit), or raise etcd's "
+					+ "--max-txn-ops and pass the same --max-txn-ops here.");
+		}
+	}
+
+	/**
+	 * Publish a plan.
+	 * @return the releases, one per layer, at the transaction's revision
+	 * @throws EtcdReleaseException (conflict) when a layer changed since the plan was read
+	 */
+	List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message, Instant time) {
+		checkSize(plan);
+		List<EtcdRelease> releases = new ArrayList<>();
+		for (EtcdLayerChange layer : plan.layers()) {
+			EtcdLayer target = layer.layer();
+			releases.add(new EtcdRelease(layer.release(), target.prefix(), target.application(), target.profile(),
+					plan.kind(), plan.detail(), time, author, message, 0, layer.changes()));
+		}
+		List<Op> operations = operations(plan);
+		for (EtcdRelease release : releases) {
+			EtcdLayer layer = layerOf(plan, release);
+			operations.add(Op.put(EtcdBytes.of(this.records.key(layer, release.id())),
+					ByteSequence.from(this.records.write(release)), PutOption.DEFAULT));
+		}
+		TxnResponse response = EtcdReleaseCalls.await(
+				this.kv.txn().If(compares(plan).toArray(Cmp[]::new)).Then(operations.toArray(Op[]::new)).commit(),
+				this.settings.timeout(), "Publishing the release of " + describe(plan));
+		if (!response.isSucceeded()) {
+			throw new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT, describe(plan)
+					+ " changed after it was read at revision " + plan.baseRevision()
+					+ "; nothing was written. Look at the difference again and repeat.");
+		}
+		long revision = response.getHeader().getRevision();
+		return releases.stream().map((release) -> release.withRevision(revision)).toList();
+	}
+
+	// The changes, and per layer the removal of records beyond the number kept; the records themselves come last.
+	private List<Op> operations(EtcdReleasePlan plan) {
+		List<Op> operations = new ArrayList<>();
+		for (EtcdLayerChange layer : plan.layers()) {
+			for (EtcdKeyChange change : layer.changes()) {
+				operations.add((change.type() == EtcdKeyChange.Type.REMOVED)
+						? Op.delete(EtcdBytes.of(change.key()), DeleteOption.DEFAULT)
+						: Op.put(EtcdBytes.of(change.key()), EtcdBytes.of(change.newValue()), PutOption.DEFAULT));
+			}
+			long oldestKept = layer.release() - this.settings.keep() + 1;
+			if (oldestKept > 1) {
+				operations.add(Op.delete(EtcdBytes.of(this.records.key(layer.layer(), 0)), DeleteOption.builder()
+					.withRange(EtcdBytes.of(this.records.key(layer.layer(), oldestKept)))
+					.build()));
+			}
+		}
+		return operations;
+	}
+
+	private List<Cmp> compares(EtcdReleasePlan plan) {
+		CmpTarget<?> unchanged = CmpTarget.modRevision(plan.baseRevision() + 1);
+		List<Cmp> compares = new ArrayList<>();
+		for (EtcdLayerChange layer : plan.layers()) {
+			List<EtcdKeyRange> ranges = new ArrayList<>(layer.layer().ranges());
+			ranges.add(EtcdKeyRange.prefix(this.records.folder(layer.layer())));
+			for (EtcdKeyRange range : ranges) {
+				compares.add(new RangeCmp(range.startKey(), range.endKey(), Cmp.Op.LESS, unchanged));
+			}
+			for (EtcdKeyChange change : layer.changes()) {
+				if (change.type() != EtcdKeyChange.Type.ADDED) {
+					// A key deleted meanwhile escapes the range compares, which only see keys that exist.
+					compares.add(new Cmp(EtcdBytes.of(change.key()), Cmp.Op.GREATER, CmpTarget.version(0)));
+				}
+			}
+		}
+		return compares;
+	}
+
+	private static EtcdLayer layerOf(EtcdReleasePlan plan, EtcdRelease release) {
+		return plan.layers()
+			.stream()
+			.map(EtcdLayerChange::layer)
+			.filter((layer) -> layer.prefix().equals(release.layer()))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static String describe(EtcdReleasePlan plan) {
+		return String.join(" and ", plan.layers().stream().map((layer) -> layer.layer().toString()).toList());
+	}
+
+}

@@ -1,0 +1,305 @@
+package io.github.etcdconfig.release;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.github.etcdconfig.config.EtcdConfigLayout;
+import io.github.etcdconfig.config.EtcdPropertyChange;
+
+/**
+ * Safe releases of configuration into etcd, for the CLI and a web console: check files and show what they change,
+ * publish the change and its record as one transaction, read the history, roll a layer back, promote a gray release,
+ * and see which instances have applied a revision.
+ *
+ * <p>Reading and validating use the starter's own code (key mapping, Spring Boot's loaders, layering), so a file
+ * accepted here loads in the application exactly as shown. Every etcd call has the settings' deadline. Nothing is
+ * ever written outside the layers chosen and their release records.
+ *
+ * <pre>{@code
+ * EtcdReleases releases = new EtcdReleases(client, EtcdReleaseSettings.defaults());
+ * EtcdLayer billing = releases.layer("billing", null);
+ * EtcdReleasePlan plan = releases.planPush(billing, List.of(EtcdConfigFile.read(path)), EtcdPushOptions.DEFAULT);
+ * // show plan.changes(), ask
+ * List<EtcdRelease> published = releases.publish(plan, "alice", "raise the rate limit");
+ * EtcdRollout rollout = releases.awaitRevision("billing", published.get(0).revision(), Duration.ofMinutes(1));
+ * }</pre>
+ *
+ * <p>Thread-safe: it holds no state of its own besides the client.
+ */
+public final class EtcdReleases {
+
+	private final EtcdReleaseSettings settings;
+
+	private final EtcdReleaseRecords records;
+
+	private final EtcdReleasePlanner planner;
+
+	private final EtcdReleasePublisher publisher;
+
+	private final EtcdConfigViews views;
+
+	private final EtcdInstances instances;
+
+	private final EtcdFolders folders;
+
+	private final Clock clock;
+
+	/**
+	 * Create the releases of an etcd cluster.
+	 * @param client the client, closed by the caller
+	 * @param settings the prefixes and limits
+	 */
+	public EtcdReleases(Client client, EtcdReleaseSettings settings) {
+		this(client, settings, Clock.systemUTC());
+	}
+
+	EtcdReleases(Client client, EtcdReleaseSettings settings, Clock clock) {
+		KV kv = client.getKVClient();
+		this.settings = settings;
+		this.records = new EtcdReleaseRecords(kv, settings.releasesPrefix(), settings.timeout());
+		this.planner = new EtcdReleasePlanner(kv, this.records, settings);
+		this.publisher = new EtcdReleasePublisher(kv, this.records, settings);
+		this.views = new EtcdConfigViews(kv, settings.timeout());
+		this.instances = new EtcdInstances(kv, settings.servicesPrefix(), settings.timeout());
+		this.folders = new EtcdFolders(kv, settings.timeout());
+		this.clock = clock;
+	}
+
+	public EtcdReleaseSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Choose a layer with these settings' prefixes.
+	 * @param application the application, or {@code null} for the shared layer
+	 * @param profile the profile, or {@code null} for the application's own layer
+	 * @return the layer
+	 * @throws EtcdReleaseException (invalid) when the prefixes have no such layer
+	 */
+	public EtcdLayer layer(String application, String profile) {
+		return EtcdLayer.of(this.settings.prefixes(), application, profile);
+	}
+
+	/**
+	 * The applications there are: those with a folder of configuration or of release records in the application
+	 * folders of the prefixes ({@code /config-apps/}), and those with instances in the registry.
+	 * @return the names, sorted
+	 */
+	public List<String> applications() {
+		Set<String> names = new TreeSet<>();
+		names.addAll(subfolders(EtcdConfigLayout.resolve(this.settings.prefixes(), null, List.of()),
+				EtcdConfigLayout::applicationFolders));
+		this.instances.list(null).forEach((instance) -> names.add(instance.service()));
+		return List.copyOf(names);
+	}
+
+	/**
+	 * The profiles of an application that have a layer: keys, or release records (a gray release promoted or
+	 * abandoned leaves its history), in the application's profile folder ({@code /config-apps/billing/profiles/}).
+	 * @param application the application
+	 * @return the profiles, sorted
+	 */
+	public List<String> profiles(String application) {
+		EtcdLayer layer = layer(application, null);
+		return List.copyOf(subfolders(layer.layout(), EtcdConfigLayout::profileFolders));
+	}
+
+	// A folder that is itself a layer (the layout of 0.1.0, /config/{application}/) holds that layer's property
+	// groups too, which cannot be told from other layers' folders: it is left out.
+	private Set<String> subfolders(EtcdConfigLayout layout,
+			Function<EtcdConfigLayout, List<String>> reserved) {
+		Set<String> names = new TreeSet<>();
+		for (String folder : reserved.apply(layout)) {
+			if (!layout.prefixes().contains(folder)) {
+				names.addAll(this.folders.names(folder));
+				names.addAll(this.folders.names(this.settings.releasesPrefix() + folder.substring(1)));
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * What pushing files to a layer would change. The files are validated first: a file that does not parse (with
+	 * its line and column), a property no key can carry, a value that is not UTF-8, or pruning an unknown layer is
+	 * refused.
+	 * @param layer the layer
+	 * @param files the files; a property of a later file wins
+	 * @param options prune, or one document key
+	 * @return the plan; {@link EtcdReleasePlan#isEmpty()} when nothing would change
+	 * @throws EtcdReleaseException when the files cannot be released or etcd cannot be read
+	 */
+	public EtcdReleasePlan planPush(EtcdLayer layer, List<EtcdConfigFile> files, EtcdPushOptions options) {
+		return this.planner.push(layer, files, options);
+	}
+
+	/**
+	 * What bringing a layer back to how it was right after one of its releases would change: every later release
+	 * undone. Changes made to the layer outside releases are kept, unless a later release changed the same key.
+	 * Works after etcd compacted its history: the release records hold the values.
+	 * @param layer the layer
+	 * @param release the release to go back to; 0 for the layer before its first release
+	 * @return the plan
+	 * @throws EtcdReleaseException (invalid) when the layer has no such release, or no longer keeps it
+	 */
+	public EtcdReleasePlan planRollback(EtcdLayer layer, long release) {
+		return this.planner.rollback(layer, release);
+	}
+
+	/**
+	 * What a gray release's promotion would change: every key of the profile's layer moved into the application's
+	 * layer, and the profile's layer emptied. Both layers get a release.
+	 * @param application the application
+	 * @param profile the profile whose instances had the change first, such as {@code canary}
+	 * @return the plan
+	 */
+	public EtcdReleasePlan planPromote(String application, String profile) {
+		Objects.requireNonNull(application, "application");
+		Objects.requireNonNull(profile, "profile");
+		return this.planner.promote(application, profile);
+	}
+
+	/**
+	 * Refuse a plan that does not fit in one etcd transaction, before asking anyone to confirm it.
+	 * @param plan the plan
+	 * @throws EtcdReleaseException (invalid) naming the limit, and what to do instead
+	 */
+	public void checkSize(EtcdReleasePlan plan) {
+		this.publisher.checkSize(plan);
+	}
+
+	/**
+	 * Publish a plan: its changes and a release record per layer in one transaction, which fails if any key of its
+	 * layers changed since the plan was read. Records beyond the number kept are removed in the same transaction.
+	 * @param plan the plan, not empty
+	 * @param author who publishes it
+	 * @param message why, or {@code null}
+	 * @return the releases, one per layer, with the transaction's revision
+	 * @throws EtcdReleaseException (conflict) when a layer changed meanwhile; (invalid) when the plan is too big;
+	 * nothing is written in either case
+	 */
+	public List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message) {
+		if (plan.isEmpty()) {
+			throw EtcdReleaseException.invalid("Nothing to publish: the release changes no key");
+		}
+		return this.publisher.publish(plan, author, message, this.clock.instant());
+	}
+
+	/**
+	 * The releases of a layer, newest first.
+	 * @param layer the layer
+	 * @param limit the most to return
+	 * @return the releases
+	 */
+	public List<EtcdRelease> history(EtcdLayer layer, int limit) {
+		return this.records.read(layer, 0, limit, 0);
+	}
+
+	/**
+	 * One property's past values in a layer: the releases that changed it, newest first, with its value before and
+	 * after each. A property held in a document key is followed through the document.
+	 * @param layer the layer
+	 * @param name the property
+	 * @param limit the most releases to look through
+	 * @return the releases that changed it
+	 */
+	public List<EtcdPropertyRelease> propertyHistory(EtcdLayer layer, String name, int limit) {
+		List<EtcdPropertyRelease> history = new ArrayList<>();
+		for (EtcdRelease release : history(layer, limit)) {
+			for (EtcdKeyChange change : release.changes()) {
+				Object before = value(layer, change.key(), change.name(), change.oldValue(), name);
+				Object after = value(layer, change.key(), change.name(), change.newValue(), name);
+				if (!Objects.equals(before, after)) {
+					history.add(new EtcdPropertyRelease(release.id(), release.time(), release.author(),
+							release.message(), change.key(), before, after));
+				}
+			}
+		}
+		return history;
+	}
+
+	private static Object value(EtcdLayer layer, String key, String keyName, String value, String name) {
+		if (value == null) {
+			return null;
+		}
+		if (keyName != null) {
+			return keyName.equals(name) ? value : null;
+		}
+		return document(layer, key, value).get(name);
+	}
+
+	/**
+	 * What a change of a document key changes in the properties it holds, as an application of the layer reads them.
+	 * @param layer the layer of the key
+	 * @param change the change of a document key
+	 * @return the properties that change, by name
+	 */
+	public List<EtcdPropertyChange> documentChanges(EtcdLayer layer, EtcdKeyChange change) {
+		Map<String, Object> before = document(layer, change.key(), change.oldValue());
+		Map<String, Object> after = document(layer, change.key(), change.newValue());
+		Set<String> names = new TreeSet<>(before.keySet());
+		names.addAll(after.keySet());
+		List<EtcdPropertyChange> changes = new ArrayList<>();
+		for (String name : names) {
+			if (!Objects.equals(before.get(name), after.get(name))) {
+				changes.add(new EtcdPropertyChange(name, before.get(name), after.get(name), change.key()));
+			}
+		}
+		return changes;
+	}
+
+	private static Map<String, Object> document(EtcdLayer layer, String key, String value) {
+		return (value != null)
+				? EtcdConfigFiles.properties(layer, key, key, value.getBytes(StandardCharsets.UTF_8)) : Map.of();
+	}
+
+	/**
+	 * The properties an instance of the layer's application, started with its profile, would see now: every layer
+	 * resolved, each property with the key and revision it comes from.
+	 * @param layer the layer chosen
+	 * @return the view
+	 */
+	public EtcdConfigView effective(EtcdLayer layer) {
+		return this.views.effective(layer);
+	}
+
+	/**
+	 * The properties of one layer alone, as {@code push} takes them back.
+	 * @param layer the layer
+	 * @return the view
+	 */
+	public EtcdConfigView properties(EtcdLayer layer) {
+		return this.views.layer(layer);
+	}
+
+	/**
+	 * The registered instances of an application, with the configuration each has applied.
+	 * @param application the application, or {@code null} for every application
+	 * @return the instances
+	 */
+	public List<EtcdInstanceStatus> instances(String application) {
+		return this.instances.list(application);
+	}
+
+	/**
+	 * Wait until every registered instance of an application that reports its configuration has applied a revision.
+	 * Instances that leave the registry meanwhile are listed as gone, not waited for.
+	 * @param application the application, or {@code null} for every application
+	 * @param revision the revision, such as a release's
+	 * @param timeout how long to wait
+	 * @return who has applied it; {@link EtcdRollout#complete()} is false when the time ran out
+	 */
+	public EtcdRollout awaitRevision(String application, long revision, Duration timeout) {
+		return this.instances.await(application, revision, timeout);
+	}
+
+}

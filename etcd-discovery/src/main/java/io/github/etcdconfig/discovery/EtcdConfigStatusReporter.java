@@ -1,0 +1,194 @@
+package io.github.etcdconfig.discovery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.etcdconfig.client.EtcdThreads;
+import io.github.etcdconfig.config.EtcdConfigSnapshot;
+import io.github.etcdconfig.config.EtcdConfigStore;
+import io.github.etcdconfig.config.EtcdConfigStores;
+import io.github.etcdconfig.lease.EtcdCalls;
+import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
+import io.github.etcdconfig.watch.EtcdConfigWatcher;
+import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Keeps this instance's {@link EtcdConfigStatus} in its registration, so that the operator tools can tell which
+ * instances have applied a release: the etcd revision of the applied configuration, whether the values may be stale,
+ * and the watch state. It reports the application's first etcd source.
+ *
+ * <p>The revision is the one of the last {@link EtcdConfigChangedEvent}, published once the beans have the new
+ * values; a change that alters no property of this instance (a release for a profile it does not run) publishes no
+ * event, and counts as applied as soon as the watcher has it. The registration is written again at most once per
+ * {@code etcd.discovery.config-status-interval}: a change after a quiet period at once, the changes of a burst
+ * together, and the last state always. The write keeps the registration's lease.
+ *
+ * <p>One scheduler thread computes and writes the status; the watcher's applier thread only records the applied
+ * snapshot and hands a report over, so a slow etcd never delays a refresh.
+ */
+public class EtcdConfigStatusReporter
+		implements ApplicationListener<EtcdConfigChangedEvent>, InitializingBean, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(EtcdConfigStatusReporter.class);
+
+	private final EtcdServiceRegistry registry;
+
+	private final EtcdRegistration registration;
+
+	private final EtcdConfigStore store;
+
+	private final ObjectProvider<EtcdConfigWatchers> watchers;
+
+	private final long intervalNanos;
+
+	private final AtomicReference<EtcdConfigSnapshot> applied;
+
+	private final ScheduledExecutorService scheduler = Executors
+		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-config-status"));
+
+	// Only touched on the scheduler thread.
+	private EtcdConfigStatus written;
+
+	private long nextWrite = System.nanoTime();
+
+	private boolean pending;
+
+	/**
+	 * Create a reporter.
+	 * @param registry writes the registration
+	 * @param registration this instance
+	 * @param stores the application's etcd sources; the first one is reported
+	 * @param watchers the watchers, for the watch state; may provide none when etcd is not watched
+	 * @param interval the shortest time between two writes
+	 */
+	public EtcdConfigStatusReporter(EtcdServiceRegistry registry, EtcdRegistration registration,
+			EtcdConfigStores stores, ObjectProvider<EtcdConfigWatchers> watchers, Duration interval) {
+		this.registry = registry;
+		this.registration = registration;
+		List<EtcdConfigStore> all = stores.getStores();
+		this.store = all.isEmpty() ? null : all.get(0);
+		this.watchers = watchers;
+		this.intervalNanos = interval.toNanos();
+		this.applied = new AtomicReference<>((this.store != null) ? this.store.getSnapshot() : null);
+	}
+
+	/**
+	 * Put the status into the registration before it is first written, and start checking it.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		if (this.store == null) {
+			return;
+		}
+		this.registration.setConfigStatus(current());
+		this.scheduler.scheduleWithFixedDelay(this::report, this.intervalNanos, this.intervalNanos,
+				TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void onApplicationEvent(EtcdConfigChangedEvent event) {
+		if (this.store == null || !this.store.getName().equals(event.getSourceName())) {
+			return;
+		}
+		// Published on the applier thread, which replaces the snapshot only after the event: this is the one applied.
+		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
+		if (snapshot.getRevision() == event.getRevision()) {
+			this.applied.set(snapshot);
+		}
+		try {
+			this.scheduler.execute(this::report);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down.
+		}
+	}
+
+	/**
+	 * The status as it would be written now.
+	 * @return the status
+	 */
+	public EtcdConfigStatus current() {
+		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
+		EtcdConfigSnapshot last = this.applied.get();
+		if (snapshot != last && snapshot.getRevision() > last.getRevision() && sameProperties(last, snapshot)) {
+			// A change that reached no property of this instance: nothing to apply, so it is applied.
+			this.applied.compareAndSet(last, snapshot);
+			last = snapshot;
+		}
+		return new EtcdConfigStatus(last.getRevision(), this.store.isFromSnapshotFile(), watchState());
+	}
+
+	private void report() {
+		long now = System.nanoTime();
+		if (now - this.nextWrite < 0) {
+			if (!this.pending) {
+				this.pending = true;
+				this.scheduler.schedule(() -> {
+					this.pending = false;
+					report();
+				}, this.nextWrite - now, TimeUnit.NANOSECONDS);
+			}
+			return;
+		}
+		EtcdConfigStatus status = current();
+		if (status.equals(this.written)) {
+			return;
+		}
+		this.registration.setConfigStatus(status);
+		try {
+			this.registry.updateConfigStatus(this.registration);
+			this.written = status;
+		}
+		catch (RuntimeException ex) {
+			// The next check writes it again; the lease keeps the previous status meanwhile.
+			logger.debug("Cannot write the configuration status of " + this.registration + " now ("
+					+ EtcdCalls.describe(ex) + ")");
+		}
+		this.nextWrite = now + this.intervalNanos;
+	}
+
+	private String watchState() {
+		EtcdConfigWatchers all = this.watchers.getIfAvailable();
+		if (all == null) {
+			return null;
+		}
+		for (EtcdConfigWatcher watcher : all.getWatchers()) {
+			if (watcher.getStore() == this.store) {
+				return watcher.getWatcher().getStatus().getState().name();
+			}
+		}
+		return null;
+	}
+
+	private static boolean sameProperties(EtcdConfigSnapshot before, EtcdConfigSnapshot after) {
+		String[] names = after.getPropertyNames();
+		if (names.length != before.getPropertyNames().length) {
+			return false;
+		}
+		for (String name : names) {
+			if (!Objects.equals(before.getProperty(name), after.getProperty(name))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	@Override
+	public void destroy() {
+		this.scheduler.shutdownNow();
+	}
+
+}
