@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.benchmarks.Apps.Mode;
+import io.github.etcdconfig.benchmarks.PropagationBenchmark.Poller;
 import io.github.etcdconfig.benchmarks.PropagationBenchmark.Probe;
 import io.github.etcdconfig.test.EtcdCluster;
 
@@ -35,6 +36,11 @@ public final class Benchmarks {
 
 	static final int BURST_APP_KEYS = 1_000;
 
+	/** The stream part's key count; back-to-back changes are also measured at 10,000 keys, against the full refresh. */
+	static final int STREAM_KEYS = 1_000;
+
+	static final int STREAM_LARGE_KEYS = 10_000;
+
 	private Benchmarks() {
 	}
 
@@ -44,6 +50,10 @@ public final class Benchmarks {
 		Path docs = Path.of(System.getProperty("bench.docs", "docs"));
 		Report.Samples samples = new Report.Samples(scaled(1_000, scale), scaled(300, scale), scaled(150, scale),
 				scaled(75, scale), scaled(2_000, scale), 5, 5, 5);
+		StreamReport.Settings streamSettings = new StreamReport.Settings(scaled(1_000, scale), scaled(150, scale),
+				scaled(75, scale), Math.max(1, 5 * scale), scaled(500, scale),
+				RecoveryBenchmark.ints(System.getProperty("bench.outages", "5,30,120")),
+				RecoveryBenchmark.ints(System.getProperty("bench.outage.trials", "5,3,2")));
 		ZonedDateTime started = ZonedDateTime.now();
 		String loadBefore = Machine.loadAverage();
 		System.out.println("Benchmarks: load average " + loadBefore + ", parts " + parts + ", scale " + scale);
@@ -51,6 +61,9 @@ public final class Benchmarks {
 		MemoryBenchmark.Result memory = null;
 		PropagationBenchmark propagation;
 		BurstBenchmark bursts;
+		StreamBenchmark stream;
+		AnatomyBenchmark anatomy;
+		RecoveryBenchmark recovery = new RecoveryBenchmark(streamSettings.outageSeconds(), streamSettings.trials());
 		Map<String, String> machine;
 		int warmUpPuts = -1;
 		try (EtcdCluster etcd = EtcdCluster.builder().build().start(); Client writer = etcd.newClient()) {
@@ -63,6 +76,8 @@ public final class Benchmarks {
 			startup = new StartupBenchmark(endpoints);
 			propagation = new PropagationBenchmark(writer.getKVClient());
 			bursts = new BurstBenchmark(writer.getKVClient(), endpoints);
+			stream = new StreamBenchmark(writer.getKVClient(), endpoints);
+			anatomy = new AnatomyBenchmark(writer.getKVClient(), endpoints);
 			if (runs(parts, "startup")) {
 				System.out.println("Start-up");
 				for (int count : LOAD_COUNTS) {
@@ -78,9 +93,14 @@ public final class Benchmarks {
 				keys.ensure(MEMORY_KEYS);
 				memory = MemoryBenchmark.measure(startup, endpoints, MEMORY_KEYS);
 			}
-			if (runs(parts, "propagation") || runs(parts, "bursts")) {
-				System.out.println("Propagation and bursts");
+			boolean streams = runs(parts, "stream");
+			if (runs(parts, "propagation") || runs(parts, "bursts") || streams || runs(parts, "anatomy")) {
+				System.out.println("Propagation, streams and bursts");
 				for (int count : PROPAGATION_ORDER) {
+					boolean streamed = streams && (count == STREAM_KEYS || count == STREAM_LARGE_KEYS);
+					if (!runs(parts, "propagation") && count != BURST_APP_KEYS && !streamed) {
+						continue;
+					}
 					keys.ensure(count);
 					try (ConfigurableApplicationContext app = Apps.start(Mode.ETCD_CONFIG, endpoints);
 							FloorWatch floor = new FloorWatch(endpoints)) {
@@ -103,18 +123,49 @@ public final class Benchmarks {
 							}
 							propagation.addBareWatch(count);
 						}
+						if (streamed) {
+							List<Probe> probes = (count == STREAM_KEYS) ? List.of(Probe.REFRESH_SCOPE,
+									Probe.CONFIGURATION_PROPERTIES, Probe.VALUE) : List.of(Probe.REFRESH_SCOPE);
+							for (Probe probe : probes) {
+								stream.backToBack(count, Mode.ETCD_CONFIG, probe, app, floor::value, Poller.SPIN,
+										streamSettings.backToBack());
+							}
+							if (count == STREAM_KEYS) {
+								stream.backToBack(count, Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, app, floor::value,
+										Poller.PARK, streamSettings.backToBack());
+								for (int rate : StreamBenchmark.RATES) {
+									stream.rate(app, rate, streamSettings.rateSeconds());
+								}
+							}
+							stream.addBareWatch(count);
+						}
+						if (runs(parts, "anatomy") && count == STREAM_KEYS) {
+							for (Poller poller : Poller.values()) {
+								anatomy.measurePoller(app, floor::value, poller, streamSettings.anatomy());
+							}
+							for (Poller poller : Poller.values()) {
+								anatomy.measureStages(app, poller, streamSettings.anatomy());
+							}
+						}
 						if (runs(parts, "bursts") && count == BURST_APP_KEYS) {
 							bursts.measure(app, 2_000, 200, samples.burstRuns());
 							bursts.measure(app, 20_000, 2_000, samples.burstRuns());
 						}
 					}
-					if (runs(parts, "propagation")) {
+					if (runs(parts, "propagation") || streamed) {
 						try (ConfigurableApplicationContext app = Apps.start(Mode.FULL_REFRESH, endpoints)) {
 							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES)) {
 								propagation.warmUp(PropagationBenchmark.reader(app, probe), probe.key, 30);
-								propagation.measure(count, Mode.FULL_REFRESH, probe,
-										PropagationBenchmark.reader(app, probe), null, samples.fullRefresh(),
-										samples.fullRefreshWithReader());
+								if (runs(parts, "propagation")) {
+									propagation.measure(count, Mode.FULL_REFRESH, probe,
+											PropagationBenchmark.reader(app, probe), null, samples.fullRefresh(),
+											samples.fullRefreshWithReader());
+								}
+							}
+							if (streamed) {
+								stream.backToBack(count, Mode.FULL_REFRESH, Probe.REFRESH_SCOPE, app, null,
+										Poller.SPIN, (count == STREAM_KEYS) ? streamSettings.fullRefresh()
+												: streamSettings.fullRefreshLarge());
 							}
 						}
 					}
@@ -124,13 +175,21 @@ public final class Benchmarks {
 		finally {
 			StockEtcdEnvironmentPostProcessor.closeClients();
 		}
+		if (runs(parts, "recovery")) {
+			System.out.println("Recovery");
+			recovery.measure();
+		}
 		Files.createDirectories(docs);
 		Report.Run run = new Report.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,
 				Machine.loadAverage(), machine, samples, Math.max(0, warmUpPuts), startup.loads(), startup.starts(),
-				memory, propagation.cells(), bursts.results());
+				memory, propagation.cells(), bursts.results(), new StreamReport.Results(streamSettings,
+						stream.backToBack(), stream.rates(), anatomy.pollers(), anatomy.stages(), recovery.cells()));
 		Report.write(run, docs.resolve("benchmarks.md"));
 		if (!propagation.cells().isEmpty()) {
 			Chart.write(propagation.cells(), docs.resolve("benchmarks-propagation.png"));
+		}
+		if (!stream.backToBack().isEmpty() || !recovery.cells().isEmpty()) {
+			StreamChart.write(run, docs.resolve(StreamChart.FILE));
 		}
 		System.out.println("Wrote " + docs.resolve("benchmarks.md") + " in " + run.took().toSeconds() + " s");
 		// jetcd leaves non-daemon threads behind its closed clients.
