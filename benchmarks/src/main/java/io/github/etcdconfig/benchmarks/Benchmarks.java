@@ -4,10 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.benchmarks.Apps.Mode;
@@ -33,6 +36,8 @@ public final class Benchmarks {
 	private static final int[] PROPAGATION_ORDER = { 1_000, 10_000, 100 };
 
 	static final int MEMORY_KEYS = 100_000;
+
+	private static final Map<String, Long> PART_NANOS = new LinkedHashMap<>();
 
 	static final int BURST_APP_KEYS = 1_000;
 
@@ -84,14 +89,18 @@ public final class Benchmarks {
 					keys.ensure(count);
 					// The first application starts and loads pay for class loading and the JIT: more warm-up.
 					int warmUps = (count == LOAD_COUNTS[0]) ? 5 : 2;
-					startup.measureLoad(count, warmUps, samples.loadRuns());
-					startup.measureStart(count, warmUps, samples.startRuns());
+					timed("startup", () -> {
+						startup.measureLoad(count, warmUps, samples.loadRuns());
+						startup.measureStart(count, warmUps, samples.startRuns());
+					});
 				}
 			}
 			if (runs(parts, "memory")) {
 				System.out.println("Memory");
 				keys.ensure(MEMORY_KEYS);
+				long start = System.nanoTime();
 				memory = MemoryBenchmark.measure(startup, endpoints, MEMORY_KEYS);
+				PART_NANOS.merge("memory", System.nanoTime() - start, Long::sum);
 			}
 			boolean streams = runs(parts, "stream");
 			if (runs(parts, "propagation") || runs(parts, "bursts") || streams || runs(parts, "anatomy")) {
@@ -116,40 +125,49 @@ public final class Benchmarks {
 							propagation.warmUp(read(app, floor, probe), probe.key, 100);
 						}
 						if (runs(parts, "propagation")) {
-							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES,
-									Probe.VALUE)) {
-								propagation.measure(count, Mode.ETCD_CONFIG, probe, read(app, floor, probe),
-										floor::value, samples.propagation(), samples.propagationWithReader());
-							}
-							propagation.addBareWatch(count);
+							timed("propagation", () -> {
+								for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES,
+										Probe.VALUE)) {
+									propagation.measure(count, Mode.ETCD_CONFIG, probe, read(app, floor, probe),
+											floor::value, samples.propagation(), samples.propagationWithReader());
+								}
+								propagation.addBareWatch(count);
+							});
+						}
+						// Before the streams, which leave etcd 40,000 revisions further: as in the runs before them.
+						if (runs(parts, "bursts") && count == BURST_APP_KEYS) {
+							timed("bursts", () -> {
+								bursts.measure(app, 2_000, 200, samples.burstRuns());
+								bursts.measure(app, 20_000, 2_000, samples.burstRuns());
+							});
 						}
 						if (streamed) {
-							List<Probe> probes = (count == STREAM_KEYS) ? List.of(Probe.REFRESH_SCOPE,
-									Probe.CONFIGURATION_PROPERTIES, Probe.VALUE) : List.of(Probe.REFRESH_SCOPE);
-							for (Probe probe : probes) {
-								stream.backToBack(count, Mode.ETCD_CONFIG, probe, app, floor::value, Poller.SPIN,
-										streamSettings.backToBack());
-							}
-							if (count == STREAM_KEYS) {
-								stream.backToBack(count, Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, app, floor::value,
-										Poller.PARK, streamSettings.backToBack());
-								for (int rate : StreamBenchmark.RATES) {
-									stream.rate(app, rate, streamSettings.rateSeconds());
+							timed("stream", () -> {
+								List<Probe> probes = (count == STREAM_KEYS) ? List.of(Probe.REFRESH_SCOPE,
+										Probe.CONFIGURATION_PROPERTIES, Probe.VALUE) : List.of(Probe.REFRESH_SCOPE);
+								for (Probe probe : probes) {
+									stream.backToBack(count, Mode.ETCD_CONFIG, probe, app, floor::value, Poller.SPIN,
+											streamSettings.backToBack());
 								}
-							}
-							stream.addBareWatch(count);
+								if (count == STREAM_KEYS) {
+									stream.backToBack(count, Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, app,
+											floor::value, Poller.PARK, streamSettings.backToBack());
+									for (int rate : StreamBenchmark.RATES) {
+										stream.rate(app, rate, streamSettings.rateSeconds());
+									}
+								}
+								stream.addBareWatch(count);
+							});
 						}
 						if (runs(parts, "anatomy") && count == STREAM_KEYS) {
-							for (Poller poller : Poller.values()) {
-								anatomy.measurePoller(app, floor::value, poller, streamSettings.anatomy());
-							}
-							for (Poller poller : Poller.values()) {
-								anatomy.measureStages(app, poller, streamSettings.anatomy());
-							}
-						}
-						if (runs(parts, "bursts") && count == BURST_APP_KEYS) {
-							bursts.measure(app, 2_000, 200, samples.burstRuns());
-							bursts.measure(app, 20_000, 2_000, samples.burstRuns());
+							timed("anatomy", () -> {
+								for (Poller poller : Poller.values()) {
+									anatomy.measurePoller(app, floor::value, poller, streamSettings.anatomy());
+								}
+								for (Poller poller : Poller.values()) {
+									anatomy.measureStages(app, poller, streamSettings.anatomy());
+								}
+							});
 						}
 					}
 					if (runs(parts, "propagation") || streamed) {
@@ -157,15 +175,15 @@ public final class Benchmarks {
 							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES)) {
 								propagation.warmUp(PropagationBenchmark.reader(app, probe), probe.key, 30);
 								if (runs(parts, "propagation")) {
-									propagation.measure(count, Mode.FULL_REFRESH, probe,
+									timed("propagation", () -> propagation.measure(count, Mode.FULL_REFRESH, probe,
 											PropagationBenchmark.reader(app, probe), null, samples.fullRefresh(),
-											samples.fullRefreshWithReader());
+											samples.fullRefreshWithReader()));
 								}
 							}
 							if (streamed) {
-								stream.backToBack(count, Mode.FULL_REFRESH, Probe.REFRESH_SCOPE, app, null,
-										Poller.SPIN, (count == STREAM_KEYS) ? streamSettings.fullRefresh()
-												: streamSettings.fullRefreshLarge());
+								timed("stream", () -> stream.backToBack(count, Mode.FULL_REFRESH, Probe.REFRESH_SCOPE,
+										app, null, Poller.SPIN, (count == STREAM_KEYS) ? streamSettings.fullRefresh()
+												: streamSettings.fullRefreshLarge()));
 							}
 						}
 					}
@@ -177,7 +195,7 @@ public final class Benchmarks {
 		}
 		if (runs(parts, "recovery")) {
 			System.out.println("Recovery");
-			recovery.measure();
+			timed("recovery", recovery::measure);
 		}
 		Files.createDirectories(docs);
 		Report.Run run = new Report.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,
@@ -191,7 +209,11 @@ public final class Benchmarks {
 		if (!stream.backToBack().isEmpty() || !recovery.cells().isEmpty()) {
 			StreamChart.write(run, docs.resolve(StreamChart.FILE));
 		}
-		System.out.println("Wrote " + docs.resolve("benchmarks.md") + " in " + run.took().toSeconds() + " s");
+		System.out.println("Wrote " + docs.resolve("benchmarks.md") + " in " + run.took().toSeconds() + " s; measuring "
+				+ "took, by part (application starts and warm-ups apart): " + PART_NANOS.entrySet()
+					.stream()
+					.map((part) -> part.getKey() + " " + TimeUnit.NANOSECONDS.toSeconds(part.getValue()) + " s")
+					.collect(Collectors.joining(", ")));
 		// jetcd leaves non-daemon threads behind its closed clients.
 		System.exit(0);
 	}
@@ -199,6 +221,12 @@ public final class Benchmarks {
 	private static Supplier<String> read(ConfigurableApplicationContext app, FloorWatch floor,
 			Probe probe) {
 		return (probe == Probe.BARE_WATCH) ? floor::value : PropagationBenchmark.reader(app, probe);
+	}
+
+	private static void timed(String part, Runnable measure) {
+		long start = System.nanoTime();
+		measure.run();
+		PART_NANOS.merge(part, System.nanoTime() - start, Long::sum);
 	}
 
 	private static boolean runs(Set<String> parts, String part) {
