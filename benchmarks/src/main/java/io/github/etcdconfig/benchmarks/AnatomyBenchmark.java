@@ -73,8 +73,11 @@ final class AnatomyBenchmark {
 	 * @param fromAck the probe, from etcd's acknowledgement
 	 * @param bareFromPut the bare watch sampled in between, from the start of the put
 	 * @param bareFromAck the bare watch sampled in between, from etcd's acknowledgement
+	 * @param threads per group of threads (etcd's as one), microseconds on a CPU and microseconds waiting for one
+	 * while runnable, per change (the bare watch's included)
 	 */
-	record PollerCell(Poller poller, Latency fromPut, Latency fromAck, Latency bareFromPut, Latency bareFromAck) {
+	record PollerCell(Poller poller, Latency fromPut, Latency fromAck, Latency bareFromPut, Latency bareFromAck,
+			Map<String, double[]> threads) {
 	}
 
 	/**
@@ -90,9 +93,14 @@ final class AnatomyBenchmark {
 
 	private static final long GAP_MILLIS = PropagationBenchmark.GAP_MILLIS;
 
+	/** Thread groups that used less, on a CPU and waiting together, per change, are left out of the report. */
+	static final double MIN_MICROS = 10;
+
 	private final KV writer;
 
 	private final String endpoints;
+
+	private final long etcdPid;
 
 	private final List<PollerCell> pollers = new ArrayList<>();
 
@@ -100,9 +108,10 @@ final class AnatomyBenchmark {
 
 	private int tag;
 
-	AnatomyBenchmark(KV writer, String endpoints) {
+	AnatomyBenchmark(KV writer, String endpoints, long etcdPid) {
 		this.writer = writer;
 		this.endpoints = endpoints;
+		this.etcdPid = etcdPid;
 	}
 
 	List<PollerCell> pollers() {
@@ -121,6 +130,7 @@ final class AnatomyBenchmark {
 		Supplier<String> read = PropagationBenchmark.reader(app, Probe.REFRESH_SCOPE);
 		Series own = new Series(samples);
 		Series bare = new Series(samples / 2);
+		Map<String, long[]> before = threads();
 		for (int i = 0; i < samples; i++) {
 			gap();
 			own.add(sample(read, Probe.REFRESH_SCOPE.key, poller));
@@ -129,11 +139,21 @@ final class AnatomyBenchmark {
 				bare.add(sample(bareWatch, FloorWatch.KEY, poller));
 			}
 		}
-		PollerCell cell = new PollerCell(poller, own.fromPut(), own.fromAck(), bare.fromPut(), bare.fromAck());
+		Map<String, double[]> threads = SchedStats.perEvent(before, threads(), samples + samples / 2);
+		threads.values().removeIf((used) -> used[0] + used[1] < MIN_MICROS);
+		// Linux names the JVM's main thread after the launcher.
+		double[] writer = threads.remove("java");
+		if (writer != null) {
+			threads.put("java (main: the writer)", writer);
+		}
+		PollerCell cell = new PollerCell(poller, own.fromPut(), own.fromAck(), bare.fromPut(), bare.fromAck(),
+				threads);
 		this.pollers.add(cell);
 		System.out.printf("  anatomy %-8s @RefreshScope from put p50 %7.3f (%.2f× bare %7.3f) | from ack p50 %7.3f "
 				+ "p99 %7.3f ms%n", poller.title, cell.fromPut().p50(), cell.fromPut().p50() / cell.bareFromPut().p50(),
 				cell.bareFromPut().p50(), cell.fromAck().p50(), cell.fromAck().p99());
+		threads.forEach((group, used) -> System.out.printf("    %-24s on a CPU %8.1f µs, waiting for one %8.1f µs per change%n",
+				group, used[0], used[1]));
 	}
 
 	/**
@@ -196,6 +216,12 @@ final class AnatomyBenchmark {
 			System.out.printf("    %-100s p50 %7.3f mean %7.3f ms%n", stage.title, latencies.get(stage).p50(),
 					means.get(stage));
 		}
+	}
+
+	private Map<String, long[]> threads() {
+		Map<String, long[]> threads = SchedStats.read(ProcessHandle.current().pid(), null);
+		threads.putAll(SchedStats.read(this.etcdPid, "etcd (all its threads)"));
+		return threads;
 	}
 
 	private long[] sample(Supplier<String> read, String key, Poller poller) {

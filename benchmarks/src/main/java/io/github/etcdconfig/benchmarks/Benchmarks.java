@@ -82,7 +82,7 @@ public final class Benchmarks {
 			propagation = new PropagationBenchmark(writer.getKVClient());
 			bursts = new BurstBenchmark(writer.getKVClient(), endpoints);
 			stream = new StreamBenchmark(writer.getKVClient(), endpoints);
-			anatomy = new AnatomyBenchmark(writer.getKVClient(), endpoints);
+			anatomy = new AnatomyBenchmark(writer.getKVClient(), endpoints, etcd.member(0).pid());
 			if (runs(parts, "startup")) {
 				System.out.println("Start-up");
 				for (int count : LOAD_COUNTS) {

@@ -358,34 +358,68 @@ final class StreamReport {
 					Report.latency(cell.bareFromAck())));
 		}
 		line();
-		if (!this.results.stages().isEmpty()) {
-			line("**The stages.** The same changes again, each stamped on its way. Two more watches of the probe's "
-					+ "key stamp when they receive each put: one on a client of its own (the bare watch's receipt of "
-					+ "the very same put) and one on the application's own jetcd client (when the application's "
-					+ "connection had it, as near as can be told from outside the watcher). The probe application "
-					+ "stamps when its first `EnvironmentChangeEvent` listener runs and when the `@RefreshScope` bean "
-					+ "is refreshed. The two watches add work to jetcd's threads, so these changes are not those of "
-					+ "the rows above. Medians do not add up; means do.");
-			line();
-			StringBuilder header = new StringBuilder("| Stage |");
-			StringBuilder rule = new StringBuilder("|---|");
-			for (StageCell cell : this.results.stages()) {
-				header.append(" ").append(cell.poller().title).append(", p50 / mean, ms (").append(cell.samples())
-					.append(" changes) |");
-				rule.append("---:|");
-			}
-			line(header.toString());
-			line(rule.toString());
-			for (Stage stage : Stage.values()) {
-				StringBuilder row = new StringBuilder("| " + stage.title + " |");
-				for (StageCell cell : this.results.stages()) {
-					row.append(" ").append(Report.ms(cell.stages().get(stage).p50())).append(" / ")
-						.append(Report.ms(cell.means().get(stage))).append(" |");
-				}
-				line(row.toString());
-			}
-			line();
+		threads();
+		stages();
+	}
+
+	private void threads() {
+		if (this.results.pollers().isEmpty()) {
+			return;
 		}
+		line("Where the CPUs went meanwhile, from Linux's scheduler statistics (`/proc/<pid>/task/<tid>/schedstat`) "
+				+ "read before and after each row: per group of threads (named without their numbers; etcd's as one), "
+				+ "microseconds on a CPU and microseconds spent runnable but waiting for a CPU, per change (the bare "
+				+ "watch's included). Groups under " + (int) AnatomyBenchmark.MIN_MICROS + " µs per change are left out.");
+		line();
+		columns("Threads", this.results.pollers().stream()
+			.map((cell) -> cell.poller().title + ": on a CPU / waiting, µs per change")
+			.toList());
+		List<String> groups = this.results.pollers().stream()
+			.flatMap((cell) -> cell.threads().keySet().stream())
+			.distinct()
+			.sorted()
+			.toList();
+		for (String group : groups) {
+			StringBuilder row = new StringBuilder("| `" + group + "` |");
+			for (PollerCell cell : this.results.pollers()) {
+				double[] used = cell.threads().getOrDefault(group, new double[2]);
+				row.append(String.format(Locale.ROOT, " %.0f / %.0f |", used[0], used[1]));
+			}
+			line(row.toString());
+		}
+		line();
+	}
+
+	private void stages() {
+		if (this.results.stages().isEmpty()) {
+			return;
+		}
+		line("**The stages.** The same changes again, each stamped on its way. Two more watches of the probe's "
+				+ "key stamp when they receive each put: one on a client of its own (the bare watch's receipt of "
+				+ "the very same put) and one on the application's own jetcd client (when the application's "
+				+ "connection had it, as near as can be told from outside the watcher). The probe application "
+				+ "stamps when its first `EnvironmentChangeEvent` listener runs and when the `@RefreshScope` bean "
+				+ "is refreshed. The two watches add work to jetcd's threads, so these changes are not those of "
+				+ "the rows above. Medians do not add up; means do.");
+		line();
+		columns("Stage", this.results.stages().stream()
+			.map((cell) -> cell.poller().title + ", p50 / mean, ms (" + cell.samples() + " changes)")
+			.toList());
+		for (Stage stage : Stage.values()) {
+			StringBuilder row = new StringBuilder("| " + stage.title + " |");
+			for (StageCell cell : this.results.stages()) {
+				row.append(" ").append(Report.ms(cell.stages().get(stage).p50())).append(" / ")
+					.append(Report.ms(cell.means().get(stage))).append(" |");
+			}
+			line(row.toString());
+		}
+		line();
+	}
+
+	/** A table's header: a first column, then one right-aligned column per title. */
+	private void columns(String first, List<String> titles) {
+		line("| " + first + " | " + String.join(" | ", titles) + " |");
+		line("|---|" + "---:|".repeat(titles.size()));
 	}
 
 	private Optional<BackToBack> backToBack(int keys, Mode mode, Probe probe, Poller poller) {
