@@ -2,6 +2,7 @@ package io.github.etcdconfig.benchmarks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 
@@ -11,9 +12,13 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.context.config.annotation.RefreshScope;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.scope.refresh.RefreshScopeRefreshedEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * The measured application: one bean of each kind that follows configuration, each reading its own key, so a put
@@ -22,7 +27,7 @@ import org.springframework.context.event.EventListener;
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 @EnableConfigurationProperties(ProbeApplication.ProbeProperties.class)
-@Import({ ProbeApplication.ValueProbe.class, ProbeApplication.ChangeLog.class })
+@Import({ ProbeApplication.ValueProbe.class, ProbeApplication.ChangeLog.class, ProbeApplication.RefreshStages.class })
 public class ProbeApplication {
 
 	static final String SCOPE_KEY = "/config/bench/probe/scope";
@@ -104,6 +109,48 @@ public class ProbeApplication {
 		@EventListener
 		void on(EtcdConfigChangedEvent event) {
 			add(event.getRevision());
+		}
+
+	}
+
+	/**
+	 * Counts refreshes, with etcd-config and with the stock full refresh alike (both publish one
+	 * {@link EnvironmentChangeEvent} per refresh), and stamps when the last one reached its listeners and its
+	 * {@code @RefreshScope} beans.
+	 */
+	public static class RefreshStages {
+
+		private final AtomicLong refreshes = new AtomicLong();
+
+		private volatile long environmentChanged;
+
+		private volatile long scopeRefreshed;
+
+		// First of the listeners: the refresh's own work before it is the applier's hop and the snapshot.
+		@EventListener
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		void on(EnvironmentChangeEvent event) {
+			this.environmentChanged = System.nanoTime();
+			this.refreshes.incrementAndGet();
+		}
+
+		@EventListener
+		void on(RefreshScopeRefreshedEvent event) {
+			this.scopeRefreshed = System.nanoTime();
+		}
+
+		long refreshes() {
+			return this.refreshes.get();
+		}
+
+		/** The {@link System#nanoTime()} at which the last {@link EnvironmentChangeEvent} reached the listeners. */
+		long environmentChanged() {
+			return this.environmentChanged;
+		}
+
+		/** The {@link System#nanoTime()} at which a {@code @RefreshScope} bean was last refreshed. */
+		long scopeRefreshed() {
+			return this.scopeRefreshed;
 		}
 
 	}

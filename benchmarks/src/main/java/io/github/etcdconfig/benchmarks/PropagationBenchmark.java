@@ -43,6 +43,35 @@ final class PropagationBenchmark {
 
 	private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+	/** How the writing thread waits between two calls of the probe. */
+	enum Poller {
+
+		/** Busy-waits: it holds a core, and sees the value within {@link #POLL_NANOS} ns. */
+		SPIN("spinning"),
+
+		/**
+		 * Parks for {@link #POLL_NANOS} ns, which Linux stretches to about 50 µs more (timer slack): a core is left
+		 * to etcd and the application, and the value is seen a few tens of microseconds later.
+		 */
+		PARK("parked");
+
+		final String title;
+
+		Poller(String title) {
+			this.title = title;
+		}
+
+		void pause() {
+			if (this == SPIN) {
+				Thread.onSpinWait();
+			}
+			else {
+				LockSupport.parkNanos(POLL_NANOS);
+			}
+		}
+
+	}
+
 	/** What is read until it returns the new value. */
 	enum Probe {
 
@@ -253,14 +282,19 @@ final class PropagationBenchmark {
 		return cell;
 	}
 
-	/**
-	 * One isolated change.
-	 * @return nanoseconds from the start of the put and from its acknowledgement, or {@code null} when the value
-	 * was not seen in time
-	 */
 	private long[] sample(Supplier<String> read, String key, String value) {
+		return sample(this.writer, read, key, value, Poller.SPIN);
+	}
+
+	/**
+	 * One change: a put, then the probe called until it returns the value.
+	 * @return nanoseconds from the start of the put and from its acknowledgement, then the
+	 * {@link System#nanoTime()} of the start, of the acknowledgement and of the moment the value was seen; or
+	 * {@code null} when the value was not seen in time
+	 */
+	static long[] sample(KV writer, Supplier<String> read, String key, String value, Poller poller) {
 		long start = System.nanoTime();
-		CompletableFuture<Long> acknowledged = this.writer.put(Keys.bytes(key), Keys.bytes(value))
+		CompletableFuture<Long> acknowledged = writer.put(Keys.bytes(key), Keys.bytes(value))
 			.thenApply((response) -> System.nanoTime());
 		long next = start;
 		while (true) {
@@ -275,15 +309,15 @@ final class PropagationBenchmark {
 				}
 				next = now + POLL_NANOS;
 			}
-			Thread.onSpinWait();
+			poller.pause();
 		}
 		long seen = System.nanoTime();
 		long ack = Keys.await(acknowledged);
-		return new long[] { seen - start, seen - ack };
+		return new long[] { seen - start, seen - ack, start, ack, seen };
 	}
 
 	/** Samples as they are taken. */
-	private static final class Series {
+	static final class Series {
 
 		private long[] fromPut;
 
@@ -323,13 +357,24 @@ final class PropagationBenchmark {
 			return Latency.of(this.fromPut, this.count);
 		}
 
+		Latency fromAck() {
+			return Latency.of(this.fromAck, this.count);
+		}
+
+		int count() {
+			return this.count;
+		}
+
+		int lost() {
+			return this.lost;
+		}
+
 		Cell cell(int keys, Mode mode, Probe probe, boolean reader, Latency bareFromPut, double cpuPerChange) {
 			if (this.count == 0) {
 				throw new IllegalStateException(probe.title + " never returned a new value (" + mode + ", " + keys
 						+ " keys)");
 			}
-			return new Cell(keys, mode, probe, reader, fromPut(), Latency.of(this.fromAck, this.count), this.lost,
-					bareFromPut, cpuPerChange);
+			return new Cell(keys, mode, probe, reader, fromPut(), fromAck(), this.lost, bareFromPut, cpuPerChange);
 		}
 
 	}

@@ -42,7 +42,7 @@ final class Report {
 	record Run(ZonedDateTime started, Duration took, String loadBefore, String loadAfter, Map<String, String> machine,
 			Samples samples, int warmUpPuts, List<Load> loads, List<Start> starts, List<Cold> colds,
 			MemoryBenchmark.Result memory, List<MemoryBenchmark.Application> application, List<Cell> cells,
-			List<Result> bursts) {
+			List<Result> bursts, StreamReport.Results streams) {
 	}
 
 	/**
@@ -86,6 +86,7 @@ final class Report {
 		bursts();
 		memory();
 		baseline();
+		StreamReport.sections(this.run.streams()).forEach(this::line);
 	}
 
 	private void reproduce() {
@@ -101,14 +102,17 @@ final class Report {
 				+ "builds; the `verify` phase then runs `io.github.etcdconfig.benchmarks.Benchmarks` in a JVM of its "
 				+ "own (`-Xms2g -Xmx2g -XX:+UseG1GC`), which starts one etcd member through the project's launcher "
 				+ "(`EtcdCluster`, data directory on the local disk under `java.io.tmpdir`), runs every measure "
-				+ "against it, rewrites this file and `docs/benchmarks-propagation.png`, and stops etcd. It takes "
-				+ "about a quarter of an hour on 2 cores. Check `uptime` first: other work on the machine shows up "
-				+ "in the tails.");
+				+ "against it, rewrites this file, `docs/benchmarks-propagation.png` and `docs/" + StreamChart.FILE
+				+ "`, and stops etcd; the recovery part starts an etcd of its own, which it kills and stops. It takes "
+				+ "about 40 minutes on 2 cores, of which the recovery part takes about 20. Check `uptime` first: "
+				+ "other work on the machine shows up in the tails.");
 		line();
-		line("Options (Maven properties): `-Dbench.only=startup,memory,propagation,bursts` runs some parts only "
-				+ "(`fresh-start`: only the start in a fresh JVM, which `startup` includes); "
+		line("Options (Maven properties): `-Dbench.only=startup,memory,propagation,bursts,stream,anatomy,recovery` "
+				+ "runs some parts only (`fresh-start`: only the start in a fresh JVM, which `startup` includes); "
 				+ "`-Dbench.counts=100,100000` measures propagation at these key counts only; "
 				+ "`-Dbench.scale=0.1` divides every sample count, for a quick try only; "
+				+ "`-Dbench.outages=1,2 -Dbench.outage.trials=1,1` shortens the outages (seconds) and their trials, "
+				+ "for a quick try only; "
 				+ "`-Dbench.jvm=-XX:StartFlightRecording=filename=bench.jfr` adds a JVM option, for profiling.");
 		line();
 	}
@@ -196,6 +200,7 @@ final class Report {
 				Optional.ofNullable(memory).map((m) -> String.format(Locale.ROOT, "%.0f B per key against %.0f B",
 						m.snapshotPerKey(), m.targetPerKey())),
 				Optional.ofNullable(memory).map((m) -> m.snapshotPerKey() <= m.targetPerKey()));
+		StreamReport.verdicts(this.run.streams()).forEach(this::line);
 		line();
 	}
 
@@ -212,8 +217,12 @@ final class Report {
 	}
 
 	private void verdict(String target, Optional<String> measured, Optional<Boolean> met) {
-		line("| " + target + " | " + measured.orElse("not measured in this run") + " | "
-				+ met.map((ok) -> ok ? "met" : "**missed**").orElse("–") + " |");
+		line(verdictRow(target, measured, met));
+	}
+
+	static String verdictRow(String target, Optional<String> measured, Optional<Boolean> met) {
+		return "| " + target + " | " + measured.orElse("not measured in this run") + " | "
+				+ met.map((ok) -> ok ? "met" : "**missed**").orElse("–") + " |";
 	}
 
 	private void startup() {
@@ -486,7 +495,7 @@ final class Report {
 			.map((bare) -> cell.fromPut().p50() / bare.p50()));
 	}
 
-	private static String latency(Latency latency) {
+	static String latency(Latency latency) {
 		return ms(latency.p50()) + " / " + ms(latency.p99()) + " / " + ms(latency.max());
 	}
 

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder on a free loopback port, for "the line is cut" tests: point a client at {@link #endpoint()},
@@ -27,6 +28,8 @@ public final class TcpProxy implements AutoCloseable {
 	private final String scheme;
 	private final ServerSocket server;
 	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+	private final AtomicLong connections = new AtomicLong();
+	private final AtomicLong bytesFromClients = new AtomicLong();
 	private volatile boolean cut;
 	private volatile boolean closed;
 
@@ -63,6 +66,19 @@ public final class TcpProxy implements AutoCloseable {
 		return URI.create(scheme + "://127.0.0.1:" + port());
 	}
 
+	/**
+	 * Connections clients opened since the proxy started, those reset at once while cut or because the target
+	 * refused included: how often clients tried to reach the target.
+	 */
+	public long connections() {
+		return connections.get();
+	}
+
+	/** Bytes clients sent toward the target since the proxy started. */
+	public long bytesFromClients() {
+		return bytesFromClients.get();
+	}
+
 	/** Resets every open connection on both sides at once and refuses new connections until {@link #restore()}. */
 	public void cut() {
 		cut = true;
@@ -94,6 +110,7 @@ public final class TcpProxy implements AutoCloseable {
 			} catch (IOException e) {
 				return; // the server socket was closed
 			}
+			connections.incrementAndGet();
 			if (cut) {
 				reset(client);
 			} else {
@@ -121,17 +138,18 @@ public final class TcpProxy implements AutoCloseable {
 			reset(upstream);
 			return;
 		}
-		daemon("tcp-proxy-" + port() + "-up", () -> pump(client, upstream)).start();
-		pump(upstream, client);
+		daemon("tcp-proxy-" + port() + "-up", () -> pump(client, upstream, bytesFromClients)).start();
+		pump(upstream, client, new AtomicLong());
 	}
 
 	/** Copies bytes until either side ends, then closes both so the other pump ends too. */
-	private void pump(Socket from, Socket to) {
+	private void pump(Socket from, Socket to, AtomicLong forwarded) {
 		byte[] buffer = new byte[BUFFER_SIZE];
 		try {
 			InputStream in = from.getInputStream();
 			OutputStream out = to.getOutputStream();
 			for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+				forwarded.addAndGet(n);
 				out.write(buffer, 0, n);
 			}
 		} catch (IOException ignored) {

@@ -57,6 +57,26 @@ class TcpProxyTest {
 		}
 	}
 
+	@Test
+	void countsTheConnectionsClientsOpenAndTheBytesTheySendRefusedOnesIncluded() throws Exception {
+		byte[] request = "GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes();
+		try (TcpProxy proxy = TcpProxy.to(ETCD.cluster().member(0).clientEndpoint())) {
+			try (Socket open = new Socket("127.0.0.1", proxy.port())) {
+				open.setSoTimeout(5_000);
+				open.getOutputStream().write(request);
+				assertThat(open.getInputStream().read()).isEqualTo('H');
+			}
+			assertThat(proxy.connections()).isEqualTo(1);
+			assertThat(proxy.bytesFromClients()).isEqualTo(request.length);
+
+			proxy.cut();
+			try (Socket refused = new Socket("127.0.0.1", proxy.port())) {
+				await().atMost(Duration.ofSeconds(5)).until(() -> proxy.connections() == 2);
+			}
+			assertThat(proxy.bytesFromClients()).isEqualTo(request.length);
+		}
+	}
+
 	/** Reads to the end; a reset connection throws instead of reaching it. */
 	private static void drain(InputStream in) throws IOException {
 		while (in.read() >= 0) {
