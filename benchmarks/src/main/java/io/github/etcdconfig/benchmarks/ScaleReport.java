@@ -1,7 +1,6 @@
 package io.github.etcdconfig.benchmarks;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -62,17 +62,9 @@ final class ScaleReport {
 	}
 
 	static void write(Run run, Path file) throws IOException {
-		String kept = Report.KEPT + "\n\n## What limits first, and what to do\n\nNothing written yet.\n";
-		if (Files.exists(file)) {
-			String existing = Files.readString(file);
-			int at = existing.indexOf(Report.KEPT);
-			if (at >= 0) {
-				kept = existing.substring(at);
-			}
-		}
 		ScaleReport report = new ScaleReport(run);
 		report.all();
-		Files.writeString(file, report.out + "\n" + kept);
+		Report.writeKeeping(file, report.out, "What limits first, and what to do");
 	}
 
 	private void all() {
@@ -264,7 +256,7 @@ final class ScaleReport {
 	}
 
 	private void storm() {
-		List<Result> storms = this.run.results().stream().filter((result) -> result.storm() != null).toList();
+		List<Result> storms = results((result) -> result.storm() != null);
 		if (storms.isEmpty()) {
 			return;
 		}
@@ -298,17 +290,15 @@ final class ScaleReport {
 	}
 
 	private void recovery() {
-		List<Result> recovered = this.run.results().stream()
-			.filter((result) -> !result.recoveries().isEmpty())
-			.toList();
+		List<Result> recovered = results((result) -> !result.recoveries().isEmpty());
 		if (recovered.isEmpty()) {
 			return;
 		}
 		line("## Recovery");
 		line();
-		line("A member is stopped with SIGTERM (a rolling restart: etcd first lets its streams finish, for about two "
-				+ "seconds), the instances watch again on the other members, the member is started again, and a put "
-				+ "is made as soon as it answers. Then every member is killed with SIGKILL, kept down for "
+		line("A member is stopped with SIGTERM, as in a rolling restart (etcd stops taking connections, then, after "
+				+ "its request timeout, closes the watch streams still open), the instances watch again on the other "
+				+ "members, the member is started again, and a put is made as soon as it answers. Then every member is killed with SIGKILL, kept down for "
 				+ this.run.settings().outage().toSeconds() + " s and started again: the retry storm. \"All watching "
 				+ "again\" runs from the stop (from the start command for the whole cluster) until the last "
 				+ "disturbed instance watched again, polled every 2 ms; \"longest gap\" is the longest time one "
@@ -468,9 +458,7 @@ final class ScaleReport {
 	 * @return intercept and slope; through 0 with one size only; empty without a cell
 	 */
 	private Optional<double[]> fit(Mode mode, ToDoubleFunction<Result> figure) {
-		List<Result> cells = this.run.results().stream()
-			.filter((result) -> result.mode() == mode && result.propagation() != null)
-			.toList();
+		List<Result> cells = results((result) -> result.mode() == mode && result.propagation() != null);
 		if (cells.isEmpty()) {
 			return Optional.empty();
 		}
@@ -487,6 +475,10 @@ final class ScaleReport {
 		}
 		double slope = covariance / variance;
 		return Optional.of(new double[] { meanY - slope * meanX, slope });
+	}
+
+	private List<Result> results(Predicate<Result> which) {
+		return this.run.results().stream().filter(which).toList();
 	}
 
 	private Optional<Result> cell(int instances, Mode mode) {
