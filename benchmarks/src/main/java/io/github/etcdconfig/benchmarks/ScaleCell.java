@@ -63,6 +63,7 @@ final class ScaleCell {
 	 * @param startFailures connects or loads that failed and were started again
 	 * @param watchMillis time until etcd had confirmed every watch
 	 * @param nodeThreads live threads of all node JVMs while watching
+	 * @param nodeHeap heap the node JVMs used after a full GC while watching, bytes
 	 * @param clockSkewMicros the largest gap seen between this JVM's clock and a node's (an upper bound)
 	 * @param idle etcd and the nodes with nothing written
 	 * @param propagation puts to every instance
@@ -71,7 +72,7 @@ final class ScaleCell {
 	 */
 	record Result(int instances, Mode mode, int nodes, List<Member> baseline, List<Member> connected,
 			List<Member> watching, long connectMillis, int startFailures, long watchMillis, long nodeThreads,
-			long clockSkewMicros,
+			long nodeHeap, long clockSkewMicros,
 			Idle idle, Propagation propagation, Storm storm, List<Recovery> recoveries) {
 	}
 
@@ -194,9 +195,11 @@ final class ScaleCell {
 				long watchMillis = max(nodes.call("watch"), 1);
 				pause(Duration.ofSeconds(3));
 				List<Member> watching = ScaleUsage.sample(etcd);
-				long threads = nodes.call("threads").stream().mapToLong((reply) -> Long.parseLong(reply[1])).sum();
-				log("watching (connect %d ms with %d failed attempts, watch %d ms, %d node threads)", connectMillis,
-						startFailures, watchMillis, threads);
+				List<String[]> threadsAndHeap = nodes.call("threads");
+				long threads = threadsAndHeap.stream().mapToLong((reply) -> Long.parseLong(reply[1])).sum();
+				long heap = threadsAndHeap.stream().mapToLong((reply) -> Long.parseLong(reply[2])).sum();
+				log("watching (connect %d ms with %d failed attempts, watch %d ms, %d node threads, %d KB heap per "
+						+ "instance)", connectMillis, startFailures, watchMillis, threads, heap / 1024 / this.instances);
 				Idle idle = idle();
 				Propagation propagation = this.settings.runs("latency") ? propagate() : null;
 				Storm storm = null;
@@ -215,7 +218,7 @@ final class ScaleCell {
 				}
 				nodes.call("stop");
 				return new Result(this.instances, this.mode, count, baseline, connected, watching, connectMillis,
-						startFailures, watchMillis, threads, skew, idle, propagation, storm, recoveries);
+						startFailures, watchMillis, threads, heap, skew, idle, propagation, storm, recoveries);
 			}
 		}
 	}

@@ -44,7 +44,7 @@ import org.springframework.core.retry.RetryTemplate;
  * <li>{@code track}: from now on, note when each instance stops and starts watching again</li>
  * <li>{@code settled <quiet-ms> <timeout-ms>}: wait until every instance watches and none changed for the quiet
  * time; answers {@code settled <disturbed> <last watching again> <not watching>}</li>
- * <li>{@code threads}: answers {@code threads <live threads>}</li>
+ * <li>{@code threads}: answers {@code threads <live threads> <heap used after a full GC, bytes>}</li>
  * <li>{@code clock}: answers {@code clock <System.nanoTime()>}, to check that the clocks agree</li>
  * <li>{@code stop}: close every instance and exit; answers {@code stopped}</li>
  * </ul>
@@ -115,7 +115,7 @@ public final class ScaleNode {
 			}
 			case "settled" -> this.tracker.settled(Duration.ofMillis(Long.parseLong(command[1])),
 					Duration.ofMillis(Long.parseLong(command[2])));
-			case "threads" -> "threads " + Thread.activeCount();
+			case "threads" -> threads();
 			case "clock" -> "clock " + System.nanoTime();
 			case "stop" -> stop();
 			default -> throw new IllegalArgumentException("Unknown command " + command[0]);
@@ -226,6 +226,12 @@ public final class ScaleNode {
 			reply.append(' ').append(time[0]).append(' ').append(time[1]);
 		}
 		return reply.toString();
+	}
+
+	private String threads() {
+		System.gc();
+		Runtime runtime = Runtime.getRuntime();
+		return "threads " + Thread.activeCount() + " " + (runtime.totalMemory() - runtime.freeMemory());
 	}
 
 	private String stop() {

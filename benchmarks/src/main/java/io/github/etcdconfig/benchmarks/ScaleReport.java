@@ -241,12 +241,13 @@ final class ScaleReport {
 				+ "instance does on its own CPU; here it is multiplied by the number of instances and competes with "
 				+ "etcd.");
 		line();
-		line("| instances | kind | node JVMs | live threads | connect and read (s) | failed and started again | "
-				+ "all watching (s) | node CPU per put (ms, all nodes) | idle node CPU (% of a core) |");
-		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+		line("| instances | kind | node JVMs | live threads | heap per instance (KB) | connect and read (s) | failed and "
+				+ "started again | all watching (s) | node CPU per put (ms, all nodes) | idle node CPU (% of a core) |");
+		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : this.run.results()) {
 			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | " + result.nodes() + " | "
-					+ result.nodeThreads() + " | " + seconds(result.connectMillis()) + " | "
+					+ result.nodeThreads() + " | " + fmt("%.0f", result.nodeHeap() / 1024.0 / result.instances())
+					+ " | " + seconds(result.connectMillis()) + " | "
 					+ result.startFailures() + " | " + seconds(result.watchMillis()) + " | "
 					+ Optional.ofNullable(result.propagation()).map((p) -> fmt("%.1f", p.nodesCpuPerPut()))
 						.orElse("–")
