@@ -21,8 +21,8 @@ import io.github.etcdconfig.test.EtcdCluster;
  *
  * <p>Settings (system properties, passed through Maven with the same names): {@code bench.scale.instances} (sizes,
  * comma-separated, 100,300,1000), {@code bench.scale.jvms} (node JVMs, 4), {@code bench.scale.parts}
- * (check,latency,storm,restart,outage), {@code bench.scale.puts} (200), and the others in {@link Settings}, also as
- * {@code bench.scale.options=idle=5,warm-up=10}.
+ * (check,latency,storm,restart,outage,proxy), {@code bench.scale.puts} (200), and the others in {@link Settings},
+ * also as {@code bench.scale.options=idle=5,warm-up=10}.
  */
 public final class ScaleBenchmark {
 
@@ -44,12 +44,13 @@ public final class ScaleBenchmark {
 	 * @param warmUpPuts unrecorded puts before them
 	 * @param idle the window in which nothing is written; the starter's liveness check runs once in 30 s
 	 * @param outage how long the whole cluster is down
+	 * @param proxies gRPC proxies for the cells through etcd's gRPC proxy
 	 * @param parts the parts to run
 	 * @param docs where scale.md goes
 	 */
 	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
 			int applicationKeys, int stormKeys, int puts, int warmUpPuts, Duration idle, Duration outage,
-			Set<String> parts, Path docs) {
+			int proxies, Set<String> parts, Path docs) {
 
 		boolean runs(String part) {
 			return this.parts.contains(part);
@@ -65,7 +66,8 @@ public final class ScaleBenchmark {
 					Integer.parseInt(property("puts", "200")), Integer.parseInt(property("warm-up", "50")),
 					Duration.ofSeconds(Long.parseLong(property("idle", "30"))),
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),
-					Set.of(property("parts", "check,latency,storm,restart,outage").split(",")),
+					Integer.parseInt(property("proxies", "3")),
+					Set.of(property("parts", "check,latency,storm,restart,outage,proxy").split(",")),
 					Path.of(property("docs", "docs")));
 		}
 
@@ -98,7 +100,9 @@ public final class ScaleBenchmark {
 		List<Result> results = new ArrayList<>();
 		for (int size : settings.sizes()) {
 			for (Mode mode : Mode.values()) {
-				results.add(new ScaleCell(settings, size, mode, logs).run());
+				if (mode != Mode.PROXIED || settings.runs("proxy")) {
+					results.add(new ScaleCell(settings, size, mode, logs).run());
+				}
 			}
 		}
 		ScaleReport.Run run = new ScaleReport.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,7 +41,10 @@ final class ScaleCell {
 		BARE("bare"),
 
 		/** The starter's store and watcher over the default layout. */
-		STARTER("starter");
+		STARTER("starter"),
+
+		/** The same, through etcd's gRPC proxies. */
+		PROXIED("starter");
 
 		final String command;
 
@@ -65,6 +69,7 @@ final class ScaleCell {
 	 * @param nodeThreads live threads of all node JVMs while watching
 	 * @param nodeHeap heap the node JVMs used after a full GC while watching, bytes
 	 * @param clockSkewMicros the largest gap seen between this JVM's clock and a node's (an upper bound)
+	 * @param proxiesRss resident memory of the gRPC proxies while watching, all together, bytes; 0 without
 	 * @param idle etcd and the nodes with nothing written
 	 * @param propagation puts to every instance
 	 * @param storm every instance loading at once
@@ -72,7 +77,7 @@ final class ScaleCell {
 	 */
 	record Result(int instances, Mode mode, int nodes, List<Member> baseline, List<Member> connected,
 			List<Member> watching, long connectMillis, int startFailures, long watchMillis, long nodeThreads,
-			long nodeHeap, long clockSkewMicros,
+			long nodeHeap, long clockSkewMicros, long proxiesRss,
 			Idle idle, Propagation propagation, Storm storm, List<Recovery> recoveries) {
 	}
 
@@ -83,8 +88,9 @@ final class ScaleCell {
 	 * @param etcdMean each member's mean
 	 * @param etcdPeak each member's busiest second
 	 * @param nodesMean all node JVMs together
+	 * @param proxiesMean all gRPC proxies together
 	 */
-	record Idle(int seconds, double[] etcdMean, double[] etcdPeak, double nodesMean) {
+	record Idle(int seconds, double[] etcdMean, double[] etcdPeak, double nodesMean, double proxiesMean) {
 	}
 
 	/**
@@ -97,9 +103,10 @@ final class ScaleCell {
 	 * @param etcdCpuPerPut each member's CPU per put, ms
 	 * @param nodesCpuPerPut the node JVMs' CPU per put, ms
 	 * @param sentPerPut bytes each member sent to clients per put
+	 * @param proxiesCpuPerPut the gRPC proxies' CPU per put, ms
 	 */
 	record Propagation(Latency last, Latency median, Latency lastFromPut, int lost, double[] etcdCpuPerPut,
-			double nodesCpuPerPut, double[] sentPerPut) {
+			double nodesCpuPerPut, double[] sentPerPut, double proxiesCpuPerPut) {
 	}
 
 	/**
@@ -158,6 +165,8 @@ final class ScaleCell {
 
 	private ScaleNodes nodes;
 
+	private List<Long> proxies = List.of();
+
 	private long sequence;
 
 	ScaleCell(Settings settings, int instances, Mode mode, Path logs) {
@@ -181,9 +190,13 @@ final class ScaleCell {
 			pause(Duration.ofSeconds(3));
 			List<Member> baseline = ScaleUsage.sample(etcd);
 			int count = Math.min(this.settings.jvms(), this.instances);
-			try (ScaleNodes nodes = ScaleNodes.start(count, etcd.endpointsProperty(), this.settings.nodeHeap(),
-					this.logs)) {
+			try (ScaleProxies proxies = (this.mode == Mode.PROXIED)
+					? ScaleProxies.start(this.settings.proxies(), etcd.clientEndpoints(), this.logs) : null;
+					ScaleNodes nodes = ScaleNodes.start(count,
+							(proxies != null) ? proxies.endpointsProperty() : etcd.endpointsProperty(),
+							this.settings.nodeHeap(), this.logs)) {
 				this.nodes = nodes;
+				this.proxies = (proxies != null) ? proxies.pids() : List.of();
 				int per = (this.instances + count - 1) / count;
 				List<String[]> started = nodes.call((i) -> "start " + this.mode.command + " " + (i * per) + " "
 						+ (Math.min(this.instances, (i + 1) * per) - i * per) + " " + this.settings.applications());
@@ -195,11 +208,13 @@ final class ScaleCell {
 				long watchMillis = max(nodes.call("watch"), 1);
 				pause(Duration.ofSeconds(3));
 				List<Member> watching = ScaleUsage.sample(etcd);
+				long proxiesRss = this.proxies.stream().mapToLong(ScaleUsage::rss).sum();
 				List<String[]> threadsAndHeap = nodes.call("threads");
 				long threads = threadsAndHeap.stream().mapToLong((reply) -> Long.parseLong(reply[1])).sum();
 				long heap = threadsAndHeap.stream().mapToLong((reply) -> Long.parseLong(reply[2])).sum();
 				log("watching (connect %d ms with %d failed attempts, watch %d ms, %d node threads, %d KB heap per "
-						+ "instance)", connectMillis, startFailures, watchMillis, threads, heap / 1024 / this.instances);
+						+ "instance)", connectMillis, startFailures, watchMillis, threads,
+						heap / 1024 / this.instances);
 				Idle idle = idle();
 				Propagation propagation = this.settings.runs("latency") ? propagate() : null;
 				Storm storm = null;
@@ -213,12 +228,13 @@ final class ScaleCell {
 						recoveries.add(restart(true));
 					}
 				}
-				if (this.settings.runs("outage")) {
+				if (this.settings.runs("outage") && this.mode != Mode.PROXIED) {
 					recoveries.add(outage());
 				}
 				nodes.call("stop");
 				return new Result(this.instances, this.mode, count, baseline, connected, watching, connectMillis,
-						startFailures, watchMillis, threads, heap, skew, idle, propagation, storm, recoveries);
+						startFailures, watchMillis, threads, heap, skew, proxiesRss, idle, propagation, storm,
+						recoveries);
 			}
 		}
 	}
@@ -268,6 +284,7 @@ final class ScaleCell {
 		double[] mean = new double[members.size()];
 		double[] peak = new double[members.size()];
 		long nodesStart = nodesCpu();
+		long proxiesStart = cpu(this.proxies);
 		long start = System.nanoTime();
 		List<Member> previous = members;
 		for (int second = 0; second < seconds; second++) {
@@ -283,7 +300,8 @@ final class ScaleCell {
 		for (int i = 0; i < mean.length; i++) {
 			mean[i] = percent(previous.get(i).cpuNanos() - members.get(i).cpuNanos(), elapsed);
 		}
-		Idle idle = new Idle(seconds, mean, peak, percent(nodesCpu() - nodesStart, elapsed));
+		Idle idle = new Idle(seconds, mean, peak, percent(nodesCpu() - nodesStart, elapsed),
+				percent(cpu(this.proxies) - proxiesStart, elapsed));
 		log("idle: etcd %s %% of a core (busiest second %s), nodes %.1f %%", Arrays.toString(round(mean)),
 				Arrays.toString(round(peak)), idle.nodesMean());
 		return idle;
@@ -297,10 +315,12 @@ final class ScaleCell {
 		int lost = 0;
 		List<Member> before = null;
 		long nodesBefore = 0;
+		long proxiesBefore = 0;
 		for (int i = -this.settings.warmUpPuts(); i < puts; i++) {
 			if (i == 0) {
 				before = ScaleUsage.sample(this.etcd);
 				nodesBefore = nodesCpu();
+				proxiesBefore = cpu(this.proxies);
 			}
 			Put put = put();
 			long[] arrivals = put.arrivals();
@@ -319,7 +339,8 @@ final class ScaleCell {
 		double nodesCpu = (nodesCpu() - nodesBefore) / 1e6 / puts;
 		Propagation propagation = new Propagation(Latency.of(last, puts), Latency.of(median, puts),
 				Latency.of(lastFromPut, puts), lost, perMember(before, after, Member::cpuNanos, 1e6 * puts),
-				nodesCpu, perMember(before, after, Member::sentBytes, puts));
+				nodesCpu, perMember(before, after, Member::sentBytes, puts),
+				(cpu(this.proxies) - proxiesBefore) / 1e6 / puts);
 		log("last instance after the ack: p50 %.2f ms, p99 %.2f ms; median instance p50 %.2f ms; lost %d",
 				propagation.last().p50(), propagation.last().p99(), propagation.median().p50(), lost);
 		return propagation;
@@ -510,7 +531,11 @@ final class ScaleCell {
 	}
 
 	private long nodesCpu() {
-		return this.nodes.pids().stream().mapToLong(ScaleUsage::cpuNanos).sum();
+		return cpu(this.nodes.pids());
+	}
+
+	private static long cpu(List<Long> pids) {
+		return pids.stream().mapToLong(ScaleUsage::cpuNanos).sum();
 	}
 
 	private static double[] perMember(List<Member> before, List<Member> after, ToLongFunction<Member> value,
@@ -545,7 +570,8 @@ final class ScaleCell {
 	}
 
 	private void log(String format, Object... args) {
-		System.out.printf("  %5d %-7s " + format + "%n", prepend(this.instances, this.mode.command, args));
+		System.out.printf("  %5d %-7s " + format + "%n",
+				prepend(this.instances, this.mode.name().toLowerCase(Locale.ROOT), args));
 	}
 
 	private static Object[] prepend(int instances, String mode, Object[] args) {

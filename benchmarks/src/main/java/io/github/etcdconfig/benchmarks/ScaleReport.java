@@ -84,6 +84,7 @@ final class ScaleReport {
 		simulationCost();
 		storm();
 		recovery();
+		proxies();
 		checkCost();
 		extrapolation();
 	}
@@ -98,7 +99,7 @@ final class ScaleReport {
 		line();
 		line("The `scale` profile runs `io.github.etcdconfig.benchmarks.ScaleBenchmark` instead of the other "
 				+ "benchmarks. Options (Maven properties of the same name): `-Dbench.scale.instances=100` runs one "
-				+ "size only; `-Dbench.scale.parts=check,latency,storm,restart,outage` some parts only; "
+				+ "size only; `-Dbench.scale.parts=check,latency,storm,restart,outage,proxy` some parts only; "
 				+ "`-Dbench.scale.jvms=4` the number of node JVMs; `-Dbench.scale.puts=200` the recorded puts per "
 				+ "cell; `-Dbench.scale.docs=benchmarks/target` writes this file elsewhere; "
 				+ "`-Dbench.scale.options=idle=5,warm-up=10` sets the others (see `ScaleBenchmark.Settings`). Node "
@@ -241,8 +242,9 @@ final class ScaleReport {
 				+ "instance does on its own CPU; here it is multiplied by the number of instances and competes with "
 				+ "etcd.");
 		line();
-		line("| instances | kind | node JVMs | live threads | heap per instance (KB) | connect and read (s) | failed and "
-				+ "started again | all watching (s) | node CPU per put (ms, all nodes) | idle node CPU (% of a core) |");
+		line("| instances | kind | node JVMs | live threads | heap per instance (KB) | connect and read (s) | failed "
+				+ "and started again | all watching (s) | node CPU per put (ms, all nodes) | idle node CPU (% of a "
+				+ "core) |");
 		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : this.run.results()) {
 			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | " + result.nodes() + " | "
@@ -299,7 +301,8 @@ final class ScaleReport {
 		line();
 		line("A member is stopped with SIGTERM, as in a rolling restart (etcd stops taking connections, then, after "
 				+ "its request timeout, closes the watch streams still open), the instances watch again on the other "
-				+ "members, the member is started again, and a put is made as soon as it answers. Then every member is killed with SIGKILL, kept down for "
+				+ "members, the member is started again, and a put is made as soon as it answers. Then every member "
+				+ "is killed with SIGKILL, kept down for "
 				+ this.run.settings().outage().toSeconds() + " s and started again: the retry storm. \"All watching "
 				+ "again\" runs from the stop (from the start command for the whole cluster) until the last "
 				+ "disturbed instance watched again, polled every 2 ms; \"longest gap\" is the longest time one "
@@ -324,6 +327,41 @@ final class ScaleReport {
 						+ measured("%.1f", recovery.nodesCpuWhileDown()) + " | "
 						+ values(recovery.etcdCpuAfter(), "%.0f") + " |");
 			}
+		}
+		line();
+	}
+
+	private void proxies() {
+		List<Result> proxied = results((result) -> result.mode() == Mode.PROXIED);
+		if (proxied.isEmpty()) {
+			return;
+		}
+		line("## Through etcd's gRPC proxy");
+		line();
+		line("The same starter instances, pointed at " + this.run.settings().proxies() + " gRPC proxies (`etcd "
+				+ "grpc-proxy start`, one process each, on the same machine) instead of the members. Each proxy holds "
+				+ "one client of the cluster and merges the watchers of its clients that watch the same range from a "
+				+ "compatible revision, so etcd's members hold the proxies' connections and watchers, and the proxies "
+				+ "hold the instances'. Latencies are the last instance's, after the acknowledgement.");
+		line();
+		line("| instances | direct: last p50 / p99 (ms) | via proxies: last p50 / p99 (ms) | etcd: connections per "
+				+ "member | etcd: watch streams / watchers, all members | etcd RSS per member (MB) | etcd CPU per put "
+				+ "(ms per member) | etcd idle CPU (% of a core per member) | proxies: RSS, all (MB) | proxies: CPU "
+				+ "per put, all (ms) | proxies: idle CPU, all (% of a core) |");
+		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+		for (Result result : proxied) {
+			Optional<Propagation> direct = cell(result.instances(), Mode.STARTER).map(Result::propagation);
+			Optional<Propagation> via = Optional.ofNullable(result.propagation());
+			line("| " + count(result.instances()) + " | " + ms(direct.map((p) -> p.last().p50())) + " / "
+					+ ms(direct.map((p) -> p.last().p99())) + " | " + ms(via.map((p) -> p.last().p50())) + " / "
+					+ ms(via.map((p) -> p.last().p99())) + " | "
+					+ perMember(result.watching(), (m) -> m.connections(), 1, "%.0f") + " | "
+					+ sum(result.watching(), Member::streams) + " / " + sum(result.watching(), Member::watchers) + " | "
+					+ perMember(result.watching(), Member::rss, MB, "%.1f") + " | "
+					+ via.map((p) -> values(p.etcdCpuPerPut(), "%.2f")).orElse("–") + " | "
+					+ values(result.idle().etcdMean(), "%.1f") + " | " + fmt("%.0f", result.proxiesRss() / MB) + " | "
+					+ via.map((p) -> fmt("%.1f", p.proxiesCpuPerPut())).orElse("–") + " | "
+					+ fmt("%.1f", result.idle().proxiesMean()) + " |");
 		}
 		line();
 	}
@@ -531,7 +569,11 @@ final class ScaleReport {
 	}
 
 	private static String kind(Mode mode) {
-		return (mode == Mode.BARE) ? "floor" : "starter";
+		return switch (mode) {
+			case BARE -> "floor";
+			case STARTER -> "starter";
+			case PROXIED -> "starter via proxies";
+		};
 	}
 
 	private static String ms(Optional<Double> millis) {
