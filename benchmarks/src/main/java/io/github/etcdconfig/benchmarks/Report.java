@@ -57,7 +57,19 @@ final class Report {
 	}
 
 	static void write(Run run, Path file) throws IOException {
-		String kept = KEPT + "\n\n## Findings\n\nNothing written yet.\n";
+		Report report = new Report(run);
+		report.all();
+		writeKeeping(file, report.out, "Findings");
+	}
+
+	/**
+	 * Write a generated report over a file, keeping what was written by hand after {@link #KEPT}.
+	 * @param file the file
+	 * @param generated the generated part
+	 * @param heading the heading of the hand-written part, for a new file
+	 */
+	static void writeKeeping(Path file, CharSequence generated, String heading) throws IOException {
+		String kept = KEPT + "\n\n## " + heading + "\n\nNothing written yet.\n";
 		if (Files.exists(file)) {
 			String existing = Files.readString(file);
 			int at = existing.indexOf(KEPT);
@@ -65,9 +77,7 @@ final class Report {
 				kept = existing.substring(at);
 			}
 		}
-		Report report = new Report(run);
-		report.all();
-		Files.writeString(file, report.out + "\n" + kept);
+		Files.writeString(file, generated + "\n" + kept);
 	}
 
 	private void all() {

@@ -230,7 +230,12 @@ public class EtcdConfigProperties implements Validator {
 			this.timeout = timeout;
 		}
 
-		RetryPolicy toPolicy(Predicate<Throwable> retryable) {
+		/**
+		 * The retry policy of these settings.
+		 * @param retryable which failures are worth another attempt
+		 * @return the policy
+		 */
+		public RetryPolicy toPolicy(Predicate<Throwable> retryable) {
 			return RetryPolicy.builder()
 				.maxRetries(this.maxRetries)
 				.delay(this.delay)

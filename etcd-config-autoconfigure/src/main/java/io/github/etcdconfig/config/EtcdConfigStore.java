@@ -130,13 +130,23 @@ public final class EtcdConfigStore implements AutoCloseable {
 		return this.closed.get();
 	}
 
+	/**
+	 * Close the snapshot file and the client. Sources that share a client each close it; closing a jetcd client
+	 * again does nothing.
+	 */
 	@Override
 	public void close() {
+		close(true);
+	}
+
+	void close(boolean client) {
 		if (this.closed.compareAndSet(false, true)) {
 			if (this.snapshotFile != null) {
 				this.snapshotFile.close();
 			}
-			this.client.close();
+			if (client) {
+				this.client.close();
+			}
 		}
 	}
 

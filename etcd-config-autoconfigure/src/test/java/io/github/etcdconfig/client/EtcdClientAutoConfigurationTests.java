@@ -1,12 +1,16 @@
 package io.github.etcdconfig.client;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Connections;
 import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -19,6 +23,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The jetcd Client bean: the seed's direct put and get, from the same etcd.* settings as the loader.
@@ -55,6 +61,35 @@ class EtcdClientAutoConfigurationTests {
 				Client client = context.getBean(Client.class);
 				new Etcd(client).put("/app/direct", "written by the application");
 				assertThat(getValue(client, "/app/direct")).isEqualTo("written by the application");
+			}
+		}
+
+	}
+
+	@Nested
+	class SeveralSources {
+
+		@RegisterExtension
+		static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+		@Test
+		void shareOneClientSoTheApplicationHoldsOneConnectionToEachEndpoint() {
+			assumeTrue(Connections.areVisible(), "counting connections needs Linux's /proc");
+			try (Etcd keys = new Etcd(etcd.cluster().newClient())) {
+				keys.put("/flags/beta", "on");
+				keys.put("/config/app-name", "shared");
+			}
+			int port = etcd.cluster().clientEndpoints().get(0).getPort();
+			try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(),
+					"spring.config.import=etcd:?prefixes=/flags/,etcd:?prefixes=/config/")) {
+				List<EtcdConfigStore> stores = context.getBean(EtcdConfigStores.class).getStores();
+				assertThat(stores).hasSize(2);
+				assertThat(stores.get(1).getClient()).isSameAs(stores.get(0).getClient());
+				assertThat(context.getBean(Client.class)).isSameAs(stores.get(0).getClient());
+				assertThat(context.getEnvironment().getProperty("beta")).isEqualTo("on");
+				assertThat(context.getEnvironment().getProperty("app-name")).isEqualTo("shared");
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(Connections.establishedTo(port)).isEqualTo(1));
 			}
 		}
 

@@ -1,0 +1,118 @@
+package io.github.etcdconfig.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.etcdconfig.benchmarks.ScaleCell.Mode;
+import io.github.etcdconfig.benchmarks.ScaleCell.Result;
+import io.github.etcdconfig.test.EtcdCluster;
+
+/**
+ * What many instances of the starter cost one etcd cluster: for each number of instances, the bare jetcd watch (the
+ * floor) and then the starter, each against a fresh 3-member cluster on loopback, then writes docs/scale.md. Run on
+ * demand, never in CI: {@code ./mvnw -q -B -Pbenchmarks,scale -pl benchmarks -am verify}.
+ *
+ * <p>Settings (system properties, passed through Maven with the same names): {@code bench.scale.instances} (sizes,
+ * comma-separated, 100,300,1000), {@code bench.scale.jvms} (node JVMs, 4), {@code bench.scale.parts}
+ * (check,latency,storm,restart,outage,proxy), {@code bench.scale.puts} (200), and the others in {@link Settings},
+ * also as {@code bench.scale.options=idle=5,warm-up=10}.
+ */
+public final class ScaleBenchmark {
+
+	private ScaleBenchmark() {
+	}
+
+	/**
+	 * The run's settings.
+	 *
+	 * @param sizes numbers of instances, in the order run
+	 * @param jvms node JVMs that share the instances
+	 * @param nodeHeap each node JVM's heap
+	 * @param sharedKeys keys under {@code /config/}, which every instance loads and watches
+	 * @param applications applications the instances are spread over, each with a folder under
+	 * {@code /config-apps/}
+	 * @param applicationKeys keys in each application's folder
+	 * @param stormKeys keys each instance reads in the start-up storm
+	 * @param puts recorded puts per cell
+	 * @param warmUpPuts unrecorded puts before them
+	 * @param idle the window in which nothing is written; the starter's liveness check runs once in 30 s
+	 * @param outage how long the whole cluster is down
+	 * @param proxies gRPC proxies for the cells through etcd's gRPC proxy
+	 * @param parts the parts to run
+	 * @param docs where scale.md goes
+	 */
+	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
+			int applicationKeys, int stormKeys, int puts, int warmUpPuts, Duration idle, Duration outage,
+			int proxies, Set<String> parts, Path docs) {
+
+		boolean runs(String part) {
+			return this.parts.contains(part);
+		}
+
+		static Settings fromSystemProperties() {
+			return new Settings(
+					Arrays.stream(property("instances", "100,300,1000").split(",")).map(String::trim)
+						.map(Integer::valueOf).toList(),
+					Integer.parseInt(property("jvms", "4")), property("node-heap", "512m"),
+					Integer.parseInt(property("keys", "1000")), Integer.parseInt(property("apps", "20")),
+					Integer.parseInt(property("app-keys", "10")), Integer.parseInt(property("storm-keys", "10000")),
+					Integer.parseInt(property("puts", "200")), Integer.parseInt(property("warm-up", "50")),
+					Duration.ofSeconds(Long.parseLong(property("idle", "30"))),
+					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),
+					Integer.parseInt(property("proxies", "3")),
+					Set.of(property("parts", "check,latency,storm,restart,outage,proxy").split(",")),
+					Path.of(property("docs", "docs")));
+		}
+
+		// bench.scale.NAME, or NAME=value in bench.scale.options (comma-separated), which Maven passes in one piece.
+		private static String property(String name, String defaultValue) {
+			String value = System.getProperty("bench.scale." + name);
+			for (String option : System.getProperty("bench.scale.options", "").split(",")) {
+				if (option.startsWith(name + "=")) {
+					value = option.substring(name.length() + 1);
+				}
+			}
+			return (value == null || value.isBlank()) ? defaultValue : value;
+		}
+
+	}
+
+	public static void main(String[] args) throws Exception {
+		Settings settings = Settings.fromSystemProperties();
+		ZonedDateTime started = ZonedDateTime.now();
+		String loadBefore = Machine.loadAverage();
+		System.out.println("Scale benchmark: load average " + loadBefore + ", " + settings);
+		Path logs = Path.of("benchmarks", "target", "scale-logs");
+		Files.createDirectories(logs);
+		Map<String, String> machine;
+		try (EtcdCluster probe = EtcdCluster.single().start()) {
+			machine = Machine.describe(probe.clientEndpoints().get(0));
+		}
+		List<ScaleCheckCost.Cost> checks = settings.runs("check")
+				? ScaleCheckCost.measure(new int[] { 100, 1_000, 10_000 }) : List.of();
+		List<Result> results = new ArrayList<>();
+		for (int size : settings.sizes()) {
+			for (Mode mode : Mode.values()) {
+				if (mode != Mode.PROXIED || settings.runs("proxy")) {
+					results.add(new ScaleCell(settings, size, mode, logs).run());
+				}
+			}
+		}
+		ScaleReport.Run run = new ScaleReport.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,
+				Machine.loadAverage(), machine, settings, checks, results);
+		Files.createDirectories(settings.docs());
+		Path file = settings.docs().resolve("scale.md");
+		ScaleReport.write(run, file);
+		System.out.println("Wrote " + file + " in " + run.took().toSeconds() + " s");
+		// jetcd leaves non-daemon threads behind its closed clients.
+		System.exit(0);
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.github.etcdconfig.benchmarks;
+
+import java.util.List;
+import java.util.Map;
+
+import io.github.etcdconfig.config.EtcdConfigDataResource;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * One simulated application instance: a jetcd client of its own, as a JVM of its own would have, built by the
+ * starter's client factory from the default settings. It connects first, then watches, so that etcd's cost of a
+ * connection and of a watch stream can be told apart.
+ */
+interface ScaleInstance extends AutoCloseable {
+
+	/** The key every instance watches; its value is the sequence number of the put. */
+	String PROBE_KEY = "/config/scale/probe";
+
+	/** The property name of {@link #PROBE_KEY}. */
+	String PROBE_NAME = "scale.probe";
+
+	/**
+	 * Connect and read what the instance reads before it watches.
+	 * @throws Exception when etcd cannot be read
+	 */
+	void connect() throws Exception;
+
+	/**
+	 * Start watching from the revision read + 1.
+	 */
+	void watch();
+
+	/**
+	 * Whether etcd confirmed every watch of the instance.
+	 * @return whether it watches
+	 */
+	boolean isWatching();
+
+	/**
+	 * Watch breaks and full reads so far, to notice a disturbance shorter than a poll.
+	 * @return a counter that grows with each
+	 */
+	long disturbances();
+
+	@Override
+	void close();
+
+	/**
+	 * The starter's settings of one instance: the default layout for its application, the default client settings.
+	 * @param endpoints etcd's client URLs, comma-separated
+	 * @param application spring.application.name
+	 * @return the resource the starter would load
+	 */
+	static EtcdConfigDataResource resource(String endpoints, String application) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(
+				Map.of("etcd.endpoints", endpoints, "spring.application.name", application)));
+		return EtcdConfigDataResource.create(binder, "", List.of(), false);
+	}
+
+}

@@ -1,0 +1,271 @@
+package io.github.etcdconfig.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.etcd.jetcd.Client;
+import io.github.etcdconfig.client.EtcdClientFactory;
+import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
+import io.github.etcdconfig.config.EtcdConfigDataResource;
+import io.github.etcdconfig.config.EtcdConfigReader;
+import io.github.etcdconfig.config.EtcdKeyRange;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
+
+/**
+ * A JVM that simulates many application instances for {@link ScaleBenchmark}. It reads one command per line on
+ * standard input and answers each with one line on standard output, starting with {@value #REPLY}; its logs go to
+ * standard error. Times are {@link System#nanoTime()}, which on Linux is {@code CLOCK_MONOTONIC} and so the same clock
+ * in every process of the machine.
+ *
+ * <ul>
+ * <li>{@code start starter|bare <first> <count> <applications>}: create the instances and connect them (the starter
+ * loads its key ranges); answers {@code started <millis> <failed attempts>}</li>
+ * <li>{@code watch}: start every watch and wait until etcd confirmed them all; answers {@code watching <millis>}</li>
+ * <li>{@code await <sequence> <timeout-ms>}: wait until every instance holds a probe value; answers
+ * {@code arrived <sequence> <count> <arrival>...}, arrivals in nanoseconds, 0 for one that did not arrive</li>
+ * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once: a new client, the paged
+ * read of the prefix with the start-up retries, closed again; answers {@code stormed <failed reads> (<start>
+ * <end>)...}, end -1 for an instance whose retries gave up
+ * </li>
+ * <li>{@code track}: from now on, note when each instance stops and starts watching again</li>
+ * <li>{@code settled <quiet-ms> <timeout-ms>}: wait until every instance watches and none changed for the quiet
+ * time; answers {@code settled <disturbed> <last watching again> <not watching>}</li>
+ * <li>{@code threads}: answers {@code threads <live threads> <heap used after a full GC, bytes>}</li>
+ * <li>{@code clock}: answers {@code clock <System.nanoTime()>}, to check that the clocks agree</li>
+ * <li>{@code stop}: close every instance and exit; answers {@code stopped}</li>
+ * </ul>
+ */
+public final class ScaleNode {
+
+	static final String REPLY = "SCALE ";
+
+	private static final Duration WATCH_TIMEOUT = Duration.ofSeconds(120);
+
+	private static final int START_ATTEMPTS = 3;
+
+	private final String endpoints;
+
+	private final List<ScaleInstance> instances = new ArrayList<>();
+
+	private final List<EtcdConfigDataResource> resources = new ArrayList<>();
+
+	private ScaleArrivals arrivals;
+
+	private ScaleRecoveryTracker tracker;
+
+	private ScaleNode(String endpoints) {
+		this.endpoints = endpoints;
+	}
+
+	public static void main(String[] args) throws Exception {
+		PrintStream replies = System.out;
+		System.setOut(System.err);
+		// One line per instance and outage would bury the node's log: the benchmark measures recovery itself.
+		((Logger) LoggerFactory.getLogger("io.github.etcdconfig")).setLevel(Level.ERROR);
+		((Logger) LoggerFactory.getLogger("io.etcd.jetcd")).setLevel(Level.ERROR);
+		ScaleNode node = new ScaleNode(args[0]);
+		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = commands.readLine()) != null) {
+			String[] command = line.trim().split(" ");
+			String reply;
+			try {
+				reply = node.handle(command);
+			}
+			catch (Exception ex) {
+				ex.printStackTrace();
+				reply = "failed " + ex.toString().replace('\n', ' ');
+			}
+			replies.println(REPLY + reply);
+			replies.flush();
+			if ("stop".equals(command[0])) {
+				break;
+			}
+		}
+		System.exit(0);
+	}
+
+	private String handle(String[] command) throws Exception {
+		return switch (command[0]) {
+			case "start" -> start(command[1], Integer.parseInt(command[2]), Integer.parseInt(command[3]),
+					Integer.parseInt(command[4]));
+			case "watch" -> watch();
+			case "await" -> await(Long.parseLong(command[1]), Duration.ofMillis(Long.parseLong(command[2])));
+			case "storm" -> storm(command[1], Integer.parseInt(command[2]));
+			case "track" -> {
+				if (this.tracker != null) {
+					this.tracker.close();
+				}
+				this.tracker = new ScaleRecoveryTracker(this.instances);
+				yield "tracking";
+			}
+			case "settled" -> this.tracker.settled(Duration.ofMillis(Long.parseLong(command[1])),
+					Duration.ofMillis(Long.parseLong(command[2])));
+			case "threads" -> threads();
+			case "clock" -> "clock " + System.nanoTime();
+			case "stop" -> stop();
+			default -> throw new IllegalArgumentException("Unknown command " + command[0]);
+		};
+	}
+
+	private String start(String mode, int first, int count, int applications) throws Exception {
+		long start = System.nanoTime();
+		this.arrivals = new ScaleArrivals(count);
+		for (int i = 0; i < count; i++) {
+			EtcdConfigDataResource resource = ScaleInstance.resource(this.endpoints,
+					"app" + ((first + i) % applications));
+			this.resources.add(resource);
+			this.instances.add("bare".equals(mode) ? new ScaleBareInstance(i, resource, this.arrivals)
+					: new ScaleStarterInstance(i, resource, this.arrivals));
+		}
+		// The first alone, which pays for loading the classes; then a few at a time: each instance is a JVM of its
+		// own in real life, but here they share two cores.
+		int failures = connect(0);
+		failures += inParallel(8, (i) -> (i == 0) ? 0 : connect(i)).stream().mapToInt(Integer::intValue).sum();
+		return "started " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " " + failures;
+	}
+
+	/**
+	 * Connect an instance; one that fails is started again, as a platform restarts an application that failed to
+	 * start, at most {@value #START_ATTEMPTS} times.
+	 * @return the failed attempts
+	 */
+	private int connect(int index) throws Exception {
+		for (int attempt = 1;; attempt++) {
+			try {
+				this.instances.get(index).connect();
+				return attempt - 1;
+			}
+			catch (Exception ex) {
+				if (attempt == START_ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private String watch() throws InterruptedException {
+		long start = System.nanoTime();
+		this.instances.forEach(ScaleInstance::watch);
+		long deadline = start + WATCH_TIMEOUT.toNanos();
+		while (!this.instances.stream().allMatch(ScaleInstance::isWatching)) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(this.instances.stream().filter((instance) -> !instance.isWatching())
+					.count() + " instances not watching after " + WATCH_TIMEOUT);
+			}
+			Thread.sleep(10);
+		}
+		return "watching " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+	}
+
+	private String await(long sequence, Duration timeout) throws InterruptedException {
+		long[] times = this.arrivals.await(sequence, timeout);
+		StringBuilder reply = new StringBuilder("arrived " + sequence + " " + times.length);
+		for (long time : times) {
+			reply.append(' ').append(time);
+		}
+		return reply.toString();
+	}
+
+	/**
+	 * Every instance starts at once, as after a deployment or a node failure: a new client and the starter's paged
+	 * read at its page size, with its start-up retries. The snapshot is not built: that work is each instance's
+	 * own CPU in real life, while here it would take the two cores from etcd.
+	 */
+	private String storm(String prefix, int keys) throws Exception {
+		EtcdKeyRange range = EtcdKeyRange.prefix(prefix);
+		int[] failures = { 0 };
+		List<long[]> times = inParallel(this.instances.size(), (i) -> {
+			EtcdConfigDataResource resource = this.resources.get(i);
+			long start = System.nanoTime();
+			RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy((failure) -> {
+				synchronized (failures) {
+					failures[0]++;
+				}
+				return true;
+			}));
+			int read;
+			try {
+				read = retry.execute(() -> {
+					try (Client client = EtcdClientFactory.standard(List.of()).create(
+							new PropertiesEtcdConnectionDetails(resource.getConnection(), null),
+							resource.getConnection())) {
+						return new EtcdConfigReader(client.getKVClient(), resource.getConnection().getRequestTimeout(),
+								resource.getConfig().getPageSize())
+							.read(List.of(range))
+							.keys()
+							.size();
+					}
+				});
+			}
+			catch (RetryException ex) {
+				// The application would fail to start, and be started again by its platform.
+				return new long[] { start, -1 };
+			}
+			if (read != keys) {
+				throw new IllegalStateException("Read " + read + " keys of " + prefix + ", expected " + keys);
+			}
+			return new long[] { start, System.nanoTime() };
+		});
+		StringBuilder reply = new StringBuilder("stormed " + failures[0]);
+		for (long[] time : times) {
+			reply.append(' ').append(time[0]).append(' ').append(time[1]);
+		}
+		return reply.toString();
+	}
+
+	private String threads() {
+		System.gc();
+		Runtime runtime = Runtime.getRuntime();
+		return "threads " + Thread.activeCount() + " " + (runtime.totalMemory() - runtime.freeMemory());
+	}
+
+	private String stop() {
+		if (this.tracker != null) {
+			this.tracker.close();
+		}
+		this.instances.parallelStream().forEach(ScaleInstance::close);
+		return "stopped";
+	}
+
+	private <T> List<T> inParallel(int threads, IndexedTask<T> task) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, this.instances.size())));
+		try {
+			List<Future<T>> futures = new ArrayList<>();
+			for (int i = 0; i < this.instances.size(); i++) {
+				int index = i;
+				futures.add(pool.submit(() -> task.run(index)));
+			}
+			List<T> results = new ArrayList<>();
+			for (Future<T> future : futures) {
+				results.add(future.get());
+			}
+			return results;
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@FunctionalInterface
+	private interface IndexedTask<T> {
+
+		T run(int index) throws Exception;
+
+	}
+
+}
