@@ -1,8 +1,9 @@
 /**
  * Real etcd for tests: {@link io.github.etcdconfig.test.EtcdCluster} starts local etcd processes (one member or a
  * cluster) on free loopback ports, {@link io.github.etcdconfig.test.EtcdTls} generates TLS material,
- * {@link io.github.etcdconfig.test.TcpProxy} cuts connections on demand and
- * {@link io.github.etcdconfig.test.EtcdClusterExtension} wires a cluster into JUnit 5 test classes.
+ * {@link io.github.etcdconfig.test.TcpProxy} cuts connections on demand,
+ * {@link io.github.etcdconfig.test.EtcdClusterExtension} wires a cluster into JUnit 5 test classes and
+ * {@link io.github.etcdconfig.test.EtcdKeys} reads and writes keys from tests, every call with a deadline.
  *
  * <p>The etcd binary is taken from the {@code etcd.bin} system property, the {@code ETCD_BIN} environment variable,
  * the {@code PATH} or {@code /usr/bin/etcd}, in that order. Without a binary, a single plain member can run in Docker

@@ -7,7 +7,6 @@ import static org.junit.platform.testkit.engine.EventConditions.container;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -22,8 +21,8 @@ class EtcdClusterExtensionTest {
 	@Test
 	void clusterRunsDuringTheTests() throws Exception {
 		assertThat(ETCD.cluster().members()).singleElement().matches(EtcdMember::isRunning);
-		try (Client client = ETCD.cluster().newClient()) {
-			Kv.put(client, "/config/extension", "on");
+		try (EtcdKeys keys = new EtcdKeys(ETCD.cluster().newClient())) {
+			keys.put("/config/extension", "on");
 		}
 	}
 
@@ -32,8 +31,8 @@ class EtcdClusterExtensionTest {
 
 		@Test
 		void nestedClassesShareTheCluster() throws Exception {
-			try (Client client = ETCD.cluster().newClient()) {
-				assertThat(Kv.get(client, "/config/extension")).isEqualTo("on");
+			try (EtcdKeys keys = new EtcdKeys(ETCD.cluster().newClient())) {
+				assertThat(keys.value("/config/extension")).isEqualTo("on");
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +28,9 @@ class EtcdClusterTest {
 		EtcdCluster etcd = EtcdCluster.single().start();
 		long pid = etcd.member(0).pid();
 		Path baseDir = etcd.baseDir();
-		try (Client client = etcd.newClient()) {
-			Kv.put(client, "/config/a", "1");
-			assertThat(Kv.get(client, "/config/a")).isEqualTo("1");
+		try (EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
+			keys.put("/config/a", "1");
+			assertThat(keys.value("/config/a")).isEqualTo("1");
 		}
 		assertThat(etcd.clientEndpoints()).singleElement()
 				.satisfies(uri -> assertThat(uri.toString()).startsWith("http://127.0.0.1:"));
@@ -49,10 +48,10 @@ class EtcdClusterTest {
 
 	@Test
 	void killedMemberRestartsWithItsData() throws Exception {
-		try (EtcdCluster etcd = EtcdCluster.single().start(); Client client = etcd.newClient()) {
+		try (EtcdCluster etcd = EtcdCluster.single().start(); EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
 			EtcdMember member = etcd.member(0);
 			URI endpoint = member.clientEndpoint();
-			Kv.put(client, "/config/survives", "yes");
+			keys.put("/config/survives", "yes");
 			long firstPid = member.pid();
 
 			member.kill();
@@ -63,32 +62,32 @@ class EtcdClusterTest {
 			assertThat(member.pid()).isNotEqualTo(firstPid);
 			assertThat(member.clientEndpoint()).isEqualTo(endpoint);
 			await().atMost(Duration.ofSeconds(10))
-					.untilAsserted(() -> assertThat(Kv.get(client, "/config/survives")).isEqualTo("yes"));
+					.untilAsserted(() -> assertThat(keys.value("/config/survives")).isEqualTo("yes"));
 
 			member.stop();
 			assertThat(member.isRunning()).isFalse();
 			etcd.start();
 			assertThat(member.isRunning()).isTrue();
-			assertThat(Kv.get(client, "/config/survives")).isEqualTo("yes");
+			assertThat(keys.value("/config/survives")).isEqualTo("yes");
 		}
 	}
 
 	@Test
 	@EnabledOnOs(OS.LINUX)
 	void pausedMemberAnswersNothingUntilResumed() throws Exception {
-		try (EtcdCluster etcd = EtcdCluster.single().start(); Client client = etcd.newClient()) {
-			Kv.put(client, "/config/p", "v");
+		try (EtcdCluster etcd = EtcdCluster.single().start(); EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
+			keys.put("/config/p", "v");
 			EtcdMember member = etcd.member(0);
 
 			member.pause();
 			assertThat(member.isPaused()).isTrue();
-			assertThatThrownBy(() -> Kv.get(client, "/config/p", Duration.ofMillis(500)))
-					.isInstanceOf(TimeoutException.class);
+			assertThatThrownBy(() -> keys.value("/config/p", Duration.ofMillis(500)))
+					.hasCauseInstanceOf(TimeoutException.class);
 
 			member.resume();
 			assertThat(member.isPaused()).isFalse();
 			await().atMost(Duration.ofSeconds(10))
-					.untilAsserted(() -> assertThat(Kv.get(client, "/config/p", Duration.ofSeconds(1))).isEqualTo("v"));
+					.untilAsserted(() -> assertThat(keys.value("/config/p", Duration.ofSeconds(1))).isEqualTo("v"));
 		}
 	}
 
@@ -115,7 +114,7 @@ class EtcdClusterTest {
 
 	@Test
 	void prefixEndFollowsEtcdRules() {
-		assertThat(EtcdCluster.prefixEnd(Kv.bytes("/config/")).toString()).isEqualTo("/config0");
+		assertThat(EtcdCluster.prefixEnd(EtcdKeys.bytes("/config/")).toString()).isEqualTo("/config0");
 		assertThat(EtcdCluster.prefixEnd(ByteSequence.from(new byte[] {'a', (byte) 0xff})).getBytes())
 				.containsExactly('b');
 		assertThat(EtcdCluster.prefixEnd(ByteSequence.from(new byte[] {(byte) 0xff})).getBytes())

@@ -3,7 +3,6 @@ package io.github.etcdconfig.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,8 +20,8 @@ class EtcdClusterThreeMembersTest {
 		assertThat(etcd.endpointsProperty().split(",")).hasSize(3);
 		assertThat(etcd.members().stream().map(EtcdMember::clientEndpoint).distinct()).hasSize(3);
 
-		try (Client client = etcd.newClient()) {
-			Kv.put(client, "/config/before", "1");
+		try (EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
+			keys.put("/config/before", "1");
 			EtcdMember oldLeader = etcd.leader();
 
 			oldLeader.kill();
@@ -31,11 +30,11 @@ class EtcdClusterThreeMembersTest {
 					.until(etcd::leader, leader -> leader != oldLeader);
 			assertThat(newLeader.isRunning()).isTrue();
 			await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-					.untilAsserted(() -> Kv.put(client, "/config/after", "2"));
+					.untilAsserted(() -> keys.put("/config/after", "2"));
 
 			oldLeader.start();
 			List<String> seen = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(
-					() -> List.of(Kv.get(client, "/config/before"), Kv.get(client, "/config/after")),
+					() -> List.of(keys.value("/config/before"), keys.value("/config/after")),
 					values -> values.equals(List.of("1", "2")));
 			assertThat(seen).containsExactly("1", "2");
 			assertThat(etcd.members()).allMatch(EtcdMember::isRunning);
@@ -45,8 +44,8 @@ class EtcdClusterThreeMembersTest {
 	@Test
 	void clusterThatLostItsQuorumComesBackWithStart() throws Exception {
 		EtcdCluster etcd = ETCD.cluster();
-		try (Client client = etcd.newClient()) {
-			Kv.put(client, "/config/quorum", "kept");
+		try (EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
+			keys.put("/config/quorum", "kept");
 			etcd.members().forEach(EtcdMember::kill);
 
 			etcd.start();
@@ -54,7 +53,7 @@ class EtcdClusterThreeMembersTest {
 			assertThat(etcd.members()).allMatch(EtcdMember::isRunning);
 			assertThat(etcd.leader()).isIn(etcd.members());
 			await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-					.untilAsserted(() -> assertThat(Kv.get(client, "/config/quorum")).isEqualTo("kept"));
+					.untilAsserted(() -> assertThat(keys.value("/config/quorum")).isEqualTo("kept"));
 		}
 	}
 }

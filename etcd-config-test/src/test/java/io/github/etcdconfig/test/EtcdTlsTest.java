@@ -9,7 +9,6 @@ import io.grpc.netty.GrpcSslContexts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,16 +31,17 @@ class EtcdTlsTest {
 	@Test
 	void clientTalksToTlsMemberOverHttps() throws Exception {
 		assumeTrue(EtcdCluster.isEtcdAvailable(), "needs a local etcd binary");
-		try (EtcdCluster etcd = EtcdCluster.builder().tls(true).build().start(); Client client = etcd.newClient()) {
+		try (EtcdCluster etcd = EtcdCluster.builder().tls(true).build().start();
+				EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
 			assertThat(etcd.endpointsProperty()).startsWith("https://127.0.0.1:");
 			assertThat(etcd.tls().caCert()).startsWith(etcd.baseDir());
-			Kv.put(client, "/config/tls", "on");
-			assertThat(Kv.get(client, "/config/tls")).isEqualTo("on");
+			keys.put("/config/tls", "on");
+			assertThat(keys.value("/config/tls")).isEqualTo("on");
 
 			try (TcpProxy proxy = TcpProxy.to(etcd.member(0).clientEndpoint());
-					Client proxied = etcd.clientBuilder().endpoints(proxy.endpoint()).build()) {
+					EtcdKeys proxied = new EtcdKeys(etcd.clientBuilder().endpoints(proxy.endpoint()).build())) {
 				assertThat(proxy.endpoint().getScheme()).isEqualTo("https");
-				assertThat(Kv.get(proxied, "/config/tls")).isEqualTo("on");
+				assertThat(proxied.value("/config/tls")).isEqualTo("on");
 			}
 		}
 	}
@@ -50,15 +50,15 @@ class EtcdTlsTest {
 	void mutualTlsMemberRejectsClientsWithoutCertificate() throws Exception {
 		assumeTrue(EtcdCluster.isEtcdAvailable(), "needs a local etcd binary");
 		try (EtcdCluster etcd = EtcdCluster.builder().clientCertAuth(true).build().start()) {
-			try (Client client = etcd.newClient()) {
-				Kv.put(client, "/config/mtls", "on");
-				assertThat(Kv.get(client, "/config/mtls")).isEqualTo("on");
+			try (EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
+				keys.put("/config/mtls", "on");
+				assertThat(keys.value("/config/mtls")).isEqualTo("on");
 			}
 			var trustOnly = GrpcSslContexts.forClient().trustManager(etcd.tls().caCert().toFile()).build();
-			try (Client noCert = Client.builder().endpoints(etcd.clientEndpoints()).sslContext(trustOnly)
-					.waitForReady(false).retryMaxAttempts(0).build()) {
-				assertThatThrownBy(() -> Kv.get(noCert, "/config/mtls", Duration.ofSeconds(10)))
-						.isInstanceOf(ExecutionException.class)
+			try (EtcdKeys noCert = new EtcdKeys(Client.builder().endpoints(etcd.clientEndpoints())
+					.sslContext(trustOnly).waitForReady(false).retryMaxAttempts(0).build())) {
+				assertThatThrownBy(() -> noCert.value("/config/mtls", Duration.ofSeconds(10)))
+						.hasMessageStartingWith("etcd call failed")
 						.rootCause().isInstanceOf(SSLException.class);
 			}
 		}
