@@ -11,8 +11,8 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class EtcdConfigEndpointTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	static Etcd keys;
+	static EtcdKeys keys;
 
 	static long revision;
 
@@ -42,7 +42,7 @@ class EtcdConfigEndpointTests {
 
 	@BeforeAll
 	static void seed() {
-		keys = new Etcd(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/db/host", "postgres");
 		keys.put("/config/db/password", "s3cr3t");
 		revision = keys.put("/config/feature/enabled", "true");

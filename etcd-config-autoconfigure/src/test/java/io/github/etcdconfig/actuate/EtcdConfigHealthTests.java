@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +34,7 @@ class EtcdConfigHealthTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	static Etcd keys;
+	static EtcdKeys keys;
 
 	static final String[] FAST_WATCH = { "etcd.config.watch.check-interval=200ms",
 			"etcd.config.watch.retry-delay=50ms", "etcd.config.watch.max-retry-delay=200ms",
@@ -42,7 +42,7 @@ class EtcdConfigHealthTests {
 
 	@BeforeAll
 	static void seed() {
-		keys = new Etcd(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/database/host", "postgres");
 	}
 

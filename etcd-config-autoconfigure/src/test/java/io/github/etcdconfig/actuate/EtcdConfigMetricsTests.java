@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,11 +30,11 @@ class EtcdConfigMetricsTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	static Etcd keys;
+	static EtcdKeys keys;
 
 	@BeforeAll
 	static void seed() {
-		keys = new Etcd(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/db/host", "postgres");
 		keys.put("/config/db/port", "5432");
 	}

@@ -11,9 +11,9 @@ import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.Connections;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class EtcdClientAutoConfigurationTests {
 		void isItsOwnClientWhenConfigurationIsNotLoadedFromEtcd() throws Exception {
 			try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "etcd.config.enabled=false")) {
 				Client client = context.getBean(Client.class);
-				new Etcd(client).put("/app/direct", "written by the application");
+				new EtcdKeys(client).put("/app/direct", "written by the application");
 				assertThat(getValue(client, "/app/direct")).isEqualTo("written by the application");
 			}
 		}
@@ -75,7 +75,7 @@ class EtcdClientAutoConfigurationTests {
 		@Test
 		void shareOneClientSoTheApplicationHoldsOneConnectionToEachEndpoint() {
 			assumeTrue(Connections.areVisible(), "counting connections needs Linux's /proc");
-			try (Etcd keys = new Etcd(etcd.cluster().newClient())) {
+			try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
 				keys.put("/flags/beta", "on");
 				keys.put("/config/app-name", "shared");
 			}
@@ -103,7 +103,7 @@ class EtcdClientAutoConfigurationTests {
 
 		@BeforeAll
 		static void secure() {
-			Etcd keys = new Etcd(etcd.cluster().newClient());
+			EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 			keys.put("/config/db/host", "postgres");
 			keys.client().close();
 			etcd.cluster().addUser("reader", "Reader-Pa55", "/config/");

@@ -8,8 +8,8 @@ import java.util.List;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,14 +31,14 @@ class EtcdClientConnectionDetailsTests {
 	@Test
 	void theClientBeanConnectsWhereTheConnectionDetailsBeanPoints() throws Exception {
 		try (Client writer = etcd.cluster().newClient()) {
-			new Etcd(writer).put("/services/orders", "10.0.0.7:8080");
+			new EtcdKeys(writer).put("/services/orders", "10.0.0.7:8080");
 		}
 		try (ConfigurableApplicationContext context = Apps
 			.builder(new Class<?>[] { ConnectionDetailsConfiguration.class }, "etcd.config.enabled=false",
 					"etcd.endpoints=" + unusedEndpoint())
 			.run()) {
-			List<KeyValue> found = Etcd
-				.await(context.getBean(Client.class).getKVClient().get(Etcd.bytes("/services/orders")))
+			List<KeyValue> found = EtcdKeys
+				.await(context.getBean(Client.class).getKVClient().get(EtcdKeys.bytes("/services/orders")))
 				.getKvs();
 			assertThat(found).singleElement()
 				.extracting((kv) -> kv.getValue().toString(StandardCharsets.UTF_8))

@@ -4,8 +4,8 @@ import io.etcd.jetcd.Client;
 import io.github.etcdconfig.config.EtcdBootstrapper;
 import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,11 +30,11 @@ class EtcdClientCustomizationTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	static Etcd keys;
+	static EtcdKeys keys;
 
 	@BeforeAll
 	static void keys() {
-		keys = new Etcd(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/database/host", "plain");
 		keys.put("/tenant-a/config/database/host", "tenant-a");
 	}
@@ -45,7 +45,7 @@ class EtcdClientCustomizationTests {
 	}
 
 	private static String read(Client client, String key) {
-		return new Etcd(client).getPrefix(key).get(key);
+		return new EtcdKeys(client).value(key);
 	}
 
 	@Test

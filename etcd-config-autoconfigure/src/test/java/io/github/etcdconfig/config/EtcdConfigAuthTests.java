@@ -3,8 +3,8 @@ package io.github.etcdconfig.config;
 import java.time.Duration;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,16 +29,16 @@ class EtcdConfigAuthTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Etcd root;
+	static EtcdKeys root;
 
 	@BeforeAll
 	static void enableAuth() {
-		Etcd plain = new Etcd(etcd.cluster().newClient());
+		EtcdKeys plain = new EtcdKeys(etcd.cluster().newClient());
 		plain.put("/config/database/host", "postgres");
 		plain.client().close();
 		etcd.cluster().addUser("reader", PASSWORD, "/config/");
 		etcd.cluster().enableAuth("root-secret");
-		root = new Etcd(etcd.cluster().newClient());
+		root = new EtcdKeys(etcd.cluster().newClient());
 	}
 
 	@AfterAll

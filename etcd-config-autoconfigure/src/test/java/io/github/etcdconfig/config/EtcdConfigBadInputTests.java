@@ -1,8 +1,8 @@
 package io.github.etcdconfig.config;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,11 +26,11 @@ class EtcdConfigBadInputTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	Etcd keys;
+	EtcdKeys keys;
 
 	@BeforeEach
 	void connect() {
-		this.keys = new Etcd(etcd.cluster().newClient());
+		this.keys = new EtcdKeys(etcd.cluster().newClient());
 		this.keys.deletePrefix("/config/");
 		this.keys.put("/config/good", "yes");
 	}

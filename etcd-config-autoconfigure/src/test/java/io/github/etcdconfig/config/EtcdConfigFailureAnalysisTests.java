@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class EtcdConfigFailureAnalysisTests {
 
 		@Test
 		void aBrokenYamlKeyIsToldToFixThatKeyNotThatEtcdIsDown() {
-			try (Etcd keys = new Etcd(etcd.cluster().newClient())) {
+			try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
 				keys.put("/config/database/host", "postgres");
 				keys.put("/config/application.yml", "server:\n  port: [8080\n");
 			}

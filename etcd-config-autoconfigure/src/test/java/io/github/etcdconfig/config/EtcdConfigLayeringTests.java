@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
 import org.junit.jupiter.api.AutoClose;
@@ -28,11 +28,11 @@ class EtcdConfigLayeringTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	static Etcd keys;
+	static EtcdKeys keys;
 
 	@BeforeAll
 	static void seed() {
-		keys = new Etcd(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/database/host", "shared");
 		keys.put("/config/database/port", "5432");
 		keys.put("/config-apps/billing/database/host", "billing");

@@ -2,8 +2,8 @@ package io.github.etcdconfig.config;
 
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.DatabaseProperties;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,11 +29,11 @@ class EtcdConfigLoadingTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	static Etcd keys;
+	static EtcdKeys keys;
 
 	@BeforeAll
 	static void seed() {
-		keys = new Etcd(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/app-name", "my-application");
 		keys.put("/config/database/host", "postgres");
 		keys.put("/config/database/port", "5432");

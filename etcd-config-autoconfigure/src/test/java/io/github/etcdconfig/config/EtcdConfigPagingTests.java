@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,11 +26,11 @@ class EtcdConfigPagingTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	static Etcd keys;
+	static EtcdKeys keys;
 
 	@BeforeAll
 	static void seed() {
-		keys = new Etcd(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		String[] batch = new String[200];
 		for (int i = 0; i < 10_000; i += 100) {
 			for (int j = 0; j < 100; j++) {
@@ -55,7 +55,7 @@ class EtcdConfigPagingTests {
 	void everyPageIsReadAtTheFirstPagesRevisionWhileKeysChange() throws Exception {
 		AtomicBoolean writing = new AtomicBoolean(true);
 		Client writerClient = etcd.cluster().newClient();
-		Etcd writer = new Etcd(writerClient);
+		EtcdKeys writer = new EtcdKeys(writerClient);
 		CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
 			// Rewrites the same values, so other tests see the same content at newer revisions.
 			int i = 0;

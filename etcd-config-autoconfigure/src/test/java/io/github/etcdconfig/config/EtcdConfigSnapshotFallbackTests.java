@@ -6,8 +6,8 @@ import java.time.Duration;
 
 import io.github.etcdconfig.actuate.EtcdConfigHealthIndicator;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,7 +45,7 @@ class EtcdConfigSnapshotFallbackTests {
 	void startsFromTheSnapshotWhileEtcdIsDownAndCatchesUpWhenItReturns(CapturedOutput output) {
 		Path snapshot = this.folder.resolve("etcd.snapshot");
 		EtcdMember member = etcd.cluster().member(0);
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		try {
 			keys.put("/config/database/host", "known-host");
 			try (ConfigurableApplicationContext first = run(snapshot)) {

@@ -2,9 +2,9 @@ package io.github.etcdconfig.config;
 
 import java.time.Duration;
 
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.support.TestApplication;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,14 +30,14 @@ class EtcdConfigSpringBootTestTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Etcd keys;
+	static EtcdKeys keys;
 
 	@Autowired
 	Environment environment;
 
 	@BeforeAll
 	static void pointConfigurationAtTheTestEtcd() {
-		keys = new Etcd(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/orders/max-items", "10");
 		System.setProperty("etcd.endpoints", etcd.cluster().endpointsProperty());
 	}

@@ -11,8 +11,8 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.ChangeRecorder;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,7 +33,7 @@ class EtcdBurstTests {
 
 	@Test
 	void twoThousandPutsAsFastAsTheClientCanSendEndInAtMost100RefreshesAndTheExactFinalState() {
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/burst/marker", "start");
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), new Class<?>[] { Beans.class });
 				Client writer = etcd.cluster().newClient()) {
@@ -44,9 +44,9 @@ class EtcdBurstTests {
 					.put(ByteSequence.from("/config/burst/key-" + (i % 200), StandardCharsets.UTF_8),
 							ByteSequence.from("value-" + i, StandardCharsets.UTF_8)));
 			}
-			puts.forEach(Etcd::await);
+			puts.forEach(EtcdKeys::await);
 			// Concurrent puts reach etcd in no fixed order: the final state is what etcd holds now.
-			Map<String, String> expected = keys.getPrefix("/config/burst/key-");
+			Map<String, String> expected = keys.values("/config/burst/key-");
 			assertThat(expected).hasSize(200);
 			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> expected.forEach((key, value) -> assertThat(
 					context.getEnvironment().getProperty(key.substring("/config/".length()).replace('/', '.')))

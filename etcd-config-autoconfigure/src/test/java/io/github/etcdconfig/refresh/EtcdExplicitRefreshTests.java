@@ -1,8 +1,8 @@
 package io.github.etcdconfig.refresh;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,7 +21,7 @@ class EtcdExplicitRefreshTests {
 
 	@Test
 	void withTheWatchOffAnExplicitRefreshReadsEtcdAgain() {
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/manual/value", "before");
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "etcd.config.watch.enabled=false")) {
 			keys.put("/config/manual/value", "after");

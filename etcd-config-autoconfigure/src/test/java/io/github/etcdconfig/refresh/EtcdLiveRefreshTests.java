@@ -1,12 +1,16 @@
 package io.github.etcdconfig.refresh;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.ChangeRecorder;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +40,7 @@ class EtcdLiveRefreshTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	Etcd keys;
+	EtcdKeys keys;
 
 	ConfigurableApplicationContext context;
 
@@ -44,7 +48,7 @@ class EtcdLiveRefreshTests {
 
 	@BeforeEach
 	void start() {
-		this.keys = new Etcd(etcd.cluster().newClient());
+		this.keys = new EtcdKeys(etcd.cluster().newClient());
 		this.keys.deletePrefix("/config/");
 		this.keys.put("/config/database/host", "postgres");
 		this.keys.put("/config/database/port", "5432");
@@ -225,13 +229,30 @@ class EtcdLiveRefreshTests {
 	void anExplicitRefreshServesEtcdValuesFromTheSnapshotWithoutReadingEtcd() {
 		this.keys.put("/config/database/host", "db-4");
 		awaitProperty("database.host", "db-4");
-		long reads = Etcd.rangeCount(etcd.cluster().clientEndpoints().get(0));
+		long reads = rangeRequestsServed(etcd.cluster().clientEndpoints().get(0));
 		this.context.getBean(ContextRefresher.class).refresh();
-		assertThat(Etcd.rangeCount(etcd.cluster().clientEndpoints().get(0))).isEqualTo(reads);
+		assertThat(rangeRequestsServed(etcd.cluster().clientEndpoints().get(0))).isEqualTo(reads);
 		assertThat(this.context.getEnvironment().getProperty("database.host")).isEqualTo("db-4");
 		this.keys.put("/config/database/host", "db-5");
 		awaitProperty("database.host", "db-5");
 		assertThat(this.context.getBean(ScopedBean.class).host()).isEqualTo("db-5");
+	}
+
+	// How many range (read) requests a member has served, from its Prometheus metrics.
+	private static long rangeRequestsServed(URI endpoint) {
+		try {
+			HttpResponse<String> response = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+			return response.body()
+				.lines()
+				.filter((line) -> line.startsWith("etcd_mvcc_range_total "))
+				.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+				.findFirst()
+				.orElseThrow();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Cannot read etcd metrics", ex);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

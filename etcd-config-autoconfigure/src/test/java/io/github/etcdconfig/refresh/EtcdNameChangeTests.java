@@ -6,8 +6,8 @@ import java.util.Map;
 
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.ChangeRecorder;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class EtcdNameChangeTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	Etcd keys;
+	EtcdKeys keys;
 
 	ConfigurableApplicationContext context;
 
@@ -43,7 +43,7 @@ class EtcdNameChangeTests {
 
 	@BeforeEach
 	void start() {
-		this.keys = new Etcd(etcd.cluster().newClient());
+		this.keys = new EtcdKeys(etcd.cluster().newClient());
 		this.keys.deletePrefix("/config/");
 		this.keys.put("/config/features/flags/search", "on");
 		this.keys.put("/config/features/retryDelay", "250");

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.ChangeRecorder;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,7 +35,7 @@ class EtcdTornReadTests {
 
 	@Test
 	void aReaderOfAnUnchangedPropertySeesNoDefaultDuring500Refreshes() throws Exception {
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/database/host", "host-0");
 		keys.put("/config/database/port", "5432");
 		keys.put("/config/database/pool/max-size", "20");
@@ -73,7 +73,7 @@ class EtcdTornReadTests {
 
 	@Test
 	void anUnchangedEntryOfAMapNeverGoesMissingWhileOtherNamesComeAndGo() throws Exception {
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/routes/home", "/");
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), new Class<?>[] { Beans.class })) {
 			RouteProperties routes = context.getBean(RouteProperties.class);

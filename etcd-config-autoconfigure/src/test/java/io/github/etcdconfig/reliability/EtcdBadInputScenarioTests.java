@@ -3,8 +3,8 @@ package io.github.etcdconfig.reliability;
 import java.time.Duration;
 import java.util.Arrays;
 
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -29,11 +29,11 @@ class EtcdBadInputScenarioTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	@AutoClose
-	Etcd keys;
+	EtcdKeys keys;
 
 	@BeforeEach
 	void connect() {
-		this.keys = new Etcd(etcd.cluster().newClient());
+		this.keys = new EtcdKeys(etcd.cluster().newClient());
 		this.keys.deletePrefix("/config/");
 	}
 

@@ -3,10 +3,10 @@ package io.github.etcdconfig.reliability;
 import java.time.Duration;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.support.SteadyWriter;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
@@ -51,7 +51,7 @@ class EtcdClusterScenarioTests {
 			SteadyWriter writer = new SteadyWriter(client, "/config/" + FollowingApp.COUNTER);
 			Duration recovery = killAndFollow(etcd.cluster().leader(), writer, app);
 			long written = writer.stop();
-			long lost = app.awaitSameAs(new Etcd(client), Duration.ofSeconds(20));
+			long lost = app.awaitSameAs(new EtcdKeys(client), Duration.ofSeconds(20));
 			assertThat(lost).isZero();
 			assertThat(app.counterNeverWentBack()).isTrue();
 			ReliabilityReport.record("2a", "3-member cluster: leader killed",
@@ -71,7 +71,7 @@ class EtcdClusterScenarioTests {
 				slowest = (recovery.compareTo(slowest) > 0) ? recovery : slowest;
 			}
 			long written = writer.stop();
-			long lost = app.awaitSameAs(new Etcd(client), Duration.ofSeconds(20));
+			long lost = app.awaitSameAs(new EtcdKeys(client), Duration.ofSeconds(20));
 			assertThat(lost).isZero();
 			assertThat(app.counterNeverWentBack()).isTrue();
 			ReliabilityReport.record("2b", "3-member cluster: the member the client uses killed",
@@ -85,7 +85,7 @@ class EtcdClusterScenarioTests {
 	void aQuorumLossKeepsTheLastValuesServedAndRecoversWhenQuorumReturns() {
 		try (Client client = etcd.cluster().newClient();
 				FollowingApp app = new FollowingApp(etcd.cluster().endpointsProperty())) {
-			Etcd keys = new Etcd(client);
+			EtcdKeys keys = new EtcdKeys(client);
 			keys.put("/config/" + FollowingApp.COUNTER, "1");
 			app.awaitCounter(1, Duration.ofSeconds(10));
 			EtcdMember first = etcd.cluster().member(1);

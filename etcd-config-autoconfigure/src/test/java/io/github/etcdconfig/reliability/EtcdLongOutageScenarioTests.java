@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.TcpProxy;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
@@ -38,7 +38,7 @@ class EtcdLongOutageScenarioTests {
 	void afterALongCutTheApplicationIsCurrentSoonAndTheOutageIsOneWarning(CapturedOutput output) {
 		try (Client client = etcd.cluster().newClient();
 				TcpProxy proxy = TcpProxy.to(etcd.cluster().clientEndpoints().get(0))) {
-			Etcd keys = new Etcd(client);
+			EtcdKeys keys = new EtcdKeys(client);
 			keys.put("/config/outage/value", "before");
 			try (ConfigurableApplicationContext app = Apps.builder(new Class<?>[0],
 					"etcd.endpoints=" + proxy.endpoint())

@@ -3,8 +3,8 @@ package io.github.etcdconfig.reliability;
 import java.time.Duration;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.test.TcpProxy;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
@@ -29,7 +29,7 @@ class EtcdNetworkScenarioTests {
 	void theLineCutWhileKeysAreWrittenDeletedAndCompactedResyncsExactly() {
 		try (Client client = etcd.cluster().newClient();
 				TcpProxy proxy = TcpProxy.to(etcd.cluster().clientEndpoints().get(0))) {
-			Etcd keys = new Etcd(client);
+			EtcdKeys keys = new EtcdKeys(client);
 			keys.deletePrefix("/config/");
 			for (int i = 0; i < 50; i++) {
 				keys.put("/config/cut/key-" + i, "before");
@@ -74,7 +74,7 @@ class EtcdNetworkScenarioTests {
 		EtcdMember member = etcd.cluster().member(0);
 		try (Client client = etcd.cluster().newClient();
 				FollowingApp app = new FollowingApp(etcd.cluster().endpointsProperty())) {
-			Etcd keys = new Etcd(client);
+			EtcdKeys keys = new EtcdKeys(client);
 			keys.put("/config/" + FollowingApp.COUNTER, "1");
 			app.awaitCounter(1, Duration.ofSeconds(10));
 			long resyncs = app.watcher().getWatcher().getStatus().getResyncs();

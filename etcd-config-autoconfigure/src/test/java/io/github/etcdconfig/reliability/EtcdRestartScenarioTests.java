@@ -3,10 +3,10 @@ package io.github.etcdconfig.reliability;
 import java.time.Duration;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.support.SteadyWriter;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class EtcdRestartScenarioTests {
 				slowest = (recovery.compareTo(slowest) > 0) ? recovery : slowest;
 			}
 			long written = writer.stop();
-			long lost = app.awaitSameAs(new Etcd(client), Duration.ofSeconds(20));
+			long lost = app.awaitSameAs(new EtcdKeys(client), Duration.ofSeconds(20));
 			assertThat(lost).isZero();
 			assertThat(app.counterNeverWentBack()).isTrue();
 			assertThat(servedLastValues).isTrue();

@@ -11,9 +11,9 @@ import java.util.List;
 import io.github.etcdconfig.config.EtcdConfigFailureAnalyzer;
 import io.github.etcdconfig.config.EtcdConfigLoadException;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class EtcdSecretsScenarioTests {
 
 	@BeforeAll
 	static void secure() {
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/db/password", SECRET_VALUE);
 		keys.put("/config/db/host", "postgres");
 		keys.client().close();

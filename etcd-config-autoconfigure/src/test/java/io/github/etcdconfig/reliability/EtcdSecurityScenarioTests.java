@@ -3,9 +3,9 @@ package io.github.etcdconfig.reliability;
 import java.time.Duration;
 
 import io.github.etcdconfig.client.EtcdErrors;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.TcpProxy;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
@@ -30,13 +30,13 @@ class EtcdSecurityScenarioTests {
 		static EtcdClusterExtension etcd = new EtcdClusterExtension(
 				EtcdCluster.builder().authTokenTtl(Duration.ofSeconds(2)));
 
-		static Etcd root;
+		static EtcdKeys root;
 
 		@org.junit.jupiter.api.BeforeAll
 		static void enableAuth() {
 			etcd.cluster().addUser("reader", PASSWORD, "/config/");
 			etcd.cluster().enableAuth("root-Pa55");
-			root = new Etcd(etcd.cluster().newClient());
+			root = new EtcdKeys(etcd.cluster().newClient());
 		}
 
 		@org.junit.jupiter.api.AfterAll
@@ -102,7 +102,7 @@ class EtcdSecurityScenarioTests {
 
 		@Test
 		void changesFlowOverMutualTls() {
-			Etcd keys = new Etcd(etcd.cluster().newClient());
+			EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 			try (FollowingApp app = new FollowingApp(etcd.cluster().endpointsProperty(), "etcd.ssl.bundle=etcd",
 					"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.cluster().tls().caCert(),
 					"spring.ssl.bundle.pem.etcd.keystore.certificate=file:" + etcd.cluster().tls().clientCert(),

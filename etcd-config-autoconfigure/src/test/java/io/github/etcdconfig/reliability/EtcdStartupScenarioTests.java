@@ -8,8 +8,8 @@ import java.time.Duration;
 import io.github.etcdconfig.config.EtcdConfigLoadException;
 import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
@@ -67,7 +67,7 @@ class EtcdStartupScenarioTests {
 	@Test
 	void optionalStartsWithoutEtcdValuesAndLoadsThemWhenEtcdAnswers() {
 		EtcdMember member = etcd.cluster().member(0);
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/optional/value", "from-etcd");
 		member.stop();
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "etcd.config.fail-fast=false",
@@ -95,7 +95,7 @@ class EtcdStartupScenarioTests {
 	void aSnapshotFileServesTheLastKnownValuesUntilEtcdAnswers() {
 		EtcdMember member = etcd.cluster().member(0);
 		Path snapshot = this.folder.resolve("snapshot");
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		try {
 			keys.put("/config/snapshot/value", "known");
 			try (ConfigurableApplicationContext first = Apps.run(etcd.cluster(),

@@ -8,8 +8,8 @@ import java.util.Map;
 
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.support.ValueHistory;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.watch.EtcdConfigWatcher;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
 
@@ -72,8 +72,8 @@ final class FollowingApp implements AutoCloseable {
 	 * Wait until every key etcd holds under /config/ is served with etcd's value, and nothing else is.
 	 * @return the keys that still differ at the deadline (0 when converged)
 	 */
-	long awaitSameAs(Etcd etcd, Duration atMost) {
-		Map<String, String> expected = etcd.getPrefix("/config/");
+	long awaitSameAs(EtcdKeys etcd, Duration atMost) {
+		Map<String, String> expected = etcd.values("/config/");
 		try {
 			await().atMost(atMost).pollInterval(Duration.ofMillis(10)).until(() -> differences(expected) == 0);
 		}

@@ -1,5 +1,6 @@
 package io.github.etcdconfig.support;
 
+import io.github.etcdconfig.test.EtcdKeys;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +23,7 @@ public final class SteadyWriter implements AutoCloseable {
 	private final CompletableFuture<Void> loop;
 
 	public SteadyWriter(Client client, String key) {
-		Etcd etcd = new Etcd(client);
+		EtcdKeys etcd = new EtcdKeys(client);
 		this.loop = CompletableFuture.runAsync(() -> {
 			long next = 1;
 			while (this.running.get()) {

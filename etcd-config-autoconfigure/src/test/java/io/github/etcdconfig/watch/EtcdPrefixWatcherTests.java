@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyRange;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,7 +28,7 @@ class EtcdPrefixWatcherTests {
 	@Test
 	void aWatchCatchingUpOnOldEventsSkipsNoneWhileTheCheckRuns() {
 		try (Client client = etcd.cluster().newClient()) {
-			Etcd keys = new Etcd(client);
+			EtcdKeys keys = new EtcdKeys(client);
 			long start = keys.put("/watched/key-0", "start");
 			String[] batch = new String[200];
 			for (int round = 0; round < 200; round++) {
@@ -38,7 +38,7 @@ class EtcdPrefixWatcherTests {
 				}
 				keys.putAll(batch);
 			}
-			Map<String, String> expected = keys.getPrefix("/watched/");
+			Map<String, String> expected = keys.values("/watched/");
 			Recorder target = new Recorder(start);
 			// Watching from an old revision, with a check every 10 ms while 20,000 events arrive. etcd 3.4 answers
 			// a progress request at once with its current revision, ahead of the events: trusting it would skip them.

@@ -5,11 +5,11 @@ import java.util.Map;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.support.SteadyWriter;
 import io.github.etcdconfig.support.ValueHistory;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.test.TcpProxy;
 import org.junit.jupiter.api.Nested;
@@ -71,7 +71,7 @@ class EtcdWatchResilienceTests {
 
 		@Test
 		void theLineCutWhileKeysChangeAreDeletedAndHistoryIsCompactedResyncsExactly() {
-			Etcd keys = new Etcd(etcd.cluster().newClient());
+			EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 			keys.deletePrefix("/config/");
 			keys.put("/config/kept", "1");
 			keys.put("/config/changed", "before");
@@ -89,7 +89,7 @@ class EtcdWatchResilienceTests {
 				long revision = keys.put("/config/changed", "after-again");
 				keys.compact(revision);
 				proxy.restore();
-				Map<String, String> expected = keys.getPrefix("/config/");
+				Map<String, String> expected = keys.values("/config/");
 				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 					assertThat(environment.getProperty("changed")).isEqualTo("after-again");
 					assertThat(environment.getProperty("added")).isEqualTo("new");
@@ -120,7 +120,7 @@ class EtcdWatchResilienceTests {
 		void theLeaderKilledTheApplicationFollowsTheNewLeader() {
 			try (Client client = etcd.cluster().newClient();
 					ConfigurableApplicationContext context = run(etcd.cluster().endpointsProperty())) {
-				Etcd keys = new Etcd(client);
+				EtcdKeys keys = new EtcdKeys(client);
 				keys.put("/config/leader/test", "before");
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> "before".equals(context.getEnvironment().getProperty("leader.test")));

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Etcd;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +26,7 @@ class EtcdWatchStartTests {
 
 	@Test
 	void aChangeMadeBetweenTheLoadAndTheWatchIsDelivered() {
-		Etcd keys = new Etcd(etcd.cluster().newClient());
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/startup/marker", "before-start");
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), new Class<?>[] { WritesWhileStarting.class })) {
 			await().atMost(Duration.ofSeconds(10))
@@ -44,7 +44,7 @@ class EtcdWatchStartTests {
 		// Created after the load and before the watch starts.
 		@Bean
 		String startupWrite(Client client) {
-			new Etcd(client).put("/config/startup/marker", "written-while-starting");
+			new EtcdKeys(client).put("/config/startup/marker", "written-while-starting");
 			return "done";
 		}
 

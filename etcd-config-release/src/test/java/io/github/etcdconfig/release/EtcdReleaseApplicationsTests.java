@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.release.support.Files;
-import io.github.etcdconfig.release.support.Keys;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,13 +23,13 @@ class EtcdReleaseApplicationsTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Keys keys;
+	static EtcdKeys keys;
 
 	static EtcdReleases releases;
 
 	@BeforeAll
 	static void connect() {
-		keys = new Keys(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		releases = new EtcdReleases(keys.client(), EtcdReleaseSettings.defaults());
 		keys.put("/config/database/host", "postgres");
 		keys.put("/config-apps/billing/api/rate-limit", "100");
@@ -58,7 +58,7 @@ class EtcdReleaseApplicationsTests {
 				EtcdPushOptions.DEFAULT), "alice", null);
 		releases.publish(releases.planPromote("billing", "canary"), "alice", null);
 
-		assertThat(keys.under("/config-apps/billing/profiles/canary/")).isEmpty();
+		assertThat(keys.values("/config-apps/billing/profiles/canary/")).isEmpty();
 		assertThat(releases.profiles("billing")).containsExactly("canary", "prod");
 		assertThat(releases.profiles("payment")).isEmpty();
 	}

@@ -8,9 +8,9 @@ import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 import io.github.etcdconfig.release.support.Apps;
 import io.github.etcdconfig.release.support.ChildInstance;
 import io.github.etcdconfig.release.support.Files;
-import io.github.etcdconfig.release.support.Keys;
 import io.github.etcdconfig.release.support.TestApplication;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,13 +30,13 @@ class EtcdReleaseInstancesTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Keys keys;
+	static EtcdKeys keys;
 
 	static EtcdReleases releases;
 
 	@BeforeAll
 	static void connect() {
-		keys = new Keys(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		releases = new EtcdReleases(keys.client(), EtcdReleaseSettings.defaults());
 	}
 
@@ -83,7 +83,7 @@ class EtcdReleaseInstancesTests {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> "hi".equals(stable.getEnvironment().getProperty("greeting")));
 			assertThat(canary.getEnvironment().getProperty("greeting")).isEqualTo("hi");
-			assertThat(keys.under("/config-apps/shop/")).containsOnly(Map.entry("/config-apps/shop/greeting", "hi"));
+			assertThat(keys.values("/config-apps/shop/")).containsOnly(Map.entry("/config-apps/shop/greeting", "hi"));
 			assertThat(promoted).extracting(EtcdRelease::layer)
 				.containsExactly("/config-apps/shop/", "/config-apps/shop/profiles/canary/");
 			assertThat(promoted.get(0).revision()).isEqualTo(promoted.get(1).revision());

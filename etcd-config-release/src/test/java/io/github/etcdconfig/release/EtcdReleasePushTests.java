@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.release.support.Files;
-import io.github.etcdconfig.release.support.Keys;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,13 +24,13 @@ class EtcdReleasePushTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Keys keys;
+	static EtcdKeys keys;
 
 	EtcdReleases releases;
 
 	@BeforeAll
 	static void connect() {
-		keys = new Keys(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 	}
 
 	@AfterAll
@@ -82,7 +82,7 @@ class EtcdReleasePushTests {
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("/config-apps/pruned/fresh", EtcdKeyChange.Type.ADDED),
 					org.assertj.core.groups.Tuple.tuple("/config-apps/pruned/old", EtcdKeyChange.Type.REMOVED));
 		this.releases.publish(plan, "alice", null);
-		assertThat(keys.under("/config-apps/pruned/")).containsOnly(Map.entry("/config-apps/pruned/fresh", "1"),
+		assertThat(keys.values("/config-apps/pruned/")).containsOnly(Map.entry("/config-apps/pruned/fresh", "1"),
 				Map.entry("/config-apps/pruned/profiles/prod/old", "kept"));
 		assertThat(keys.value("/config/shared")).isEqualTo("kept");
 	}
@@ -97,13 +97,13 @@ class EtcdReleasePushTests {
 			EtcdReleasePlan plan = this.releases.planPush(layer, Files.yaml("a: 2\nb: 2\n"),
 					EtcdPushOptions.DEFAULT);
 			meanwhile.run();
-			Map<String, String> before = keys.under("/config-apps/contested/");
+			Map<String, String> before = keys.values("/config-apps/contested/");
 
 			EtcdReleaseException conflict = catchThrowableOfType(EtcdReleaseException.class,
 					() -> this.releases.publish(plan, "alice", null));
 			assertThat(conflict.getReason()).isEqualTo(EtcdReleaseException.Reason.CONFLICT);
 			assertThat(conflict).hasMessageContaining("/config-apps/contested/").hasMessageContaining("nothing was written");
-			assertThat(keys.under("/config-apps/contested/")).isEqualTo(before);
+			assertThat(keys.values("/config-apps/contested/")).isEqualTo(before);
 			assertThat(this.releases.history(layer, 10)).isEmpty();
 		}
 	}
@@ -146,7 +146,7 @@ class EtcdReleasePushTests {
 					"alice", null);
 		}
 		assertThat(keepingThree.history(layer, 10)).extracting(EtcdRelease::id).containsExactly(5L, 4L, 3L);
-		assertThat(keys.under("/config-releases/config-apps/kept/")).hasSize(3);
+		assertThat(keys.values("/config-releases/config-apps/kept/")).hasSize(3);
 	}
 
 	@Test
@@ -163,7 +163,7 @@ class EtcdReleasePushTests {
 		EtcdReleasePlan plan = this.releases.planRollback(layer, 1);
 		EtcdRelease rollback = this.releases.publish(plan, "dave", "back to the first").get(0);
 
-		assertThat(keys.under("/config-apps/rolled/")).containsOnly(Map.entry("/config-apps/rolled/a", "1"),
+		assertThat(keys.values("/config-apps/rolled/")).containsOnly(Map.entry("/config-apps/rolled/a", "1"),
 				Map.entry("/config-apps/rolled/b", "1"));
 		assertThat(rollback.id()).isEqualTo(4);
 		assertThat(rollback.kind()).isEqualTo(EtcdReleasePlan.Kind.ROLLBACK);

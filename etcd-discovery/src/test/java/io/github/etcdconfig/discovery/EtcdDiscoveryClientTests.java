@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Keys;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +37,7 @@ class EtcdDiscoveryClientTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Keys keys;
+	static EtcdKeys keys;
 
 	static ConfigurableApplicationContext app;
 
@@ -45,7 +45,7 @@ class EtcdDiscoveryClientTests {
 
 	@BeforeAll
 	static void start() {
-		keys = new Keys(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		app = Apps.plain(etcd.cluster(), new Class<?>[] { Heartbeats.class },
 				"spring.cloud.service-registry.auto-registration.enabled=false");
 		discovery = app.getBean(DiscoveryClient.class);

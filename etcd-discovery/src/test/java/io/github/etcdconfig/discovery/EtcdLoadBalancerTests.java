@@ -5,8 +5,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Keys;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,13 +32,13 @@ class EtcdLoadBalancerTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Keys keys;
+	static EtcdKeys keys;
 
 	static ConfigurableApplicationContext client;
 
 	@BeforeAll
 	static void start() {
-		keys = new Keys(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		client = Apps.plain(etcd.cluster(), new Class<?>[] { Caller.class }, "spring.application.name=caller");
 	}
 

@@ -5,8 +5,8 @@ import java.util.List;
 
 import io.etcd.jetcd.KeyValue;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Keys;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,8 +39,8 @@ class EtcdRestartTests {
 			member.start();
 
 			await().atMost(Duration.ofSeconds(20)).until(() -> registered(one) && registered(two));
-			try (Keys keys = new Keys(etcd.cluster().newClient())) {
-				List<KeyValue> entries = keys.under("/services/restarting/");
+			try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
+				List<KeyValue> entries = keys.keyValues("/services/restarting/");
 				assertThat(entries).hasSize(2);
 				assertThat(entries).allSatisfy((entry) -> assertThat(keys.ttl(entry.getLease())).isPositive());
 			}

@@ -5,8 +5,8 @@ import java.util.Map;
 
 import io.etcd.jetcd.KeyValue;
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Keys;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,11 +31,11 @@ class EtcdServiceRegistrationTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Keys keys;
+	static EtcdKeys keys;
 
 	@BeforeAll
 	static void connect() {
-		keys = new Keys(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 	}
 
 	@AfterAll
@@ -156,7 +156,7 @@ class EtcdServiceRegistrationTests {
 		keys.put("/services/other/other-1", "{\"endpoint\":\"http://127.0.0.1:3001\",\"status\":\"healthy\"}");
 		try (ConfigurableApplicationContext app = Apps.web(etcd.cluster(), "silent",
 				"spring.cloud.service-registry.auto-registration.enabled=false")) {
-			assertThat(keys.under("/services/silent/")).isEmpty();
+			assertThat(keys.keyValues("/services/silent/")).isEmpty();
 			assertThat(app.getBean(DiscoveryClient.class).getInstances("other")).hasSize(1);
 		}
 		finally {

@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.support.ChildProcess;
-import io.github.etcdconfig.support.Keys;
 import io.github.etcdconfig.support.LockedCounter;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class EtcdLockProcessTests {
 
 			assertThat(overlapsHere).isZero();
 			assertThat(done).isEqualTo("DONE overlaps=0");
-			try (Keys keys = new Keys(etcd.cluster().newClient())) {
+			try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
 				assertThat(keys.value(LockedCounter.COUNTER)).isEqualTo(Integer.toString(2 * threads * iterations));
 			}
 		}

@@ -6,8 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.Keys;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,11 +32,11 @@ class EtcdLockRegistryTests {
 
 	static ConfigurableApplicationContext app;
 
-	static Keys keys;
+	static EtcdKeys keys;
 
 	@BeforeAll
 	static void start() {
-		keys = new Keys(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		app = Apps.plain(etcd.cluster(), new Class<?>[] { LostLocks.class },
 				"spring.cloud.service-registry.auto-registration.enabled=false", "etcd.lock.prefix=/app-locks/",
 				"etcd.lock.ttl=3s");
@@ -54,16 +54,16 @@ class EtcdLockRegistryTests {
 		assertThat(registry).isInstanceOf(EtcdLockRegistry.class);
 		Lock lock = registry.obtain("invoices");
 		assertThat(lock).isSameAs(app.getBean(EtcdLocks.class).obtain("invoices"));
-		int contenders = registry.executeLocked("invoices", () -> keys.under("/app-locks/invoices/").size());
+		int contenders = registry.executeLocked("invoices", () -> keys.keyValues("/app-locks/invoices/").size());
 		assertThat(contenders).isEqualTo(1);
-		assertThat(keys.under("/app-locks/invoices/")).isEmpty();
+		assertThat(keys.keyValues("/app-locks/invoices/")).isEmpty();
 	}
 
 	@Test
 	void aLostLockIsPublishedAsAnApplicationEvent() {
 		EtcdLock lock = app.getBean(EtcdLocks.class).obtain("published");
 		lock.lock();
-		keys.revoke(keys.under("/app-locks/published/").get(0).getLease());
+		keys.revoke(keys.keyValues("/app-locks/published/").get(0).getLease());
 		LostLocks lost = app.getBean(LostLocks.class);
 		await().atMost(Duration.ofSeconds(3)).until(() -> lost.keys.contains("published"));
 		assertThatExceptionOfType(EtcdLockLostException.class).isThrownBy(lock::unlock);

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.github.etcdconfig.support.Keys;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +33,7 @@ class EtcdLockTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Keys keys;
+	static EtcdKeys keys;
 
 	Client clientA;
 
@@ -47,7 +47,7 @@ class EtcdLockTests {
 
 	@BeforeAll
 	static void connect() {
-		keys = new Keys(etcd.cluster().newClient());
+		keys = new EtcdKeys(etcd.cluster().newClient());
 	}
 
 	@AfterAll
@@ -90,13 +90,13 @@ class EtcdLockTests {
 	void theHolderQueuesAKeyUnderTheLockPrefixOnALeaseThatGoesWithUnlock() {
 		EtcdLock lock = this.processA.obtain("orders");
 		lock.lock();
-		List<KeyValue> contenders = keys.under("/locks/orders/");
+		List<KeyValue> contenders = keys.keyValues("/locks/orders/");
 		assertThat(contenders).hasSize(1);
 		long lease = contenders.get(0).getLease();
 		assertThat(contenders.get(0).getKey().toString()).isEqualTo("/locks/orders/" + Long.toHexString(lease));
 		assertThat(keys.ttl(lease)).isPositive();
 		lock.unlock();
-		assertThat(keys.under("/locks/orders/")).isEmpty();
+		assertThat(keys.keyValues("/locks/orders/")).isEmpty();
 		assertThat(keys.ttl(lease)).isEqualTo(-1);
 	}
 
@@ -111,7 +111,7 @@ class EtcdLockTests {
 			b.unlock();
 			return held;
 		});
-		await().atMost(Duration.ofSeconds(5)).until(() -> keys.under("/locks/queue/").size() == 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> keys.keyValues("/locks/queue/").size() == 2);
 		assertThat(waiter).isNotDone();
 		a.unlock();
 		assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
@@ -124,13 +124,13 @@ class EtcdLockTests {
 		assertThat(lock.tryLock()).isTrue();
 		lock.lock();
 		assertThat(lock.getHoldCount()).isEqualTo(3);
-		assertThat(keys.under("/locks/reentrant/")).hasSize(1);
+		assertThat(keys.keyValues("/locks/reentrant/")).hasSize(1);
 		lock.unlock();
 		lock.unlock();
 		assertThat(this.processB.obtain("reentrant").tryLock()).isFalse();
 		lock.unlock();
 		assertThat(lock.getHoldCount()).isZero();
-		assertThat(keys.under("/locks/reentrant/")).isEmpty();
+		assertThat(keys.keyValues("/locks/reentrant/")).isEmpty();
 	}
 
 	@Test
@@ -160,7 +160,7 @@ class EtcdLockTests {
 			assertThat(b.tryLock(700, TimeUnit.MILLISECONDS)).isFalse();
 			Duration waited = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(waited).isBetween(Duration.ofMillis(700), Duration.ofSeconds(3));
-			await().atMost(Duration.ofSeconds(3)).until(() -> keys.under("/locks/busy/").size() == 1);
+			await().atMost(Duration.ofSeconds(3)).until(() -> keys.keyValues("/locks/busy/").size() == 1);
 		}
 		finally {
 			a.unlock();
@@ -172,7 +172,7 @@ class EtcdLockTests {
 		EtcdLock a = this.processA.obtain("soon");
 		CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
 			a.lock();
-			await().atMost(Duration.ofSeconds(5)).until(() -> keys.under("/locks/soon/").size() == 2);
+			await().atMost(Duration.ofSeconds(5)).until(() -> keys.keyValues("/locks/soon/").size() == 2);
 			a.unlock();
 		});
 		await().atMost(Duration.ofSeconds(5)).until(a::isHeld);
@@ -186,7 +186,7 @@ class EtcdLockTests {
 	void aHolderWhoseLeaseIsLostLearnsItFromIsHeldAnEventAndUnlock() {
 		EtcdLock lock = this.processA.obtain("fragile");
 		lock.lock();
-		long lease = keys.under("/locks/fragile/").get(0).getLease();
+		long lease = keys.keyValues("/locks/fragile/").get(0).getLease();
 		keys.revoke(lease);
 
 		await().atMost(TTL).until(() -> !lock.isHeld() && !this.lostEvents.isEmpty());
@@ -224,7 +224,7 @@ class EtcdLockTests {
 		parent.lock();
 		try {
 			assertThat(child.tryLock()).isTrue();
-			assertThat(keys.under("/locks/a%2Fb/")).hasSize(1);
+			assertThat(keys.keyValues("/locks/a%2Fb/")).hasSize(1);
 			child.unlock();
 		}
 		finally {

@@ -17,8 +17,8 @@ import io.etcd.jetcd.options.PutOption;
 import io.github.etcdconfig.lock.EtcdLock;
 import io.github.etcdconfig.lock.EtcdLocks;
 
-import static io.github.etcdconfig.support.Keys.await;
-import static io.github.etcdconfig.support.Keys.bytes;
+import static io.github.etcdconfig.test.EtcdKeys.await;
+import static io.github.etcdconfig.test.EtcdKeys.bytes;
 
 /**
  * Increments a counter kept in etcd under an {@link EtcdLock}, the way a job would update shared state. Each
