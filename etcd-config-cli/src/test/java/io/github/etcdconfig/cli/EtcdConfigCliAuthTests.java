@@ -1,25 +1,24 @@
 package io.github.etcdconfig.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Auth;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.options.OptionsUtil;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import static io.github.etcdconfig.test.EtcdKeys.await;
+import static io.github.etcdconfig.test.EtcdKeys.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,7 +32,7 @@ class EtcdConfigCliAuthTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension(EtcdCluster.builder().members(3));
 
-	static Client root;
+	static EtcdKeys root;
 
 	static Cli billingOperator;
 
@@ -54,7 +53,7 @@ class EtcdConfigCliAuthTests {
 			await(auth.userGrantRole(bytes("billing-ops"), bytes("billing-releaser")));
 		}
 		etcd.cluster().enableAuth("root-secret");
-		root = etcd.cluster().newClient();
+		root = new EtcdKeys(etcd.cluster().newClient());
 		billingOperator = new Cli("--endpoints", etcd.cluster().endpointsProperty(), "--user", "billing-ops",
 				"--password", PASSWORD);
 	}
@@ -71,8 +70,8 @@ class EtcdConfigCliAuthTests {
 		assertThat(billingOperator.run("push", file.toString(), "--app", "billing", "--profile", "canary", "--yes")
 			.exitCode()).isZero();
 		assertThat(billingOperator.run("rollback", "--app", "billing", "--to", "0", "--yes").exitCode()).isZero();
-		assertThat(value("/config-apps/billing/api/rate-limit")).isNull();
-		assertThat(value("/config-apps/billing/profiles/canary/api/rate-limit")).isEqualTo("200");
+		assertThat(root.value("/config-apps/billing/api/rate-limit")).isNull();
+		assertThat(root.value("/config-apps/billing/profiles/canary/api/rate-limit")).isEqualTo("200");
 	}
 
 	@Test
@@ -81,7 +80,7 @@ class EtcdConfigCliAuthTests {
 		Cli.Result denied = billingOperator.run("push", file.toString(), "--app", "payment", "--yes");
 		assertThat(denied.exitCode()).isEqualTo(EtcdConfigCli.UNAVAILABLE);
 		assertThat(denied.err()).contains("PERMISSION_DENIED");
-		assertThat(value("/config-apps/payment/greeting")).isEqualTo("hello");
+		assertThat(root.value("/config-apps/payment/greeting")).isEqualTo("hello");
 	}
 
 	@Test
@@ -89,7 +88,7 @@ class EtcdConfigCliAuthTests {
 		Path file = Files.writeString(this.dir.resolve("shared.yml"), "greeting: hi\n");
 		assertThat(billingOperator.run("push", file.toString(), "--yes").exitCode())
 			.isEqualTo(EtcdConfigCli.UNAVAILABLE);
-		assertThat(value("/config/greeting")).isNull();
+		assertThat(root.value("/config/greeting")).isNull();
 	}
 
 	@Test
@@ -99,24 +98,6 @@ class EtcdConfigCliAuthTests {
 		assertThat(wrong.exitCode()).isEqualTo(EtcdConfigCli.UNAVAILABLE);
 		assertThat(wrong.json().get("error")).asString().contains("authentication failed");
 		assertThat(wrong.out() + wrong.err()).doesNotContain(PASSWORD);
-	}
-
-	private static String value(String key) {
-		var kvs = await(root.getKVClient().get(bytes(key))).getKvs();
-		return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
-	}
-
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
-	}
-
-	private static <T> T await(CompletableFuture<T> future) {
-		try {
-			return future.get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -3,15 +3,13 @@ package io.github.etcdconfig.cli;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,7 @@ class EtcdConfigCliTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Client client;
+	static EtcdKeys keys;
 
 	static Cli cli;
 
@@ -38,13 +36,13 @@ class EtcdConfigCliTests {
 
 	@BeforeAll
 	static void connect() {
-		client = etcd.cluster().newClient();
+		keys = new EtcdKeys(etcd.cluster().newClient());
 		cli = new Cli("--endpoints", etcd.cluster().endpointsProperty());
 	}
 
 	@AfterAll
 	static void close() {
-		client.close();
+		keys.close();
 	}
 
 	@Test
@@ -72,7 +70,7 @@ class EtcdConfigCliTests {
 		assertThat(changes(different.json())).containsExactly(Map.of("key", "/config-apps/diffed/greeting", "name",
 				"greeting", "type", "ADDED", "newValue", "hello"));
 
-		put("/config-apps/diffed/greeting", "hello");
+		keys.put("/config-apps/diffed/greeting", "hello");
 		Cli.Result same = cli.run("diff", file.toString(), "--app", "diffed", "-o", "json");
 		assertThat(same.exitCode()).isEqualTo(EtcdConfigCli.OK);
 		assertThat(changes(same.json())).isEmpty();
@@ -85,14 +83,14 @@ class EtcdConfigCliTests {
 		assertThat(declined.exitCode()).isEqualTo(EtcdConfigCli.INVALID);
 		assertThat(declined.out()).contains("+ greeting = hello");
 		assertThat(declined.err()).contains("Publish? [y/N]").contains("Not confirmed; nothing written.");
-		assertThat(value("/config-apps/asked/greeting")).isNull();
+		assertThat(keys.value("/config-apps/asked/greeting")).isNull();
 
 		Cli.Result confirmed = cli.answering("y\n", "push", file.toString(), "--app", "asked", "-o", "json",
 				"--author", "alice", "-m", "hello");
 		assertThat(confirmed.exitCode()).isZero();
 		Map<String, Object> release = first(confirmed.json().get("releases"));
 		assertThat(release).containsEntry("id", 1).containsEntry("author", "alice").containsEntry("message", "hello");
-		assertThat(value("/config-apps/asked/greeting")).isEqualTo("hello");
+		assertThat(keys.value("/config-apps/asked/greeting")).isEqualTo("hello");
 	}
 
 	@Test
@@ -106,7 +104,7 @@ class EtcdConfigCliTests {
 
 	@Test
 	void aChangeWhileTheOperatorReadsTheDifferenceIsAConflictThatExitsThree() throws IOException {
-		put("/config-apps/raced/greeting", "hello");
+		keys.put("/config-apps/raced/greeting", "hello");
 		Path file = file("raced.yml", "greeting: hi\n");
 		Reader someoneElseFirst = new Reader() {
 
@@ -114,7 +112,7 @@ class EtcdConfigCliTests {
 
 			@Override
 			public int read(char[] buffer, int offset, int length) throws IOException {
-				put("/config-apps/raced/greeting", "bonjour");
+				keys.put("/config-apps/raced/greeting", "bonjour");
 				return this.answer.read(buffer, offset, length);
 			}
 
@@ -126,13 +124,13 @@ class EtcdConfigCliTests {
 		Cli.Result raced = cli.run(someoneElseFirst, "push", file.toString(), "--app", "raced");
 		assertThat(raced.exitCode()).isEqualTo(EtcdConfigCli.CONFLICT);
 		assertThat(raced.err()).contains("changed after it was read").contains("nothing was written");
-		assertThat(value("/config-apps/raced/greeting")).isEqualTo("bonjour");
+		assertThat(keys.value("/config-apps/raced/greeting")).isEqualTo("bonjour");
 	}
 
 	@Test
 	void aWaitThatTimesOutExitsFourNamingTheInstancesThatHaveNotApplied() {
-		put("/services/waited/waited-1", "{\"host\":\"127.0.0.1\",\"port\":8080,\"config\":{\"revision\":1}}");
-		put("/services/waited/waited-2", "{\"endpoint\":\"http://127.0.0.1:8081\",\"status\":\"healthy\"}");
+		keys.put("/services/waited/waited-1", "{\"host\":\"127.0.0.1\",\"port\":8080,\"config\":{\"revision\":1}}");
+		keys.put("/services/waited/waited-2", "{\"endpoint\":\"http://127.0.0.1:8081\",\"status\":\"healthy\"}");
 		Cli.Result waited = cli.run("status", "--app", "waited", "--wait", "999999", "--timeout", "300ms");
 		assertThat(waited.exitCode()).isEqualTo(EtcdConfigCli.TIMED_OUT);
 		assertThat(waited.err()).contains("1 instance(s) of waited have not applied revision 999999: waited/waited-1");
@@ -155,22 +153,22 @@ class EtcdConfigCliTests {
 
 	@Test
 	void aFileThatEmptiesTheLayerIsRefusedUnderYesUnlessEmptyIsAllowed() throws IOException {
-		put("/config-apps/emptied/greeting", "hello");
+		keys.put("/config-apps/emptied/greeting", "hello");
 		Path empty = file("empty.yml", "");
 		Cli.Result refused = cli.run("push", empty.toString(), "--app", "emptied", "--prune", "--yes");
 		assertThat(refused.exitCode()).isEqualTo(EtcdConfigCli.INVALID);
 		assertThat(refused.err()).contains("deletes every key of the layer").contains("--allow-empty");
-		assertThat(value("/config-apps/emptied/greeting")).isEqualTo("hello");
+		assertThat(keys.value("/config-apps/emptied/greeting")).isEqualTo("hello");
 
 		assertThat(cli.run("push", empty.toString(), "--app", "emptied", "--prune", "--yes", "--allow-empty")
 			.exitCode()).isZero();
-		assertThat(value("/config-apps/emptied/greeting")).isNull();
+		assertThat(keys.value("/config-apps/emptied/greeting")).isNull();
 	}
 
 	@Test
 	void valuesWhoseNamesLookSensitiveAreMaskedUnlessShown() {
-		put("/config/masked/password", "hunter2");
-		put("/config-apps/masked/masked/user", "alice");
+		keys.put("/config/masked/password", "hunter2");
+		keys.put("/config-apps/masked/masked/user", "alice");
 		Cli.Result masked = cli.run("get", "--app", "masked");
 		assertThat(masked.out()).contains("masked.password = ******   (/config/masked/password, revision")
 			.contains("masked.user = alice")
@@ -192,14 +190,14 @@ class EtcdConfigCliTests {
 		Cli.Result rollback = cli.run("rollback", "--app", "historic", "--to", "0", "--yes");
 		assertThat(rollback.exitCode()).isZero();
 		assertThat(rollback.out()).contains("- greeting (was hello)").contains("Published release 2");
-		assertThat(value("/config-apps/historic/greeting")).isNull();
+		assertThat(keys.value("/config-apps/historic/greeting")).isNull();
 	}
 
 	@Test
 	void theReadmesMigrationMovesAnApplicationsLayersFromTheOldLayout() throws IOException {
-		put("/config/database/host", "shared");
-		put("/config/legacy/database/host", "legacy");
-		put("/config/legacy/prod/database/host", "legacy-prod");
+		keys.put("/config/database/host", "shared");
+		keys.put("/config/legacy/database/host", "legacy");
+		keys.put("/config/legacy/prod/database/host", "legacy-prod");
 		String old = "/config/,/config/{application}/,/config/{application}/{profile}/";
 
 		Cli.Result app = cli.run("export", "--prefixes", old, "--app", "legacy");
@@ -211,8 +209,8 @@ class EtcdConfigCliTests {
 		assertThat(cli.answering("y\n", "push", this.dir.resolve("legacy-prod.yml").toString(), "--app", "legacy",
 				"--profile", "prod", "--message", "move to /config-apps/").exitCode()).isZero();
 
-		assertThat(value("/config-apps/legacy/database/host")).isEqualTo("legacy");
-		assertThat(value("/config-apps/legacy/profiles/prod/database/host")).isEqualTo("legacy-prod");
+		assertThat(keys.value("/config-apps/legacy/database/host")).isEqualTo("legacy");
+		assertThat(keys.value("/config-apps/legacy/profiles/prod/database/host")).isEqualTo("legacy-prod");
 		assertThat(cli.run("get", "database.host", "--app", "legacy", "--profile", "prod").out())
 			.contains("database.host = legacy-prod");
 	}
@@ -230,28 +228,6 @@ class EtcdConfigCliTests {
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> first(Object list) {
 		return (Map<String, Object>) ((List<Object>) list).get(0);
-	}
-
-	private static void put(String key, String value) {
-		await(client.getKVClient().put(bytes(key), bytes(value)));
-	}
-
-	private static String value(String key) {
-		var kvs = await(client.getKVClient().get(bytes(key))).getKvs();
-		return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
-	}
-
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
-	}
-
-	private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
-		try {
-			return future.get(10, java.util.concurrent.TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -1,16 +1,13 @@
 package io.github.etcdconfig.console;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.github.etcdconfig.console.support.Apps;
 import io.github.etcdconfig.console.support.Browser;
 import io.github.etcdconfig.console.support.Users;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,7 +36,7 @@ class EtcdConsoleBrowserTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Client client;
+	static EtcdKeys keys;
 
 	static ConfigurableApplicationContext greeter1;
 
@@ -51,12 +48,12 @@ class EtcdConsoleBrowserTests {
 
 	@BeforeAll
 	static void start() {
-		client = etcd.cluster().newClient();
-		put("/config/database/host", "postgres");
-		put("/config-apps/greeter/greeting", "hello");
-		put("/config-apps/greeter/database/host", "greeter-db");
-		put("/config-apps/greeter/database/password", SECRET);
-		put("/config-apps/greeter/profiles/canary/feature/new-checkout", "true");
+		keys = new EtcdKeys(etcd.cluster().newClient());
+		keys.put("/config/database/host", "postgres");
+		keys.put("/config-apps/greeter/greeting", "hello");
+		keys.put("/config-apps/greeter/database/host", "greeter-db");
+		keys.put("/config-apps/greeter/database/password", SECRET);
+		keys.put("/config-apps/greeter/profiles/canary/feature/new-checkout", "true");
 		String endpoints = etcd.cluster().endpointsProperty();
 		Browser.assumeInstalled();
 		// Chromium starts while the applications do (Spring applications start one at a time: logging is global).
@@ -73,7 +70,7 @@ class EtcdConsoleBrowserTests {
 		if (browser != null) {
 			browser.close();
 		}
-		for (AutoCloseable closeable : new AutoCloseable[] { console, greeter1, greeter2, client }) {
+		for (AutoCloseable closeable : new AutoCloseable[] { console, greeter1, greeter2, keys }) {
 			try {
 				if (closeable != null) {
 					closeable.close();
@@ -113,8 +110,8 @@ class EtcdConsoleBrowserTests {
 		Object status = browser.post("/layer/check", "app=greeter&format=yaml&text=greeting%3A+hacked");
 		assertThat(status).isEqualTo(403L);
 		assertThat(browser.post("/gray/promote", "app=greeter&profile=canary")).isEqualTo(403L);
-		assertThat(value("/config-apps/greeter/greeting")).isEqualTo("hello");
-		assertThat(value("/config-apps/greeter/feature/new-checkout")).isNull();
+		assertThat(keys.value("/config-apps/greeter/greeting")).isEqualTo("hello");
+		assertThat(keys.value("/config-apps/greeter/feature/new-checkout")).isNull();
 	}
 
 	@Test
@@ -137,7 +134,7 @@ class EtcdConsoleBrowserTests {
 		assertThat(Apps.greeting(greeter1)).isEqualTo("hi");
 		assertThat(Apps.greeting(greeter2)).isEqualTo("hi");
 		// The masked value was kept, never sent to the browser and back.
-		assertThat(value("/config-apps/greeter/database/password")).isEqualTo(SECRET);
+		assertThat(keys.value("/config-apps/greeter/database/password")).isEqualTo(SECRET);
 	}
 
 	@Test
@@ -150,7 +147,7 @@ class EtcdConsoleBrowserTests {
 
 		browser.clickThrough("form.rollback button", "#diff");
 		assertThat(browser.text("#diff")).contains("greeting", "hi", "hello");
-		assertThat(value("/config-apps/greeter/greeting")).isEqualTo("hi");
+		assertThat(keys.value("/config-apps/greeter/greeting")).isEqualTo("hi");
 		browser.clickThrough("#publish", "#instances");
 
 		browser.awaitText("complete", ROLLOUT);
@@ -164,13 +161,13 @@ class EtcdConsoleBrowserTests {
 		String text = browser.find("#text").getAttribute("value");
 		browser.replaceText("#text", text.replace("greeting: hello", "greeting: bonjour"));
 		browser.clickThrough("#check", "#diff");
-		put("/config-apps/greeter/greeting", "hallo");
+		keys.put("/config-apps/greeter/greeting", "hallo");
 		browser.clickThrough("#publish", "#conflict");
 
 		assertThat(browser.text("#conflict")).contains("nothing was written");
 		assertThat(browser.text()).contains("Written outside a release", "greeting", "hallo");
 		look("conflict");
-		assertThat(value("/config-apps/greeter/greeting")).isEqualTo("hallo");
+		assertThat(keys.value("/config-apps/greeter/greeting")).isEqualTo("hallo");
 	}
 
 	@Test
@@ -201,14 +198,14 @@ class EtcdConsoleBrowserTests {
 		assertThat(browser.text("#diff")).contains("feature.new-checkout");
 		browser.clickThrough("#publish", "#instances");
 		browser.awaitText("complete", ROLLOUT);
-		assertThat(value("/config-apps/greeter/profiles/canary/feature/new-checkout")).isNull();
+		assertThat(keys.value("/config-apps/greeter/profiles/canary/feature/new-checkout")).isNull();
 	}
 
 	@Test
 	@Order(7)
 	void anInstanceThatLagsBehindAReleaseIsMarkedAsAStraggler() {
 		// An instance stuck at revision 1, as a hung process stays registered until its lease expires.
-		put("/services/greeter/greeter-stuck", "{\"instanceId\":\"greeter-stuck\",\"serviceId\":\"greeter\","
+		keys.put("/services/greeter/greeter-stuck", "{\"instanceId\":\"greeter-stuck\",\"serviceId\":\"greeter\","
 				+ "\"host\":\"127.0.0.1\",\"port\":9799,\"uri\":\"http://127.0.0.1:9799\",\"status\":\"healthy\","
 				+ "\"metadata\":{},\"config\":{\"revision\":1,\"stale\":false,\"state\":\"WATCHING\"}}");
 		try {
@@ -218,7 +215,7 @@ class EtcdConsoleBrowserTests {
 			assertThat(browser.text("#rollout-summary")).contains("2 of 3");
 		}
 		finally {
-			delete("/services/greeter/greeter-stuck");
+			keys.delete("/services/greeter/greeter-stuck");
 		}
 	}
 
@@ -240,38 +237,6 @@ class EtcdConsoleBrowserTests {
 		if (screenshot != null) {
 			browser.screenshot(screenshot);
 		}
-	}
-
-	private static void put(String key, String value) {
-		try {
-			client.getKVClient().put(bytes(key), bytes(value)).get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static void delete(String key) {
-		try {
-			client.getKVClient().delete(bytes(key)).get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static String value(String key) {
-		try {
-			var kvs = client.getKVClient().get(bytes(key)).get(10, TimeUnit.SECONDS).getKvs();
-			return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static ByteSequence bytes(String text) {
-		return ByteSequence.from(text, StandardCharsets.UTF_8);
 	}
 
 }

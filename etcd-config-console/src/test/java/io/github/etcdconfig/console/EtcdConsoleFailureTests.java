@@ -2,13 +2,9 @@ package io.github.etcdconfig.console;
 
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Auth;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.options.OptionsUtil;
@@ -16,6 +12,7 @@ import io.github.etcdconfig.console.support.Apps;
 import io.github.etcdconfig.console.support.ConsoleHttp;
 import io.github.etcdconfig.console.support.Users;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +23,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.github.etcdconfig.test.EtcdKeys.await;
+import static io.github.etcdconfig.test.EtcdKeys.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,7 +39,7 @@ class EtcdConsoleFailureTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	static Client root;
+	static EtcdKeys root;
 
 	@BeforeAll
 	static void enableAuth() throws Exception {
@@ -58,7 +57,7 @@ class EtcdConsoleFailureTests {
 			await(auth.userGrantRole(bytes("console"), bytes("billing-console")));
 		}
 		etcd.cluster().enableAuth("root-secret");
-		root = etcd.cluster().newClient();
+		root = new EtcdKeys(etcd.cluster().newClient());
 	}
 
 	@AfterAll
@@ -79,7 +78,7 @@ class EtcdConsoleFailureTests {
 
 			assertThat(published.statusCode()).isEqualTo(403);
 			assertThat(published.body()).contains("etcd denied the request", "PERMISSION_DENIED");
-			assertThat(value("/config-apps/payment/greeting")).isEqualTo("hello");
+			assertThat(root.value("/config-apps/payment/greeting")).isEqualTo("hello");
 			assertThat(publisher.get("/apps/billing").statusCode()).isEqualTo(200);
 			assertThat(checked.body() + published.body() + output.getAll()).doesNotContain(ETCD_PASSWORD);
 		}
@@ -107,19 +106,6 @@ class EtcdConsoleFailureTests {
 		List<String> all = new java.util.ArrayList<>(List.of(Users.settings()));
 		all.addAll(List.of(more));
 		return all.toArray(String[]::new);
-	}
-
-	private static String value(String key) throws Exception {
-		var kvs = root.getKVClient().get(bytes(key)).get(10, TimeUnit.SECONDS).getKvs();
-		return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
-	}
-
-	private static <T> T await(CompletableFuture<T> future) throws Exception {
-		return future.get(10, TimeUnit.SECONDS);
-	}
-
-	private static ByteSequence bytes(String text) {
-		return ByteSequence.from(text, StandardCharsets.UTF_8);
 	}
 
 }

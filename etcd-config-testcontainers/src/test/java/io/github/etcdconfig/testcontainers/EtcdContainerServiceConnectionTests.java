@@ -1,13 +1,11 @@
 package io.github.etcdconfig.testcontainers;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdConnectionDetails;
 import io.github.etcdconfig.test.EtcdContainer;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +48,8 @@ class EtcdContainerServiceConnectionTests {
 
 	@BeforeAll
 	static void pointConfigurationAtTheContainer() throws Exception {
-		try (Client writer = Client.builder().endpoints(etcd.clientEndpoint()).build()) {
-			writer.getKVClient().put(bytes("/config/orders/max-items"), bytes("10")).get(10, TimeUnit.SECONDS);
+		try (EtcdKeys writer = new EtcdKeys(Client.builder().endpoints(etcd.clientEndpoint()).build())) {
+			writer.put("/config/orders/max-items", "10");
 		}
 		System.setProperty("etcd.endpoints", etcd.clientEndpoint().toString());
 	}
@@ -68,19 +66,12 @@ class EtcdContainerServiceConnectionTests {
 
 	@Test
 	void theClientBeanReadsTheContainer() throws Exception {
-		assertThat(this.client.getKVClient().get(bytes("/config/orders/max-items")).get(10, TimeUnit.SECONDS).getKvs())
-			.singleElement()
-			.extracting((kv) -> kv.getValue().toString(StandardCharsets.UTF_8))
-			.isEqualTo("10");
+		assertThat(new EtcdKeys(this.client).value("/config/orders/max-items")).isEqualTo("10");
 	}
 
 	@Test
 	void configurationIsLoadedFromTheContainer() {
 		assertThat(this.environment.getProperty("orders.max-items")).isEqualTo("10");
-	}
-
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
 	}
 
 	@SpringBootConfiguration

@@ -4,15 +4,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,9 +52,9 @@ class ConfigManagerAotTests {
 
 	@Test
 	void theProcessedApplicationLoadsFollowsChangesAndReportsHealthEndpointAndMetrics() throws Exception {
-		try (Client client = etcd.cluster().newClient()) {
-			put(client, "/config/app-name", "my-application");
-			put(client, "/config/database/host", "postgres");
+		try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
+			keys.put("/config/app-name", "my-application");
+			keys.put("/config/database/host", "postgres");
 			// main(): the processed initializer is found by the name of the main class, as when java -jar runs it.
 			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigManagerApplication.class)
 				.main(ConfigManagerApplication.class)
@@ -71,8 +68,8 @@ class ConfigManagerAotTests {
 				int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 				assertThat(get(port, "/config")).contains("\"app-name\":\"my-application\"")
 					.contains("\"database.host\":\"postgres\"");
-				long revision = put(client, "/config/database/host", "postgres-2");
-				put(client, "/config/app-name", "renamed");
+				long revision = keys.put("/config/database/host", "postgres-2");
+				keys.put("/config/app-name", "renamed");
 				await().atMost(Duration.ofSeconds(10))
 					.untilAsserted(() -> assertThat(get(port, "/config")).contains("\"app-name\":\"renamed\"")
 						.contains("\"database.host\":\"postgres-2\""));
@@ -88,14 +85,6 @@ class ConfigManagerAotTests {
 					.isGreaterThan(revision);
 			}
 		}
-	}
-
-	private static long put(Client client, String key, String value) throws Exception {
-		return client.getKVClient()
-			.put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value, StandardCharsets.UTF_8))
-			.get(10, TimeUnit.SECONDS)
-			.getHeader()
-			.getRevision();
 	}
 
 	private static String get(int port, String path) throws Exception {

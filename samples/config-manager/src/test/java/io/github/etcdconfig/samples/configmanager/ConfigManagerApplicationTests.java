@@ -4,14 +4,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,13 +34,13 @@ class ConfigManagerApplicationTests {
 
 	@Test
 	void getConfigShowsTheSeedKeysAndFollowsAChange() throws Exception {
-		try (Client client = etcd.cluster().newClient()) {
-			put(client, "/config/app-name", "my-application");
-			put(client, "/config/database/host", "postgres");
-			put(client, "/config/database/port", "5432");
-			put(client, "/config/database/name", "erp");
-			put(client, "/config/api/rate-limit", "100");
-			put(client, "/config/api/timeout", "5000");
+		try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
+			keys.put("/config/app-name", "my-application");
+			keys.put("/config/database/host", "postgres");
+			keys.put("/config/database/port", "5432");
+			keys.put("/config/database/name", "erp");
+			keys.put("/config/api/rate-limit", "100");
+			keys.put("/config/api/timeout", "5000");
 			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigManagerApplication.class)
 				.run("--server.port=0", "--etcd.endpoints=" + etcd.cluster().endpointsProperty(),
 						"--etcd.config.snapshot.path=" + this.folder.resolve("snapshot"))) {
@@ -51,21 +48,15 @@ class ConfigManagerApplicationTests {
 				assertThat(get(port)).contains("\"app-name\":\"my-application\"")
 					.contains("\"database.host\":\"postgres\"")
 					.contains("\"api.rate-limit\":100");
-				put(client, "/config/api/rate-limit", "200");
-				put(client, "/config/database/host", "postgres-2");
-				put(client, "/config/app-name", "renamed");
+				keys.put("/config/api/rate-limit", "200");
+				keys.put("/config/database/host", "postgres-2");
+				keys.put("/config/app-name", "renamed");
 				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(port))
 					.contains("\"api.rate-limit\":200")
 					.contains("\"database.host\":\"postgres-2\"")
 					.contains("\"app-name\":\"renamed\""));
 			}
 		}
-	}
-
-	private static void put(Client client, String key, String value) throws Exception {
-		client.getKVClient()
-			.put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value, StandardCharsets.UTF_8))
-			.get(10, TimeUnit.SECONDS);
 	}
 
 	private static String get(int port) throws Exception {
