@@ -35,12 +35,10 @@ class ConfigManagerApplicationTests {
 	@Test
 	void getConfigShowsTheSeedKeysAndFollowsAChange() throws Exception {
 		try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
-			keys.put("/config/app-name", "my-application");
-			keys.put("/config/database/host", "postgres");
-			keys.put("/config/database/port", "5432");
-			keys.put("/config/database/name", "erp");
-			keys.put("/config/api/rate-limit", "100");
-			keys.put("/config/api/timeout", "5000");
+			// The seed's keys
+			keys.putAll("/config/app-name", "my-application", "/config/database/host", "postgres",
+					"/config/database/port", "5432", "/config/database/name", "erp", "/config/api/rate-limit", "100",
+					"/config/api/timeout", "5000");
 			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigManagerApplication.class)
 				.run("--server.port=0", "--etcd.endpoints=" + etcd.cluster().endpointsProperty(),
 						"--etcd.config.snapshot.path=" + this.folder.resolve("snapshot"))) {
