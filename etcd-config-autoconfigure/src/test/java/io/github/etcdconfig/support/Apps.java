@@ -1,8 +1,5 @@
 package io.github.etcdconfig.support;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.github.etcdconfig.test.EtcdCluster;
 
 import org.springframework.boot.WebApplicationType;
@@ -25,10 +22,7 @@ public final class Apps {
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext run(EtcdCluster etcd, Class<?>[] sources, String... properties) {
-		List<String> all = new ArrayList<>();
-		all.add("etcd.endpoints=" + etcd.endpointsProperty());
-		all.addAll(List.of(properties));
-		return builder(sources, all.toArray(String[]::new)).run();
+		return builder(sources, "etcd.endpoints=" + etcd.endpointsProperty()).properties(properties).run();
 	}
 
 	public static ConfigurableApplicationContext run(EtcdCluster etcd, String... properties) {
@@ -36,17 +30,14 @@ public final class Apps {
 	}
 
 	/**
-	 * An application builder with the test application, no web server and no banner.
+	 * An application builder with the test application, no web server and no banner; later properties win.
 	 */
 	public static SpringApplicationBuilder builder(Class<?>[] sources, String... properties) {
-		Class<?>[] all = new Class<?>[sources.length + 1];
-		all[0] = TestApplication.class;
-		System.arraycopy(sources, 0, all, 1, sources.length);
-		List<String> defaults = new ArrayList<>(List.of("spring.main.banner-mode=off",
-				"etcd.config.retry.max-retries=1", "etcd.config.retry.delay=50ms", "etcd.request-timeout=2s"));
-		defaults.addAll(List.of(properties));
-		return new SpringApplicationBuilder(all).web(WebApplicationType.NONE)
-			.properties(defaults.toArray(String[]::new));
+		return new SpringApplicationBuilder(TestApplication.class).sources(sources)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "etcd.config.retry.max-retries=1",
+					"etcd.config.retry.delay=50ms", "etcd.request-timeout=2s")
+			.properties(properties);
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.github.etcdconfig.support;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.github.etcdconfig.test.EtcdCluster;
 
 import org.springframework.boot.WebApplicationType;
@@ -27,9 +24,9 @@ public final class Apps {
 	 */
 	public static ConfigurableApplicationContext web(EtcdCluster etcd, String name, Class<?>[] sources,
 			String... properties) {
-		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.application.name=" + name));
-		all.addAll(List.of(properties));
-		return builder(etcd, WebApplicationType.SERVLET, sources, all.toArray(String[]::new)).run();
+		return builder(etcd, WebApplicationType.SERVLET, sources, "server.port=0", "spring.application.name=" + name)
+			.properties(properties)
+			.run();
 	}
 
 	public static ConfigurableApplicationContext web(EtcdCluster etcd, String name, String... properties) {
@@ -48,18 +45,16 @@ public final class Apps {
 	}
 
 	/**
-	 * An application builder with the test application and fast failure settings.
+	 * An application builder with the test application and fast failure settings; later properties win.
 	 */
 	public static SpringApplicationBuilder builder(EtcdCluster etcd, WebApplicationType type, Class<?>[] sources,
 			String... properties) {
-		Class<?>[] all = new Class<?>[sources.length + 1];
-		all[0] = TestApplication.class;
-		System.arraycopy(sources, 0, all, 1, sources.length);
-		List<String> defaults = new ArrayList<>(List.of("spring.main.banner-mode=off",
-				"etcd.endpoints=" + etcd.endpointsProperty(), "etcd.request-timeout=2s",
-				"etcd.config.retry.max-retries=1", "etcd.config.retry.delay=50ms", "etcd.discovery.host=127.0.0.1"));
-		defaults.addAll(List.of(properties));
-		return new SpringApplicationBuilder(all).web(type).properties(defaults.toArray(String[]::new));
+		return new SpringApplicationBuilder(TestApplication.class).sources(sources)
+			.web(type)
+			.properties("spring.main.banner-mode=off", "etcd.endpoints=" + etcd.endpointsProperty(),
+					"etcd.request-timeout=2s", "etcd.config.retry.max-retries=1", "etcd.config.retry.delay=50ms",
+					"etcd.discovery.host=127.0.0.1")
+			.properties(properties);
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.github.etcdconfig.release.support;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.github.etcdconfig.config.EtcdConfigStores;
 
 import org.springframework.boot.WebApplicationType;
@@ -26,12 +23,11 @@ public final class Apps {
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext run(String endpoints, String name, String... properties) {
-		List<String> all = new ArrayList<>(List.of("spring.main.banner-mode=off", "etcd.endpoints=" + endpoints,
-				"etcd.request-timeout=2s", "spring.application.name=" + name, "etcd.discovery.host=127.0.0.1",
-				"etcd.discovery.config-status-interval=100ms"));
-		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
+			.properties("spring.main.banner-mode=off", "etcd.endpoints=" + endpoints, "etcd.request-timeout=2s",
+					"spring.application.name=" + name, "etcd.discovery.host=127.0.0.1",
+					"etcd.discovery.config-status-interval=100ms")
+			.properties(properties)
 			.run();
 	}
 
