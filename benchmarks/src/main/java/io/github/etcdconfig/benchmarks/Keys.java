@@ -1,10 +1,9 @@
 package io.github.etcdconfig.benchmarks;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -14,6 +13,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
+import io.github.etcdconfig.test.EtcdKeys;
 
 /**
  * The keys the benchmarks load: {@code /config/bench/fill/gGGGG/kNNNNNN} (32 bytes) with 14-byte values, 100 to
@@ -27,6 +27,8 @@ final class Keys {
 	private static final int BATCH = 128;
 
 	private static final int IN_FLIGHT = 16;
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
 	private final KV kv;
 
@@ -96,16 +98,12 @@ final class Keys {
 	}
 
 	static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
+		return EtcdKeys.bytes(value);
 	}
 
+	// A minute, not EtcdKeys' 10 s: loads of many keys and calls made while etcd recovers take their time.
 	static <T> T await(CompletableFuture<T> future) {
-		try {
-			return future.get(60, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("etcd call failed", ex);
-		}
+		return EtcdKeys.await(future, TIMEOUT);
 	}
 
 }
