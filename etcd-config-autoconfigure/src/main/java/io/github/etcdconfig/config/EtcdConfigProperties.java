@@ -266,9 +266,9 @@ public class EtcdConfigProperties implements Validator {
 		private Duration coalesceWindow = Duration.ofMillis(10);
 
 		/**
-		 * Refreshes in a row during which new changes arrived, after which the application counts as flooded and
-		 * changes are coalesced over coalesce-window, until a whole window passes without a change. A writer that
-		 * waits for each change to be seen never floods the application.
+		 * Refreshes during which new changes arrived that, within as many coalesce windows, make the application
+		 * count as flooded: changes are then coalesced over coalesce-window, until a window passes with one change
+		 * or none. A writer that waits for each change to be seen never floods the application.
 		 */
 		private int floodThreshold = 3;
 

@@ -13,20 +13,26 @@ import io.github.etcdconfig.config.EtcdKeyEvent;
  * <ul>
  * <li>A change that finds the applier idle is applied at once, after a quiet period and after a refresh alike.</li>
  * <li>Changes that arrive while a refresh runs join the next one, which starts as soon as the refresh ends.</li>
- * <li>The application is flooded when changes arrived during each of {@code floodThreshold} refreshes in a row: it
- * could not finish one refresh before the next change came. From then on, changes are applied together at most once
- * per {@code window}, so a burst costs a bounded number of refreshes, until a whole window passes without a
- * change.</li>
+ * <li>The application is flooded when changes arrived during {@code floodThreshold} refreshes within
+ * {@code floodThreshold} windows: changes come whether or not the application has finished with the last one. From
+ * then on, changes are applied together at most once per {@code window}, so a burst costs a bounded number of
+ * refreshes, until a window passes with one change or none.</li>
  * </ul>
  *
  * <p>A writer that waits for each change to be seen before it makes the next one never floods the application, so
- * it never waits for a window. Confined to the watcher's applier thread, but for {@link Arrivals}.
+ * it never waits for a window, however fast it goes. A burst does, even when most of its changes find the applier
+ * idle: refreshes in a row would not do as the signal, since one without an arrival among busy ones would restart
+ * the count (a 2,000-put burst then made 299 refreshes). Confined to the watcher's applier thread, but for
+ * {@link Arrivals}.
  */
 final class EtcdChangeCoalescer {
 
 	private final long windowNanos;
 
-	private final int floodThreshold;
+	private final long floodSpanNanos;
+
+	/** When the last refreshes during which changes arrived ended, a ring of floodThreshold. */
+	private final long[] busyEnds;
 
 	private final Arrivals arrivals;
 
@@ -42,17 +48,20 @@ final class EtcdChangeCoalescer {
 
 	private boolean flushQueued;
 
+	/** Watch responses in the pending batch. */
+	private int responses;
+
 	private boolean flooded;
 
-	private int busyStreak;
+	private int busyCount;
 
 	private long lastApplyEnd;
 
 	/**
 	 * Create a coalescer.
 	 * @param window how often a flooded application is refreshed at most
-	 * @param floodThreshold refreshes in a row that must see new changes arrive before the application counts as
-	 * flooded
+	 * @param floodThreshold refreshes that must see new changes arrive, within as many windows, before the
+	 * application counts as flooded
 	 * @param arrivals counts watch responses as jetcd delivers them
 	 * @param scheduler runs a flush on the applier thread, after what is already queued there
 	 * @param clock nanoseconds, as {@link System#nanoTime()}
@@ -61,7 +70,8 @@ final class EtcdChangeCoalescer {
 	EtcdChangeCoalescer(Duration window, int floodThreshold, Arrivals arrivals, EtcdWatchScheduler scheduler,
 			LongSupplier clock, Applier applier) {
 		this.windowNanos = window.toNanos();
-		this.floodThreshold = floodThreshold;
+		this.floodSpanNanos = window.toNanos() * floodThreshold;
+		this.busyEnds = new long[floodThreshold];
 		this.arrivals = arrivals;
 		this.scheduler = scheduler;
 		this.clock = clock;
@@ -76,6 +86,7 @@ final class EtcdChangeCoalescer {
 	void add(List<EtcdKeyEvent> events, long revision) {
 		this.pending.addAll(events);
 		this.pendingRevision = Math.max(this.pendingRevision, revision);
+		this.responses++;
 		if (this.flushQueued) {
 			return;
 		}
@@ -86,7 +97,7 @@ final class EtcdChangeCoalescer {
 			if (wait <= 0) {
 				// A whole window passed without a change: the flood is over.
 				this.flooded = false;
-				this.busyStreak = 0;
+				this.busyCount = 0;
 			}
 		}
 		// Without a wait, queued behind the responses that already arrived, so they join this refresh.
@@ -99,6 +110,7 @@ final class EtcdChangeCoalescer {
 	 */
 	void reset(long revision) {
 		this.pending.clear();
+		this.responses = 0;
 		this.pendingRevision = Math.max(this.pendingRevision, revision);
 	}
 
@@ -117,12 +129,24 @@ final class EtcdChangeCoalescer {
 		}
 		List<EtcdKeyEvent> events = new ArrayList<>(this.pending);
 		this.pending.clear();
+		// One response in a whole window: a writer that waits for each change, which a flood must not slow down.
+		boolean trickle = this.responses == 1;
+		this.responses = 0;
 		long before = this.arrivals.count();
 		this.applier.apply(events, this.pendingRevision);
 		this.lastApplyEnd = this.clock.getAsLong();
-		this.busyStreak = (this.arrivals.count() != before) ? this.busyStreak + 1 : 0;
-		if (this.busyStreak >= this.floodThreshold) {
-			this.flooded = true;
+		if (this.arrivals.count() == before) {
+			if (trickle && this.flooded) {
+				this.flooded = false;
+				this.busyCount = 0;
+			}
+		}
+		else {
+			this.busyEnds[this.busyCount++ % this.busyEnds.length] = this.lastApplyEnd;
+			long oldest = this.busyEnds[this.busyCount % this.busyEnds.length];
+			if (this.busyCount >= this.busyEnds.length && this.lastApplyEnd - oldest <= this.floodSpanNanos) {
+				this.flooded = true;
+			}
 		}
 	}
 

@@ -397,7 +397,8 @@ public class EtcdPrefixWatcher {
 	 * How the watcher paces itself.
 	 *
 	 * @param coalesceWindow how often a flooded application is refreshed at most
-	 * @param floodThreshold refreshes in a row during which new changes arrived, after which changes are coalesced
+	 * @param floodThreshold refreshes during which new changes arrived, within as many windows, after which changes
+	 * are coalesced
 	 * over the window
 	 * @param checkInterval interval of the liveness check
 	 * @param retryDelay first wait before what failed is tried again

@@ -123,6 +123,28 @@ class EtcdChangeCoalescerTests {
 	}
 
 	@Test
+	void aWriterThatWaitsForEachChangeEndsTheFloodWithItsFirstChange() {
+		this.arrivingDuringRefresh = 2;
+		change();
+		this.scheduler.runDue();
+		this.arrivingDuringRefresh = 0;
+		this.scheduler.advance(WINDOW + WINDOW / 2);
+		assertThat(this.coalescer.isFlooded()).isTrue();
+		change();
+		this.scheduler.advance(WINDOW);
+		assertThat(this.coalescer.isFlooded()).isFalse();
+		int before = this.refreshes.size();
+		for (int i = 0; i < 20; i++) {
+			this.scheduler.advance(TimeUnit.MILLISECONDS.toNanos(1));
+			long sent = this.scheduler.now();
+			change();
+			this.scheduler.runDue();
+			assertThat(this.refreshTimes.get(this.refreshTimes.size() - 1)).isEqualTo(sent);
+		}
+		assertThat(this.refreshes).hasSize(before + 20);
+	}
+
+	@Test
 	void aFloodEndsWithTheExactLastStateAppliedWithinOneWindow() {
 		this.arrivingDuringRefresh = 5;
 		change();
@@ -138,16 +160,28 @@ class EtcdChangeCoalescerTests {
 	}
 
 	@Test
-	void aRefreshWithAnOccasionalChangeArrivingDuringItIsNoFlood() {
+	void changesArrivingDuringEveryOtherRefreshAreAFlood() {
 		this.arrivingDuringRefresh = 1;
-		for (int i = 0; i < 30; i++) {
+		for (int i = 0; i < 6; i++) {
 			this.refreshesWithArrivals = (i % 2 == 0) ? 1 : 0;
 			change();
 			this.scheduler.runDue();
 			this.scheduler.advance(TimeUnit.MILLISECONDS.toNanos(1));
 		}
+		assertThat(this.coalescer.isFlooded()).isTrue();
+	}
+
+	@Test
+	void aChangeArrivingDuringARefreshNowAndThenIsNoFlood() {
+		this.arrivingDuringRefresh = 1;
+		for (int i = 0; i < 30; i++) {
+			this.refreshesWithArrivals = (i % 2 == 0) ? 1 : 0;
+			change();
+			this.scheduler.runDue();
+			this.scheduler.advance(WINDOW * 2);
+		}
 		assertThat(this.coalescer.isFlooded()).isFalse();
-		assertThat(this.refreshTimes).allMatch((time) -> time % TimeUnit.MILLISECONDS.toNanos(1) == 0);
+		assertThat(this.refreshTimes).allMatch((time) -> time % (WINDOW * 2) == 0);
 	}
 
 }
