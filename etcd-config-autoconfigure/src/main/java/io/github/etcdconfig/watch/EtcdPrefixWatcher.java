@@ -398,8 +398,7 @@ public class EtcdPrefixWatcher {
 	 *
 	 * @param coalesceWindow how often a flooded application is refreshed at most
 	 * @param floodThreshold refreshes during which new changes arrived, within as many windows, after which changes
-	 * are coalesced
-	 * over the window
+	 * are coalesced over the window
 	 * @param checkInterval interval of the liveness check
 	 * @param retryDelay first wait before what failed is tried again
 	 * @param maxRetryDelay longest wait between two tries, so that etcd's return is noticed within it
