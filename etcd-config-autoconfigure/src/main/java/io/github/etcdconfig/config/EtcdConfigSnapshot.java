@@ -628,8 +628,8 @@ public final class EtcdConfigSnapshot {
 				return EtcdConfigSnapshot.this.names;
 			}
 			String[] current = EtcdConfigSnapshot.this.names;
-			added.sort(RelaxedNames.ORDER);
-			removed.sort(RelaxedNames.ORDER);
+			RelaxedNames.sort(added);
+			RelaxedNames.sort(removed);
 			String[] names = new String[current.length - removed.size() + added.size()];
 			int from = 0;
 			int to = 0;

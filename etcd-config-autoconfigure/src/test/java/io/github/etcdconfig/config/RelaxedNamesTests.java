@@ -1,7 +1,9 @@
 package io.github.etcdconfig.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,20 @@ class RelaxedNamesTests {
 				assertThat(Integer.signum(ab)).as(a + " against " + b).isEqualTo(-Integer.signum(RelaxedNames.compare(b, a)));
 				assertThat(ab == 0).as(a + " against " + b).isEqualTo(a.equals(b));
 			}
+		}
+	}
+
+	@Test
+	void sortingPutsNamesInTheOrder() {
+		List<String> names = new ArrayList<>(NAMES);
+		names.addAll(List.of("map[ ]", "map[!]", "map[-]", "map[a]b", "map", "map.", "rate-limit-", "Rate.Limit"));
+		for (long seed = 0; seed < 20; seed++) {
+			Collections.shuffle(names, new Random(seed));
+			List<String> sorted = new ArrayList<>(names);
+			RelaxedNames.sort(sorted);
+			List<String> expected = new ArrayList<>(names);
+			expected.sort(RelaxedNames.ORDER);
+			assertThat(sorted).containsExactlyElementsOf(expected);
 		}
 	}
 
