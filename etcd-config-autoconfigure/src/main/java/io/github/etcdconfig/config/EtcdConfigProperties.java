@@ -144,6 +144,10 @@ public class EtcdConfigProperties implements Validator {
 		EtcdValidation.positive(errors, "retry.delay", retry.getDelay(), "etcd.config.retry.delay");
 		EtcdValidation.positive(errors, "retry.maxDelay", retry.getMaxDelay(), "etcd.config.retry.max-delay");
 		EtcdValidation.positive(errors, "retry.timeout", retry.getTimeout(), "etcd.config.retry.timeout");
+		if (retry.getJitter().isNegative()) {
+			errors.rejectValue("retry.jitter", "etcd.config.retry.invalid",
+					"etcd.config.retry.jitter must not be negative");
+		}
 		EtcdValidation.positive(errors, "watch.checkInterval", properties.getWatch().getCheckInterval(),
 				"etcd.config.watch.check-interval");
 		EtcdValidation.positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(), "etcd.config.watch.retry-delay");
@@ -186,6 +190,13 @@ public class EtcdConfigProperties implements Validator {
 		private Duration maxDelay = Duration.ofSeconds(4);
 
 		/**
+		 * Up to this much is added to each wait at random (growing with the multiplier), so that instances that
+		 * failed together, such as a fleet started at once against an overloaded etcd, do not retry together. At
+		 * most the delay.
+		 */
+		private Duration jitter = Duration.ofMillis(250);
+
+		/**
 		 * Total time allowed for all attempts and waits; start-up fails (or goes on without etcd) after it.
 		 */
 		private Duration timeout = Duration.ofSeconds(15);
@@ -222,6 +233,14 @@ public class EtcdConfigProperties implements Validator {
 			this.maxDelay = maxDelay;
 		}
 
+		public Duration getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Duration jitter) {
+			this.jitter = jitter;
+		}
+
 		public Duration getTimeout() {
 			return this.timeout;
 		}
@@ -241,6 +260,8 @@ public class EtcdConfigProperties implements Validator {
 				.delay(this.delay)
 				.multiplier(this.multiplier)
 				.maxDelay(this.maxDelay)
+				// At most the delay, so that a short delay set alone (as tests do) is not drowned by the jitter.
+				.jitter((this.jitter.compareTo(this.delay) > 0) ? this.delay : this.jitter)
 				.timeout(this.timeout)
 				.predicate(retryable)
 				.build();
