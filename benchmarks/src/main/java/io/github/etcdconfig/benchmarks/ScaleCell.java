@@ -143,8 +143,8 @@ final class ScaleCell {
 	 * @param nodesCpuWhileDown the node JVMs' CPU while etcd was down, percent of a core: what the retries cost
 	 * @param etcdCpuAfter each member's CPU from its return until every instance watched and was current, ms
 	 */
-	record Recovery(String what, double downMillis, int disturbed, double watchingAgainMillis, double longestGapMillis,
-			double currentMillis, int lost, double nodesCpuWhileDown, double[] etcdCpuAfter) {
+	record Recovery(String what, double downMillis, int disturbed, int notWatching, double watchingAgainMillis,
+			double longestGapMillis, double currentMillis, int lost, double nodesCpuWhileDown, double[] etcdCpuAfter) {
 	}
 
 	static final Duration STORM_BASELINE = Duration.ofSeconds(10);
@@ -222,6 +222,8 @@ final class ScaleCell {
 				if (this.mode == Mode.STARTER) {
 					if (this.settings.runs("storm")) {
 						storm = storm();
+						// The restarts start from a cluster that has served the storm, with every instance watching.
+						this.nodes.call("settled 1000 120000");
 					}
 					if (this.settings.runs("restart")) {
 						recoveries.add(restart(false));
@@ -413,7 +415,8 @@ final class ScaleCell {
 		List<Member> after = ScaleUsage.sample(this.etcd);
 		String what = (leader ? "the leader" : "a follower") + " stopped (SIGTERM) and started again";
 		Recovery recovery = new Recovery(what,
-				(back - stop) / 1e6, settled.disturbed(), down.since(stop), settled.longestGapMillis(),
+				(back - stop) / 1e6, settled.disturbed(), settled.notWatching() + down.notWatching(), down.since(stop),
+				settled.longestGapMillis(),
 				put.lastAfterAck() / 1e6, put.lost(), Double.NaN, perMember(before, after, Member::cpuNanos, 1e6));
 		log(recovery);
 		return recovery;
@@ -438,7 +441,7 @@ final class ScaleCell {
 		long back = System.nanoTime();
 		String what = "every member killed (SIGKILL), started again after " + this.settings.outage().toSeconds() + " s";
 		if (this.mode == Mode.BARE) {
-			Recovery recovery = new Recovery(what, (back - stop) / 1e6, 0, Double.NaN, Double.NaN, Double.NaN, 0,
+			Recovery recovery = new Recovery(what, (back - stop) / 1e6, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0,
 					nodesWhileDown, new double[0]);
 			log(recovery);
 			return recovery;
@@ -447,7 +450,8 @@ final class ScaleCell {
 		Put put = put();
 		Settled settled = settled(this.nodes.call("settled 1000 120000"));
 		List<Member> after = ScaleUsage.sample(this.etcd);
-		Recovery recovery = new Recovery(what, (back - stop) / 1e6, settled.disturbed(), settled.since(restart),
+		Recovery recovery = new Recovery(what, (back - stop) / 1e6, settled.disturbed(), settled.notWatching(),
+				settled.since(restart),
 				settled.longestGapMillis(), put.lastAfterAck() / 1e6, put.lost(), nodesWhileDown,
 				perMember(before, after, Member::cpuNanos, 1e6));
 		log(recovery);
@@ -455,9 +459,9 @@ final class ScaleCell {
 	}
 
 	private void log(Recovery recovery) {
-		log("%s: %d disturbed, all watching again after %.0f ms (longest gap %.0f ms), current %.0f ms after the ack, "
-				+ "%d lost; nodes used %.1f %% of a core while etcd was down", recovery.what(), recovery.disturbed(),
-				recovery.watchingAgainMillis(), recovery.longestGapMillis(), recovery.currentMillis(), recovery.lost(),
+		log("%s: %d disturbed, %d not watching at the deadline, all watching again after %.0f ms (longest gap %.0f "
+				+ "ms), current %.0f ms after the ack, %d lost; nodes used %.1f %% of a core while etcd was down",
+				recovery.what(), recovery.disturbed(), recovery.notWatching(), recovery.watchingAgainMillis(), recovery.longestGapMillis(), recovery.currentMillis(), recovery.lost(),
 				recovery.nodesCpuWhileDown());
 	}
 
@@ -465,10 +469,12 @@ final class ScaleCell {
 	 * What every node saw since {@code track}.
 	 *
 	 * @param disturbed instances whose watch broke
+	 * @param notWatching instances that did not watch again within the deadline: reported, not fatal, since what a
+	 * saturated machine does is a result too
 	 * @param lastWatchingAgain when the last of them watched again, 0 when none broke
 	 * @param longestGapMillis the longest time one instance did not watch
 	 */
-	private record Settled(int disturbed, long lastWatchingAgain, double longestGapMillis) {
+	private record Settled(int disturbed, int notWatching, long lastWatchingAgain, double longestGapMillis) {
 
 		double since(long start) {
 			return (this.lastWatchingAgain == 0) ? 0 : (this.lastWatchingAgain - start) / 1e6;
@@ -524,10 +530,7 @@ final class ScaleCell {
 			notWatching += Integer.parseInt(reply[3]);
 			gap = Math.max(gap, Long.parseLong(reply[4]));
 		}
-		if (notWatching > 0) {
-			throw new IllegalStateException(notWatching + " instances do not watch again");
-		}
-		return new Settled(disturbed, last, gap / 1e6);
+		return new Settled(disturbed, notWatching, last, gap / 1e6);
 	}
 
 	private long nodesCpu() {

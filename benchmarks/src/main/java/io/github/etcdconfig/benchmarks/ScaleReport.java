@@ -311,15 +311,17 @@ final class ScaleReport {
 				+ "half and all of its delay, and resets gRPC's reconnect backoff at each step; the floor's bare "
 				+ "jetcd watches are shown for what their own retries cost while etcd is down.");
 		line();
-		line("| instances | kind | what | etcd down (s) | instances disturbed | all watching again (ms) | longest gap "
+		line("| instances | kind | what | etcd down (s) | instances disturbed | not watching again within the "
+				+ "deadline (60 s, 120 s for the whole cluster) | all watching again (ms) | longest gap "
 				+ "(ms) | all current after the put (ms) | lost | node CPU while down (% of a core) | etcd CPU until "
 				+ "settled (ms per member) |");
-		line("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+		line("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : recovered) {
 			for (Recovery recovery : result.recoveries()) {
 				line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | " + recovery.what() + " | "
 						+ fmt("%.1f", recovery.downMillis() / 1000) + " | "
 						+ ((result.mode() == Mode.BARE) ? "–" : Integer.toString(recovery.disturbed())) + " | "
+						+ ((result.mode() == Mode.BARE) ? "–" : Integer.toString(recovery.notWatching())) + " | "
 						+ measured("%.0f", recovery.watchingAgainMillis()) + " | "
 						+ measured("%.0f", recovery.longestGapMillis()) + " | "
 						+ measured("%.0f", recovery.currentMillis()) + " | "
