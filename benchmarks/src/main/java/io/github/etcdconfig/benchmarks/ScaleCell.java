@@ -223,6 +223,7 @@ final class ScaleCell {
 					if (this.settings.runs("storm")) {
 						storm = storm();
 						// The restarts start from a cluster that has served the storm, with every instance watching.
+						this.nodes.call("track");
 						this.nodes.call("settled 1000 120000");
 					}
 					if (this.settings.runs("restart")) {
