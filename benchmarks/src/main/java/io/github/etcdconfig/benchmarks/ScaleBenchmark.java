@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -98,15 +99,26 @@ public final class ScaleBenchmark {
 		List<ScaleCheckCost.Cost> checks = settings.runs("check")
 				? ScaleCheckCost.measure(new int[] { 100, 1_000, 10_000 }) : List.of();
 		List<Result> results = new ArrayList<>();
+		List<String> incomplete = new ArrayList<>();
 		for (int size : settings.sizes()) {
 			for (Mode mode : Mode.values()) {
 				if (mode != Mode.PROXIED || settings.runs("proxy")) {
-					results.add(new ScaleCell(settings, size, mode, logs).run());
+					try {
+						results.add(new ScaleCell(settings, size, mode, logs).run());
+					}
+					catch (Exception ex) {
+						// What saturates this machine is a result too: the cell is named and the run goes on.
+						Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+						String what = String.format("%,d %s (%s)", size, mode.name().toLowerCase(Locale.ROOT),
+								cause.getMessage());
+						System.out.println("    did not complete: " + what);
+						incomplete.add(what);
+					}
 				}
 			}
 		}
 		ScaleReport.Run run = new ScaleReport.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,
-				Machine.loadAverage(), machine, settings, checks, results);
+				Machine.loadAverage(), machine, settings, checks, results, incomplete);
 		Files.createDirectories(settings.docs());
 		Path file = settings.docs().resolve("scale.md");
 		ScaleReport.write(run, file);

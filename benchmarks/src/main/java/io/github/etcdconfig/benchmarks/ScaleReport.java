@@ -54,7 +54,7 @@ final class ScaleReport {
 	 * @param results every cell, in the order run
 	 */
 	record Run(ZonedDateTime started, Duration took, String loadBefore, String loadAfter, Map<String, String> machine,
-			Settings settings, List<ScaleCheckCost.Cost> checks, List<Result> results) {
+			Settings settings, List<ScaleCheckCost.Cost> checks, List<Result> results, List<String> incomplete) {
 	}
 
 	private ScaleReport(Run run) {
@@ -77,6 +77,11 @@ final class ScaleReport {
 				+ "run; figures for " + String.format(Locale.ROOT, "%,d", TARGET_INSTANCES)
 				+ " instances are extrapolated from it and marked so.");
 		line();
+		if (!this.run.incomplete().isEmpty()) {
+			line("**Cells that did not complete,** and are missing from the tables below: "
+					+ String.join("; ", this.run.incomplete()) + ".");
+			line();
+		}
 		reproduce();
 		setUp();
 		propagation();
