@@ -2,10 +2,13 @@ package io.github.etcdconfig.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
@@ -17,7 +20,8 @@ import io.github.etcdconfig.client.EtcdErrors;
 /**
  * Reads every key in some key ranges at one etcd revision. The first page fixes the revision and every later page,
  * of every range, is pinned to it, so the result is one consistent state even while keys change. Page sizes adapt
- * so that a response stays near 1 MiB, well under etcd's limits, whatever the size of the values.
+ * so that a response stays near 1 MiB, well under etcd's limits, whatever the size of the values. One page is
+ * asked for ahead, so that reading and using the keys overlap.
  */
 public final class EtcdConfigReader {
 
@@ -48,55 +52,86 @@ public final class EtcdConfigReader {
 	 * @throws Exception when a call fails or times out
 	 */
 	public Result read(List<EtcdKeyRange> ranges) throws Exception {
-		long revision = 0;
-		int limit = this.pageSize;
 		List<EtcdKeyEvent> keys = new ArrayList<>();
-		for (EtcdKeyRange range : ranges) {
-			ByteSequence end = range.endKey();
-			ByteSequence from = range.startKey();
-			while (true) {
-				GetResponse page;
-				try {
-					page = get(from, end, limit, revision);
-				}
-				catch (ExecutionException ex) {
-					if (EtcdErrors.kind(ex) != EtcdErrors.Kind.TOO_LARGE || limit == 1) {
-						throw ex;
-					}
-					// A page of large values was bigger than the client accepts: ask for fewer keys.
-					limit = Math.max(1, limit / 8);
-					continue;
-				}
-				if (revision == 0) {
-					revision = page.getHeader().getRevision();
-				}
-				long bytes = 0;
-				for (KeyValue kv : page.getKvs()) {
-					keys.add(EtcdKeyEvent.put(kv.getKey().getBytes(), kv.getValue().getBytes(), kv.getModRevision()));
-					bytes += kv.getKey().size() + kv.getValue().size();
-				}
-				if (!page.isMore() || page.getKvs().isEmpty()) {
-					break;
-				}
-				limit = nextLimit(limit, bytes);
-				byte[] last = page.getKvs().get(page.getKvs().size() - 1).getKey().getBytes();
-				byte[] next = new byte[last.length + 1];
-				System.arraycopy(last, 0, next, 0, last.length);
-				from = ByteSequence.from(next);
-			}
-		}
+		long revision = read(ranges, keys::add);
 		return new Result(revision, keys);
 	}
 
-	private GetResponse get(ByteSequence from, ByteSequence end, int limit, long revision)
-			throws ExecutionException, InterruptedException, TimeoutException {
+	/**
+	 * Read all keys in the ranges, handing each to a consumer as its page arrives. The next page is asked for
+	 * before a page is handed over, so that etcd and the network work on it while the consumer works on this one.
+	 * @param ranges ranges that do not overlap
+	 * @param keys receives the keys, in key order per range, on the calling thread
+	 * @return the revision the keys were read at
+	 * @throws Exception when a call fails or times out
+	 */
+	public long read(List<EtcdKeyRange> ranges, Consumer<EtcdKeyEvent> keys) throws Exception {
+		long revision = 0;
+		int limit = this.pageSize;
+		// Where the pending request reads: a range, and the key to start from.
+		int range = 0;
+		ByteSequence from = ranges.isEmpty() ? null : ranges.get(0).startKey();
+		CompletableFuture<GetResponse> pending = (from != null) ? get(from, ranges.get(0).endKey(), limit, 0) : null;
+		while (pending != null) {
+			GetResponse page;
+			try {
+				page = await(pending);
+			}
+			catch (ExecutionException ex) {
+				if (EtcdErrors.kind(ex) != EtcdErrors.Kind.TOO_LARGE || limit == 1) {
+					throw ex;
+				}
+				// A page of large values was bigger than the client accepts: ask for fewer keys.
+				limit = Math.max(1, limit / 8);
+				pending = get(from, ranges.get(range).endKey(), limit, revision);
+				continue;
+			}
+			if (revision == 0) {
+				revision = page.getHeader().getRevision();
+			}
+			List<KeyValue> kvs = page.getKvs();
+			if (page.isMore() && !kvs.isEmpty()) {
+				limit = nextLimit(limit, bytes(kvs));
+				from = after(kvs.get(kvs.size() - 1).getKey());
+			}
+			else {
+				range++;
+				from = (range < ranges.size()) ? ranges.get(range).startKey() : null;
+			}
+			pending = (from != null) ? get(from, ranges.get(range).endKey(), limit, revision) : null;
+			for (KeyValue kv : kvs) {
+				keys.accept(EtcdKeyEvent.put(kv.getKey().getBytes(), kv.getValue().getBytes(), kv.getModRevision()));
+			}
+		}
+		return revision;
+	}
+
+	private static long bytes(List<KeyValue> kvs) {
+		long bytes = 0;
+		for (KeyValue kv : kvs) {
+			bytes += kv.getKey().size() + kv.getValue().size();
+		}
+		return bytes;
+	}
+
+	private static ByteSequence after(ByteSequence key) {
+		byte[] last = key.getBytes();
+		return ByteSequence.from(Arrays.copyOf(last, last.length + 1));
+	}
+
+	private CompletableFuture<GetResponse> get(ByteSequence from, ByteSequence end, int limit, long revision) {
 		// No sort option: etcd returns a range in ascending key order already (its own mirror pages the same way),
 		// while an explicit sort makes it read and sort every key to the end of the range for each page.
 		GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit);
 		if (revision > 0) {
 			option.withRevision(revision);
 		}
-		return this.kv.get(from, option.build()).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		return this.kv.get(from, option.build());
+	}
+
+	private GetResponse await(CompletableFuture<GetResponse> page)
+			throws ExecutionException, InterruptedException, TimeoutException {
+		return page.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	static int nextLimit(int limit, long bytes) {

@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
 
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.util.Assert;
 
 /**
  * An immutable view of the keys of one etcd source at one revision, and the properties they make.
@@ -83,8 +85,19 @@ public final class EtcdConfigSnapshot {
 	 */
 	public static EtcdConfigSnapshot of(EtcdConfigLayout layout, long revision, Iterable<EtcdKeyEvent> keys,
 			Consumer<EtcdConfigProblem> problems) {
-		// A first load changes every name: no point in listing the changes.
-		return empty(layout, 0).next(keys, revision, problems, new LinkedHashSet<>());
+		Builder builder = builder(layout, problems);
+		keys.forEach(builder);
+		return builder.build(revision);
+	}
+
+	/**
+	 * Build a snapshot from a full read whose keys are handed over one at a time, as they arrive.
+	 * @param layout the layout
+	 * @param problems receives each key that could not be used
+	 * @return the builder
+	 */
+	public static Builder builder(EtcdConfigLayout layout, Consumer<EtcdConfigProblem> problems) {
+		return new Builder(empty(layout, 0), problems);
 	}
 
 	public EtcdConfigLayout getLayout() {
@@ -367,6 +380,45 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
+	 * Builds a snapshot from the keys of a full read, handed over one at a time.
+	 */
+	public static final class Builder implements Consumer<EtcdKeyEvent> {
+
+		private final Editor editor;
+
+		private final Consumer<EtcdConfigProblem> problems;
+
+		// A first load changes every name: no set of changes to keep, only the names, in the order of their keys,
+		// which is nearly their sorted order. A name met twice is dropped once they are sorted.
+		private final List<String> names = new ArrayList<>();
+
+		private Builder(EtcdConfigSnapshot empty, Consumer<EtcdConfigProblem> problems) {
+			this.editor = empty.new Editor();
+			this.problems = problems;
+		}
+
+		/**
+		 * Add a key of the read.
+		 * @param key the key
+		 */
+		@Override
+		public void accept(EtcdKeyEvent key) {
+			Assert.isTrue(!key.isDelete(), "A full read holds no deletes");
+			this.editor.apply(key, this.names, this.problems);
+		}
+
+		/**
+		 * The snapshot of the keys added.
+		 * @param revision the revision of the read
+		 * @return the snapshot
+		 */
+		public EtcdConfigSnapshot build(long revision) {
+			return this.editor.buildFirst(revision, this.names);
+		}
+
+	}
+
+	/**
 	 * The result of applying changes.
 	 *
 	 * @param snapshot the next snapshot
@@ -436,7 +488,7 @@ public final class EtcdConfigSnapshot {
 			this.documents = new NavigableMap[count];
 		}
 
-		void apply(EtcdKeyEvent event, Set<String> affected, Consumer<EtcdConfigProblem> problems) {
+		void apply(EtcdKeyEvent event, Collection<String> affected, Consumer<EtcdConfigProblem> problems) {
 			String key;
 			try {
 				key = EtcdKeyMapper.decode(event.key());
@@ -479,7 +531,7 @@ public final class EtcdConfigSnapshot {
 			affected.add(name);
 		}
 
-		private void applyDocument(int index, String key, String suffix, EtcdKeyEvent event, Set<String> affected,
+		private void applyDocument(int index, String key, String suffix, EtcdKeyEvent event, Collection<String> affected,
 				Consumer<EtcdConfigProblem> problems) {
 			NavigableMap<String, Document> documents = documents(index);
 			Document previous = documents.get(key);
@@ -586,10 +638,29 @@ public final class EtcdConfigSnapshot {
 			return this.documents[index];
 		}
 
-		EtcdConfigSnapshot build(long revision, Set<String> affected) {
+		EtcdConfigSnapshot build(long revision, Collection<String> affected) {
+			Layer[] next = layers();
+			int keyCount = keyCount(next);
+			EtcdConfigSnapshot draft = new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next,
+					EtcdConfigSnapshot.this.names, EtcdConfigSnapshot.this.firstElements, keyCount);
+			this.firstElements = EtcdConfigSnapshot.this.firstElements;
+			String[] names = names(affected, draft);
+			return new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next, names, this.firstElements,
+					keyCount);
+		}
+
+		// From an empty snapshot, with puts only: every name put is held, and the names are sorted once.
+		EtcdConfigSnapshot buildFirst(long revision, List<String> names) {
+			Layer[] next = layers();
+			RelaxedNames.sortDistinct(names);
+			String[] sorted = names.toArray(NO_NAMES);
+			return new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next, sorted,
+					RelaxedNames.firstElements(sorted), keyCount(next));
+		}
+
+		private Layer[] layers() {
 			Layer[] current = EtcdConfigSnapshot.this.layers;
 			Layer[] next = current.clone();
-			int keyCount = 0;
 			for (int i = 0; i < next.length; i++) {
 				if (this.plain[i] != null || this.shadowed[i] != null || this.documents[i] != null) {
 					next[i] = new Layer(current[i].prefix(),
@@ -599,19 +670,21 @@ public final class EtcdConfigSnapshot {
 									? Collections.unmodifiableNavigableMap(new TreeMap<>(this.documents[i]))
 									: current[i].documents());
 				}
-				keyCount += next[i].keyCount();
 			}
-			EtcdConfigSnapshot draft = new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next,
-					EtcdConfigSnapshot.this.names, EtcdConfigSnapshot.this.firstElements, keyCount);
-			this.firstElements = EtcdConfigSnapshot.this.firstElements;
-			String[] names = names(affected, draft);
-			return new EtcdConfigSnapshot(EtcdConfigSnapshot.this.layout, revision, next, names, this.firstElements,
-					keyCount);
+			return next;
+		}
+
+		private static int keyCount(Layer[] layers) {
+			int keyCount = 0;
+			for (Layer layer : layers) {
+				keyCount += layer.keyCount();
+			}
+			return keyCount;
 		}
 
 		// The names change only when an affected name appears or disappears; otherwise the array is kept. A change
 		// copies the array with its few names inserted and removed in place: no sort, no comparison of every name.
-		private String[] names(Set<String> affected, EtcdConfigSnapshot next) {
+		private String[] names(Collection<String> affected, EtcdConfigSnapshot next) {
 			List<String> added = new ArrayList<>();
 			List<String> removed = new ArrayList<>();
 			for (String name : affected) {
@@ -628,8 +701,8 @@ public final class EtcdConfigSnapshot {
 				return EtcdConfigSnapshot.this.names;
 			}
 			String[] current = EtcdConfigSnapshot.this.names;
-			RelaxedNames.sort(added);
-			RelaxedNames.sort(removed);
+			RelaxedNames.sortDistinct(added);
+			RelaxedNames.sortDistinct(removed);
 			String[] names = new String[current.length - removed.size() + added.size()];
 			int from = 0;
 			int to = 0;

@@ -1,6 +1,7 @@
 package io.github.etcdconfig.config;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
 
@@ -121,9 +122,22 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 * @throws Exception when etcd cannot be read
 	 */
 	public EtcdConfigReader.Result read() throws Exception {
-		EtcdConfigReader reader = new EtcdConfigReader(this.client.getKVClient(),
-				this.resource.getConnection().getRequestTimeout(), this.resource.getConfig().getPageSize());
-		return reader.read(this.resource.getLayout().ranges());
+		return reader().read(this.resource.getLayout().ranges());
+	}
+
+	/**
+	 * Read every key of this source at one revision, handing each over as its page arrives.
+	 * @param keys receives the keys
+	 * @return the revision they were read at
+	 * @throws Exception when etcd cannot be read
+	 */
+	public long read(Consumer<EtcdKeyEvent> keys) throws Exception {
+		return reader().read(this.resource.getLayout().ranges(), keys);
+	}
+
+	private EtcdConfigReader reader() {
+		return new EtcdConfigReader(this.client.getKVClient(), this.resource.getConnection().getRequestTimeout(),
+				this.resource.getConfig().getPageSize());
 	}
 
 	public boolean isClosed() {

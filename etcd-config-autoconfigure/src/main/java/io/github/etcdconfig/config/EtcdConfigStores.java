@@ -150,9 +150,10 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 		EtcdConfigSnapshot snapshot;
 		try {
 			snapshot = retry.execute(() -> {
-				EtcdConfigReader.Result read = store.read();
 				problems.clear();
-				return EtcdConfigSnapshot.of(resource.getLayout(), read.revision(), read.keys(), problems::add);
+				// Built while the next page is read.
+				EtcdConfigSnapshot.Builder builder = EtcdConfigSnapshot.builder(resource.getLayout(), problems::add);
+				return builder.build(store.read(builder));
 			});
 		}
 		catch (RetryException ex) {

@@ -2,7 +2,9 @@ package io.github.etcdconfig.config;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
@@ -36,12 +38,12 @@ final class RelaxedNames {
 	}
 
 	/**
-	 * Sort names in {@link #ORDER}, working out each name's uniform form once rather than at every comparison: a
-	 * first load sorts every name, and in a JVM that has just started the comparisons run before the JIT compiles
-	 * them.
+	 * Sort names in {@link #ORDER} and drop repeated ones, working out each name's uniform form once rather than at
+	 * every comparison: a first load sorts every name, and in a JVM that has just started the comparisons run before
+	 * the JIT compiles them.
 	 * @param names the names, sorted in place
 	 */
-	static void sort(List<String> names) {
+	static void sortDistinct(List<String> names) {
 		String[][] keyed = new String[names.size()][];
 		for (int i = 0; i < keyed.length; i++) {
 			String name = names.get(i);
@@ -51,14 +53,20 @@ final class RelaxedNames {
 			int uniform = x[0].compareTo(y[0]);
 			return (uniform != 0) ? uniform : x[1].compareTo(y[1]);
 		});
-		for (int i = 0; i < keyed.length; i++) {
-			names.set(i, keyed[i][1]);
+		names.clear();
+		for (String[] name : keyed) {
+			if (names.isEmpty() || !names.get(names.size() - 1).equals(name[1])) {
+				names.add(name[1]);
+			}
 		}
 	}
 
 	// The uniform form as text: its characters compare as compareUniform compares them, and a shorter form that
 	// starts another sorts first, as END does.
 	private static String uniform(String name) {
+		if (isUniform(name)) {
+			return name;
+		}
 		Cursor cursor = new Cursor(name);
 		StringBuilder uniform = new StringBuilder(name.length());
 		for (int c = cursor.next(); c != END; c = cursor.next()) {
@@ -116,12 +124,47 @@ final class RelaxedNames {
 	 * @return the uniform form of its first element
 	 */
 	static String firstElement(String name) {
+		if (isUniform(name)) {
+			int boundary = name.indexOf(BOUNDARY);
+			return (boundary < 0) ? name : name.substring(0, boundary);
+		}
 		Cursor cursor = new Cursor(name);
 		StringBuilder first = new StringBuilder();
 		for (int c = cursor.next(); c != END && c != BOUNDARY; c = cursor.next()) {
 			first.append((char) c);
 		}
 		return first.toString();
+	}
+
+	/**
+	 * The uniform forms of the first elements of names.
+	 * @param names names in {@link #ORDER}
+	 * @return the first elements
+	 */
+	static Set<String> firstElements(String[] names) {
+		Set<String> firstElements = new HashSet<>();
+		String previous = null;
+		for (String name : names) {
+			// Names of one first element are adjacent in the order: most start with the element of the one before.
+			if (previous != null && isUniform(name) && name.startsWith(previous)
+					&& (name.length() == previous.length() || name.charAt(previous.length()) == BOUNDARY)) {
+				continue;
+			}
+			previous = firstElement(name);
+			firstElements.add(previous);
+		}
+		return Set.copyOf(firstElements);
+	}
+
+	// Lower-case letters, digits and dots: most names are their own uniform form, with no cursor to walk.
+	private static boolean isUniform(String name) {
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == BOUNDARY)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -61,11 +61,18 @@ class RelaxedNamesTests {
 		for (long seed = 0; seed < 20; seed++) {
 			Collections.shuffle(names, new Random(seed));
 			List<String> sorted = new ArrayList<>(names);
-			RelaxedNames.sort(sorted);
+			RelaxedNames.sortDistinct(sorted);
 			List<String> expected = new ArrayList<>(names);
 			expected.sort(RelaxedNames.ORDER);
 			assertThat(sorted).containsExactlyElementsOf(expected);
 		}
+	}
+
+	@Test
+	void sortingKeepsEachNameOnce() {
+		List<String> names = new ArrayList<>(List.of("b.c", "a", "b.c", "rate-limit", "a", "rateLimit"));
+		RelaxedNames.sortDistinct(names);
+		assertThat(names).containsExactly("a", "b.c", "rate-limit", "rateLimit");
 	}
 
 	@Test
