@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.ByteSequence;
@@ -71,11 +70,11 @@ public final class EtcdConfigReader {
 		// Where the pending request reads: a range, and the key to start from.
 		int range = 0;
 		ByteSequence from = ranges.isEmpty() ? null : ranges.get(0).startKey();
-		CompletableFuture<GetResponse> pending = (from != null) ? get(from, ranges.get(0).endKey(), limit, 0) : null;
+		CompletableFuture<Page> pending = (from != null) ? get(from, ranges.get(0).endKey(), limit, 0) : null;
 		while (pending != null) {
-			GetResponse page;
+			Page page;
 			try {
-				page = await(pending);
+				page = pending.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (ExecutionException ex) {
 				if (EtcdErrors.kind(ex) != EtcdErrors.Kind.TOO_LARGE || limit == 1) {
@@ -87,51 +86,31 @@ public final class EtcdConfigReader {
 				continue;
 			}
 			if (revision == 0) {
-				revision = page.getHeader().getRevision();
+				revision = page.revision();
 			}
-			List<KeyValue> kvs = page.getKvs();
-			if (page.isMore() && !kvs.isEmpty()) {
-				limit = nextLimit(limit, bytes(kvs));
-				from = after(kvs.get(kvs.size() - 1).getKey());
+			if (page.more()) {
+				limit = nextLimit(limit, page.bytes());
+				from = page.next();
 			}
 			else {
 				range++;
 				from = (range < ranges.size()) ? ranges.get(range).startKey() : null;
 			}
 			pending = (from != null) ? get(from, ranges.get(range).endKey(), limit, revision) : null;
-			for (KeyValue kv : kvs) {
-				keys.accept(EtcdKeyEvent.put(kv.getKey().getBytes(), kv.getValue().getBytes(), kv.getModRevision()));
-			}
+			page.keys().forEach(keys);
 		}
 		return revision;
 	}
 
-	private static long bytes(List<KeyValue> kvs) {
-		long bytes = 0;
-		for (KeyValue kv : kvs) {
-			bytes += kv.getKey().size() + kv.getValue().size();
-		}
-		return bytes;
-	}
-
-	private static ByteSequence after(ByteSequence key) {
-		byte[] last = key.getBytes();
-		return ByteSequence.from(Arrays.copyOf(last, last.length + 1));
-	}
-
-	private CompletableFuture<GetResponse> get(ByteSequence from, ByteSequence end, int limit, long revision) {
+	private CompletableFuture<Page> get(ByteSequence from, ByteSequence end, int limit, long revision) {
 		// No sort option: etcd returns a range in ascending key order already (its own mirror pages the same way),
 		// while an explicit sort makes it read and sort every key to the end of the range for each page.
 		GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit);
 		if (revision > 0) {
 			option.withRevision(revision);
 		}
-		return this.kv.get(from, option.build());
-	}
-
-	private GetResponse await(CompletableFuture<GetResponse> page)
-			throws ExecutionException, InterruptedException, TimeoutException {
-		return page.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		// Converted where the response arrives: on the other core, while the caller uses the previous page.
+		return this.kv.get(from, option.build()).thenApply(Page::of);
 	}
 
 	static int nextLimit(int limit, long bytes) {
@@ -140,6 +119,38 @@ public final class EtcdConfigReader {
 		}
 		long scaled = limit * (long) TARGET_PAGE_BYTES / bytes;
 		return (int) Math.max(1, Math.min(scaled, 50_000));
+	}
+
+	/**
+	 * A page of keys.
+	 *
+	 * @param revision the revision it was read at
+	 * @param keys its keys
+	 * @param bytes the bytes of its keys and values
+	 * @param more whether the range holds more keys after it
+	 * @param next the key to read on from
+	 */
+	private record Page(long revision, List<EtcdKeyEvent> keys, long bytes, boolean more, ByteSequence next) {
+
+		static Page of(GetResponse response) {
+			List<KeyValue> kvs = response.getKvs();
+			List<EtcdKeyEvent> keys = new ArrayList<>(kvs.size());
+			long bytes = 0;
+			for (KeyValue kv : kvs) {
+				byte[] key = kv.getKey().getBytes();
+				byte[] value = kv.getValue().getBytes();
+				keys.add(EtcdKeyEvent.put(key, value, kv.getModRevision()));
+				bytes += key.length + value.length;
+			}
+			if (!response.isMore() || keys.isEmpty()) {
+				return new Page(response.getHeader().getRevision(), keys, bytes, false, null);
+			}
+			// The smallest key after the last one: the last key with a zero byte appended.
+			byte[] last = keys.get(keys.size() - 1).key();
+			ByteSequence next = ByteSequence.from(Arrays.copyOf(last, last.length + 1));
+			return new Page(response.getHeader().getRevision(), keys, bytes, true, next);
+		}
+
 	}
 
 	/**

@@ -101,20 +101,24 @@ public final class EtcdKeyMapper {
 	 * or control characters)
 	 */
 	public static String propertyName(String suffix) {
-		if (suffix.isEmpty() || suffix.startsWith("/") || suffix.endsWith("/") || suffix.contains("//")) {
-			return null;
-		}
-		String name = suffix.replace('/', '.');
-		if (name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
-			return null;
-		}
-		for (int i = 0; i < name.length(); i++) {
-			char c = name.charAt(i);
-			if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+		// One pass: every key of a first load comes through here.
+		boolean boundary = true;
+		for (int i = 0; i < suffix.length(); i++) {
+			char c = suffix.charAt(i);
+			if (c == '/' || c == '.') {
+				if (boundary) {
+					return null;
+				}
+				boundary = true;
+			}
+			else if (c <= ' ' || c == 127 || (c > 127 && (Character.isWhitespace(c) || Character.isISOControl(c)))) {
 				return null;
 			}
+			else {
+				boundary = false;
+			}
 		}
-		return name;
+		return boundary ? null : suffix.replace('/', '.');
 	}
 
 	/**

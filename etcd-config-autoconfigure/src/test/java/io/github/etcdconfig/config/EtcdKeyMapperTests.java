@@ -1,0 +1,39 @@
+package io.github.etcdconfig.config;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link EtcdKeyMapper}'s mapping of plain keys to property names.
+ */
+class EtcdKeyMapperTests {
+
+	@Test
+	void slashesAndDotsBothSeparateElements() {
+		assertThat(EtcdKeyMapper.propertyName("database/host")).isEqualTo("database.host");
+		assertThat(EtcdKeyMapper.propertyName("database.pool/max-size")).isEqualTo("database.pool.max-size");
+		assertThat(EtcdKeyMapper.propertyName("servers[0]/host")).isEqualTo("servers[0].host");
+	}
+
+	@Test
+	void anEmptyElementMapsToNoName() {
+		for (String suffix : new String[] { "", "/", ".", "/a", "a/", ".a", "a.", "a//b", "a..b", "a/.b", "a./b" }) {
+			assertThat(EtcdKeyMapper.propertyName(suffix)).as(suffix).isNull();
+		}
+	}
+
+	@Test
+	void whiteSpaceAndControlCharactersMapToNoName() {
+		for (String suffix : new String[] { "a b", "a\tb", "a\u007fb", "a\u0085b", "a\u2028b" }) {
+			assertThat(EtcdKeyMapper.propertyName(suffix)).as(suffix).isNull();
+		}
+	}
+
+	@Test
+	void otherCharactersAreKept() {
+		assertThat(EtcdKeyMapper.propertyName("grüße/café")).isEqualTo("grüße.café");
+		assertThat(EtcdKeyMapper.propertyName("my_app/Some-Value")).isEqualTo("my_app.Some-Value");
+	}
+
+}
