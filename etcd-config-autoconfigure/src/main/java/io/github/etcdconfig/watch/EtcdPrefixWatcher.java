@@ -88,7 +88,7 @@ public class EtcdPrefixWatcher {
 				() -> ThreadLocalRandom.current().nextDouble(), System::nanoTime, this::schedule, this::recover,
 				target.toString());
 		this.liveness = new EtcdLivenessCheck(client.getKVClient(), settings.requestTimeout(), this::execute,
-				this::schedule);
+				this::schedule, this.status::getResponses);
 		this.resync = new EtcdResync(client.getKVClient(), settings.requestTimeout(), settings.pageSize(), target);
 	}
 
@@ -116,8 +116,7 @@ public class EtcdPrefixWatcher {
 				runResync();
 			}
 		});
-		long interval = this.settings.checkInterval().toMillis();
-		this.applier.scheduleWithFixedDelay(this::check, interval, interval, TimeUnit.MILLISECONDS);
+		scheduleCheck();
 	}
 
 	/**
@@ -206,6 +205,16 @@ public class EtcdPrefixWatcher {
 		this.status.resynced();
 		this.sessions.forEach(this::open);
 		updateState();
+	}
+
+	private void scheduleCheck() {
+		long delay = EtcdLivenessCheck.nextDelay(this.settings.checkInterval(), ThreadLocalRandom.current().nextDouble());
+		schedule(() -> {
+			check();
+			if (this.running) {
+				scheduleCheck();
+			}
+		}, delay);
 	}
 
 	private void check() {
