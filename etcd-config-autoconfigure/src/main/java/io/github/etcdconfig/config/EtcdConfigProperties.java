@@ -294,8 +294,8 @@ public class EtcdConfigProperties implements Validator {
 		private int floodThreshold = 3;
 
 		/**
-		 * Interval of the check that compares etcd's revision with the applied one and resyncs a watch that went
-		 * silent.
+		 * Mean interval of the check that compares etcd's revision with the applied one and resyncs a watch that
+		 * went silent. Each wait is spread by up to half of it either way, so that instances do not check together.
 		 */
 		private Duration checkInterval = Duration.ofSeconds(30);
 

@@ -3,9 +3,9 @@ package io.github.etcdconfig.watch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -100,7 +100,11 @@ public class EtcdPrefixWatcher {
 			return;
 		}
 		List<EtcdKeyRange> ranges = this.target.ranges();
-		this.applier = Executors.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-watch " + ranges));
+		ScheduledThreadPoolExecutor applier = new ScheduledThreadPoolExecutor(1,
+				EtcdThreads.daemon("etcd-watch " + ranges));
+		// Stopping drops what is scheduled (the next check, a timeout, a recovery step) rather than waiting for it.
+		applier.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.applier = applier;
 		this.running = true;
 		this.status.setState(EtcdWatchStatus.State.STARTING);
 		execute(() -> {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -53,6 +54,22 @@ class EtcdPrefixWatcherTests {
 			finally {
 				watcher.stop();
 			}
+		}
+	}
+
+	@Test
+	void stoppingDropsTheNextCheckRatherThanWaitingForIt() {
+		try (Client client = etcd.cluster().newClient()) {
+			long start = new EtcdKeys(client).put("/watched/key-0", "start");
+			// The next check is minutes away, and stop() waits up to the request timeout for the applier thread.
+			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(client, new Recorder(start), new EtcdPrefixWatcher.Settings(
+					Duration.ofMillis(10), 3, Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofMillis(500),
+					Duration.ofMinutes(2), 500));
+			watcher.start();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> watcher.getStatus().getState() == EtcdWatchStatus.State.WATCHING);
+			assertTimeoutPreemptively(Duration.ofSeconds(30), watcher::stop);
+			assertThat(watcher.getStatus().getState()).isEqualTo(EtcdWatchStatus.State.STOPPED);
 		}
 	}
 
