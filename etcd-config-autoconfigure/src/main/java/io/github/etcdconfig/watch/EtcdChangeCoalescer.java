@@ -13,8 +13,9 @@ import io.github.etcdconfig.config.EtcdKeyEvent;
  * <ul>
  * <li>A change that finds the applier idle is applied at once, after a quiet period and after a refresh alike.</li>
  * <li>Changes that arrive while a refresh runs join the next one, which starts as soon as the refresh ends.</li>
- * <li>The application is flooded when changes arrived during {@code floodThreshold} refreshes within
- * {@code floodThreshold} windows: changes come whether or not the application has finished with the last one. From
+ * <li>The application is flooded when, {@code floodThreshold} times within {@code floodThreshold} windows,
+ * changes arrived during a refresh or several watch responses had queued up for one: changes come whether or not
+ * the application has finished with the last one. From
  * then on, changes are applied together at most once per {@code window}, so a burst costs a bounded number of
  * refreshes, until a window passes with one change or none.</li>
  * </ul>
@@ -130,12 +131,14 @@ final class EtcdChangeCoalescer {
 		List<EtcdKeyEvent> events = new ArrayList<>(this.pending);
 		this.pending.clear();
 		// One response in a whole window: a writer that waits for each change, which a flood must not slow down.
+		// Several: changes queued up while the applier was busy, even when none arrived during a refresh itself.
 		boolean trickle = this.responses == 1;
+		boolean queued = this.responses > 1;
 		this.responses = 0;
 		long before = this.arrivals.count();
 		this.applier.apply(events, this.pendingRevision);
 		this.lastApplyEnd = this.clock.getAsLong();
-		if (this.arrivals.count() == before) {
+		if (this.arrivals.count() == before && !queued) {
 			if (trickle && this.flooded) {
 				this.flooded = false;
 				this.busyCount = 0;

@@ -172,6 +172,19 @@ class EtcdChangeCoalescerTests {
 	}
 
 	@Test
+	void responsesQueuedUpForRefreshesAreAFloodEvenWhenNoneArrivesDuringOne() {
+		for (int i = 0; i < 3; i++) {
+			// Two responses reach the applier before it gets to the first one's refresh; the refresh is quick.
+			change();
+			change();
+			this.scheduler.runDue();
+			this.scheduler.advance(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+		assertThat(this.refreshes).hasSize(3).allMatch((batch) -> batch.size() == 2);
+		assertThat(this.coalescer.isFlooded()).isTrue();
+	}
+
+	@Test
 	void aChangeArrivingDuringARefreshNowAndThenIsNoFlood() {
 		this.arrivingDuringRefresh = 1;
 		for (int i = 0; i < 30; i++) {
