@@ -287,9 +287,10 @@ public class EtcdConfigProperties implements Validator {
 		private Duration coalesceWindow = Duration.ofMillis(10);
 
 		/**
-		 * Refreshes during which new changes arrived that, within as many coalesce windows, make the application
-		 * count as flooded: changes are then coalesced over coalesce-window, until a window passes with one change
-		 * or none. A writer that waits for each change to be seen never floods the application.
+		 * Refreshes during which new changes arrived, or for which several watch responses had queued up, that,
+		 * within as many coalesce windows, make the application count as flooded: changes are then coalesced over
+		 * coalesce-window, until a window passes with one change or none. A writer that waits for each change to
+		 * be seen never floods the application.
 		 */
 		private int floodThreshold = 3;
 
