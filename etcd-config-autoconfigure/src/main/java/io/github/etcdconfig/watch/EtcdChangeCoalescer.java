@@ -15,9 +15,9 @@ import io.github.etcdconfig.config.EtcdKeyEvent;
  * <li>Changes that arrive while a refresh runs join the next one, which starts as soon as the refresh ends.</li>
  * <li>The application is flooded when, {@code floodThreshold} times within {@code floodThreshold} windows,
  * changes arrived during a refresh or several watch responses had queued up for one: changes come whether or not
- * the application has finished with the last one. From
- * then on, changes are applied together at most once per {@code window}, so a burst costs a bounded number of
- * refreshes, until a window passes with one change or none.</li>
+ * the application has finished with the last one. From then on, changes are applied together at most once per
+ * {@code window}, so a burst costs a bounded number of refreshes, until a window passes with one change or
+ * none.</li>
  * </ul>
  *
  * <p>A writer that waits for each change to be seen before it makes the next one never floods the application, so
