@@ -1,0 +1,46 @@
+package io.github.etcdconfig.config;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Stops an application that configures a key for Spring Cloud's {@code {cipher}} values but lacks
+ * spring-security-crypto. The starter leaves that library out, because with it on the class path Spring Cloud reads
+ * every property of every source at start-up looking for such values, which costs a third of a second at 100,000
+ * keys in every application, decrypting or not. Without the check, an application that used to get the library
+ * through the starter would start with its {@code {cipher}} values still encrypted.
+ */
+public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
+
+	static final String TEXT_ENCRYPTOR = "org.springframework.security.crypto.encrypt.TextEncryptor";
+
+	// What Spring Cloud takes for a configured key (TextEncryptorConfigBootstrapper.keysConfigured).
+	private static final String[] KEY_PROPERTIES = { "encrypt.key", "encrypt.key-store.location" };
+
+	private static final String DECRYPTION_ENABLED = "spring.cloud.decrypt-environment-post-processor.enabled";
+
+	@Override
+	public int getOrder() {
+		return EtcdConfigEnvironmentPostProcessor.ORDER + 1;
+	}
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!environment.getProperty(DECRYPTION_ENABLED, Boolean.class, true)
+				|| ClassUtils.isPresent(TEXT_ENCRYPTOR, application.getClassLoader())) {
+			return;
+		}
+		for (String key : KEY_PROPERTIES) {
+			if (environment.containsProperty(key)) {
+				throw new IllegalStateException(key + " is set, but {cipher} values are decrypted only with "
+						+ "spring-security-crypto on the class path, which etcd-config-starter does not bring: add "
+						+ "org.springframework.security:spring-security-crypto to the application's dependencies, "
+						+ "or set " + DECRYPTION_ENABLED + "=false if the application decrypts nothing");
+			}
+		}
+	}
+
+}
