@@ -202,7 +202,7 @@ final class Report {
 				application.map((result) -> result.perKey() <= 400));
 		Optional<Cold> cold = this.run.colds()
 			.stream()
-			.filter((start) -> start.keys() == 100_000 && start.settings().isEmpty())
+			.filter((start) -> start.keys() == 100_000 && !start.crypto())
 			.findFirst();
 		verdict("A fresh JVM starts the application ≤ 1 s slower with 100,000 keys than with none (medians)",
 				cold.map((start) -> ms(start.withKeys().median() - start.none().median()) + " ms slower ("
@@ -283,15 +283,15 @@ final class Report {
 				+ "holds no key "
 				+ "(`etcd.config.prefixes=" + StartupBenchmark.NONE_PREFIX + "`), alternately. Median "
 				+ "(fastest–slowest) of " + this.run.samples().startRuns() + " runs each, after one unrecorded pair. "
-				+ "With the default settings, then with `" + Benchmarks.NO_DECRYPT + "` in both applications: Spring "
-				+ "Cloud's post-processor that reads every property of every source for `{cipher}` values, on by "
-				+ "default whenever `spring-security-crypto` is on the class path, as it is with spring-cloud-context.");
+				+ "With the starter's class path, then with `spring-security-crypto` added to both, as an application "
+				+ "that decrypts `{cipher}` values adds it: Spring Cloud then reads every property of every source "
+				+ "for such values at start-up.");
 		line();
-		line("| Keys | Settings | With the keys, ms | With none, ms | Difference of the medians, ms | CPU time with the keys, ms | With none, ms | Difference, ms |");
+		line("| Keys | Class path | With the keys, ms | With none, ms | Difference of the medians, ms | CPU time with the keys, ms | With none, ms | Difference, ms |");
 		line("|---:|---|---:|---:|---:|---:|---:|---:|");
 		for (Cold cold : this.run.colds()) {
-			String settings = cold.settings().isEmpty() ? "defaults" : "`" + String.join("`, `", cold.settings()) + "`";
-			line(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s |", cold.keys(), settings,
+			String classPath = cold.crypto() ? "with `spring-security-crypto`" : "the starter's";
+			line(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s |", cold.keys(), classPath,
 					runs(cold.withKeys()),
 					runs(cold.none()), ms(cold.withKeys().median() - cold.none().median()), runs(cold.withKeysCpu()),
 					runs(cold.noneCpu()), ms(cold.withKeysCpu().median() - cold.noneCpu().median())));

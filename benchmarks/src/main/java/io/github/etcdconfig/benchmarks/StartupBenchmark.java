@@ -1,6 +1,7 @@
 package io.github.etcdconfig.benchmarks;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -58,13 +59,14 @@ final class StartupBenchmark {
 	 * Starting the application in a fresh JVM, as a new user does, with N keys in etcd against none.
 	 *
 	 * @param keys the number of keys
-	 * @param settings properties both applications start with, empty for the defaults
+	 * @param crypto whether spring-security-crypto was on the class path, and with it Spring Cloud's scan of every
+	 * property for {@code {cipher}} values
 	 * @param withKeys from launching the JVM until the application has started
 	 * @param none the same, etcd-config reading a prefix that holds no key
 	 * @param withKeysCpu the CPU time the JVM used until then, all threads
 	 * @param noneCpu the same, with no key
 	 */
-	record Cold(int keys, List<String> settings, Runs withKeys, Runs none, Runs withKeysCpu, Runs noneCpu) {
+	record Cold(int keys, boolean crypto, Runs withKeys, Runs none, Runs withKeysCpu, Runs noneCpu) {
 	}
 
 	/** Read by the application that starts with no keys: nothing is stored under it. */
@@ -174,16 +176,14 @@ final class StartupBenchmark {
 
 	/**
 	 * Measure starts in fresh JVMs (class loading, JIT and all), alternating N keys with none.
-	 * @param settings properties both applications start with
+	 * @param crypto with spring-security-crypto on the class path
 	 */
-	void measureColdStart(int keys, int warmUps, int runs, String... settings) {
+	void measureColdStart(int keys, int warmUps, int runs, boolean crypto) {
 		long[][] withKeys = new long[2][runs];
 		long[][] none = new long[2][runs];
 		for (int i = -warmUps; i < runs; i++) {
-			long[] on = timeColdStart(keys - 1, settings);
-			List<String> noKeys = new ArrayList<>(List.of(settings));
-			noKeys.add("etcd.config.prefixes=" + NONE_PREFIX);
-			long[] off = timeColdStart(-1, noKeys.toArray(String[]::new));
+			long[] on = timeColdStart(keys - 1, crypto);
+			long[] off = timeColdStart(-1, crypto, "etcd.config.prefixes=" + NONE_PREFIX);
 			if (i >= 0) {
 				for (int j = 0; j < 2; j++) {
 					withKeys[j][i] = on[j];
@@ -191,17 +191,22 @@ final class StartupBenchmark {
 				}
 			}
 		}
-		Cold cold = new Cold(keys, List.of(settings), Runs.of(withKeys[0]), Runs.of(none[0]), Runs.of(withKeys[1]), Runs.of(none[1]));
+		Cold cold = new Cold(keys, crypto, Runs.of(withKeys[0]), Runs.of(none[0]), Runs.of(withKeys[1]), Runs.of(none[1]));
 		this.colds.add(cold);
-		System.out.printf("  fresh JVM %6d keys %s: %8.1f ms (CPU %8.1f ms), with none %8.1f ms (CPU %8.1f ms)%n",
-				keys, cold.settings(), cold.withKeys().median(), cold.withKeysCpu().median(), cold.none().median(), cold.noneCpu().median());
+		System.out.printf("  fresh JVM %6d keys%s: %8.1f ms (CPU %8.1f ms), with none %8.1f ms (CPU %8.1f ms)%n",
+				keys, crypto ? " with spring-security-crypto" : "", cold.withKeys().median(), cold.withKeysCpu().median(),
+				cold.none().median(), cold.noneCpu().median());
 	}
 
 	// Nanoseconds from launching the JVM to the line ColdStart prints once SpringApplication.run returned, and the
 	// CPU time the line reports.
-	private long[] timeColdStart(int last, String... properties) {
+	private long[] timeColdStart(int last, boolean crypto, String... properties) {
+		String classPath = System.getProperty("java.class.path");
+		if (crypto) {
+			classPath += File.pathSeparator + System.getProperty("bench.crypto");
+		}
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), ColdStart.class.getName(), this.endpoints,
+				"-cp", classPath, ColdStart.class.getName(), this.endpoints,
 				Integer.toString(last)));
 		command.addAll(List.of(properties));
 		StringBuilder output = new StringBuilder();
