@@ -1,8 +1,10 @@
 package io.github.etcdconfig.benchmarks;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -16,13 +18,14 @@ import io.github.etcdconfig.config.EtcdConfigDataResource;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
 /**
- * The floor: a bare jetcd watch of {@code /config/} on a client built like the starter's, with the options the
- * starter's watch sessions use (from the revision read + 1, progress notifications, leader required, created
- * notification). Its listener notes the arrival on jetcd's own thread: no hand-off, no snapshot.
+ * Bare jetcd watches on a client built like the starter's, with the options the starter's watch sessions use (from
+ * the revision read + 1, progress notifications, leader required, created notification). Its listener notes the
+ * arrival on jetcd's own thread: no hand-off, no snapshot. {@link #floor} watches {@code /config/} alone;
+ * {@link #starterWatches} watches the key ranges the starter watches for the instance's application.
  */
 final class ScaleBareInstance implements ScaleInstance {
 
-	private static final EtcdKeyRange RANGE = EtcdKeyRange.prefix("/config/");
+	private final List<EtcdKeyRange> ranges;
 
 	private final int index;
 
@@ -32,18 +35,33 @@ final class ScaleBareInstance implements ScaleInstance {
 
 	private Client client;
 
-	private Watch.Watcher watcher;
+	private final List<Watch.Watcher> watchers = new ArrayList<>();
 
 	private long revision;
 
-	private volatile boolean watching;
+	private final AtomicInteger watching = new AtomicInteger();
 
 	private volatile long breaks;
 
-	ScaleBareInstance(int index, EtcdConfigDataResource resource, ScaleArrivals arrivals) {
+	private ScaleBareInstance(List<EtcdKeyRange> ranges, int index, EtcdConfigDataResource resource,
+			ScaleArrivals arrivals) {
+		this.ranges = ranges;
 		this.index = index;
 		this.resource = resource;
 		this.arrivals = arrivals;
+	}
+
+	/** The floor: one watch of {@code /config/}. */
+	static ScaleBareInstance floor(int index, EtcdConfigDataResource resource, ScaleArrivals arrivals) {
+		return new ScaleBareInstance(List.of(EtcdKeyRange.prefix("/config/")), index, resource, arrivals);
+	}
+
+	/**
+	 * The issue's "jetcd with exactly the starter's watch options": one watch per key range the starter watches for
+	 * the resource, which is what etcd and the network carry for a starter instance.
+	 */
+	static ScaleBareInstance starterWatches(int index, EtcdConfigDataResource resource, ScaleArrivals arrivals) {
+		return new ScaleBareInstance(resource.getLayout().ranges(), index, resource, arrivals);
 	}
 
 	@Override
@@ -53,8 +71,9 @@ final class ScaleBareInstance implements ScaleInstance {
 					new PropertiesEtcdConnectionDetails(this.resource.getConnection(), null),
 					this.resource.getConnection());
 		}
+		EtcdKeyRange first = this.ranges.get(0);
 		this.revision = this.client.getKVClient()
-			.get(RANGE.startKey(), GetOption.builder().withRange(RANGE.endKey()).withCountOnly(true).build())
+			.get(first.startKey(), GetOption.builder().withRange(first.endKey()).withCountOnly(true).build())
 			.get(this.resource.getConnection().getRequestTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.getHeader()
 			.getRevision();
@@ -62,44 +81,56 @@ final class ScaleBareInstance implements ScaleInstance {
 
 	@Override
 	public void watch() {
-		WatchOption option = WatchOption.builder()
-			.withRange(RANGE.endKey())
-			.withRevision(this.revision + 1)
-			.withProgressNotify(true)
-			.withRequireLeader(true)
-			.withCreateNotify(true)
-			.build();
-		this.watcher = this.client.getWatchClient().watch(RANGE.startKey(), option, new Watch.Listener() {
+		for (EtcdKeyRange range : this.ranges) {
+			WatchOption option = WatchOption.builder()
+				.withRange(range.endKey())
+				.withRevision(this.revision + 1)
+				.withProgressNotify(true)
+				.withRequireLeader(true)
+				.withCreateNotify(true)
+				.build();
+			this.watchers.add(this.client.getWatchClient().watch(range.startKey(), option, new Listener()));
+		}
+	}
 
-			@Override
-			public void onNext(WatchResponse response) {
-				long now = System.nanoTime();
-				ScaleBareInstance.this.watching = true;
-				for (WatchEvent event : response.getEvents()) {
-					if (PROBE_KEY.equals(event.getKeyValue().getKey().toString(StandardCharsets.UTF_8))
-							&& event.getEventType() == WatchEvent.EventType.PUT) {
-						ScaleBareInstance.this.arrivals.record(ScaleBareInstance.this.index,
-								Long.parseLong(event.getKeyValue().getValue().toString(StandardCharsets.UTF_8)), now);
-					}
+	private final class Listener implements Watch.Listener {
+
+		private boolean created;
+
+		@Override
+		public void onNext(WatchResponse response) {
+			long now = System.nanoTime();
+			if (!this.created) {
+				this.created = true;
+				ScaleBareInstance.this.watching.incrementAndGet();
+			}
+			for (WatchEvent event : response.getEvents()) {
+				if (PROBE_KEY.equals(event.getKeyValue().getKey().toString(StandardCharsets.UTF_8))
+						&& event.getEventType() == WatchEvent.EventType.PUT) {
+					ScaleBareInstance.this.arrivals.record(ScaleBareInstance.this.index,
+							Long.parseLong(event.getKeyValue().getValue().toString(StandardCharsets.UTF_8)), now);
 				}
 			}
+		}
 
-			@Override
-			public void onError(Throwable throwable) {
-				ScaleBareInstance.this.breaks++;
+		@Override
+		public void onError(Throwable throwable) {
+			ScaleBareInstance.this.breaks++;
+		}
+
+		@Override
+		public void onCompleted() {
+			if (this.created) {
+				this.created = false;
+				ScaleBareInstance.this.watching.decrementAndGet();
 			}
+		}
 
-			@Override
-			public void onCompleted() {
-				ScaleBareInstance.this.watching = false;
-			}
-
-		});
 	}
 
 	@Override
 	public boolean isWatching() {
-		return this.watching;
+		return this.watching.get() == this.ranges.size();
 	}
 
 	@Override
@@ -109,9 +140,7 @@ final class ScaleBareInstance implements ScaleInstance {
 
 	@Override
 	public void close() {
-		if (this.watcher != null) {
-			this.watcher.close();
-		}
+		this.watchers.forEach(Watch.Watcher::close);
 		if (this.client != null) {
 			this.client.close();
 		}

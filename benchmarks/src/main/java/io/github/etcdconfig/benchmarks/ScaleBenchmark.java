@@ -17,7 +17,8 @@ import io.github.etcdconfig.test.EtcdCluster;
 
 /**
  * What many instances of the starter cost one etcd cluster: for each number of instances, the bare jetcd watch (the
- * floor) and then the starter, each against a fresh 3-member cluster on loopback, then writes docs/scale.md. Run on
+ * floor), jetcd watches of the starter's key ranges, and then the starter, each against a fresh 3-member cluster on
+ * loopback, then writes docs/scale.md. Run on
  * demand, never in CI: {@code ./mvnw -q -B -Pbenchmarks,scale -pl benchmarks -am verify}.
  *
  * <p>Settings (system properties, passed through Maven with the same names): {@code bench.scale.instances} (sizes,

@@ -41,6 +41,13 @@ final class ScaleCell {
 		/** A bare jetcd watch of {@code /config/}: the floor. */
 		BARE("bare"),
 
+		/**
+		 * jetcd watches of the key ranges the starter watches, with its watch options: what etcd and the network
+		 * carry for a starter instance, without the per-instance work (a thread's wake-up, the snapshot) that each
+		 * real instance does on its own CPU and that this simulation multiplies on two cores.
+		 */
+		WATCHES("watches"),
+
 		/** The starter's store and watcher over the default layout. */
 		STARTER("starter"),
 
@@ -232,7 +239,7 @@ final class ScaleCell {
 						recoveries.add(restart(true));
 					}
 				}
-				if (this.settings.runs("outage") && this.mode != Mode.PROXIED) {
+				if (this.settings.runs("outage") && (this.mode == Mode.BARE || this.mode == Mode.STARTER)) {
 					recoveries.add(outage());
 				}
 				nodes.call("stop");

@@ -32,7 +32,7 @@ import org.springframework.core.retry.RetryTemplate;
  * in every process of the machine.
  *
  * <ul>
- * <li>{@code start starter|bare <first> <count> <applications>}: create the instances and connect them (the starter
+ * <li>{@code start starter|watches|bare <first> <count> <applications>}: create the instances and connect them (the starter
  * loads its key ranges); answers {@code started <millis> <failed attempts>}</li>
  * <li>{@code watch}: start every watch and wait until etcd confirmed them all; answers {@code watching <millis>}</li>
  * <li>{@code await <sequence> <timeout-ms>}: wait until every instance holds a probe value; answers
@@ -129,8 +129,11 @@ public final class ScaleNode {
 			EtcdConfigDataResource resource = ScaleInstance.resource(this.endpoints,
 					"app" + ((first + i) % applications));
 			this.resources.add(resource);
-			this.instances.add("bare".equals(mode) ? new ScaleBareInstance(i, resource, this.arrivals)
-					: new ScaleStarterInstance(i, resource, this.arrivals));
+			this.instances.add(switch (mode) {
+				case "bare" -> ScaleBareInstance.floor(i, resource, this.arrivals);
+				case "watches" -> ScaleBareInstance.starterWatches(i, resource, this.arrivals);
+				default -> new ScaleStarterInstance(i, resource, this.arrivals);
+			});
 		}
 		// The first alone, which pays for loading the classes; then a few at a time: each instance is a JVM of its
 		// own in real life, but here they share two cores.
