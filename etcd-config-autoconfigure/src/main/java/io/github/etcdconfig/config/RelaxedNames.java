@@ -146,7 +146,9 @@ final class RelaxedNames {
 		String previous = null;
 		for (String name : names) {
 			// Names of one first element are adjacent in the order: most start with the element of the one before.
-			if (previous != null && isUniform(name) && name.startsWith(previous)
+			// The element is uniform, so a name that starts with it and a boundary has it as its first element,
+			// whatever follows.
+			if (previous != null && name.startsWith(previous)
 					&& (name.length() == previous.length() || name.charAt(previous.length()) == BOUNDARY)) {
 				continue;
 			}

@@ -76,6 +76,15 @@ class RelaxedNamesTests {
 	}
 
 	@Test
+	void theFirstElementsAreTheUniformFormsOfWhatEachNameStartsWith() {
+		List<String> names = new ArrayList<>(List.of("app.name", "app.Display-Name", "app", "apps.x", "my-service.url",
+				"myservice.port", "list[0]", "list[1].a", "Database.host", "database.port"));
+		RelaxedNames.sortDistinct(names);
+		assertThat(RelaxedNames.firstElements(names.toArray(String[]::new))).containsExactlyInAnyOrder("app", "apps",
+				"myservice", "list", "database");
+	}
+
+	@Test
 	void theNamesUnderAGroupAreOneRangeOfTheOrderHoldingEveryNameSpringBootPutsUnderIt() {
 		List<String> sorted = new ArrayList<>(NAMES);
 		sorted.sort(RelaxedNames.ORDER);
