@@ -70,7 +70,7 @@ public final class Benchmarks {
 		Set<Integer> counts = counts(System.getProperty("bench.counts", "all"));
 		Path docs = Path.of(System.getProperty("bench.docs", "docs"));
 		Report.Samples samples = new Report.Samples(scaled(1_000, scale), scaled(300, scale), scaled(150, scale),
-				scaled(75, scale), scaled(2_000, scale), 5, 5, 5);
+				scaled(75, scale), scaled(2_000, scale), 5, 5, 11, 5);
 		StreamReport.Settings streamSettings = new StreamReport.Settings(scaled(1_000, scale), scaled(150, scale),
 				scaled(75, scale), Math.max(1, 5 * scale), scaled(500, scale),
 				RecoveryBenchmark.ints(System.getProperty("bench.outages", "5,30,120")),
@@ -114,10 +114,10 @@ public final class Benchmarks {
 			}
 			if (runs(parts, "startup") || parts.contains("fresh-start")) {
 				keys.ensure(COLD_START_KEYS);
-				startup.measureColdStart(COLD_START_KEYS, 1, samples.startRuns(), false);
+				startup.measureColdStart(COLD_START_KEYS, 1, samples.freshStartRuns(), false);
 				// What Spring Cloud's scan of every property for {cipher} values costs an application that adds
 				// spring-security-crypto to decrypt them.
-				startup.measureColdStart(COLD_START_KEYS, 1, samples.startRuns(), true);
+				startup.measureColdStart(COLD_START_KEYS, 1, samples.freshStartRuns(), true);
 			}
 			if (runs(parts, "memory")) {
 				System.out.println("Memory");

@@ -49,7 +49,7 @@ final class Report {
 	 * The sample counts a run used.
 	 */
 	record Samples(int propagation, int propagationWithReader, int fullRefresh, int fullRefreshWithReader,
-			int globalWarmUp, int loadRuns, int startRuns, int burstRuns) {
+			int globalWarmUp, int loadRuns, int startRuns, int freshStartRuns, int burstRuns) {
 	}
 
 	private Report(Run run) {
@@ -140,7 +140,8 @@ final class Report {
 				+ "; JIT warm-up: " + this.run.warmUpPuts() + " unrecorded changes before the first cell (rounds over "
 				+ "the four probes until the JIT had compiled nothing for 2 s, at least " + samples.globalWarmUp()
 				+ " changes, at most 45 s) and 100 more per probe in each application; loads: "
-				+ samples.loadRuns() + " runs, application starts: " + samples.startRuns() + " runs, bursts: "
+				+ samples.loadRuns() + " runs, application starts: " + samples.startRuns() + " runs (in a fresh JVM: "
+				+ samples.freshStartRuns() + " pairs), bursts: "
 				+ samples.burstRuns() + " runs per size |");
 		line();
 	}
@@ -282,7 +283,8 @@ final class Report {
 				+ "disturbs less than the time. With the keys against the same application reading a prefix that "
 				+ "holds no key "
 				+ "(`etcd.config.prefixes=" + StartupBenchmark.NONE_PREFIX + "`), alternately. Median "
-				+ "(fastest–slowest) of " + this.run.samples().startRuns() + " runs each, after one unrecorded pair. "
+				+ "(fastest–slowest) of " + this.run.samples().freshStartRuns() + " runs each, after one unrecorded "
+				+ "pair: a fresh JVM on two cores swings by a few hundred milliseconds from one start to the next. "
 				+ "With the starter's class path, then with `spring-security-crypto` added to both, as an application "
 				+ "that decrypts `{cipher}` values adds it: Spring Cloud then reads every property of every source "
 				+ "for such values at start-up.");
