@@ -240,11 +240,19 @@ final class Report {
 	}
 
 	private void startup() {
-		if (this.run.loads().isEmpty() && this.run.starts().isEmpty()) {
+		if (this.run.loads().isEmpty() && this.run.starts().isEmpty() && this.run.colds().isEmpty()) {
 			return;
 		}
 		line("## 1. Start-up");
 		line();
+		// A run of the fresh-JVM start alone (-Dbench.only=fresh-start) has no loads or warm starts.
+		if (!this.run.loads().isEmpty() || !this.run.starts().isEmpty()) {
+			warmStartup();
+		}
+		freshStartup();
+	}
+
+	private void warmStartup() {
 		line("**Loading keys.** `EtcdConfigStores.load`, the product's own start-up path, timed around the call: "
 				+ "connect a jetcd client, read every key under `/config/` in pages pinned to one revision, build the "
 				+ "snapshot. Keys are `/config/bench/fill/gGGGG/kNNNNNN` (32 bytes) with 14-byte values. The two parts "
@@ -273,6 +281,9 @@ final class Report {
 					runs(start.disabled()), ms(start.enabled().median() - start.disabled().median())));
 		}
 		line();
+	}
+
+	private void freshStartup() {
 		if (this.run.colds().isEmpty()) {
 			return;
 		}
