@@ -3,7 +3,6 @@ package io.github.etcdconfig.config;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,14 +27,12 @@ class EtcdDecryptionTests {
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
-	@AutoClose
-	static EtcdKeys keys;
-
 	@BeforeAll
-	static void seed() {
-		keys = new EtcdKeys(etcd.cluster().newClient());
-		keys.put("/secrets/database/password", "{cipher}" + new EncryptorFactory().create(KEY).encrypt("s3cret"));
-		keys.put("/config/database/host", "postgres");
+	static void putACipherValueAndAPlainOne() {
+		try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
+			keys.putAll("/secrets/database/password", "{cipher}" + new EncryptorFactory().create(KEY).encrypt("s3cret"),
+					"/config/database/host", "postgres");
+		}
 	}
 
 	private SpringApplicationBuilder application(String... properties) {
