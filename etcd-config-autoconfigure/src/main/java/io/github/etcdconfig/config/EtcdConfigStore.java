@@ -13,6 +13,9 @@ public final class EtcdConfigStore implements AutoCloseable {
 
 	private final EtcdConfigDataResource resource;
 
+	// Made once: every change names its source (the refresh's observation, EtcdConfigChangedEvent).
+	private final String name;
+
 	private final Client client;
 
 	private volatile EtcdConfigSnapshot snapshot;
@@ -28,6 +31,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	EtcdConfigStore(EtcdConfigDataResource resource, Client client, EtcdConfigSnapshot snapshot,
 			EtcdConfigSnapshotFile snapshotFile) {
 		this.resource = resource;
+		this.name = resource.toString();
 		this.client = client;
 		this.snapshot = snapshot;
 		this.snapshotFile = snapshotFile;
@@ -105,7 +109,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 * @return the name
 	 */
 	public String getName() {
-		return this.resource.toString();
+		return this.name;
 	}
 
 	/**

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Brings a change from etcd into the application in place, touching only what changed. It never re-reads etcd nor
@@ -44,7 +45,8 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private final EtcdPlaceholderDependencies dependencies;
 
-	private final ObjectProvider<RefreshScope> refreshScope;
+	// Resolved at the first refresh, not at each: resolving a dependency walks the bean factory's candidates.
+	private final SingletonSupplier<RefreshScope> refreshScope;
 
 	private final EtcdRefreshScopeTargets scopeTargets;
 
@@ -56,7 +58,7 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 			ObjectProvider<RefreshScope> refreshScope, ObservationRegistry observationRegistry) {
 		this.context = context;
 		this.dependencies = dependencies;
-		this.refreshScope = refreshScope;
+		this.refreshScope = SingletonSupplier.of(refreshScope::getIfAvailable);
 		this.scopeTargets = new EtcdRefreshScopeTargets(context.getBeanFactory());
 		this.observationRegistry = observationRegistry;
 	}
@@ -85,7 +87,7 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 		}
 		EnvironmentChangeEvent event = new EnvironmentChangeEvent(this.context, keys);
 		this.context.publishEvent(event);
-		RefreshScope scope = this.refreshScope.getIfAvailable();
+		RefreshScope scope = this.refreshScope.get();
 		if (scope != null) {
 			for (String bean : this.scopeTargets.touchedBy(this.dependencies.changedBy(event))) {
 				scope.refresh(bean);
