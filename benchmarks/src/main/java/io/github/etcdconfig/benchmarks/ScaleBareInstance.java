@@ -33,13 +33,14 @@ final class ScaleBareInstance implements ScaleInstance {
 
 	private final ScaleArrivals arrivals;
 
-	private Client client;
-
 	private final List<Watch.Watcher> watchers = new ArrayList<>();
 
-	private long revision;
-
+	// Watches etcd has confirmed and not ended: the instance watches when each of its ranges has one.
 	private final AtomicInteger watching = new AtomicInteger();
+
+	private Client client;
+
+	private long revision;
 
 	private volatile long breaks;
 

@@ -15,7 +15,7 @@ import org.springframework.util.ClassUtils;
  */
 public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
 
-	static final String TEXT_ENCRYPTOR = "org.springframework.security.crypto.encrypt.TextEncryptor";
+	private static final String TEXT_ENCRYPTOR = "org.springframework.security.crypto.encrypt.TextEncryptor";
 
 	// What Spring Cloud takes for a configured key (TextEncryptorConfigBootstrapper.keysConfigured).
 	private static final String[] KEY_PROPERTIES = { "encrypt.key", "encrypt.key-store.location" };
