@@ -19,6 +19,7 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.ClassUtils;
@@ -126,10 +127,12 @@ class EtcdRefreshScopeTargets {
 				addType(interest, field.getType());
 			}
 		});
+		// The parameters of a @Bean method are its own bean's, not those of the others from the same class.
 		ReflectionUtils.doWithMethods(type, (method) -> {
 			addValue(interest, AnnotatedElementUtils.findMergedAnnotation(method, Value.class));
 			addExecutable(interest, method);
-		}, (method) -> !Modifier.isStatic(method.getModifiers()) && method.getDeclaringClass() != Object.class);
+		}, (method) -> !Modifier.isStatic(method.getModifiers()) && method.getDeclaringClass() != Object.class
+				&& !AnnotatedElementUtils.hasAnnotation(method, Bean.class));
 		if (constructors) {
 			for (Executable constructor : type.getDeclaredConstructors()) {
 				addExecutable(interest, constructor);
