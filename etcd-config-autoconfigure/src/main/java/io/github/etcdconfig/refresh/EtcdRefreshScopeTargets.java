@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -42,6 +42,8 @@ class EtcdRefreshScopeTargets {
 
 	private final Map<String, Interest> interests = new ConcurrentHashMap<>();
 
+	private volatile RefreshScoped refreshScoped;
+
 	EtcdRefreshScopeTargets(ConfigurableListableBeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
 	}
@@ -53,13 +55,29 @@ class EtcdRefreshScopeTargets {
 	 */
 	List<String> touchedBy(ChangedProperties changed) {
 		List<String> touched = new ArrayList<>();
-		for (String name : this.beanFactory.getBeanDefinitionNames()) {
-			BeanDefinition definition = this.beanFactory.getBeanDefinition(name);
-			if (REFRESH_SCOPE.equals(definition.getScope()) && touches(name, changed)) {
+		for (String name : refreshScoped()) {
+			if (touches(name, changed)) {
 				touched.add(ScopedProxyUtils.isScopedTarget(name) ? ScopedProxyUtils.getOriginalBeanName(name) : name);
 			}
 		}
 		return touched;
+	}
+
+	// Looking at every bean definition was a tenth of a change's work; their names tell when to look again.
+	private List<String> refreshScoped() {
+		String[] definitions = this.beanFactory.getBeanDefinitionNames();
+		RefreshScoped refreshScoped = this.refreshScoped;
+		if (refreshScoped == null || !Arrays.equals(refreshScoped.definitions(), definitions)) {
+			List<String> names = new ArrayList<>();
+			for (String name : definitions) {
+				if (REFRESH_SCOPE.equals(this.beanFactory.getBeanDefinition(name).getScope())) {
+					names.add(name);
+				}
+			}
+			refreshScoped = new RefreshScoped(definitions, List.copyOf(names));
+			this.refreshScoped = refreshScoped;
+		}
+		return refreshScoped.names();
 	}
 
 	private boolean touches(String name, ChangedProperties changed) {
@@ -168,6 +186,15 @@ class EtcdRefreshScopeTargets {
 		if (properties != null) {
 			interest.prefixes.add(ConfigurationPropertyName.of(properties.prefix()));
 		}
+	}
+
+	/**
+	 * The refresh-scoped beans among the bean definitions.
+	 *
+	 * @param definitions the names of all bean definitions at the time
+	 * @param names the refresh-scoped ones
+	 */
+	private record RefreshScoped(String[] definitions, List<String> names) {
 	}
 
 	/**
