@@ -24,6 +24,7 @@ import org.springframework.util.function.SingletonSupplier;
  * Brings a change from etcd into the application in place, touching only what changed. It never re-reads etcd nor
  * re-runs the configuration loaders: the etcd property source already shows the new snapshot. Then it
  * <ol>
+ * <li>decrypts {@code {cipher}} values again when the change involves one ({@link EtcdDecryptedValues});</li>
  * <li>publishes {@link EnvironmentChangeEvent} with the changed names, including names that change through
  * placeholders, so that {@link EtcdConfigurationPropertiesRebinder} rebinds the beans bound under them,
  * {@link EtcdValueUpdater} updates {@code @Value} injection points, Spring Cloud's {@code LoggingRebinder} applies
@@ -50,6 +51,8 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private final EtcdRefreshScopeTargets scopeTargets;
 
+	private final EtcdDecryptedValues decryptedValues;
+
 	private final ObservationRegistry observationRegistry;
 
 	private volatile LastRefresh lastRefresh;
@@ -60,6 +63,7 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 		this.dependencies = dependencies;
 		this.refreshScope = SingletonSupplier.of(refreshScope::getIfAvailable);
 		this.scopeTargets = new EtcdRefreshScopeTargets(context.getBeanFactory());
+		this.decryptedValues = new EtcdDecryptedValues(context.getEnvironment());
 		this.observationRegistry = observationRegistry;
 	}
 
@@ -73,6 +77,7 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 	}
 
 	private void refresh(EtcdConfigStore store, EtcdConfigSnapshot.Update update) {
+		this.decryptedValues.update(update.changes());
 		List<String> names = new ArrayList<>(update.changes().size());
 		for (EtcdPropertyChange change : update.changes()) {
 			names.add(change.name());
