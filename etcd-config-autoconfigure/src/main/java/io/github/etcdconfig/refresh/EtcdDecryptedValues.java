@@ -45,9 +45,14 @@ final class EtcdDecryptedValues {
 	 * @param changes the changes about to be published
 	 */
 	void update(List<EtcdPropertyChange> changes) {
-		if (!involvesCipher(changes) || !isDecrypting()) {
-			return;
+		if (involvesCipher(changes) && isDecrypting()) {
+			decryptAgain();
 		}
+	}
+
+	// Synchronized: the watchers of two stores may apply cipher changes at once, and each works out the decrypted
+	// values of all sources, so the later must see the earlier's. Nothing in it calls the application.
+	private synchronized void decryptAgain() {
 		// Spring Cloud decrypts into the environment it is given: a scratch one with the same sources, but for the
 		// decrypted values it would otherwise take for plain values overriding the encrypted ones.
 		StandardEnvironment scratch = new StandardEnvironment();
@@ -60,8 +65,8 @@ final class EtcdDecryptedValues {
 		try {
 			new DecryptEnvironmentPostProcessor().postProcessEnvironment(scratch, null);
 		}
-		catch (IllegalStateException ex) {
-			// Spring Cloud's message names the key, never the value.
+		catch (RuntimeException ex) {
+			// Spring Cloud's messages name the key, never the value.
 			logger.error("A {cipher} value changed in etcd cannot be decrypted (" + ex.getMessage()
 					+ "); the application keeps the values it decrypted before");
 			return;
