@@ -2,8 +2,10 @@ package io.github.etcdconfig.config;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.cloud.util.PropertyUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -11,7 +13,8 @@ import org.springframework.util.ClassUtils;
  * spring-security-crypto. The starter leaves that library out, because with it on the class path Spring Cloud reads
  * every property of every source at start-up looking for such values, which costs a third of a second at 100,000
  * keys in every application, decrypting or not. Without the check, an application that used to get the library
- * through the starter would start with its {@code {cipher}} values still encrypted.
+ * through the starter would start with its {@code {cipher}} values still encrypted. It also tells the refresh
+ * whether Spring Cloud decrypts in an environment ({@link #decrypts}), so both read the same settings.
  */
 public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
 
@@ -29,8 +32,7 @@ public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (!environment.getProperty(DECRYPTION_ENABLED, Boolean.class, true)
-				|| ClassUtils.isPresent(TEXT_ENCRYPTOR, application.getClassLoader())) {
+		if (!isEnabled(environment) || ClassUtils.isPresent(TEXT_ENCRYPTOR, application.getClassLoader())) {
 			return;
 		}
 		for (String key : KEY_PROPERTIES) {
@@ -41,6 +43,22 @@ public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
 						+ "or set " + DECRYPTION_ENABLED + "=false if the application decrypts nothing");
 			}
 		}
+	}
+
+	/**
+	 * Whether Spring Cloud's {@code DecryptEnvironmentPostProcessor} decrypts {@code {cipher}} values in an
+	 * environment: spring-security-crypto is present, decryption is on, and no legacy bootstrap decrypts instead.
+	 * @param environment the environment
+	 * @param classLoader where to look for spring-security-crypto
+	 * @return whether {@code {cipher}} values are decrypted
+	 */
+	public static boolean decrypts(Environment environment, ClassLoader classLoader) {
+		return isEnabled(environment) && ClassUtils.isPresent(TEXT_ENCRYPTOR, classLoader)
+				&& !PropertyUtils.bootstrapEnabled(environment) && !PropertyUtils.useLegacyProcessing(environment);
+	}
+
+	private static boolean isEnabled(Environment environment) {
+		return environment.getProperty(DECRYPTION_ENABLED, Boolean.class, true);
 	}
 
 }

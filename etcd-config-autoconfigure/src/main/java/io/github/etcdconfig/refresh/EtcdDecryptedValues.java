@@ -2,18 +2,17 @@ package io.github.etcdconfig.refresh;
 
 import java.util.List;
 
+import io.github.etcdconfig.config.EtcdDecryptionCheck;
 import io.github.etcdconfig.config.EtcdPropertyChange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.cloud.bootstrap.encrypt.AbstractEnvironmentDecrypt;
 import org.springframework.cloud.bootstrap.encrypt.DecryptEnvironmentPostProcessor;
-import org.springframework.cloud.util.PropertyUtils;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.util.ClassUtils;
 
 /**
  * Keeps {@code {cipher}} values current. Spring Cloud decrypts them once, at start-up, into a property source of its
@@ -29,10 +28,6 @@ final class EtcdDecryptedValues {
 
 	private static final String CIPHER = AbstractEnvironmentDecrypt.ENCRYPTED_PROPERTY_PREFIX;
 
-	private static final String TEXT_ENCRYPTOR = "org.springframework.security.crypto.encrypt.TextEncryptor";
-
-	private static final String ENABLED = "spring.cloud.decrypt-environment-post-processor.enabled";
-
 	private final ConfigurableEnvironment environment;
 
 	EtcdDecryptedValues(ConfigurableEnvironment environment) {
@@ -45,7 +40,7 @@ final class EtcdDecryptedValues {
 	 * @param changes the changes about to be published
 	 */
 	void update(List<EtcdPropertyChange> changes) {
-		if (involvesCipher(changes) && isDecrypting()) {
+		if (involvesCipher(changes) && EtcdDecryptionCheck.decrypts(this.environment, getClass().getClassLoader())) {
 			decryptAgain();
 		}
 	}
@@ -95,14 +90,6 @@ final class EtcdDecryptedValues {
 
 	private static boolean isCipher(Object value) {
 		return value instanceof String text && text.startsWith(CIPHER);
-	}
-
-	// Where Spring Cloud's post-processor decrypts; with the legacy bootstrap, its initializer does instead.
-	private boolean isDecrypting() {
-		return ClassUtils.isPresent(TEXT_ENCRYPTOR, getClass().getClassLoader())
-				&& this.environment.getProperty(ENABLED, Boolean.class, true)
-				&& !PropertyUtils.bootstrapEnabled(this.environment)
-				&& !PropertyUtils.useLegacyProcessing(this.environment);
 	}
 
 }
