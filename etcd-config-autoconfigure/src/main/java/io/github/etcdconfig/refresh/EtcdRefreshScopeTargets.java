@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.MergedBeanDefinitionPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -46,6 +47,20 @@ class EtcdRefreshScopeTargets {
 
 	EtcdRefreshScopeTargets(ConfigurableListableBeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
+		// A bean defined again under the same name may read other names, or have left the scope: the bean factory
+		// tells its post-processors, and the names alone would not show it.
+		beanFactory.addBeanPostProcessor(new MergedBeanDefinitionPostProcessor() {
+
+			@Override
+			public void postProcessMergedBeanDefinition(RootBeanDefinition definition, Class<?> type, String name) {
+			}
+
+			@Override
+			public void resetBeanDefinition(String name) {
+				forget(name);
+			}
+
+		});
 	}
 
 	/**
@@ -61,6 +76,11 @@ class EtcdRefreshScopeTargets {
 			}
 		}
 		return touched;
+	}
+
+	private void forget(String name) {
+		this.interests.remove(name);
+		this.refreshScoped = null;
 	}
 
 	// Looking at every bean definition was a tenth of a change's work; their names tell when to look again.

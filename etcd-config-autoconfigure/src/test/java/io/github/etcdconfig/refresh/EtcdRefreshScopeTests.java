@@ -86,15 +86,32 @@ class EtcdRefreshScopeTests {
 	@Test
 	void aRefreshScopeBeanRegisteredAfterStartUpFollowsTheChangesItReads() {
 		putAndAwaitRefresh("/config/database/host", "db-3");
-		RootBeanDefinition definition = new RootBeanDefinition(PortReader.class);
-		definition.setScope("refresh");
-		BeanDefinitionRegistry registry = (BeanDefinitionRegistry) this.context.getBeanFactory();
-		BeanDefinitionHolder proxy = ScopedProxyUtils
-			.createScopedProxy(new BeanDefinitionHolder(definition, "late-port"), registry, true);
-		registry.registerBeanDefinition(proxy.getBeanName(), proxy.getBeanDefinition());
+		register("late-port", PortReader.class);
 		assertThat(bean("late-port").value()).isEqualTo("5432");
 		putAndAwaitRefresh("/config/database/port", "5434");
 		assertThat(bean("late-port").value()).isEqualTo("5434");
+	}
+
+	@Test
+	void aRefreshScopeBeanDefinedAgainUnderItsNameFollowsWhatTheNewDefinitionReads() {
+		register("late", PortReader.class);
+		putAndAwaitRefresh("/config/database/port", "5435");
+		assertThat(bean("late").value()).isEqualTo("5435");
+		BeanDefinitionRegistry registry = (BeanDefinitionRegistry) this.context.getBeanFactory();
+		registry.removeBeanDefinition("late");
+		registry.removeBeanDefinition(ScopedProxyUtils.getTargetBeanName("late"));
+		register("late", HostReader.class);
+		putAndAwaitRefresh("/config/database/host", "db-4");
+		assertThat(bean("late").value()).isEqualTo("db-4");
+	}
+
+	private void register(String name, Class<? extends Reader> type) {
+		RootBeanDefinition definition = new RootBeanDefinition(type);
+		definition.setScope("refresh");
+		BeanDefinitionRegistry registry = (BeanDefinitionRegistry) this.context.getBeanFactory();
+		BeanDefinitionHolder proxy = ScopedProxyUtils.createScopedProxy(new BeanDefinitionHolder(definition, name),
+				registry, true);
+		registry.registerBeanDefinition(proxy.getBeanName(), proxy.getBeanDefinition());
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -125,6 +142,14 @@ class EtcdRefreshScopeTests {
 
 		PortReader(@Value("${database.port}") String port) {
 			super(port);
+		}
+
+	}
+
+	static class HostReader extends Reader {
+
+		HostReader(@Value("${database.host}") String host) {
+			super(host);
 		}
 
 	}
