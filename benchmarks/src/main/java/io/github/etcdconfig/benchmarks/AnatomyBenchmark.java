@@ -1,5 +1,7 @@
 package io.github.etcdconfig.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import io.github.etcdconfig.benchmarks.PropagationBenchmark.Series;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
 import io.github.etcdconfig.watch.EtcdConfigWatchers;
 
+import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -52,6 +55,8 @@ final class AnatomyBenchmark {
 		SCOPE_REFRESHED("first listener → `@RefreshScope` bean refreshed (rebinding, `@Value`, scope)"),
 
 		SEEN("bean refreshed → the probe returns the value (the poll, the bean created again)"),
+
+		CREATED("of which the writer's call that created the bean again: its CPU time (Spring's work)"),
 
 		BARE_TO_SEEN("**bare watch receives → the probe returns the value**"),
 
@@ -91,6 +96,16 @@ final class AnatomyBenchmark {
 	record StageCell(Poller poller, int samples, Map<Stage, Latency> stages, Map<Stage, Double> means) {
 	}
 
+	/**
+	 * Spring Cloud's re-creation of the {@code @RefreshScope} probe on its own, with no change in etcd: the scope
+	 * refreshed by name, then the probe called once, its CPU time measured.
+	 *
+	 * @param afterPause each creation after the thread slept {@link #GAP_MILLIS} ms, as between isolated changes
+	 * @param inARow each creation right after the last one
+	 */
+	record CreationCell(Latency afterPause, Latency inARow) {
+	}
+
 	private static final long GAP_MILLIS = PropagationBenchmark.GAP_MILLIS;
 
 	/** Thread groups that used less, on a CPU and waiting together, per change, are left out of the report. */
@@ -106,6 +121,8 @@ final class AnatomyBenchmark {
 
 	private final List<StageCell> stages = new ArrayList<>();
 
+	private CreationCell creation;
+
 	private int tag;
 
 	AnatomyBenchmark(KV writer, String endpoints, long etcdPid) {
@@ -120,6 +137,10 @@ final class AnatomyBenchmark {
 
 	List<StageCell> stages() {
 		return this.stages;
+	}
+
+	CreationCell creation() {
+		return this.creation;
 	}
 
 	/**
@@ -160,7 +181,7 @@ final class AnatomyBenchmark {
 	 * Isolated changes of the {@code @RefreshScope} probe, each stamped at every stage.
 	 */
 	void measureStages(ConfigurableApplicationContext app, Poller poller, int samples) {
-		Supplier<String> read = PropagationBenchmark.reader(app, Probe.REFRESH_SCOPE);
+		TimedRead read = new TimedRead(PropagationBenchmark.reader(app, Probe.REFRESH_SCOPE));
 		RefreshStages refresh = app.getBean(RefreshStages.class);
 		Client appClient = app.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getStore().getClient();
 		Map<Stage, long[]> values = new EnumMap<>(Stage.class);
@@ -192,6 +213,7 @@ final class AnatomyBenchmark {
 				for (int stage = 0; stage < 6; stage++) {
 					values.get(Stage.values()[stage])[count] = at[stage + 1] - at[stage];
 				}
+				values.get(Stage.CREATED)[count] = read.cpu;
 				values.get(Stage.BARE_TO_SEEN)[count] = seen - stamps[0];
 				values.get(Stage.ACK_TO_SEEN)[count] = seen - ack;
 				count++;
@@ -218,6 +240,33 @@ final class AnatomyBenchmark {
 		}
 	}
 
+	/**
+	 * Spring Cloud's re-creation of the {@code @RefreshScope} probe on its own: after a pause as long as the one
+	 * between isolated changes, and in a row.
+	 */
+	void measureCreation(ConfigurableApplicationContext app, int samples) {
+		RefreshScope scope = app.getBean(RefreshScope.class);
+		TimedRead read = new TimedRead(PropagationBenchmark.reader(app, Probe.REFRESH_SCOPE));
+		long[] afterPause = new long[samples];
+		long[] inARow = new long[samples];
+		for (int i = 0; i < samples; i++) {
+			gap();
+			afterPause[i] = create(scope, read);
+		}
+		for (int i = 0; i < samples; i++) {
+			inARow[i] = create(scope, read);
+		}
+		this.creation = new CreationCell(Latency.of(afterPause, samples), Latency.of(inARow, samples));
+		System.out.printf("  anatomy creation of the @RefreshScope bean alone, CPU p50: after a pause %.3f ms, in a "
+				+ "row %.3f ms%n", this.creation.afterPause().p50(), this.creation.inARow().p50());
+	}
+
+	private static long create(RefreshScope scope, TimedRead read) {
+		scope.refresh(ProbeApplication.SCOPED_PROBE);
+		read.get();
+		return read.cpu;
+	}
+
 	private Map<String, long[]> threads() {
 		Map<String, long[]> threads = SchedStats.read(ProcessHandle.current().pid(), null);
 		threads.putAll(SchedStats.read(this.etcdPid, "etcd (all its threads)"));
@@ -230,6 +279,29 @@ final class AnatomyBenchmark {
 
 	private static void gap() {
 		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
+	}
+
+	/** Calls the probe and keeps the CPU time of the last call: the one that returned the new value. */
+	private static final class TimedRead implements Supplier<String> {
+
+		private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+		private final Supplier<String> read;
+
+		private long cpu;
+
+		TimedRead(Supplier<String> read) {
+			this.read = read;
+		}
+
+		@Override
+		public String get() {
+			long before = THREADS.getCurrentThreadCpuTime();
+			String value = this.read.get();
+			this.cpu = THREADS.getCurrentThreadCpuTime() - before;
+			return value;
+		}
+
 	}
 
 	/** A watch of the probe's key that stamps when it last received a put. */

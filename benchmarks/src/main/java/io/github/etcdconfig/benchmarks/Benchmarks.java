@@ -196,6 +196,7 @@ public final class Benchmarks {
 								for (Poller poller : Poller.values()) {
 									anatomy.measureStages(app, poller, streamSettings.anatomy());
 								}
+								anatomy.measureCreation(app, streamSettings.anatomy());
 							});
 						}
 					}
@@ -231,7 +232,7 @@ public final class Benchmarks {
 				Machine.loadAverage(), machine, samples, Math.max(0, warmUpPuts), startup.loads(), startup.starts(),
 				startup.colds(), memory, application, propagation.cells(), bursts.results(),
 				new StreamReport.Results(streamSettings, stream.backToBack(), stream.rates(), anatomy.pollers(),
-						anatomy.stages(), recovery.cells()));
+						anatomy.stages(), anatomy.creation(), recovery.cells()));
 		Report.write(run, docs.resolve("benchmarks.md"));
 		if (!propagation.cells().isEmpty()) {
 			Chart.write(propagation.cells(), docs.resolve("benchmarks-propagation.png"));

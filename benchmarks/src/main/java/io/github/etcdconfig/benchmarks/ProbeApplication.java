@@ -39,7 +39,10 @@ public class ProbeApplication {
 	/** Where a new name goes: each key under it is a new entry of {@link ProbeProperties#getMap()}. */
 	static final String MAP_PREFIX = "/config/bench/probe/props/map/";
 
-	@Bean
+	/** The name of the {@code @RefreshScope} probe's bean. */
+	static final String SCOPED_PROBE = "scopedProbe";
+
+	@Bean(SCOPED_PROBE)
 	@RefreshScope
 	ScopedProbe scopedProbe(@Value("${bench.probe.scope:none}") String value) {
 		return new ScopedProbe(value);

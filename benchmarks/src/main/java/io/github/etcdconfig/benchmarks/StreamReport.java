@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import io.github.etcdconfig.benchmarks.AnatomyBenchmark.PollerCell;
+import io.github.etcdconfig.benchmarks.AnatomyBenchmark.CreationCell;
 import io.github.etcdconfig.benchmarks.AnatomyBenchmark.Stage;
 import io.github.etcdconfig.benchmarks.AnatomyBenchmark.StageCell;
 import io.github.etcdconfig.benchmarks.Apps.Mode;
@@ -51,7 +52,7 @@ final class StreamReport {
 	 * What the parts measured; a part that did not run is empty.
 	 */
 	record Results(Settings settings, List<BackToBack> backToBack, List<Rate> rates, List<PollerCell> pollers,
-			List<StageCell> stages, List<Cell> recovery) {
+			List<StageCell> stages, CreationCell creation, List<Cell> recovery) {
 	}
 
 	private final Results results;
@@ -360,6 +361,7 @@ final class StreamReport {
 		line();
 		threads();
 		stages();
+		creation();
 	}
 
 	private void threads() {
@@ -413,6 +415,26 @@ final class StreamReport {
 			}
 			line(row.toString());
 		}
+		line();
+	}
+
+	private void creation() {
+		CreationCell creation = this.results.creation();
+		if (creation == null) {
+			return;
+		}
+		line("**Spring's re-creation of the bean, on its own.** With no change in etcd, the writer refreshes the "
+				+ "probe's bean by name (`RefreshScope.refresh`) and calls it once, " + creation.afterPause().samples()
+				+ " times after sleeping " + PropagationBenchmark.GAP_MILLIS + " ms, as between isolated changes, and "
+				+ creation.inARow().samples() + " times in a row: the CPU time of the call that creates the bean. "
+				+ "Creating a bean runs much of Spring's code (the factory method's `@Value` parameter resolved "
+				+ "through every property source, the post-processors), which a pause leaves cold.");
+		line();
+		line("| Creation | CPU time of the call p50 / p99 / max, ms |");
+		line("|---|---:|");
+		line("| after a " + PropagationBenchmark.GAP_MILLIS + " ms pause | " + Report.latency(creation.afterPause())
+				+ " |");
+		line("| in a row | " + Report.latency(creation.inARow()) + " |");
 		line();
 	}
 
