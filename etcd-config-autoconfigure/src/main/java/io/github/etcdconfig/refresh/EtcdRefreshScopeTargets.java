@@ -53,6 +53,7 @@ class EtcdRefreshScopeTargets {
 
 			@Override
 			public void postProcessMergedBeanDefinition(RootBeanDefinition definition, Class<?> type, String name) {
+				// Only told of resets; a definition is read when a change needs it.
 			}
 
 			@Override
