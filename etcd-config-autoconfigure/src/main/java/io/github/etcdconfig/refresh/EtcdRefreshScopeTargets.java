@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.factory.annotation.Value;
@@ -42,6 +43,9 @@ class EtcdRefreshScopeTargets {
 	private final ConfigurableListableBeanFactory beanFactory;
 
 	private final Map<String, Interest> interests = new ConcurrentHashMap<>();
+
+	/** Definitions reset so far: what was worked out from a definition before its reset is not kept. */
+	private final AtomicLong resets = new AtomicLong();
 
 	private volatile RefreshScoped refreshScoped;
 
@@ -79,23 +83,26 @@ class EtcdRefreshScopeTargets {
 		return touched;
 	}
 
+	// Counted before the removal, so that what a change is working out meanwhile is not kept (see touches).
 	private void forget(String name) {
+		this.resets.incrementAndGet();
 		this.interests.remove(name);
-		this.refreshScoped = null;
 	}
 
 	// Looking at every bean definition was a tenth of a change's work; their names tell when to look again.
 	private List<String> refreshScoped() {
+		long resets = this.resets.get();
 		String[] definitions = this.beanFactory.getBeanDefinitionNames();
 		RefreshScoped refreshScoped = this.refreshScoped;
-		if (refreshScoped == null || !Arrays.equals(refreshScoped.definitions(), definitions)) {
+		if (refreshScoped == null || refreshScoped.resets() != resets
+				|| !Arrays.equals(refreshScoped.definitions(), definitions)) {
 			List<String> names = new ArrayList<>();
 			for (String name : definitions) {
 				if (REFRESH_SCOPE.equals(this.beanFactory.getBeanDefinition(name).getScope())) {
 					names.add(name);
 				}
 			}
-			refreshScoped = new RefreshScoped(definitions, List.copyOf(names));
+			refreshScoped = new RefreshScoped(resets, definitions, List.copyOf(names));
 			this.refreshScoped = refreshScoped;
 		}
 		return refreshScoped.names();
@@ -104,9 +111,14 @@ class EtcdRefreshScopeTargets {
 	private boolean touches(String name, ChangedProperties changed) {
 		Interest interest = this.interests.get(name);
 		if (interest == null) {
+			long resets = this.resets.get();
 			interest = interest(name);
 			if (interest != Interest.UNKNOWN_YET) {
 				this.interests.put(name, interest);
+				// The definition was reset while it was read: what was read may be the old one's.
+				if (this.resets.get() != resets) {
+					this.interests.remove(name, interest);
+				}
 			}
 		}
 		if (interest.everything || interest.placeholders.stream().anyMatch(changed::contains)
@@ -212,10 +224,11 @@ class EtcdRefreshScopeTargets {
 	/**
 	 * The refresh-scoped beans among the bean definitions.
 	 *
+	 * @param resets the definitions reset before they were looked at
 	 * @param definitions the names of all bean definitions at the time
 	 * @param names the refresh-scoped ones
 	 */
-	private record RefreshScoped(String[] definitions, List<String> names) {
+	private record RefreshScoped(long resets, String[] definitions, List<String> names) {
 	}
 
 	/**
