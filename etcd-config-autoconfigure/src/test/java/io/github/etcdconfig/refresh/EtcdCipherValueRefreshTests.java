@@ -1,7 +1,5 @@
 package io.github.etcdconfig.refresh;
 
-import java.time.Duration;
-
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
@@ -14,7 +12,6 @@ import org.springframework.cloud.context.encrypt.EncryptorFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code {cipher}} values changed in etcd while the application runs are decrypted like those read at start-up
@@ -56,10 +53,7 @@ class EtcdCipherValueRefreshTests {
 	}
 
 	private void putAndAwaitRefresh(String key, String value) {
-		long revision = this.keys.put(key, value);
-		EtcdConfigRefresher refresher = this.context.getBean(EtcdConfigRefresher.class);
-		await().atMost(Duration.ofSeconds(10)).until(() -> refresher.getLastRefresh() != null
-				&& refresher.getLastRefresh().revision() >= revision);
+		Apps.awaitApplied(this.context, this.keys.put(key, value));
 	}
 
 	@Test

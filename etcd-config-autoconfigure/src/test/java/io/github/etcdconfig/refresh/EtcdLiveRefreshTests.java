@@ -200,7 +200,7 @@ class EtcdLiveRefreshTests {
 		// Set at run time, as /actuator/loggers does; the stock LoggingRebinder would undo it on any change.
 		logging.setLogLevel("com.example.quiet", LogLevel.DEBUG);
 		long revision = this.keys.put("/config/database/host", "db-quiet");
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.recorder.last().getRevision() >= revision);
+		Apps.awaitApplied(this.context, revision);
 		assertThat(logging.getLoggerConfiguration("com.example.quiet").getEffectiveLevel()).isEqualTo(LogLevel.DEBUG);
 	}
 

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.ChangeRecorder;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -120,9 +119,7 @@ class EtcdNameChangeTests {
 	void aBinderOfTheEnvironmentFindsNewNamesOfAGroup() {
 		this.keys.put("/config/logging/level/com/example/names", "debug");
 		long revision = this.keys.put("/config/other/thing", "x");
-		ChangeRecorder recorder = this.context.getBean(ChangeRecorder.class);
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> recorder.changes().stream().anyMatch((change) -> change.getRevision() >= revision));
+		Apps.awaitApplied(this.context, revision);
 		Map<String, String> levels = Binder.get(this.context.getEnvironment())
 			.bind("logging.level", Bindable.mapOf(String.class, String.class))
 			.orElse(Map.of());
@@ -131,7 +128,7 @@ class EtcdNameChangeTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(FeatureProperties.class)
-	@Import({ ChangeRecorder.class, ValueBean.class })
+	@Import(ValueBean.class)
 	static class Beans {
 
 	}

@@ -1,10 +1,8 @@
 package io.github.etcdconfig.refresh;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.ChangeRecorder;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -21,11 +19,9 @@ import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A change re-creates the {@code @RefreshScope} beans that read it, and leaves the others as they are.
@@ -55,10 +51,7 @@ class EtcdRefreshScopeTests {
 	}
 
 	private void putAndAwaitRefresh(String key, String value) {
-		long revision = this.keys.put(key, value);
-		ChangeRecorder recorder = this.context.getBean(ChangeRecorder.class);
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> recorder.changes().stream().anyMatch((change) -> change.getRevision() >= revision));
+		Apps.awaitApplied(this.context, this.keys.put(key, value));
 	}
 
 	private Reader bean(String name) {
@@ -115,7 +108,6 @@ class EtcdRefreshScopeTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Import(ChangeRecorder.class)
 	static class Beans {
 
 		@Bean

@@ -1,10 +1,16 @@
 package io.github.etcdconfig.support;
 
+import java.time.Duration;
+
+import io.github.etcdconfig.refresh.EtcdConfigRefresher;
+import io.github.etcdconfig.refresh.EtcdConfigRefresher.LastRefresh;
 import io.github.etcdconfig.test.EtcdCluster;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Starts applications against a test etcd.
@@ -27,6 +33,20 @@ public final class Apps {
 
 	public static ConfigurableApplicationContext run(EtcdCluster etcd, String... properties) {
 		return run(etcd, new Class<?>[0], properties);
+	}
+
+	/**
+	 * Wait until the application has applied an etcd revision or a later one: its Environment, beans and
+	 * {@code @RefreshScope} hold the change.
+	 * @param context the running application
+	 * @param revision the revision, as a put returned it
+	 */
+	public static void awaitApplied(ConfigurableApplicationContext context, long revision) {
+		EtcdConfigRefresher refresher = context.getBean(EtcdConfigRefresher.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			LastRefresh last = refresher.getLastRefresh();
+			return last != null && last.revision() >= revision;
+		});
 	}
 
 	/**
