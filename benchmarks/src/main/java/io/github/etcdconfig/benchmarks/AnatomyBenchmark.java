@@ -25,17 +25,20 @@ import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Where the time of an isolated change goes, for the {@code @RefreshScope} probe: what separates the application
- * from the bare watch, and whether the writer's spinning on one of the two cores matters.
+ * Where the time of an isolated change goes, for the {@code @RefreshScope} probe: what
+ * separates the application from the bare watch, and whether the writer's spinning on one
+ * of the two cores matters.
  * <ul>
- * <li><b>Pollers:</b> isolated changes as in the propagation cells, with the bare watch sampled in between, once
- * with the writer spinning between two calls of the probe and once with it parked.</li>
- * <li><b>Stages:</b> isolated changes again, this time with two watches of the probe's key that stamp when they
- * receive each put: one on a client of its own (the bare watch's receipt of the very same put) and one on the
- * application's own client (when the application's connection received it, as near as can be told from outside).
- * The probe application stamps when its first {@code EnvironmentChangeEvent} listener ran and when the
- * {@code @RefreshScope} bean was refreshed. The extra watches add work to jetcd's threads, so these samples are
- * not compared with the others.</li>
+ * <li><b>Pollers:</b> isolated changes as in the propagation cells, with the bare watch
+ * sampled in between, once with the writer spinning between two calls of the probe and
+ * once with it parked.</li>
+ * <li><b>Stages:</b> isolated changes again, this time with two watches of the probe's
+ * key that stamp when they receive each put: one on a client of its own (the bare watch's
+ * receipt of the very same put) and one on the application's own client (when the
+ * application's connection received it, as near as can be told from outside). The probe
+ * application stamps when its first {@code EnvironmentChangeEvent} listener ran and when
+ * the {@code @RefreshScope} bean was refreshed. The extra watches add work to jetcd's
+ * threads, so these samples are not compared with the others.</li>
  * </ul>
  */
 final class AnatomyBenchmark {
@@ -78,8 +81,8 @@ final class AnatomyBenchmark {
 	 * @param fromAck the probe, from etcd's acknowledgement
 	 * @param bareFromPut the bare watch sampled in between, from the start of the put
 	 * @param bareFromAck the bare watch sampled in between, from etcd's acknowledgement
-	 * @param threads per group of threads (etcd's as one), microseconds on a CPU and microseconds waiting for one
-	 * while runnable, per change (the bare watch's included)
+	 * @param threads per group of threads (etcd's as one), microseconds on a CPU and
+	 * microseconds waiting for one while runnable, per change (the bare watch's included)
 	 */
 	record PollerCell(Poller poller, Latency fromPut, Latency fromAck, Latency bareFromPut, Latency bareFromAck,
 			Map<String, double[]> threads) {
@@ -91,16 +94,19 @@ final class AnatomyBenchmark {
 	 * @param poller how the writer waited between two calls of the probe
 	 * @param samples changes whose every stamp was taken
 	 * @param stages per stage, its distribution
-	 * @param means per stage, its mean in milliseconds (means add up, where medians do not)
+	 * @param means per stage, its mean in milliseconds (means add up, where medians do
+	 * not)
 	 */
 	record StageCell(Poller poller, int samples, Map<Stage, Latency> stages, Map<Stage, Double> means) {
 	}
 
 	/**
-	 * Spring Cloud's re-creation of the {@code @RefreshScope} probe on its own, with no change in etcd: the scope
-	 * refreshed by name, then the probe called once, its CPU time measured.
+	 * Spring Cloud's re-creation of the {@code @RefreshScope} probe on its own, with no
+	 * change in etcd: the scope refreshed by name, then the probe called once, its CPU
+	 * time measured.
 	 *
-	 * @param afterPause each creation after the thread slept {@link #GAP_MILLIS} ms, as between isolated changes
+	 * @param afterPause each creation after the thread slept {@link #GAP_MILLIS} ms, as
+	 * between isolated changes
 	 * @param inARow each creation right after the last one
 	 */
 	record CreationCell(Latency afterPause, Latency inARow) {
@@ -108,7 +114,10 @@ final class AnatomyBenchmark {
 
 	private static final long GAP_MILLIS = PropagationBenchmark.GAP_MILLIS;
 
-	/** Thread groups that used less, on a CPU and waiting together, per change, are left out of the report. */
+	/**
+	 * Thread groups that used less, on a CPU and waiting together, per change, are left
+	 * out of the report.
+	 */
 	static final double MIN_MICROS = 10;
 
 	private final KV writer;
@@ -144,8 +153,8 @@ final class AnatomyBenchmark {
 	}
 
 	/**
-	 * Isolated changes of the {@code @RefreshScope} probe with the bare watch sampled in between (one after every
-	 * second change), as in the propagation cells.
+	 * Isolated changes of the {@code @RefreshScope} probe with the bare watch sampled in
+	 * between (one after every second change), as in the propagation cells.
 	 */
 	void measurePoller(ConfigurableApplicationContext app, Supplier<String> bareWatch, Poller poller, int samples) {
 		Supplier<String> read = PropagationBenchmark.reader(app, Probe.REFRESH_SCOPE);
@@ -167,14 +176,15 @@ final class AnatomyBenchmark {
 		if (writer != null) {
 			threads.put("java (main: the writer)", writer);
 		}
-		PollerCell cell = new PollerCell(poller, own.fromPut(), own.fromAck(), bare.fromPut(), bare.fromAck(),
-				threads);
+		PollerCell cell = new PollerCell(poller, own.fromPut(), own.fromAck(), bare.fromPut(), bare.fromAck(), threads);
 		this.pollers.add(cell);
-		System.out.printf("  anatomy %-8s @RefreshScope from put p50 %7.3f (%.2f× bare %7.3f) | from ack p50 %7.3f "
-				+ "p99 %7.3f ms%n", poller.title, cell.fromPut().p50(), cell.fromPut().p50() / cell.bareFromPut().p50(),
+		System.out.printf(
+				"  anatomy %-8s @RefreshScope from put p50 %7.3f (%.2f× bare %7.3f) | from ack p50 %7.3f "
+						+ "p99 %7.3f ms%n",
+				poller.title, cell.fromPut().p50(), cell.fromPut().p50() / cell.bareFromPut().p50(),
 				cell.bareFromPut().p50(), cell.fromAck().p50(), cell.fromAck().p99());
-		threads.forEach((group, used) -> System.out.printf("    %-24s on a CPU %8.1f µs, waiting for one %8.1f µs per change%n",
-				group, used[0], used[1]));
+		threads.forEach((group, used) -> System.out
+			.printf("    %-24s on a CPU %8.1f µs, waiting for one %8.1f µs per change%n", group, used[0], used[1]));
 	}
 
 	/**
@@ -241,8 +251,8 @@ final class AnatomyBenchmark {
 	}
 
 	/**
-	 * Spring Cloud's re-creation of the {@code @RefreshScope} probe on its own: after a pause as long as the one
-	 * between isolated changes, and in a row.
+	 * Spring Cloud's re-creation of the {@code @RefreshScope} probe on its own: after a
+	 * pause as long as the one between isolated changes, and in a row.
 	 */
 	void measureCreation(ConfigurableApplicationContext app, int samples) {
 		RefreshScope scope = app.getBean(RefreshScope.class);
@@ -281,7 +291,10 @@ final class AnatomyBenchmark {
 		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
 	}
 
-	/** Calls the probe and keeps the CPU time of the last call: the one that returned the new value. */
+	/**
+	 * Calls the probe and keeps the CPU time of the last call: the one that returned the
+	 * new value.
+	 */
 	private static final class TimedRead implements Supplier<String> {
 
 		private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();

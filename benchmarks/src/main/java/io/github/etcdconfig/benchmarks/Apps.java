@@ -17,10 +17,15 @@ final class Apps {
 		/** etcd-config: loaded at start-up, followed by its watcher, applied in place. */
 		ETCD_CONFIG,
 
-		/** The same application with {@code etcd.config.enabled=false}: no etcd at all. */
+		/**
+		 * The same application with {@code etcd.config.enabled=false}: no etcd at all.
+		 */
 		DISABLED,
 
-		/** The stock Spring Cloud way: a full {@code ContextRefresher.refresh()} on every etcd event. */
+		/**
+		 * The stock Spring Cloud way: a full {@code ContextRefresher.refresh()} on every
+		 * etcd event.
+		 */
 		FULL_REFRESH
 
 	}

@@ -23,8 +23,9 @@ import io.github.etcdconfig.test.EtcdCluster;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Runs every benchmark in one JVM against one etcd it starts itself, then writes docs/benchmarks.md and the
- * propagation chart. See the report for the method of each measure.
+ * Runs every benchmark in one JVM against one etcd it starts itself, then writes
+ * docs/benchmarks.md and the propagation chart. See the report for the method of each
+ * measure.
  */
 public final class Benchmarks {
 
@@ -33,16 +34,21 @@ public final class Benchmarks {
 	/** The report's order. */
 	static final int[] PROPAGATION_COUNTS = { 100, 1_000, 10_000, 100_000 };
 
-	// 100 keys last: the JIT keeps improving after the warm-up, and measuring the smallest application first would
+	// 100 keys last: the JIT keeps improving after the warm-up, and measuring the
+	// smallest application first would
 	// flatter "p50 at 100,000 keys against 100".
 	private static final int[] PROPAGATION_ORDER = { 1_000, 10_000, 100_000, 100 };
 
-	// A full refresh at 100,000 keys takes seconds: its samples would take most of the run.
+	// A full refresh at 100,000 keys takes seconds: its samples would take most of the
+	// run.
 	private static final int FULL_REFRESH_MAX_KEYS = 10_000;
 
 	static final int MEMORY_KEYS = 100_000;
 
-	/** The whole application's retained heap is measured at these key counts, against none. */
+	/**
+	 * The whole application's retained heap is measured at these key counts, against
+	 * none.
+	 */
 	static final int[] APPLICATION_MEMORY_COUNTS = { 10_000, 100_000 };
 
 	/** The start in a fresh JVM is measured at this key count, against none. */
@@ -50,7 +56,10 @@ public final class Benchmarks {
 
 	static final int BURST_APP_KEYS = 1_000;
 
-	/** The stream part's key count; back-to-back changes are also measured at 10,000 keys, against the full refresh. */
+	/**
+	 * The stream part's key count; back-to-back changes are also measured at 10,000 keys,
+	 * against the full refresh.
+	 */
 	static final int STREAM_KEYS = 1_000;
 
 	static final int STREAM_LARGE_KEYS = 10_000;
@@ -104,7 +113,8 @@ public final class Benchmarks {
 				System.out.println("Start-up");
 				for (int count : LOAD_COUNTS) {
 					keys.ensure(count);
-					// The first application starts and loads pay for class loading and the JIT: more warm-up.
+					// The first application starts and loads pay for class loading and
+					// the JIT: more warm-up.
 					int warmUps = (count == LOAD_COUNTS[0]) ? 5 : 2;
 					timed("startup", () -> {
 						startup.measureLoad(count, warmUps, samples.loadRuns());
@@ -115,7 +125,8 @@ public final class Benchmarks {
 			if (runs(parts, "startup") || parts.contains("fresh-start")) {
 				keys.ensure(COLD_START_KEYS);
 				startup.measureColdStart(COLD_START_KEYS, 1, samples.freshStartRuns(), false);
-				// What Spring Cloud's scan of every property for {cipher} values costs an application that adds
+				// What Spring Cloud's scan of every property for {cipher} values costs an
+				// application that adds
 				// spring-security-crypto to decrypt them.
 				startup.measureColdStart(COLD_START_KEYS, 1, samples.freshStartRuns(), true);
 			}
@@ -163,7 +174,8 @@ public final class Benchmarks {
 								propagation.measureNewNames(count, properties, samples.propagation());
 							});
 						}
-						// Before the streams, which leave etcd 40,000 revisions further: as in the runs before them.
+						// Before the streams, which leave etcd 40,000 revisions further:
+						// as in the runs before them.
 						if (runs(parts, "bursts") && count == BURST_APP_KEYS) {
 							timed("bursts", () -> {
 								bursts.measure(app, 2_000, 200, samples.burstRuns());
@@ -172,15 +184,16 @@ public final class Benchmarks {
 						}
 						if (streamed) {
 							timed("stream", () -> {
-								List<Probe> probes = (count == STREAM_KEYS) ? List.of(Probe.REFRESH_SCOPE,
-										Probe.CONFIGURATION_PROPERTIES, Probe.VALUE) : List.of(Probe.REFRESH_SCOPE);
+								List<Probe> probes = (count == STREAM_KEYS)
+										? List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES, Probe.VALUE)
+										: List.of(Probe.REFRESH_SCOPE);
 								for (Probe probe : probes) {
 									stream.backToBack(count, Mode.ETCD_CONFIG, probe, app, floor::value, Poller.SPIN,
 											streamSettings.backToBack());
 								}
 								if (count == STREAM_KEYS) {
-									stream.backToBack(count, Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, app,
-											floor::value, Poller.PARK, streamSettings.backToBack());
+									stream.backToBack(count, Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, app, floor::value,
+											Poller.PARK, streamSettings.backToBack());
 									for (int rate : StreamBenchmark.RATES) {
 										stream.rate(app, rate, streamSettings.rateSeconds());
 									}
@@ -205,15 +218,17 @@ public final class Benchmarks {
 							for (Probe probe : List.of(Probe.REFRESH_SCOPE, Probe.CONFIGURATION_PROPERTIES)) {
 								propagation.warmUp(PropagationBenchmark.reader(app, probe), probe.key, 30);
 								if (runs(parts, "propagation")) {
-									timed("propagation", () -> propagation.measure(count, Mode.FULL_REFRESH, probe,
-											PropagationBenchmark.reader(app, probe), null, samples.fullRefresh(),
-											samples.fullRefreshWithReader()));
+									timed("propagation",
+											() -> propagation.measure(count, Mode.FULL_REFRESH, probe,
+													PropagationBenchmark.reader(app, probe), null,
+													samples.fullRefresh(), samples.fullRefreshWithReader()));
 								}
 							}
 							if (streamed) {
-								timed("stream", () -> stream.backToBack(count, Mode.FULL_REFRESH, Probe.REFRESH_SCOPE,
-										app, null, Poller.SPIN, (count == STREAM_KEYS) ? streamSettings.fullRefresh()
-												: streamSettings.fullRefreshLarge()));
+								timed("stream",
+										() -> stream.backToBack(count, Mode.FULL_REFRESH, Probe.REFRESH_SCOPE, app,
+												null, Poller.SPIN, (count == STREAM_KEYS) ? streamSettings.fullRefresh()
+														: streamSettings.fullRefreshLarge()));
 							}
 						}
 					}
@@ -241,7 +256,8 @@ public final class Benchmarks {
 			StreamChart.write(run, docs.resolve(StreamChart.FILE));
 		}
 		System.out.println("Wrote " + docs.resolve("benchmarks.md") + " in " + run.took().toSeconds() + " s; measuring "
-				+ "took, by part (application starts and warm-ups apart): " + PART_NANOS.entrySet()
+				+ "took, by part (application starts and warm-ups apart): "
+				+ PART_NANOS.entrySet()
 					.stream()
 					.map((part) -> part.getKey() + " " + TimeUnit.NANOSECONDS.toSeconds(part.getValue()) + " s")
 					.collect(Collectors.joining(", ")));
@@ -249,8 +265,7 @@ public final class Benchmarks {
 		System.exit(0);
 	}
 
-	private static Supplier<String> read(ConfigurableApplicationContext app, FloorWatch floor,
-			Probe probe) {
+	private static Supplier<String> read(ConfigurableApplicationContext app, FloorWatch floor, Probe probe) {
 		return (probe == Probe.BARE_WATCH) ? floor::value : PropagationBenchmark.reader(app, probe);
 	}
 

@@ -16,11 +16,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.PropertySource;
 
 /**
- * What Spring Boot's name caches of the etcd source hold, read by reflection: Boot keeps them private. An
- * application has two sets of adapted sources, each with its own caches: the Environment's (property look-ups,
- * {@code Binder.get(environment)}) and the {@code @ConfigurationProperties} binder's. For each, the etcd source (or
- * each view of it Boot reads in its place) is adapted with a cache of its names (held behind a soft reference: a
- * cleared one reads "cleared") or without one ("no cache": Boot looks names up one at a time).
+ * What Spring Boot's name caches of the etcd source hold, read by reflection: Boot keeps
+ * them private. An application has two sets of adapted sources, each with its own caches:
+ * the Environment's (property look-ups, {@code Binder.get(environment)}) and the
+ * {@code @ConfigurationProperties} binder's. For each, the etcd source (or each view of
+ * it Boot reads in its place) is adapted with a cache of its names (held behind a soft
+ * reference: a cleared one reads "cleared") or without one ("no cache": Boot looks names
+ * up one at a time).
  */
 final class BootNameCaches {
 
@@ -33,8 +35,7 @@ final class BootNameCaches {
 		List<String> parts = new ArrayList<>();
 		parts.add("Environment: " + describe(ConfigurationPropertySources.get(app.getEnvironment())));
 		Binder binder = (Binder) field(app.getBean(BINDER_BEAN), "binder");
-		parts.add("@ConfigurationProperties binder: "
-				+ ((binder != null) ? describe(sources(binder)) : "not built"));
+		parts.add("@ConfigurationProperties binder: " + ((binder != null) ? describe(sources(binder)) : "not built"));
 		return String.join("; ", parts);
 	}
 
@@ -75,7 +76,8 @@ final class BootNameCaches {
 		return String.format(Locale.ROOT, "%,d names", ((Map<?, ?>) field(data, "reverseMappings")).size());
 	}
 
-	// The value of a field declared by the target's class or a superclass; null when there is no such field.
+	// The value of a field declared by the target's class or a superclass; null when
+	// there is no such field.
 	private static Object field(Object target, String name) {
 		for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
 			try {

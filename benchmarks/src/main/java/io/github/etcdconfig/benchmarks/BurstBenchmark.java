@@ -23,8 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * Bursts: puts sent as fast as one client can, asynchronous and pipelined on one connection, then the time until the
- * application has applied the exact final state, and how many refreshes ({@code EtcdConfigChangedEvent}s) that took.
+ * Bursts: puts sent as fast as one client can, asynchronous and pipelined on one
+ * connection, then the time until the application has applied the exact final state, and
+ * how many refreshes ({@code EtcdConfigChangedEvent}s) that took.
  */
 final class BurstBenchmark {
 
@@ -32,7 +33,8 @@ final class BurstBenchmark {
 
 	private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
 
-	// etcd 3.4 refuses puts ("too many requests") once applying falls 5,000 entries behind committing.
+	// etcd 3.4 refuses puts ("too many requests") once applying falls 5,000 entries
+	// behind committing.
 	static final int IN_FLIGHT = 1_000;
 
 	/**
@@ -41,9 +43,11 @@ final class BurstBenchmark {
 	 * @param puts puts per burst
 	 * @param keys distinct keys they write, each about as often
 	 * @param send from the first put to the last acknowledgement
-	 * @param converge from the first put to the refresh that applied etcd's final revision
+	 * @param converge from the first put to the refresh that applied etcd's final
+	 * revision
 	 * @param afterSend from the last acknowledgement to that refresh
-	 * @param bare from the first put to a bare jetcd watch receiving etcd's final revision
+	 * @param bare from the first put to a bare jetcd watch receiving etcd's final
+	 * revision
 	 * @param refreshes refreshes per burst
 	 */
 	record Result(int puts, int keys, Runs send, Runs converge, Runs afterSend, Runs bare, Runs refreshes) {
@@ -70,7 +74,8 @@ final class BurstBenchmark {
 		long[] afterSend = new long[runs];
 		long[] bare = new long[runs];
 		long[] refreshes = new long[runs];
-		// What etcd itself takes to deliver the burst to a watcher, with nothing applied: the floor.
+		// What etcd itself takes to deliver the burst to a watcher, with nothing applied:
+		// the floor.
 		RevisionLog bareWatch = new RevisionLog();
 		try (Client client = Client.builder().endpoints(this.endpoints.split(",")).build();
 				Watch.Watcher watcher = client.getWatchClient()
@@ -96,17 +101,18 @@ final class BurstBenchmark {
 		Result result = new Result(puts, keys, Runs.of(send), Runs.of(converge), Runs.of(afterSend), Runs.of(bare),
 				Runs.ofCounts(refreshes));
 		this.results.add(result);
-		System.out.printf("  burst %6d puts: sent in %.0f ms, bare watch %.0f ms, converged in %.0f ms (max %.0f), "
-				+ "%.0f refreshes (max %.0f)%n", puts, result.send().median(), result.bare().median(),
-				result.converge().median(), result.converge().max(), result.refreshes().median(),
-				result.refreshes().max());
+		System.out.printf(
+				"  burst %6d puts: sent in %.0f ms, bare watch %.0f ms, converged in %.0f ms (max %.0f), "
+						+ "%.0f refreshes (max %.0f)%n",
+				puts, result.send().median(), result.bare().median(), result.converge().median(),
+				result.converge().max(), result.refreshes().median(), result.refreshes().max());
 	}
 
 	/**
-	 * @return nanoseconds to send, to converge and to the bare watch's final revision; refreshes
+	 * @return nanoseconds to send, to converge and to the bare watch's final revision;
+	 * refreshes
 	 */
-	private long[] burst(ConfigurableApplicationContext context, RevisionLog bareWatch, int count, int keys,
-			int run) {
+	private long[] burst(ConfigurableApplicationContext context, RevisionLog bareWatch, int count, int keys, int run) {
 		ChangeLog log = context.getBean(ChangeLog.class);
 		log.clear();
 		bareWatch.clear();
@@ -128,7 +134,8 @@ final class BurstBenchmark {
 			if (System.nanoTime() - start > TIMEOUT_NANOS) {
 				throw new IllegalStateException("A burst of " + count + " puts did not converge");
 			}
-			// The refresh stamps its own time: how often this polls does not change the figure.
+			// The refresh stamps its own time: how often this polls does not change the
+			// figure.
 			LockSupport.parkNanos(100_000);
 		}
 		int refreshes = log.count();
@@ -143,10 +150,12 @@ final class BurstBenchmark {
 		return new long[] { sent - start, applied - start, bare - start, refreshes };
 	}
 
-	// Concurrent puts reach etcd in no fixed order: the final state is what etcd holds now.
+	// Concurrent puts reach etcd in no fixed order: the final state is what etcd holds
+	// now.
 	private void checkFinalState(Environment environment, int keys) {
-		List<KeyValue> held = Keys.await(this.writer.get(Keys.bytes(key(0)),
-				GetOption.builder().withRange(Keys.bytes(key(keys))).build())).getKvs();
+		List<KeyValue> held = Keys
+			.await(this.writer.get(Keys.bytes(key(0)), GetOption.builder().withRange(Keys.bytes(key(keys))).build()))
+			.getKvs();
 		StartupBenchmark.check(held.size() == keys, "etcd holds " + held.size() + " burst keys");
 		for (KeyValue kv : held) {
 			String name = Keys.name(kv.getKey().toString(StandardCharsets.UTF_8));

@@ -21,8 +21,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The propagation chart: latency from etcd's acknowledgement against the number of keys, p50 solid and p99 dashed,
- * both axes logarithmic, without a reader thread.
+ * The propagation chart: latency from etcd's acknowledgement against the number of keys,
+ * p50 solid and p99 dashed, both axes logarithmic, without a reader thread.
  */
 final class Chart {
 

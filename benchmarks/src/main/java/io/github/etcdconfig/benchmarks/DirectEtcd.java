@@ -14,9 +14,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 
 /**
- * Talks to one etcd member directly, not through the application's proxy, over a gRPC channel of its own for each
- * session: a session opened after an outage connects at once, where a long-lived client would first wait out the
- * reconnect backoff that its failures during the outage built up. Every call has a deadline.
+ * Talks to one etcd member directly, not through the application's proxy, over a gRPC
+ * channel of its own for each session: a session opened after an outage connects at once,
+ * where a long-lived client would first wait out the reconnect backoff that its failures
+ * during the outage built up. Every call has a deadline.
  */
 final class DirectEtcd {
 
@@ -44,26 +45,30 @@ final class DirectEtcd {
 		}
 
 		/**
-		 * etcd's current revision, read with a short deadline: the proof that etcd answers.
+		 * etcd's current revision, read with a short deadline: the proof that etcd
+		 * answers.
 		 * @param deadline how long to wait for the answer
 		 * @return the revision
 		 */
 		long revision(Duration deadline) {
-			return stub(deadline).range(RangeRequest.newBuilder()
-				.setKey(bytes("/"))
-				.setLimit(1)
-				.setKeysOnly(true)
-				.build()).getHeader().getRevision();
+			return stub(deadline)
+				.range(RangeRequest.newBuilder().setKey(bytes("/")).setLimit(1).setKeysOnly(true).build())
+				.getHeader()
+				.getRevision();
 		}
 
-		/** @return the revision of the put */
+		/**
+		 * @return the revision of the put
+		 */
 		long put(String key, String value) {
 			return stub(DEADLINE).put(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).build())
 				.getHeader()
 				.getRevision();
 		}
 
-		/** @return the revision after the delete */
+		/**
+		 * @return the revision after the delete
+		 */
 		long delete(String key) {
 			return stub(DEADLINE).deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes(key)).build())
 				.getHeader()

@@ -9,9 +9,10 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 
 /**
- * The floor: a bare jetcd watch on a client of its own whose listener stores the value it receives, so reading it
- * costs what reading a bean's field costs. It watches {@value #PREFIX}, outside {@code /config/}, so the
- * application's watcher does not see its puts.
+ * The floor: a bare jetcd watch on a client of its own whose listener stores the value it
+ * receives, so reading it costs what reading a bean's field costs. It watches
+ * {@value #PREFIX}, outside {@code /config/}, so the application's watcher does not see
+ * its puts.
  */
 final class FloorWatch implements AutoCloseable {
 
@@ -31,7 +32,10 @@ final class FloorWatch implements AutoCloseable {
 			.watch(Keys.bytes(PREFIX), WatchOption.builder().isPrefix(true).build(), (response) -> {
 				List<WatchEvent> events = response.getEvents();
 				if (!events.isEmpty()) {
-					this.value = events.get(events.size() - 1).getKeyValue().getValue().toString(StandardCharsets.UTF_8);
+					this.value = events.get(events.size() - 1)
+						.getKeyValue()
+						.getValue()
+						.toString(StandardCharsets.UTF_8);
 				}
 			});
 	}

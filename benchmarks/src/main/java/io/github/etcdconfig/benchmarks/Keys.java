@@ -16,8 +16,9 @@ import io.etcd.jetcd.options.PutOption;
 import io.github.etcdconfig.test.EtcdKeys;
 
 /**
- * The keys the benchmarks load: {@code /config/bench/fill/gGGGG/kNNNNNN} (32 bytes) with 14-byte values, 100 to
- * a group, names and indexes zero-padded so that key order is index order and "the first N keys" is one key range.
+ * The keys the benchmarks load: {@code /config/bench/fill/gGGGG/kNNNNNN} (32 bytes) with
+ * 14-byte values, 100 to a group, names and indexes zero-padded so that key order is
+ * index order and "the first N keys" is one key range.
  */
 final class Keys {
 
@@ -50,7 +51,8 @@ final class Keys {
 		return key.substring("/config/".length()).replace('/', '.');
 	}
 
-	// 14 bytes: with the 32-byte key, 46 bytes of key and value, the size the issue reports measured.
+	// 14 bytes: with the 32-byte key, 46 bytes of key and value, the size the issue
+	// reports measured.
 	static String value(int index) {
 		return String.format("v%06d-abcdef", index);
 	}
@@ -71,8 +73,9 @@ final class Keys {
 	void ensure(int count) {
 		await(this.kv.delete(bytes(key(count)),
 				DeleteOption.builder().withRange(OptionsUtil.prefixEndOf(bytes(FILL_PREFIX))).build()));
-		int present = (int) await(this.kv.get(bytes(FILL_PREFIX),
-				GetOption.builder().isPrefix(true).withCountOnly(true).build())).getCount();
+		int present = (int) await(
+				this.kv.get(bytes(FILL_PREFIX), GetOption.builder().isPrefix(true).withCountOnly(true).build()))
+			.getCount();
 		List<CompletableFuture<?>> inFlight = new ArrayList<>();
 		for (int from = present; from < count; from += BATCH) {
 			int to = Math.min(count, from + BATCH);
@@ -101,7 +104,8 @@ final class Keys {
 		return EtcdKeys.bytes(value);
 	}
 
-	// A minute, not EtcdKeys' 10 s: loads of many keys and calls made while etcd recovers take their time.
+	// A minute, not EtcdKeys' 10 s: loads of many keys and calls made while etcd recovers
+	// take their time.
 	static <T> T await(CompletableFuture<T> future) {
 		return EtcdKeys.await(future, TIMEOUT);
 	}

@@ -37,13 +37,18 @@ final class Machine {
 		Map<String, String> machine = new LinkedHashMap<>();
 		machine.put("CPU", field("/proc/cpuinfo", "model name") + " (" + Runtime.getRuntime().availableProcessors()
 				+ " cores available to the JVM)");
-		machine.put("Memory", Long.parseLong(field("/proc/meminfo", "MemTotal").replaceAll("\\D", "")) / 1024 / 1024
-				+ " GiB");
+		machine.put("Memory",
+				Long.parseLong(field("/proc/meminfo", "MemTotal").replaceAll("\\D", "")) / 1024 / 1024 + " GiB");
 		machine.put("OS", field("/etc/os-release", "PRETTY_NAME").replace("\"", "") + ", kernel "
 				+ System.getProperty("os.version"));
-		machine.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-				+ ", " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()
-					.stream().filter((argument) -> argument.startsWith("-X")).toList()));
+		machine.put("JDK",
+				System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + ", "
+						+ String.join(" ",
+								ManagementFactory.getRuntimeMXBean()
+									.getInputArguments()
+									.stream()
+									.filter((argument) -> argument.startsWith("-X"))
+									.toList()));
 		machine.put("etcd", etcdVersion(etcdEndpoint) + ", one member on loopback, data directory on the local disk "
 				+ "(" + System.getProperty("java.io.tmpdir") + ")");
 		machine.put("Spring Boot", SpringBootVersion.getVersion());
@@ -85,7 +90,8 @@ final class Machine {
 	private static String etcdVersion(URI endpoint) {
 		try {
 			String body = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(endpoint.resolve("/version")).build(), HttpResponse.BodyHandlers.ofString())
+				.send(HttpRequest.newBuilder(endpoint.resolve("/version")).build(),
+						HttpResponse.BodyHandlers.ofString())
 				.body();
 			Matcher matcher = Pattern.compile("\"etcdserver\":\"([^\"]+)\"").matcher(body);
 			return matcher.find() ? matcher.group(1) : body;

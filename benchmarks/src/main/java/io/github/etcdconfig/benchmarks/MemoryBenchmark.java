@@ -27,17 +27,21 @@ import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Retained heap, from class histograms ({@code jcmd <pid> GC.class_histogram}, taken in-process through the
- * DiagnosticCommand MBean): each one first runs a full GC, then counts the live objects of every class. The store's
- * own share is the difference between the store holding its snapshot of N keys and the same store after its
- * snapshot was replaced by an empty one: same client, same threads, only the snapshot gone. The application's is
- * the difference between the running application with N keys and the same application with none.
+ * Retained heap, from class histograms ({@code jcmd <pid> GC.class_histogram}, taken
+ * in-process through the DiagnosticCommand MBean): each one first runs a full GC, then
+ * counts the live objects of every class. The store's own share is the difference between
+ * the store holding its snapshot of N keys and the same store after its snapshot was
+ * replaced by an empty one: same client, same threads, only the snapshot gone. The
+ * application's is the difference between the running application with N keys and the
+ * same application with none.
  *
- * <p>Softly reachable objects count: Spring Boot keeps its name caches behind soft references, and a full GC
- * clears a soft reference only when it has not been used for as many seconds as the heap has free megabytes
- * ({@code -XX:SoftRefLRUPolicyMSPerMB}, 1 s by default), far longer than a measure takes. They stay in a running
- * application too, so they are part of what it retains; {@link BootNameCaches} checks after each histogram that
- * they are still there.
+ * <p>
+ * Softly reachable objects count: Spring Boot keeps its name caches behind soft
+ * references, and a full GC clears a soft reference only when it has not been used for as
+ * many seconds as the heap has free megabytes ({@code -XX:SoftRefLRUPolicyMSPerMB}, 1 s
+ * by default), far longer than a measure takes. They stay in a running application too,
+ * so they are part of what it retains; {@link BootNameCaches} checks after each histogram
+ * that they are still there.
  */
 final class MemoryBenchmark {
 
@@ -64,11 +68,14 @@ final class MemoryBenchmark {
 	}
 
 	/**
-	 * Retained heap of the whole running application at N keys, against the same application with none.
+	 * Retained heap of the whole running application at N keys, against the same
+	 * application with none.
 	 *
 	 * @param keys the number of keys
-	 * @param bytes retained by the application with the keys, less the same application without keys
-	 * @param bootCaches what Spring Boot's name caches of the etcd source held after the measuring GC
+	 * @param bytes retained by the application with the keys, less the same application
+	 * without keys
+	 * @param bootCaches what Spring Boot's name caches of the etcd source held after the
+	 * measuring GC
 	 * @param top the classes that account for most of the difference
 	 */
 	record Application(int keys, long bytes, String bootCaches, List<ClassBytes> top) {
@@ -116,11 +123,13 @@ final class MemoryBenchmark {
 	}
 
 	/**
-	 * The whole application at each key count against the same application with no keys, each measured while it
-	 * runs, after it has been used: its {@code @ConfigurationProperties} bean bound at start-up, then a value
-	 * changed and a name added in etcd and both applied (the binder and the rebinder ran, and Spring Boot's name
-	 * caches were built). One application is started and stopped first, unmeasured, so that what a first start
-	 * leaves in static caches counts in none of them.
+	 * The whole application at each key count against the same application with no keys,
+	 * each measured while it runs, after it has been used: its
+	 * {@code @ConfigurationProperties} bean bound at start-up, then a value changed and a
+	 * name added in etcd and both applied (the binder and the rebinder ran, and Spring
+	 * Boot's name caches were built). One application is started and stopped first,
+	 * unmeasured, so that what a first start leaves in static caches counts in none of
+	 * them.
 	 * @param counts the key counts, each above zero
 	 * @return one result per count
 	 */
@@ -130,8 +139,10 @@ final class MemoryBenchmark {
 		}
 		Map<Integer, Map<String, ClassBytes>> histograms = new HashMap<>();
 		Map<Integer, String> caches = new HashMap<>();
-		int[] order = IntStream.concat(Arrays.stream(counts).boxed().sorted(Comparator.reverseOrder())
-			.mapToInt(Integer::intValue), IntStream.of(0)).toArray();
+		int[] order = IntStream
+			.concat(Arrays.stream(counts).boxed().sorted(Comparator.reverseOrder()).mapToInt(Integer::intValue),
+					IntStream.of(0))
+			.toArray();
 		for (int count : order) {
 			keys.ensure(count);
 			try (ConfigurableApplicationContext app = Apps.start(Mode.ETCD_CONFIG, endpoints)) {
@@ -185,8 +196,8 @@ final class MemoryBenchmark {
 		List<ClassBytes> difference = new ArrayList<>();
 		after.forEach((name, counted) -> {
 			ClassBytes earlier = before.getOrDefault(name, new ClassBytes(name, 0, 0));
-			difference.add(new ClassBytes(name, counted.instances() - earlier.instances(),
-					counted.bytes() - earlier.bytes()));
+			difference.add(
+					new ClassBytes(name, counted.instances() - earlier.instances(), counted.bytes() - earlier.bytes()));
 		});
 		before.forEach((name, counted) -> {
 			if (!after.containsKey(name)) {
@@ -210,12 +221,13 @@ final class MemoryBenchmark {
 		catch (Exception ex) {
 			throw new IllegalStateException("No class histogram", ex);
 		}
-		// Lines look like "   1:        123456       7890123  [B (java.base@17.0.15)".
+		// Lines look like " 1: 123456 7890123 [B (java.base@17.0.15)".
 		Map<String, ClassBytes> classes = new HashMap<>();
 		for (String line : output.split("\n")) {
 			String[] fields = line.trim().split("\\s+");
 			if (fields.length >= 4 && fields[0].endsWith(":")) {
-				classes.merge(fields[3], new ClassBytes(fields[3], Long.parseLong(fields[1]), Long.parseLong(fields[2])),
+				classes.merge(fields[3],
+						new ClassBytes(fields[3], Long.parseLong(fields[1]), Long.parseLong(fields[2])),
 						(a, b) -> new ClassBytes(a.name(), a.instances() + b.instances(), a.bytes() + b.bytes()));
 			}
 		}

@@ -21,8 +21,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * The measured application: one bean of each kind that follows configuration, each reading its own key, so a put
- * touches exactly one of them.
+ * The measured application: one bean of each kind that follows configuration, each
+ * reading its own key, so a put touches exactly one of them.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -36,7 +36,10 @@ public class ProbeApplication {
 
 	static final String VALUE_KEY = "/config/bench/probe/value";
 
-	/** Where a new name goes: each key under it is a new entry of {@link ProbeProperties#getMap()}. */
+	/**
+	 * Where a new name goes: each key under it is a new entry of
+	 * {@link ProbeProperties#getMap()}.
+	 */
 	static final String MAP_PREFIX = "/config/bench/probe/props/map/";
 
 	/** The name of the {@code @RefreshScope} probe's bean. */
@@ -48,7 +51,10 @@ public class ProbeApplication {
 		return new ScopedProbe(value);
 	}
 
-	/** A {@code @RefreshScope} bean: re-created with the new value on its next call after a refresh. */
+	/**
+	 * A {@code @RefreshScope} bean: re-created with the new value on its next call after
+	 * a refresh.
+	 */
 	public static class ScopedProbe {
 
 		private final String value;
@@ -64,16 +70,19 @@ public class ProbeApplication {
 	}
 
 	/**
-	 * A {@code @ConfigurationProperties} bean, rebound in place. Its map is bound by enumerating the names under
-	 * {@code bench.probe.props.map}, so a new key there is a new name the binder must find.
+	 * A {@code @ConfigurationProperties} bean, rebound in place. Its map is bound by
+	 * enumerating the names under {@code bench.probe.props.map}, so a new key there is a
+	 * new name the binder must find.
 	 */
 	@ConfigurationProperties("bench.probe.props")
 	public static class ProbeProperties {
 
-		// Volatile so that a thread spinning on it sees a rebind: the JIT may hoist a plain field read.
+		// Volatile so that a thread spinning on it sees a rebind: the JIT may hoist a
+		// plain field read.
 		private volatile String value = "none";
 
-		// Replaced as a whole by the rebinder (it has a setter), so a reader never sees it half-updated.
+		// Replaced as a whole by the rebinder (it has a setter), so a reader never sees
+		// it half-updated.
 		private volatile Map<String, String> map = new LinkedHashMap<>();
 
 		public String getValue() {
@@ -106,7 +115,10 @@ public class ProbeApplication {
 
 	}
 
-	/** When each {@link EtcdConfigChangedEvent} was published, to count refreshes and time convergence. */
+	/**
+	 * When each {@link EtcdConfigChangedEvent} was published, to count refreshes and time
+	 * convergence.
+	 */
 	public static class ChangeLog extends RevisionLog {
 
 		@EventListener
@@ -117,9 +129,9 @@ public class ProbeApplication {
 	}
 
 	/**
-	 * Counts refreshes, with etcd-config and with the stock full refresh alike (both publish one
-	 * {@link EnvironmentChangeEvent} per refresh), and stamps when the last one reached its listeners and its
-	 * {@code @RefreshScope} beans.
+	 * Counts refreshes, with etcd-config and with the stock full refresh alike (both
+	 * publish one {@link EnvironmentChangeEvent} per refresh), and stamps when the last
+	 * one reached its listeners and its {@code @RefreshScope} beans.
 	 */
 	public static class RefreshStages {
 
@@ -129,7 +141,8 @@ public class ProbeApplication {
 
 		private volatile long scopeRefreshed;
 
-		// First of the listeners: the refresh's own work before it is the applier's hop and the snapshot.
+		// First of the listeners: the refresh's own work before it is the applier's hop
+		// and the snapshot.
 		@EventListener
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		void on(EnvironmentChangeEvent event) {
@@ -146,12 +159,18 @@ public class ProbeApplication {
 			return this.refreshes.get();
 		}
 
-		/** The {@link System#nanoTime()} at which the last {@link EnvironmentChangeEvent} reached the listeners. */
+		/**
+		 * The {@link System#nanoTime()} at which the last {@link EnvironmentChangeEvent}
+		 * reached the listeners.
+		 */
 		long environmentChanged() {
 			return this.environmentChanged;
 		}
 
-		/** The {@link System#nanoTime()} at which a {@code @RefreshScope} bean was last refreshed. */
+		/**
+		 * The {@link System#nanoTime()} at which a {@code @RefreshScope} bean was last
+		 * refreshed.
+		 */
 		long scopeRefreshed() {
 			return this.scopeRefreshed;
 		}

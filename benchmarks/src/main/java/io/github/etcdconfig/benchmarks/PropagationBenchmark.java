@@ -23,21 +23,22 @@ import io.github.etcdconfig.benchmarks.Stats.Latency;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Time from a put to the moment a bean returns the new value. The writing thread starts an asynchronous put, then
- * spins ({@link System#nanoTime()}, no sleeping), calling the bean every {@link #POLL_NANOS} ns until it returns
- * the value; the put's completion
- * callback, on jetcd's event loop, stamps etcd's acknowledgement. Each sample is an isolated change: the next put
- * starts {@link #GAP_MILLIS} ms after the previous value was seen, more than the coalescing window (10 ms), so no
- * change waits for another.
+ * Time from a put to the moment a bean returns the new value. The writing thread starts
+ * an asynchronous put, then spins ({@link System#nanoTime()}, no sleeping), calling the
+ * bean every {@link #POLL_NANOS} ns until it returns the value; the put's completion
+ * callback, on jetcd's event loop, stamps etcd's acknowledgement. Each sample is an
+ * isolated change: the next put starts {@link #GAP_MILLIS} ms after the previous value
+ * was seen, more than the coalescing window (10 ms), so no change waits for another.
  */
 final class PropagationBenchmark {
 
 	static final long GAP_MILLIS = 20;
 
 	/**
-	 * How often the spinning thread calls the probe; it busy-waits in between, never sleeps. Unpaced, it called a
-	 * {@code @RefreshScope} proxy millions of times a second, and every call allocates (Spring Cloud's
-	 * {@code GenericScope.get} makes a lock and a wrapper each time): the GC pauses that caused were the p99.
+	 * How often the spinning thread calls the probe; it busy-waits in between, never
+	 * sleeps. Unpaced, it called a {@code @RefreshScope} proxy millions of times a
+	 * second, and every call allocates (Spring Cloud's {@code GenericScope.get} makes a
+	 * lock and a wrapper each time): the GC pauses that caused were the p99.
 	 */
 	static final long POLL_NANOS = 5_000;
 
@@ -46,12 +47,15 @@ final class PropagationBenchmark {
 	/** How the writing thread waits between two calls of the probe. */
 	enum Poller {
 
-		/** Busy-waits: it holds a core, and sees the value within {@link #POLL_NANOS} ns. */
+		/**
+		 * Busy-waits: it holds a core, and sees the value within {@link #POLL_NANOS} ns.
+		 */
 		SPIN("spinning"),
 
 		/**
-		 * Parks for {@link #POLL_NANOS} ns, which Linux stretches to about 50 µs more (timer slack): a core is left
-		 * to etcd and the application, and the value is seen a few tens of microseconds later.
+		 * Parks for {@link #POLL_NANOS} ns, which Linux stretches to about 50 µs more
+		 * (timer slack): a core is left to etcd and the application, and the value is
+		 * seen a few tens of microseconds later.
 		 */
 		PARK("parked");
 
@@ -83,7 +87,10 @@ final class PropagationBenchmark {
 
 		VALUE("@Value field", ProbeApplication.VALUE_KEY),
 
-		/** A key that did not exist: a new name, bound into the {@code @ConfigurationProperties} bean's map. */
+		/**
+		 * A key that did not exist: a new name, bound into the
+		 * {@code @ConfigurationProperties} bean's map.
+		 */
 		NEW_NAME("new name in a map", ProbeApplication.MAP_PREFIX);
 
 		final String title;
@@ -107,10 +114,10 @@ final class PropagationBenchmark {
 	 * @param fromPut from the start of the put
 	 * @param fromAck from etcd's acknowledgement of the put: the application's own share
 	 * @param lost samples whose value was not seen within 10 s
-	 * @param bareFromPut the bare watch, from the start of the put, sampled in between this cell's samples;
-	 * {@code null} when it was not
-	 * @param cpuPerChange milliseconds of CPU time per sample, every thread of the JVM but the measuring one;
-	 * {@code NaN} with a reader thread, which spins
+	 * @param bareFromPut the bare watch, from the start of the put, sampled in between
+	 * this cell's samples; {@code null} when it was not
+	 * @param cpuPerChange milliseconds of CPU time per sample, every thread of the JVM
+	 * but the measuring one; {@code NaN} with a reader thread, which spins
 	 */
 	record Cell(int keys, Mode mode, Probe probe, boolean reader, Latency fromPut, Latency fromAck, int lost,
 			Latency bareFromPut, double cpuPerChange) {
@@ -120,7 +127,8 @@ final class PropagationBenchmark {
 
 	private final List<Cell> cells = new ArrayList<>();
 
-	// The bare watch's samples of the current key count, without and with a reader thread.
+	// The bare watch's samples of the current key count, without and with a reader
+	// thread.
 	private final Map<Boolean, Series> bare = new HashMap<>();
 
 	private int tag;
@@ -143,8 +151,9 @@ final class PropagationBenchmark {
 	}
 
 	/**
-	 * Rounds of unrecorded puts to every probe until the JIT has compiled nothing for {@code quietMillis}, after at
-	 * least {@code minRounds} rounds and for at most {@code maxMillis}.
+	 * Rounds of unrecorded puts to every probe until the JIT has compiled nothing for
+	 * {@code quietMillis}, after at least {@code minRounds} rounds and for at most
+	 * {@code maxMillis}.
 	 * @return the number of puts
 	 */
 	int warmUpUntilCompiled(List<Supplier<String>> reads, List<String> keys, int minRounds, long quietMillis,
@@ -154,7 +163,7 @@ final class PropagationBenchmark {
 		long compiled = jit.getTotalCompilationTime();
 		long quietSince = start;
 		int puts = 0;
-		for (int round = 0; ; round++) {
+		for (int round = 0;; round++) {
 			long now = System.nanoTime();
 			if (jit.getTotalCompilationTime() != compiled) {
 				compiled = jit.getTotalCompilationTime();
@@ -184,8 +193,9 @@ final class PropagationBenchmark {
 	}
 
 	/**
-	 * Measure a probe without, then with a reader thread. With a bare watch given, one bare-watch sample follows
-	 * every second probe sample, so that both see etcd at the same time: its fsync times drift over minutes.
+	 * Measure a probe without, then with a reader thread. With a bare watch given, one
+	 * bare-watch sample follows every second probe sample, so that both see etcd at the
+	 * same time: its fsync times drift over minutes.
 	 * @param bare reads the bare watch, or {@code null}
 	 */
 	void measure(int keys, Mode mode, Probe probe, Supplier<String> read, Supplier<String> bare, int samples,
@@ -195,7 +205,8 @@ final class PropagationBenchmark {
 	}
 
 	/**
-	 * Add the bare watch's cells for a key count: every bare-watch sample taken since the last call.
+	 * Add the bare watch's cells for a key count: every bare-watch sample taken since the
+	 * last call.
 	 */
 	void addBareWatch(int keys) {
 		for (boolean reader : new boolean[] { false, true }) {
@@ -207,9 +218,10 @@ final class PropagationBenchmark {
 	}
 
 	/**
-	 * Measure changes that add a name: each sample puts a key that never existed under the map of the
-	 * {@code @ConfigurationProperties} probe and waits until the map holds it, then deletes it again, untimed, so
-	 * that the application keeps its number of keys. Without a reader thread only.
+	 * Measure changes that add a name: each sample puts a key that never existed under
+	 * the map of the {@code @ConfigurationProperties} probe and waits until the map holds
+	 * it, then deletes it again, untimed, so that the application keeps its number of
+	 * keys. Without a reader thread only.
 	 */
 	void measureNewNames(int keys, ProbeProperties properties, int samples) {
 		Series series = new Series(samples);
@@ -218,12 +230,14 @@ final class PropagationBenchmark {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
 			series.add(newName(properties));
 		}
-		// Each sample also deleted its name, a change of the same kind: half the CPU time is the new name's.
+		// Each sample also deleted its name, a change of the same kind: half the CPU time
+		// is the new name's.
 		double cpuPerChange = Stats.millis(othersCpuTime() - cpu) / samples / 2;
 		this.cells.add(report(series.cell(keys, Mode.ETCD_CONFIG, Probe.NEW_NAME, false, null, cpuPerChange)));
 	}
 
-	// The CPU time of every thread of this JVM but the current one, which spins while it measures.
+	// The CPU time of every thread of this JVM but the current one, which spins while it
+	// measures.
 	private static long othersCpuTime() {
 		long process = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
 		return process - ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -265,17 +279,19 @@ final class PropagationBenchmark {
 				}
 			}
 		}
-		// The bare-watch samples in between add their own watch's small share, alike at every key count.
+		// The bare-watch samples in between add their own watch's small share, alike at
+		// every key count.
 		double cpuPerChange = withReader ? Double.NaN : Stats.millis(othersCpuTime() - cpu) / samples;
 		if (bare != null) {
 			this.bare.computeIfAbsent(withReader, (key) -> new Series(0)).addAll(bareSeries);
 		}
-		return report(series.cell(keys, mode, probe, withReader, (bare != null) ? bareSeries.fromPut() : null,
-				cpuPerChange));
+		return report(
+				series.cell(keys, mode, probe, withReader, (bare != null) ? bareSeries.fromPut() : null, cpuPerChange));
 	}
 
 	private static Cell report(Cell cell) {
-		System.out.printf("  %-14s %-30s keys=%-6d reader=%-5s from put p50 %7.3f p99 %7.3f | from ack p50 %7.3f p99 %7.3f max %7.3f ms | CPU %7.3f ms%s%n",
+		System.out.printf(
+				"  %-14s %-30s keys=%-6d reader=%-5s from put p50 %7.3f p99 %7.3f | from ack p50 %7.3f p99 %7.3f max %7.3f ms | CPU %7.3f ms%s%n",
 				cell.mode(), cell.probe().title, cell.keys(), cell.reader(), cell.fromPut().p50(), cell.fromPut().p99(),
 				cell.fromAck().p50(), cell.fromAck().p99(), cell.fromAck().max(), cell.cpuPerChange(),
 				(cell.lost() > 0) ? " LOST " + cell.lost() : "");
@@ -288,9 +304,9 @@ final class PropagationBenchmark {
 
 	/**
 	 * One change: a put, then the probe called until it returns the value.
-	 * @return nanoseconds from the start of the put and from its acknowledgement, then the
-	 * {@link System#nanoTime()} of the start, of the acknowledgement and of the moment the value was seen; or
-	 * {@code null} when the value was not seen in time
+	 * @return nanoseconds from the start of the put and from its acknowledgement, then
+	 * the {@link System#nanoTime()} of the start, of the acknowledgement and of the
+	 * moment the value was seen; or {@code null} when the value was not seen in time
 	 */
 	static long[] sample(KV writer, Supplier<String> read, String key, String value, Poller poller) {
 		long start = System.nanoTime();
@@ -371,8 +387,8 @@ final class PropagationBenchmark {
 
 		Cell cell(int keys, Mode mode, Probe probe, boolean reader, Latency bareFromPut, double cpuPerChange) {
 			if (this.count == 0) {
-				throw new IllegalStateException(probe.title + " never returned a new value (" + mode + ", " + keys
-						+ " keys)");
+				throw new IllegalStateException(
+						probe.title + " never returned a new value (" + mode + ", " + keys + " keys)");
 			}
 			return new Cell(keys, mode, probe, reader, fromPut(), fromAck(), this.lost, bareFromPut, cpuPerChange);
 		}

@@ -25,19 +25,22 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * Time to be current after an outage of etcd, against the outage's kind and length. The application (the probe
- * application, 1,000 keys, default settings) always reaches etcd through a {@link TcpProxy}, which counts the
- * connections it opens and the bytes it sends; the benchmark talks to etcd directly ({@link DirectEtcd}).
+ * Time to be current after an outage of etcd, against the outage's kind and length. The
+ * application (the probe application, 1,000 keys, default settings) always reaches etcd
+ * through a {@link TcpProxy}, which counts the connections it opens and the bytes it
+ * sends; the benchmark talks to etcd directly ({@link DirectEtcd}).
  * <ul>
- * <li><b>Changes it has not seen:</b> before a kill or a stop, eleven changes (ten puts and a delete) are made and
- * acknowledged, and the fault follows at once, so etcd may not have sent them yet; during a cut, the same changes
- * are made after the cut, and etcd's history is then compacted past them, so the application must read everything
- * again. In every case a marker is put as soon as etcd answers again.</li>
- * <li><b>etcd answers again:</b> for a cut, when the line is restored (etcd answered throughout); for a kill or a
- * stop, when a read sent directly to etcd every 10 ms, each on a new connection, is first answered after the
- * restart or the SIGCONT.</li>
- * <li><b>Current:</b> when the {@code EtcdConfigChangedEvent} that applied the marker's revision was published
- * (the event stamps its own time); the Environment is then checked to hold every change.</li>
+ * <li><b>Changes it has not seen:</b> before a kill or a stop, eleven changes (ten puts
+ * and a delete) are made and acknowledged, and the fault follows at once, so etcd may not
+ * have sent them yet; during a cut, the same changes are made after the cut, and etcd's
+ * history is then compacted past them, so the application must read everything again. In
+ * every case a marker is put as soon as etcd answers again.</li>
+ * <li><b>etcd answers again:</b> for a cut, when the line is restored (etcd answered
+ * throughout); for a kill or a stop, when a read sent directly to etcd every 10 ms, each
+ * on a new connection, is first answered after the restart or the SIGCONT.</li>
+ * <li><b>Current:</b> when the {@code EtcdConfigChangedEvent} that applied the marker's
+ * revision was published (the event stamps its own time); the Environment is then checked
+ * to hold every change.</li>
  * </ul>
  */
 final class RecoveryBenchmark {
@@ -82,13 +85,14 @@ final class RecoveryBenchmark {
 	 * @param fault what went wrong
 	 * @param seconds how long it was meant to last
 	 * @param outageNanos from the fault to its end (restore, restart, SIGCONT)
-	 * @param currentNanos from etcd answering again to the application being current; -1 when it was not within a
-	 * minute
+	 * @param currentNanos from etcd answering again to the application being current; -1
+	 * when it was not within a minute
 	 * @param connections connections the application opened toward etcd during the outage
 	 * @param bytes bytes the application sent toward etcd during the outage
-	 * @param attempts when each of those connections was opened, as {@link System#nanoTime()} (to the millisecond)
-	 * @param warnings the starter's and jetcd's WARN and ERROR lines from the fault until a second after the
-	 * application was current
+	 * @param attempts when each of those connections was opened, as
+	 * {@link System#nanoTime()} (to the millisecond)
+	 * @param warnings the starter's and jetcd's WARN and ERROR lines from the fault until
+	 * a second after the application was current
 	 */
 	record Trial(Fault fault, int seconds, long outageNanos, long currentNanos, long connections, long bytes,
 			long[] attempts, List<WarnLines.Line> warnings) {
@@ -98,8 +102,8 @@ final class RecoveryBenchmark {
 			int most = 0;
 			for (int i = 0; i < this.warnings.size(); i++) {
 				int count = 0;
-				for (int j = i; j < this.warnings.size()
-						&& this.warnings.get(j).nanos() - this.warnings.get(i).nanos() < TimeUnit.SECONDS.toNanos(60); j++) {
+				for (int j = i; j < this.warnings.size() && this.warnings.get(j).nanos()
+						- this.warnings.get(i).nanos() < TimeUnit.SECONDS.toNanos(60); j++) {
 					count++;
 				}
 				most = Math.max(most, count);
@@ -133,12 +137,16 @@ final class RecoveryBenchmark {
 			return this.trials.stream().mapToDouble((trial) -> trial.connections() / seconds(trial)).max().orElse(0);
 		}
 
-		/** Bytes per second toward etcd during the outage, of the trial that sent most. */
+		/**
+		 * Bytes per second toward etcd during the outage, of the trial that sent most.
+		 */
 		double bytesPerSecond() {
 			return this.trials.stream().mapToDouble((trial) -> trial.bytes() / seconds(trial)).max().orElse(0);
 		}
 
-		/** Milliseconds between two connections during the outages: all of them, sorted. */
+		/**
+		 * Milliseconds between two connections during the outages: all of them, sorted.
+		 */
 		double[] intervals() {
 			List<Double> intervals = new ArrayList<>();
 			for (Trial trial : this.trials) {
@@ -181,8 +189,9 @@ final class RecoveryBenchmark {
 	}
 
 	/**
-	 * Every kind and length, on an etcd of its own; lengths in order, and the kinds in turn within each round, so that
-	 * a change in the machine's load over the run spreads over every kind.
+	 * Every kind and length, on an etcd of its own; lengths in order, and the kinds in
+	 * turn within each round, so that a change in the machine's load over the run spreads
+	 * over every kind.
 	 */
 	void measure() {
 		try (EtcdCluster etcd = EtcdCluster.builder().build().start();
@@ -215,8 +224,10 @@ final class RecoveryBenchmark {
 	}
 
 	private static Trial report(Trial trial) {
-		System.out.printf("  %-12s %4d s: current after %s ms; %d connections (%.1f/s), %.0f bytes/s toward etcd; "
-				+ "%d WARN/ERROR lines%n", trial.fault().title, trial.seconds(),
+		System.out.printf(
+				"  %-12s %4d s: current after %s ms; %d connections (%.1f/s), %.0f bytes/s toward etcd; "
+						+ "%d WARN/ERROR lines%n",
+				trial.fault().title, trial.seconds(),
 				(trial.currentNanos() < 0) ? "never" : Report.ms(Stats.millis(trial.currentNanos())),
 				trial.connections(), trial.connections() / (trial.outageNanos() / 1e9),
 				trial.bytes() / (trial.outageNanos() / 1e9), trial.warnings().size());
@@ -309,7 +320,8 @@ final class RecoveryBenchmark {
 		}
 
 		/**
-		 * Make the eleven changes: ten puts and the delete of a key that {@link #settle} put.
+		 * Make the eleven changes: ten puts and the delete of a key that {@link #settle}
+		 * put.
 		 * @return the revision of the last
 		 */
 		private long change(String value) {
@@ -334,8 +346,10 @@ final class RecoveryBenchmark {
 		}
 
 		/**
-		 * Read etcd every 10 ms, each time on a new connection, until it answers; then put the marker.
-		 * @return when etcd first answered, as {@link System#nanoTime()}, and the marker's revision
+		 * Read etcd every 10 ms, each time on a new connection, until it answers; then
+		 * put the marker.
+		 * @return when etcd first answered, as {@link System#nanoTime()}, and the
+		 * marker's revision
 		 */
 		private CompletableFuture<long[]> probe(String value) {
 			return CompletableFuture.supplyAsync(() -> {
@@ -358,8 +372,8 @@ final class RecoveryBenchmark {
 		}
 
 		/**
-		 * Wait until the application watches every range and holds etcd's latest values, then two more seconds: an
-		 * outage starts from a settled application.
+		 * Wait until the application watches every range and holds etcd's latest values,
+		 * then two more seconds: an outage starts from a settled application.
 		 */
 		private void settle(int tag) {
 			long marker;
@@ -370,8 +384,8 @@ final class RecoveryBenchmark {
 			long deadline = System.nanoTime() + CURRENT_TIMEOUT_NANOS;
 			StartupBenchmark.check(awaitApplied(marker, deadline) != null, "not current before outage " + tag);
 			List<EtcdConfigWatcher> watchers = this.app.getBean(EtcdConfigWatchers.class).getWatchers();
-			while (!watchers.stream().allMatch((watcher) -> watcher.getWatcher().getStatus().getState()
-					== EtcdWatchStatus.State.WATCHING)) {
+			while (!watchers.stream()
+				.allMatch((watcher) -> watcher.getWatcher().getStatus().getState() == EtcdWatchStatus.State.WATCHING)) {
 				StartupBenchmark.check(System.nanoTime() < deadline, "not watching before outage " + tag);
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 			}
@@ -393,7 +407,10 @@ final class RecoveryBenchmark {
 
 	}
 
-	/** When the application opens connections through the proxy: its counter read every millisecond. */
+	/**
+	 * When the application opens connections through the proxy: its counter read every
+	 * millisecond.
+	 */
 	private static final class Attempts {
 
 		private final Thread thread;

@@ -23,8 +23,8 @@ import io.github.etcdconfig.benchmarks.StartupBenchmark.Start;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
 
 /**
- * Writes docs/benchmarks.md from one run. Everything after {@link #KEPT} is written by hand (what was profiled and
- * found) and is carried over when the benchmarks run again.
+ * Writes docs/benchmarks.md from one run. Everything after {@link #KEPT} is written by
+ * hand (what was profiled and found) and is carried over when the benchmarks run again.
  */
 final class Report {
 
@@ -63,7 +63,8 @@ final class Report {
 	}
 
 	/**
-	 * Write a generated report over a file, keeping what was written by hand after {@link #KEPT}.
+	 * Write a generated report over a file, keeping what was written by hand after
+	 * {@link #KEPT}.
 	 * @param file the file
 	 * @param generated the generated part
 	 * @param heading the heading of the hand-written part, for a new file
@@ -85,7 +86,8 @@ final class Report {
 		line();
 		line("Measured by the `benchmarks` module on " + this.run.started().format(DateTimeFormatter.RFC_1123_DATE_TIME)
 				+ "; the run took " + minutes(this.run.took()) + ". Load average (1 / 5 / 15 min) "
-				+ this.run.loadBefore() + " before the run and " + this.run.loadAfter() + " after it. Every figure below "
+				+ this.run.loadBefore() + " before the run and " + this.run.loadAfter()
+				+ " after it. Every figure below "
 				+ "comes from that one run, against a real etcd that it started itself.");
 		line();
 		reproduce();
@@ -139,10 +141,9 @@ final class Report {
 				+ "full-refresh baseline: " + samples.fullRefresh() + " / " + samples.fullRefreshWithReader()
 				+ "; JIT warm-up: " + this.run.warmUpPuts() + " unrecorded changes before the first cell (rounds over "
 				+ "the four probes until the JIT had compiled nothing for 2 s, at least " + samples.globalWarmUp()
-				+ " changes, at most 45 s) and 100 more per probe in each application; loads: "
-				+ samples.loadRuns() + " runs, application starts: " + samples.startRuns() + " runs (in a fresh JVM: "
-				+ samples.freshStartRuns() + " pairs), bursts: "
-				+ samples.burstRuns() + " runs per size |");
+				+ " changes, at most 45 s) and 100 more per probe in each application; loads: " + samples.loadRuns()
+				+ " runs, application starts: " + samples.startRuns() + " runs (in a fresh JVM: "
+				+ samples.freshStartRuns() + " pairs), bursts: " + samples.burstRuns() + " runs per size |");
 		line();
 	}
 
@@ -159,7 +160,8 @@ final class Report {
 		line("|---|---|---|");
 		Optional<Cell> scope1k = cell(1_000, Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, false);
 		verdict("`@RefreshScope` at 1,000 keys, from etcd's acknowledgement: p50 ≤ 1 ms and p99 ≤ 5 ms",
-				scope1k.map((cell) -> "p50 " + ms(cell.fromAck().p50()) + " ms, p99 " + ms(cell.fromAck().p99()) + " ms"),
+				scope1k
+					.map((cell) -> "p50 " + ms(cell.fromAck().p50()) + " ms, p99 " + ms(cell.fromAck().p99()) + " ms"),
 				scope1k.map((cell) -> cell.fromAck().p50() <= 1 && cell.fromAck().p99() <= 5));
 		List<String> ratios = new ArrayList<>();
 		Optional<Boolean> withinFloor = Optional.empty();
@@ -171,8 +173,8 @@ final class Report {
 			}
 		}
 		verdict("From the start of the put, within 1.3× of the bare jetcd watch (p50, against the bare-watch samples "
-				+ "taken in between)",
-				ratios.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", ratios)), withinFloor);
+				+ "taken in between)", ratios.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", ratios)),
+				withinFloor);
 		growthVerdict(10_000, Probe.REFRESH_SCOPE);
 		growthVerdict(100_000, Probe.REFRESH_SCOPE);
 		growthVerdict(100_000, Probe.NEW_NAME);
@@ -180,22 +182,25 @@ final class Report {
 			Optional<Cell> ours = cell(target[0], Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, false);
 			Optional<Cell> full = cell(target[0], Mode.FULL_REFRESH, Probe.REFRESH_SCOPE, false);
 			Optional<Double> faster = ours.flatMap((o) -> full.map((f) -> f.fromAck().p50() / o.fromAck().p50()));
-			verdict(String.format(Locale.ROOT, "At least %d× faster than the full refresh at %,d keys (p50 from the "
-					+ "acknowledgement)", target[1], target[0]),
+			verdict(String.format(Locale.ROOT,
+					"At least %d× faster than the full refresh at %,d keys (p50 from the " + "acknowledgement)",
+					target[1], target[0]),
 					faster.map((ratio) -> String.format(Locale.ROOT, "%.0f× (%s ms against %s ms; p99 %.0f×)", ratio,
 							ms(ours.get().fromAck().p50()), ms(full.get().fromAck().p50()),
 							full.get().fromAck().p99() / ours.get().fromAck().p99())),
 					faster.map((ratio) -> ratio >= target[1]));
 		}
 		Optional<Load> load10k = this.run.loads().stream().filter((load) -> load.keys() == 10_000).findFirst();
-		verdict("10,000 keys load in ≤ 250 ms (median)", load10k.map((load) -> ms(load.total().median())
-				+ " ms (slowest run " + ms(load.total().max()) + " ms)"), load10k.map((load) -> load.total().median() <= 250));
+		verdict("10,000 keys load in ≤ 250 ms (median)",
+				load10k
+					.map((load) -> ms(load.total().median()) + " ms (slowest run " + ms(load.total().max()) + " ms)"),
+				load10k.map((load) -> load.total().median() <= 250));
 		Optional<Result> burst = this.run.bursts().stream().filter((result) -> result.puts() == 2_000).findFirst();
-		verdict("A 2,000-put burst converges in ≤ 500 ms with ≤ 100 refreshes (slowest run)",
-				burst.map((result) -> ms(result.converge().max()) + " ms, " + (long) result.refreshes().max()
-						+ " refreshes"),
+		verdict("A 2,000-put burst converges in ≤ 500 ms with ≤ 100 refreshes (slowest run)", burst
+			.map((result) -> ms(result.converge().max()) + " ms, " + (long) result.refreshes().max() + " refreshes"),
 				burst.map((result) -> result.converge().max() <= 500 && result.refreshes().max() <= 100));
-		Optional<MemoryBenchmark.Application> application = this.run.application().stream()
+		Optional<MemoryBenchmark.Application> application = this.run.application()
+			.stream()
 			.filter((result) -> result.keys() == 100_000)
 			.findFirst();
 		verdict("The whole application retains ≤ 400 B per key at 100,000 keys (46 bytes of key and value each)",
@@ -211,14 +216,16 @@ final class Report {
 				cold.map((start) -> start.withKeys().median() - start.none().median() <= 1_000));
 		MemoryBenchmark.Result memory = this.run.memory();
 		verdict("The store's snapshot retains ≤ 3× the key and value bytes + 200 B per key (100,000 keys)",
-				Optional.ofNullable(memory).map((m) -> String.format(Locale.ROOT, "%.0f B per key against %.0f B",
-						m.snapshotPerKey(), m.targetPerKey())),
+				Optional.ofNullable(memory)
+					.map((m) -> String.format(Locale.ROOT, "%.0f B per key against %.0f B", m.snapshotPerKey(),
+							m.targetPerKey())),
 				Optional.ofNullable(memory).map((m) -> m.snapshotPerKey() <= m.targetPerKey()));
 		StreamReport.verdicts(this.run.streams()).forEach(this::line);
 		line();
 	}
 
-	// p50 from the acknowledgement at a key count against 100 keys, without a reader thread.
+	// p50 from the acknowledgement at a key count against 100 keys, without a reader
+	// thread.
 	private void growthVerdict(int keys, Probe probe) {
 		Optional<Cell> small = cell(100, Mode.ETCD_CONFIG, probe, false);
 		Optional<Cell> large = cell(keys, Mode.ETCD_CONFIG, probe, false);
@@ -245,7 +252,8 @@ final class Report {
 		}
 		line("## 1. Start-up");
 		line();
-		// A run of the fresh-JVM start alone (-Dbench.only=fresh-start) has no loads or warm starts.
+		// A run of the fresh-JVM start alone (-Dbench.only=fresh-start) has no loads or
+		// warm starts.
 		if (!this.run.loads().isEmpty() || !this.run.starts().isEmpty()) {
 			warmStartup();
 		}
@@ -264,15 +272,15 @@ final class Report {
 		line("| Keys | Load (client + read + snapshot), ms | Paged read alone, ms | Snapshot alone, ms |");
 		line("|---:|---:|---:|---:|");
 		for (Load load : this.run.loads()) {
-			line(String.format(Locale.ROOT, "| %,d | %s | %s | %s |", load.keys(), runs(load.total()), runs(load.read()),
-					runs(load.build())));
+			line(String.format(Locale.ROOT, "| %,d | %s | %s | %s |", load.keys(), runs(load.total()),
+					runs(load.read()), runs(load.build())));
 		}
 		line();
 		line("**Starting the application.** `SpringApplication.run` of the probe application (no web server, three "
 				+ "probe beans) until it returns, with etcd-config against the same application with "
 				+ "`etcd.config.enabled=false`, alternately, in the same warmed-up JVM (a cold JVM adds class loading "
-				+ "and JIT to both). Median (fastest–slowest) of " + this.run.samples().startRuns() + " runs each, after "
-				+ "2 unrecorded pairs (5 at 100 keys).");
+				+ "and JIT to both). Median (fastest–slowest) of " + this.run.samples().startRuns()
+				+ " runs each, after " + "2 unrecorded pairs (5 at 100 keys).");
 		line();
 		line("| Keys | With etcd-config, ms | `etcd.config.enabled=false`, ms | Difference of the medians, ms |");
 		line("|---:|---:|---:|---:|");
@@ -292,9 +300,9 @@ final class Report {
 				+ "`SpringApplication.run` returned (the application prints a line then), class loading and JIT "
 				+ "included; also the CPU time the JVM had used by then, all threads together, which a busy machine "
 				+ "disturbs less than the time. With the keys against the same application reading a prefix that "
-				+ "holds no key "
-				+ "(`etcd.config.prefixes=" + StartupBenchmark.NONE_PREFIX + "`), alternately. Median "
-				+ "(fastest–slowest) of " + this.run.samples().freshStartRuns() + " runs each, after one unrecorded "
+				+ "holds no key " + "(`etcd.config.prefixes=" + StartupBenchmark.NONE_PREFIX
+				+ "`), alternately. Median " + "(fastest–slowest) of " + this.run.samples().freshStartRuns()
+				+ " runs each, after one unrecorded "
 				+ "pair: a fresh JVM on two cores swings by a few hundred milliseconds from one start to the next. "
 				+ "With the starter's class path, then with `spring-security-crypto` added to both, as an application "
 				+ "that decrypts `{cipher}` values adds it: Spring Cloud then reads every property of every source "
@@ -305,9 +313,9 @@ final class Report {
 		for (Cold cold : this.run.colds()) {
 			String classPath = cold.crypto() ? "with `spring-security-crypto`" : "the starter's";
 			line(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s |", cold.keys(), classPath,
-					runs(cold.withKeys()),
-					runs(cold.none()), ms(cold.withKeys().median() - cold.none().median()), runs(cold.withKeysCpu()),
-					runs(cold.noneCpu()), ms(cold.withKeysCpu().median() - cold.noneCpu().median())));
+					runs(cold.withKeys()), runs(cold.none()), ms(cold.withKeys().median() - cold.none().median()),
+					runs(cold.withKeysCpu()), runs(cold.noneCpu()),
+					ms(cold.withKeysCpu().median() - cold.noneCpu().median())));
 		}
 		line();
 	}
@@ -399,15 +407,16 @@ final class Report {
 		line("## 3. Bursts");
 		line();
 		line("Puts sent as fast as one client can: asynchronous and pipelined on one connection, at most "
-				+ String.format(Locale.ROOT, "%,d", BurstBenchmark.IN_FLIGHT) + " in flight (etcd 3.4 answers \"too many "
+				+ String.format(Locale.ROOT, "%,d", BurstBenchmark.IN_FLIGHT)
+				+ " in flight (etcd 3.4 answers \"too many "
 				+ "requests\" once applying falls 5,000 entries behind), each key written ten times, while the "
 				+ "application holds 1,000 other keys. *Converged* runs from "
 				+ "the first put to the `EtcdConfigChangedEvent` that applied etcd's final revision (the event stamps "
 				+ "its own time); the application's Environment is then checked to hold exactly what etcd holds. "
 				+ "*Refreshes* counts `EtcdConfigChangedEvent`s. *Bare watch*: a jetcd watch of the burst's keys, "
 				+ "in the same JVM, stamping when etcd delivered the final revision to it: what etcd alone takes. "
-				+ "Median (fastest–slowest) of "
-				+ this.run.samples().burstRuns() + " bursts after one unrecorded burst that creates the keys.");
+				+ "Median (fastest–slowest) of " + this.run.samples().burstRuns()
+				+ " bursts after one unrecorded burst that creates the keys.");
 		line();
 		line("| Puts | Keys | All acknowledged after, ms | Bare watch had the final revision after, ms | Converged after, ms | Of which after the last ack, ms | Refreshes |");
 		line("|---:|---:|---:|---:|---:|---:|---:|");
@@ -519,7 +528,8 @@ final class Report {
 		return this.run.cells().stream().filter(match).findFirst();
 	}
 
-	// Against the bare-watch samples taken in between the cell's own when there are, else all of that key count's.
+	// Against the bare-watch samples taken in between the cell's own when there are, else
+	// all of that key count's.
 	private Optional<Double> floorRatio(Optional<Cell> ours) {
 		return ours.flatMap((cell) -> Optional.ofNullable(cell.bareFromPut())
 			.or(() -> cell(cell.keys(), Mode.ETCD_CONFIG, Probe.BARE_WATCH, cell.reader()).map(Cell::fromPut))

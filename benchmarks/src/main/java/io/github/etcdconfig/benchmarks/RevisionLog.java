@@ -37,13 +37,16 @@ class RevisionLog {
 	}
 
 	/**
-	 * When the first arrival at or past each revision happened, for many revisions at once.
+	 * When the first arrival at or past each revision happened, for many revisions at
+	 * once.
 	 * @param revisions the revisions
-	 * @return for each, its {@link System#nanoTime()}, or {@link Long#MIN_VALUE} when none came
+	 * @return for each, its {@link System#nanoTime()}, or {@link Long#MIN_VALUE} when
+	 * none came
 	 */
 	synchronized long[] reached(long[] revisions) {
 		int n = this.arrivals.size();
-		// The highest revision so far, which only grows: the first arrival at or past a revision is found by
+		// The highest revision so far, which only grows: the first arrival at or past a
+		// revision is found by
 		// bisection.
 		long[] highest = new long[n];
 		for (int i = 0; i < n; i++) {

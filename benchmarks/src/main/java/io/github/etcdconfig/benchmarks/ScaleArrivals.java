@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * When each instance of a node first held each probe value, by {@link System#nanoTime()}. Written by the instances'
- * threads (jetcd's for the bare watches, the watchers' applier threads for the starter), read by the node's command
- * loop.
+ * When each instance of a node first held each probe value, by {@link System#nanoTime()}.
+ * Written by the instances' threads (jetcd's for the bare watches, the watchers' applier
+ * threads for the starter), read by the node's command loop.
  */
 final class ScaleArrivals {
 

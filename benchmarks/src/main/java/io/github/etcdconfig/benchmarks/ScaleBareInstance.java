@@ -18,10 +18,12 @@ import io.github.etcdconfig.config.EtcdConfigDataResource;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
 /**
- * Bare jetcd watches on a client built like the starter's, with the options the starter's watch sessions use (from
- * the revision read + 1, progress notifications, leader required, created notification). Its listener notes the
- * arrival on jetcd's own thread: no hand-off, no snapshot. {@link #floor} watches {@code /config/} alone;
- * {@link #starterWatches} watches the key ranges the starter watches for the instance's application.
+ * Bare jetcd watches on a client built like the starter's, with the options the starter's
+ * watch sessions use (from the revision read + 1, progress notifications, leader
+ * required, created notification). Its listener notes the arrival on jetcd's own thread:
+ * no hand-off, no snapshot. {@link #floor} watches {@code /config/} alone;
+ * {@link #starterWatches} watches the key ranges the starter watches for the instance's
+ * application.
  */
 final class ScaleBareInstance implements ScaleInstance {
 
@@ -35,7 +37,8 @@ final class ScaleBareInstance implements ScaleInstance {
 
 	private final List<Watch.Watcher> watchers = new ArrayList<>();
 
-	// Watches etcd has confirmed and not ended: the instance watches when each of its ranges has one.
+	// Watches etcd has confirmed and not ended: the instance watches when each of its
+	// ranges has one.
 	private final AtomicInteger watching = new AtomicInteger();
 
 	private Client client;
@@ -58,8 +61,9 @@ final class ScaleBareInstance implements ScaleInstance {
 	}
 
 	/**
-	 * The issue's "jetcd with exactly the starter's watch options": one watch per key range the starter watches for
-	 * the resource, which is what etcd and the network carry for a starter instance.
+	 * The issue's "jetcd with exactly the starter's watch options": one watch per key
+	 * range the starter watches for the resource, which is what etcd and the network
+	 * carry for a starter instance.
 	 */
 	static ScaleBareInstance starterWatches(int index, EtcdConfigDataResource resource, ScaleArrivals arrivals) {
 		return new ScaleBareInstance(resource.getLayout().ranges(), index, resource, arrivals);
@@ -68,9 +72,9 @@ final class ScaleBareInstance implements ScaleInstance {
 	@Override
 	public void connect() throws Exception {
 		if (this.client == null) {
-			this.client = EtcdClientFactory.standard(List.of()).create(
-					new PropertiesEtcdConnectionDetails(this.resource.getConnection(), null),
-					this.resource.getConnection());
+			this.client = EtcdClientFactory.standard(List.of())
+				.create(new PropertiesEtcdConnectionDetails(this.resource.getConnection(), null),
+						this.resource.getConnection());
 		}
 		EtcdKeyRange first = this.ranges.get(0);
 		this.revision = this.client.getKVClient()

@@ -16,15 +16,18 @@ import io.github.etcdconfig.benchmarks.ScaleCell.Result;
 import io.github.etcdconfig.test.EtcdCluster;
 
 /**
- * What many instances of the starter cost one etcd cluster: for each number of instances, the bare jetcd watch (the
- * floor), jetcd watches of the starter's key ranges, and then the starter, each against a fresh 3-member cluster on
- * loopback, then writes docs/scale.md. Run on
- * demand, never in CI: {@code ./mvnw -q -B -Pbenchmarks,scale -pl benchmarks -am verify}.
+ * What many instances of the starter cost one etcd cluster: for each number of instances,
+ * the bare jetcd watch (the floor), jetcd watches of the starter's key ranges, and then
+ * the starter, each against a fresh 3-member cluster on loopback, then writes
+ * docs/scale.md. Run on demand, never in CI:
+ * {@code ./mvnw -q -B -Pbenchmarks,scale -pl benchmarks -am verify}.
  *
- * <p>Settings (system properties, passed through Maven with the same names): {@code bench.scale.instances} (sizes,
- * comma-separated, 100,300,1000), {@code bench.scale.jvms} (node JVMs, 4), {@code bench.scale.parts}
- * (check,latency,storm,restart,outage,proxy), {@code bench.scale.puts} (200), and the others in {@link Settings},
- * also as {@code bench.scale.options=idle=5,warm-up=10}.
+ * <p>
+ * Settings (system properties, passed through Maven with the same names):
+ * {@code bench.scale.instances} (sizes, comma-separated, 100,300,1000),
+ * {@code bench.scale.jvms} (node JVMs, 4), {@code bench.scale.parts}
+ * (check,latency,storm,restart,outage,proxy), {@code bench.scale.puts} (200), and the
+ * others in {@link Settings}, also as {@code bench.scale.options=idle=5,warm-up=10}.
  */
 public final class ScaleBenchmark {
 
@@ -37,22 +40,24 @@ public final class ScaleBenchmark {
 	 * @param sizes numbers of instances, in the order run
 	 * @param jvms node JVMs that share the instances
 	 * @param nodeHeap each node JVM's heap
-	 * @param sharedKeys keys under {@code /config/}, which every instance loads and watches
-	 * @param applications applications the instances are spread over, each with a folder under
-	 * {@code /config-apps/}
+	 * @param sharedKeys keys under {@code /config/}, which every instance loads and
+	 * watches
+	 * @param applications applications the instances are spread over, each with a folder
+	 * under {@code /config-apps/}
 	 * @param applicationKeys keys in each application's folder
 	 * @param stormKeys keys each instance reads in the start-up storm
 	 * @param puts recorded puts per cell
 	 * @param warmUpPuts unrecorded puts before them
-	 * @param idle the window in which nothing is written; the starter's liveness check runs once in 30 s
+	 * @param idle the window in which nothing is written; the starter's liveness check
+	 * runs once in 30 s
 	 * @param outage how long the whole cluster is down
 	 * @param proxies gRPC proxies for the cells through etcd's gRPC proxy
 	 * @param parts the parts to run
 	 * @param docs where scale.md goes
 	 */
 	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
-			int applicationKeys, int stormKeys, int puts, int warmUpPuts, Duration idle, Duration outage,
-			int proxies, Set<String> parts, Path docs) {
+			int applicationKeys, int stormKeys, int puts, int warmUpPuts, Duration idle, Duration outage, int proxies,
+			Set<String> parts, Path docs) {
 
 		boolean runs(String part) {
 			return this.parts.contains(part);
@@ -60,8 +65,10 @@ public final class ScaleBenchmark {
 
 		static Settings fromSystemProperties() {
 			return new Settings(
-					Arrays.stream(property("instances", "100,300,1000").split(",")).map(String::trim)
-						.map(Integer::valueOf).toList(),
+					Arrays.stream(property("instances", "100,300,1000").split(","))
+						.map(String::trim)
+						.map(Integer::valueOf)
+						.toList(),
 					Integer.parseInt(property("jvms", "4")), property("node-heap", "512m"),
 					Integer.parseInt(property("keys", "1000")), Integer.parseInt(property("apps", "20")),
 					Integer.parseInt(property("app-keys", "10")), Integer.parseInt(property("storm-keys", "10000")),
@@ -73,7 +80,8 @@ public final class ScaleBenchmark {
 					Path.of(property("docs", "docs")));
 		}
 
-		// bench.scale.NAME, or NAME=value in bench.scale.options (comma-separated), which Maven passes in one piece.
+		// bench.scale.NAME, or NAME=value in bench.scale.options (comma-separated), which
+		// Maven passes in one piece.
 		private static String property(String name, String defaultValue) {
 			String value = System.getProperty("bench.scale." + name);
 			for (String option : System.getProperty("bench.scale.options", "").split(",")) {
@@ -108,7 +116,8 @@ public final class ScaleBenchmark {
 						results.add(new ScaleCell(settings, size, mode, logs).run());
 					}
 					catch (Exception ex) {
-						// What saturates this machine is a result too: the cell is named and the run goes on.
+						// What saturates this machine is a result too: the cell is named
+						// and the run goes on.
 						Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 						String what = String.format("%,d %s (%s)", size, mode.name().toLowerCase(Locale.ROOT),
 								cause.getMessage());

@@ -24,9 +24,10 @@ import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdMember;
 
 /**
- * One cell of the scale benchmark: N instances of one kind against a fresh 3-member etcd cluster, so that each
- * cell's etcd memory starts from the same state. The instances live in a few node JVMs ({@link ScaleNode}); this JVM
- * writes, and reads what etcd and the nodes use.
+ * One cell of the scale benchmark: N instances of one kind against a fresh 3-member etcd
+ * cluster, so that each cell's etcd memory starts from the same state. The instances live
+ * in a few node JVMs ({@link ScaleNode}); this JVM writes, and reads what etcd and the
+ * nodes use.
  */
 final class ScaleCell {
 
@@ -42,9 +43,10 @@ final class ScaleCell {
 		BARE("bare"),
 
 		/**
-		 * jetcd watches of the key ranges the starter watches, with its watch options: what etcd and the network
-		 * carry for a starter instance, without the per-instance work (a thread's wake-up, the snapshot) that each
-		 * real instance does on its own CPU and that this simulation multiplies on two cores.
+		 * jetcd watches of the key ranges the starter watches, with its watch options:
+		 * what etcd and the network carry for a starter instance, without the
+		 * per-instance work (a thread's wake-up, the snapshot) that each real instance
+		 * does on its own CPU and that this simulation multiplies on two cores.
 		 */
 		WATCHES("watches"),
 
@@ -71,13 +73,16 @@ final class ScaleCell {
 	 * @param baseline the members before any instance connected
 	 * @param connected the members once every instance had connected and read
 	 * @param watching the members once every instance watched
-	 * @param connectMillis time for every instance to connect and read (the starter: load) in parallel, 8 per node
+	 * @param connectMillis time for every instance to connect and read (the starter:
+	 * load) in parallel, 8 per node
 	 * @param startFailures connects or loads that failed and were started again
 	 * @param watchMillis time until etcd had confirmed every watch
 	 * @param nodeThreads live threads of all node JVMs while watching
 	 * @param nodeHeap heap the node JVMs used after a full GC while watching, bytes
-	 * @param clockSkewMicros the largest gap seen between this JVM's clock and a node's (an upper bound)
-	 * @param proxiesRss resident memory of the gRPC proxies while watching, all together, bytes; 0 without
+	 * @param clockSkewMicros the largest gap seen between this JVM's clock and a node's
+	 * (an upper bound)
+	 * @param proxiesRss resident memory of the gRPC proxies while watching, all together,
+	 * bytes; 0 without
 	 * @param idle etcd and the nodes with nothing written
 	 * @param propagation puts to every instance
 	 * @param storm every instance loading at once
@@ -85,8 +90,8 @@ final class ScaleCell {
 	 */
 	record Result(int instances, Mode mode, int nodes, List<Member> baseline, List<Member> connected,
 			List<Member> watching, long connectMillis, int startFailures, long watchMillis, long nodeThreads,
-			long nodeHeap, long clockSkewMicros, long proxiesRss,
-			Idle idle, Propagation propagation, Storm storm, List<Recovery> recoveries) {
+			long nodeHeap, long clockSkewMicros, long proxiesRss, Idle idle, Propagation propagation, Storm storm,
+			List<Recovery> recoveries) {
 	}
 
 	/**
@@ -132,24 +137,27 @@ final class ScaleCell {
 	 * @param sentBytes bytes each member sent during the storm
 	 */
 	record Storm(int keys, int failures, int gaveUp, Latency load, double spanMillis, Latency putsBefore,
-			Latency putsDuring,
-			double[] etcdCpu, double nodesCpu, long[] sentBytes) {
+			Latency putsDuring, double[] etcdCpu, double nodesCpu, long[] sentBytes) {
 	}
 
 	/**
-	 * One disturbance and how the instances came through it; {@code NaN} for what was not measured.
+	 * One disturbance and how the instances came through it; {@code NaN} for what was not
+	 * measured.
 	 *
 	 * @param what what was done
-	 * @param downMillis from the stop until etcd answered again (the restarted member, or the cluster with a leader)
+	 * @param downMillis from the stop until etcd answered again (the restarted member, or
+	 * the cluster with a leader)
 	 * @param disturbed instances whose watch broke
-	 * @param watchingAgainMillis until the last disturbed instance watched again: from the stop for a member, from
-	 * the start command for the whole cluster
+	 * @param watchingAgainMillis until the last disturbed instance watched again: from
+	 * the stop for a member, from the start command for the whole cluster
 	 * @param longestGapMillis the longest time one instance did not watch
-	 * @param currentMillis from the acknowledgement of a put made right after etcd answered again until every
-	 * instance held it
+	 * @param currentMillis from the acknowledgement of a put made right after etcd
+	 * answered again until every instance held it
 	 * @param lost instances that did not hold it after {@link #AWAIT}
-	 * @param nodesCpuWhileDown the node JVMs' CPU while etcd was down, percent of a core: what the retries cost
-	 * @param etcdCpuAfter each member's CPU from its return until every instance watched and was current, ms
+	 * @param nodesCpuWhileDown the node JVMs' CPU while etcd was down, percent of a core:
+	 * what the retries cost
+	 * @param etcdCpuAfter each member's CPU from its return until every instance watched
+	 * and was current, ms
 	 */
 	record Recovery(String what, double downMillis, int disturbed, int notWatching, double watchingAgainMillis,
 			double longestGapMillis, double currentMillis, int lost, double nodesCpuWhileDown, double[] etcdCpuAfter) {
@@ -187,7 +195,8 @@ final class ScaleCell {
 	Result run() throws Exception {
 		try (EtcdCluster etcd = EtcdCluster.builder()
 			.members(3)
-			// etcd's default; the test launcher's 1 s would send every watcher a notification a second.
+			// etcd's default; the test launcher's 1 s would send every watcher a
+			// notification a second.
 			.arg("--experimental-watch-progress-notify-interval=10m")
 			.build()
 			.start(); Client writer = etcd.newClient()) {
@@ -230,7 +239,8 @@ final class ScaleCell {
 				if (this.mode == Mode.STARTER) {
 					if (this.settings.runs("storm")) {
 						storm = storm();
-						// The restarts start from a cluster that has served the storm, with every instance watching.
+						// The restarts start from a cluster that has served the storm,
+						// with every instance watching.
 						this.nodes.call("track");
 						this.nodes.call("settled 1000 120000");
 					}
@@ -270,7 +280,8 @@ final class ScaleCell {
 		puts.forEach(Keys::await);
 	}
 
-	// nanoTime is CLOCK_MONOTONIC on Linux, one clock for every process of the machine; this checks it.
+	// nanoTime is CLOCK_MONOTONIC on Linux, one clock for every process of the machine;
+	// this checks it.
 	private long clockSkew() throws IOException {
 		long worst = 0;
 		for (int round = 0; round < 3; round++) {
@@ -302,8 +313,8 @@ final class ScaleCell {
 			pause(Duration.ofSeconds(1));
 			List<Member> now = ScaleUsage.sample(this.etcd);
 			for (int i = 0; i < mean.length; i++) {
-				peak[i] = Math.max(peak[i], percent(now.get(i).cpuNanos() - previous.get(i).cpuNanos(),
-						TimeUnit.SECONDS.toNanos(1)));
+				peak[i] = Math.max(peak[i],
+						percent(now.get(i).cpuNanos() - previous.get(i).cpuNanos(), TimeUnit.SECONDS.toNanos(1)));
 			}
 			previous = now;
 		}
@@ -343,15 +354,15 @@ final class ScaleCell {
 				median[i] = arrivals[missing + (arrivals.length - missing) / 2] - put.ack();
 				lastFromPut[i] = arrivals[arrivals.length - 1] - put.start();
 			}
-			// Isolated changes: a random gap, longer than the starter's coalescing window.
+			// Isolated changes: a random gap, longer than the starter's coalescing
+			// window.
 			pause(Duration.ofMillis(20 + ThreadLocalRandom.current().nextInt(20)));
 		}
 		List<Member> after = ScaleUsage.sample(this.etcd);
 		double nodesCpu = (nodesCpu() - nodesBefore) / 1e6 / puts;
 		Propagation propagation = new Propagation(Latency.of(last, puts), Latency.of(median, puts),
-				Latency.of(lastFromPut, puts), lost, perMember(before, after, Member::cpuNanos, 1e6 * puts),
-				nodesCpu, perMember(before, after, Member::sentBytes, puts),
-				(cpu(this.proxies) - proxiesBefore) / 1e6 / puts);
+				Latency.of(lastFromPut, puts), lost, perMember(before, after, Member::cpuNanos, 1e6 * puts), nodesCpu,
+				perMember(before, after, Member::sentBytes, puts), (cpu(this.proxies) - proxiesBefore) / 1e6 / puts);
 		log("last instance after the ack: p50 %.2f ms, p99 %.2f ms; median instance p50 %.2f ms; lost %d",
 				propagation.last().p50(), propagation.last().p99(), propagation.median().p50(), lost);
 		return propagation;
@@ -390,11 +401,12 @@ final class ScaleCell {
 			long[] before10 = timer.between(start - STORM_BASELINE.toNanos(), start);
 			long[] during = timer.between(start, end);
 			Latency load = latency(loadTimes);
-			Storm storm = new Storm(this.settings.stormKeys(), failures, gaveUp, load,
-					(lastEnd - first) / 1e6, latency(before10), latency(during),
+			Storm storm = new Storm(this.settings.stormKeys(), failures, gaveUp, load, (lastEnd - first) / 1e6,
+					latency(before10), latency(during),
 					perMember(before, after, Member::cpuNanos, (end - start) / 100.0),
 					percent(nodesAfter - nodesBefore, end - start),
-					Arrays.stream(perMember(before, after, Member::sentBytes, 1)).mapToLong((bytes) -> (long) bytes)
+					Arrays.stream(perMember(before, after, Member::sentBytes, 1))
+						.mapToLong((bytes) -> (long) bytes)
 						.toArray());
 			log("storm: %d loads of %d keys, last done after %.0f ms (load p50 %.0f ms, max %.0f ms), %d failed reads, "
 					+ "%d gave up; puts p99 %.1f ms before, %.1f ms during", loadTimes.length, storm.keys(),
@@ -409,7 +421,10 @@ final class ScaleCell {
 	 */
 	private Recovery restart(boolean leader) throws Exception {
 		EtcdMember target = leader ? this.etcd.leader()
-				: this.etcd.members().stream().filter((member) -> member != this.etcd.leader()).findFirst()
+				: this.etcd.members()
+					.stream()
+					.filter((member) -> member != this.etcd.leader())
+					.findFirst()
 					.orElseThrow();
 		this.nodes.call("track");
 		long stop = System.nanoTime();
@@ -423,17 +438,17 @@ final class ScaleCell {
 		Settled settled = settled(this.nodes.call("settled 1000 60000"));
 		List<Member> after = ScaleUsage.sample(this.etcd);
 		String what = (leader ? "the leader" : "a follower") + " stopped (SIGTERM) and started again";
-		Recovery recovery = new Recovery(what,
-				(back - stop) / 1e6, settled.disturbed(), settled.notWatching() + down.notWatching(), down.since(stop),
-				settled.longestGapMillis(),
+		Recovery recovery = new Recovery(what, (back - stop) / 1e6, settled.disturbed(),
+				settled.notWatching() + down.notWatching(), down.since(stop), settled.longestGapMillis(),
 				put.lastAfterAck() / 1e6, put.lost(), Double.NaN, perMember(before, after, Member::cpuNanos, 1e6));
 		log(recovery);
 		return recovery;
 	}
 
 	/**
-	 * Kill every member, wait, start them all again, then put a value: the retry storm after an outage. Floor
-	 * instances (jetcd alone) only show what their retries cost while etcd is down.
+	 * Kill every member, wait, start them all again, then put a value: the retry storm
+	 * after an outage. Floor instances (jetcd alone) only show what their retries cost
+	 * while etcd is down.
 	 */
 	private Recovery outage() throws Exception {
 		if (this.mode == Mode.STARTER) {
@@ -460,9 +475,8 @@ final class ScaleCell {
 		Settled settled = settled(this.nodes.call("settled 1000 120000"));
 		List<Member> after = ScaleUsage.sample(this.etcd);
 		Recovery recovery = new Recovery(what, (back - stop) / 1e6, settled.disturbed(), settled.notWatching(),
-				settled.since(restart),
-				settled.longestGapMillis(), put.lastAfterAck() / 1e6, put.lost(), nodesWhileDown,
-				perMember(before, after, Member::cpuNanos, 1e6));
+				settled.since(restart), settled.longestGapMillis(), put.lastAfterAck() / 1e6, put.lost(),
+				nodesWhileDown, perMember(before, after, Member::cpuNanos, 1e6));
 		log(recovery);
 		return recovery;
 	}
@@ -470,16 +484,16 @@ final class ScaleCell {
 	private void log(Recovery recovery) {
 		log("%s: %d disturbed, %d not watching at the deadline, all watching again after %.0f ms (longest gap %.0f "
 				+ "ms), current %.0f ms after the ack, %d lost; nodes used %.1f %% of a core while etcd was down",
-				recovery.what(), recovery.disturbed(), recovery.notWatching(), recovery.watchingAgainMillis(), recovery.longestGapMillis(), recovery.currentMillis(), recovery.lost(),
-				recovery.nodesCpuWhileDown());
+				recovery.what(), recovery.disturbed(), recovery.notWatching(), recovery.watchingAgainMillis(),
+				recovery.longestGapMillis(), recovery.currentMillis(), recovery.lost(), recovery.nodesCpuWhileDown());
 	}
 
 	/**
 	 * What every node saw since {@code track}.
 	 *
 	 * @param disturbed instances whose watch broke
-	 * @param notWatching instances that did not watch again within the deadline: reported, not fatal, since what a
-	 * saturated machine does is a result too
+	 * @param notWatching instances that did not watch again within the deadline:
+	 * reported, not fatal, since what a saturated machine does is a result too
 	 * @param lastWatchingAgain when the last of them watched again, 0 when none broke
 	 * @param longestGapMillis the longest time one instance did not watch
 	 */
@@ -496,7 +510,8 @@ final class ScaleCell {
 	 *
 	 * @param start when the put started
 	 * @param ack when etcd acknowledged it
-	 * @param arrivals each instance's arrival, 0 when it did not arrive within {@link #AWAIT}
+	 * @param arrivals each instance's arrival, 0 when it did not arrive within
+	 * {@link #AWAIT}
 	 */
 	private record Put(long start, long ack, long[] arrivals) {
 
@@ -520,7 +535,8 @@ final class ScaleCell {
 				break;
 			}
 			catch (ExecutionException ex) {
-				// etcd times requests out when the machine is saturated (1,000 instances on 2 cores); the same
+				// etcd times requests out when the machine is saturated (1,000 instances
+				// on 2 cores); the same
 				// value again is harmless, and the latency runs from the first attempt.
 				if (attempt == 3) {
 					throw ex;

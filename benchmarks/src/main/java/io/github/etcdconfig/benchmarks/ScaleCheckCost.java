@@ -15,12 +15,14 @@ import io.github.etcdconfig.config.EtcdKeyRange;
 import io.github.etcdconfig.test.EtcdCluster;
 
 /**
- * What the starter's liveness check costs etcd, against the number of keys in the checked range. The check asks for
- * the newest change in a range after the revision the watch received (keys only, sorted by modification revision,
- * descending, limit 1, a minimum modification revision): etcd reads and sorts every key of the range to answer it.
- * Measured with one client, one request at a time, against a fresh 3-member cluster; a count-only read of the same
- * range and a read of one key are measured alike for comparison. The members' CPU while idle (raft heartbeats) is
- * measured first and taken off.
+ * What the starter's liveness check costs etcd, against the number of keys in the checked
+ * range. The check asks for the newest change in a range after the revision the watch
+ * received (keys only, sorted by modification revision, descending, limit 1, a minimum
+ * modification revision): etcd reads and sorts every key of the range to answer it.
+ * Measured with one client, one request at a time, against a fresh 3-member cluster; a
+ * count-only read of the same range and a read of one key are measured alike for
+ * comparison. The members' CPU while idle (raft heartbeats) is measured first and taken
+ * off.
  */
 final class ScaleCheckCost {
 
@@ -60,17 +62,22 @@ final class ScaleCheckCost {
 				}
 				puts.forEach(Keys::await);
 				EtcdKeyRange range = EtcdKeyRange.prefix(prefix);
-				long revision = Keys.await(kv.get(range.startKey(), GetOption.builder().withRange(range.endKey())
-					.withCountOnly(true).build())).getHeader().getRevision();
-				// The starter's check (EtcdLivenessCheck), with nothing newer than the watch received.
-				costs.add(cost(etcd, kv, size, CHECK, range, GetOption.builder()
-					.withRange(range.endKey())
-					.withKeysOnly(true)
-					.withLimit(1)
-					.withSortField(GetOption.SortTarget.MOD)
-					.withSortOrder(GetOption.SortOrder.DESCEND)
-					.withMinModRevision(revision + 1)
-					.build()));
+				long revision = Keys
+					.await(kv.get(range.startKey(),
+							GetOption.builder().withRange(range.endKey()).withCountOnly(true).build()))
+					.getHeader()
+					.getRevision();
+				// The starter's check (EtcdLivenessCheck), with nothing newer than the
+				// watch received.
+				costs.add(cost(etcd, kv, size, CHECK, range,
+						GetOption.builder()
+							.withRange(range.endKey())
+							.withKeysOnly(true)
+							.withLimit(1)
+							.withSortField(GetOption.SortTarget.MOD)
+							.withSortOrder(GetOption.SortOrder.DESCEND)
+							.withMinModRevision(revision + 1)
+							.build()));
 				costs.add(cost(etcd, kv, size, "count only", range,
 						GetOption.builder().withRange(range.endKey()).withCountOnly(true).build()));
 				costs.add(cost(etcd, kv, size, "one key", range, GetOption.builder().withLimit(1).build()));

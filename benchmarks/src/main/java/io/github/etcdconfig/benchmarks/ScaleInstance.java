@@ -9,9 +9,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
- * One simulated application instance: a jetcd client of its own, as a JVM of its own would have, built by the
- * starter's client factory from the default settings. It connects first, then watches, so that etcd's cost of a
- * connection and of a watch stream can be told apart.
+ * One simulated application instance: a jetcd client of its own, as a JVM of its own
+ * would have, built by the starter's client factory from the default settings. It
+ * connects first, then watches, so that etcd's cost of a connection and of a watch stream
+ * can be told apart.
  */
 interface ScaleInstance extends AutoCloseable {
 
@@ -48,7 +49,8 @@ interface ScaleInstance extends AutoCloseable {
 	void close();
 
 	/**
-	 * The starter's settings of one instance: the default layout for its application, the default client settings.
+	 * The starter's settings of one instance: the default layout for its application, the
+	 * default client settings.
 	 * @param endpoints etcd's client URLs, comma-separated
 	 * @param application spring.application.name
 	 * @return the resource the starter would load

@@ -26,26 +26,34 @@ import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
- * A JVM that simulates many application instances for {@link ScaleBenchmark}. It reads one command per line on
- * standard input and answers each with one line on standard output, starting with {@value #REPLY}; its logs go to
- * standard error. Times are {@link System#nanoTime()}, which on Linux is {@code CLOCK_MONOTONIC} and so the same clock
- * in every process of the machine.
+ * A JVM that simulates many application instances for {@link ScaleBenchmark}. It reads
+ * one command per line on standard input and answers each with one line on standard
+ * output, starting with {@value #REPLY}; its logs go to standard error. Times are
+ * {@link System#nanoTime()}, which on Linux is {@code CLOCK_MONOTONIC} and so the same
+ * clock in every process of the machine.
  *
  * <ul>
- * <li>{@code start starter|watches|bare <first> <count> <applications>}: create the instances and connect them (the starter
- * loads its key ranges); answers {@code started <millis> <failed attempts>}</li>
- * <li>{@code watch}: start every watch and wait until etcd confirmed them all; answers {@code watching <millis>}</li>
- * <li>{@code await <sequence> <timeout-ms>}: wait until every instance holds a probe value; answers
- * {@code arrived <sequence> <count> <arrival>...}, arrivals in nanoseconds, 0 for one that did not arrive</li>
- * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once: a new client, the paged
- * read of the prefix with the start-up retries, closed again; answers {@code stormed <failed reads> (<start>
- * <end>)...}, end -1 for an instance whose retries gave up
- * </li>
- * <li>{@code track}: from now on, note when each instance stops and starts watching again</li>
- * <li>{@code settled <quiet-ms> <timeout-ms>}: wait until every instance watches and none changed for the quiet
- * time; answers {@code settled <disturbed> <last watching again> <not watching>}</li>
- * <li>{@code threads}: answers {@code threads <live threads> <heap used after a full GC, bytes>}</li>
- * <li>{@code clock}: answers {@code clock <System.nanoTime()>}, to check that the clocks agree</li>
+ * <li>{@code start starter|watches|bare <first> <count> <applications>}: create the
+ * instances and connect them (the starter loads its key ranges); answers
+ * {@code started <millis> <failed attempts>}</li>
+ * <li>{@code watch}: start every watch and wait until etcd confirmed them all; answers
+ * {@code watching <millis>}</li>
+ * <li>{@code await <sequence> <timeout-ms>}: wait until every instance holds a probe
+ * value; answers {@code arrived <sequence> <count> <arrival>...}, arrivals in
+ * nanoseconds, 0 for one that did not arrive</li>
+ * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once: a
+ * new client, the paged read of the prefix with the start-up retries, closed again;
+ * answers {@code stormed <failed reads> (<start>
+ * <end>)...}, end -1 for an instance whose retries gave up</li>
+ * <li>{@code track}: from now on, note when each instance stops and starts watching
+ * again</li>
+ * <li>{@code settled <quiet-ms> <timeout-ms>}: wait until every instance watches and none
+ * changed for the quiet time; answers
+ * {@code settled <disturbed> <last watching again> <not watching>}</li>
+ * <li>{@code threads}: answers
+ * {@code threads <live threads> <heap used after a full GC, bytes>}</li>
+ * <li>{@code clock}: answers {@code clock <System.nanoTime()>}, to check that the clocks
+ * agree</li>
  * <li>{@code stop}: close every instance and exit; answers {@code stopped}</li>
  * </ul>
  */
@@ -74,7 +82,8 @@ public final class ScaleNode {
 	public static void main(String[] args) throws Exception {
 		PrintStream replies = System.out;
 		System.setOut(System.err);
-		// One line per instance and outage would bury the node's log: the benchmark measures recovery itself.
+		// One line per instance and outage would bury the node's log: the benchmark
+		// measures recovery itself.
 		((Logger) LoggerFactory.getLogger("io.github.etcdconfig")).setLevel(Level.ERROR);
 		((Logger) LoggerFactory.getLogger("io.etcd.jetcd")).setLevel(Level.ERROR);
 		ScaleNode node = new ScaleNode(args[0]);
@@ -135,7 +144,8 @@ public final class ScaleNode {
 				default -> new ScaleStarterInstance(i, resource, this.arrivals);
 			});
 		}
-		// The first alone, which pays for loading the classes; then a few at a time: each instance is a JVM of its
+		// The first alone, which pays for loading the classes; then a few at a time: each
+		// instance is a JVM of its
 		// own in real life, but here they share two cores.
 		int failures = connect(0);
 		failures += inParallel(8, (i) -> (i == 0) ? 0 : connect(i)).stream().mapToInt(Integer::intValue).sum();
@@ -143,8 +153,8 @@ public final class ScaleNode {
 	}
 
 	/**
-	 * Connect an instance; one that fails is started again, as a platform restarts an application that failed to
-	 * start, at most {@value #START_ATTEMPTS} times.
+	 * Connect an instance; one that fails is started again, as a platform restarts an
+	 * application that failed to start, at most {@value #START_ATTEMPTS} times.
 	 * @return the failed attempts
 	 */
 	private int connect(int index) throws Exception {
@@ -167,8 +177,9 @@ public final class ScaleNode {
 		long deadline = start + WATCH_TIMEOUT.toNanos();
 		while (!this.instances.stream().allMatch(ScaleInstance::isWatching)) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(this.instances.stream().filter((instance) -> !instance.isWatching())
-					.count() + " instances not watching after " + WATCH_TIMEOUT);
+				throw new IllegalStateException(
+						this.instances.stream().filter((instance) -> !instance.isWatching()).count()
+								+ " instances not watching after " + WATCH_TIMEOUT);
 			}
 			Thread.sleep(10);
 		}
@@ -185,9 +196,10 @@ public final class ScaleNode {
 	}
 
 	/**
-	 * Every instance starts at once, as after a deployment or a node failure: a new client and the starter's paged
-	 * read at its page size, with its start-up retries. The snapshot is not built: that work is each instance's
-	 * own CPU in real life, while here it would take the two cores from etcd.
+	 * Every instance starts at once, as after a deployment or a node failure: a new
+	 * client and the starter's paged read at its page size, with its start-up retries.
+	 * The snapshot is not built: that work is each instance's own CPU in real life, while
+	 * here it would take the two cores from etcd.
 	 */
 	private String storm(String prefix, int keys) throws Exception {
 		EtcdKeyRange range = EtcdKeyRange.prefix(prefix);
@@ -204,9 +216,9 @@ public final class ScaleNode {
 			int read;
 			try {
 				read = retry.execute(() -> {
-					try (Client client = EtcdClientFactory.standard(List.of()).create(
-							new PropertiesEtcdConnectionDetails(resource.getConnection(), null),
-							resource.getConnection())) {
+					try (Client client = EtcdClientFactory.standard(List.of())
+						.create(new PropertiesEtcdConnectionDetails(resource.getConnection(), null),
+								resource.getConnection())) {
 						return new EtcdConfigReader(client.getKVClient(), resource.getConnection().getRequestTimeout(),
 								resource.getConfig().getPageSize())
 							.read(List.of(range))
@@ -216,7 +228,8 @@ public final class ScaleNode {
 				});
 			}
 			catch (RetryException ex) {
-				// The application would fail to start, and be started again by its platform.
+				// The application would fail to start, and be started again by its
+				// platform.
 				return new long[] { start, -1 };
 			}
 			if (read != keys) {

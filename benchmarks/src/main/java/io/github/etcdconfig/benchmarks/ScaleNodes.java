@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * The node JVMs of one cell, seen from the benchmark: each is a {@link ScaleNode} in a process of its own, driven by
- * one command line at a time. A command goes to every node before any answer is read, so the nodes work on it
- * together.
+ * The node JVMs of one cell, seen from the benchmark: each is a {@link ScaleNode} in a
+ * process of its own, driven by one command line at a time. A command goes to every node
+ * before any answer is read, so the nodes work on it together.
  */
 final class ScaleNodes implements AutoCloseable {
 
@@ -36,8 +36,8 @@ final class ScaleNodes implements AutoCloseable {
 		ScaleNodes nodes = new ScaleNodes();
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		for (int i = 0; i < count; i++) {
-			Process process = new ProcessBuilder(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Xss512k",
-					"-cp", System.getProperty("java.class.path"), ScaleNode.class.getName(), endpoints)
+			Process process = new ProcessBuilder(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Xss512k", "-cp",
+					System.getProperty("java.class.path"), ScaleNode.class.getName(), endpoints)
 				.redirectError(logs.resolve("scale-node-" + i + ".log").toFile())
 				.start();
 			nodes.nodes.add(new Node(process));

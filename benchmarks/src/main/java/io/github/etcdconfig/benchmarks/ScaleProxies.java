@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * etcd's gRPC proxies ({@code etcd grpc-proxy start}) in front of a cluster: each holds one client to the cluster
- * and merges the watchers of its clients that watch the same range from a compatible revision into one watcher.
+ * etcd's gRPC proxies ({@code etcd grpc-proxy start}) in front of a cluster: each holds
+ * one client to the cluster and merges the watchers of its clients that watch the same
+ * range from a compatible revision into one watcher.
  */
 final class ScaleProxies implements AutoCloseable {
 
@@ -37,7 +38,8 @@ final class ScaleProxies implements AutoCloseable {
 	 */
 	static ScaleProxies start(int count, List<URI> members, Path logs) throws IOException, InterruptedException {
 		ScaleProxies proxies = new ScaleProxies();
-		String cluster = members.stream().map((member) -> member.getHost() + ":" + member.getPort())
+		String cluster = members.stream()
+			.map((member) -> member.getHost() + ":" + member.getPort())
 			.collect(Collectors.joining(","));
 		for (int i = 0; i < count; i++) {
 			int port;
@@ -98,7 +100,8 @@ final class ScaleProxies implements AutoCloseable {
 		}
 	}
 
-	// As the test launcher finds it: etcd.bin, ETCD_BIN, then /usr/bin/etcd, then the PATH.
+	// As the test launcher finds it: etcd.bin, ETCD_BIN, then /usr/bin/etcd, then the
+	// PATH.
 	private static String etcd() {
 		String configured = System.getProperty("etcd.bin", System.getenv("ETCD_BIN"));
 		if (configured != null && !configured.isBlank()) {

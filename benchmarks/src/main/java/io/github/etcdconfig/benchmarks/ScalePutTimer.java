@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.KV;
 
 /**
- * etcd's put latency while something else goes on: a thread that puts one key outside every watched range every
- * {@value #INTERVAL_MILLIS} ms, one put at a time, and notes when each started and how long it took.
+ * etcd's put latency while something else goes on: a thread that puts one key outside
+ * every watched range every {@value #INTERVAL_MILLIS} ms, one put at a time, and notes
+ * when each started and how long it took.
  */
 final class ScalePutTimer implements AutoCloseable {
 

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Follows whether each instance watches, every {@value #POLL_MILLIS} ms, from the moment it is created: which
- * instances were disturbed (stopped watching, or broke and recovered between two polls, which their counters tell),
- * when the last of them watched again, and the longest time one of them did not watch.
+ * Follows whether each instance watches, every {@value #POLL_MILLIS} ms, from the moment
+ * it is created: which instances were disturbed (stopped watching, or broke and recovered
+ * between two polls, which their counters tell), when the last of them watched again, and
+ * the longest time one of them did not watch.
  */
 final class ScaleRecoveryTracker implements AutoCloseable {
 

@@ -24,8 +24,9 @@ import io.github.etcdconfig.benchmarks.ScaleUsage.Member;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
 
 /**
- * Writes docs/scale.md from one run of {@link ScaleBenchmark}. Everything after {@link Report#KEPT} is written by
- * hand (what limits first, what to do at each size) and is carried over when the benchmark runs again.
+ * Writes docs/scale.md from one run of {@link ScaleBenchmark}. Everything after
+ * {@link Report#KEPT} is written by hand (what limits first, what to do at each size) and
+ * is carried over when the benchmark runs again.
  */
 final class ScaleReport {
 
@@ -122,11 +123,12 @@ final class ScaleReport {
 		line();
 		line("| | |");
 		line("|---|---|");
-		this.run.machine().forEach((name, value) -> line("| " + name + " | "
-				+ ("etcd".equals(name) ? value.replaceAll(", one member on loopback.*", "")
-						+ ", three members on loopback, a fresh cluster for every cell, progress notifications at "
-						+ "etcd's default (10 min)" : value)
-				+ " |"));
+		this.run.machine()
+			.forEach((name, value) -> line("| " + name + " | "
+					+ ("etcd".equals(name) ? value.replaceAll(", one member on loopback.*", "")
+							+ ", three members on loopback, a fresh cluster for every cell, progress notifications at "
+							+ "etcd's default (10 min)" : value)
+					+ " |"));
 		line();
 		line("- **An instance** is what one JVM running the starter holds: a jetcd `Client` of its own, built by "
 				+ "the starter's `EtcdClientFactory` with the default settings (so `round_robin` over the three "
@@ -183,10 +185,11 @@ final class ScaleReport {
 			Optional<Propagation> floor = cell(size, Mode.BARE).map(Result::propagation);
 			for (Mode mode : List.of(Mode.BARE, Mode.WATCHES, Mode.STARTER)) {
 				Optional<Propagation> measured = cell(size, mode).map(Result::propagation);
-				measured.ifPresent((p) -> line("| " + count(size) + " | " + kind(mode) + " | " + ms(Optional.of(p.last().p50()))
-						+ " | " + ms(Optional.of(p.last().p99())) + " | " + ratio(measured, floor, Latency::p50) + " | "
-						+ ratio(measured, floor, Latency::p99) + " | " + ms(Optional.of(p.median().p50())) + " | "
-						+ ms(Optional.of(p.lastFromPut().p50())) + " | " + p.lost() + " |"));
+				measured.ifPresent((p) -> line(
+						"| " + count(size) + " | " + kind(mode) + " | " + ms(Optional.of(p.last().p50())) + " | "
+								+ ms(Optional.of(p.last().p99())) + " | " + ratio(measured, floor, Latency::p50) + " | "
+								+ ratio(measured, floor, Latency::p99) + " | " + ms(Optional.of(p.median().p50()))
+								+ " | " + ms(Optional.of(p.lastFromPut().p50())) + " | " + p.lost() + " |"));
 			}
 		}
 		line();
@@ -228,16 +231,17 @@ final class ScaleReport {
 			List<Member> watching = result.watching();
 			Optional<Propagation> propagation = Optional.ofNullable(result.propagation());
 			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | "
-					+ perMember(watching, (m) -> m.connections(), 1, "%.0f") + " | "
-					+ sum(watching, Member::streams) + " | " + sum(watching, Member::watchers) + " | "
+					+ perMember(watching, (m) -> m.connections(), 1, "%.0f") + " | " + sum(watching, Member::streams)
+					+ " | " + sum(watching, Member::watchers) + " | "
 					+ perMember(result.baseline(), Member::rss, MB, "%.1f") + " | "
 					+ perMember(result.connected(), Member::rss, MB, "%.1f") + " | "
 					+ perMember(watching, Member::rss, MB, "%.1f") + " | "
-					+ perMember(watching, Member::heap, MB, "%.1f") + " | "
-					+ values(result.idle().etcdMean(), "%.1f") + " | " + values(result.idle().etcdPeak(), "%.0f")
-					+ " | " + propagation.map((p) -> values(p.etcdCpuPerPut(), "%.2f")).orElse("–") + " | "
-					+ propagation.map((p) -> values(Arrays.stream(p.sentPerPut()).map((b) -> b / 1024).toArray(),
-							"%.0f")).orElse("–")
+					+ perMember(watching, Member::heap, MB, "%.1f") + " | " + values(result.idle().etcdMean(), "%.1f")
+					+ " | " + values(result.idle().etcdPeak(), "%.0f") + " | "
+					+ propagation.map((p) -> values(p.etcdCpuPerPut(), "%.2f")).orElse("–") + " | "
+					+ propagation
+						.map((p) -> values(Arrays.stream(p.sentPerPut()).map((b) -> b / 1024).toArray(), "%.0f"))
+						.orElse("–")
 					+ " |");
 		}
 		line();
@@ -263,10 +267,9 @@ final class ScaleReport {
 		for (Result result : this.run.results()) {
 			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | " + result.nodes() + " | "
 					+ result.nodeThreads() + " | " + fmt("%.0f", result.nodeHeap() / 1024.0 / result.instances())
-					+ " | " + seconds(result.connectMillis()) + " | "
-					+ result.startFailures() + " | " + seconds(result.watchMillis()) + " | "
-					+ Optional.ofNullable(result.propagation()).map((p) -> fmt("%.1f", p.nodesCpuPerPut()))
-						.orElse("–")
+					+ " | " + seconds(result.connectMillis()) + " | " + result.startFailures() + " | "
+					+ seconds(result.watchMillis()) + " | "
+					+ Optional.ofNullable(result.propagation()).map((p) -> fmt("%.1f", p.nodesCpuPerPut())).orElse("–")
 					+ " | " + fmt("%.1f", result.idle().nodesMean()) + " |");
 		}
 		line();
@@ -299,9 +302,9 @@ final class ScaleReport {
 					+ fmt("%.1f", storm.load().max() / 1000) + " | " + storm.failures() + " | " + storm.gaveUp() + " | "
 					+ fmt("%.1f", storm.putsBefore().p50()) + " / " + fmt("%.1f", storm.putsBefore().p99()) + " | "
 					+ fmt("%.1f", storm.putsDuring().p50()) + " / " + fmt("%.1f", storm.putsDuring().p99()) + " | "
-					+ values(storm.etcdCpu(), "%.0f") + " | "
-					+ fmt("%.0f", Arrays.stream(storm.sentBytes()).sum() / MB) + " | " + fmt("%.0f", storm.nodesCpu())
-					+ " | " + ((storm.spanMillis() <= 60_000 && storm.gaveUp() == 0) ? "yes" : "no") + " |");
+					+ values(storm.etcdCpu(), "%.0f") + " | " + fmt("%.0f", Arrays.stream(storm.sentBytes()).sum() / MB)
+					+ " | " + fmt("%.0f", storm.nodesCpu()) + " | "
+					+ ((storm.spanMillis() <= 60_000 && storm.gaveUp() == 0) ? "yes" : "no") + " |");
 		}
 		line();
 	}
@@ -316,8 +319,8 @@ final class ScaleReport {
 		line("A member is stopped with SIGTERM, as in a rolling restart (etcd stops taking connections, then, after "
 				+ "its request timeout, closes the watch streams still open), the instances watch again on the other "
 				+ "members, the member is started again, and a put is made as soon as it answers. Then every member "
-				+ "is killed with SIGKILL, kept down for "
-				+ this.run.settings().outage().toSeconds() + " s and started again: the retry storm. \"All watching "
+				+ "is killed with SIGKILL, kept down for " + this.run.settings().outage().toSeconds()
+				+ " s and started again: the retry storm. \"All watching "
 				+ "again\" runs from the stop (from the start command for the whole cluster) until the last "
 				+ "disturbed instance watched again, polled every 2 ms; \"longest gap\" is the longest time one "
 				+ "instance did not watch; \"all current\" runs from the acknowledgement of the put until the last "
@@ -432,7 +435,8 @@ final class ScaleReport {
 				/ Math.max(1, delta(bare.baseline(), bare.connected(), Member::connections));
 		double stream = delta(bare.connected(), bare.watching(), Member::rss)
 				/ Math.max(1, delta(bare.connected(), bare.watching(), Member::streams));
-		// A starter instance holds a connection to each member and two streams, spread over the three.
+		// A starter instance holds a connection to each member and two streams, spread
+		// over the three.
 		double perMember = connection + stream * 2 / 3;
 		double baseline = mean(full.baseline(), Member::rss);
 		line("| etcd memory per client connection | " + kb(connection) + " | | "
@@ -456,16 +460,16 @@ final class ScaleReport {
 					+ " |");
 		});
 		for (Mode mode : Mode.values()) {
-			fit(mode, (result) -> result.propagation().last().p50()).ifPresent((fit) -> line("| " + kind(mode)
-					+ ": the last instance's p50 after the ack | " + fmt("%.1f µs", fit[1] * 1000) + " | "
-					+ ms(cell(largest, mode).map((result) -> result.propagation().last().p50())) + " ms | "
-					+ fmt("%.0f ms", fit[0] + fit[1] * TARGET_INSTANCES) + " |"));
+			fit(mode, (result) -> result.propagation().last().p50()).ifPresent((fit) -> line(
+					"| " + kind(mode) + ": the last instance's p50 after the ack | " + fmt("%.1f µs", fit[1] * 1000)
+							+ " | " + ms(cell(largest, mode).map((result) -> result.propagation().last().p50()))
+							+ " ms | " + fmt("%.0f ms", fit[0] + fit[1] * TARGET_INSTANCES) + " |"));
 		}
-		fit(Mode.STARTER, (result) -> Arrays.stream(result.idle().etcdMean()).sum()).ifPresent((fit) -> line(
-				"| etcd CPU with nothing written, all members (keep-alives, the liveness check) | "
-						+ fmt("%.4f %% of a core", fit[1]) + " | "
-						+ fmt("%.1f %%", Arrays.stream(full.idle().etcdMean()).sum()) + " | "
-						+ fmt("%.1f cores", (fit[0] + fit[1] * TARGET_INSTANCES) / 100) + " |"));
+		fit(Mode.STARTER, (result) -> Arrays.stream(result.idle().etcdMean()).sum())
+			.ifPresent((fit) -> line("| etcd CPU with nothing written, all members (keep-alives, the liveness check) | "
+					+ fmt("%.4f %% of a core", fit[1]) + " | "
+					+ fmt("%.1f %%", Arrays.stream(full.idle().etcdMean()).sum()) + " | "
+					+ fmt("%.1f cores", (fit[0] + fit[1] * TARGET_INSTANCES) / 100) + " |"));
 		for (ScaleCheckCost.Cost cost : this.run.checks()) {
 			if (cost.request().equals(ScaleCheckCost.CHECK)) {
 				// One check of the shared range per instance every 30 s.
@@ -503,13 +507,15 @@ final class ScaleReport {
 	}
 
 	private static Optional<Recovery> outage(Result result) {
-		return result.recoveries().stream()
+		return result.recoveries()
+			.stream()
 			.filter((recovery) -> !Double.isNaN(recovery.nodesCpuWhileDown()))
 			.findFirst();
 	}
 
 	/**
-	 * A straight line through one figure of the cells of a kind, against the number of instances.
+	 * A straight line through one figure of the cells of a kind, against the number of
+	 * instances.
 	 * @return intercept and slope; through 0 with one size only; empty without a cell
 	 */
 	private Optional<double[]> fit(Mode mode, ToDoubleFunction<Result> figure) {
@@ -537,7 +543,8 @@ final class ScaleReport {
 	}
 
 	private Optional<Result> cell(int instances, Mode mode) {
-		return this.run.results().stream()
+		return this.run.results()
+			.stream()
 			.filter((result) -> result.instances() == instances && result.mode() == mode)
 			.findFirst();
 	}

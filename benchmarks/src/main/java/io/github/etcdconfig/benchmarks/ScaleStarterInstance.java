@@ -12,10 +12,11 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 
 /**
- * An instance with the starter's own code from the load on: {@link EtcdConfigStores#load} (client, paged read with
- * retries, snapshot) and {@link EtcdConfigWatcher} (one watch per key range of the default layout, the applier
- * thread, coalescing, liveness check, recovery). Only Spring is left out: the instance holds a value once the
- * watcher has swapped in the snapshot that has it, which is when the watcher calls its listener.
+ * An instance with the starter's own code from the load on: {@link EtcdConfigStores#load}
+ * (client, paged read with retries, snapshot) and {@link EtcdConfigWatcher} (one watch
+ * per key range of the default layout, the applier thread, coalescing, liveness check,
+ * recovery). Only Spring is left out: the instance holds a value once the watcher has
+ * swapped in the snapshot that has it, which is when the watcher calls its listener.
  */
 final class ScaleStarterInstance implements ScaleInstance {
 

@@ -17,8 +17,9 @@ import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdMember;
 
 /**
- * What the etcd members and the node JVMs use, read from {@code /proc} (resident memory, CPU time, established TCP
- * connections) and from each member's {@code /metrics} (watch streams, watchers, Go heap, bytes sent to clients).
+ * What the etcd members and the node JVMs use, read from {@code /proc} (resident memory,
+ * CPU time, established TCP connections) and from each member's {@code /metrics} (watch
+ * streams, watchers, Go heap, bytes sent to clients).
  */
 final class ScaleUsage {
 
@@ -91,7 +92,8 @@ final class ScaleUsage {
 	}
 
 	/**
-	 * Established TCP sockets by local port, IPv4 and IPv6: a member's client port counts its client connections.
+	 * Established TCP sockets by local port, IPv4 and IPv6: a member's client port counts
+	 * its client connections.
 	 * @return local port to count
 	 */
 	static Map<Integer, Integer> establishedByLocalPort() {

@@ -8,10 +8,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * How long threads ran and how long they waited for a CPU while runnable, from Linux's scheduler statistics
- * ({@code /proc/<pid>/task/<tid>/schedstat}: nanoseconds on a CPU, nanoseconds waiting on a run queue). Threads are
- * grouped by name without their trailing numbers (all of jetcd's {@code vert.x-eventloop-thread-N} together); a
- * whole other process counts as one group. Empty where there is no such file.
+ * How long threads ran and how long they waited for a CPU while runnable, from Linux's
+ * scheduler statistics ({@code /proc/<pid>/task/<tid>/schedstat}: nanoseconds on a CPU,
+ * nanoseconds waiting on a run queue). Threads are grouped by name without their trailing
+ * numbers (all of jetcd's {@code vert.x-eventloop-thread-N} together); a whole other
+ * process counts as one group. Empty where there is no such file.
  */
 final class SchedStats {
 
@@ -21,7 +22,8 @@ final class SchedStats {
 	/**
 	 * The totals now.
 	 * @param pid a process
-	 * @param name the group of all its threads, or {@code null} to group them by thread name
+	 * @param name the group of all its threads, or {@code null} to group them by thread
+	 * name
 	 * @return per group, nanoseconds on a CPU and nanoseconds waiting for one
 	 */
 	static Map<String, long[]> read(long pid, String name) {
@@ -52,13 +54,15 @@ final class SchedStats {
 	 * @param before the first reading
 	 * @param after the second
 	 * @param events how many events happened in between
-	 * @return per group, microseconds on a CPU and microseconds waiting for one, per event
+	 * @return per group, microseconds on a CPU and microseconds waiting for one, per
+	 * event
 	 */
 	static Map<String, double[]> perEvent(Map<String, long[]> before, Map<String, long[]> after, int events) {
 		Map<String, double[]> used = new TreeMap<>();
 		after.forEach((group, total) -> {
 			long[] start = before.getOrDefault(group, new long[2]);
-			used.put(group, new double[] { (total[0] - start[0]) / 1e3 / events, (total[1] - start[1]) / 1e3 / events });
+			used.put(group,
+					new double[] { (total[0] - start[0]) / 1e3 / events, (total[1] - start[1]) / 1e3 / events });
 		});
 		return used;
 	}

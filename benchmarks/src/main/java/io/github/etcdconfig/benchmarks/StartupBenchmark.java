@@ -26,9 +26,10 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Start-up costs: loading N keys through the product's own loader ({@link EtcdConfigStores#load}, what an
- * application does at start-up: connect, read every page at one revision, build the snapshot), and the start of the
- * whole application with etcd-config against the same application with {@code etcd.config.enabled=false}.
+ * Start-up costs: loading N keys through the product's own loader
+ * ({@link EtcdConfigStores#load}, what an application does at start-up: connect, read
+ * every page at one revision, build the snapshot), and the start of the whole application
+ * with etcd-config against the same application with {@code etcd.config.enabled=false}.
  */
 final class StartupBenchmark {
 
@@ -56,11 +57,12 @@ final class StartupBenchmark {
 	}
 
 	/**
-	 * Starting the application in a fresh JVM, as a new user does, with N keys in etcd against none.
+	 * Starting the application in a fresh JVM, as a new user does, with N keys in etcd
+	 * against none.
 	 *
 	 * @param keys the number of keys
-	 * @param crypto whether spring-security-crypto was on the class path, and with it Spring Cloud's scan of every
-	 * property for {@code {cipher}} values
+	 * @param crypto whether spring-security-crypto was on the class path, and with it
+	 * Spring Cloud's scan of every property for {@code {cipher}} values
 	 * @param withKeys from launching the JVM until the application has started
 	 * @param none the same, etcd-config reading a prefix that holds no key
 	 * @param withKeysCpu the CPU time the JVM used until then, all threads
@@ -145,7 +147,8 @@ final class StartupBenchmark {
 	}
 
 	/**
-	 * Measure the application's start, alternating with and without etcd-config so that drift hits both alike.
+	 * Measure the application's start, alternating with and without etcd-config so that
+	 * drift hits both alike.
 	 */
 	void measureStart(int keys, int warmUps, int runs) {
 		long[] enabled = new long[runs];
@@ -175,7 +178,8 @@ final class StartupBenchmark {
 	}
 
 	/**
-	 * Measure starts in fresh JVMs (class loading, JIT and all), alternating N keys with none.
+	 * Measure starts in fresh JVMs (class loading, JIT and all), alternating N keys with
+	 * none.
 	 * @param crypto with spring-security-crypto on the class path
 	 */
 	void measureColdStart(int keys, int warmUps, int runs, boolean crypto) {
@@ -191,23 +195,25 @@ final class StartupBenchmark {
 				}
 			}
 		}
-		Cold cold = new Cold(keys, crypto, Runs.of(withKeys[0]), Runs.of(none[0]), Runs.of(withKeys[1]), Runs.of(none[1]));
+		Cold cold = new Cold(keys, crypto, Runs.of(withKeys[0]), Runs.of(none[0]), Runs.of(withKeys[1]),
+				Runs.of(none[1]));
 		this.colds.add(cold);
-		System.out.printf("  fresh JVM %6d keys%s: %8.1f ms (CPU %8.1f ms), with none %8.1f ms (CPU %8.1f ms)%n",
-				keys, crypto ? " with spring-security-crypto" : "", cold.withKeys().median(), cold.withKeysCpu().median(),
+		System.out.printf("  fresh JVM %6d keys%s: %8.1f ms (CPU %8.1f ms), with none %8.1f ms (CPU %8.1f ms)%n", keys,
+				crypto ? " with spring-security-crypto" : "", cold.withKeys().median(), cold.withKeysCpu().median(),
 				cold.none().median(), cold.noneCpu().median());
 	}
 
-	// Nanoseconds from launching the JVM to the line ColdStart prints once SpringApplication.run returned, and the
+	// Nanoseconds from launching the JVM to the line ColdStart prints once
+	// SpringApplication.run returned, and the
 	// CPU time the line reports.
 	private long[] timeColdStart(int last, boolean crypto, String... properties) {
 		String classPath = System.getProperty("java.class.path");
 		if (crypto) {
 			classPath += File.pathSeparator + System.getProperty("bench.crypto");
 		}
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", classPath, ColdStart.class.getName(), this.endpoints,
-				Integer.toString(last)));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
+						ColdStart.class.getName(), this.endpoints, Integer.toString(last)));
 		command.addAll(List.of(properties));
 		StringBuilder output = new StringBuilder();
 		long started = -1;

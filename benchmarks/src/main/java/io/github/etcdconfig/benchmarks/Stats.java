@@ -35,7 +35,8 @@ final class Stats {
 	}
 
 	/**
-	 * Repeated measurements of one operation: milliseconds, or a count for {@link #ofCounts}.
+	 * Repeated measurements of one operation: milliseconds, or a count for
+	 * {@link #ofCounts}.
 	 *
 	 * @param runs how many were measured
 	 * @param median the median

@@ -19,10 +19,11 @@ import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * The baseline's configuration source, the way stock Spring Cloud integrations (Consul, Zookeeper) work: every run
- * reads all of {@code /config/} from etcd into a fresh property source. Spring Cloud's
- * {@code ConfigDataContextRefresher} runs it again on each refresh, so each refresh re-reads etcd. Active only when
- * {@value #ENDPOINTS} is set; etcd-config's own loader is then disabled.
+ * The baseline's configuration source, the way stock Spring Cloud integrations (Consul,
+ * Zookeeper) work: every run reads all of {@code /config/} from etcd into a fresh
+ * property source. Spring Cloud's {@code ConfigDataContextRefresher} runs it again on
+ * each refresh, so each refresh re-reads etcd. Active only when {@value #ENDPOINTS} is
+ * set; etcd-config's own loader is then disabled.
  */
 public class StockEtcdEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -30,7 +31,8 @@ public class StockEtcdEnvironmentPostProcessor implements EnvironmentPostProcess
 
 	static final String SOURCE_NAME = "etcd-stock";
 
-	// One client per endpoint list for the JVM, as the stock integrations keep theirs: a refresh does not pay
+	// One client per endpoint list for the JVM, as the stock integrations keep theirs: a
+	// refresh does not pay
 	// for a connection.
 	private static final Map<String, Client> clients = new ConcurrentHashMap<>();
 

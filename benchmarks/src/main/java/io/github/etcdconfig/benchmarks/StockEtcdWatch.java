@@ -14,10 +14,11 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The baseline's trigger: a bare jetcd watch of {@code /config/} that publishes a {@link RefreshEvent} for every
- * watch response, which Spring Cloud's {@code RefreshEventListener} turns into {@code ContextRefresher.refresh()}.
- * Published from a thread of its own, as the stock integrations do: a refresh that blocks jetcd's event loop would
- * hang the client.
+ * The baseline's trigger: a bare jetcd watch of {@code /config/} that publishes a
+ * {@link RefreshEvent} for every watch response, which Spring Cloud's
+ * {@code RefreshEventListener} turns into {@code ContextRefresher.refresh()}. Published
+ * from a thread of its own, as the stock integrations do: a refresh that blocks jetcd's
+ * event loop would hang the client.
  */
 public class StockEtcdWatch implements SmartLifecycle {
 

@@ -30,13 +30,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A stream of changes rather than isolated ones.
  * <ul>
- * <li><b>Back-to-back:</b> the writer puts the next value as soon as the probe returns the previous one, with no
- * pause, as a script that sets keys one after another does. The bare watch is measured the same way (its next put
- * as soon as it saw the previous value), in blocks taken in between the probe's blocks.</li>
- * <li><b>Fixed rates:</b> puts issued on a schedule whatever the application does (open loop), asynchronous and
- * pipelined, in turn to the three probes' keys. Each put's latency runs to the {@code EtcdConfigChangedEvent} that
- * applied a revision at or past its own; a bare jetcd watch of the same keys, on a client of its own, stamps when
- * it received them.</li>
+ * <li><b>Back-to-back:</b> the writer puts the next value as soon as the probe returns
+ * the previous one, with no pause, as a script that sets keys one after another does. The
+ * bare watch is measured the same way (its next put as soon as it saw the previous
+ * value), in blocks taken in between the probe's blocks.</li>
+ * <li><b>Fixed rates:</b> puts issued on a schedule whatever the application does (open
+ * loop), asynchronous and pipelined, in turn to the three probes' keys. Each put's
+ * latency runs to the {@code EtcdConfigChangedEvent} that applied a revision at or past
+ * its own; a bare jetcd watch of the same keys, on a client of its own, stamps when it
+ * received them.</li>
  * </ul>
  */
 final class StreamBenchmark {
@@ -44,17 +46,22 @@ final class StreamBenchmark {
 	static final int[] RATES = { 100, 1_000, 5_000 };
 
 	/**
-	 * Back-to-back changes in a row before the other side (probe or bare watch) takes its turn. Each block starts
-	 * after a pause, so its first change is isolated and not recorded.
+	 * Back-to-back changes in a row before the other side (probe or bare watch) takes its
+	 * turn. Each block starts after a pause, so its first change is isolated and not
+	 * recorded.
 	 */
 	static final int BLOCK = 50;
 
 	static final long PAUSE_MILLIS = 20;
 
-	/** Unrecorded seconds at the start of each rate, so that the application reaches its steady state. */
+	/**
+	 * Unrecorded seconds at the start of each rate, so that the application reaches its
+	 * steady state.
+	 */
 	static final double RATE_WARM_UP_SECONDS = 1;
 
-	// A cap, not a pace: etcd 3.4 refuses puts ("too many requests") once applying falls 5,000 entries behind.
+	// A cap, not a pace: etcd 3.4 refuses puts ("too many requests") once applying falls
+	// 5,000 entries behind.
 	static final int MAX_IN_FLIGHT = 4_000;
 
 	private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -70,8 +77,10 @@ final class StreamBenchmark {
 	 * @param fromAck from etcd's acknowledgement of each put
 	 * @param lost changes whose value was not seen within 10 s
 	 * @param putsPerSecond changes per second the writer made
-	 * @param refreshesPerSecond refreshes per second the application ran meanwhile; 0 for the bare watch
-	 * @param bareFromPut the bare watch's back-to-back blocks taken in between, from the put; {@code null} when none
+	 * @param refreshesPerSecond refreshes per second the application ran meanwhile; 0 for
+	 * the bare watch
+	 * @param bareFromPut the bare watch's back-to-back blocks taken in between, from the
+	 * put; {@code null} when none
 	 */
 	record BackToBack(int keys, Mode mode, Probe probe, Poller poller, Latency fromPut, Latency fromAck, int lost,
 			double putsPerSecond, double refreshesPerSecond, Latency bareFromPut) {
@@ -88,7 +97,8 @@ final class StreamBenchmark {
 	 * @param fromAck from etcd's acknowledgement of each put to that refresh
 	 * @param refreshesPerSecond refreshes per second meanwhile
 	 * @param bareFromPut from the start of each put to the bare watch receiving it
-	 * @param bareFromAck from etcd's acknowledgement of each put to the bare watch receiving it
+	 * @param bareFromAck from etcd's acknowledgement of each put to the bare watch
+	 * receiving it
 	 */
 	record Rate(int rate, double putsPerSecond, int puts, int maxInFlight, Latency fromPut, Latency fromAck,
 			double refreshesPerSecond, Latency bareFromPut, Latency bareFromAck) {
@@ -102,7 +112,8 @@ final class StreamBenchmark {
 
 	private final List<Rate> rates = new ArrayList<>();
 
-	// The bare watch's back-to-back blocks of the current key count, per poller, gathered over the probes.
+	// The bare watch's back-to-back blocks of the current key count, per poller, gathered
+	// over the probes.
 	private final Map<Poller, Run> bare = new LinkedHashMap<>();
 
 	private int tag;
@@ -121,7 +132,8 @@ final class StreamBenchmark {
 	}
 
 	/**
-	 * Back-to-back changes of one probe, in blocks, with blocks of the bare watch in between.
+	 * Back-to-back changes of one probe, in blocks, with blocks of the bare watch in
+	 * between.
 	 * @param bareWatch reads the bare watch, or {@code null} for none
 	 */
 	void backToBack(int keys, Mode mode, Probe probe, ConfigurableApplicationContext app, Supplier<String> bareWatch,
@@ -144,16 +156,17 @@ final class StreamBenchmark {
 		if (bareWatch != null) {
 			this.bare.computeIfAbsent(poller, (key) -> new Run(0)).add(floor);
 		}
-		this.backToBack.add(report(own.cell(keys, mode, probe, poller, (bareWatch != null) ? floor.series.fromPut()
-				: null)));
+		this.backToBack
+			.add(report(own.cell(keys, mode, probe, poller, (bareWatch != null) ? floor.series.fromPut() : null)));
 	}
 
 	/**
-	 * Add the bare watch's rows for a key count: every back-to-back block it ran since the last call.
+	 * Add the bare watch's rows for a key count: every back-to-back block it ran since
+	 * the last call.
 	 */
 	void addBareWatch(int keys) {
-		this.bare.forEach((poller, run) -> this.backToBack.add(report(run.cell(keys, Mode.ETCD_CONFIG,
-				Probe.BARE_WATCH, poller, null))));
+		this.bare.forEach((poller, run) -> this.backToBack
+			.add(report(run.cell(keys, Mode.ETCD_CONFIG, Probe.BARE_WATCH, poller, null))));
 		this.bare.clear();
 	}
 
@@ -186,7 +199,8 @@ final class StreamBenchmark {
 		long[] ack = new long[count];
 		long[] revision = new long[count];
 		int maxInFlight;
-		// The watch starts at a put made before it, so that receiving that put proves it is in place.
+		// The watch starts at a put made before it, so that receiving that put proves it
+		// is in place.
 		long first = Keys.await(this.writer.put(Keys.bytes(keys[0]), Keys.bytes("rate-start-" + (this.tag++))))
 			.getHeader()
 			.getRevision();
@@ -250,16 +264,16 @@ final class StreamBenchmark {
 			latencies[3][i] = receivedAt[i] - ack[put];
 		}
 		double span = (start[count - 1] - start[warmUp]) / 1e9;
-		Rate result = new Rate(rate, (recorded - 1) / span, recorded, maxInFlight,
-				Latency.of(latencies[0], recorded), Latency.of(latencies[1], recorded),
-				applied.count(start[warmUp], start[count - 1]) / span, Latency.of(latencies[2], recorded),
-				Latency.of(latencies[3], recorded));
+		Rate result = new Rate(rate, (recorded - 1) / span, recorded, maxInFlight, Latency.of(latencies[0], recorded),
+				Latency.of(latencies[1], recorded), applied.count(start[warmUp], start[count - 1]) / span,
+				Latency.of(latencies[2], recorded), Latency.of(latencies[3], recorded));
 		this.rates.add(result);
-		System.out.printf("  rate %5d/s (%.0f/s issued, at most %d in flight): from put p50 %7.3f p99 %7.3f | from ack "
-				+ "p50 %7.3f p99 %7.3f ms | %.0f refreshes/s | bare from put p50 %7.3f p99 %7.3f ms%n", rate,
-				result.putsPerSecond(), maxInFlight, result.fromPut().p50(), result.fromPut().p99(),
-				result.fromAck().p50(), result.fromAck().p99(), result.refreshesPerSecond(),
-				result.bareFromPut().p50(), result.bareFromPut().p99());
+		System.out.printf(
+				"  rate %5d/s (%.0f/s issued, at most %d in flight): from put p50 %7.3f p99 %7.3f | from ack "
+						+ "p50 %7.3f p99 %7.3f ms | %.0f refreshes/s | bare from put p50 %7.3f p99 %7.3f ms%n",
+				rate, result.putsPerSecond(), maxInFlight, result.fromPut().p50(), result.fromPut().p99(),
+				result.fromAck().p50(), result.fromAck().p99(), result.refreshesPerSecond(), result.bareFromPut().p50(),
+				result.bareFromPut().p99());
 	}
 
 	private static void awaitReached(RevisionLog log, long revision, String who) {
@@ -277,11 +291,12 @@ final class StreamBenchmark {
 	}
 
 	private static BackToBack report(BackToBack cell) {
-		System.out.printf("  back-to-back %-12s %-30s %-8s keys=%-6d from put p50 %7.3f p99 %7.3f | from ack p50 "
-				+ "%7.3f p99 %7.3f ms | %.0f puts/s, %.0f refreshes/s%s%n", cell.mode(), cell.probe().title,
-				cell.poller().title, cell.keys(), cell.fromPut().p50(), cell.fromPut().p99(), cell.fromAck().p50(),
-				cell.fromAck().p99(), cell.putsPerSecond(), cell.refreshesPerSecond(),
-				(cell.lost() > 0) ? " LOST " + cell.lost() : "");
+		System.out.printf(
+				"  back-to-back %-12s %-30s %-8s keys=%-6d from put p50 %7.3f p99 %7.3f | from ack p50 "
+						+ "%7.3f p99 %7.3f ms | %.0f puts/s, %.0f refreshes/s%s%n",
+				cell.mode(), cell.probe().title, cell.poller().title, cell.keys(), cell.fromPut().p50(),
+				cell.fromPut().p99(), cell.fromAck().p50(), cell.fromAck().p99(), cell.putsPerSecond(),
+				cell.refreshesPerSecond(), (cell.lost() > 0) ? " LOST " + cell.lost() : "");
 		return cell;
 	}
 
@@ -309,8 +324,8 @@ final class StreamBenchmark {
 
 		BackToBack cell(int keys, Mode mode, Probe probe, Poller poller, Latency bareFromPut) {
 			if (this.series.count() == 0) {
-				throw new IllegalStateException(probe.title + " never returned a new value (" + mode + ", " + keys
-						+ " keys, back-to-back)");
+				throw new IllegalStateException(
+						probe.title + " never returned a new value (" + mode + ", " + keys + " keys, back-to-back)");
 			}
 			double seconds = this.nanos / 1e9;
 			return new BackToBack(keys, mode, probe, poller, this.series.fromPut(), this.series.fromAck(),

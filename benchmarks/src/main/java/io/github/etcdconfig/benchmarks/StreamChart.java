@@ -45,8 +45,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The chart of streams and outages, two panels in one image: latency from etcd's acknowledgement under each load
- * (isolated, back-to-back, fixed rates), and the time to be current against the length of each kind of outage.
+ * The chart of streams and outages, two panels in one image: latency from etcd's
+ * acknowledgement under each load (isolated, back-to-back, fixed rates), and the time to
+ * be current against the length of each kind of outage.
  */
 final class StreamChart {
 
@@ -122,8 +123,9 @@ final class StreamChart {
 			renderer.setSeriesStroke(row, name.endsWith("p99") ? DASHED : SOLID);
 		}
 		LogAxis latency = logAxis("milliseconds from etcd's acknowledgement of the put (log scale)");
-		CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(String.format(Locale.ROOT,
-				"how the changes come, %,d keys", keys)), latency, renderer);
+		CategoryPlot plot = new CategoryPlot(data,
+				new CategoryAxis(String.format(Locale.ROOT, "how the changes come, %,d keys", keys)), latency,
+				renderer);
 		style(plot.getRangeAxis(), plot);
 		plot.addRangeMarker(target(5, "target p99"), Layer.BACKGROUND);
 		plot.addRangeMarker(target(1, "target p50"), Layer.BACKGROUND);

@@ -23,12 +23,15 @@ import io.github.etcdconfig.benchmarks.StreamBenchmark.Rate;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
 
 /**
- * The report's parts on streams of changes, recovery after outages and where the time of a change goes: their
- * verdicts and their sections of docs/benchmarks.md.
+ * The report's parts on streams of changes, recovery after outages and where the time of
+ * a change goes: their verdicts and their sections of docs/benchmarks.md.
  */
 final class StreamReport {
 
-	/** "A few requests a second", as the target says it: connections per second while etcd is down. */
+	/**
+	 * "A few requests a second", as the target says it: connections per second while etcd
+	 * is down.
+	 */
 	static final double MAX_CONNECTIONS_PER_SECOND = 5;
 
 	static final int MAX_WARNINGS_PER_MINUTE = 5;
@@ -105,8 +108,10 @@ final class StreamReport {
 			Optional<BackToBack> ours = backToBack(target[0], Mode.ETCD_CONFIG, Probe.REFRESH_SCOPE, Poller.SPIN);
 			Optional<BackToBack> full = backToBack(target[0], Mode.FULL_REFRESH, Probe.REFRESH_SCOPE, Poller.SPIN);
 			Optional<Double> faster = ours.flatMap((o) -> full.map((f) -> f.fromAck().p50() / o.fromAck().p50()));
-			verdict(String.format(Locale.ROOT, "Back-to-back changes: at least %d× faster than the full refresh at "
-					+ "%,d keys (p50 from the acknowledgement)", target[1], target[0]),
+			verdict(String.format(Locale.ROOT,
+					"Back-to-back changes: at least %d× faster than the full refresh at "
+							+ "%,d keys (p50 from the acknowledgement)",
+					target[1], target[0]),
 					faster.map((value) -> String.format(Locale.ROOT, "%.0f× (%s ms against %s ms; p99 %.0f×)", value,
 							Report.ms(ours.get().fromAck().p50()), Report.ms(full.get().fromAck().p50()),
 							full.get().fromAck().p99() / ours.get().fromAck().p99())),
@@ -118,14 +123,14 @@ final class StreamReport {
 			boolean met = true;
 			for (Cell cell : cells) {
 				Latency current = cell.current();
-				measured.add(seconds(cell.seconds()) + ": " + ((current != null) ? Report.ms(current.p99()) + " ms"
-						: "never") + ((cell.notCurrent() > 0) ? " (" + cell.notCurrent() + " never current)" : ""));
+				measured.add(seconds(cell.seconds()) + ": "
+						+ ((current != null) ? Report.ms(current.p99()) + " ms" : "never")
+						+ ((cell.notCurrent() > 0) ? " (" + cell.notCurrent() + " never current)" : ""));
 				met &= current != null && cell.notCurrent() == 0 && current.p99() <= 1_000;
 			}
 			boolean measuredAny = !cells.isEmpty();
-			verdict("Current ≤ 1 s (p99 over the trials) after etcd answers again, " + fault.title + " ("
-					+ lengths() + ")",
-					measuredAny ? Optional.of(String.join("; ", measured)) : Optional.empty(),
+			verdict("Current ≤ 1 s (p99 over the trials) after etcd answers again, " + fault.title + " (" + lengths()
+					+ ")", measuredAny ? Optional.of(String.join("; ", measured)) : Optional.empty(),
 					measuredAny ? Optional.of(met) : Optional.empty());
 		}
 		List<Cell> all = this.results.recovery();
@@ -139,21 +144,23 @@ final class StreamReport {
 		}
 		double connections = all.stream().mapToDouble(Cell::connectionsPerSecond).max().orElse(0);
 		double bytes = all.stream().mapToDouble(Cell::bytesPerSecond).max().orElse(0);
-		double[] intervals = all.stream().flatMapToDouble((cell) -> Arrays.stream(cell.intervals())).sorted()
-			.toArray();
-		verdict("While etcd is down, at most a few requests a second per instance (≤ " + (int) MAX_CONNECTIONS_PER_SECOND
-				+ " connections a second), with jitter",
-				Optional.of(String.format(Locale.ROOT, "at most %.1f connections/s and %,.0f bytes/s toward etcd "
-						+ "(the busiest trial); %s", connections, bytes, intervals(intervals))),
+		double[] intervals = all.stream().flatMapToDouble((cell) -> Arrays.stream(cell.intervals())).sorted().toArray();
+		verdict("While etcd is down, at most a few requests a second per instance (≤ "
+				+ (int) MAX_CONNECTIONS_PER_SECOND + " connections a second), with jitter",
+				Optional.of(String.format(Locale.ROOT,
+						"at most %.1f connections/s and %,.0f bytes/s toward etcd " + "(the busiest trial); %s",
+						connections, bytes, intervals(intervals))),
 				Optional.of(connections <= MAX_CONNECTIONS_PER_SECOND));
 		List<Cell> long_ = all.stream().filter((cell) -> cell.seconds() >= 60).toList();
 		List<Cell> judged = long_.isEmpty() ? all : long_;
 		int perMinute = judged.stream().mapToInt(Cell::mostWarningsPerMinute).max().orElse(0);
 		verdict("At most " + MAX_WARNINGS_PER_MINUTE + " WARN lines from the starter and jetcd during a 1-minute "
 				+ "outage, at default levels",
-				Optional.of(perMinute + " in the worst 60 s of the " + (long_.isEmpty() ? "outages (none lasted a "
-						+ "minute in this run)" : "outages of a minute or more") + "; at most "
-						+ judged.stream().mapToInt(Cell::mostWarnings).max().orElse(0) + " in a whole outage"),
+				Optional.of(perMinute + " in the worst 60 s of the "
+						+ (long_.isEmpty() ? "outages (none lasted a " + "minute in this run)"
+								: "outages of a minute or more")
+						+ "; at most " + judged.stream().mapToInt(Cell::mostWarnings).max().orElse(0)
+						+ " in a whole outage"),
 				Optional.of(perMinute <= MAX_WARNINGS_PER_MINUTE));
 	}
 
@@ -165,15 +172,16 @@ final class StreamReport {
 		line("## 6. A stream of changes");
 		line();
 		line("Changes that follow each other, at " + String.format(Locale.ROOT, "%,d", Benchmarks.STREAM_KEYS)
-				+ " keys (the `@RefreshScope` probe also at " + String.format(Locale.ROOT, "%,d",
-						Benchmarks.STREAM_LARGE_KEYS) + "), in the same run and against the same etcd as section 2.");
+				+ " keys (the `@RefreshScope` probe also at "
+				+ String.format(Locale.ROOT, "%,d", Benchmarks.STREAM_LARGE_KEYS)
+				+ "), in the same run and against the same etcd as section 2.");
 		line();
 		line("**Back-to-back.** The writer puts the next value as soon as the probe returns the previous one, with no "
 				+ "pause: a script or a deploy tool that sets keys one after another, waiting for each. Writer, "
 				+ "probes and polling are those of section 2. The changes come in blocks of " + StreamBenchmark.BLOCK
 				+ "; each block starts after a " + StreamBenchmark.PAUSE_MILLIS + " ms pause, so its first change is "
-				+ "isolated and not recorded. After each block of a probe comes a block of "
-				+ StreamBenchmark.BLOCK / 2 + " of the bare jetcd watch measured the same way (its next put as soon "
+				+ "isolated and not recorded. After each block of a probe comes a block of " + StreamBenchmark.BLOCK / 2
+				+ " of the bare jetcd watch measured the same way (its next put as soon "
 				+ "as it saw the previous value), so that both meet etcd at the same moments; *× bare* divides the "
 				+ "p50 from the put by that of those blocks. *Refreshes/s* counts `EnvironmentChangeEvent`s (one per "
 				+ "refresh, with etcd-config and with the full refresh alike) over the blocks' time; *puts/s* is "
@@ -216,12 +224,12 @@ final class StreamReport {
 					+ "| Bare watch from ack p50 / p99, ms | × bare |");
 			line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 			for (Rate rate : this.results.rates()) {
-				line(String.format(Locale.ROOT, "| %,d | %,.0f | %,d | %,d | %s | %s | %.0f | %s / %s | %s / %s | %.2f |",
-						rate.rate(), rate.putsPerSecond(), rate.puts(), rate.maxInFlight(),
-						Report.latency(rate.fromPut()), Report.latency(rate.fromAck()), rate.refreshesPerSecond(),
-						Report.ms(rate.bareFromPut().p50()), Report.ms(rate.bareFromPut().p99()),
-						Report.ms(rate.bareFromAck().p50()), Report.ms(rate.bareFromAck().p99()),
-						rate.fromPut().p50() / rate.bareFromPut().p50()));
+				line(String.format(Locale.ROOT,
+						"| %,d | %,.0f | %,d | %,d | %s | %s | %.0f | %s / %s | %s / %s | %.2f |", rate.rate(),
+						rate.putsPerSecond(), rate.puts(), rate.maxInFlight(), Report.latency(rate.fromPut()),
+						Report.latency(rate.fromAck()), rate.refreshesPerSecond(), Report.ms(rate.bareFromPut().p50()),
+						Report.ms(rate.bareFromPut().p99()), Report.ms(rate.bareFromAck().p50()),
+						Report.ms(rate.bareFromAck().p99()), rate.fromPut().p50() / rate.bareFromPut().p50()));
 			}
 			line();
 		}
@@ -250,8 +258,8 @@ final class StreamReport {
 		line(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %d%s | %s | %s | %.0f | %s | %s | %s |", cell.keys(),
 				path, cell.probe().title, cell.poller().title, cell.fromPut().samples(),
 				(cell.lost() > 0) ? " (" + cell.lost() + " lost)" : "", Report.latency(cell.fromPut()),
-				Report.latency(cell.fromAck()), cell.putsPerSecond(),
-				(cell.probe() == Probe.BARE_WATCH) ? "–" : String.format(Locale.ROOT, "%.0f", cell.refreshesPerSecond()),
+				Report.latency(cell.fromAck()), cell.putsPerSecond(), (cell.probe() == Probe.BARE_WATCH) ? "–"
+						: String.format(Locale.ROOT, "%.0f", cell.refreshesPerSecond()),
 				bare, full));
 	}
 
@@ -306,9 +314,9 @@ final class StreamReport {
 						(current != null) ? Report.latency(current) : "–",
 						(cell.notCurrent() > 0) ? "; " + cell.notCurrent() + " not current within 1 min" : "",
 						cell.connectionsPerSecond(), cell.bytesPerSecond(),
-						(intervals.length == 0) ? "–" : Report.ms(intervals[0]) + " / "
-								+ Report.ms(intervals[intervals.length / 2]) + " / "
-								+ Report.ms(intervals[intervals.length - 1]),
+						(intervals.length == 0) ? "–"
+								: Report.ms(intervals[0]) + " / " + Report.ms(intervals[intervals.length / 2]) + " / "
+										+ Report.ms(intervals[intervals.length - 1]),
 						cell.mostWarnings(), cell.mostWarningsPerMinute()));
 			}
 		}
@@ -322,8 +330,9 @@ final class StreamReport {
 			Map<String, Long> shapes = recovery(fault).stream()
 				.flatMap((cell) -> cell.trials().stream())
 				.flatMap((trial) -> trial.warnings().stream())
-				.collect(Collectors.groupingBy((line) -> line.level() + " `" + line.logger() + "` | "
-						+ line.shape().replace("|", "\\|"), LinkedHashMap::new, Collectors.counting()));
+				.collect(Collectors.groupingBy(
+						(line) -> line.level() + " `" + line.logger() + "` | " + line.shape().replace("|", "\\|"),
+						LinkedHashMap::new, Collectors.counting()));
 			for (Map.Entry<String, Long> shape : shapes.entrySet()) {
 				line("| " + fault.title + " | " + shape.getValue() + " | " + shape.getKey() + " |");
 				any = true;
@@ -342,10 +351,12 @@ final class StreamReport {
 		line("## 8. Where the time of an isolated change goes");
 		line();
 		line("The `@RefreshScope` probe at " + String.format(Locale.ROOT, "%,d", Benchmarks.STREAM_KEYS) + " keys, "
-				+ "isolated changes (" + PropagationBenchmark.GAP_MILLIS + " ms apart), " + this.results.settings()
-					.anatomy() + " per row, in the same run. **The writer:** section 2's writer spins between two calls "
+				+ "isolated changes (" + PropagationBenchmark.GAP_MILLIS + " ms apart), "
+				+ this.results.settings().anatomy()
+				+ " per row, in the same run. **The writer:** section 2's writer spins between two calls "
 				+ "of the probe, and so holds one of the two cores; *parked* parks instead for "
-				+ PropagationBenchmark.POLL_NANOS / 1000 + " µs, which Linux stretches by its timer slack (about 50 µs), "
+				+ PropagationBenchmark.POLL_NANOS / 1000
+				+ " µs, which Linux stretches by its timer slack (about 50 µs), "
 				+ "and leaves the core to etcd and the application. Each row has the bare watch sampled in between, "
 				+ "as in section 2.");
 		line();
@@ -371,12 +382,16 @@ final class StreamReport {
 		line("Where the CPUs went meanwhile, from Linux's scheduler statistics (`/proc/<pid>/task/<tid>/schedstat`) "
 				+ "read before and after each row: per group of threads (named without their numbers; etcd's as one), "
 				+ "microseconds on a CPU and microseconds spent runnable but waiting for a CPU, per change (the bare "
-				+ "watch's included). Groups under " + (int) AnatomyBenchmark.MIN_MICROS + " µs per change are left out.");
+				+ "watch's included). Groups under " + (int) AnatomyBenchmark.MIN_MICROS
+				+ " µs per change are left out.");
 		line();
-		columns("Threads", this.results.pollers().stream()
-			.map((cell) -> cell.poller().title + ": on a CPU / waiting, µs per change")
-			.toList());
-		List<String> groups = this.results.pollers().stream()
+		columns("Threads",
+				this.results.pollers()
+					.stream()
+					.map((cell) -> cell.poller().title + ": on a CPU / waiting, µs per change")
+					.toList());
+		List<String> groups = this.results.pollers()
+			.stream()
 			.flatMap((cell) -> cell.threads().keySet().stream())
 			.distinct()
 			.sorted()
@@ -404,14 +419,19 @@ final class StreamReport {
 				+ "is refreshed. The two watches add work to jetcd's threads, so these changes are not those of "
 				+ "the rows above. Medians do not add up; means do.");
 		line();
-		columns("Stage", this.results.stages().stream()
-			.map((cell) -> cell.poller().title + ", p50 / mean, ms (" + cell.samples() + " changes)")
-			.toList());
+		columns("Stage",
+				this.results.stages()
+					.stream()
+					.map((cell) -> cell.poller().title + ", p50 / mean, ms (" + cell.samples() + " changes)")
+					.toList());
 		for (Stage stage : Stage.values()) {
 			StringBuilder row = new StringBuilder("| " + stage.title + " |");
 			for (StageCell cell : this.results.stages()) {
-				row.append(" ").append(Report.ms(cell.stages().get(stage).p50())).append(" / ")
-					.append(Report.ms(cell.means().get(stage))).append(" |");
+				row.append(" ")
+					.append(Report.ms(cell.stages().get(stage).p50()))
+					.append(" / ")
+					.append(Report.ms(cell.means().get(stage)))
+					.append(" |");
 			}
 			line(row.toString());
 		}
@@ -457,7 +477,8 @@ final class StreamReport {
 	}
 
 	private String lengths() {
-		return Arrays.stream(this.results.settings().outageSeconds()).mapToObj(StreamReport::seconds)
+		return Arrays.stream(this.results.settings().outageSeconds())
+			.mapToObj(StreamReport::seconds)
 			.collect(Collectors.joining(", "));
 	}
 

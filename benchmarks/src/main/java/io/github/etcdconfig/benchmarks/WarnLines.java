@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records the WARN and ERROR lines that the starter and jetcd log, jetcd's transport (gRPC, Vert.x, Netty) included:
- * the lines an operator would see at the default log levels. The benchmark's own classes and the test launcher are
- * left out. Attach it
- * after the application started: Spring Boot resets Logback's configuration when it starts.
+ * Records the WARN and ERROR lines that the starter and jetcd log, jetcd's transport
+ * (gRPC, Vert.x, Netty) included: the lines an operator would see at the default log
+ * levels. The benchmark's own classes and the test launcher are left out. Attach it after
+ * the application started: Spring Boot resets Logback's configuration when it starts.
  */
 final class WarnLines extends AppenderBase<ILoggingEvent> {
 
@@ -34,7 +34,10 @@ final class WarnLines extends AppenderBase<ILoggingEvent> {
 	 */
 	record Line(long nanos, String level, String logger, String message) {
 
-		/** The message with every number replaced by {@code #}, so that repeats of one line group together. */
+		/**
+		 * The message with every number replaced by {@code #}, so that repeats of one
+		 * line group together.
+		 */
 		String shape() {
 			String text = this.message.replaceAll("[0-9]+", "#");
 			return (text.length() > 160) ? text.substring(0, 157) + "..." : text;
@@ -63,8 +66,8 @@ final class WarnLines extends AppenderBase<ILoggingEvent> {
 		if (event.getLevel().isGreaterOrEqual(Level.WARN) && LOGGERS.stream().anyMatch(logger::startsWith)
 				&& NOT_LOGGERS.stream().noneMatch(logger::startsWith)) {
 			synchronized (this.lines) {
-				this.lines.add(new Line(System.nanoTime(), event.getLevel().toString(), logger,
-						event.getFormattedMessage()));
+				this.lines
+					.add(new Line(System.nanoTime(), event.getLevel().toString(), logger, event.getFormattedMessage()));
 			}
 		}
 	}

@@ -25,14 +25,16 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 
 /**
- * {@code /actuator/etcdconfig}: what each etcd source holds and how its watch is doing. A read shows the
- * prefixes, revisions, key count, watch state and counters, the last refresh, and every property with the etcd
- * key it comes from; a write resyncs every source from etcd.
+ * {@code /actuator/etcdconfig}: what each etcd source holds and how its watch is doing. A
+ * read shows the prefixes, revisions, key count, watch state and counters, the last
+ * refresh, and every property with the etcd key it comes from; a write resyncs every
+ * source from etcd.
  *
- * <p>Values are masked like those of Spring Boot's {@code env} endpoint ({@code show-values}, roles,
- * {@link SanitizingFunction} beans). On top of that, a value whose name looks sensitive stays masked even when
- * values are shown: this endpoint is for following configuration, not for reading secrets
- * ({@link EtcdValueSanitizer}).
+ * <p>
+ * Values are masked like those of Spring Boot's {@code env} endpoint
+ * ({@code show-values}, roles, {@link SanitizingFunction} beans). On top of that, a value
+ * whose name looks sensitive stays masked even when values are shown: this endpoint is
+ * for following configuration, not for reading secrets ({@link EtcdValueSanitizer}).
  */
 @Endpoint(id = "etcdconfig")
 public class EtcdConfigEndpoint {
@@ -52,11 +54,13 @@ public class EtcdConfigEndpoint {
 	/**
 	 * Create an endpoint.
 	 * @param watchers the watchers of the application's etcd sources
-	 * @param refresher the refresher, for the last refresh, or {@code null} when the application replaced it
+	 * @param refresher the refresher, for the last refresh, or {@code null} when the
+	 * application replaced it
 	 * @param environment the environment holding the etcd property sources
 	 * @param sanitizingFunctions the application's sanitizing functions, applied first
 	 * @param showValues when to show values
-	 * @param roles roles allowed to see values when {@code showValues} is {@link Show#WHEN_AUTHORIZED}
+	 * @param roles roles allowed to see values when {@code showValues} is
+	 * {@link Show#WHEN_AUTHORIZED}
 	 */
 	public EtcdConfigEndpoint(EtcdConfigWatchers watchers, EtcdConfigRefresher refresher,
 			ConfigurableEnvironment environment, List<SanitizingFunction> sanitizingFunctions, Show showValues,
@@ -83,8 +87,8 @@ public class EtcdConfigEndpoint {
 	}
 
 	/**
-	 * Read every source again from etcd and apply the difference. Returns at once; each source resyncs on its
-	 * watcher's thread.
+	 * Read every source again from etcd and apply the difference. Returns at once; each
+	 * source resyncs on its watcher's thread.
 	 */
 	@WriteOperation
 	public void resync() {
@@ -106,10 +110,11 @@ public class EtcdConfigEndpoint {
 		String lastError = prefixWatcher.getStatus().describeLastError();
 		return new SourceDescriptor(store.getName(),
 				store.getResource().getConnection().getEndpoints().stream().map(EtcdEndpoints::redact).toList(),
-				store.getResource().getLayout().prefixes(), snapshot.getRevision(), prefixWatcher.getStatus().getEtcdRevision(),
-				snapshot.getKeyCount(), prefixWatcher.getStatus().getState().name(), store.isFromSnapshotFile(),
-				prefixWatcher.getStatus().getReconnects(), prefixWatcher.getStatus().getResyncs(), watcher.getRefreshes(),
-				lastError,
+				store.getResource().getLayout().prefixes(), snapshot.getRevision(),
+				prefixWatcher.getStatus().getEtcdRevision(), snapshot.getKeyCount(),
+				prefixWatcher.getStatus().getState().name(), store.isFromSnapshotFile(),
+				prefixWatcher.getStatus().getReconnects(), prefixWatcher.getStatus().getResyncs(),
+				watcher.getRefreshes(), lastError,
 				(lastError != null && prefixWatcher.getStatus().getLastErrorTime() != null)
 						? prefixWatcher.getStatus().getLastErrorTime().toString() : null,
 				properties);

@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * The {@code etcdconfig} actuator endpoint, when the actuator is present, the endpoint is available (exposed and
- * not disabled) and etcd is watched.
+ * The {@code etcdconfig} actuator endpoint, when the actuator is present, the endpoint is
+ * available (exposed and not disabled) and etcd is watched.
  */
 @AutoConfiguration(after = EtcdConfigRefreshAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)

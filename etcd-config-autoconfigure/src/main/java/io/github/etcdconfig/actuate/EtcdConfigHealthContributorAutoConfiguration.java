@@ -14,8 +14,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code etcdConfig} health indicator, when Spring Boot's health support is present and etcd is watched.
- * Disabled with {@code management.health.etcdconfig.enabled=false}.
+ * The {@code etcdConfig} health indicator, when Spring Boot's health support is present
+ * and etcd is watched. Disabled with {@code management.health.etcdconfig.enabled=false}.
  */
 @AutoConfiguration(before = HealthContributorAutoConfiguration.class, after = EtcdConfigRefreshAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)

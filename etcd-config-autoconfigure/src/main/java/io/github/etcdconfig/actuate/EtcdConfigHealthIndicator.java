@@ -19,20 +19,28 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The health of the live configuration: whether each etcd source is watched, at which revision, and why not.
+ * The health of the live configuration: whether each etcd source is watched, at which
+ * revision, and why not.
  *
- * <p>A reconnect must not get a pod restarted (a flapping indicator is what made others turn theirs off), so:
+ * <p>
+ * A reconnect must not get a pod restarted (a flapping indicator is what made others turn
+ * theirs off), so:
  * <ul>
  * <li>{@code WATCHING}: UP;</li>
- * <li>{@code STARTING}, {@code RECONNECTING}, {@code RESYNCING}, {@code UNREACHABLE}: UP with the state and the
- * last error while the watch has been down for less than {@code etcd.config.health.down-after}, DOWN after it.
- * The application keeps serving its last values either way;</li>
+ * <li>{@code STARTING}, {@code RECONNECTING}, {@code RESYNCING}, {@code UNREACHABLE}: UP
+ * with the state and the last error while the watch has been down for less than
+ * {@code etcd.config.health.down-after}, DOWN after it. The application keeps serving its
+ * last values either way;</li>
  * <li>{@code STOPPED} (the application is stopping): UNKNOWN;</li>
- * <li>values from the snapshot file: {@code stale: true}, the status following the watch as above.</li>
+ * <li>values from the snapshot file: {@code stale: true}, the status following the watch
+ * as above.</li>
  * </ul>
- * With several sources the worst status wins and each source is detailed under {@code sources}.
+ * With several sources the worst status wins and each source is detailed under
+ * {@code sources}.
  *
- * <p>Only reads fields the watcher publishes: it never calls etcd, so it answers at once whatever etcd does.
+ * <p>
+ * Only reads fields the watcher publishes: it never calls etcd, so it answers at once
+ * whatever etcd does.
  */
 public class EtcdConfigHealthIndicator implements HealthIndicator {
 
@@ -73,18 +81,14 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 	private Health health(EtcdConfigWatcher watcher, Instant now) {
 		EtcdConfigStore store = watcher.getStore();
 		EtcdPrefixWatcher prefixWatcher = watcher.getWatcher();
-		// The state first: the watcher writes the time before the state, so a state other than WATCHING comes
+		// The state first: the watcher writes the time before the state, so a state other
+		// than WATCHING comes
 		// with its time, unless the watch recovered in between.
 		EtcdWatchStatus.State state = prefixWatcher.getStatus().getState();
 		Instant notWatchingSince = prefixWatcher.getStatus().getNotWatchingSince();
 		Health.Builder health = Health.status(status(state, notWatchingSince, now))
 			.withDetail("endpoints",
-					store.getResource()
-						.getConnection()
-						.getEndpoints()
-						.stream()
-						.map(EtcdEndpoints::redact)
-						.toList())
+					store.getResource().getConnection().getEndpoints().stream().map(EtcdEndpoints::redact).toList())
 			.withDetail("prefixes", store.getResource().getLayout().prefixes())
 			.withDetail("revision", watcher.getAppliedRevision())
 			.withDetail("state", state.name())
@@ -95,7 +99,8 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 		String lastError = prefixWatcher.getStatus().describeLastError();
 		Instant lastErrorTime = prefixWatcher.getStatus().getLastErrorTime();
 		if (lastError != null) {
-			// The message only: a stack trace tells an operator nothing more and may show more than it should.
+			// The message only: a stack trace tells an operator nothing more and may show
+			// more than it should.
 			health.withDetail("lastError", lastError);
 			if (lastErrorTime != null) {
 				health.withDetail("lastErrorTime", lastErrorTime.toString());
@@ -108,8 +113,8 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 		return switch (state) {
 			case WATCHING -> Status.UP;
 			case STOPPED -> Status.UNKNOWN;
-			default -> (notWatchingSince != null && !now.isBefore(notWatchingSince.plus(this.downAfter)))
-					? Status.DOWN : Status.UP;
+			default -> (notWatchingSince != null && !now.isBefore(notWatchingSince.plus(this.downAfter))) ? Status.DOWN
+					: Status.UP;
 		};
 	}
 

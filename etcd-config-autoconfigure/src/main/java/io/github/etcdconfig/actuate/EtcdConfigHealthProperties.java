@@ -14,9 +14,9 @@ public class EtcdConfigHealthProperties {
 	public static final String PREFIX = "etcd.config.health";
 
 	/**
-	 * How long the watch may be down (reconnecting, resyncing or etcd unreachable) before the indicator reports
-	 * DOWN. Until then it stays UP and shows the state and the last error, so a leader election or a rolling
-	 * restart of etcd does not flap the health.
+	 * How long the watch may be down (reconnecting, resyncing or etcd unreachable) before
+	 * the indicator reports DOWN. Until then it stays UP and shows the state and the last
+	 * error, so a leader election or a rolling restart of etcd does not flap the health.
 	 */
 	private Duration downAfter = Duration.ofSeconds(60);
 

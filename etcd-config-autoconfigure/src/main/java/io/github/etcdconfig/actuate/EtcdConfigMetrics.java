@@ -18,14 +18,18 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Meters of the live configuration, each tagged with {@code source}, the name of the etcd property source:
+ * Meters of the live configuration, each tagged with {@code source}, the name of the etcd
+ * property source:
  * <ul>
- * <li>{@code etcd.config.refresh.keys}: properties changed per refresh (the refresh timer itself,
- * {@value EtcdConfigRefresher#OBSERVATION_NAME}, comes from the refresher's observation);</li>
- * <li>{@code etcd.config.watch.reconnects} and {@code etcd.config.watch.resyncs}: counters;</li>
+ * <li>{@code etcd.config.refresh.keys}: properties changed per refresh (the refresh timer
+ * itself, {@value EtcdConfigRefresher#OBSERVATION_NAME}, comes from the refresher's
+ * observation);</li>
+ * <li>{@code etcd.config.watch.reconnects} and {@code etcd.config.watch.resyncs}:
+ * counters;</li>
  * <li>{@code etcd.config.revision}: the revision of the applied values;</li>
- * <li>{@code etcd.config.revision.lag}: how far the newest change under the prefixes was ahead of what the watch
- * had received, at the last check; writes outside the prefixes do not count;</li>
+ * <li>{@code etcd.config.revision.lag}: how far the newest change under the prefixes was
+ * ahead of what the watch had received, at the last check; writes outside the prefixes do
+ * not count;</li>
  * <li>{@code etcd.config.keys}: the number of etcd keys held.</li>
  * </ul>
  */

@@ -13,8 +13,9 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer meters of the live configuration, when Micrometer is present, a {@link MeterRegistry} is set up and
- * etcd is watched. Spring Boot binds the {@link EtcdConfigMetrics} to the registry.
+ * Micrometer meters of the live configuration, when Micrometer is present, a
+ * {@link MeterRegistry} is set up and etcd is watched. Spring Boot binds the
+ * {@link EtcdConfigMetrics} to the registry.
  */
 @AutoConfiguration(after = { MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
 		EtcdConfigRefreshAutoConfiguration.class })

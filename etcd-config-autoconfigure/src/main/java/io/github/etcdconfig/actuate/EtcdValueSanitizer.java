@@ -9,9 +9,10 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Masks configuration values with Spring Boot's rules for the {@code env} endpoint, and keeps a value whose name
- * looks sensitive (password, secret, key, token, credentials, uri, url, address...) masked even where values are
- * shown. The one place that decides what {@code /actuator/etcdconfig} and the operator tools show.
+ * Masks configuration values with Spring Boot's rules for the {@code env} endpoint, and
+ * keeps a value whose name looks sensitive (password, secret, key, token, credentials,
+ * uri, url, address...) masked even where values are shown. The one place that decides
+ * what {@code /actuator/etcdconfig} and the operator tools show.
  */
 public final class EtcdValueSanitizer {
 

@@ -6,8 +6,9 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The waits between attempts to reach etcd again: doubling from a first wait up to a longest one, and never giving
- * up, since etcd comes back. Watches, reads and registrations all retry this way.
+ * The waits between attempts to reach etcd again: doubling from a first wait up to a
+ * longest one, and never giving up, since etcd comes back. Watches, reads and
+ * registrations all retry this way.
  */
 public final class EtcdBackOff {
 

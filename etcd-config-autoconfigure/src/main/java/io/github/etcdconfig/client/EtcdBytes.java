@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 import io.etcd.jetcd.ByteSequence;
 
 /**
- * Text to etcd's bytes and back, as UTF-8: the keys and values the starter writes itself (registrations, lock
- * contenders, credentials). Configuration values are decoded strictly by {@code EtcdKeyMapper} instead, so that a
- * value that is not UTF-8 is reported rather than garbled.
+ * Text to etcd's bytes and back, as UTF-8: the keys and values the starter writes itself
+ * (registrations, lock contenders, credentials). Configuration values are decoded
+ * strictly by {@code EtcdKeyMapper} instead, so that a value that is not UTF-8 is
+ * reported rather than garbled.
  */
 public final class EtcdBytes {
 

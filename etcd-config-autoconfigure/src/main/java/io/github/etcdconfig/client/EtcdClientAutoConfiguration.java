@@ -15,10 +15,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.StringUtils;
 
 /**
- * A jetcd {@link Client} for the application's own use (the seed's direct put, get and watch), from the same
- * {@code etcd.*} settings as the configuration loader, with every {@link EtcdClientBuilderCustomizer} bean applied.
- * Without customizer beans and when the settings match, it is the loader's own client, so the application holds
- * one connection to etcd.
+ * A jetcd {@link Client} for the application's own use (the seed's direct put, get and
+ * watch), from the same {@code etcd.*} settings as the configuration loader, with every
+ * {@link EtcdClientBuilderCustomizer} bean applied. Without customizer beans and when the
+ * settings match, it is the loader's own client, so the application holds one connection
+ * to etcd.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(Client.class)
@@ -38,7 +39,8 @@ public class EtcdClientAutoConfiguration {
 	Client etcdClient(EtcdConnectionDetails connection, EtcdProperties properties,
 			ObjectProvider<EtcdClientBuilderCustomizer> customizers, ObjectProvider<EtcdSharedClients> shared) {
 		List<EtcdClientBuilderCustomizer> ordered = customizers.orderedStream().toList();
-		// The loader's client was built before the context, without these customizers: sharing it would skip them.
+		// The loader's client was built before the context, without these customizers:
+		// sharing it would skip them.
 		if (ordered.isEmpty() && connection instanceof PropertiesEtcdConnectionDetails) {
 			EtcdSharedClients clients = shared.getIfAvailable();
 			Client loaders = (clients != null) ? clients.findClient(properties) : null;

@@ -5,9 +5,10 @@ import java.util.List;
 import io.etcd.jetcd.Client;
 
 /**
- * Makes the jetcd {@link Client}s the starter uses. {@link #standard(List)} is the one place that knows jetcd's
- * builder, so the configuration loader and the {@code Client} bean connect the same way; an application can
- * replace the loader's factory with {@code EtcdBootstrapper.create().withClientFactory(...)}.
+ * Makes the jetcd {@link Client}s the starter uses. {@link #standard(List)} is the one
+ * place that knows jetcd's builder, so the configuration loader and the {@code Client}
+ * bean connect the same way; an application can replace the loader's factory with
+ * {@code EtcdBootstrapper.create().withClientFactory(...)}.
  */
 @FunctionalInterface
 public interface EtcdClientFactory {

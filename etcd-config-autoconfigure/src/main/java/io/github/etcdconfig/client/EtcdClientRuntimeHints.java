@@ -8,8 +8,9 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.TypeReference;
 
 /**
- * What {@link EtcdConnectivity} reaches by reflection inside jetcd 0.8, for a native image: the client's connection
- * manager and its gRPC channel. Without these hints it finds nothing and gRPC's own reconnect backoff applies.
+ * What {@link EtcdConnectivity} reaches by reflection inside jetcd 0.8, for a native
+ * image: the client's connection manager and its gRPC channel. Without these hints it
+ * finds nothing and gRPC's own reconnect backoff applies.
  */
 class EtcdClientRuntimeHints implements RuntimeHintsRegistrar {
 

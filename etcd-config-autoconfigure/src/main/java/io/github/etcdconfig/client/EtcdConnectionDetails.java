@@ -7,8 +7,9 @@ import org.springframework.boot.autoconfigure.service.connection.ConnectionDetai
 import org.springframework.boot.ssl.SslBundle;
 
 /**
- * How to reach etcd, as Spring Boot's service connections describe a service: from {@code etcd.*} settings by
- * default, or from a test container with {@code @ServiceConnection}.
+ * How to reach etcd, as Spring Boot's service connections describe a service: from
+ * {@code etcd.*} settings by default, or from a test container with
+ * {@code @ServiceConnection}.
  */
 public interface EtcdConnectionDetails extends ConnectionDetails {
 

@@ -9,15 +9,21 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Makes a jetcd client's connection try again now, rather than when gRPC's reconnect backoff says.
+ * Makes a jetcd client's connection try again now, rather than when gRPC's reconnect
+ * backoff says.
  *
- * <p>Once etcd has been unreachable for a while, gRPC waits longer and longer between connection attempts: 1 s, then
- * 1.6 times more each time, up to 2 minutes. An application would then stay on stale values for up to two minutes
- * after etcd is back, however often it asked, since its calls only wait for the channel. Resetting that backoff
- * costs one connection attempt, so the watcher does it at its own, short and jittered, pace while etcd is away.
+ * <p>
+ * Once etcd has been unreachable for a while, gRPC waits longer and longer between
+ * connection attempts: 1 s, then 1.6 times more each time, up to 2 minutes. An
+ * application would then stay on stale values for up to two minutes after etcd is back,
+ * however often it asked, since its calls only wait for the channel. Resetting that
+ * backoff costs one connection attempt, so the watcher does it at its own, short and
+ * jittered, pace while etcd is away.
  *
- * <p>jetcd keeps its gRPC channel to itself; this reaches it through jetcd's internals (0.8). When they change, or
- * the client is not jetcd's own, {@link #connectNow()} does nothing and gRPC's backoff applies.
+ * <p>
+ * jetcd keeps its gRPC channel to itself; this reaches it through jetcd's internals
+ * (0.8). When they change, or the client is not jetcd's own, {@link #connectNow()} does
+ * nothing and gRPC's backoff applies.
  */
 public final class EtcdConnectivity {
 
@@ -34,8 +40,8 @@ public final class EtcdConnectivity {
 	}
 
 	/**
-	 * Ask the channel to connect at once when it is waiting between connection attempts; a connected or connecting
-	 * channel is left alone.
+	 * Ask the channel to connect at once when it is waiting between connection attempts;
+	 * a connected or connecting channel is left alone.
 	 */
 	public void connectNow() {
 		ManagedChannel channel = channel();

@@ -6,8 +6,8 @@ import java.util.Collection;
 import java.util.stream.Collectors;
 
 /**
- * Endpoints as they may appear in logs and messages: without user info, so credentials written into a URL never
- * leak.
+ * Endpoints as they may appear in logs and messages: without user info, so credentials
+ * written into a URL never leak.
  */
 public final class EtcdEndpoints {
 
@@ -27,8 +27,8 @@ public final class EtcdEndpoints {
 			return endpoint.toString();
 		}
 		try {
-			return new URI(endpoint.getScheme(), null, endpoint.getHost(), endpoint.getPort(), endpoint.getPath(),
-					null, null)
+			return new URI(endpoint.getScheme(), null, endpoint.getHost(), endpoint.getPort(), endpoint.getPath(), null,
+					null)
 				.toString();
 		}
 		catch (URISyntaxException ex) {

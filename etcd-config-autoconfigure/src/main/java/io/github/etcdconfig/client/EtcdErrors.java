@@ -12,13 +12,16 @@ import io.etcd.jetcd.support.Errors;
 import io.grpc.Status;
 
 /**
- * The one place that tells kinds of etcd failure apart, and puts a failure in words. Every caller (start-up load,
- * watcher, leases, health, failure analysis) asks here, so a failure means the same thing everywhere.
+ * The one place that tells kinds of etcd failure apart, and puts a failure in words.
+ * Every caller (start-up load, watcher, leases, health, failure analysis) asks here, so a
+ * failure means the same thing everywhere.
  *
- * <p>The kind comes from what jetcd reports: an {@link EtcdException}'s error code, a gRPC {@link Status}, a
- * {@link CompactedException}, or the {@link TimeoutException} of a call's own deadline; never from message text.
- * The one exception is jetcd's own test for an expired auth token ({@link Errors#isInvalidTokenError}), which
- * etcd reports with the same status as wrong credentials. jetcd wraps causes several times; every method looks
+ * <p>
+ * The kind comes from what jetcd reports: an {@link EtcdException}'s error code, a gRPC
+ * {@link Status}, a {@link CompactedException}, or the {@link TimeoutException} of a
+ * call's own deadline; never from message text. The one exception is jetcd's own test for
+ * an expired auth token ({@link Errors#isInvalidTokenError}), which etcd reports with the
+ * same status as wrong credentials. jetcd wraps causes several times; every method looks
  * through {@link CompletionException}s and {@link ExecutionException}s.
  */
 public final class EtcdErrors {
@@ -31,22 +34,37 @@ public final class EtcdErrors {
 	 */
 	public enum Kind {
 
-		/** No answer: etcd is down, unreachable, has no leader, or the call's deadline passed. Try again later. */
+		/**
+		 * No answer: etcd is down, unreachable, has no leader, or the call's deadline
+		 * passed. Try again later.
+		 */
 		UNREACHABLE,
 
-		/** Wrong credentials, or a user without permission for the key. Trying again does not help. */
+		/**
+		 * Wrong credentials, or a user without permission for the key. Trying again does
+		 * not help.
+		 */
 		ACCESS_DENIED,
 
-		/** etcd does not know what the call named, for example a lease that expired or was revoked. */
+		/**
+		 * etcd does not know what the call named, for example a lease that expired or was
+		 * revoked.
+		 */
 		NOT_FOUND,
 
 		/** A request or response larger than the client or etcd accepts. */
 		TOO_LARGE,
 
-		/** The revision asked for is older than etcd's history: read the current state again. */
+		/**
+		 * The revision asked for is older than etcd's history: read the current state
+		 * again.
+		 */
 		COMPACTED,
 
-		/** etcd refused the request itself (invalid argument, failed precondition, unimplemented). */
+		/**
+		 * etcd refused the request itself (invalid argument, failed precondition,
+		 * unimplemented).
+		 */
 		REJECTED,
 
 		/** Anything else; may succeed when tried again. */
@@ -84,8 +102,8 @@ public final class EtcdErrors {
 	}
 
 	/**
-	 * Whether a failed call may succeed when it is tried again: not when etcd refused the credentials, the
-	 * permission or the request itself.
+	 * Whether a failed call may succeed when it is tried again: not when etcd refused the
+	 * credentials, the permission or the request itself.
 	 * @param failure the failure
 	 * @return whether to retry
 	 */
@@ -104,8 +122,9 @@ public final class EtcdErrors {
 	}
 
 	/**
-	 * Describe a failure, for logs, health details and start-up failures: the gRPC status and etcd's own
-	 * description, or the deadline that passed. Never contains credentials: etcd's messages do not quote them.
+	 * Describe a failure, for logs, health details and start-up failures: the gRPC status
+	 * and etcd's own description, or the deadline that passed. Never contains
+	 * credentials: etcd's messages do not quote them.
 	 * @param failure the failure, as the call's future completed with it
 	 * @param requestTimeout the deadline the call had, or {@code null} when unknown
 	 * @return the description
@@ -144,7 +163,8 @@ public final class EtcdErrors {
 		return cause;
 	}
 
-	// jetcd's own exceptions carry the code of the gRPC status they were made from, often without the status.
+	// jetcd's own exceptions carry the code of the gRPC status they were made from, often
+	// without the status.
 	private static Status.Code code(Throwable cause, Status status) {
 		if (status.getCode() == Status.Code.UNKNOWN && cause instanceof EtcdException etcd) {
 			return Status.Code.valueOf(etcd.getErrorCode().name());

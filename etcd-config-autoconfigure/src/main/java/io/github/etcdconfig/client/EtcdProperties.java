@@ -12,10 +12,13 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * How to reach etcd: endpoints, credentials, TLS and timeouts. Shared by the configuration loader, the watcher and
- * the {@code Client} bean, so one set of {@code etcd.*} settings serves them all.
+ * How to reach etcd: endpoints, credentials, TLS and timeouts. Shared by the
+ * configuration loader, the watcher and the {@code Client} bean, so one set of
+ * {@code etcd.*} settings serves them all.
  *
- * <p>The class validates itself, so a wrong endpoint fails with a message that names the setting.
+ * <p>
+ * The class validates itself, so a wrong endpoint fails with a message that names the
+ * setting.
  */
 @ConfigurationProperties(prefix = EtcdProperties.PREFIX)
 public class EtcdProperties implements Validator {
@@ -24,7 +27,8 @@ public class EtcdProperties implements Validator {
 	public static final String PREFIX = "etcd";
 
 	/**
-	 * etcd client URLs, for example http://etcd-1:2379. Use https:// (or etcd.ssl.bundle) for TLS.
+	 * etcd client URLs, for example http://etcd-1:2379. Use https:// (or etcd.ssl.bundle)
+	 * for TLS.
 	 */
 	private List<URI> endpoints = new ArrayList<>(List.of(URI.create("http://localhost:2379")));
 
@@ -39,14 +43,14 @@ public class EtcdProperties implements Validator {
 	private String password;
 
 	/**
-	 * Key namespace applied by the client to every key, for example "/tenant-a". Keys under it look un-prefixed to
-	 * the application.
+	 * Key namespace applied by the client to every key, for example "/tenant-a". Keys
+	 * under it look un-prefixed to the application.
 	 */
 	private String namespace;
 
 	/**
-	 * Authority (virtual host) to present to the server, when it differs from the endpoint host, for example the
-	 * name in the server certificate.
+	 * Authority (virtual host) to present to the server, when it differs from the
+	 * endpoint host, for example the name in the server certificate.
 	 */
 	private String authority;
 
@@ -56,18 +60,20 @@ public class EtcdProperties implements Validator {
 	private Duration connectTimeout = Duration.ofSeconds(3);
 
 	/**
-	 * Deadline of every single etcd call made by the starter. jetcd itself would wait forever for an unreachable
-	 * server.
+	 * Deadline of every single etcd call made by the starter. jetcd itself would wait
+	 * forever for an unreachable server.
 	 */
 	private Duration requestTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * Interval of HTTP/2 keep-alive pings, so a dead connection is noticed even when no call is running.
+	 * Interval of HTTP/2 keep-alive pings, so a dead connection is noticed even when no
+	 * call is running.
 	 */
 	private Duration keepaliveTime = Duration.ofSeconds(30);
 
 	/**
-	 * Time to wait for a keep-alive ping's answer before the connection is considered dead.
+	 * Time to wait for a keep-alive ping's answer before the connection is considered
+	 * dead.
 	 */
 	private Duration keepaliveTimeout = Duration.ofSeconds(10);
 
@@ -150,7 +156,8 @@ public class EtcdProperties implements Validator {
 	}
 
 	/**
-	 * Whether a client built from these settings connects exactly like one built from the other's.
+	 * Whether a client built from these settings connects exactly like one built from the
+	 * other's.
 	 * @param other other settings
 	 * @return whether one client can serve both
 	 */
@@ -181,9 +188,8 @@ public class EtcdProperties implements Validator {
 				if (endpoint == null || endpoint.getHost() == null || endpoint.getPort() <= 0
 						|| !("http".equalsIgnoreCase(endpoint.getScheme())
 								|| "https".equalsIgnoreCase(endpoint.getScheme()))) {
-					errors.rejectValue("endpoints[" + i + "]", "etcd.endpoints.invalid",
-							"etcd.endpoints[" + i + "] '" + EtcdEndpoints.redact(endpoint)
-									+ "' is not an http(s)://host:port URL");
+					errors.rejectValue("endpoints[" + i + "]", "etcd.endpoints.invalid", "etcd.endpoints[" + i + "] '"
+							+ EtcdEndpoints.redact(endpoint) + "' is not an http(s)://host:port URL");
 				}
 			}
 		}
@@ -194,8 +200,7 @@ public class EtcdProperties implements Validator {
 		EtcdValidation.positive(errors, "connectTimeout", properties.getConnectTimeout(), "etcd.connect-timeout");
 		EtcdValidation.positive(errors, "requestTimeout", properties.getRequestTimeout(), "etcd.request-timeout");
 		EtcdValidation.positive(errors, "keepaliveTime", properties.getKeepaliveTime(), "etcd.keepalive-time");
-		EtcdValidation.positive(errors, "keepaliveTimeout", properties.getKeepaliveTimeout(),
-				"etcd.keepalive-timeout");
+		EtcdValidation.positive(errors, "keepaliveTimeout", properties.getKeepaliveTimeout(), "etcd.keepalive-timeout");
 	}
 
 	@Override
@@ -212,8 +217,9 @@ public class EtcdProperties implements Validator {
 	public static class Ssl {
 
 		/**
-		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.pem.* or .jks.*) that holds the CA to trust and,
-		 * for mutual TLS, the client certificate and key. PEM keys may be PKCS#1 or PKCS#8.
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.pem.* or .jks.*) that
+		 * holds the CA to trust and, for mutual TLS, the client certificate and key. PEM
+		 * keys may be PKCS#1 or PKCS#8.
 		 */
 		private String bundle;
 

@@ -3,9 +3,10 @@ package io.github.etcdconfig.client;
 import io.etcd.jetcd.Client;
 
 /**
- * Clients the starter made before the application context existed (the configuration loader's), offered to the
- * {@code Client} bean: when the settings match, the application then holds one connection to etcd. Lets this
- * package share a client without knowing who made it.
+ * Clients the starter made before the application context existed (the configuration
+ * loader's), offered to the {@code Client} bean: when the settings match, the application
+ * then holds one connection to etcd. Lets this package share a client without knowing who
+ * made it.
  */
 @FunctionalInterface
 public interface EtcdSharedClients {

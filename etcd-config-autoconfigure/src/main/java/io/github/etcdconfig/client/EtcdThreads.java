@@ -3,8 +3,9 @@ package io.github.etcdconfig.client;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The threads the starter starts for its own work (applying watch events, heartbeats, registrations, snapshot
- * writes): named, so a thread dump tells them apart, and daemons, so they never keep a JVM alive.
+ * The threads the starter starts for its own work (applying watch events, heartbeats,
+ * registrations, snapshot writes): named, so a thread dump tells them apart, and daemons,
+ * so they never keep a JVM alive.
  */
 public final class EtcdThreads {
 

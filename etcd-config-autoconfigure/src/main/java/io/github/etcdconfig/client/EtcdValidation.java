@@ -6,8 +6,9 @@ import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
 
 /**
- * The checks the {@code etcd.*} settings classes share, each with a message that names the property. One place, so
- * that {@code etcd.config}, {@code etcd.discovery} and {@code etcd.lock} reject the same mistakes in the same words.
+ * The checks the {@code etcd.*} settings classes share, each with a message that names
+ * the property. One place, so that {@code etcd.config}, {@code etcd.discovery} and
+ * {@code etcd.lock} reject the same mistakes in the same words.
  */
 public final class EtcdValidation {
 
@@ -28,7 +29,8 @@ public final class EtcdValidation {
 	}
 
 	/**
-	 * Reject a key prefix that does not name a folder: it must start and end with {@code /}.
+	 * Reject a key prefix that does not name a folder: it must start and end with
+	 * {@code /}.
 	 * @param errors where to report
 	 * @param field the field, as the settings class names it
 	 * @param value the prefix

@@ -15,7 +15,8 @@ import org.springframework.boot.ssl.SslManagerBundle;
 import org.springframework.util.StringUtils;
 
 /**
- * {@link EtcdClientFactory#standard(List)}: jetcd's builder from the {@code etcd.*} settings, then the customizers.
+ * {@link EtcdClientFactory#standard(List)}: jetcd's builder from the {@code etcd.*}
+ * settings, then the customizers.
  */
 final class StandardEtcdClientFactory implements EtcdClientFactory {
 
@@ -34,7 +35,8 @@ final class StandardEtcdClientFactory implements EtcdClientFactory {
 
 	private static ClientBuilder fromSettings(EtcdConnectionDetails connection, EtcdProperties settings) {
 		ClientBuilder builder = Client.builder();
-		// The authority is part of the target that endpoints() computes, so it must come first.
+		// The authority is part of the target that endpoints() computes, so it must come
+		// first.
 		if (StringUtils.hasText(settings.getAuthority())) {
 			builder.authority(settings.getAuthority());
 		}
@@ -42,7 +44,8 @@ final class StandardEtcdClientFactory implements EtcdClientFactory {
 			.connectTimeout(settings.getConnectTimeout())
 			.keepaliveTime(settings.getKeepaliveTime())
 			.keepaliveTimeout(settings.getKeepaliveTimeout())
-			// A call to an unreachable server fails instead of queueing forever; every caller sets a deadline.
+			// A call to an unreachable server fails instead of queueing forever; every
+			// caller sets a deadline.
 			.waitForReady(false);
 		if (StringUtils.hasText(connection.getUsername())) {
 			builder.user(EtcdBytes.of(connection.getUsername())).password(EtcdBytes.of(connection.getPassword()));

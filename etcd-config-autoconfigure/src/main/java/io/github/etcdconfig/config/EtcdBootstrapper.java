@@ -13,9 +13,9 @@ import org.springframework.boot.bootstrap.BootstrapRegistryInitializer;
 import org.springframework.util.Assert;
 
 /**
- * Gives the configuration loader its jetcd client. The loader runs before the application context exists, so it
- * cannot see beans; register this on the {@link SpringApplication} instead, as Spring Cloud Consul's
- * {@code ConsulBootstrapper} is:
+ * Gives the configuration loader its jetcd client. The loader runs before the application
+ * context exists, so it cannot see beans; register this on the {@link SpringApplication}
+ * instead, as Spring Cloud Consul's {@code ConsulBootstrapper} is:
  *
  * <pre class="code">
  * SpringApplication application = new SpringApplication(MyApplication.class);
@@ -24,9 +24,11 @@ import org.springframework.util.Assert;
  * application.run(args);
  * </pre>
  *
- * <p>{@link #withClientCustomizer} adds to the client the loader builds from the {@code etcd.*} settings;
- * {@link #withClientFactory} replaces it with a client the application makes itself. When the {@code Client} bean
- * has the same settings and no {@link EtcdClientBuilderCustomizer} bean exists, it is this same client.
+ * <p>
+ * {@link #withClientCustomizer} adds to the client the loader builds from the
+ * {@code etcd.*} settings; {@link #withClientFactory} replaces it with a client the
+ * application makes itself. When the {@code Client} bean has the same settings and no
+ * {@link EtcdClientBuilderCustomizer} bean exists, it is this same client.
  */
 public final class EtcdBootstrapper implements BootstrapRegistryInitializer {
 
@@ -46,8 +48,8 @@ public final class EtcdBootstrapper implements BootstrapRegistryInitializer {
 	}
 
 	/**
-	 * Customize the builder of the loader's client, after the {@code etcd.*} settings; customizers run in the order
-	 * they were added.
+	 * Customize the builder of the loader's client, after the {@code etcd.*} settings;
+	 * customizers run in the order they were added.
 	 * @param customizer the customizer
 	 * @return this bootstrapper
 	 */
@@ -59,8 +61,9 @@ public final class EtcdBootstrapper implements BootstrapRegistryInitializer {
 	}
 
 	/**
-	 * Make the loader's client with this factory, instead of from the {@code etcd.*} settings. It receives the
-	 * resolved settings (an {@code etcd:} import's endpoints included); the loader closes the client at shutdown.
+	 * Make the loader's client with this factory, instead of from the {@code etcd.*}
+	 * settings. It receives the resolved settings (an {@code etcd:} import's endpoints
+	 * included); the loader closes the client at shutdown.
 	 * @param clientFactory the factory
 	 * @return this bootstrapper
 	 */

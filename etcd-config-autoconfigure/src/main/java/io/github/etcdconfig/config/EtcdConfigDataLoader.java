@@ -10,8 +10,8 @@ import org.springframework.boot.context.config.ConfigDataLoaderContext;
 import org.springframework.boot.logging.DeferredLogFactory;
 
 /**
- * Loads an {@link EtcdConfigDataResource} through {@link EtcdConfigStores}, the same path the zero-config
- * {@link EtcdConfigEnvironmentPostProcessor} takes.
+ * Loads an {@link EtcdConfigDataResource} through {@link EtcdConfigStores}, the same path
+ * the zero-config {@link EtcdConfigEnvironmentPostProcessor} takes.
  */
 public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataResource> {
 

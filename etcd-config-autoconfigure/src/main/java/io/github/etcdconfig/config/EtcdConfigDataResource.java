@@ -27,8 +27,9 @@ import org.springframework.validation.ValidationUtils;
 import org.springframework.validation.Validator;
 
 /**
- * One etcd source to load: where etcd is, which prefixes, and whether it may be missing. Two imports of the same
- * endpoints, namespace, user and prefixes are the same resource, so Spring Boot loads it once.
+ * One etcd source to load: where etcd is, which prefixes, and whether it may be missing.
+ * Two imports of the same endpoints, namespace, user and prefixes are the same resource,
+ * so Spring Boot loads it once.
  */
 public class EtcdConfigDataResource extends ConfigDataResource {
 
@@ -66,16 +67,17 @@ public class EtcdConfigDataResource extends ConfigDataResource {
 	}
 
 	/**
-	 * Bind the etcd settings and resolve a location. The location is what follows {@code etcd:} in
-	 * spring.config.import: empty, or endpoints separated by {@code ;}, optionally followed by
-	 * {@code ?prefixes=} and prefixes separated by {@code ;}, for example
-	 * {@code etcd:http://etcd-1:2379;http://etcd-2:2379?prefixes=/config/;/config/{application}/}. What the
-	 * location names overrides etcd.endpoints and etcd.config.prefixes.
+	 * Bind the etcd settings and resolve a location. The location is what follows
+	 * {@code etcd:} in spring.config.import: empty, or endpoints separated by {@code ;},
+	 * optionally followed by {@code ?prefixes=} and prefixes separated by {@code ;}, for
+	 * example
+	 * {@code etcd:http://etcd-1:2379;http://etcd-2:2379?prefixes=/config/;/config/{application}/}.
+	 * What the location names overrides etcd.endpoints and etcd.config.prefixes.
 	 * @param binder binds the settings
 	 * @param location the location after {@code etcd:}
 	 * @param profiles the active profiles
-	 * @param optionalLocation whether the location was marked {@code optional:}; etcd.config.fail-fast=false
-	 * makes the resource optional too
+	 * @param optionalLocation whether the location was marked {@code optional:};
+	 * etcd.config.fail-fast=false makes the resource optional too
 	 * @return the resource
 	 */
 	public static EtcdConfigDataResource create(Binder binder, String location, Collection<String> profiles,
@@ -173,7 +175,8 @@ public class EtcdConfigDataResource extends ConfigDataResource {
 	}
 
 	/**
-	 * Whether start-up goes on without etcd: {@code optional:etcd:} or etcd.config.fail-fast=false.
+	 * Whether start-up goes on without etcd: {@code optional:etcd:} or
+	 * etcd.config.fail-fast=false.
 	 * @return whether the resource is optional
 	 */
 	public boolean isOptional() {

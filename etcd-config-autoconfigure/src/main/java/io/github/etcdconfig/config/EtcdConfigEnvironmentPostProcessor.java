@@ -17,13 +17,15 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Loads etcd with nothing but the starter on the classpath. Runs right after Spring Boot's config data, so
- * {@code etcd.*} settings from application.yml, spring.application.name and the active profiles are known, and
- * places the etcd source above every config file but below command-line arguments, system properties and
- * environment variables. Does nothing when {@code etcd.config.enabled=false} or when an explicit
- * {@code spring.config.import=etcd:} already added the source. During AOT processing at build time it reads no
- * setting and no etcd, and only defines the stores, so that the watchers, the health indicator, the endpoint and the
- * metrics are processed too.
+ * Loads etcd with nothing but the starter on the classpath. Runs right after Spring
+ * Boot's config data, so {@code etcd.*} settings from application.yml,
+ * spring.application.name and the active profiles are known, and places the etcd source
+ * above every config file but below command-line arguments, system properties and
+ * environment variables. Does nothing when {@code etcd.config.enabled=false} or when an
+ * explicit {@code spring.config.import=etcd:} already added the source. During AOT
+ * processing at build time it reads no setting and no etcd, and only defines the stores,
+ * so that the watchers, the health indicator, the endpoint and the metrics are processed
+ * too.
  */
 public class EtcdConfigEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 

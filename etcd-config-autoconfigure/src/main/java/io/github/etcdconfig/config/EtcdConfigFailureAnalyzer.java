@@ -6,9 +6,10 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a failed start-up load: where the starter looked, what went wrong, and the remedy for that cause. An
- * unreachable etcd, refused credentials, a broken document and a client that cannot be set up each get their own
- * action; a setting with a wrong value fails before, with Spring Boot's own analysis naming the property.
+ * Explains a failed start-up load: where the starter looked, what went wrong, and the
+ * remedy for that cause. An unreachable etcd, refused credentials, a broken document and
+ * a client that cannot be set up each get their own action; a setting with a wrong value
+ * fails before, with Spring Boot's own analysis naming the property.
  */
 public class EtcdConfigFailureAnalyzer extends AbstractFailureAnalyzer<EtcdConfigLoadException> {
 

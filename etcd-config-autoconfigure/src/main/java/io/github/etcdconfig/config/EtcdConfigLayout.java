@@ -10,25 +10,32 @@ import java.util.Set;
 import org.springframework.util.StringUtils;
 
 /**
- * The resolved key prefixes of one etcd source, in increasing precedence, and the profiles they were resolved for.
- * Decides which layer a key belongs to and which key ranges must be read and watched.
+ * The resolved key prefixes of one etcd source, in increasing precedence, and the
+ * profiles they were resolved for. Decides which layer a key belongs to and which key
+ * ranges must be read and watched.
  *
- * <p>A prefix pattern that names {@code {application}} or {@code {profile}} after a fixed folder reserves that
- * folder for the layers of every application or profile: {@code /config-apps/{application}/} reserves
- * {@code /config-apps/}, and {@code /config-apps/{application}/profiles/{profile}/} reserves the application's
+ * <p>
+ * A prefix pattern that names {@code {application}} or {@code {profile}} after a fixed
+ * folder reserves that folder for the layers of every application or profile:
+ * {@code /config-apps/{application}/} reserves {@code /config-apps/}, and
+ * {@code /config-apps/{application}/profiles/{profile}/} reserves the application's
  * {@code profiles/} folder. A reserved folder is no part of a layer around it: with
- * {@code /config/apps/{application}/}, the key {@code /config/apps/payment/x} is nothing to the billing
- * application, where it would otherwise be {@code apps.payment.x} of the shared layer.
+ * {@code /config/apps/{application}/}, the key {@code /config/apps/payment/x} is nothing
+ * to the billing application, where it would otherwise be {@code apps.payment.x} of the
+ * shared layer.
  *
- * <p>The key ranges are the layers' prefixes without other applications' folders: an instance neither reads nor
- * watches another application's keys. Its own application's folder is read and watched whole, other profiles
- * included, which costs one watch for all of its layers; keys of profiles that are not active belong to no layer.
- * Each range is one watch, and etcd delivers a transaction to each watch separately, so the default layout keeps
- * the application folders outside the shared prefix: the shared layer is then one range, and a transaction within
- * one layer is one refresh.
+ * <p>
+ * The key ranges are the layers' prefixes without other applications' folders: an
+ * instance neither reads nor watches another application's keys. Its own application's
+ * folder is read and watched whole, other profiles included, which costs one watch for
+ * all of its layers; keys of profiles that are not active belong to no layer. Each range
+ * is one watch, and etcd delivers a transaction to each watch separately, so the default
+ * layout keeps the application folders outside the shared prefix: the shared layer is
+ * then one range, and a transaction within one layer is one refresh.
  *
  * @param prefixes the prefixes, lowest precedence first
- * @param profiles the active profiles, used by documents with spring.config.activate.on-profile
+ * @param profiles the active profiles, used by documents with
+ * spring.config.activate.on-profile
  * @param applicationFolders folders reserved for the layers of applications
  * @param profileFolders folders reserved for the profile layers of this application
  */
@@ -44,7 +51,8 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 
 	/**
 	 * Resolve prefix patterns for an application.
-	 * @param patterns prefixes that may contain {@code {application}} and {@code {profile}}
+	 * @param patterns prefixes that may contain {@code {application}} and
+	 * {@code {profile}}
 	 * @param applicationName spring.application.name, or {@code null}
 	 * @param profiles the active profiles, in activation order
 	 * @return the layout
@@ -88,8 +96,8 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 	}
 
 	/**
-	 * The layer of a key: the longest prefix that contains it, unless the key lies in a folder reserved for other
-	 * layers inside that prefix.
+	 * The layer of a key: the longest prefix that contains it, unless the key lies in a
+	 * folder reserved for other layers inside that prefix.
 	 * @param key the etcd key
 	 * @return the index into {@link #prefixes()}, or -1 when the key belongs to no layer
 	 */
@@ -117,15 +125,16 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 		return false;
 	}
 
-	// A folder reserves keys of a layer only when it lies strictly inside the layer's prefix: the old layout's
+	// A folder reserves keys of a layer only when it lies strictly inside the layer's
+	// prefix: the old layout's
 	// /config/{application}/ names /config/ itself, which reserves nothing.
 	private static boolean isInside(String folder, String prefix) {
 		return folder.length() > prefix.length() && folder.startsWith(prefix);
 	}
 
 	/**
-	 * The key ranges to read and watch: every prefix, without the application folders inside it, merged into as
-	 * few ranges as hold the same keys.
+	 * The key ranges to read and watch: every prefix, without the application folders
+	 * inside it, merged into as few ranges as hold the same keys.
 	 * @return the ranges, in key order
 	 */
 	public List<EtcdKeyRange> ranges() {
@@ -144,9 +153,9 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 	}
 
 	/**
-	 * The key ranges of one layer: its prefix without the prefixes of deeper layers and the reserved folders inside
-	 * it. A key lies in them exactly when {@link #layerOf} gives that layer, so a transaction can guard or read one
-	 * layer and nothing else.
+	 * The key ranges of one layer: its prefix without the prefixes of deeper layers and
+	 * the reserved folders inside it. A key lies in them exactly when {@link #layerOf}
+	 * gives that layer, so a transaction can guard or read one layer and nothing else.
 	 * @param layer the index into {@link #prefixes()}
 	 * @return the ranges, in key order
 	 */

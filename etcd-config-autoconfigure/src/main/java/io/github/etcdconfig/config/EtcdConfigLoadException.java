@@ -3,8 +3,9 @@ package io.github.etcdconfig.config;
 import io.github.etcdconfig.client.EtcdErrors;
 
 /**
- * Start-up could not load configuration from etcd. Its message names the endpoints and prefixes, never
- * credentials; {@link EtcdConfigFailureAnalyzer} explains what to do about its {@link Reason}.
+ * Start-up could not load configuration from etcd. Its message names the endpoints and
+ * prefixes, never credentials; {@link EtcdConfigFailureAnalyzer} explains what to do
+ * about its {@link Reason}.
  */
 public class EtcdConfigLoadException extends RuntimeException {
 
@@ -13,7 +14,10 @@ public class EtcdConfigLoadException extends RuntimeException {
 	 */
 	public enum Reason {
 
-		/** etcd did not answer: down, unreachable, no leader, or too slow for the deadline. */
+		/**
+		 * etcd did not answer: down, unreachable, no leader, or too slow for the
+		 * deadline.
+		 */
 		UNREACHABLE,
 
 		/** etcd refused the credentials, or the user may not read the prefixes. */
@@ -51,8 +55,7 @@ public class EtcdConfigLoadException extends RuntimeException {
 	 * @param failure the last failure
 	 * @return the exception
 	 */
-	static EtcdConfigLoadException readFailed(EtcdConfigDataResource resource, String description,
-			Throwable failure) {
+	static EtcdConfigLoadException readFailed(EtcdConfigDataResource resource, String description, Throwable failure) {
 		Reason reason = switch (EtcdErrors.kind(failure)) {
 			case UNREACHABLE -> Reason.UNREACHABLE;
 			case ACCESS_DENIED -> Reason.ACCESS_DENIED;
@@ -92,7 +95,8 @@ public class EtcdConfigLoadException extends RuntimeException {
 
 	/**
 	 * The key that broke the load.
-	 * @return the key, printable; {@code null} unless the reason is {@link Reason#BROKEN_DOCUMENT}
+	 * @return the key, printable; {@code null} unless the reason is
+	 * {@link Reason#BROKEN_DOCUMENT}
 	 */
 	public String getKey() {
 		return this.key;

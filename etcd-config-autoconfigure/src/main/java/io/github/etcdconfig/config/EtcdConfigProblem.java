@@ -3,8 +3,9 @@ package io.github.etcdconfig.config;
 import org.apache.commons.logging.Log;
 
 /**
- * A key that could not be used. Reported instead of thrown so that one bad key never costs the application the
- * values it has: the caller decides whether it is a warning, an error or a failed start-up.
+ * A key that could not be used. Reported instead of thrown so that one bad key never
+ * costs the application the values it has: the caller decides whether it is a warning, an
+ * error or a failed start-up.
  *
  * @param key the etcd key, printable even when it is not UTF-8
  * @param kind what is wrong

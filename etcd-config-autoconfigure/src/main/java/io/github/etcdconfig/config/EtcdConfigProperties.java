@@ -14,7 +14,8 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * What to load from etcd and how to follow it: the key prefixes, start-up failure handling and the live watch.
+ * What to load from etcd and how to follow it: the key prefixes, start-up failure
+ * handling and the live watch.
  */
 @ConfigurationProperties(prefix = EtcdConfigProperties.PREFIX)
 public class EtcdConfigProperties implements Validator {
@@ -29,29 +30,31 @@ public class EtcdConfigProperties implements Validator {
 	public static final String PROFILE_PLACEHOLDER = "{profile}";
 
 	/**
-	 * Whether to load configuration from etcd at start-up without an explicit spring.config.import.
+	 * Whether to load configuration from etcd at start-up without an explicit
+	 * spring.config.import.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Key prefixes to load, in increasing precedence. "{application}" stands for spring.application.name (the
-	 * prefix is skipped when no name is set); "{profile}" repeats the prefix for each active profile, later
-	 * profiles winning. A key belongs to the longest prefix that contains it. The fixed folder before a
-	 * placeholder ("/config-apps/", "profiles/") holds the layers of every application or profile, and is no part
-	 * of a layer around it.
+	 * Key prefixes to load, in increasing precedence. "{application}" stands for
+	 * spring.application.name (the prefix is skipped when no name is set); "{profile}"
+	 * repeats the prefix for each active profile, later profiles winning. A key belongs
+	 * to the longest prefix that contains it. The fixed folder before a placeholder
+	 * ("/config-apps/", "profiles/") holds the layers of every application or profile,
+	 * and is no part of a layer around it.
 	 */
 	private List<String> prefixes = new ArrayList<>(List.of("/config/", "/config-apps/" + APPLICATION_PLACEHOLDER + "/",
 			"/config-apps/" + APPLICATION_PLACEHOLDER + "/profiles/" + PROFILE_PLACEHOLDER + "/"));
 
 	/**
-	 * Whether start-up fails when etcd cannot be read (after the retries). When false, the application starts
-	 * with a warning and without etcd values, like optional:etcd:.
+	 * Whether start-up fails when etcd cannot be read (after the retries). When false,
+	 * the application starts with a warning and without etcd values, like optional:etcd:.
 	 */
 	private boolean failFast = true;
 
 	/**
-	 * Number of keys asked for in the first page of a load. Later pages adapt so that a response stays near
-	 * 1 MiB.
+	 * Number of keys asked for in the first page of a load. Later pages adapt so that a
+	 * response stays near 1 MiB.
 	 */
 	private int pageSize = 500;
 
@@ -150,7 +153,8 @@ public class EtcdConfigProperties implements Validator {
 		}
 		EtcdValidation.positive(errors, "watch.checkInterval", properties.getWatch().getCheckInterval(),
 				"etcd.config.watch.check-interval");
-		EtcdValidation.positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(), "etcd.config.watch.retry-delay");
+		EtcdValidation.positive(errors, "watch.retryDelay", properties.getWatch().getRetryDelay(),
+				"etcd.config.watch.retry-delay");
 		EtcdValidation.positive(errors, "watch.maxRetryDelay", properties.getWatch().getMaxRetryDelay(),
 				"etcd.config.watch.max-retry-delay");
 		if (properties.getWatch().getFloodThreshold() < 1) {
@@ -190,14 +194,15 @@ public class EtcdConfigProperties implements Validator {
 		private Duration maxDelay = Duration.ofSeconds(4);
 
 		/**
-		 * Up to this much is added to each wait at random (growing with the multiplier), so that instances that
-		 * failed together, such as a fleet started at once against an overloaded etcd, do not retry together. At
-		 * most the delay.
+		 * Up to this much is added to each wait at random (growing with the multiplier),
+		 * so that instances that failed together, such as a fleet started at once against
+		 * an overloaded etcd, do not retry together. At most the delay.
 		 */
 		private Duration jitter = Duration.ofMillis(250);
 
 		/**
-		 * Total time allowed for all attempts and waits; start-up fails (or goes on without etcd) after it.
+		 * Total time allowed for all attempts and waits; start-up fails (or goes on
+		 * without etcd) after it.
 		 */
 		private Duration timeout = Duration.ofSeconds(15);
 
@@ -260,7 +265,8 @@ public class EtcdConfigProperties implements Validator {
 				.delay(this.delay)
 				.multiplier(this.multiplier)
 				.maxDelay(this.maxDelay)
-				// At most the delay, so that a short delay set alone (as tests do) is not drowned by the jitter.
+				// At most the delay, so that a short delay set alone (as tests do) is not
+				// drowned by the jitter.
 				.jitter((this.jitter.compareTo(this.delay) > 0) ? this.delay : this.jitter)
 				.timeout(this.timeout)
 				.predicate(retryable)
@@ -280,35 +286,40 @@ public class EtcdConfigProperties implements Validator {
 		private boolean enabled = true;
 
 		/**
-		 * While the application is flooded with changes (see flood-threshold), changes are applied together at
-		 * most once per this window, so a burst of puts makes a bounded number of refreshes. A change that finds
-		 * the application idle applies at once.
+		 * While the application is flooded with changes (see flood-threshold), changes
+		 * are applied together at most once per this window, so a burst of puts makes a
+		 * bounded number of refreshes. A change that finds the application idle applies
+		 * at once.
 		 */
 		private Duration coalesceWindow = Duration.ofMillis(10);
 
 		/**
-		 * Refreshes during which new changes arrived, or for which several watch responses had queued up, that,
-		 * within as many coalesce windows, make the application count as flooded: changes are then coalesced over
-		 * coalesce-window, until a window passes with one change or none. A writer that waits for each change to
-		 * be seen never floods the application.
+		 * Refreshes during which new changes arrived, or for which several watch
+		 * responses had queued up, that, within as many coalesce windows, make the
+		 * application count as flooded: changes are then coalesced over coalesce-window,
+		 * until a window passes with one change or none. A writer that waits for each
+		 * change to be seen never floods the application.
 		 */
 		private int floodThreshold = 3;
 
 		/**
-		 * Mean interval of the check that compares etcd's revision with the applied one and resyncs a watch that
-		 * went silent. Each wait is spread by up to half of it either way, so that instances do not check together.
+		 * Mean interval of the check that compares etcd's revision with the applied one
+		 * and resyncs a watch that went silent. Each wait is spread by up to half of it
+		 * either way, so that instances do not check together.
 		 */
 		private Duration checkInterval = Duration.ofSeconds(30);
 
 		/**
-		 * First wait before a broken watch, a failed read or an unanswered check is tried again; doubles up to
-		 * max-retry-delay. Each wait is jittered between half and all of it.
+		 * First wait before a broken watch, a failed read or an unanswered check is tried
+		 * again; doubles up to max-retry-delay. Each wait is jittered between half and
+		 * all of it.
 		 */
 		private Duration retryDelay = Duration.ofMillis(100);
 
 		/**
-		 * Longest wait between two attempts while etcd does not answer: etcd's return is noticed within it, however
-		 * long the outage. Each attempt costs etcd one connection attempt at most.
+		 * Longest wait between two attempts while etcd does not answer: etcd's return is
+		 * noticed within it, however long the outage. Each attempt costs etcd one
+		 * connection attempt at most.
 		 */
 		private Duration maxRetryDelay = Duration.ofMillis(500);
 
@@ -368,8 +379,8 @@ public class EtcdConfigProperties implements Validator {
 	public static class Refresh {
 
 		/**
-		 * Whether @Value fields and setter methods of singleton beans are updated in place when their properties
-		 * change, without @RefreshScope.
+		 * Whether @Value fields and setter methods of singleton beans are updated in
+		 * place when their properties change, without @RefreshScope.
 		 */
 		private boolean updateValues = true;
 
@@ -389,9 +400,10 @@ public class EtcdConfigProperties implements Validator {
 	public static class Snapshot {
 
 		/**
-		 * File to keep the last loaded keys and their revision in, written atomically after each load and
-		 * refresh, readable by its owner only. When etcd cannot be reached at start-up, the application starts
-		 * from it with a warning and catches up when etcd answers. Off when not set.
+		 * File to keep the last loaded keys and their revision in, written atomically
+		 * after each load and refresh, readable by its owner only. When etcd cannot be
+		 * reached at start-up, the application starts from it with a warning and catches
+		 * up when etcd answers. Off when not set.
 		 */
 		private Path path;
 

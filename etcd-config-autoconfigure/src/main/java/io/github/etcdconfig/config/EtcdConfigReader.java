@@ -17,10 +17,11 @@ import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.client.EtcdErrors;
 
 /**
- * Reads every key in some key ranges at one etcd revision. The first page fixes the revision and every later page,
- * of every range, is pinned to it, so the result is one consistent state even while keys change. Page sizes adapt
- * so that a response stays near 1 MiB, well under etcd's limits, whatever the size of the values. One page is
- * asked for ahead, so that reading and using the keys overlap.
+ * Reads every key in some key ranges at one etcd revision. The first page fixes the
+ * revision and every later page, of every range, is pinned to it, so the result is one
+ * consistent state even while keys change. Page sizes adapt so that a response stays near
+ * 1 MiB, well under etcd's limits, whatever the size of the values. One page is asked for
+ * ahead, so that reading and using the keys overlap.
  */
 public final class EtcdConfigReader {
 
@@ -57,8 +58,9 @@ public final class EtcdConfigReader {
 	}
 
 	/**
-	 * Read all keys in the ranges, handing each to a consumer as its page arrives. The next page is asked for
-	 * before a page is handed over, so that etcd and the network work on it while the consumer works on this one.
+	 * Read all keys in the ranges, handing each to a consumer as its page arrives. The
+	 * next page is asked for before a page is handed over, so that etcd and the network
+	 * work on it while the consumer works on this one.
 	 * @param ranges ranges that do not overlap
 	 * @param keys receives the keys, in key order per range, on the calling thread
 	 * @return the revision the keys were read at
@@ -80,7 +82,8 @@ public final class EtcdConfigReader {
 				if (EtcdErrors.kind(ex) != EtcdErrors.Kind.TOO_LARGE || limit == 1) {
 					throw ex;
 				}
-				// A page of large values was bigger than the client accepts: ask for fewer keys.
+				// A page of large values was bigger than the client accepts: ask for
+				// fewer keys.
 				limit = Math.max(1, limit / 8);
 				pending = get(from, ranges.get(range).endKey(), limit, revision);
 				continue;
@@ -103,13 +106,16 @@ public final class EtcdConfigReader {
 	}
 
 	private CompletableFuture<Page> get(ByteSequence from, ByteSequence end, int limit, long revision) {
-		// No sort option: etcd returns a range in ascending key order already (its own mirror pages the same way),
-		// while an explicit sort makes it read and sort every key to the end of the range for each page.
+		// No sort option: etcd returns a range in ascending key order already (its own
+		// mirror pages the same way),
+		// while an explicit sort makes it read and sort every key to the end of the range
+		// for each page.
 		GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit);
 		if (revision > 0) {
 			option.withRevision(revision);
 		}
-		// Converted where the response arrives: on the other core, while the caller uses the previous page.
+		// Converted where the response arrives: on the other core, while the caller uses
+		// the previous page.
 		return this.kv.get(from, option.build()).thenApply(Page::of);
 	}
 
@@ -145,7 +151,8 @@ public final class EtcdConfigReader {
 			if (!response.isMore() || keys.isEmpty()) {
 				return new Page(response.getHeader().getRevision(), keys, bytes, false, null);
 			}
-			// The smallest key after the last one: the last key with a zero byte appended.
+			// The smallest key after the last one: the last key with a zero byte
+			// appended.
 			byte[] last = keys.get(keys.size() - 1).key();
 			ByteSequence next = ByteSequence.from(Arrays.copyOf(last, last.length + 1));
 			return new Page(response.getHeader().getRevision(), keys, bytes, true, next);

@@ -23,15 +23,19 @@ import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.util.Assert;
 
 /**
- * An immutable view of the keys of one etcd source at one revision, and the properties they make.
+ * An immutable view of the keys of one etcd source at one revision, and the properties
+ * they make.
  *
- * <p>Each prefix of the {@link EtcdConfigLayout} is a layer; a higher layer overrides a lower one. Within a layer a
- * plain key overrides a document key, and among documents the key that sorts last wins. When two plain keys of a
- * layer map to the same name ({@code /config/a/b} and {@code /config/a.b}), the key that sorts last wins too.
+ * <p>
+ * Each prefix of the {@link EtcdConfigLayout} is a layer; a higher layer overrides a
+ * lower one. Within a layer a plain key overrides a document key, and among documents the
+ * key that sorts last wins. When two plain keys of a layer map to the same name
+ * ({@code /config/a/b} and {@code /config/a.b}), the key that sorts last wins too.
  *
- * <p>{@link #apply} makes the next snapshot and reports exactly the property names whose effective value changed.
- * Its cost is proportional to the change, not to the number of keys: layers share their maps with the previous
- * snapshot through {@link OverlayMap}.
+ * <p>
+ * {@link #apply} makes the next snapshot and reports exactly the property names whose
+ * effective value changed. Its cost is proportional to the change, not to the number of
+ * keys: layers share their maps with the previous snapshot through {@link OverlayMap}.
  */
 public final class EtcdConfigSnapshot {
 
@@ -45,7 +49,8 @@ public final class EtcdConfigSnapshot {
 
 	private final String[] names;
 
-	// The first elements of the names, uniform: most names asked for (spring.*, server.*) are then told absent
+	// The first elements of the names, uniform: most names asked for (spring.*, server.*)
+	// are then told absent
 	// without a search of the names.
 	private final Set<String> firstElements;
 
@@ -70,7 +75,8 @@ public final class EtcdConfigSnapshot {
 	public static EtcdConfigSnapshot empty(EtcdConfigLayout layout, long revision) {
 		Layer[] layers = new Layer[layout.prefixes().size()];
 		for (int i = 0; i < layers.length; i++) {
-			layers[i] = new Layer(layout.prefixes().get(i), OverlayMap.empty(), Map.of(), Collections.emptyNavigableMap());
+			layers[i] = new Layer(layout.prefixes().get(i), OverlayMap.empty(), Map.of(),
+					Collections.emptyNavigableMap());
 		}
 		return new EtcdConfigSnapshot(layout, revision, layers, NO_NAMES, Set.of(), 0);
 	}
@@ -91,7 +97,8 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * Build a snapshot from a full read whose keys are handed over one at a time, as they arrive.
+	 * Build a snapshot from a full read whose keys are handed over one at a time, as they
+	 * arrive.
 	 * @param layout the layout
 	 * @param problems receives each key that could not be used
 	 * @return the builder
@@ -121,9 +128,9 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * The property names, in relaxed order ({@link RelaxedNames}): names Spring Boot binds alike are adjacent, and
-	 * the names under a group are one range. The same array is returned until a name is added or removed. Callers
-	 * must not modify it.
+	 * The property names, in relaxed order ({@link RelaxedNames}): names Spring Boot
+	 * binds alike are adjacent, and the names under a group are one range. The same array
+	 * is returned until a name is added or removed. Callers must not modify it.
 	 * @return the names
 	 */
 	public String[] getPropertyNames() {
@@ -131,8 +138,9 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * The name held for a requested one: itself when it is held, else the held name Spring Boot's relaxed binding
-	 * takes it for ({@code my-app.some-value} for {@code myApp.someValue}).
+	 * The name held for a requested one: itself when it is held, else the held name
+	 * Spring Boot's relaxed binding takes it for ({@code my-app.some-value} for
+	 * {@code myApp.someValue}).
 	 * @param requested the name asked for
 	 * @return the held name, or {@code null}
 	 */
@@ -153,8 +161,9 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * Whether names lie under a group, relaxed: {@code logging.level} holds {@code logging.level.com.example}, and
-	 * {@code my-app.flags} holds {@code myApp.flags.a}.
+	 * Whether names lie under a group, relaxed: {@code logging.level} holds
+	 * {@code logging.level.com.example}, and {@code my-app.flags} holds
+	 * {@code myApp.flags.a}.
 	 * @param group the group
 	 * @return whether it holds a name
 	 */
@@ -167,8 +176,8 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * The names under a group, relaxed, in relaxed order. May hold a name Spring Boot does not place under it (an
-	 * index holding a dot), never miss one it does.
+	 * The names under a group, relaxed, in relaxed order. May hold a name Spring Boot
+	 * does not place under it (an index holding a dot), never miss one it does.
 	 * @param group the group
 	 * @return the names
 	 */
@@ -208,7 +217,8 @@ public final class EtcdConfigSnapshot {
 		return low;
 	}
 
-	// The first name under the group, or where it would be: names of the group's own uniform form come first.
+	// The first name under the group, or where it would be: names of the group's own
+	// uniform form come first.
 	private int groupStart(String group) {
 		int i = lowerBound(group);
 		while (i < this.names.length && RelaxedNames.compareUniform(this.names[i], group) == 0) {
@@ -286,7 +296,8 @@ public final class EtcdConfigSnapshot {
 	 * Apply watched events, in order.
 	 * @param events the events
 	 * @param revision the revision the result stands for
-	 * @param problems receives each key that could not be used; its previous value, if any, is kept
+	 * @param problems receives each key that could not be used; its previous value, if
+	 * any, is kept
 	 * @return the next snapshot and the changed properties
 	 */
 	public Update apply(Iterable<EtcdKeyEvent> events, long revision, Consumer<EtcdConfigProblem> problems) {
@@ -305,9 +316,9 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * Move to the state of a full read, as events: a put for every key read, a delete for every key held but not
-	 * read. Applied this way, a document that no longer parses keeps its previous version, where a fresh snapshot
-	 * would lose it.
+	 * Move to the state of a full read, as events: a put for every key read, a delete for
+	 * every key held but not read. Applied this way, a document that no longer parses
+	 * keeps its previous version, where a fresh snapshot would lose it.
 	 * @param read every key under the roots, read at one revision
 	 * @param revision the revision of the read
 	 * @param problems receives each key that could not be used
@@ -338,7 +349,9 @@ public final class EtcdConfigSnapshot {
 	public void forEachKey(KeyAction action) {
 		for (Layer layer : this.layers) {
 			layer.plain().forEach((name, entry) -> action.accept(entry.key(), entry.value(), entry.modRevision()));
-			layer.shadowed().values().forEach((entry) -> action.accept(entry.key(), entry.value(), entry.modRevision()));
+			layer.shadowed()
+				.values()
+				.forEach((entry) -> action.accept(entry.key(), entry.value(), entry.modRevision()));
 			layer.documents()
 				.values()
 				.forEach((document) -> action.accept(document.key(), document.text(), document.modRevision()));
@@ -388,8 +401,10 @@ public final class EtcdConfigSnapshot {
 
 		private final Consumer<EtcdConfigProblem> problems;
 
-		// A first load changes every name: no set of changes to keep, only the names, in the order of their keys,
-		// which is nearly their sorted order. A name met twice is dropped once they are sorted.
+		// A first load changes every name: no set of changes to keep, only the names, in
+		// the order of their keys,
+		// which is nearly their sorted order. A name met twice is dropped once they are
+		// sorted.
 		private final List<String> names = new ArrayList<>();
 
 		private Builder(EtcdConfigSnapshot empty, Consumer<EtcdConfigProblem> problems) {
@@ -468,7 +483,8 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * Builds the next snapshot; copies a layer's structures only when the layer is touched.
+	 * Builds the next snapshot; copies a layer's structures only when the layer is
+	 * touched.
 	 */
 	private final class Editor {
 
@@ -522,8 +538,9 @@ public final class EtcdConfigSnapshot {
 					value = EtcdKeyMapper.decode(event.value());
 				}
 				catch (CharacterCodingException ex) {
-					problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.NOT_UTF8,
-							"the value is not UTF-8", holds(index, name, key) ? "keeping its previous value" : "skipped"));
+					problems
+						.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.NOT_UTF8, "the value is not UTF-8",
+								holds(index, name, key) ? "keeping its previous value" : "skipped"));
 					return;
 				}
 				putPlain(index, name, new Entry(key, value, event.modRevision()));
@@ -531,8 +548,8 @@ public final class EtcdConfigSnapshot {
 			affected.add(name);
 		}
 
-		private void applyDocument(int index, String key, String suffix, EtcdKeyEvent event, Collection<String> affected,
-				Consumer<EtcdConfigProblem> problems) {
+		private void applyDocument(int index, String key, String suffix, EtcdKeyEvent event,
+				Collection<String> affected, Consumer<EtcdConfigProblem> problems) {
 			NavigableMap<String, Document> documents = documents(index);
 			Document previous = documents.get(key);
 			if (event.isDelete()) {
@@ -599,8 +616,8 @@ public final class EtcdConfigSnapshot {
 			if (!shadowed(index).isEmpty()) {
 				Entry next = null;
 				for (Entry candidate : shadowed(index).values()) {
-					String candidateName = EtcdKeyMapper.propertyName(candidate.key().substring(
-							EtcdConfigSnapshot.this.layers[index].prefix().length()));
+					String candidateName = EtcdKeyMapper.propertyName(
+							candidate.key().substring(EtcdConfigSnapshot.this.layers[index].prefix().length()));
 					if (name.equals(candidateName) && (next == null || candidate.key().compareTo(next.key()) > 0)) {
 						next = candidate;
 					}
@@ -649,7 +666,8 @@ public final class EtcdConfigSnapshot {
 					keyCount);
 		}
 
-		// From an empty snapshot, with puts only: every name put is held, and the names are sorted once.
+		// From an empty snapshot, with puts only: every name put is held, and the names
+		// are sorted once.
 		EtcdConfigSnapshot buildFirst(long revision, List<String> names) {
 			Layer[] next = layers();
 			RelaxedNames.sortDistinct(names);
@@ -682,8 +700,10 @@ public final class EtcdConfigSnapshot {
 			return keyCount;
 		}
 
-		// The names change only when an affected name appears or disappears; otherwise the array is kept. A change
-		// copies the array with its few names inserted and removed in place: no sort, no comparison of every name.
+		// The names change only when an affected name appears or disappears; otherwise
+		// the array is kept. A change
+		// copies the array with its few names inserted and removed in place: no sort, no
+		// comparison of every name.
 		private String[] names(Collection<String> affected, EtcdConfigSnapshot next) {
 			List<String> added = new ArrayList<>();
 			List<String> removed = new ArrayList<>();
@@ -731,7 +751,8 @@ public final class EtcdConfigSnapshot {
 			return names;
 		}
 
-		// The first elements of the new names: those of the added names join, those of the removed names leave
+		// The first elements of the new names: those of the added names join, those of
+		// the removed names leave
 		// when no name starts with them any more.
 		private Set<String> firstElements(String[] names, List<String> added, List<String> removed) {
 			Set<String> firstElements = new HashSet<>(EtcdConfigSnapshot.this.firstElements);

@@ -34,16 +34,20 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A local copy of an etcd source, to start from when etcd cannot be reached (etcd.config.snapshot.path). It holds
- * the keys with their values and revisions, so the exact snapshot, origins included, can be rebuilt.
+ * A local copy of an etcd source, to start from when etcd cannot be reached
+ * (etcd.config.snapshot.path). It holds the keys with their values and revisions, so the
+ * exact snapshot, origins included, can be rebuilt.
  *
- * <p>Writes are atomic: a temporary file in the same folder, written and forced to disk, then renamed over the old
- * one; the file can be read by its owner only, since secrets are inside. Writes run on a thread of their own,
- * always with the latest snapshot, so a burst of changes costs one write at a time and never delays a refresh. A
- * failed write is logged and the previous file stays as it was.
+ * <p>
+ * Writes are atomic: a temporary file in the same folder, written and forced to disk,
+ * then renamed over the old one; the file can be read by its owner only, since secrets
+ * are inside. Writes run on a thread of their own, always with the latest snapshot, so a
+ * burst of changes costs one write at a time and never delays a refresh. A failed write
+ * is logged and the previous file stays as it was.
  *
- * <p>The last line carries the number of keys and a SHA-256 of everything before it: a truncated or altered file is
- * rejected as a whole, never half used.
+ * <p>
+ * The last line carries the number of keys and a SHA-256 of everything before it: a
+ * truncated or altered file is rejected as a whole, never half used.
  */
 public final class EtcdConfigSnapshotFile implements AutoCloseable {
 
@@ -79,8 +83,8 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 	}
 
 	/**
-	 * Write a snapshot soon, on the writer thread. Snapshots handed in meanwhile replace it: only the latest is
-	 * written.
+	 * Write a snapshot soon, on the writer thread. Snapshots handed in meanwhile replace
+	 * it: only the latest is written.
 	 * @param snapshot the snapshot
 	 */
 	public void write(EtcdConfigSnapshot snapshot) {
@@ -120,7 +124,8 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 	/**
 	 * Write a snapshot now, on the calling thread.
 	 * @param snapshot the snapshot
-	 * @throws IOException when the file cannot be written; the previous file is then unchanged
+	 * @throws IOException when the file cannot be written; the previous file is then
+	 * unchanged
 	 */
 	void writeNow(EtcdConfigSnapshot snapshot) throws IOException {
 		byte[] content = format(snapshot);
@@ -169,8 +174,13 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 		}
 		int[] count = new int[1];
 		snapshot.forEachKey((key, value, modRevision) -> {
-			text.append("key ").append(encode(key)).append(' ').append(modRevision).append(' ')
-				.append(encode(value)).append('\n');
+			text.append("key ")
+				.append(encode(key))
+				.append(' ')
+				.append(modRevision)
+				.append(' ')
+				.append(encode(value))
+				.append('\n');
 			count[0]++;
 		});
 		byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
@@ -186,7 +196,8 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 	 * @param layout the layout the snapshot must have been written for
 	 * @param problems receives keys that cannot be used, as on a load from etcd
 	 * @return the snapshot, at the revision it was written at
-	 * @throws IOException when the file is missing, unreadable, from other prefixes, or corrupt in any way
+	 * @throws IOException when the file is missing, unreadable, from other prefixes, or
+	 * corrupt in any way
 	 */
 	public EtcdConfigSnapshot read(EtcdConfigLayout layout, Consumer<EtcdConfigProblem> problems) throws IOException {
 		byte[] content;
@@ -232,8 +243,8 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 			throw corrupt("it does not hold the number of keys it announces");
 		}
 		if (!Objects.equals(prefixes, layout.prefixes())) {
-			throw new IOException("the snapshot file " + this.path + " was written for prefixes " + prefixes
-					+ ", not " + layout.prefixes());
+			throw new IOException("the snapshot file " + this.path + " was written for prefixes " + prefixes + ", not "
+					+ layout.prefixes());
 		}
 		return EtcdConfigSnapshot.of(layout, revision, keys, problems);
 	}
@@ -284,7 +295,8 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 	}
 
 	/**
-	 * Reads the file; replaced in tests to simulate a file the process may not read, which root always may.
+	 * Reads the file; replaced in tests to simulate a file the process may not read,
+	 * which root always may.
 	 */
 	@FunctionalInterface
 	interface Loader {

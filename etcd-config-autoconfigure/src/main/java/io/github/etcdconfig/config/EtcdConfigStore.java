@@ -6,14 +6,16 @@ import java.util.function.Consumer;
 import io.etcd.jetcd.Client;
 
 /**
- * The live, in-memory copy of one etcd source: the current {@link EtcdConfigSnapshot} and the client that reads it.
- * Property sources read the snapshot; only the loader and the watcher's single applier thread replace it.
+ * The live, in-memory copy of one etcd source: the current {@link EtcdConfigSnapshot} and
+ * the client that reads it. Property sources read the snapshot; only the loader and the
+ * watcher's single applier thread replace it.
  */
 public final class EtcdConfigStore implements AutoCloseable {
 
 	private final EtcdConfigDataResource resource;
 
-	// Made once: every change names its source (the refresh's observation, EtcdConfigChangedEvent).
+	// Made once: every change names its source (the refresh's observation,
+	// EtcdConfigChangedEvent).
 	private final String name;
 
 	private final Client client;
@@ -50,8 +52,9 @@ public final class EtcdConfigStore implements AutoCloseable {
 	}
 
 	/**
-	 * Replace the snapshot with one read from etcd, and keep it in the snapshot file when there is one. Called by
-	 * one thread at a time: the loader, then the watcher's applier.
+	 * Replace the snapshot with one read from etcd, and keep it in the snapshot file when
+	 * there is one. Called by one thread at a time: the loader, then the watcher's
+	 * applier.
 	 * @param snapshot the new snapshot
 	 */
 	public void setSnapshot(EtcdConfigSnapshot snapshot) {
@@ -76,7 +79,8 @@ public final class EtcdConfigStore implements AutoCloseable {
 	}
 
 	/**
-	 * Whether etcd has been read: {@code false} while an optional source started without etcd.
+	 * Whether etcd has been read: {@code false} while an optional source started without
+	 * etcd.
 	 * @return whether the snapshot comes from etcd
 	 */
 	public boolean isLoaded() {
@@ -84,8 +88,8 @@ public final class EtcdConfigStore implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the values come from the snapshot file (etcd.config.snapshot.path) because etcd could not be read at
-	 * start-up: they may be stale until the watcher reads etcd.
+	 * Whether the values come from the snapshot file (etcd.config.snapshot.path) because
+	 * etcd could not be read at start-up: they may be stale until the watcher reads etcd.
 	 * @return whether the values are from the snapshot file
 	 */
 	public boolean isFromSnapshotFile() {
@@ -93,7 +97,8 @@ public final class EtcdConfigStore implements AutoCloseable {
 	}
 
 	/**
-	 * Whether a watcher keeps this store current. Without one, an explicit refresh reads etcd again.
+	 * Whether a watcher keeps this store current. Without one, an explicit refresh reads
+	 * etcd again.
 	 * @return whether the store is watched
 	 */
 	public boolean isWatched() {
@@ -130,7 +135,8 @@ public final class EtcdConfigStore implements AutoCloseable {
 	}
 
 	/**
-	 * Read every key of this source at one revision, handing each over as its page arrives.
+	 * Read every key of this source at one revision, handing each over as its page
+	 * arrives.
 	 * @param keys receives the keys
 	 * @return the revision they were read at
 	 * @throws Exception when etcd cannot be read
@@ -149,8 +155,8 @@ public final class EtcdConfigStore implements AutoCloseable {
 	}
 
 	/**
-	 * Close the snapshot file and the client. Sources that share a client each close it; closing a jetcd client
-	 * again does nothing.
+	 * Close the snapshot file and the client. Sources that share a client each close it;
+	 * closing a jetcd client again does nothing.
 	 */
 	@Override
 	public void close() {

@@ -26,18 +26,23 @@ import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
- * The etcd sources of one application. Lives in the {@link ConfigurableBootstrapContext} while configuration is
- * loaded, then becomes the bean {@value #BEAN_NAME}, which the watchers use and which closes every client at
- * shutdown.
+ * The etcd sources of one application. Lives in the {@link ConfigurableBootstrapContext}
+ * while configuration is loaded, then becomes the bean {@value #BEAN_NAME}, which the
+ * watchers use and which closes every client at shutdown.
  *
- * <p>Both ways of loading (the zero-config post-processor and {@code spring.config.import=etcd:}) come here, so a
- * source is read from etcd once. A later {@code /actuator/refresh} re-runs the loaders with the same bootstrap
- * context and gets the live store back: no second read, and never an older state than the watcher applied.
+ * <p>
+ * Both ways of loading (the zero-config post-processor and
+ * {@code spring.config.import=etcd:}) come here, so a source is read from etcd once. A
+ * later {@code /actuator/refresh} re-runs the loaders with the same bootstrap context and
+ * gets the live store back: no second read, and never an older state than the watcher
+ * applied.
  *
- * <p>The clients come from the {@link EtcdClientFactory} registered in the bootstrap context by an
- * {@link EtcdBootstrapper}, or from the standard factory. While Spring's AOT engine processes the application at
- * build time, etcd is never read: the bean is still defined, so that what depends on it is processed too, but it is
- * made anew when the processed application starts.
+ * <p>
+ * The clients come from the {@link EtcdClientFactory} registered in the bootstrap context
+ * by an {@link EtcdBootstrapper}, or from the standard factory. While Spring's AOT engine
+ * processes the application at build time, etcd is never read: the bean is still defined,
+ * so that what depends on it is processed too, but it is made anew when the processed
+ * application starts.
  */
 public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean {
 
@@ -67,10 +72,13 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 				EtcdConfigStores stores = event.getBootstrapContext().get(EtcdConfigStores.class);
 				if (event.getApplicationContext().getBeanFactory() instanceof BeanDefinitionRegistry registry
 						&& !registry.containsBeanDefinition(BEAN_NAME)) {
-					// A definition rather than a plain singleton, so the context calls destroy() at shutdown.
+					// A definition rather than a plain singleton, so the context calls
+					// destroy() at shutdown.
 					RootBeanDefinition definition = new RootBeanDefinition(EtcdConfigStores.class, () -> stores);
-					// AOT cannot write an instance supplier as code, and the stores hold run-time state anyway:
-					// this listener defines the bean again when the processed application starts.
+					// AOT cannot write an instance supplier as code, and the stores hold
+					// run-time state anyway:
+					// this listener defines the bean again when the processed application
+					// starts.
 					definition.setAttribute(BeanRegistrationAotProcessor.IGNORE_REGISTRATION_ATTRIBUTE, true);
 					registry.registerBeanDefinition(BEAN_NAME, definition);
 				}
@@ -80,8 +88,9 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 	}
 
 	/**
-	 * Whether Spring's AOT engine is processing the application at build time ({@code spring-boot:process-aot}),
-	 * when etcd must not be read: the build machine never needs the production etcd.
+	 * Whether Spring's AOT engine is processing the application at build time
+	 * ({@code spring-boot:process-aot}), when etcd must not be read: the build machine
+	 * never needs the production etcd.
 	 * @return whether this is AOT processing
 	 */
 	public static boolean isAotProcessing() {
@@ -89,7 +98,8 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 	}
 
 	/**
-	 * The store of a resource: the live one when it was loaded before, else a new one read from etcd now.
+	 * The store of a resource: the live one when it was loaded before, else a new one
+	 * read from etcd now.
 	 * @param resource what to load
 	 * @param log where to report
 	 * @return the store; empty when an optional source could not be read
@@ -107,9 +117,10 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 		Client shared = sharedClient(resource);
 		Client client;
 		try {
-			client = (shared != null) ? shared : this.clientFactory.create(
-					new PropertiesEtcdConnectionDetails(resource.getConnection(), resource.getSslBundle()),
-					resource.getConnection());
+			client = (shared != null) ? shared
+					: this.clientFactory.create(
+							new PropertiesEtcdConnectionDetails(resource.getConnection(), resource.getSslBundle()),
+							resource.getConnection());
 		}
 		catch (RuntimeException ex) {
 			throw EtcdConfigLoadException.clientSetup(resource, ex);
@@ -130,9 +141,10 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 	}
 
 	/**
-	 * The client of a loaded source that connects the same way, so that an application holds one connection to each
-	 * etcd endpoint however many etcd sources it imports: jetcd's round-robin balancer connects a client to every
-	 * endpoint, and etcd keeps memory for each connection (about 17 KB, in etcd's own benchmark).
+	 * The client of a loaded source that connects the same way, so that an application
+	 * holds one connection to each etcd endpoint however many etcd sources it imports:
+	 * jetcd's round-robin balancer connects a client to every endpoint, and etcd keeps
+	 * memory for each connection (about 17 KB, in etcd's own benchmark).
 	 */
 	private Client sharedClient(EtcdConfigDataResource resource) {
 		for (EtcdConfigStore store : this.stores.values()) {
@@ -161,7 +173,8 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 			String reason = EtcdErrors.describe(cause, resource.getConnection().getRequestTimeout());
 			if (store.getSnapshotFile() != null) {
 				try {
-					EtcdConfigSnapshot saved = store.getSnapshotFile().read(resource.getLayout(), (problem) -> problem.log(log));
+					EtcdConfigSnapshot saved = store.getSnapshotFile()
+						.read(resource.getLayout(), (problem) -> problem.log(log));
 					store.setSnapshotFromFile(saved);
 					log.warn("etcd cannot be read (" + reason + "): starting from the snapshot file "
 							+ store.getSnapshotFile().getPath() + " at revision " + saved.getRevision()
@@ -200,9 +213,9 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 				.snapshot());
 		}
 		catch (Exception ex) {
-			log.warn("Cannot read " + store.getResource() + " again (" + EtcdErrors.describe(ex,
-					store.getResource().getConnection().getRequestTimeout()) + "); keeping the values of revision "
-					+ store.getSnapshot().getRevision());
+			log.warn("Cannot read " + store.getResource() + " again ("
+					+ EtcdErrors.describe(ex, store.getResource().getConnection().getRequestTimeout())
+					+ "); keeping the values of revision " + store.getSnapshot().getRevision());
 		}
 	}
 

@@ -9,18 +9,21 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Stops an application that configures a key for Spring Cloud's {@code {cipher}} values but lacks
- * spring-security-crypto. The starter leaves that library out, because with it on the class path Spring Cloud reads
- * every property of every source at start-up looking for such values, which costs a third of a second at 100,000
- * keys in every application, decrypting or not. Without the check, an application that used to get the library
- * through the starter would start with its {@code {cipher}} values still encrypted. It also tells the refresh
- * whether Spring Cloud decrypts in an environment ({@link #decrypts}), so both read the same settings.
+ * Stops an application that configures a key for Spring Cloud's {@code {cipher}} values
+ * but lacks spring-security-crypto. The starter leaves that library out, because with it
+ * on the class path Spring Cloud reads every property of every source at start-up looking
+ * for such values, which costs a third of a second at 100,000 keys in every application,
+ * decrypting or not. Without the check, an application that used to get the library
+ * through the starter would start with its {@code {cipher}} values still encrypted. It
+ * also tells the refresh whether Spring Cloud decrypts in an environment
+ * ({@link #decrypts}), so both read the same settings.
  */
 public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
 
 	private static final String TEXT_ENCRYPTOR = "org.springframework.security.crypto.encrypt.TextEncryptor";
 
-	// What Spring Cloud takes for a configured key (TextEncryptorConfigBootstrapper.keysConfigured).
+	// What Spring Cloud takes for a configured key
+	// (TextEncryptorConfigBootstrapper.keysConfigured).
 	private static final String[] KEY_PROPERTIES = { "encrypt.key", "encrypt.key-store.location" };
 
 	private static final String DECRYPTION_ENABLED = "spring.cloud.decrypt-environment-post-processor.enabled";
@@ -46,8 +49,9 @@ public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
 	}
 
 	/**
-	 * Whether Spring Cloud's {@code DecryptEnvironmentPostProcessor} decrypts {@code {cipher}} values in an
-	 * environment: spring-security-crypto is present, decryption is on, and no legacy bootstrap decrypts instead.
+	 * Whether Spring Cloud's {@code DecryptEnvironmentPostProcessor} decrypts
+	 * {@code {cipher}} values in an environment: spring-security-crypto is present,
+	 * decryption is on, and no legacy bootstrap decrypts instead.
 	 * @param environment the environment
 	 * @param classLoader where to look for spring-security-crypto
 	 * @return whether {@code {cipher}} values are decrypted

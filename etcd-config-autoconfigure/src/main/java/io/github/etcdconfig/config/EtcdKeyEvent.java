@@ -1,7 +1,8 @@
 package io.github.etcdconfig.config;
 
 /**
- * A key as read or watched: a put when {@code value} is set, a delete when it is {@code null}.
+ * A key as read or watched: a put when {@code value} is set, a delete when it is
+ * {@code null}.
  *
  * @param key the raw key
  * @param value the raw value, {@code null} for a delete

@@ -24,11 +24,12 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.util.ClassUtils;
 
 /**
- * Maps etcd keys to property names and parses document keys. A plain key maps by stripping its layer's prefix and
- * turning {@code /} into {@code .}: {@code /config/database/host} is {@code database.host}. A key ending in
- * {@code .yml}, {@code .yaml} or {@code .properties} holds a document whose properties are placed under the
- * document's folder: {@code /config/application.yml} contributes top-level names, {@code /config/db/pool.yml}
- * names under {@code db.}.
+ * Maps etcd keys to property names and parses document keys. A plain key maps by
+ * stripping its layer's prefix and turning {@code /} into {@code .}:
+ * {@code /config/database/host} is {@code database.host}. A key ending in {@code .yml},
+ * {@code .yaml} or {@code .properties} holds a document whose properties are placed under
+ * the document's folder: {@code /config/application.yml} contributes top-level names,
+ * {@code /config/db/pool.yml} names under {@code db.}.
  */
 public final class EtcdKeyMapper {
 
@@ -45,14 +46,16 @@ public final class EtcdKeyMapper {
 	}
 
 	/**
-	 * Decode UTF-8 strictly: malformed bytes are an error, never a replacement character in a value.
+	 * Decode UTF-8 strictly: malformed bytes are an error, never a replacement character
+	 * in a value.
 	 * @param bytes the bytes
 	 * @return the text
 	 * @throws CharacterCodingException when the bytes are not UTF-8
 	 */
 	public static String decode(byte[] bytes) throws CharacterCodingException {
 		if (isAscii(bytes)) {
-			// Most keys and values: no decoder and no char buffer to make, once for each of 100,000 keys at start-up.
+			// Most keys and values: no decoder and no char buffer to make, once for each
+			// of 100,000 keys at start-up.
 			return new String(bytes, StandardCharsets.US_ASCII);
 		}
 		return StandardCharsets.UTF_8.newDecoder()
@@ -97,8 +100,8 @@ public final class EtcdKeyMapper {
 	/**
 	 * The property name of a plain key.
 	 * @param suffix the key without its layer prefix
-	 * @return the name, or {@code null} when the key maps to no usable name (empty, an empty segment, white space
-	 * or control characters)
+	 * @return the name, or {@code null} when the key maps to no usable name (empty, an
+	 * empty segment, white space or control characters)
 	 */
 	public static String propertyName(String suffix) {
 		// One pass: every key of a first load comes through here.
@@ -127,8 +130,10 @@ public final class EtcdKeyMapper {
 	 * @param suffix the key without its layer prefix
 	 * @param modRevision the revision that wrote the key
 	 * @param value the document
-	 * @param profiles the active profiles, for sections with spring.config.activate.on-profile
-	 * @return the properties, later sections winning, each with its line in the document as origin
+	 * @param profiles the active profiles, for sections with
+	 * spring.config.activate.on-profile
+	 * @return the properties, later sections winning, each with its line in the document
+	 * as origin
 	 * @throws IOException when the document does not parse
 	 */
 	static Map<String, OriginTrackedValue> parseDocument(String key, String suffix, long modRevision, byte[] value,
@@ -170,8 +175,8 @@ public final class EtcdKeyMapper {
 	}
 
 	/**
-	 * What went wrong in a document, with its position but without the document's text: parsers quote the
-	 * offending line, and it may hold a secret.
+	 * What went wrong in a document, with its position but without the document's text:
+	 * parsers quote the offending line, and it may hold a secret.
 	 * @param ex the parse failure
 	 * @return the description
 	 */
@@ -192,7 +197,8 @@ public final class EtcdKeyMapper {
 	}
 
 	/**
-	 * The document's bytes, described as its etcd key so origins read "etcd key ... (revision n) - 3:7".
+	 * The document's bytes, described as its etcd key so origins read "etcd key ...
+	 * (revision n) - 3:7".
 	 */
 	private static final class DocumentResource extends ByteArrayResource {
 

@@ -10,8 +10,8 @@ import java.util.List;
 import io.etcd.jetcd.ByteSequence;
 
 /**
- * A range of etcd keys, {@code [start, end)} in etcd's byte order, as etcd's range reads and watches take it.
- * An empty end means "to the end of the key space".
+ * A range of etcd keys, {@code [start, end)} in etcd's byte order, as etcd's range reads
+ * and watches take it. An empty end means "to the end of the key space".
  */
 public final class EtcdKeyRange {
 
@@ -38,7 +38,8 @@ public final class EtcdKeyRange {
 		return new EtcdKeyRange(start, prefixEnd(start));
 	}
 
-	// etcd's own rule: the prefix with its last byte below 0xff incremented and what follows dropped.
+	// etcd's own rule: the prefix with its last byte below 0xff incremented and what
+	// follows dropped.
 	private static byte[] prefixEnd(byte[] prefix) {
 		for (int i = prefix.length - 1; i >= 0; i--) {
 			if (prefix[i] != (byte) 0xff) {
@@ -95,7 +96,8 @@ public final class EtcdKeyRange {
 	}
 
 	/**
-	 * The fewest ranges that hold the same keys: sorted, with overlapping and touching ranges merged.
+	 * The fewest ranges that hold the same keys: sorted, with overlapping and touching
+	 * ranges merged.
 	 * @param ranges the ranges
 	 * @return the merged ranges
 	 */
@@ -107,8 +109,7 @@ public final class EtcdKeyRange {
 			int last = merged.size() - 1;
 			if (last >= 0 && !before(merged.get(last).end, range.start)) {
 				EtcdKeyRange previous = merged.get(last);
-				byte[] end = (previous.end.length == 0 || !before(previous.end, range.end)) ? previous.end
-						: range.end;
+				byte[] end = (previous.end.length == 0 || !before(previous.end, range.end)) ? previous.end : range.end;
 				merged.set(last, new EtcdKeyRange(previous.start, end));
 			}
 			else {
@@ -118,7 +119,8 @@ public final class EtcdKeyRange {
 		return List.copyOf(merged);
 	}
 
-	// Whether a key comes before an end; an empty end is the end of the key space. A key is never empty here:
+	// Whether a key comes before an end; an empty end is the end of the key space. A key
+	// is never empty here:
 	// a start or an end that is compared as a key is a real key.
 	private static boolean before(byte[] key, byte[] end) {
 		return end.length == 0 || (key.length > 0 && Arrays.compareUnsigned(key, end) < 0);
@@ -136,8 +138,8 @@ public final class EtcdKeyRange {
 	}
 
 	/**
-	 * The range as a person reads it: {@code /config/*} for a whole prefix, {@code [/config/, /config/apps/)}
-	 * otherwise.
+	 * The range as a person reads it: {@code /config/*} for a whole prefix,
+	 * {@code [/config/, /config/apps/)} otherwise.
 	 * @return the description
 	 */
 	@Override

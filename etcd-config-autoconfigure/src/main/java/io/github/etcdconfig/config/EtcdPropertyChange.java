@@ -17,8 +17,8 @@ public record EtcdPropertyChange(String name, Object oldValue, Object newValue, 
 	@Override
 	public String toString() {
 		// Values may be secrets.
-		return this.name + " (" + this.key + ")" + (isRemoval() ? " removed" : (this.oldValue == null) ? " added"
-				: " changed");
+		return this.name + " (" + this.key + ")"
+				+ (isRemoval() ? " removed" : (this.oldValue == null) ? " added" : " changed");
 	}
 
 }

@@ -5,8 +5,9 @@ import java.util.Objects;
 import org.springframework.boot.origin.Origin;
 
 /**
- * Where a property came from: an etcd key and the revision that last wrote it. Shown by /actuator/env and in
- * binding errors, for example "etcd key /config/api/timeout (revision 42)".
+ * Where a property came from: an etcd key and the revision that last wrote it. Shown by
+ * /actuator/env and in binding errors, for example "etcd key /config/api/timeout
+ * (revision 42)".
  *
  * @param key the etcd key
  * @param modRevision the revision that last wrote the key

@@ -15,22 +15,29 @@ import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 
 /**
- * The properties of one etcd source, read from the {@link EtcdConfigStore}'s current snapshot. The store swaps
- * snapshots atomically, so a reader sees one revision at a time and never blocks.
+ * The properties of one etcd source, read from the {@link EtcdConfigStore}'s current
+ * snapshot. The store swaps snapshots atomically, so a reader sees one revision at a time
+ * and never blocks.
  *
- * <p>It lists every name, for whatever enumerates property sources (Spring Cloud's refresh, {@code /actuator/env}).
- * Spring Boot's binder reads it differently, because Boot keeps a cache of every name of an enumerable source,
- * about 550 B per name and two per source: five times the snapshot itself. Boot reads a property source whose
- * source is an environment through that environment's sources, and this one's source is an environment of two
- * views of the snapshot, which both find names in Boot's relaxed forms ({@code my-app.some-value} finds
- * {@code myApp.someValue}) through the snapshot's own names, kept in relaxed order:
+ * <p>
+ * It lists every name, for whatever enumerates property sources (Spring Cloud's refresh,
+ * {@code /actuator/env}). Spring Boot's binder reads it differently, because Boot keeps a
+ * cache of every name of an enumerable source, about 550 B per name and two per source:
+ * five times the snapshot itself. Boot reads a property source whose source is an
+ * environment through that environment's sources, and this one's source is an environment
+ * of two views of the snapshot, which both find names in Boot's relaxed forms
+ * ({@code my-app.some-value} finds {@code myApp.someValue}) through the snapshot's own
+ * names, kept in relaxed order:
  * <ul>
- * <li>one that is not enumerable, so Boot looks names up one at a time and caches none;</li>
- * <li>one that lists only the names under the groups Boot asked for, so that maps ({@code logging.level.*}, a
- * {@code Map} property) and nested beans are bound. Boot asks for a group by its name before it binds its entries;
- * from then on the group's names, present and future, are listed. Boot caches only these: the names the
- * application binds as groups. This view reports itself immutable and is replaced when what it lists changes, so
- * that Boot maps a listing once and sees a new one at once, even in the middle of binding a bean.</li>
+ * <li>one that is not enumerable, so Boot looks names up one at a time and caches
+ * none;</li>
+ * <li>one that lists only the names under the groups Boot asked for, so that maps
+ * ({@code logging.level.*}, a {@code Map} property) and nested beans are bound. Boot asks
+ * for a group by its name before it binds its entries; from then on the group's names,
+ * present and future, are listed. Boot caches only these: the names the application binds
+ * as groups. This view reports itself immutable and is replaced when what it lists
+ * changes, so that Boot maps a listing once and sees a new one at once, even in the
+ * middle of binding a bean.</li>
  * </ul>
  */
 public class EtcdPropertySource extends EnumerablePropertySource<ConfigurableEnvironment>
@@ -85,7 +92,8 @@ public class EtcdPropertySource extends EnumerablePropertySource<ConfigurableEnv
 		return this.store.getSnapshot().getOrigin(name);
 	}
 
-	// A look-up by Spring Boot, in its relaxed forms. A name that is a group of held names makes the group listed
+	// A look-up by Spring Boot, in its relaxed forms. A name that is a group of held
+	// names makes the group listed
 	// from now on.
 	private Object lookUp(String name) {
 		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
@@ -126,7 +134,8 @@ public class EtcdPropertySource extends EnumerablePropertySource<ConfigurableEnv
 	/**
 	 * The groups asked for and the views listing their names at one snapshot's names.
 	 *
-	 * @param names the snapshot's names the listing was made from, {@code null} before it was made
+	 * @param names the snapshot's names the listing was made from, {@code null} before it
+	 * was made
 	 * @param prefixes the groups, none under another
 	 * @param listed the names under them
 	 * @param views the views, kept while the listing stays the same
@@ -181,7 +190,8 @@ public class EtcdPropertySource extends EnumerablePropertySource<ConfigurableEnv
 	}
 
 	/**
-	 * The environment Spring Boot's binder reads this source through. Boot only asks it for its property sources.
+	 * The environment Spring Boot's binder reads this source through. Boot only asks it
+	 * for its property sources.
 	 */
 	private static final class Views extends AbstractEnvironment {
 
@@ -213,7 +223,10 @@ public class EtcdPropertySource extends EnumerablePropertySource<ConfigurableEnv
 
 	}
 
-	/** The view listing the names under the groups Spring Boot asked for, as they were when it was made. */
+	/**
+	 * The view listing the names under the groups Spring Boot asked for, as they were
+	 * when it was made.
+	 */
 	private static final class Grouped extends EnumerablePropertySource<EtcdPropertySource>
 			implements OriginLookup<String>, PropertySourceInfo {
 

@@ -5,9 +5,10 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * An immutable string-keyed map that is cheap to copy with a few changes: a shared base plus a small delta. A change
- * copies only the delta, and the delta is folded into a new base once it grows past a fraction of the base, so a
- * single change costs O(1) amortised even with 100,000 entries.
+ * An immutable string-keyed map that is cheap to copy with a few changes: a shared base
+ * plus a small delta. A change copies only the delta, and the delta is folded into a new
+ * base once it grows past a fraction of the base, so a single change costs O(1) amortised
+ * even with 100,000 entries.
  *
  * @param <V> the value type
  */
@@ -118,7 +119,8 @@ final class OverlayMap<V> {
 		@SuppressWarnings("unchecked")
 		OverlayMap<V> build() {
 			if (this.base.isEmpty()) {
-				// Without a base the delta holds no REMOVED markers: it becomes the base as it is.
+				// Without a base the delta holds no REMOVED markers: it becomes the base
+				// as it is.
 				return new OverlayMap<>((Map<String, V>) (Map<String, ?>) this.delta, Map.of(), this.size);
 			}
 			if (this.delta.size() <= 64 + this.base.size() / 8) {

@@ -9,16 +9,20 @@ import java.util.Set;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
- * Property names ordered and matched the way Spring Boot's relaxed binding matches them, without a
- * {@link ConfigurationPropertyName} per name. Names compare by their uniform form: outside brackets an element
- * keeps only its lower-cased letters and digits ({@code rate-limit}, {@code rateLimit} and {@code rate_limit} are
- * all {@code ratelimit}), an index keeps its text, and an index is an element like any other ({@code servers[0]}
- * and {@code servers.0} are both {@code servers.0}). Names of the same uniform form follow in the order of their
- * text, so the order is total, every name a request may mean is adjacent to the others, and the names under a
- * group are one range.
+ * Property names ordered and matched the way Spring Boot's relaxed binding matches them,
+ * without a {@link ConfigurationPropertyName} per name. Names compare by their uniform
+ * form: outside brackets an element keeps only its lower-cased letters and digits
+ * ({@code rate-limit}, {@code rateLimit} and {@code rate_limit} are all
+ * {@code ratelimit}), an index keeps its text, and an index is an element like any other
+ * ({@code servers[0]} and {@code servers.0} are both {@code servers.0}). Names of the
+ * same uniform form follow in the order of their text, so the order is total, every name
+ * a request may mean is adjacent to the others, and the names under a group are one
+ * range.
  *
- * <p>The uniform form can make two names alike that Spring Boot keeps apart (an index holding a dot), so a match
- * is confirmed with {@link ConfigurationPropertyName} before it is used; ranges may hold such a name too many.
+ * <p>
+ * The uniform form can make two names alike that Spring Boot keeps apart (an index
+ * holding a dot), so a match is confirmed with {@link ConfigurationPropertyName} before
+ * it is used; ranges may hold such a name too many.
  */
 final class RelaxedNames {
 
@@ -38,9 +42,10 @@ final class RelaxedNames {
 	}
 
 	/**
-	 * Sort names in {@link #ORDER} and drop repeated ones, working out each name's uniform form once rather than at
-	 * every comparison: a first load sorts every name, and in a JVM that has just started the comparisons run before
-	 * the JIT compiles them.
+	 * Sort names in {@link #ORDER} and drop repeated ones, working out each name's
+	 * uniform form once rather than at every comparison: a first load sorts every name,
+	 * and in a JVM that has just started the comparisons run before the JIT compiles
+	 * them.
 	 * @param names the names, sorted in place
 	 */
 	static void sortDistinct(List<String> names) {
@@ -61,7 +66,8 @@ final class RelaxedNames {
 		}
 	}
 
-	// The uniform form as text: its characters compare as compareUniform compares them, and a shorter form that
+	// The uniform form as text: its characters compare as compareUniform compares them,
+	// and a shorter form that
 	// starts another sorts first, as END does.
 	private static String uniform(String name) {
 		if (isUniform(name)) {
@@ -79,7 +85,8 @@ final class RelaxedNames {
 	 * Compare the uniform forms of two names.
 	 * @param a a name
 	 * @param b another name
-	 * @return below zero, zero or above zero as {@code a}'s uniform form sorts before, with or after {@code b}'s
+	 * @return below zero, zero or above zero as {@code a}'s uniform form sorts before,
+	 * with or after {@code b}'s
 	 */
 	static int compareUniform(String a, String b) {
 		Cursor x = new Cursor(a);
@@ -94,12 +101,12 @@ final class RelaxedNames {
 	}
 
 	/**
-	 * Where a name lies against the names under a group: those whose uniform form is the group's followed by more
-	 * elements.
+	 * Where a name lies against the names under a group: those whose uniform form is the
+	 * group's followed by more elements.
 	 * @param name a name
 	 * @param group the group
-	 * @return below zero when the name sorts before the names under the group, zero when it is one of them, above
-	 * zero when it sorts after them
+	 * @return below zero when the name sorts before the names under the group, zero when
+	 * it is one of them, above zero when it sorts after them
 	 */
 	static int compareToGroup(String name, String group) {
 		Cursor x = new Cursor(name);
@@ -108,7 +115,8 @@ final class RelaxedNames {
 			int cx = x.next();
 			int cy = y.next();
 			if (cy == END) {
-				// The group itself sorts before its members; other names continue an element and sort after.
+				// The group itself sorts before its members; other names continue an
+				// element and sort after.
 				return (cx == BOUNDARY) ? 0 : (cx == END) ? -1 : 1;
 			}
 			if (cx != cy) {
@@ -118,8 +126,8 @@ final class RelaxedNames {
 	}
 
 	/**
-	 * The uniform form of a name's first element: all names whose first elements Spring Boot binds alike have the
-	 * same one.
+	 * The uniform form of a name's first element: all names whose first elements Spring
+	 * Boot binds alike have the same one.
 	 * @param name a name
 	 * @return the uniform form of its first element
 	 */
@@ -145,8 +153,10 @@ final class RelaxedNames {
 		Set<String> firstElements = new HashSet<>();
 		String previous = null;
 		for (String name : names) {
-			// Names of one first element are adjacent in the order: most start with the element of the one before.
-			// The element is uniform, so a name that starts with it and a boundary has it as its first element,
+			// Names of one first element are adjacent in the order: most start with the
+			// element of the one before.
+			// The element is uniform, so a name that starts with it and a boundary has it
+			// as its first element,
 			// whatever follows.
 			if (previous != null && name.startsWith(previous)
 					&& (name.length() == previous.length() || name.charAt(previous.length()) == BOUNDARY)) {
@@ -158,7 +168,8 @@ final class RelaxedNames {
 		return Set.copyOf(firstElements);
 	}
 
-	// Lower-case letters, digits and dots: most names are their own uniform form, with no cursor to walk.
+	// Lower-case letters, digits and dots: most names are their own uniform form, with no
+	// cursor to walk.
 	private static boolean isUniform(String name) {
 		for (int i = 0; i < name.length(); i++) {
 			char c = name.charAt(i);

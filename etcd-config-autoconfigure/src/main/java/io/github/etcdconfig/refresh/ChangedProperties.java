@@ -8,8 +8,9 @@ import java.util.Set;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
- * The names of an {@code EnvironmentChangeEvent}, in the forms needed to decide which beans a change touches. A
- * name that cannot be understood makes every bean touched: rebinding too much is safe, too little is not.
+ * The names of an {@code EnvironmentChangeEvent}, in the forms needed to decide which
+ * beans a change touches. A name that cannot be understood makes every bean touched:
+ * rebinding too much is safe, too little is not.
  */
 final class ChangedProperties {
 
@@ -38,7 +39,8 @@ final class ChangedProperties {
 		}
 		this.propertyNames.add(adapted);
 		if (name.indexOf('.') < 0 && name.indexOf('_') >= 0) {
-			// An environment variable, as the stock refresh reports them: DATABASE_HOST is database.host.
+			// An environment variable, as the stock refresh reports them: DATABASE_HOST
+			// is database.host.
 			this.propertyNames.add(ConfigurationPropertyName.adapt(name.toLowerCase(Locale.ROOT), '_'));
 		}
 	}

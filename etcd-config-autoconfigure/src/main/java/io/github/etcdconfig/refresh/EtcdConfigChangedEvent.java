@@ -7,9 +7,10 @@ import io.github.etcdconfig.config.EtcdPropertyChange;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published after a change from etcd reached the application: the Environment has the new values, bound beans are
- * rebound and refresh-scoped beans refreshed. Carries the etcd revision and, for each property, its etcd key and
- * old and new value. {@link #toString()} never shows values, which may be secrets.
+ * Published after a change from etcd reached the application: the Environment has the new
+ * values, bound beans are rebound and refresh-scoped beans refreshed. Carries the etcd
+ * revision and, for each property, its etcd key and old and new value.
+ * {@link #toString()} never shows values, which may be secrets.
  */
 public class EtcdConfigChangedEvent extends ApplicationEvent {
 

@@ -25,8 +25,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Live refresh from etcd: a watcher per loaded etcd source and the refresher that applies its changes in place.
- * Active when configuration was loaded from etcd at start-up.
+ * Live refresh from etcd: a watcher per loaded etcd source and the refresher that applies
+ * its changes in place. Active when configuration was loaded from etcd at start-up.
  */
 @AutoConfiguration(before = ConfigurationPropertiesRebinderAutoConfiguration.class,
 		after = RefreshAutoConfiguration.class)
@@ -41,7 +41,8 @@ public class EtcdConfigRefreshAutoConfiguration {
 	}
 
 	/**
-	 * Replaces Spring Cloud's rebinder, which would rebind every bean after resetting it to its defaults.
+	 * Replaces Spring Cloud's rebinder, which would rebind every bean after resetting it
+	 * to its defaults.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)

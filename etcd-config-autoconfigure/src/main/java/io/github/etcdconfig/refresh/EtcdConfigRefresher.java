@@ -21,19 +21,23 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Brings a change from etcd into the application in place, touching only what changed. It never re-reads etcd nor
- * re-runs the configuration loaders: the etcd property source already shows the new snapshot. Then it
+ * Brings a change from etcd into the application in place, touching only what changed. It
+ * never re-reads etcd nor re-runs the configuration loaders: the etcd property source
+ * already shows the new snapshot. Then it
  * <ol>
- * <li>decrypts {@code {cipher}} values again when the change involves one ({@link EtcdDecryptedValues});</li>
- * <li>publishes {@link EnvironmentChangeEvent} with the changed names, including names that change through
- * placeholders, so that {@link EtcdConfigurationPropertiesRebinder} rebinds the beans bound under them,
- * {@link EtcdValueUpdater} updates {@code @Value} injection points, Spring Cloud's {@code LoggingRebinder} applies
+ * <li>decrypts {@code {cipher}} values again when the change involves one
+ * ({@link EtcdDecryptedValues});</li>
+ * <li>publishes {@link EnvironmentChangeEvent} with the changed names, including names
+ * that change through placeholders, so that {@link EtcdConfigurationPropertiesRebinder}
+ * rebinds the beans bound under them, {@link EtcdValueUpdater} updates {@code @Value}
+ * injection points, Spring Cloud's {@code LoggingRebinder} applies
  * {@code logging.level.*}, and the application's own listeners react;</li>
- * <li>refreshes the {@code @RefreshScope} beans the change touches, or all of them when that cannot be told;</li>
+ * <li>refreshes the {@code @RefreshScope} beans the change touches, or all of them when
+ * that cannot be told;</li>
  * <li>publishes {@link EtcdConfigChangedEvent}.</li>
  * </ol>
- * Each refresh is an {@link Observation} named {@value #OBSERVATION_NAME}, so it becomes a timer when metrics are
- * set up and a span when tracing is.
+ * Each refresh is an {@link Observation} named {@value #OBSERVATION_NAME}, so it becomes
+ * a timer when metrics are set up and a span when tracing is.
  */
 public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
@@ -46,7 +50,8 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private final EtcdPlaceholderDependencies dependencies;
 
-	// Resolved at the first refresh, not at each: resolving a dependency walks the bean factory's candidates.
+	// Resolved at the first refresh, not at each: resolving a dependency walks the bean
+	// factory's candidates.
 	private final SingletonSupplier<RefreshScope> refreshScope;
 
 	private final EtcdRefreshScopeTargets scopeTargets;
@@ -99,8 +104,8 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 			}
 		}
 		this.lastRefresh = new LastRefresh(Instant.now(), revision, List.copyOf(keys));
-		this.context.publishEvent(new EtcdConfigChangedEvent(this.context, store.getName(), revision,
-				update.changes()));
+		this.context
+			.publishEvent(new EtcdConfigChangedEvent(this.context, store.getName(), revision, update.changes()));
 	}
 
 	private static boolean hasPlaceholder(Object value) {

@@ -31,19 +31,25 @@ import org.springframework.cloud.context.properties.ConfigurationPropertiesRebin
 import org.springframework.context.ApplicationContext;
 
 /**
- * Rebinds {@code @ConfigurationProperties} beans without torn reads, and only the beans a change touches.
+ * Rebinds {@code @ConfigurationProperties} beans without torn reads, and only the beans a
+ * change touches.
  *
- * <p>Spring Cloud's rebinder resets every bound bean to its defaults and binds it again, so a thread reading an
- * unchanged property meanwhile can see a default. This one binds a fresh instance of the bean's class with Spring
- * Boot's own binding (conversion and validation included) and then copies over only the properties whose value
- * differs. A property that did not change is never written; a deleted key's property gets the fresh instance's
- * default. A reader of a changed property sees its old or its new value; a changed collection without a setter is
- * updated in place, entry by entry, and a reader iterating it meanwhile may see a mix. When binding fails, for
- * example validation rejects the new values, the bean is left as it was.
+ * <p>
+ * Spring Cloud's rebinder resets every bound bean to its defaults and binds it again, so
+ * a thread reading an unchanged property meanwhile can see a default. This one binds a
+ * fresh instance of the bean's class with Spring Boot's own binding (conversion and
+ * validation included) and then copies over only the properties whose value differs. A
+ * property that did not change is never written; a deleted key's property gets the fresh
+ * instance's default. A reader of a changed property sees its old or its new value; a
+ * changed collection without a setter is updated in place, entry by entry, and a reader
+ * iterating it meanwhile may see a mix. When binding fails, for example validation
+ * rejects the new values, the bean is left as it was.
  *
- * <p>A bean is touched when a changed name is its prefix, lies under it or above it, including names that change
- * through placeholders. Beans without a no-argument constructor are bound in place, and constructor-bound beans are
- * never rebound, as in Spring Cloud.
+ * <p>
+ * A bean is touched when a changed name is its prefix, lies under it or above it,
+ * including names that change through placeholders. Beans without a no-argument
+ * constructor are bound in place, and constructor-bound beans are never rebound, as in
+ * Spring Cloud.
  */
 public class EtcdConfigurationPropertiesRebinder extends ConfigurationPropertiesRebinder {
 
@@ -55,7 +61,8 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 
 	private final EtcdPlaceholderDependencies dependencies;
 
-	// Looked up once per bean: a change must not cost an annotation scan of every bound bean.
+	// Looked up once per bean: a change must not cost an annotation scan of every bound
+	// bean.
 	private final Map<String, ConfigurationPropertyName> prefixes = new ConcurrentHashMap<>();
 
 	private ApplicationContext applicationContext;
@@ -124,13 +131,13 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 		if (getNeverRefreshable().contains(type.getName()) || getNeverRefreshable().contains(name)) {
 			return false;
 		}
-		ConfigurationPropertiesBean properties = ConfigurationPropertiesBean.get(this.applicationContext, target,
-				name);
+		ConfigurationPropertiesBean properties = ConfigurationPropertiesBean.get(this.applicationContext, target, name);
 		if (properties == null || properties.asBindTarget().getBindMethod() == BindMethod.VALUE_OBJECT) {
 			return false;
 		}
 		ConfigurationPropertiesBindingPostProcessor binding = this.applicationContext.getBean(
-				ConfigurationPropertiesBindingPostProcessor.BEAN_NAME, ConfigurationPropertiesBindingPostProcessor.class);
+				ConfigurationPropertiesBindingPostProcessor.BEAN_NAME,
+				ConfigurationPropertiesBindingPostProcessor.class);
 		if (!hasDefaultConstructor(type)) {
 			binding.postProcessBeforeInitialization(target, name);
 			return true;
@@ -163,7 +170,8 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 		return false;
 	}
 
-	// Writes only what differs, so readers of unchanged properties never see an intermediate state.
+	// Writes only what differs, so readers of unchanged properties never see an
+	// intermediate state.
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private void copyChanged(Object source, Object target, Set<Object> visited) {
 		if (!visited.add(target)) {
@@ -220,7 +228,8 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 		}
 	}
 
-	// Types of the application's own: not the JDK's, nor standard APIs, nor simple values.
+	// Types of the application's own: not the JDK's, nor standard APIs, nor simple
+	// values.
 	private static boolean isNestedBean(Class<?> type) {
 		ClassLoader loader = type.getClassLoader();
 		String name = type.getName();

@@ -15,10 +15,12 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Keeps {@code {cipher}} values current. Spring Cloud decrypts them once, at start-up, into a property source of its
- * own ahead of every other, so a {@code {cipher}} value changed in etcd would stay hidden behind the value decrypted
- * at start-up. When a change involves one, Spring Cloud's decryption runs again over the current property sources,
- * and its result takes the place of the old one in a single step: a reader never sees an encrypted value.
+ * Keeps {@code {cipher}} values current. Spring Cloud decrypts them once, at start-up,
+ * into a property source of its own ahead of every other, so a {@code {cipher}} value
+ * changed in etcd would stay hidden behind the value decrypted at start-up. When a change
+ * involves one, Spring Cloud's decryption runs again over the current property sources,
+ * and its result takes the place of the old one in a single step: a reader never sees an
+ * encrypted value.
  */
 final class EtcdDecryptedValues {
 
@@ -35,8 +37,9 @@ final class EtcdDecryptedValues {
 	}
 
 	/**
-	 * Decrypt the environment's {@code {cipher}} values again when the changes involve one, as Spring Cloud did at
-	 * start-up. A value that cannot be decrypted leaves every decrypted value as it was.
+	 * Decrypt the environment's {@code {cipher}} values again when the changes involve
+	 * one, as Spring Cloud did at start-up. A value that cannot be decrypted leaves every
+	 * decrypted value as it was.
 	 * @param changes the changes about to be published
 	 */
 	void update(List<EtcdPropertyChange> changes) {
@@ -45,11 +48,15 @@ final class EtcdDecryptedValues {
 		}
 	}
 
-	// Synchronized: the watchers of two stores may apply cipher changes at once, and each works out the decrypted
-	// values of all sources, so the later must see the earlier's. Nothing in it calls the application.
+	// Synchronized: the watchers of two stores may apply cipher changes at once, and each
+	// works out the decrypted
+	// values of all sources, so the later must see the earlier's. Nothing in it calls the
+	// application.
 	private synchronized void decryptAgain() {
-		// Spring Cloud decrypts into the environment it is given: a scratch one with the same sources, but for the
-		// decrypted values it would otherwise take for plain values overriding the encrypted ones.
+		// Spring Cloud decrypts into the environment it is given: a scratch one with the
+		// same sources, but for the
+		// decrypted values it would otherwise take for plain values overriding the
+		// encrypted ones.
 		StandardEnvironment scratch = new StandardEnvironment();
 		MutablePropertySources sources = scratch.getPropertySources();
 		sources.forEach((source) -> sources.remove(source.getName()));

@@ -14,8 +14,9 @@ import org.springframework.cloud.logging.LoggingRebinder;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@link EtcdLoggingRebinder}, in place of Spring Cloud's {@link LoggingRebinder}: before
- * {@link RefreshAutoConfiguration}, whose own backs off when one exists, and under the same conditions.
+ * The {@link EtcdLoggingRebinder}, in place of Spring Cloud's {@link LoggingRebinder}:
+ * before {@link RefreshAutoConfiguration}, whose own backs off when one exists, and under
+ * the same conditions.
  */
 @AutoConfiguration(before = RefreshAutoConfiguration.class)
 @ConditionalOnClass(RefreshScope.class)

@@ -15,12 +15,14 @@ import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Which properties change with another through placeholders: when {@code app.url=${database.host}:5432} and
- * {@code database.host} changes, {@code app.url} changes too, and beans bound to it must follow.
+ * Which properties change with another through placeholders: when
+ * {@code app.url=${database.host}:5432} and {@code database.host} changes,
+ * {@code app.url} changes too, and beans bound to it must follow.
  *
- * <p>The index of references is built once and kept until a property source is replaced or {@link #invalidate()}
- * is called (an etcd change that adds or removes a placeholder), so a change costs a look-up per changed name,
- * not a scan of every property.
+ * <p>
+ * The index of references is built once and kept until a property source is replaced or
+ * {@link #invalidate()} is called (an etcd change that adds or removes a placeholder), so
+ * a change costs a look-up per changed name, not a scan of every property.
  */
 public class EtcdPlaceholderDependencies {
 
@@ -57,8 +59,8 @@ public class EtcdPlaceholderDependencies {
 	}
 
 	/**
-	 * What an {@link EnvironmentChangeEvent} changes, placeholders followed. Every listener of one event asks for
-	 * it, so it is worked out once per event.
+	 * What an {@link EnvironmentChangeEvent} changes, placeholders followed. Every
+	 * listener of one event asks for it, so it is worked out once per event.
 	 * @param event the event
 	 * @return the changed properties
 	 */

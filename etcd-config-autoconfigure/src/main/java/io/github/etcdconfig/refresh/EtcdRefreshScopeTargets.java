@@ -28,13 +28,16 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Decides which {@code @RefreshScope} beans a change touches, so only those are re-created.
+ * Decides which {@code @RefreshScope} beans a change touches, so only those are
+ * re-created.
  *
- * <p>A bean is understood when its class (or its {@code @Bean} method and configuration class) reads configuration
- * only through {@code @Value} placeholders and {@code @ConfigurationProperties}, its own or those of the beans it
- * was created with. It is touched when a changed name is one of its placeholders or meets one of those prefixes. A
- * bean that takes the {@code Environment}, uses SpEL that reads it, or whose type is unknown, is touched by every
- * change.
+ * <p>
+ * A bean is understood when its class (or its {@code @Bean} method and configuration
+ * class) reads configuration only through {@code @Value} placeholders and
+ * {@code @ConfigurationProperties}, its own or those of the beans it was created with. It
+ * is touched when a changed name is one of its placeholders or meets one of those
+ * prefixes. A bean that takes the {@code Environment}, uses SpEL that reads it, or whose
+ * type is unknown, is touched by every change.
  */
 class EtcdRefreshScopeTargets {
 
@@ -44,14 +47,18 @@ class EtcdRefreshScopeTargets {
 
 	private final Map<String, Interest> interests = new ConcurrentHashMap<>();
 
-	/** Definitions reset so far: what was worked out from a definition before its reset is not kept. */
+	/**
+	 * Definitions reset so far: what was worked out from a definition before its reset is
+	 * not kept.
+	 */
 	private final AtomicLong resets = new AtomicLong();
 
 	private volatile RefreshScoped refreshScoped;
 
 	EtcdRefreshScopeTargets(ConfigurableListableBeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
-		// A bean defined again under the same name may read other names, or have left the scope: the bean factory
+		// A bean defined again under the same name may read other names, or have left the
+		// scope: the bean factory
 		// tells its post-processors, and the names alone would not show it.
 		beanFactory.addBeanPostProcessor(new MergedBeanDefinitionPostProcessor() {
 
@@ -83,13 +90,15 @@ class EtcdRefreshScopeTargets {
 		return touched;
 	}
 
-	// Counted before the removal, so that what a change is working out meanwhile is not kept (see touches).
+	// Counted before the removal, so that what a change is working out meanwhile is not
+	// kept (see touches).
 	private void forget(String name) {
 		this.resets.incrementAndGet();
 		this.interests.remove(name);
 	}
 
-	// Looking at every bean definition was a tenth of a change's work; their names tell when to look again.
+	// Looking at every bean definition was a tenth of a change's work; their names tell
+	// when to look again.
 	private List<String> refreshScoped() {
 		long resets = this.resets.get();
 		String[] definitions = this.beanFactory.getBeanDefinitionNames();
@@ -115,7 +124,8 @@ class EtcdRefreshScopeTargets {
 			interest = interest(name);
 			if (interest != Interest.UNKNOWN_YET) {
 				this.interests.put(name, interest);
-				// The definition was reset while it was read: what was read may be the old one's.
+				// The definition was reset while it was read: what was read may be the
+				// old one's.
 				if (this.resets.get() != resets) {
 					this.interests.remove(name, interest);
 				}
@@ -125,7 +135,8 @@ class EtcdRefreshScopeTargets {
 				|| interest.prefixes.stream().anyMatch(changed::touches)) {
 			return true;
 		}
-		// The beans it was created with are known once it exists: their @ConfigurationProperties count too.
+		// The beans it was created with are known once it exists: their
+		// @ConfigurationProperties count too.
 		for (String dependency : this.beanFactory.getDependenciesForBean(name)) {
 			if ("environment".equals(dependency)) {
 				return true;
@@ -152,11 +163,13 @@ class EtcdRefreshScopeTargets {
 			String factoryBean = definition.getFactoryBeanName();
 			Class<?> configuration = (factoryBean != null) ? this.beanFactory.getType(factoryBean, false) : null;
 			if (factoryMethod == null || (factoryBean != null && configuration == null)) {
-				// Resolved when the bean is first created; until then it has nothing to refresh.
+				// Resolved when the bean is first created; until then it has nothing to
+				// refresh.
 				return Interest.UNKNOWN_YET;
 			}
 			addExecutable(interest, factoryMethod);
-			addPrefix(interest, AnnotatedElementUtils.findMergedAnnotation(factoryMethod, ConfigurationProperties.class));
+			addPrefix(interest,
+					AnnotatedElementUtils.findMergedAnnotation(factoryMethod, ConfigurationProperties.class));
 			if (configuration != null) {
 				addMembers(interest, ClassUtils.getUserClass(configuration), false);
 			}
@@ -178,7 +191,8 @@ class EtcdRefreshScopeTargets {
 				addType(interest, field.getType());
 			}
 		});
-		// The parameters of a @Bean method are its own bean's, not those of the others from the same class.
+		// The parameters of a @Bean method are its own bean's, not those of the others
+		// from the same class.
 		ReflectionUtils.doWithMethods(type, (method) -> {
 			addValue(interest, AnnotatedElementUtils.findMergedAnnotation(method, Value.class));
 			addExecutable(interest, method);
@@ -232,8 +246,8 @@ class EtcdRefreshScopeTargets {
 	}
 
 	/**
-	 * What a bean reads: its {@code @Value} placeholders and {@code @ConfigurationProperties} prefixes, or
-	 * everything when that cannot be told.
+	 * What a bean reads: its {@code @Value} placeholders and
+	 * {@code @ConfigurationProperties} prefixes, or everything when that cannot be told.
 	 */
 	private static final class Interest {
 

@@ -45,16 +45,21 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Keeps {@code @Value} fields and {@code @Value} setter methods of singleton beans current, without
- * {@code @RefreshScope}. It records each injection point when a bean is created and, on every
- * {@link EnvironmentChangeEvent}, injects again the points whose placeholders name a changed property: the
- * expression is resolved the way the container did (defaults and nested placeholders, then SpEL, then the bean
- * factory's type conversion). Values passed to constructors cannot change.
+ * Keeps {@code @Value} fields and {@code @Value} setter methods of singleton beans
+ * current, without {@code @RefreshScope}. It records each injection point when a bean is
+ * created and, on every {@link EnvironmentChangeEvent}, injects again the points whose
+ * placeholders name a changed property: the expression is resolved the way the container
+ * did (defaults and nested placeholders, then SpEL, then the bean factory's type
+ * conversion). Values passed to constructors cannot change.
  *
- * <p>Readers on other threads see a new field value without delay only if the field is {@code volatile}.
+ * <p>
+ * Readers on other threads see a new field value without delay only if the field is
+ * {@code volatile}.
  *
- * <p>Ahead of time it registers reflection hints for the {@code @Value} fields and setters of every bean, which it
- * reads and writes by reflection, so that updates work in a native image too.
+ * <p>
+ * Ahead of time it registers reflection hints for the {@code @Value} fields and setters
+ * of every bean, which it reads and writes by reflection, so that updates work in a
+ * native image too.
  */
 public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, BeanRegistrationAotProcessor,
 		ApplicationListener<EnvironmentChangeEvent> {
@@ -67,7 +72,8 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 
 	private ConfigurableListableBeanFactory beanFactory;
 
-	// A provider: a post-processor must not pull ordinary beans into existence early. Resolved at the first change
+	// A provider: a post-processor must not pull ordinary beans into existence early.
+	// Resolved at the first change
 	// and kept, as resolving it costs more than the look-ups it serves.
 	public EtcdValueUpdater(ObjectProvider<EtcdPlaceholderDependencies> dependencies) {
 		this.dependencies = SingletonSupplier.of(dependencies::getObject);
@@ -116,7 +122,8 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 		return false;
 	}
 
-	// The injection points this updater keeps current: non-static @Value fields and one-argument @Value methods.
+	// The injection points this updater keeps current: non-static @Value fields and
+	// one-argument @Value methods.
 	private static void doWithValueMembers(Class<?> type, BiConsumer<Member, Value> action) {
 		ReflectionUtils.doWithFields(type, (field) -> action.accept(field, field.getAnnotation(Value.class)),
 				(field) -> !Modifier.isStatic(field.getModifiers()) && field.isAnnotationPresent(Value.class));
@@ -194,12 +201,13 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 		}
 		catch (Exception ex) {
 			// Keep the old value: a half-resolved one is worse.
-			logger.warn("Could not update @Value(\"" + target.expression() + "\") of bean '" + target.beanName()
-					+ "' (" + target.member().getName() + "); it keeps its previous value: " + describe(ex));
+			logger.warn("Could not update @Value(\"" + target.expression() + "\") of bean '" + target.beanName() + "' ("
+					+ target.member().getName() + "); it keeps its previous value: " + describe(ex));
 		}
 	}
 
-	// Not the exception's own message: a failed conversion quotes the value, which may be a secret.
+	// Not the exception's own message: a failed conversion quotes the value, which may be
+	// a secret.
 	private static String describe(Exception ex) {
 		if (ex instanceof TypeMismatchException mismatch) {
 			return "the new value cannot be converted to " + mismatch.getRequiredType();
@@ -216,8 +224,7 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 	 * @param member the field or setter
 	 * @param expression the {@code @Value} expression
 	 */
-	private record Target(WeakReference<Object> bean, String beanName, Member member,
-			String expression) {
+	private record Target(WeakReference<Object> bean, String beanName, Member member, String expression) {
 	}
 
 }

@@ -7,13 +7,13 @@ import java.util.Set;
 import org.springframework.util.PropertyPlaceholderHelper;
 
 /**
- * The property names a {@code ${...}} expression refers to, nested placeholders and defaults included:
- * {@code ${db.url:${db.host}:5432}} refers to {@code db.url} and {@code db.host}.
+ * The property names a {@code ${...}} expression refers to, nested placeholders and
+ * defaults included: {@code ${db.url:${db.host}:5432}} refers to {@code db.url} and
+ * {@code db.host}.
  */
 final class Placeholders {
 
-	private static final PropertyPlaceholderHelper HELPER = new PropertyPlaceholderHelper("${", "}", ":", null,
-			true);
+	private static final PropertyPlaceholderHelper HELPER = new PropertyPlaceholderHelper("${", "}", ":", null, true);
 
 	private Placeholders() {
 	}

@@ -11,20 +11,25 @@ import io.github.etcdconfig.config.EtcdKeyEvent;
  * Decides when watched changes are applied: the coalescing policy.
  *
  * <ul>
- * <li>A change that finds the applier idle is applied at once, after a quiet period and after a refresh alike.</li>
- * <li>Changes that arrive while a refresh runs join the next one, which starts as soon as the refresh ends.</li>
- * <li>The application is flooded when, {@code floodThreshold} times within {@code floodThreshold} windows,
- * changes arrived during a refresh or several watch responses had queued up for one: changes come whether or not
- * the application has finished with the last one. From then on, changes are applied together at most once per
- * {@code window}, so a burst costs a bounded number of refreshes, until a window passes with one change or
- * none.</li>
+ * <li>A change that finds the applier idle is applied at once, after a quiet period and
+ * after a refresh alike.</li>
+ * <li>Changes that arrive while a refresh runs join the next one, which starts as soon as
+ * the refresh ends.</li>
+ * <li>The application is flooded when, {@code floodThreshold} times within
+ * {@code floodThreshold} windows, changes arrived during a refresh or several watch
+ * responses had queued up for one: changes come whether or not the application has
+ * finished with the last one. From then on, changes are applied together at most once per
+ * {@code window}, so a burst costs a bounded number of refreshes, until a window passes
+ * with one change or none.</li>
  * </ul>
  *
- * <p>A writer that waits for each change to be seen before it makes the next one never floods the application, so
- * it never waits for a window, however fast it goes. A burst does, even when most of its changes find the applier
- * idle: refreshes in a row would not do as the signal, since one without an arrival among busy ones would restart
- * the count (a 2,000-put burst then made 299 refreshes). Confined to the watcher's applier thread, but for
- * {@link Arrivals}.
+ * <p>
+ * A writer that waits for each change to be seen before it makes the next one never
+ * floods the application, so it never waits for a window, however fast it goes. A burst
+ * does, even when most of its changes find the applier idle: refreshes in a row would not
+ * do as the signal, since one without an arrival among busy ones would restart the count
+ * (a 2,000-put burst then made 299 refreshes). Confined to the watcher's applier thread,
+ * but for {@link Arrivals}.
  */
 final class EtcdChangeCoalescer {
 
@@ -32,7 +37,10 @@ final class EtcdChangeCoalescer {
 
 	private final long floodSpanNanos;
 
-	/** When the last refreshes during which changes arrived ended, a ring of floodThreshold. */
+	/**
+	 * When the last refreshes during which changes arrived ended, a ring of
+	 * floodThreshold.
+	 */
 	private final long[] busyEnds;
 
 	private final Arrivals arrivals;
@@ -61,10 +69,11 @@ final class EtcdChangeCoalescer {
 	/**
 	 * Create a coalescer.
 	 * @param window how often a flooded application is refreshed at most
-	 * @param floodThreshold refreshes that must see new changes arrive, within as many windows, before the
-	 * application counts as flooded
+	 * @param floodThreshold refreshes that must see new changes arrive, within as many
+	 * windows, before the application counts as flooded
 	 * @param arrivals counts watch responses as jetcd delivers them
-	 * @param scheduler runs a flush on the applier thread, after what is already queued there
+	 * @param scheduler runs a flush on the applier thread, after what is already queued
+	 * there
 	 * @param clock nanoseconds, as {@link System#nanoTime()}
 	 * @param applier applies a batch
 	 */
@@ -101,7 +110,8 @@ final class EtcdChangeCoalescer {
 				this.busyCount = 0;
 			}
 		}
-		// Without a wait, queued behind the responses that already arrived, so they join this refresh.
+		// Without a wait, queued behind the responses that already arrived, so they join
+		// this refresh.
 		this.scheduler.schedule(this::flush, Math.max(wait, 0));
 	}
 
@@ -130,8 +140,10 @@ final class EtcdChangeCoalescer {
 		}
 		List<EtcdKeyEvent> events = new ArrayList<>(this.pending);
 		this.pending.clear();
-		// One response in a whole window: a writer that waits for each change, which a flood must not slow down.
-		// Several: changes queued up while the applier was busy, even when none arrived during a refresh itself.
+		// One response in a whole window: a writer that waits for each change, which a
+		// flood must not slow down.
+		// Several: changes queued up while the applier was busy, even when none arrived
+		// during a refresh itself.
 		boolean trickle = this.responses == 1;
 		boolean queued = this.responses > 1;
 		this.responses = 0;

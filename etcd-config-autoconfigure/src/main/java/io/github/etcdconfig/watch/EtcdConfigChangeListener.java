@@ -4,8 +4,8 @@ import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 
 /**
- * Receives each change the {@link EtcdConfigWatcher} applied to a store, on the watcher's applier thread, after the
- * store's snapshot was replaced.
+ * Receives each change the {@link EtcdConfigWatcher} applied to a store, on the watcher's
+ * applier thread, after the store's snapshot was replaced.
  */
 @FunctionalInterface
 public interface EtcdConfigChangeListener {

@@ -13,9 +13,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Follows one {@link EtcdConfigStore}: an {@link EtcdPrefixWatcher} on the store's key ranges whose events
- * become the store's next snapshot, and whose every effective change goes to an {@link EtcdConfigChangeListener}.
- * A key that cannot be used keeps its previous value, with a warning (or an error for a broken document).
+ * Follows one {@link EtcdConfigStore}: an {@link EtcdPrefixWatcher} on the store's key
+ * ranges whose events become the store's next snapshot, and whose every effective change
+ * goes to an {@link EtcdConfigChangeListener}. A key that cannot be used keeps its
+ * previous value, with a warning (or an error for a broken document).
  */
 public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
@@ -88,7 +89,8 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
 	@Override
 	public long loadedRevision() {
-		// Values from the snapshot file may predate a wiped or replaced etcd: read everything once it answers.
+		// Values from the snapshot file may predate a wiped or replaced etcd: read
+		// everything once it answers.
 		return this.store.isFromSnapshotFile() ? 0 : this.store.getSnapshot().getRevision();
 	}
 

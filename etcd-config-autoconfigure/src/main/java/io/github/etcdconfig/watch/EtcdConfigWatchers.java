@@ -7,8 +7,8 @@ import io.github.etcdconfig.config.EtcdConfigStores;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The watchers of every etcd source the application loaded, started with the context and stopped before its beans
- * are destroyed.
+ * The watchers of every etcd source the application loaded, started with the context and
+ * stopped before its beans are destroyed.
  */
 public class EtcdConfigWatchers implements SmartLifecycle {
 
@@ -42,7 +42,8 @@ public class EtcdConfigWatchers implements SmartLifecycle {
 	}
 
 	/**
-	 * Early, so changes made while the application starts are applied before it serves, and stopped late.
+	 * Early, so changes made while the application starts are applied before it serves,
+	 * and stopped late.
 	 * @return the phase
 	 */
 	@Override

@@ -12,18 +12,22 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 
 /**
- * Asks etcd for the newest change in each watched range after what its watch received: proof that etcd answers,
- * and a way to find a watch that went silent.
+ * Asks etcd for the newest change in each watched range after what its watch received:
+ * proof that etcd answers, and a way to find a watch that went silent.
  *
- * <p>At most one check is outstanding. A request that times out is reported as a failure, but the watcher sends no
- * other while it has not been answered: a hung etcd (stopped with SIGSTOP, say) would otherwise collect a pile of
- * requests to answer all at once when it continues, from every instance. An answer that comes after the timeout
- * still counts: etcd answers again. Neither is a request that times out while watch responses with events keep
- * arriving: etcd is slow then, not gone, and taking it for an outage would make every instance read everything again
- * just when etcd is busiest. No progress request either: etcd 3.4 answers one at once with its current
- * revision, even while a watch still sends older events (measured on 3.4.23).
+ * <p>
+ * At most one check is outstanding. A request that times out is reported as a failure,
+ * but the watcher sends no other while it has not been answered: a hung etcd (stopped
+ * with SIGSTOP, say) would otherwise collect a pile of requests to answer all at once
+ * when it continues, from every instance. An answer that comes after the timeout still
+ * counts: etcd answers again. Neither is a request that times out while watch responses
+ * with events keep arriving: etcd is slow then, not gone, and taking it for an outage
+ * would make every instance read everything again just when etcd is busiest. No progress
+ * request either: etcd 3.4 answers one at once with its current revision, even while a
+ * watch still sends older events (measured on 3.4.23).
  *
- * <p>Confined to the applier thread.
+ * <p>
+ * Confined to the applier thread.
  */
 final class EtcdLivenessCheck {
 
@@ -47,8 +51,7 @@ final class EtcdLivenessCheck {
 	 * @param scheduler schedules the timeout on the applier thread
 	 * @param responses counts the watch responses with events received so far
 	 */
-	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler,
-			LongSupplier responses) {
+	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses) {
 		this.kv = kv;
 		this.timeout = timeout;
 		this.applier = applier;
@@ -57,10 +60,12 @@ final class EtcdLivenessCheck {
 	}
 
 	/**
-	 * How long to wait before the next check: the interval, spread by up to half of it either way. Instances started
-	 * together, a fleet after a deploy, would otherwise check in the same instant at every interval: at 300 instances
-	 * on one etcd member, 600 checks at once took etcd 1 to 8 s to answer (measured here), each instance took that
-	 * for an outage and read everything again, and that made the next checks slower still.
+	 * How long to wait before the next check: the interval, spread by up to half of it
+	 * either way. Instances started together, a fleet after a deploy, would otherwise
+	 * check in the same instant at every interval: at 300 instances on one etcd member,
+	 * 600 checks at once took etcd 1 to 8 s to answer (measured here), each instance took
+	 * that for an outage and read everything again, and that made the next checks slower
+	 * still.
 	 * @param interval the check interval
 	 * @param random a random number in [0, 1)
 	 * @return the delay in nanoseconds
@@ -112,8 +117,8 @@ final class EtcdLivenessCheck {
 			this.scheduler.schedule(() -> {
 				if (!request.isDone() && this.responses.getAsLong() == responsesBefore) {
 					timedOut[0] = true;
-					result.failed(session, new TimeoutException(
-							"etcd did not answer within " + this.timeout.toMillis() + " ms"));
+					result.failed(session,
+							new TimeoutException("etcd did not answer within " + this.timeout.toMillis() + " ms"));
 				}
 			}, this.timeout.toNanos());
 		}
@@ -129,7 +134,8 @@ final class EtcdLivenessCheck {
 		 * etcd answered for one range.
 		 * @param session the session whose range was checked
 		 * @param etcdRevision etcd's revision
-		 * @param newest the newest change in the range after what the session received, or 0
+		 * @param newest the newest change in the range after what the session received,
+		 * or 0
 		 */
 		void answered(EtcdWatchSession session, long etcdRevision, long newest);
 

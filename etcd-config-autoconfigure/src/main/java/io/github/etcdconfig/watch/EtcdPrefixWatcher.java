@@ -19,24 +19,32 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Follows the keys in some key ranges: watches each from the revision already read + 1 and hands the events to a
- * {@link Target}. The configuration watcher and service discovery both build on it.
+ * Follows the keys in some key ranges: watches each from the revision already read + 1
+ * and hands the events to a {@link Target}. The configuration watcher and service
+ * discovery both build on it.
  *
- * <p>It puts together one class per role, all confined to one applier thread, which is the only thread that calls
- * the target:
+ * <p>
+ * It puts together one class per role, all confined to one applier thread, which is the
+ * only thread that calls the target:
  * <ul>
- * <li>{@link EtcdWatchSession}: the watch of one range; order, resume and progress notifications;</li>
- * <li>{@link EtcdChangeCoalescer}: when changes are applied (at once, unless the application is flooded);</li>
- * <li>{@link EtcdResync}: reading the ranges again after a gap the watches cannot fill (compaction, a silent
- * watch, no read at start-up), deletes included;</li>
- * <li>{@link EtcdLivenessCheck}: the periodic check that etcd answers and that no watch went silent;</li>
- * <li>{@link EtcdWatchRecovery}: what happens while etcd does not answer, and how soon it is noticed again;</li>
- * <li>{@link EtcdWatchStatus}: what all of it shows to health, the endpoint and metrics.</li>
+ * <li>{@link EtcdWatchSession}: the watch of one range; order, resume and progress
+ * notifications;</li>
+ * <li>{@link EtcdChangeCoalescer}: when changes are applied (at once, unless the
+ * application is flooded);</li>
+ * <li>{@link EtcdResync}: reading the ranges again after a gap the watches cannot fill
+ * (compaction, a silent watch, no read at start-up), deletes included;</li>
+ * <li>{@link EtcdLivenessCheck}: the periodic check that etcd answers and that no watch
+ * went silent;</li>
+ * <li>{@link EtcdWatchRecovery}: what happens while etcd does not answer, and how soon it
+ * is noticed again;</li>
+ * <li>{@link EtcdWatchStatus}: what all of it shows to health, the endpoint and
+ * metrics.</li>
  * </ul>
  *
- * <p>A broken watch is created again from its own received revision + 1 (jetcd's resume may restart past events it
- * has not delivered yet, so the watcher does not rely on it). A failed check marks etcd unreachable, and the first
- * answer after that resyncs.
+ * <p>
+ * A broken watch is created again from its own received revision + 1 (jetcd's resume may
+ * restart past events it has not delivered yet, so the watcher does not rely on it). A
+ * failed check marks etcd unreachable, and the first answer after that resyncs.
  */
 public class EtcdPrefixWatcher {
 
@@ -93,7 +101,8 @@ public class EtcdPrefixWatcher {
 	}
 
 	/**
-	 * Start watching: from the loaded revision + 1, or with a full read when etcd was not read at start-up.
+	 * Start watching: from the loaded revision + 1, or with a full read when etcd was not
+	 * read at start-up.
 	 */
 	public void start() {
 		if (this.running) {
@@ -102,7 +111,8 @@ public class EtcdPrefixWatcher {
 		List<EtcdKeyRange> ranges = this.target.ranges();
 		ScheduledThreadPoolExecutor applier = new ScheduledThreadPoolExecutor(1,
 				EtcdThreads.daemon("etcd-watch " + ranges));
-		// Stopping drops what is scheduled (the next check, a timeout, a recovery step) rather than waiting for it.
+		// Stopping drops what is scheduled (the next check, a timeout, a recovery step)
+		// rather than waiting for it.
 		applier.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		this.applier = applier;
 		this.running = true;
@@ -162,8 +172,8 @@ public class EtcdPrefixWatcher {
 	}
 
 	/**
-	 * Read the ranges again and apply the difference, for example from an actuator operation. Returns at once; the
-	 * resync runs on the applier thread.
+	 * Read the ranges again and apply the difference, for example from an actuator
+	 * operation. Returns at once; the resync runs on the applier thread.
 	 */
 	public void requestResync() {
 		execute(() -> {
@@ -212,7 +222,8 @@ public class EtcdPrefixWatcher {
 	}
 
 	private void scheduleCheck() {
-		long delay = EtcdLivenessCheck.nextDelay(this.settings.checkInterval(), ThreadLocalRandom.current().nextDouble());
+		long delay = EtcdLivenessCheck.nextDelay(this.settings.checkInterval(),
+				ThreadLocalRandom.current().nextDouble());
 		schedule(() -> {
 			check();
 			if (this.running) {
@@ -229,10 +240,11 @@ public class EtcdPrefixWatcher {
 	}
 
 	/**
-	 * One recovery step: make the connection try again now and open the watches that broke. A watch that etcd
-	 * confirms is the proof that etcd answers; jetcd logs nothing when one fails, where it warns at each failed read.
-	 * Without a watch on its way (etcd hangs under standing watches, or the ranges wait to be read again), the check
-	 * asks instead, at most one at a time.
+	 * One recovery step: make the connection try again now and open the watches that
+	 * broke. A watch that etcd confirms is the proof that etcd answers; jetcd logs
+	 * nothing when one fails, where it warns at each failed read. Without a watch on its
+	 * way (etcd hangs under standing watches, or the ranges wait to be read again), the
+	 * check asks instead, at most one at a time.
 	 */
 	private void recover() {
 		this.connectivity.connectNow();
@@ -345,13 +357,14 @@ public class EtcdPrefixWatcher {
 				return;
 			}
 			if (newest > session.revision() && session.phase() == EtcdWatchSession.Phase.WATCHING) {
-				// Not received yet: normal for a moment, while the event is on its way. A watch that stays behind
+				// Not received yet: normal for a moment, while the event is on its way. A
+				// watch that stays behind
 				// has gone silent or skipped it.
 				long timeout = EtcdPrefixWatcher.this.settings.requestTimeout().toMillis();
 				schedule(() -> {
 					if (session.phase() == EtcdWatchSession.Phase.WATCHING && session.revision() < newest) {
-						EtcdPrefixWatcher.this.resync.request("the watch of " + session
-								+ " had not received revision " + newest + " after " + timeout + " ms");
+						EtcdPrefixWatcher.this.resync.request("the watch of " + session + " had not received revision "
+								+ newest + " after " + timeout + " ms");
 						runResync();
 					}
 				}, TimeUnit.MILLISECONDS.toNanos(timeout));
@@ -374,7 +387,8 @@ public class EtcdPrefixWatcher {
 	}
 
 	/**
-	 * What is watched, and what receives the events. Called on the watcher's applier thread only.
+	 * What is watched, and what receives the events. Called on the watcher's applier
+	 * thread only.
 	 */
 	public interface Target {
 
@@ -386,7 +400,8 @@ public class EtcdPrefixWatcher {
 
 		/**
 		 * The revision the target was read at before watching.
-		 * @return the revision, or 0 when it has not been read: the watcher then reads it first
+		 * @return the revision, or 0 when it has not been read: the watcher then reads it
+		 * first
 		 */
 		long loadedRevision();
 
@@ -410,11 +425,12 @@ public class EtcdPrefixWatcher {
 	 * How the watcher paces itself.
 	 *
 	 * @param coalesceWindow how often a flooded application is refreshed at most
-	 * @param floodThreshold refreshes during which new changes arrived, within as many windows, after which changes
-	 * are coalesced over the window
+	 * @param floodThreshold refreshes during which new changes arrived, within as many
+	 * windows, after which changes are coalesced over the window
 	 * @param checkInterval interval of the liveness check
 	 * @param retryDelay first wait before what failed is tried again
-	 * @param maxRetryDelay longest wait between two tries, so that etcd's return is noticed within it
+	 * @param maxRetryDelay longest wait between two tries, so that etcd's return is
+	 * noticed within it
 	 * @param requestTimeout deadline of every etcd call
 	 * @param pageSize keys per page of a full read
 	 */

@@ -9,12 +9,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Reads every watched range again at one revision, after a gap the watches cannot fill: etcd compacted the history
- * they need, a watch went silent, or etcd was not read at start-up. The target gets the state read, and applies the
- * difference (deletes included); each watch then restarts after the read's revision.
+ * Reads every watched range again at one revision, after a gap the watches cannot fill:
+ * etcd compacted the history they need, a watch went silent, or etcd was not read at
+ * start-up. The target gets the state read, and applies the difference (deletes
+ * included); each watch then restarts after the read's revision.
  *
- * <p>Confined to the applier thread. The read blocks it, within the request timeout of each page, which is what the
- * watcher would wait for anyway.
+ * <p>
+ * Confined to the applier thread. The read blocks it, within the request timeout of each
+ * page, which is what the watcher would wait for anyway.
  */
 final class EtcdResync {
 
@@ -53,7 +55,8 @@ final class EtcdResync {
 
 	/**
 	 * Read and apply, when a resync was requested.
-	 * @param sessions the watches, closed meanwhile and restarted after the read's revision (not opened)
+	 * @param sessions the watches, closed meanwhile and restarted after the read's
+	 * revision (not opened)
 	 * @param coalescer drops what it has not applied: the read holds it
 	 * @throws Exception when etcd cannot be read; the resync stays pending
 	 */

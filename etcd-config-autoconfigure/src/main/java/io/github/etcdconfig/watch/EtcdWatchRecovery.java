@@ -11,17 +11,18 @@ import org.apache.commons.logging.LogFactory;
  * What the watcher does while etcd does not answer: the recovery policy.
  *
  * <ul>
- * <li>It probes: at each step it makes the client's connection try again now (gRPC's own reconnect backoff grows to
- * two minutes) and lets the watcher retry what failed. Steps start at {@code firstDelay}, double, and stop growing
- * at {@code maxDelay}, so the time to be current after etcd is back does not grow with the length of the outage.
- * </li>
- * <li>Each step is jittered between half and all of its delay, so that many instances that lost etcd together do
- * not all come back in the same millisecond.</li>
- * <li>One warning per outage; the retries that follow are routine and logged at debug level. Recovery is logged
- * once, with how long it took.</li>
+ * <li>It probes: at each step it makes the client's connection try again now (gRPC's own
+ * reconnect backoff grows to two minutes) and lets the watcher retry what failed. Steps
+ * start at {@code firstDelay}, double, and stop growing at {@code maxDelay}, so the time
+ * to be current after etcd is back does not grow with the length of the outage.</li>
+ * <li>Each step is jittered between half and all of its delay, so that many instances
+ * that lost etcd together do not all come back in the same millisecond.</li>
+ * <li>One warning per outage; the retries that follow are routine and logged at debug
+ * level. Recovery is logged once, with how long it took.</li>
  * </ul>
  *
- * <p>Confined to the watcher's applier thread.
+ * <p>
+ * Confined to the watcher's applier thread.
  */
 final class EtcdWatchRecovery {
 

@@ -14,20 +14,24 @@ import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
 /**
- * The watch of one key range: a jetcd watch from the revision received so far + 1, whose responses go to the
- * applier thread.
+ * The watch of one key range: a jetcd watch from the revision received so far + 1, whose
+ * responses go to the applier thread.
  *
  * <ul>
- * <li>jetcd's callbacks only hand the response to the applier thread, so jetcd is never blocked.</li>
- * <li>An event at or below the revision already received is dropped, so a value never goes back, even when jetcd
- * delivers events again on resume.</li>
- * <li>etcd's periodic progress notifications move the resume revision, but only once a later notification confirms
- * one: etcd before 3.4.25 and 3.5.8 may send a notification ahead of events it has not sent yet (etcd #15220), and
- * trusting it at once would skip them. The session never requests one, for the same reason.</li>
- * <li>Responses of a jetcd watch that was closed are told apart by a generation number and ignored.</li>
+ * <li>jetcd's callbacks only hand the response to the applier thread, so jetcd is never
+ * blocked.</li>
+ * <li>An event at or below the revision already received is dropped, so a value never
+ * goes back, even when jetcd delivers events again on resume.</li>
+ * <li>etcd's periodic progress notifications move the resume revision, but only once a
+ * later notification confirms one: etcd before 3.4.25 and 3.5.8 may send a notification
+ * ahead of events it has not sent yet (etcd #15220), and trusting it at once would skip
+ * them. The session never requests one, for the same reason.</li>
+ * <li>Responses of a jetcd watch that was closed are told apart by a generation number
+ * and ignored.</li>
  * </ul>
  *
- * <p>Confined to the applier thread, but for jetcd's listener.
+ * <p>
+ * Confined to the applier thread, but for jetcd's listener.
  */
 final class EtcdWatchSession {
 
@@ -36,10 +40,16 @@ final class EtcdWatchSession {
 	 */
 	enum Phase {
 
-		/** Not watching, and not trying to: the watcher stopped it or reads the ranges again. */
+		/**
+		 * Not watching, and not trying to: the watcher stopped it or reads the ranges
+		 * again.
+		 */
 		CLOSED,
 
-		/** The watch was asked for and etcd has not confirmed it yet; it may wait for the connection. */
+		/**
+		 * The watch was asked for and etcd has not confirmed it yet; it may wait for the
+		 * connection.
+		 */
 		OPENING,
 
 		/** etcd confirmed the watch. */
@@ -145,7 +155,8 @@ final class EtcdWatchSession {
 		long revision = response.getHeader().getRevision();
 		List<WatchEvent> events = response.getEvents();
 		if (events.isEmpty()) {
-			// A progress notification. Its revision is trusted once a later one confirms it: by then every event
+			// A progress notification. Its revision is trusted once a later one confirms
+			// it: by then every event
 			// etcd had queued before the first has arrived (see the class comment).
 			if (this.progress > this.revision && revision >= this.progress) {
 				this.revision = this.progress;
@@ -186,7 +197,8 @@ final class EtcdWatchSession {
 
 	private void onCompleted(int generation) {
 		if (generation == this.generation) {
-			// jetcd ends a watch for good on errors it does not retry, or when the member lost its leader.
+			// jetcd ends a watch for good on errors it does not retry, or when the member
+			// lost its leader.
 			failed(new IllegalStateException("etcd ended the watch of " + this.range));
 		}
 	}

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.etcdconfig.client.EtcdErrors;
 
 /**
- * What a watcher is doing and has done, for health, the endpoint and metrics. Written by the watcher's applier
- * thread only; read from any thread without locking.
+ * What a watcher is doing and has done, for health, the endpoint and metrics. Written by
+ * the watcher's applier thread only; read from any thread without locking.
  */
 public final class EtcdWatchStatus {
 
@@ -95,9 +95,9 @@ public final class EtcdWatchStatus {
 	}
 
 	/**
-	 * How many revisions the newest change in a watched range was ahead of what the watch had received, at the last
-	 * check. Writes outside the ranges do not count, so it is above 0 only while the watch catches up or has fallen
-	 * behind.
+	 * How many revisions the newest change in a watched range was ahead of what the watch
+	 * had received, at the last check. Writes outside the ranges do not count, so it is
+	 * above 0 only while the watch catches up or has fallen behind.
 	 * @return the lag in revisions
 	 */
 	public long getLag() {
@@ -105,9 +105,11 @@ public final class EtcdWatchStatus {
 	}
 
 	/**
-	 * Since when the watcher has not been watching every range: it started, a watch broke, a resync began or etcd
-	 * stopped answering. Tells a short reconnect from a long outage.
-	 * @return the time, or {@code null} while {@link State#WATCHING} or {@link State#STOPPED}
+	 * Since when the watcher has not been watching every range: it started, a watch
+	 * broke, a resync began or etcd stopped answering. Tells a short reconnect from a
+	 * long outage.
+	 * @return the time, or {@code null} while {@link State#WATCHING} or
+	 * {@link State#STOPPED}
 	 */
 	public Instant getNotWatchingSince() {
 		return this.notWatchingSince;
@@ -122,8 +124,8 @@ public final class EtcdWatchStatus {
 	}
 
 	/**
-	 * The watch responses with events that etcd sent: what another application's writes would cost this one, if
-	 * it watched them.
+	 * The watch responses with events that etcd sent: what another application's writes
+	 * would cost this one, if it watched them.
 	 * @return the count
 	 */
 	public long getResponses() {
@@ -131,7 +133,8 @@ public final class EtcdWatchStatus {
 	}
 
 	void setState(State state) {
-		// Written before the state, so a reader that sees a state other than WATCHING also sees since when.
+		// Written before the state, so a reader that sees a state other than WATCHING
+		// also sees since when.
 		if (state == State.WATCHING || state == State.STOPPED) {
 			this.notWatchingSince = null;
 		}

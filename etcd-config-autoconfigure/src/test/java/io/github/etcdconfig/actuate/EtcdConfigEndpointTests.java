@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code GET /actuator/etcdconfig} shows what each etcd source holds and how its watch is doing, with values masked
- * like Spring Boot's env endpoint; {@code POST} resyncs from etcd.
+ * {@code GET /actuator/etcdconfig} shows what each etcd source holds and how its watch is
+ * doing, with values masked like Spring Boot's env endpoint; {@code POST} resyncs from
+ * etcd.
  */
 class EtcdConfigEndpointTests {
 
@@ -109,9 +110,9 @@ class EtcdConfigEndpointTests {
 	@Test
 	void postResyncsFromEtcd() throws Exception {
 		try (ConfigurableApplicationContext context = run()) {
-			HttpResponse<String> response = http.send(HttpRequest.newBuilder(url(context))
-				.POST(HttpRequest.BodyPublishers.noBody())
-				.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = http.send(
+					HttpRequest.newBuilder(url(context)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+					HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(204);
 			await().atMost(Duration.ofSeconds(10)).until(() -> read(get(context), "$.sources[0].resyncs").equals(1));
 		}

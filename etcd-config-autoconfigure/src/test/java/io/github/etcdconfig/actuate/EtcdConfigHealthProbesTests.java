@@ -11,8 +11,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Kubernetes probes: an etcd outage must never restart a pod, so {@code etcdConfig} stays out of the liveness
- * group, and takes the pod out of load balancing only when the user puts it in the readiness group.
+ * Kubernetes probes: an etcd outage must never restart a pod, so {@code etcdConfig} stays
+ * out of the liveness group, and takes the pod out of load balancing only when the user
+ * puts it in the readiness group.
  */
 class EtcdConfigHealthProbesTests {
 

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The {@code etcdConfig} health indicator across an etcd outage: UP while watching, UP with the state and the error
- * during a short outage, DOWN once the outage outlasts {@code etcd.config.health.down-after}, UP again after.
+ * The {@code etcdConfig} health indicator across an etcd outage: UP while watching, UP
+ * with the state and the error during a short outage, DOWN once the outage outlasts
+ * {@code etcd.config.health.down-after}, UP again after.
  */
 class EtcdConfigHealthTests {
 
@@ -36,9 +37,8 @@ class EtcdConfigHealthTests {
 	@AutoClose
 	static EtcdKeys keys;
 
-	static final String[] FAST_WATCH = { "etcd.config.watch.check-interval=200ms",
-			"etcd.config.watch.retry-delay=50ms", "etcd.config.watch.max-retry-delay=200ms",
-			"etcd.request-timeout=1s" };
+	static final String[] FAST_WATCH = { "etcd.config.watch.check-interval=200ms", "etcd.config.watch.retry-delay=50ms",
+			"etcd.config.watch.max-retry-delay=200ms", "etcd.request-timeout=1s" };
 
 	@BeforeAll
 	static void seed() {
@@ -97,7 +97,8 @@ class EtcdConfigHealthTests {
 			assertThat(health(context).getDetails()).containsKeys("lastError", "notWatchingSince");
 
 			etcd.cluster().member(0).start();
-			// UP as soon as the watch is being re-created (within the grace period), WATCHING once it is.
+			// UP as soon as the watch is being re-created (within the grace period),
+			// WATCHING once it is.
 			await().atMost(Duration.ofSeconds(10)).until(() -> health(context).getStatus().equals(Status.UP));
 			awaitWatching(context);
 			assertThat(health(context).getStatus()).isEqualTo(Status.UP);
@@ -110,7 +111,8 @@ class EtcdConfigHealthTests {
 		try (ConfigurableApplicationContext context = run("spring.config.import=etcd:" + endpoints
 				+ "?prefixes=/config/,etcd:" + endpoints + "?prefixes=/feature-flags/")) {
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> sources(health(context)).stream().allMatch((source) -> "WATCHING".equals(source.get("state"))));
+				.until(() -> sources(health(context)).stream()
+					.allMatch((source) -> "WATCHING".equals(source.get("state"))));
 			Health health = health(context);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(sources(health)).extracting((source) -> source.get("prefixes"), (source) -> source.get("status"))
@@ -133,7 +135,8 @@ class EtcdConfigHealthTests {
 	}
 
 	static void awaitWatching(ConfigurableApplicationContext context) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> "WATCHING".equals(health(context).getDetails().get("state")));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "WATCHING".equals(health(context).getDetails().get("state")));
 	}
 
 	@SuppressWarnings("unchecked")

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Micrometer meters after real changes in etcd, read from the application's registry (Spring Boot's simple
- * registry), each tagged with the etcd source.
+ * Micrometer meters after real changes in etcd, read from the application's registry
+ * (Spring Boot's simple registry), each tagged with the etcd source.
  */
 class EtcdConfigMetricsTests {
 
@@ -66,7 +66,12 @@ class EtcdConfigMetricsTests {
 			long unrelated = keys.put("/other-application/key", "changes etcd's revision only");
 
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher().getStatus().getEtcdRevision() >= unrelated);
+				.until(() -> context.getBean(EtcdConfigWatchers.class)
+					.getWatchers()
+					.get(0)
+					.getWatcher()
+					.getStatus()
+					.getEtcdRevision() >= unrelated);
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> registry.get("etcd.config.revision.lag").tag("source", source).gauge().value() == 0);
 			assertThat(registry.get("etcd.config.revision").tag("source", source).gauge().value())
@@ -88,7 +93,9 @@ class EtcdConfigMetricsTests {
 			context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher().requestResync();
 
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> registry.get("etcd.config.watch.resyncs").tag("source", source).functionCounter()
+				.until(() -> registry.get("etcd.config.watch.resyncs")
+					.tag("source", source)
+					.functionCounter()
 					.count() == 1);
 		}
 	}
@@ -105,7 +112,8 @@ class EtcdConfigMetricsTests {
 			etcd.cluster().member(0).kill();
 			try {
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> registry.get("etcd.config.watch.reconnects").tag("source", source)
+					.until(() -> registry.get("etcd.config.watch.reconnects")
+						.tag("source", source)
 						.functionCounter()
 						.count() >= 1);
 			}
@@ -117,7 +125,10 @@ class EtcdConfigMetricsTests {
 
 	static void awaitRefreshes(MeterRegistry registry, String source, long count) {
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> registry.find("etcd.config.refresh").tag("source", source).timers().stream()
+			.until(() -> registry.find("etcd.config.refresh")
+				.tag("source", source)
+				.timers()
+				.stream()
 				.mapToLong(Timer::count)
 				.sum() == count);
 	}

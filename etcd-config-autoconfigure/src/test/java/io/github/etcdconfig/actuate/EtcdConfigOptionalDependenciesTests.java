@@ -16,9 +16,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The actuator, health and Micrometer dependencies are optional: without them the operator auto-configurations
- * back off instead of failing. A condition test (each hides the class its auto-configuration checks): no etcd
- * needed.
+ * The actuator, health and Micrometer dependencies are optional: without them the
+ * operator auto-configurations back off instead of failing. A condition test (each hides
+ * the class its auto-configuration checks): no etcd needed.
  */
 class EtcdConfigOptionalDependenciesTests {
 
@@ -40,8 +40,7 @@ class EtcdConfigOptionalDependenciesTests {
 
 	@Test
 	void noneIsThereAndNothingFailsWithoutThem() {
-		this.runner
-			.withClassLoader(new FilteredClassLoader(Endpoint.class, HealthIndicator.class, MeterRegistry.class))
+		this.runner.withClassLoader(new FilteredClassLoader(Endpoint.class, HealthIndicator.class, MeterRegistry.class))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(EtcdConfigHealthIndicator.class)
 				.doesNotHaveBean(EtcdConfigEndpoint.class)

@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The jetcd Client bean: the seed's direct put and get, from the same etcd.* settings as the loader.
+ * The jetcd Client bean: the seed's direct put and get, from the same etcd.* settings as
+ * the loader.
  */
 class EtcdClientAutoConfigurationTests {
 

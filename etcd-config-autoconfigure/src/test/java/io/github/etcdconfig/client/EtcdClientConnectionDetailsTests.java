@@ -20,8 +20,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An {@link EtcdConnectionDetails} bean, such as the one {@code @ServiceConnection} makes from a container, decides
- * where the {@link Client} bean connects, whatever {@code etcd.endpoints} says.
+ * An {@link EtcdConnectionDetails} bean, such as the one {@code @ServiceConnection} makes
+ * from a container, decides where the {@link Client} bean connects, whatever
+ * {@code etcd.endpoints} says.
  */
 class EtcdClientConnectionDetailsTests {
 

@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Extension points for the jetcd client: {@link EtcdClientBuilderCustomizer} beans for the clients made in the
- * context, and {@link EtcdBootstrapper} for the configuration loader's, made before the context exists. A key
- * namespace set by a customizer shows that it was applied: the keys are read and written under it.
+ * Extension points for the jetcd client: {@link EtcdClientBuilderCustomizer} beans for
+ * the clients made in the context, and {@link EtcdBootstrapper} for the configuration
+ * loader's, made before the context exists. A key namespace set by a customizer shows
+ * that it was applied: the keys are read and written under it.
  */
 class EtcdClientCustomizationTests {
 
@@ -40,7 +41,8 @@ class EtcdClientCustomizationTests {
 	}
 
 	private static SpringApplicationBuilder app(Class<?>[] sources, EtcdBootstrapper bootstrapper) {
-		SpringApplicationBuilder builder = Apps.builder(sources, "etcd.endpoints=" + etcd.cluster().endpointsProperty());
+		SpringApplicationBuilder builder = Apps.builder(sources,
+				"etcd.endpoints=" + etcd.cluster().endpointsProperty());
 		return (bootstrapper != null) ? builder.addBootstrapRegistryInitializer(bootstrapper) : builder;
 	}
 

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Kinds of etcd failure as real etcd and jetcd report them, decided by status and type, never by message text.
+ * Kinds of etcd failure as real etcd and jetcd report them, decided by status and type,
+ * never by message text.
  */
 class EtcdErrorsTests {
 

@@ -40,9 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Ahead-of-time processing ({@code spring-boot:process-aot}) of an application with the starter: it never contacts
- * etcd, succeeds whether one answers or not, keeps the live-refresh beans, and leaves the hints a native image
- * needs. Running the processed application is tested in samples/config-manager.
+ * Ahead-of-time processing ({@code spring-boot:process-aot}) of an application with the
+ * starter: it never contacts etcd, succeeds whether one answers or not, keeps the
+ * live-refresh beans, and leaves the hints a native image needs. Running the processed
+ * application is tested in samples/config-manager.
  */
 class EtcdConfigAotTests {
 
@@ -115,8 +116,10 @@ class EtcdConfigAotTests {
 			.onMethodInvocation(EtcdConfigProperties.Watch.class, "setCoalesceWindow")).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of(EtcdKeyMapper.YAML_CLASS)))
 			.accepts(hints);
-		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess("io.etcd.jetcd.impl.ClientImpl", "connectionManager"))
-			.as("EtcdConnectivity's way to the gRPC channel").accepts(hints);
+		assertThat(
+				RuntimeHintsPredicates.reflection().onFieldAccess("io.etcd.jetcd.impl.ClientImpl", "connectionManager"))
+			.as("EtcdConnectivity's way to the gRPC channel")
+			.accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(EtcdConfigEnvironmentPostProcessor.class)
 			.withMemberCategory(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).accepts(hints);
@@ -130,13 +133,12 @@ class EtcdConfigAotTests {
 		GenericApplicationContext context = new GenericApplicationContext();
 		context.registerBean("etcdValueUpdater", EtcdValueUpdater.class);
 		context.registerBean("greeter", Greeter.class);
-		DefaultGenerationContext generation = new DefaultGenerationContext(new ClassNameGenerator(ClassName.get("com.example", "Aot")),
-				new InMemoryGeneratedFiles());
+		DefaultGenerationContext generation = new DefaultGenerationContext(
+				new ClassNameGenerator(ClassName.get("com.example", "Aot")), new InMemoryGeneratedFiles());
 		new ApplicationContextAotGenerator().processAheadOfTime(context, generation);
 		RuntimeHints hints = generation.getRuntimeHints();
 		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(Greeter.class, "name")).accepts(hints);
-		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Greeter.class, "setGreeting"))
-			.accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Greeter.class, "setGreeting")).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(Greeter.class, "notInjected")).rejects(hints);
 	}
 

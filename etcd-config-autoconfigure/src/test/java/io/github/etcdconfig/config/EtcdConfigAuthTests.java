@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * etcd with authentication: the configuration side needs no more than read access to its prefix.
+ * etcd with authentication: the configuration side needs no more than read access to its
+ * prefix.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdConfigAuthTests {

@@ -43,7 +43,9 @@ class EtcdConfigBadInputTests {
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster())) {
 			assertThat(context.getEnvironment().getProperty("good")).isEqualTo("yes");
 		}
-		assertThat(output).contains("WARN").contains("/config/a//b").contains("/config/trailing/")
+		assertThat(output).contains("WARN")
+			.contains("/config/a//b")
+			.contains("/config/trailing/")
 			.contains("/config/with space");
 	}
 

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * A failed start-up is told the remedy for its own cause: an unreachable etcd is not a broken document, and refused
- * credentials are not an outage.
+ * A failed start-up is told the remedy for its own cause: an unreachable etcd is not a
+ * broken document, and refused credentials are not an outage.
  */
 class EtcdConfigFailureAnalysisTests {
 
@@ -66,7 +66,8 @@ class EtcdConfigFailureAnalysisTests {
 			}))
 			.run());
 		assertThat(analysis.getDescription()).contains("no TLS material");
-		assertThat(analysis.getAction()).contains("etcd.ssl.bundle").contains("EtcdBootstrapper")
+		assertThat(analysis.getAction()).contains("etcd.ssl.bundle")
+			.contains("EtcdBootstrapper")
 			.doesNotContain(ETCD_IS_DOWN);
 	}
 
@@ -76,7 +77,8 @@ class EtcdConfigFailureAnalysisTests {
 
 		@Test
 		void aMalformedEndpointIsToldWhichPropertyToReview(CapturedOutput output) {
-			assertThatException().isThrownBy(() -> Apps.builder(new Class<?>[0], "etcd.endpoints=ftp://etcd:2379").run());
+			assertThatException()
+				.isThrownBy(() -> Apps.builder(new Class<?>[0], "etcd.endpoints=ftp://etcd:2379").run());
 			assertThat(output).contains("etcd.endpoints[0]")
 				.contains("Review the value of the property")
 				.doesNotContain(ETCD_IS_DOWN);
@@ -123,8 +125,7 @@ class EtcdConfigFailureAnalysisTests {
 		void aWrongPasswordIsToldToFixTheCredentialsNotThatEtcdIsDown() {
 			FailureAnalysis analysis = analyze(
 					() -> Apps.run(etcd.cluster(), "etcd.username=reader", "etcd.password=wrong-" + PASSWORD));
-			assertThat(analysis.getAction()).contains("etcd.username and etcd.password")
-				.doesNotContain(ETCD_IS_DOWN);
+			assertThat(analysis.getAction()).contains("etcd.username and etcd.password").doesNotContain(ETCD_IS_DOWN);
 		}
 
 		@Test

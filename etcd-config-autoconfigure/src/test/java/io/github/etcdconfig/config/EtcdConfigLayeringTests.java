@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Layering: shared /config/ &lt; /config-apps/{application}/ &lt; /config-apps/{application}/profiles/{profile}/.
+ * Layering: shared /config/ &lt; /config-apps/{application}/ &lt;
+ * /config-apps/{application}/profiles/{profile}/.
  */
 class EtcdConfigLayeringTests {
 
@@ -72,7 +73,10 @@ class EtcdConfigLayeringTests {
 	@Test
 	void anotherApplicationsChangeSendsThisOneNoWatchEvent() {
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "spring.application.name=billing")) {
-			EtcdWatchStatus watch = context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher()
+			EtcdWatchStatus watch = context.getBean(EtcdConfigWatchers.class)
+				.getWatchers()
+				.get(0)
+				.getWatcher()
 				.getStatus();
 			long responses = watch.getResponses();
 			keys.put("/config-apps/payment/database/host", "payment-2");

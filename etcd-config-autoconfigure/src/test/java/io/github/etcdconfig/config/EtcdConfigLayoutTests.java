@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Layouts: which layer a key belongs to, and which key ranges an instance reads and watches.
+ * Layouts: which layer a key belongs to, and which key ranges an instance reads and
+ * watches.
  */
 class EtcdConfigLayoutTests {
 
@@ -67,8 +68,8 @@ class EtcdConfigLayoutTests {
 		EtcdConfigLayout layout = EtcdConfigLayout.resolve(
 				List.of("/config/", "/config/apps/{application}/", "/config/apps/{application}/{profile}/"), "billing",
 				List.of());
-		assertThat(layout.ranges()).hasToString("[[/config/, /config/apps/), /config/apps/billing/*, "
-				+ "[/config/apps0, /config0)]");
+		assertThat(layout.ranges())
+			.hasToString("[[/config/, /config/apps/), /config/apps/billing/*, " + "[/config/apps0, /config0)]");
 		assertThat(layout.layerOf("/config/apps/payment/x")).isEqualTo(-1);
 		assertThat(layout.layerOf("/config/apps/billing/x")).isEqualTo(1);
 	}
@@ -81,8 +82,8 @@ class EtcdConfigLayoutTests {
 		assertThat(this.billing.layerRanges(2)).hasToString("[/config-apps/billing/profiles/prod/*]");
 		EtcdConfigLayout old = EtcdConfigLayout.resolve(OLD_PATTERNS, "billing", List.of("prod"));
 		assertThat(old.layerRanges(0)).hasToString("[[/config/, /config/billing/), [/config/billing0, /config0)]");
-		assertThat(old.layerRanges(1)).hasToString("[[/config/billing/, /config/billing/prod/), "
-				+ "[/config/billing/prod0, /config/billing0)]");
+		assertThat(old.layerRanges(1))
+			.hasToString("[[/config/billing/, /config/billing/prod/), " + "[/config/billing/prod0, /config/billing0)]");
 	}
 
 	@Test

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The seed's ConfigManager.loadConfig(), with nothing but the starter: keys under /config/ become properties.
+ * The seed's ConfigManager.loadConfig(), with nothing but the starter: keys under
+ * /config/ become properties.
  */
 class EtcdConfigLoadingTests {
 

@@ -57,7 +57,8 @@ class EtcdConfigPagingTests {
 		Client writerClient = etcd.cluster().newClient();
 		EtcdKeys writer = new EtcdKeys(writerClient);
 		CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
-			// Rewrites the same values, so other tests see the same content at newer revisions.
+			// Rewrites the same values, so other tests see the same content at newer
+			// revisions.
 			int i = 0;
 			while (writing.get()) {
 				int key = 9_999 - (i++ % 10_000);

@@ -17,8 +17,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * etcd overrides the application's config files; command-line arguments, system properties and environment
- * variables override etcd.
+ * etcd overrides the application's config files; command-line arguments, system
+ * properties and environment variables override etcd.
  */
 class EtcdConfigPrecedenceTests {
 
@@ -35,8 +35,9 @@ class EtcdConfigPrecedenceTests {
 	}
 
 	private ConfigurableApplicationContext run(String configName, String... args) {
-		return Apps.builder(new Class<?>[0], "etcd.endpoints=" + etcd.cluster().endpointsProperty(),
-				"spring.config.name=" + configName)
+		return Apps
+			.builder(new Class<?>[0], "etcd.endpoints=" + etcd.cluster().endpointsProperty(),
+					"spring.config.name=" + configName)
 			.run(args);
 	}
 
@@ -78,9 +79,8 @@ class EtcdConfigPrecedenceTests {
 	void environmentVariablesOverrideEtcd() {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources()
-			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-							Map.of("DATABASE_HOST", "from-env")));
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of("DATABASE_HOST", "from-env")));
 		try (ConfigurableApplicationContext context = Apps
 			.builder(new Class<?>[0], "etcd.endpoints=" + etcd.cluster().endpointsProperty(),
 					"spring.config.name=precedence")

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With etcd.config.snapshot.path, an application starts from its last known configuration while etcd is down.
+ * With etcd.config.snapshot.path, an application starts from its last known configuration
+ * while etcd is down.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdConfigSnapshotFallbackTests {

@@ -19,12 +19,11 @@ class EtcdConfigSnapshotTests {
 	private final List<EtcdConfigProblem> problems = new ArrayList<>();
 
 	private final EtcdConfigLayout layout = EtcdConfigLayout.resolve(
-			List.of("/config/", "/config-apps/{application}/", "/config-apps/{application}/profiles/{profile}/"), "billing",
-			List.of("prod"));
+			List.of("/config/", "/config-apps/{application}/", "/config-apps/{application}/profiles/{profile}/"),
+			"billing", List.of("prod"));
 
 	private static EtcdKeyEvent put(String key, String value, long revision) {
-		return EtcdKeyEvent.put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
-				revision);
+		return EtcdKeyEvent.put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), revision);
 	}
 
 	private static EtcdKeyEvent delete(String key, long revision) {
@@ -37,7 +36,8 @@ class EtcdConfigSnapshotTests {
 
 	@Test
 	void aHigherLayerOverridesALowerOne() {
-		EtcdConfigSnapshot snapshot = load(put("/config/db/host", "shared", 1), put("/config-apps/billing/db/host", "app", 2),
+		EtcdConfigSnapshot snapshot = load(put("/config/db/host", "shared", 1),
+				put("/config-apps/billing/db/host", "app", 2),
 				put("/config-apps/billing/profiles/prod/db/host", "prod", 3));
 		assertThat(snapshot.getProperty("db.host")).isEqualTo("prod");
 		assertThat(snapshot.getKey("db.host")).isEqualTo("/config-apps/billing/profiles/prod/db/host");
@@ -69,11 +69,9 @@ class EtcdConfigSnapshotTests {
 		EtcdConfigSnapshot changed = snapshot.apply(List.of(put("/config/a", "3", 11)), 11, this.problems::add)
 			.snapshot();
 		assertThat(changed.getPropertyNames()).isSameAs(snapshot.getPropertyNames());
-		EtcdConfigSnapshot added = changed.apply(List.of(put("/config/c", "4", 12)), 12, this.problems::add)
-			.snapshot();
+		EtcdConfigSnapshot added = changed.apply(List.of(put("/config/c", "4", 12)), 12, this.problems::add).snapshot();
 		assertThat(added.getPropertyNames()).containsExactlyInAnyOrder("a", "b", "c");
-		EtcdConfigSnapshot removed = added.apply(List.of(delete("/config/a", 13)), 13, this.problems::add)
-			.snapshot();
+		EtcdConfigSnapshot removed = added.apply(List.of(delete("/config/a", 13)), 13, this.problems::add).snapshot();
 		assertThat(removed.getPropertyNames()).containsExactlyInAnyOrder("b", "c");
 	}
 
@@ -85,7 +83,8 @@ class EtcdConfigSnapshotTests {
 		for (int revision = 11; revision < 211; revision++) {
 			List<EtcdKeyEvent> events = new ArrayList<>();
 			for (int i = 0; i < 1 + random.nextInt(4); i++) {
-				String name = "g" + random.nextInt(5) + (random.nextBoolean() ? ".some-Name" : ".someName") + random.nextInt(20);
+				String name = "g" + random.nextInt(5) + (random.nextBoolean() ? ".some-Name" : ".someName")
+						+ random.nextInt(20);
 				String key = "/config/" + name.replace('.', '/');
 				if (held.remove(name)) {
 					events.add(delete(key, revision));
@@ -144,8 +143,10 @@ class EtcdConfigSnapshotTests {
 		}
 		EtcdConfigSnapshot snapshot = EtcdConfigSnapshot.of(this.layout, 10_000, keys, this.problems::add);
 		for (int i = 0; i < 5_000; i++) {
-			snapshot = snapshot.apply(List.of(put("/config/k" + (i % 100), "changed-" + i, 10_001 + i)), 10_001 + i,
-					this.problems::add).snapshot();
+			snapshot = snapshot
+				.apply(List.of(put("/config/k" + (i % 100), "changed-" + i, 10_001 + i)), 10_001 + i,
+						this.problems::add)
+				.snapshot();
 		}
 		assertThat(snapshot.getProperty("k99")).isEqualTo("changed-4999");
 		assertThat(snapshot.getProperty("k9999")).isEqualTo("v9999");

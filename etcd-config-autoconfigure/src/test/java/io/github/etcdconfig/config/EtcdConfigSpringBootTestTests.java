@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The documented way to test an application against a test etcd with {@code @SpringBootTest}. Configuration is
- * loaded before the application context exists, so {@code @DynamicPropertySource} and connection details come too
- * late: the endpoints go in a system property, set once etcd runs and before Spring loads the context.
+ * The documented way to test an application against a test etcd with
+ * {@code @SpringBootTest}. Configuration is loaded before the application context exists,
+ * so {@code @DynamicPropertySource} and connection details come too late: the endpoints
+ * go in a system property, set once etcd runs and before Spring loads the context.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * etcd unreachable at start-up: never hang; fail fast with a message that says what to do, or start without etcd
- * when it is optional.
+ * etcd unreachable at start-up: never hang; fail fast with a message that says what to
+ * do, or start without etcd when it is optional.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdConfigStartupFailureTests {
@@ -47,10 +47,11 @@ class EtcdConfigStartupFailureTests {
 	@Test
 	void theDefaultRetriesGiveUpInAboutFifteenSeconds() {
 		long start = System.nanoTime();
-		assertThatExceptionOfType(EtcdConfigLoadException.class)
-			.isThrownBy(() -> Apps.builder(new Class<?>[0], "etcd.endpoints=" + unreachable,
-					"etcd.config.retry.max-retries=6", "etcd.config.retry.delay=500ms", "etcd.request-timeout=5s")
-				.run());
+		assertThatExceptionOfType(EtcdConfigLoadException.class).isThrownBy(
+				() -> Apps
+					.builder(new Class<?>[0], "etcd.endpoints=" + unreachable, "etcd.config.retry.max-retries=6",
+							"etcd.config.retry.delay=500ms", "etcd.request-timeout=5s")
+					.run());
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(elapsed).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(25));
 	}

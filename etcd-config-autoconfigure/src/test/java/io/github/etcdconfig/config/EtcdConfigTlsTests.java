@@ -53,16 +53,15 @@ class EtcdConfigTlsTests {
 
 	@Test
 	void aMissingBundleIsNamedInTheFailure() {
-		assertThatExceptionOfType(Exception.class)
-			.isThrownBy(() -> Apps.run(etcd.cluster(), "etcd.ssl.bundle=nope"))
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> Apps.run(etcd.cluster(), "etcd.ssl.bundle=nope"))
 			.withMessageContaining("nope");
 	}
 
 	@Test
 	void withoutAClientCertificateTheServerRefusesAndStartUpFails() {
-		assertThatExceptionOfType(EtcdConfigLoadException.class).isThrownBy(() -> Apps.run(etcd.cluster(),
-				"etcd.ssl.bundle=etcd",
-				"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.cluster().tls().caCert()));
+		assertThatExceptionOfType(EtcdConfigLoadException.class)
+			.isThrownBy(() -> Apps.run(etcd.cluster(), "etcd.ssl.bundle=etcd",
+					"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.cluster().tls().caCert()));
 	}
 
 }

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * {@code {cipher}} values: decrypted by Spring Cloud when the application adds spring-security-crypto, which the
- * starter leaves out; an application that configures a key without it does not start.
+ * {@code {cipher}} values: decrypted by Spring Cloud when the application adds
+ * spring-security-crypto, which the starter leaves out; an application that configures a
+ * key without it does not start.
  */
 class EtcdDecryptionTests {
 
@@ -48,7 +49,9 @@ class EtcdDecryptionTests {
 
 	@Test
 	void aCipherValueInEtcdIsDecryptedWhenTheApplicationAddsSpringSecurityCrypto() {
-		try (ConfigurableApplicationContext context = application("encrypt.key=" + KEY, "etcd.config.prefixes=/secrets/").run()) {
+		try (ConfigurableApplicationContext context = application("encrypt.key=" + KEY,
+				"etcd.config.prefixes=/secrets/")
+			.run()) {
 			assertThat(context.getEnvironment().getProperty("database.password")).isEqualTo("s3cret");
 		}
 	}
@@ -71,8 +74,8 @@ class EtcdDecryptionTests {
 
 	@Test
 	void turningDecryptionOffLetsAKeyStartWithoutSpringSecurityCrypto() {
-		try (ConfigurableApplicationContext context = withoutSpringSecurityCrypto(application("encrypt.key=" + KEY,
-				"spring.cloud.decrypt-environment-post-processor.enabled=false"))
+		try (ConfigurableApplicationContext context = withoutSpringSecurityCrypto(
+				application("encrypt.key=" + KEY, "spring.cloud.decrypt-environment-post-processor.enabled=false"))
 			.run()) {
 			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("postgres");
 		}

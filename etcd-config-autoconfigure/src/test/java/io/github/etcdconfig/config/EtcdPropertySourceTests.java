@@ -19,15 +19,16 @@ import org.springframework.core.env.PropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The etcd property source as Spring Boot's binder reads it, and as everything else enumerates it.
+ * The etcd property source as Spring Boot's binder reads it, and as everything else
+ * enumerates it.
  */
 class EtcdPropertySourceTests {
 
 	private final EtcdConfigLayout layout = EtcdConfigLayout.resolve(List.of("/config/"), "app", List.of());
 
 	private final EtcdConfigStore store = new EtcdConfigStore(
-			new EtcdConfigDataResource(new EtcdProperties(), new EtcdConfigProperties(), this.layout, null, false), null,
-			EtcdConfigSnapshot.empty(this.layout, 0), null);
+			new EtcdConfigDataResource(new EtcdProperties(), new EtcdConfigProperties(), this.layout, null, false),
+			null, EtcdConfigSnapshot.empty(this.layout, 0), null);
 
 	private final EtcdPropertySource source = this.store.createPropertySource();
 
@@ -70,7 +71,8 @@ class EtcdPropertySourceTests {
 	void springBootBindsAMapFromTheNamesUnderItsGroup() {
 		put("/config/logging/level/com/example", "debug", "/config/logging/level/org/other", "warn",
 				"/config/unrelated/name", "x");
-		Map<String, String> levels = this.binder.bind("logging.level", Bindable.mapOf(String.class, String.class)).get();
+		Map<String, String> levels = this.binder.bind("logging.level", Bindable.mapOf(String.class, String.class))
+			.get();
 		assertThat(levels).containsOnly(Map.entry("com.example", "debug"), Map.entry("org.other", "warn"));
 	}
 

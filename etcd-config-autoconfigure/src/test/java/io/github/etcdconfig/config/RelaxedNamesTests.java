@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Relaxed names: the order and matching that stand in for Spring Boot's name mappings, checked against Spring
- * Boot's own {@link ConfigurationPropertyName}.
+ * Relaxed names: the order and matching that stand in for Spring Boot's name mappings,
+ * checked against Spring Boot's own {@link ConfigurationPropertyName}.
  */
 class RelaxedNamesTests {
 
@@ -48,7 +48,8 @@ class RelaxedNamesTests {
 		for (String a : NAMES) {
 			for (String b : NAMES) {
 				int ab = RelaxedNames.compare(a, b);
-				assertThat(Integer.signum(ab)).as(a + " against " + b).isEqualTo(-Integer.signum(RelaxedNames.compare(b, a)));
+				assertThat(Integer.signum(ab)).as(a + " against " + b)
+					.isEqualTo(-Integer.signum(RelaxedNames.compare(b, a)));
 				assertThat(ab == 0).as(a + " against " + b).isEqualTo(a.equals(b));
 			}
 		}
@@ -89,7 +90,8 @@ class RelaxedNamesTests {
 		List<String> sorted = new ArrayList<>(NAMES);
 		sorted.sort(RelaxedNames.ORDER);
 		for (String group : NAMES) {
-			List<Integer> signs = sorted.stream().map((name) -> Integer.signum(RelaxedNames.compareToGroup(name, group)))
+			List<Integer> signs = sorted.stream()
+				.map((name) -> Integer.signum(RelaxedNames.compareToGroup(name, group)))
 				.toList();
 			assertThat(signs).as("positions against " + group + " in " + sorted).isSorted();
 			for (String name : sorted) {

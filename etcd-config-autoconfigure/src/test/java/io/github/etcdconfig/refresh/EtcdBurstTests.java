@@ -45,12 +45,16 @@ class EtcdBurstTests {
 							ByteSequence.from("value-" + i, StandardCharsets.UTF_8)));
 			}
 			puts.forEach(EtcdKeys::await);
-			// Concurrent puts reach etcd in no fixed order: the final state is what etcd holds now.
+			// Concurrent puts reach etcd in no fixed order: the final state is what etcd
+			// holds now.
 			Map<String, String> expected = keys.values("/config/burst/key-");
 			assertThat(expected).hasSize(200);
-			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> expected.forEach((key, value) -> assertThat(
-					context.getEnvironment().getProperty(key.substring("/config/".length()).replace('/', '.')))
-				.isEqualTo(value)));
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(
+						() -> expected.forEach((key,
+								value) -> assertThat(context.getEnvironment()
+									.getProperty(key.substring("/config/".length()).replace('/', '.')))
+									.isEqualTo(value)));
 			assertThat(recorder.changes()).hasSizeLessThanOrEqualTo(100);
 		}
 		finally {

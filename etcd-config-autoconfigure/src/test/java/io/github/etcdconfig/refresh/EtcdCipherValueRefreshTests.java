@@ -14,8 +14,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code {cipher}} values changed in etcd while the application runs are decrypted like those read at start-up
- * (the application has spring-security-crypto and a key).
+ * {@code {cipher}} values changed in etcd while the application runs are decrypted like
+ * those read at start-up (the application has spring-security-crypto and a key).
  */
 class EtcdCipherValueRefreshTests {
 

@@ -12,7 +12,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Without the watch, /actuator/refresh (ContextRefresher) is how etcd's changes arrive: it reads etcd again.
+ * Without the watch, /actuator/refresh (ContextRefresher) is how etcd's changes arrive:
+ * it reads etcd again.
  */
 class EtcdExplicitRefreshTests {
 

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The seed's ConfigManager.watchConfig(): every change reaches the running application in place.
+ * The seed's ConfigManager.watchConfig(): every change reaches the running application in
+ * place.
  */
 class EtcdLiveRefreshTests {
 
@@ -79,7 +80,8 @@ class EtcdLiveRefreshTests {
 	void aConfigurationPropertiesBeanIsRebound() {
 		this.keys.put("/config/database/host", "db-3");
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(this.context.getBean(DatabaseProperties.class).getHost()).isEqualTo("db-3"));
+			.untilAsserted(
+					() -> assertThat(this.context.getBean(DatabaseProperties.class).getHost()).isEqualTo("db-3"));
 		assertThat(this.context.getBean(DatabaseProperties.class).getPort()).isEqualTo(5432);
 	}
 
@@ -197,7 +199,8 @@ class EtcdLiveRefreshTests {
 		this.keys.put("/config/logging/level/com/example/quiet", "INFO");
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(effectiveLevel(logging, "com.example.quiet")).isEqualTo(LogLevel.INFO));
-		// Set at run time, as /actuator/loggers does; the stock LoggingRebinder would undo it on any change.
+		// Set at run time, as /actuator/loggers does; the stock LoggingRebinder would
+		// undo it on any change.
 		logging.setLogLevel("com.example.quiet", LogLevel.DEBUG);
 		long revision = this.keys.put("/config/database/host", "db-quiet");
 		Apps.awaitApplied(this.context, revision);
@@ -218,8 +221,8 @@ class EtcdLiveRefreshTests {
 			assertThat(this.context.getBean(AppProperties.class).getDatabaseUrl()).isEqualTo("db://db-9");
 			assertThat(this.context.getBean(ValueBean.class).databaseUrl).isEqualTo("db://db-9");
 			assertThat(this.recorder.changes()).singleElement()
-				.satisfies((event) -> assertThat(event.getChanges()).extracting("name")
-					.containsExactly("database.host"));
+				.satisfies(
+						(event) -> assertThat(event.getChanges()).extracting("name").containsExactly("database.host"));
 			assertThat(this.recorder.environmentChanges()).singleElement()
 				.satisfies((event) -> assertThat(event.getKeys()).contains("database.host", "app.database-url"));
 		});
@@ -242,7 +245,8 @@ class EtcdLiveRefreshTests {
 	private static long rangeRequestsServed(URI endpoint) {
 		try {
 			HttpResponse<String> response = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+				.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(),
+						HttpResponse.BodyHandlers.ofString());
 			return response.body()
 				.lines()
 				.filter((line) -> line.startsWith("etcd_mvcc_range_total "))

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Names that appear and disappear while the application runs reach everything that reads configuration: the
- * Environment, {@code @Value}, {@code @ConfigurationProperties} beans (their maps, their nested beans) and Spring
- * Boot's relaxed binding.
+ * Names that appear and disappear while the application runs reach everything that reads
+ * configuration: the Environment, {@code @Value}, {@code @ConfigurationProperties} beans
+ * (their maps, their nested beans) and Spring Boot's relaxed binding.
  */
 class EtcdNameChangeTests {
 

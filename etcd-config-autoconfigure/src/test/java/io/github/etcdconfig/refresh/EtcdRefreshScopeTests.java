@@ -24,7 +24,8 @@ import org.springframework.core.env.Environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A change re-creates the {@code @RefreshScope} beans that read it, and leaves the others as they are.
+ * A change re-creates the {@code @RefreshScope} beans that read it, and leaves the others
+ * as they are.
  */
 class EtcdRefreshScopeTests {
 
@@ -125,7 +126,8 @@ class EtcdRefreshScopeTests {
 		@Bean("environment-reader")
 		@RefreshScope
 		Reader environmentReader(Environment environment) {
-			return new Reader(environment.getProperty("database.host") + ":" + environment.getProperty("database.port"));
+			return new Reader(
+					environment.getProperty("database.host") + ":" + environment.getProperty("database.port"));
 		}
 
 	}

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A reader of a property that did not change never sees a default, even in a bean that is being rebound, nor an
- * entry of a map go missing while other names of the map come and go.
+ * A reader of a property that did not change never sees a default, even in a bean that is
+ * being rebound, nor an entry of a map go missing while other names of the map come and
+ * go.
  */
 class EtcdTornReadTests {
 

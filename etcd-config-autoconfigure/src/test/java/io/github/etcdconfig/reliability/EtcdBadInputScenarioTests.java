@@ -52,8 +52,8 @@ class EtcdBadInputScenarioTests {
 				.contains("etcd key /config/plain: the value is not UTF-8; keeping")
 				.doesNotContain("hunter2");
 			ReliabilityReport.record("7a", "Invalid YAML and non-UTF-8 bytes",
-					"a document key rewritten with broken YAML, a plain key rewritten with bytes that are not UTF-8",
-					3, 0, null, "the previous values of both keys, with an ERROR and a WARN naming them (no value "
+					"a document key rewritten with broken YAML, a plain key rewritten with bytes that are not UTF-8", 3,
+					0, null, "the previous values of both keys, with an ERROR and a WARN naming them (no value "
 							+ "quoted); the other changes of the same time were applied");
 		}
 	}
@@ -81,8 +81,9 @@ class EtcdBadInputScenarioTests {
 			long changed = System.nanoTime();
 			this.keys.put("/config/big/two", new String(big));
 			this.keys.put("/config/many/key-99999", "changed");
-			await().atMost(Duration.ofSeconds(10)).until(() -> "changed".equals(app.property("many.key-99999"))
-					&& app.property("big.two").startsWith("y"));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "changed".equals(app.property("many.key-99999"))
+						&& app.property("big.two").startsWith("y"));
 			ReliabilityReport.record("7b", "1 MiB values and 100,000 keys",
 					"two 1 MiB values and 100,000 keys loaded (pages adapt to stay near 1 MiB), then one of each "
 							+ "changed",

@@ -27,8 +27,8 @@ class EtcdClusterScenarioTests {
 	static EtcdClusterExtension etcd = new EtcdClusterExtension(EtcdCluster.builder().members(3));
 
 	/**
-	 * Kill a member under a steady writer, wait until the application serves a write acknowledged after the kill,
-	 * start the member again.
+	 * Kill a member under a steady writer, wait until the application serves a write
+	 * acknowledged after the kill, start the member again.
 	 * @return the time from the kill to the application serving a write made after it
 	 */
 	private static Duration killAndFollow(EtcdMember member, SteadyWriter writer, FollowingApp app) {

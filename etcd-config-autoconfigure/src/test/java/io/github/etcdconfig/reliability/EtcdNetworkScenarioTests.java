@@ -82,14 +82,18 @@ class EtcdNetworkScenarioTests {
 			long paused = System.nanoTime();
 			try {
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> app.watcher().getWatcher().getStatus().getState() == EtcdWatchStatus.State.UNREACHABLE);
+					.until(() -> app.watcher()
+						.getWatcher()
+						.getStatus()
+						.getState() == EtcdWatchStatus.State.UNREACHABLE);
 			}
 			finally {
 				member.resume();
 			}
 			Duration found = Duration.ofNanos(System.nanoTime() - paused);
 			long resumed = System.nanoTime();
-			await().atMost(Duration.ofSeconds(20)).until(() -> app.watcher().getWatcher().getStatus().getResyncs() > resyncs);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> app.watcher().getWatcher().getStatus().getResyncs() > resyncs);
 			keys.put("/config/" + FollowingApp.COUNTER, "2");
 			app.awaitCounter(2, Duration.ofSeconds(10));
 			Duration recovery = Duration.ofNanos(System.nanoTime() - resumed);

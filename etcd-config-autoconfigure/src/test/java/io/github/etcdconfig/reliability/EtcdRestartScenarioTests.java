@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Scenario 1: a single etcd killed with -9 and restarted, again and again, under a steady writer.
+ * Scenario 1: a single etcd killed with -9 and restarted, again and again, under a steady
+ * writer.
  */
 @Tag("reliability")
 class EtcdRestartScenarioTests {
@@ -36,7 +37,8 @@ class EtcdRestartScenarioTests {
 				long before = writer.acknowledged();
 				await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged() > before + 10);
 				member.kill();
-				// Events etcd sent before it died may still be applied now: what matters is that values are served
+				// Events etcd sent before it died may still be applied now: what matters
+				// is that values are served
 				// and that they never go back (checked at the end).
 				servedLastValues &= app.counter() > 0;
 				member.start();
@@ -53,8 +55,8 @@ class EtcdRestartScenarioTests {
 			assertThat(app.counterNeverWentBack()).isTrue();
 			assertThat(servedLastValues).isTrue();
 			ReliabilityReport.record("1", "Single node restarts",
-					"etcd killed with -9 and restarted 5 times while a writer puts 1, 2, 3... to one key", written, lost,
-					slowest, "its last applied values; the counter never went back (slowest recovery shown)");
+					"etcd killed with -9 and restarted 5 times while a writer puts 1, 2, 3... to one key", written,
+					lost, slowest, "its last applied values; the counter never went back (slowest recovery shown)");
 		}
 	}
 

@@ -61,8 +61,7 @@ class EtcdSecretsScenarioTests {
 	}
 
 	@Test
-	void thePasswordTheKeyAndSecretValuesAppearInNoLogNoExceptionAndNoEndpoint(CapturedOutput output)
-			throws Exception {
+	void thePasswordTheKeyAndSecretValuesAppearInNoLogNoExceptionAndNoEndpoint(CapturedOutput output) throws Exception {
 		List<String> secrets = new ArrayList<>(List.of(PASSWORD, SECRET_VALUE));
 		Files.readAllLines(etcd.cluster().tls().clientKeyPkcs8())
 			.stream()

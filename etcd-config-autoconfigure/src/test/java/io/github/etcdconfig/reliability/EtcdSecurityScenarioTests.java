@@ -86,9 +86,8 @@ class EtcdSecurityScenarioTests {
 				String error = EtcdErrors.describe(app.watcher().getWatcher().getStatus().getLastError(), null);
 				assertThat(app.property("revoked.value")).isEqualTo("kept");
 				assertThat(error).doesNotContain(PASSWORD);
-				ReliabilityReport.record("6b", "Revoked user",
-						"the application's etcd user deleted while it runs", 0, 0, null,
-						"its last values; the watcher reports the error: " + error.replace('|', '/'));
+				ReliabilityReport.record("6b", "Revoked user", "the application's etcd user deleted while it runs", 0,
+						0, null, "its last values; the watcher reports the error: " + error.replace('|', '/'));
 			}
 		}
 
@@ -111,8 +110,8 @@ class EtcdSecurityScenarioTests {
 				keys.put("/config/" + FollowingApp.COUNTER, "1");
 				app.awaitCounter(1, Duration.ofSeconds(10));
 				ReliabilityReport.record("6c", "TLS and mutual TLS",
-						"etcd with --client-cert-auth; the application uses an SSL bundle with a PKCS#1 client key",
-						1, 0, Duration.ofNanos(System.nanoTime() - start),
+						"etcd with --client-cert-auth; the application uses an SSL bundle with a PKCS#1 client key", 1,
+						0, Duration.ofNanos(System.nanoTime() - start),
 						"etcd's values over mutual TLS (recovery column: one change end to end)");
 			}
 			finally {

@@ -45,8 +45,7 @@ class EtcdStartupScenarioTests {
 
 	private static SpringApplicationBuilder defaults(String... properties) {
 		return Apps.builder(new Class<?>[0], properties)
-			.properties("etcd.config.retry.max-retries=6", "etcd.config.retry.delay=500ms",
-					"etcd.request-timeout=5s");
+			.properties("etcd.config.retry.max-retries=6", "etcd.config.retry.delay=500ms", "etcd.request-timeout=5s");
 	}
 
 	@Test
@@ -130,7 +129,8 @@ class EtcdStartupScenarioTests {
 		}
 	}
 
-	// The watcher has tried to read etcd and failed, so what follows is its recovery, not a first read that happens
+	// The watcher has tried to read etcd and failed, so what follows is its recovery, not
+	// a first read that happens
 	// to wait long enough.
 	private static void awaitFailedRead(ConfigurableApplicationContext context) {
 		EtcdWatchStatus watch = context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher().getStatus();

@@ -18,7 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An application following etcd with quick recovery settings, and what the scenarios ask of it.
+ * An application following etcd with quick recovery settings, and what the scenarios ask
+ * of it.
  */
 final class FollowingApp implements AutoCloseable {
 
@@ -69,7 +70,8 @@ final class FollowingApp implements AutoCloseable {
 	}
 
 	/**
-	 * Wait until every key etcd holds under /config/ is served with etcd's value, and nothing else is.
+	 * Wait until every key etcd holds under /config/ is served with etcd's value, and
+	 * nothing else is.
 	 * @return the keys that still differ at the deadline (0 when converged)
 	 */
 	long awaitSameAs(EtcdKeys etcd, Duration atMost) {
@@ -83,7 +85,8 @@ final class FollowingApp implements AutoCloseable {
 		return differences(expected);
 	}
 
-	// Keys served with another value than etcd's, and properties whose key etcd no longer has.
+	// Keys served with another value than etcd's, and properties whose key etcd no longer
+	// has.
 	private long differences(Map<String, String> expected) {
 		EtcdConfigSnapshot snapshot = watcher().getStore().getSnapshot();
 		long stale = expected.entrySet()

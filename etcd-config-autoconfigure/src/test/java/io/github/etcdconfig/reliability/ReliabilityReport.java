@@ -14,9 +14,9 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Collects one row per reliability scenario and, when the test plan ends, writes them as a markdown table to
- * target/reliability.md, and to the file named by the system property {@code reliability.report} (the documented
- * command points it at docs/reliability.md).
+ * Collects one row per reliability scenario and, when the test plan ends, writes them as
+ * a markdown table to target/reliability.md, and to the file named by the system property
+ * {@code reliability.report} (the documented command points it at docs/reliability.md).
  */
 public class ReliabilityReport implements TestExecutionListener {
 
@@ -32,8 +32,8 @@ public class ReliabilityReport implements TestExecutionListener {
 	 * @param recovery from the end of the fault to the application serving etcd's state
 	 * @param served what the application served meanwhile
 	 */
-	public static void record(String order, String scenario, String done, long written, long lost,
-			Duration recovery, String served) {
+	public static void record(String order, String scenario, String done, long written, long lost, Duration recovery,
+			String served) {
 		rows.add(new Row(order, scenario, done, written, lost, recovery, served));
 	}
 

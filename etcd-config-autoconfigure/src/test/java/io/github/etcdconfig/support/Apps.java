@@ -21,7 +21,8 @@ public final class Apps {
 	}
 
 	/**
-	 * Run an application pointed at the cluster, with fast retries so failure tests stay short.
+	 * Run an application pointed at the cluster, with fast retries so failure tests stay
+	 * short.
 	 * @param etcd the cluster
 	 * @param sources configuration classes besides {@link TestApplication}
 	 * @param properties extra properties, name=value
@@ -36,8 +37,8 @@ public final class Apps {
 	}
 
 	/**
-	 * Wait until the application has applied an etcd revision or a later one: its Environment, beans and
-	 * {@code @RefreshScope} hold the change.
+	 * Wait until the application has applied an etcd revision or a later one: its
+	 * Environment, beans and {@code @RefreshScope} hold the change.
 	 * @param context the running application
 	 * @param revision the revision, as a put returned it
 	 */
@@ -50,7 +51,8 @@ public final class Apps {
 	}
 
 	/**
-	 * An application builder with the test application, no web server and no banner; later properties win.
+	 * An application builder with the test application, no web server and no banner;
+	 * later properties win.
 	 */
 	public static SpringApplicationBuilder builder(Class<?>[] sources, String... properties) {
 		return new SpringApplicationBuilder(TestApplication.class).sources(sources)

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The TCP connections this JVM holds, from Linux's {@code /proc}: its socket file descriptors matched against the
- * kernel's connection tables.
+ * The TCP connections this JVM holds, from Linux's {@code /proc}: its socket file
+ * descriptors matched against the kernel's connection tables.
  */
 public final class Connections {
 
@@ -36,7 +36,8 @@ public final class Connections {
 		int count = 0;
 		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
 			for (String line : lines(table)) {
-				// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode; 01 is ESTABLISHED.
+				// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout
+				// inode; 01 is ESTABLISHED.
 				String[] fields = line.trim().split("\\s+");
 				if (fields.length > 9 && "01".equals(fields[3]) && sockets.contains(fields[9])
 						&& Integer.parseInt(fields[2].substring(fields[2].lastIndexOf(':') + 1), 16) == port) {

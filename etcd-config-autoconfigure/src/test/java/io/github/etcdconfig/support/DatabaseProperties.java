@@ -3,8 +3,8 @@ package io.github.etcdconfig.support;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * database.* as an application binds it, with defaults a deleted key falls back to. Volatile, because tests read
- * it from other threads while it is rebound.
+ * database.* as an application binds it, with defaults a deleted key falls back to.
+ * Volatile, because tests read it from other threads while it is rebound.
  */
 @ConfigurationProperties("database")
 public class DatabaseProperties {

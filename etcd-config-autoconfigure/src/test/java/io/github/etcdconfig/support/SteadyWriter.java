@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.etcd.jetcd.Client;
 
 /**
- * Writes 1, 2, 3... to one key, one put at a time, retrying a put until etcd acknowledges it. What it reports as
- * acknowledged is in etcd, whatever happens to etcd meanwhile.
+ * Writes 1, 2, 3... to one key, one put at a time, retrying a put until etcd acknowledges
+ * it. What it reports as acknowledged is in etcd, whatever happens to etcd meanwhile.
  */
 public final class SteadyWriter implements AutoCloseable {
 

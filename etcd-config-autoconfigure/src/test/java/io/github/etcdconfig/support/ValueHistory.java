@@ -9,7 +9,8 @@ import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Every value one property took in the application, in order, as the change events reported them.
+ * Every value one property took in the application, in order, as the change events
+ * reported them.
  */
 public final class ValueHistory implements ApplicationListener<EtcdConfigChangedEvent> {
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The coalescing policy: at once when the applier is idle, together when changes arrive during a refresh, and over
- * the window only when the application is flooded.
+ * The coalescing policy: at once when the applier is idle, together when changes arrive
+ * during a refresh, and over the window only when the application is flooded.
  */
 class EtcdChangeCoalescerTests {
 
@@ -174,7 +174,8 @@ class EtcdChangeCoalescerTests {
 	@Test
 	void responsesQueuedUpForRefreshesAreAFloodEvenWhenNoneArrivesDuringOne() {
 		for (int i = 0; i < 3; i++) {
-			// Two responses reach the applier before it gets to the first one's refresh; the refresh is quick.
+			// Two responses reach the applier before it gets to the first one's refresh;
+			// the refresh is quick.
 			change();
 			change();
 			this.scheduler.runDue();

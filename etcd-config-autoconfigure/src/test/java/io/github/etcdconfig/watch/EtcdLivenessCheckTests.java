@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link EtcdLivenessCheck}: when a check runs, and when an unanswered one counts as an outage.
+ * Tests for {@link EtcdLivenessCheck}: when a check runs, and when an unanswered one
+ * counts as an outage.
  */
 class EtcdLivenessCheckTests {
 
@@ -39,14 +40,18 @@ class EtcdLivenessCheckTests {
 		Duration interval = Duration.ofSeconds(30);
 		assertThat(EtcdLivenessCheck.nextDelay(interval, 0)).isEqualTo(TimeUnit.SECONDS.toNanos(15));
 		assertThat(EtcdLivenessCheck.nextDelay(interval, 0.5)).isEqualTo(TimeUnit.SECONDS.toNanos(30));
-		assertThat(EtcdLivenessCheck.nextDelay(interval, Math.nextDown(1.0))).isLessThanOrEqualTo(TimeUnit.SECONDS.toNanos(45));
+		assertThat(EtcdLivenessCheck.nextDelay(interval, Math.nextDown(1.0)))
+			.isLessThanOrEqualTo(TimeUnit.SECONDS.toNanos(45));
 	}
 
 	@Test
 	void aCheckUnansweredWithinTheTimeoutIsAFailure() {
 		this.check.run(List.of(session()), result());
 		this.scheduler.advance(TIMEOUT.toNanos());
-		assertThat(this.failures).singleElement().extracting(Throwable::getMessage).asString().contains("did not answer within 5000 ms");
+		assertThat(this.failures).singleElement()
+			.extracting(Throwable::getMessage)
+			.asString()
+			.contains("did not answer within 5000 ms");
 	}
 
 	@Test

@@ -41,14 +41,17 @@ class EtcdPrefixWatcherTests {
 			}
 			Map<String, String> expected = keys.values("/watched/");
 			Recorder target = new Recorder(start);
-			// Watching from an old revision, with a check every 10 ms while 20,000 events arrive. etcd 3.4 answers
-			// a progress request at once with its current revision, ahead of the events: trusting it would skip them.
-			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(client, target, new EtcdPrefixWatcher.Settings(
-					Duration.ofMillis(10), 3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(500),
-					Duration.ofSeconds(2), 500));
+			// Watching from an old revision, with a check every 10 ms while 20,000 events
+			// arrive. etcd 3.4 answers
+			// a progress request at once with its current revision, ahead of the events:
+			// trusting it would skip them.
+			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(client, target,
+					new EtcdPrefixWatcher.Settings(Duration.ofMillis(10), 3, Duration.ofMillis(10),
+							Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(2), 500));
 			watcher.start();
 			try {
-				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(target.values).isEqualTo(expected));
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(target.values).isEqualTo(expected));
 				assertThat(watcher.getStatus().getResyncs()).isZero();
 			}
 			finally {
@@ -61,10 +64,11 @@ class EtcdPrefixWatcherTests {
 	void stoppingDropsTheNextCheckRatherThanWaitingForIt() {
 		try (Client client = etcd.cluster().newClient()) {
 			long start = new EtcdKeys(client).put("/watched/key-0", "start");
-			// The next check is minutes away, and stop() waits up to the request timeout for the applier thread.
-			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(client, new Recorder(start), new EtcdPrefixWatcher.Settings(
-					Duration.ofMillis(10), 3, Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofMillis(500),
-					Duration.ofMinutes(2), 500));
+			// The next check is minutes away, and stop() waits up to the request timeout
+			// for the applier thread.
+			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(client, new Recorder(start),
+					new EtcdPrefixWatcher.Settings(Duration.ofMillis(10), 3, Duration.ofMinutes(10),
+							Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(2), 500));
 			watcher.start();
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> watcher.getStatus().getState() == EtcdWatchStatus.State.WATCHING);

@@ -14,7 +14,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The recovery policy: short, capped and jittered steps however long etcd stays away, and one warning per outage.
+ * The recovery policy: short, capped and jittered steps however long etcd stays away, and
+ * one warning per outage.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdWatchRecoveryTests {

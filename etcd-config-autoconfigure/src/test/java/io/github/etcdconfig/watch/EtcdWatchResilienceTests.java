@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The watch survives what etcd and the network do to it: nothing is lost and nothing goes backwards.
+ * The watch survives what etcd and the network do to it: nothing is lost and nothing goes
+ * backwards.
  */
 class EtcdWatchResilienceTests {
 

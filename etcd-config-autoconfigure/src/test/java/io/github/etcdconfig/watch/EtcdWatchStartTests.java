@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The watch starts at the loaded revision + 1: nothing written while the application starts is missed.
+ * The watch starts at the loaded revision + 1: nothing written while the application
+ * starts is missed.
  */
 class EtcdWatchStartTests {
 
@@ -28,7 +29,8 @@ class EtcdWatchStartTests {
 	void aChangeMadeBetweenTheLoadAndTheWatchIsDelivered() {
 		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		keys.put("/config/startup/marker", "before-start");
-		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), new Class<?>[] { WritesWhileStarting.class })) {
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(),
+				new Class<?>[] { WritesWhileStarting.class })) {
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(context.getEnvironment().getProperty("startup.marker"))
 					.isEqualTo("written-while-starting"));

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A scheduler and clock for the watcher's policies, driven by the test: time moves only when the test says, and a
- * task runs only when its time has come.
+ * A scheduler and clock for the watcher's policies, driven by the test: time moves only
+ * when the test says, and a task runs only when its time has come.
  */
 final class ManualScheduler implements EtcdWatchScheduler {
 

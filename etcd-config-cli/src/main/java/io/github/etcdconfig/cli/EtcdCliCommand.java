@@ -11,9 +11,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * What every command shares: the connection, the settings and the output (options of the top command that every
- * command takes, before or after its name), one client for the command's run, and the exit code of each reason it did
- * nothing.
+ * What every command shares: the connection, the settings and the output (options of the
+ * top command that every command takes, before or after its name), one client for the
+ * command's run, and the exit code of each reason it did nothing.
  */
 abstract class EtcdCliCommand implements Callable<Integer> {
 

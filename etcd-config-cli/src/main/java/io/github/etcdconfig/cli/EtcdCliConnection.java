@@ -21,9 +21,9 @@ import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 /**
- * How to reach etcd, as etcdctl takes it: the same options and the same environment variables, so an operator who
- * uses etcdctl needs nothing new. The client is built by the starter's own factory. A password is never shown: not in
- * help, output nor messages.
+ * How to reach etcd, as etcdctl takes it: the same options and the same environment
+ * variables, so an operator who uses etcdctl needs nothing new. The client is built by
+ * the starter's own factory. A password is never shown: not in help, output nor messages.
  */
 public class EtcdCliConnection {
 
@@ -32,14 +32,14 @@ public class EtcdCliConnection {
 			description = "etcd endpoints, comma-separated (env ETCDCTL_ENDPOINTS; default: ${DEFAULT-VALUE})")
 	List<String> endpoints;
 
-	@Option(scope = ScopeType.INHERIT, names = "--user", paramLabel = "NAME[:PASSWORD]", defaultValue = "${env:ETCDCTL_USER}",
-			showDefaultValue = Visibility.NEVER,
+	@Option(scope = ScopeType.INHERIT, names = "--user", paramLabel = "NAME[:PASSWORD]",
+			defaultValue = "${env:ETCDCTL_USER}", showDefaultValue = Visibility.NEVER,
 			description = "user for etcd authentication (env ETCDCTL_USER); a password here shows in process lists, "
 					+ "prefer --password or ETCDCTL_PASSWORD")
 	String user;
 
-	@Option(scope = ScopeType.INHERIT, names = "--password", arity = "0..1", interactive = true, paramLabel = "PASSWORD",
-			defaultValue = "${env:ETCDCTL_PASSWORD}", showDefaultValue = Visibility.NEVER,
+	@Option(scope = ScopeType.INHERIT, names = "--password", arity = "0..1", interactive = true,
+			paramLabel = "PASSWORD", defaultValue = "${env:ETCDCTL_PASSWORD}", showDefaultValue = Visibility.NEVER,
 			description = "password of --user (env ETCDCTL_PASSWORD); asked for when given without a value")
 	char[] password;
 
@@ -55,7 +55,8 @@ public class EtcdCliConnection {
 			description = "private key (PEM, PKCS#1 or PKCS#8) of --cert (env ETCDCTL_KEY)")
 	Path key;
 
-	@Option(scope = ScopeType.INHERIT, names = "--dial-timeout", paramLabel = "DURATION", defaultValue = "${env:ETCDCTL_DIAL_TIMEOUT:-2s}",
+	@Option(scope = ScopeType.INHERIT, names = "--dial-timeout", paramLabel = "DURATION",
+			defaultValue = "${env:ETCDCTL_DIAL_TIMEOUT:-2s}",
 			description = "time to open a connection (env ETCDCTL_DIAL_TIMEOUT; default: ${DEFAULT-VALUE})")
 	Duration dialTimeout;
 
@@ -65,12 +66,13 @@ public class EtcdCliConnection {
 	Duration commandTimeout;
 
 	/**
-	 * Connect: build a client and make a first call, which opens the connection and authenticates. That call's
-	 * deadline is the dial timeout and the command timeout together, as etcdctl gives a connection its own time; every
-	 * later call has the command timeout.
+	 * Connect: build a client and make a first call, which opens the connection and
+	 * authenticates. That call's deadline is the dial timeout and the command timeout
+	 * together, as etcdctl gives a connection its own time; every later call has the
+	 * command timeout.
 	 * @return the client, to be closed
-	 * @throws EtcdReleaseException when the options do not make a connection, or etcd cannot be reached or refuses
-	 * the credentials
+	 * @throws EtcdReleaseException when the options do not make a connection, or etcd
+	 * cannot be reached or refuses the credentials
 	 */
 	Client connect() {
 		Client client = client();
@@ -83,7 +85,8 @@ public class EtcdCliConnection {
 		catch (EtcdReleaseException ex) {
 			client.close();
 			if (ex.getReason() == EtcdReleaseException.Reason.INVALID && this.user != null) {
-				// The call takes no argument: what etcd can reject is the user and password.
+				// The call takes no argument: what etcd can reject is the user and
+				// password.
 				throw new EtcdReleaseException(EtcdReleaseException.Reason.DENIED, ex.getMessage(), ex);
 			}
 			throw ex;

@@ -3,7 +3,8 @@ package io.github.etcdconfig.cli;
 import io.github.etcdconfig.release.EtcdReleaseException;
 
 /**
- * The exit code of each reason a command did nothing, and the errors of the command line itself.
+ * The exit code of each reason a command did nothing, and the errors of the command line
+ * itself.
  */
 final class EtcdCliErrors {
 

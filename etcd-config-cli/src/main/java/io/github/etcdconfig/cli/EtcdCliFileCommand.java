@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * A command on files: {@code push} and {@code diff} read them into a release of a layer the same way.
+ * A command on files: {@code push} and {@code diff} read them into a release of a layer
+ * the same way.
  */
 abstract class EtcdCliFileCommand extends EtcdCliCommand {
 
@@ -22,8 +23,8 @@ abstract class EtcdCliFileCommand extends EtcdCliCommand {
 	@Mixin
 	EtcdCliLayer layer;
 
-	@Option(names = "--prune", description = "delete the layer's keys that the files do not hold (never a key of "
-			+ "another layer)")
+	@Option(names = "--prune",
+			description = "delete the layer's keys that the files do not hold (never a key of " + "another layer)")
 	boolean prune;
 
 	@Option(names = "--document", paramLabel = "NAME",

@@ -5,8 +5,8 @@ import io.github.etcdconfig.release.EtcdReleases;
 import picocli.CommandLine.Option;
 
 /**
- * The layer a command works on: the shared layer without {@code --app}, an application's with it, and one of its
- * profiles' with {@code --profile}.
+ * The layer a command works on: the shared layer without {@code --app}, an application's
+ * with it, and one of its profiles' with {@code --profile}.
  */
 public class EtcdCliLayer {
 

@@ -22,9 +22,10 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Where a command's results go, and how: text for people, or with {@code -o json} one JSON document on standard
- * output for scripts, errors included. Values whose names look sensitive (Spring Boot's rules, as
- * {@code /actuator/etcdconfig} applies them) are masked unless {@code --show-values}; so are whole documents.
+ * Where a command's results go, and how: text for people, or with {@code -o json} one
+ * JSON document on standard output for scripts, errors included. Values whose names look
+ * sensitive (Spring Boot's rules, as {@code /actuator/etcdconfig} applies them) are
+ * masked unless {@code --show-values}; so are whole documents.
  */
 public class EtcdCliOutput {
 
@@ -141,25 +142,28 @@ public class EtcdCliOutput {
 	}
 
 	EtcdReleasePlan show(EtcdReleasePlan plan) {
-		return new EtcdReleasePlan(plan.kind(), plan.detail(), plan.baseRevision(), plan.layers()
-			.stream()
-			.map((layer) -> new EtcdLayerChange(layer.layer(), layer.release(), layer.keysBefore(), layer.keysAfter(),
-					showChanges(layer.changes())))
-			.toList());
+		return new EtcdReleasePlan(plan.kind(), plan.detail(), plan.baseRevision(),
+				plan.layers()
+					.stream()
+					.map((layer) -> new EtcdLayerChange(layer.layer(), layer.release(), layer.keysBefore(),
+							layer.keysAfter(), showChanges(layer.changes())))
+					.toList());
 	}
 
 	EtcdRelease show(EtcdRelease release) {
-		return new EtcdRelease(release.id(), release.layer(), release.application(), release.profile(),
-				release.kind(), release.detail(), release.time(), release.author(), release.message(),
-				release.revision(), showChanges(release.changes()));
+		return new EtcdRelease(release.id(), release.layer(), release.application(), release.profile(), release.kind(),
+				release.detail(), release.time(), release.author(), release.message(), release.revision(),
+				showChanges(release.changes()));
 	}
 
 	EtcdConfigView show(EtcdConfigView view) {
-		return new EtcdConfigView(view.layer(), view.revision(), view.properties()
-			.stream()
-			.map((property) -> new EtcdProperty(property.name(), show(property.name(), property.value()),
-					property.key(), property.revision(), property.layer()))
-			.toList(), view.problems());
+		return new EtcdConfigView(view.layer(), view.revision(),
+				view.properties()
+					.stream()
+					.map((property) -> new EtcdProperty(property.name(), show(property.name(), property.value()),
+							property.key(), property.revision(), property.layer()))
+					.toList(),
+				view.problems());
 	}
 
 	EtcdPropertyRelease show(String name, EtcdPropertyRelease release) {

@@ -11,16 +11,16 @@ import io.github.etcdconfig.release.EtcdReleases;
 import picocli.CommandLine.Option;
 
 /**
- * How a computed release is published: shown, checked against the transaction limit, confirmed, written, and
- * optionally waited for until every instance has applied it.
+ * How a computed release is published: shown, checked against the transaction limit,
+ * confirmed, written, and optionally waited for until every instance has applied it.
  */
 public class EtcdCliPublish {
 
 	@Option(names = { "-m", "--message" }, paramLabel = "TEXT", description = "why: kept in the release record")
 	String message;
 
-	@Option(names = "--author", paramLabel = "NAME", description = "who: kept in the release record (default: "
-			+ "user@host)")
+	@Option(names = "--author", paramLabel = "NAME",
+			description = "who: kept in the release record (default: " + "user@host)")
 	String author;
 
 	@Option(names = { "-y", "--yes" }, description = "publish without asking")
@@ -39,8 +39,10 @@ public class EtcdCliPublish {
 	 * @param command the command, for its output and confirmation
 	 * @param releases the releases
 	 * @param plan the plan
-	 * @param application whose instances to wait for, or {@code null} for every application
-	 * @param emptyAllowed whether a release that empties its layer may go ahead under {@code --yes}
+	 * @param application whose instances to wait for, or {@code null} for every
+	 * application
+	 * @param emptyAllowed whether a release that empties its layer may go ahead under
+	 * {@code --yes}
 	 * @return the exit code
 	 */
 	int publish(EtcdCliCommand command, EtcdReleases releases, EtcdReleasePlan plan, String application,

@@ -19,8 +19,8 @@ import io.github.etcdconfig.release.EtcdReleases;
 import io.github.etcdconfig.release.EtcdRollout;
 
 /**
- * Writes the results of the commands: as text for people, and as parts of the JSON document with {@code -o json},
- * values masked as {@link EtcdCliOutput} decides.
+ * Writes the results of the commands: as text for people, and as parts of the JSON
+ * document with {@code -o json}, values masked as {@link EtcdCliOutput} decides.
  */
 final class EtcdCliReport {
 
@@ -31,7 +31,8 @@ final class EtcdCliReport {
 	}
 
 	/**
-	 * The difference a release makes, layer by layer; a changed document with the properties it changes.
+	 * The difference a release makes, layer by layer; a changed document with the
+	 * properties it changes.
 	 */
 	void plan(EtcdReleases releases, EtcdReleasePlan plan) {
 		this.output.put("plan", this.output.show(plan));
@@ -86,7 +87,8 @@ final class EtcdCliReport {
 
 	/**
 	 * Which instances have applied a revision.
-	 * @return {@link EtcdConfigCli#OK}, or {@link EtcdConfigCli#TIMED_OUT} naming the instances that have not
+	 * @return {@link EtcdConfigCli#OK}, or {@link EtcdConfigCli#TIMED_OUT} naming the
+	 * instances that have not
 	 */
 	int rollout(EtcdRollout rollout) {
 		this.output.put("rollout", rollout);
@@ -101,8 +103,8 @@ final class EtcdCliReport {
 			return EtcdConfigCli.OK;
 		}
 		this.output.note("Timed out: %d instance(s) of %s have not applied revision %d: %s", rollout.pending().size(),
-				who(rollout), rollout.revision(), String.join(", ",
-						rollout.pending().stream().map(EtcdInstanceStatus::toString).toList()));
+				who(rollout), rollout.revision(),
+				String.join(", ", rollout.pending().stream().map(EtcdInstanceStatus::toString).toList()));
 		return EtcdConfigCli.TIMED_OUT;
 	}
 
@@ -117,13 +119,13 @@ final class EtcdCliReport {
 			return;
 		}
 		List<String[]> rows = new ArrayList<>();
-		rows.add(new String[] { "INSTANCE", "URI", "STATUS", "REVISION", "STALE", "WATCH", (wanted != null) ? "APPLIED" : "" });
+		rows.add(new String[] { "INSTANCE", "URI", "STATUS", "REVISION", "STALE", "WATCH",
+				(wanted != null) ? "APPLIED" : "" });
 		for (EtcdInstanceStatus instance : instances) {
 			rows.add(new String[] { instance.toString(), text(instance.uri()), text(instance.status()),
 					text(instance.revision()), instance.stale() ? "yes" : "no",
-					(instance.problem() != null) ? instance.problem() : text(instance.state()),
-					(wanted == null) ? "" : !instance.isReporting() ? "unknown"
-							: instance.hasApplied(wanted) ? "yes" : "no" });
+					(instance.problem() != null) ? instance.problem() : text(instance.state()), (wanted == null) ? ""
+							: !instance.isReporting() ? "unknown" : instance.hasApplied(wanted) ? "yes" : "no" });
 		}
 		table(rows);
 	}
@@ -137,10 +139,8 @@ final class EtcdCliReport {
 		List<String[]> rows = new ArrayList<>();
 		rows.add(new String[] { "RELEASE", "REVISION", "TIME", "AUTHOR", "ADDED", "CHANGED", "REMOVED", "MESSAGE" });
 		for (EtcdRelease release : releases) {
-			String message = (release.detail() != null)
-					? release.kind().name().toLowerCase() + " " + release.detail()
-							+ ((release.message() != null) ? ": " + release.message() : "")
-					: text(release.message());
+			String message = (release.detail() != null) ? release.kind().name().toLowerCase() + " " + release.detail()
+					+ ((release.message() != null) ? ": " + release.message() : "") : text(release.message());
 			rows.add(new String[] { Long.toString(release.id()), Long.toString(release.revision()),
 					time(release.time()), release.author(), Integer.toString(release.added()),
 					Integer.toString(release.changed()), Integer.toString(release.removed()), message });

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * {@code etcd-config}: checks, publishes, records and rolls back configuration in etcd, and shows which instances
- * have it. A thin command line over {@code etcd-config-release}'s {@code EtcdReleases}.
+ * {@code etcd-config}: checks, publishes, records and rolls back configuration in etcd,
+ * and shows which instances have it. A thin command line over
+ * {@code etcd-config-release}'s {@code EtcdReleases}.
  */
 @Command(name = "etcd-config", mixinStandardHelpOptions = true, versionProvider = EtcdConfigCli.Version.class,
 		description = "Checks, publishes, records and rolls back configuration in etcd, and shows which instances "
@@ -76,7 +77,8 @@ public class EtcdConfigCli implements Callable<Integer> {
 	}
 
 	public static void main(String[] args) {
-		// gRPC logs through java.util.logging: only warnings, so that output stays the command's own.
+		// gRPC logs through java.util.logging: only warnings, so that output stays the
+		// command's own.
 		Logger.getLogger("").setLevel(Level.WARNING);
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		System.exit(commandLine(in).execute(args));

@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "history", sortOptions = false, mixinStandardHelpOptions = true,
 		description = "Lists the releases of the layer, newest first: id, revision, time, author, the keys added, "
 				+ "changed and removed, and the message. With NAME, that property's past values.",
-		footerHeading = "%nExamples:%n",
-		footer = { "  etcd-config history --app billing --limit 10", "  etcd-config history --app billing api.rate-limit" })
+		footerHeading = "%nExamples:%n", footer = { "  etcd-config history --app billing --limit 10",
+				"  etcd-config history --app billing api.rate-limit" })
 class EtcdHistoryCommand extends EtcdCliCommand {
 
 	@Parameters(paramLabel = "NAME", arity = "0..1", description = "one property")

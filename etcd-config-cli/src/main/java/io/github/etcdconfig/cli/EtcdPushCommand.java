@@ -21,8 +21,8 @@ class EtcdPushCommand extends EtcdCliFileCommand {
 	@Mixin
 	EtcdCliPublish publish;
 
-	@Option(names = "--allow-empty", description = "with --prune and --yes, allow a release that deletes every key "
-			+ "of the layer")
+	@Option(names = "--allow-empty",
+			description = "with --prune and --yes, allow a release that deletes every key " + "of the layer")
 	boolean allowEmpty;
 
 	@Override

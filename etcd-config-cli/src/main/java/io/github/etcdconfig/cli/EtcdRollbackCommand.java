@@ -17,7 +17,8 @@ class EtcdRollbackCommand extends EtcdCliCommand {
 	@Mixin
 	EtcdCliLayer layer;
 
-	@Option(names = "--to", required = true, paramLabel = "RELEASE", description = "the release to go back to; 0 for the layer before its first release")
+	@Option(names = "--to", required = true, paramLabel = "RELEASE",
+			description = "the release to go back to; 0 for the layer before its first release")
 	long to;
 
 	@Mixin

@@ -13,7 +13,8 @@ import picocli.CommandLine;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the command line in this JVM, as a shell would: arguments, standard input, and what it prints and returns.
+ * Runs the command line in this JVM, as a shell would: arguments, standard input, and
+ * what it prints and returns.
  */
 final class Cli {
 

@@ -22,8 +22,9 @@ import static io.github.etcdconfig.test.EtcdKeys.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A 3-member cluster with authentication, and an operator whose role may write only billing's layers and their
- * release records: billing's releases go through, anything else is denied with exit code 5 and nothing written.
+ * A 3-member cluster with authentication, and an operator whose role may write only
+ * billing's layers and their release records: billing's releases go through, anything
+ * else is denied with exit code 5 and nothing written.
  */
 class EtcdConfigCliAuthTests {
 
@@ -94,7 +95,8 @@ class EtcdConfigCliAuthTests {
 	@Test
 	void aWrongPasswordExitsFiveAndIsNeverShown() {
 		Cli.Result wrong = new Cli("--endpoints", etcd.cluster().endpointsProperty(), "--user",
-				"billing-ops:wrong-" + PASSWORD).run("history", "--app", "billing", "-o", "json");
+				"billing-ops:wrong-" + PASSWORD)
+			.run("history", "--app", "billing", "-o", "json");
 		assertThat(wrong.exitCode()).isEqualTo(EtcdConfigCli.UNAVAILABLE);
 		assertThat(wrong.json().get("error")).asString().contains("authentication failed");
 		assertThat(wrong.out() + wrong.err()).doesNotContain(PASSWORD);

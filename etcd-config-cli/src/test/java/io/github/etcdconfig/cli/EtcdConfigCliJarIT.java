@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged jar, run with {@code java -jar} as {@code scripts/etcd-config} runs it, and nothing but etcdctl's
- * environment variables.
+ * The packaged jar, run with {@code java -jar} as {@code scripts/etcd-config} runs it,
+ * and nothing but etcdctl's environment variables.
  */
 class EtcdConfigCliJarIT {
 
@@ -30,9 +30,10 @@ class EtcdConfigCliJarIT {
 	@Test
 	void theJarPushesWithEtcdctlsEnvironmentAndPrintsOnlyItsResult() throws Exception {
 		Path file = Files.writeString(this.dir.resolve("packaged.yml"), "greeting: hello\n");
-		List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-			.toString(), "-XX:TieredStopAtLevel=1", "-jar", System.getProperty("cli.jar"), "push", file.toString(), "--app", "packaged", "--yes",
-				"--message", "from the jar"));
+		List<String> command = new ArrayList<>(
+				List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+						"-jar", System.getProperty("cli.jar"), "push", file.toString(), "--app", "packaged", "--yes",
+						"--message", "from the jar"));
 		URI endpoint = etcd.cluster().clientEndpoints().get(0);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		// etcdctl's form, host:port without a scheme.

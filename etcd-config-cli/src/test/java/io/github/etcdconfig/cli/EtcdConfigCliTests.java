@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The command line against a real etcd: exit codes, JSON output, help and completion, masking, and the commands a
- * README tells operators to run.
+ * The command line against a real etcd: exit codes, JSON output, help and completion,
+ * masking, and the commands a README tells operators to run.
  */
 class EtcdConfigCliTests {
 
@@ -85,8 +85,8 @@ class EtcdConfigCliTests {
 		assertThat(declined.err()).contains("Publish? [y/N]").contains("Not confirmed; nothing written.");
 		assertThat(keys.value("/config-apps/asked/greeting")).isNull();
 
-		Cli.Result confirmed = cli.answering("y\n", "push", file.toString(), "--app", "asked", "-o", "json",
-				"--author", "alice", "-m", "hello");
+		Cli.Result confirmed = cli.answering("y\n", "push", file.toString(), "--app", "asked", "-o", "json", "--author",
+				"alice", "-m", "hello");
 		assertThat(confirmed.exitCode()).isZero();
 		Map<String, Object> release = first(confirmed.json().get("releases"));
 		assertThat(release).containsEntry("id", 1).containsEntry("author", "alice").containsEntry("message", "hello");
@@ -160,8 +160,9 @@ class EtcdConfigCliTests {
 		assertThat(refused.err()).contains("deletes every key of the layer").contains("--allow-empty");
 		assertThat(keys.value("/config-apps/emptied/greeting")).isEqualTo("hello");
 
-		assertThat(cli.run("push", empty.toString(), "--app", "emptied", "--prune", "--yes", "--allow-empty")
-			.exitCode()).isZero();
+		assertThat(
+				cli.run("push", empty.toString(), "--app", "emptied", "--prune", "--yes", "--allow-empty").exitCode())
+			.isZero();
 		assertThat(keys.value("/config-apps/emptied/greeting")).isNull();
 	}
 
@@ -204,10 +205,14 @@ class EtcdConfigCliTests {
 		Files.writeString(this.dir.resolve("legacy.yml"), app.out());
 		Cli.Result prod = cli.run("export", "--prefixes", old, "--app", "legacy", "--profile", "prod");
 		Files.writeString(this.dir.resolve("legacy-prod.yml"), prod.out());
-		assertThat(cli.answering("y\n", "push", this.dir.resolve("legacy.yml").toString(), "--app", "legacy",
-				"--message", "move to /config-apps/").exitCode()).isZero();
-		assertThat(cli.answering("y\n", "push", this.dir.resolve("legacy-prod.yml").toString(), "--app", "legacy",
-				"--profile", "prod", "--message", "move to /config-apps/").exitCode()).isZero();
+		assertThat(cli
+			.answering("y\n", "push", this.dir.resolve("legacy.yml").toString(), "--app", "legacy", "--message",
+					"move to /config-apps/")
+			.exitCode()).isZero();
+		assertThat(cli
+			.answering("y\n", "push", this.dir.resolve("legacy-prod.yml").toString(), "--app", "legacy", "--profile",
+					"prod", "--message", "move to /config-apps/")
+			.exitCode()).isZero();
 
 		assertThat(keys.value("/config-apps/legacy/database/host")).isEqualTo("legacy");
 		assertThat(keys.value("/config-apps/legacy/profiles/prod/database/host")).isEqualTo("legacy-prod");

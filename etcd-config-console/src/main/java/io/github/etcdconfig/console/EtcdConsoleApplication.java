@@ -18,10 +18,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The web console: configuration releases in a web page. It reaches etcd with the starter's {@code etcd.*} settings
- * (the {@code Client} bean of {@code etcd-config-autoconfigure}, TLS bundles included) and does everything through
- * the release API that the CLI uses, so the two never disagree. It loads no configuration of its own from etcd and
- * registers nowhere (its {@code application.properties}).
+ * The web console: configuration releases in a web page. It reaches etcd with the
+ * starter's {@code etcd.*} settings (the {@code Client} bean of
+ * {@code etcd-config-autoconfigure}, TLS bundles included) and does everything through
+ * the release API that the CLI uses, so the two never disagree. It loads no configuration
+ * of its own from etcd and registers nowhere (its {@code application.properties}).
  */
 @SpringBootApplication
 @EnableConfigurationProperties({ EtcdConsoleProperties.class, EtcdConfigProperties.class })
@@ -44,8 +45,8 @@ public class EtcdConsoleApplication {
 	}
 
 	/**
-	 * The starter's masking rules, with the application's own {@link SanitizingFunction}s first, as the
-	 * {@code etcdconfig} endpoint applies them.
+	 * The starter's masking rules, with the application's own {@link SanitizingFunction}s
+	 * first, as the {@code etcdconfig} endpoint applies them.
 	 */
 	@Bean
 	EtcdValueSanitizer etcdValueSanitizer(ObjectProvider<SanitizingFunction> functions) {

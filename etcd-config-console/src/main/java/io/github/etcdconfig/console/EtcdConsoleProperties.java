@@ -17,11 +17,13 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Settings of the console: who may log in and publish, where release records live, and how the pages behave. The
- * connection to etcd and the layout are the starter's own {@code etcd.*} settings ({@code etcd.endpoints},
- * {@code etcd.ssl.bundle}, {@code etcd.config.prefixes}, {@code etcd.discovery.prefix}...).
+ * Settings of the console: who may log in and publish, where release records live, and
+ * how the pages behave. The connection to etcd and the layout are the starter's own
+ * {@code etcd.*} settings ({@code etcd.endpoints}, {@code etcd.ssl.bundle},
+ * {@code etcd.config.prefixes}, {@code etcd.discovery.prefix}...).
  *
- * <p>The class validates itself; a message names the setting and never shows a password.
+ * <p>
+ * The class validates itself; a message names the setting and never shows a password.
  */
 @ConfigurationProperties(prefix = EtcdConsoleProperties.PREFIX)
 public class EtcdConsoleProperties implements Validator {
@@ -32,30 +34,34 @@ public class EtcdConsoleProperties implements Validator {
 	private static final Pattern BCRYPT = Pattern.compile("^(\\{bcrypt})?\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}$");
 
 	/**
-	 * Users who log in with a password. Without any (and without an OIDC provider), one user "admin" with a
-	 * generated password is created, and the password is printed once at start-up. With an OIDC provider, an entry
-	 * without a password gives roles to the OIDC user of that name.
+	 * Users who log in with a password. Without any (and without an OIDC provider), one
+	 * user "admin" with a generated password is created, and the password is printed once
+	 * at start-up. With an OIDC provider, an entry without a password gives roles to the
+	 * OIDC user of that name.
 	 */
 	private List<User> users = new ArrayList<>();
 
 	/**
-	 * Per application, who may publish its layers. An application not listed may be published by every publisher.
+	 * Per application, who may publish its layers. An application not listed may be
+	 * published by every publisher.
 	 */
 	private Map<String, Application> applications = new LinkedHashMap<>();
 
 	/**
-	 * Who may publish the shared layer (etcd.config.prefixes' first prefix, /config/), which every application reads.
-	 * When empty, every publisher may.
+	 * Who may publish the shared layer (etcd.config.prefixes' first prefix, /config/),
+	 * which every application reads. When empty, every publisher may.
 	 */
 	private Set<String> sharedPublishers = new LinkedHashSet<>();
 
 	/**
-	 * Where release records are kept, as the CLI's --releases-prefix. Never inside a configuration prefix.
+	 * Where release records are kept, as the CLI's --releases-prefix. Never inside a
+	 * configuration prefix.
 	 */
 	private String releasesPrefix = EtcdReleaseSettings.DEFAULT_RELEASES_PREFIX;
 
 	/**
-	 * The most operations etcd takes in one transaction: etcd's --max-txn-ops. A release is never split.
+	 * The most operations etcd takes in one transaction: etcd's --max-txn-ops. A release
+	 * is never split.
 	 */
 	private int maxTxnOps = EtcdReleaseSettings.DEFAULT_MAX_TXN_OPS;
 
@@ -75,7 +81,8 @@ public class EtcdConsoleProperties implements Validator {
 	private Duration rolloutRefresh = Duration.ofSeconds(1);
 
 	/**
-	 * How long after a release an instance that has not applied it is marked as a straggler.
+	 * How long after a release an instance that has not applied it is marked as a
+	 * straggler.
 	 */
 	private Duration stragglerAfter = Duration.ofSeconds(10);
 
@@ -177,10 +184,11 @@ public class EtcdConsoleProperties implements Validator {
 						path + ".name '" + user.getName() + "' is listed twice");
 			}
 			if (user.getPassword() != null && !BCRYPT.matcher(user.getPassword()).matches()) {
-				// An object error, not a field error: a field error would carry the value, which may be a password
+				// An object error, not a field error: a field error would carry the
+				// value, which may be a password
 				// typed in plain text by mistake, into the start-up failure report.
-				errors.reject("etcd.console.users.password", path
-						+ ".password must be a BCrypt hash such as $2a$10$..., never a plain password");
+				errors.reject("etcd.console.users.password",
+						path + ".password must be a BCrypt hash such as $2a$10$..., never a plain password");
 			}
 			if (user.getRoles().isEmpty()) {
 				errors.rejectValue("users[" + i + "].roles", "etcd.console.users.roles",
@@ -225,8 +233,8 @@ public class EtcdConsoleProperties implements Validator {
 		private String name;
 
 		/**
-		 * The password as a BCrypt hash (with or without "{bcrypt}"), for instance from "htpasswd -bnBC 10 '' PASSWORD".
-		 * None for a user who logs in through OIDC.
+		 * The password as a BCrypt hash (with or without "{bcrypt}"), for instance from
+		 * "htpasswd -bnBC 10 '' PASSWORD". None for a user who logs in through OIDC.
 		 */
 		private String password;
 
@@ -272,8 +280,8 @@ public class EtcdConsoleProperties implements Validator {
 	public static class Application {
 
 		/**
-		 * The users who may publish this application's layers (they need the publisher role too). When empty, every
-		 * publisher may.
+		 * The users who may publish this application's layers (they need the publisher
+		 * role too). When empty, every publisher may.
 		 */
 		private Set<String> publishers = new LinkedHashSet<>();
 
@@ -288,18 +296,20 @@ public class EtcdConsoleProperties implements Validator {
 	}
 
 	/**
-	 * How users who log in through OIDC (spring.security.oauth2.client.registration.*) get their roles.
+	 * How users who log in through OIDC (spring.security.oauth2.client.registration.*)
+	 * get their roles.
 	 */
 	public static class Oidc {
 
 		/**
-		 * The claim that names the user, matched against etcd.console.users[].name and recorded as the author of
-		 * releases.
+		 * The claim that names the user, matched against etcd.console.users[].name and
+		 * recorded as the author of releases.
 		 */
 		private String userNameClaim = "preferred_username";
 
 		/**
-		 * A claim whose values name console roles (viewer, publisher), such as a groups claim the provider fills.
+		 * A claim whose values name console roles (viewer, publisher), such as a groups
+		 * claim the provider fills.
 		 */
 		private String rolesClaim = "roles";
 

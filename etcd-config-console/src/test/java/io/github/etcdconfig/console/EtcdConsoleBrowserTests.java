@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The console as people use it, in headless Chromium: against a real etcd, with two running instances of the sample
- * application. One browser session serves every test, in order. The details of releases are the release API's own
- * tests; these check what a person sees and may do.
+ * The console as people use it, in headless Chromium: against a real etcd, with two
+ * running instances of the sample application. One browser session serves every test, in
+ * order. The details of releases are the release API's own tests; these check what a
+ * person sees and may do.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EtcdConsoleBrowserTests {
@@ -56,11 +57,14 @@ class EtcdConsoleBrowserTests {
 		keys.put("/config-apps/greeter/profiles/canary/feature/new-checkout", "true");
 		String endpoints = etcd.cluster().endpointsProperty();
 		Browser.assumeInstalled();
-		// Chromium starts while the applications do (Spring applications start one at a time: logging is global).
+		// Chromium starts while the applications do (Spring applications start one at a
+		// time: logging is global).
 		CompletableFuture<Browser> chromium = CompletableFuture.supplyAsync(Browser::start);
 		greeter1 = Apps.greeter(endpoints, 9701);
-		// The second instance runs the profile of the gray release, and says so in its registration.
-		greeter2 = Apps.greeter(endpoints, 9702, "spring.profiles.active=beta", "etcd.discovery.metadata.profiles=beta");
+		// The second instance runs the profile of the gray release, and says so in its
+		// registration.
+		greeter2 = Apps.greeter(endpoints, 9702, "spring.profiles.active=beta",
+				"etcd.discovery.metadata.profiles=beta");
 		console = Apps.console(endpoints, Users.settings());
 		browser = chromium.join().at(Apps.url(console));
 	}
@@ -106,7 +110,8 @@ class EtcdConsoleBrowserTests {
 		assertThat(browser.has("#publish")).isFalse();
 		look(null);
 
-		// The logout form's CSRF token is valid: the request is refused for the role, not the token.
+		// The logout form's CSRF token is valid: the request is refused for the role, not
+		// the token.
 		Object status = browser.post("/layer/check", "app=greeter&format=yaml&text=greeting%3A+hacked");
 		assertThat(status).isEqualTo(403L);
 		assertThat(browser.post("/gray/promote", "app=greeter&profile=canary")).isEqualTo(403L);
@@ -151,7 +156,8 @@ class EtcdConsoleBrowserTests {
 		browser.clickThrough("#publish", "#instances");
 
 		browser.awaitText("complete", ROLLOUT);
-		await().atMost(ROLLOUT).until(() -> "hello".equals(Apps.greeting(greeter1)) && "hello".equals(Apps.greeting(greeter2)));
+		await().atMost(ROLLOUT)
+			.until(() -> "hello".equals(Apps.greeting(greeter1)) && "hello".equals(Apps.greeting(greeter2)));
 	}
 
 	@Test
@@ -204,7 +210,8 @@ class EtcdConsoleBrowserTests {
 	@Test
 	@Order(7)
 	void anInstanceThatLagsBehindAReleaseIsMarkedAsAStraggler() {
-		// An instance stuck at revision 1, as a hung process stays registered until its lease expires.
+		// An instance stuck at revision 1, as a hung process stays registered until its
+		// lease expires.
 		keys.put("/services/greeter/greeter-stuck", "{\"instanceId\":\"greeter-stuck\",\"serviceId\":\"greeter\","
 				+ "\"host\":\"127.0.0.1\",\"port\":9799,\"uri\":\"http://127.0.0.1:9799\",\"status\":\"healthy\","
 				+ "\"metadata\":{},\"config\":{\"revision\":1,\"stale\":false,\"state\":\"WATCHING\"}}");
@@ -230,7 +237,8 @@ class EtcdConsoleBrowserTests {
 	}
 
 	/**
-	 * Check that the page shows no secret, and take its picture for the README when asked.
+	 * Check that the page shows no secret, and take its picture for the README when
+	 * asked.
 	 */
 	private static void look(String screenshot) {
 		assertThat(browser.source()).doesNotContain(SECRET);

@@ -28,8 +28,8 @@ import static io.github.etcdconfig.test.EtcdKeys.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * etcd unreachable, or refusing the console's etcd user: a page that says so, nothing written, and the etcd password
- * in no page and no log line.
+ * etcd unreachable, or refusing the console's etcd user: a page that says so, nothing
+ * written, and the etcd password in no page and no log line.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdConsoleFailureTests {

@@ -38,8 +38,9 @@ import org.springframework.validation.ObjectError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Who gets in and what they may do, over plain HTTP: a login for every page, the generated password, the switch to
- * OIDC, CSRF tokens on writes, per-application publishers, and the loopback address.
+ * Who gets in and what they may do, over plain HTTP: a login for every page, the
+ * generated password, the switch to OIDC, CSRF tokens on writes, per-application
+ * publishers, and the loopback address.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdConsoleSecurityTests {
@@ -138,7 +139,8 @@ class EtcdConsoleSecurityTests {
 
 			GrantedAuthoritiesMapper roles = oidc.getBean(GrantedAuthoritiesMapper.class);
 			assertThat(names(roles.mapAuthorities(List.of(oidcUser(Map.of("preferred_username", "olga"))))))
-				.contains("ROLE_VIEWER").doesNotContain("ROLE_PUBLISHER");
+				.contains("ROLE_VIEWER")
+				.doesNotContain("ROLE_PUBLISHER");
 			assertThat(names(roles.mapAuthorities(
 					List.of(oidcUser(Map.of("preferred_username", "otto", "roles", List.of("publisher")))))))
 				.contains("ROLE_VIEWER", "ROLE_PUBLISHER");
@@ -161,7 +163,8 @@ class EtcdConsoleSecurityTests {
 		assertThat(errors.getAllErrors()).extracting(ObjectError::getDefaultMessage)
 			.containsExactly("etcd.console.users[0].password must be a BCrypt hash such as $2a$10$..., never a plain "
 					+ "password");
-		// A field error would carry the rejected value into Spring Boot's start-up failure report.
+		// A field error would carry the rejected value into Spring Boot's start-up
+		// failure report.
 		assertThat(errors.getFieldErrors()).isEmpty();
 	}
 

@@ -6,9 +6,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The sample application the console's tests release to: the starter and etcd-discovery, and one bean whose
- * {@code greeting} comes from etcd and is updated in place. Outside the console's packages, so the console never
- * scans it.
+ * The sample application the console's tests release to: the starter and etcd-discovery,
+ * and one bean whose {@code greeting} comes from etcd and is updated in place. Outside
+ * the console's packages, so the console never scans it.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

@@ -5,11 +5,13 @@ import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.support.Util;
 
 /**
- * A transaction compare over a key range: it holds when every key in {@code [key, rangeEnd)} satisfies it. etcd has
- * served such compares since 3.3 (etcd #7924, {@code range_end} in {@code Compare}), but jetcd's {@link Cmp} only
- * takes one key and builds its message in a package-private method, hence this subclass in jetcd's package. With it,
- * one compare guards a whole configuration layer: {@code mod_revision < read revision + 1} fails when any key of
- * the layer was written after it was read.
+ * A transaction compare over a key range: it holds when every key in
+ * {@code [key, rangeEnd)} satisfies it. etcd has served such compares since 3.3 (etcd
+ * #7924, {@code range_end} in {@code Compare}), but jetcd's {@link Cmp} only takes one
+ * key and builds its message in a package-private method, hence this subclass in jetcd's
+ * package. With it, one compare guards a whole configuration layer:
+ * {@code mod_revision < read revision + 1} fails when any key of the layer was written
+ * after it was read.
  */
 public final class RangeCmp extends Cmp {
 
@@ -18,7 +20,8 @@ public final class RangeCmp extends Cmp {
 	/**
 	 * Create a compare.
 	 * @param key the first key of the range
-	 * @param rangeEnd the first key after the range; {@code \0} for every key from {@code key} on
+	 * @param rangeEnd the first key after the range; {@code \0} for every key from
+	 * {@code key} on
 	 * @param op how to compare
 	 * @param target what to compare each key's value, version or revision with
 	 */
@@ -29,9 +32,9 @@ public final class RangeCmp extends Cmp {
 
 	@Override
 	Compare toCompare(ByteSequence namespace) {
-		// The key gets the client's namespace in super.toCompare; the end gets it the way jetcd's range reads do.
-		return super.toCompare(namespace)
-			.toBuilder()
+		// The key gets the client's namespace in super.toCompare; the end gets it the way
+		// jetcd's range reads do.
+		return super.toCompare(namespace).toBuilder()
 			.setRangeEnd(Util.prefixNamespaceToRangeEnd(this.rangeEnd, namespace))
 			.build();
 	}

@@ -8,8 +8,9 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Writes properties as a file that a push takes back as the same properties: flat names, every value as text (YAML
- * quotes what it would otherwise read as a number, a boolean or null; properties escape what they must).
+ * Writes properties as a file that a push takes back as the same properties: flat names,
+ * every value as text (YAML quotes what it would otherwise read as a number, a boolean or
+ * null; properties escape what they must).
  */
 public final class EtcdConfigExport {
 
@@ -66,8 +67,8 @@ public final class EtcdConfigExport {
 
 	private static String properties(Map<String, String> values) {
 		StringBuilder text = new StringBuilder();
-		values.forEach((name, value) -> text.append(escape(name, true)).append('=').append(escape(value, false))
-			.append('\n'));
+		values.forEach(
+				(name, value) -> text.append(escape(name, true)).append('=').append(escape(value, false)).append('\n'));
 		return text.toString();
 	}
 

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A configuration file to release: a {@code .yml}, {@code .yaml} or {@code .properties} document, as read from disk or
- * uploaded.
+ * A configuration file to release: a {@code .yml}, {@code .yaml} or {@code .properties}
+ * document, as read from disk or uploaded.
  *
  * @param name the file name, used in messages and to choose the loader
  * @param content the bytes

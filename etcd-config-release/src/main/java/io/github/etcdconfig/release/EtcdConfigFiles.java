@@ -15,11 +15,12 @@ import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyMapper;
 
 /**
- * Turns configuration files into the keys of a layer, with the starter's own code: each file is parsed as the
- * application would parse a document key of that layer (Spring Boot's YAML and properties loaders, the layer's
- * profiles for {@code spring.config.activate.on-profile}), and the keys made from its properties are read back the
- * way the application reads keys. A file is accepted only when the application would load exactly the properties it
- * holds.
+ * Turns configuration files into the keys of a layer, with the starter's own code: each
+ * file is parsed as the application would parse a document key of that layer (Spring
+ * Boot's YAML and properties loaders, the layer's profiles for
+ * {@code spring.config.activate.on-profile}), and the keys made from its properties are
+ * read back the way the application reads keys. A file is accepted only when the
+ * application would load exactly the properties it holds.
  */
 final class EtcdConfigFiles {
 
@@ -30,11 +31,11 @@ final class EtcdConfigFiles {
 	 * The keys that hold files.
 	 * @param layer the layer to write
 	 * @param files the files; a property of a later file wins
-	 * @param document the name of one document key to hold the only file as it is, or {@code null} for a key per
-	 * property
+	 * @param document the name of one document key to hold the only file as it is, or
+	 * {@code null} for a key per property
 	 * @return the keys and their values, and the property each plain key holds
-	 * @throws EtcdReleaseException (invalid) naming the file, and the line and column or the property, when a file
-	 * cannot be taken as it is
+	 * @throws EtcdReleaseException (invalid) naming the file, and the line and column or
+	 * the property, when a file cannot be taken as it is
 	 */
 	static Keys keys(EtcdLayer layer, List<EtcdConfigFile> files, String document) {
 		if (files.isEmpty()) {
@@ -105,20 +106,21 @@ final class EtcdConfigFiles {
 		return properties;
 	}
 
-	// The application reads the keys back as the properties of the files, or the files cannot be released as keys.
+	// The application reads the keys back as the properties of the files, or the files
+	// cannot be released as keys.
 	private static void readBack(EtcdLayer layer, Map<String, String> values, Map<String, String> names,
 			Map<String, String> origins) {
 		List<EtcdKeyEvent> events = new ArrayList<>();
-		values.forEach((key, value) -> events.add(EtcdKeyEvent.put(key.getBytes(StandardCharsets.UTF_8),
-				value.getBytes(StandardCharsets.UTF_8), 1)));
+		values.forEach((key, value) -> events
+			.add(EtcdKeyEvent.put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), 1)));
 		List<EtcdConfigProblem> problems = new ArrayList<>();
 		EtcdConfigSnapshot read = EtcdConfigSnapshot.of(layer.layout(), 1, events, problems::add);
 		for (Map.Entry<String, String> entry : names.entrySet()) {
 			String key = entry.getKey();
 			String name = entry.getValue();
 			if (!key.equals(read.getKey(name)) || !Objects.equals(values.get(key), read.getProperty(name))) {
-				throw EtcdReleaseException.invalid(origins.get(name) + ": no key can carry the property '" + name
-						+ "': " + why(layer, key, name));
+				throw EtcdReleaseException.invalid(
+						origins.get(name) + ": no key can carry the property '" + name + "': " + why(layer, key, name));
 			}
 		}
 	}
@@ -138,14 +140,15 @@ final class EtcdConfigFiles {
 		Path name = Path.of(file.name()).getFileName();
 		String text = (name != null) ? name.toString() : file.name();
 		if (!EtcdKeyMapper.isDocument(text)) {
-			throw EtcdReleaseException.invalid(file.name() + ": only .yml, .yaml and .properties files can be "
-					+ "released");
+			throw EtcdReleaseException
+				.invalid(file.name() + ": only .yml, .yaml and .properties files can be " + "released");
 		}
 		return text;
 	}
 
 	private static String documentKey(EtcdLayer layer, String fileName) {
-		// A name of the layer's own folder, so the application's reading of a document of this layer applies.
+		// A name of the layer's own folder, so the application's reading of a document of
+		// this layer applies.
 		return layer.prefix() + fileName.replace('/', '_');
 	}
 

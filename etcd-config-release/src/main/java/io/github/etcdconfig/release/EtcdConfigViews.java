@@ -16,7 +16,8 @@ import io.github.etcdconfig.config.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
 /**
- * Reads properties the way an application reads them: the same key ranges, the same reader, the same snapshot.
+ * Reads properties the way an application reads them: the same key ranges, the same
+ * reader, the same snapshot.
  */
 final class EtcdConfigViews {
 
@@ -32,7 +33,8 @@ final class EtcdConfigViews {
 	}
 
 	/**
-	 * What an instance of the layer's application, started with the layer's profile, would see.
+	 * What an instance of the layer's application, started with the layer's profile,
+	 * would see.
 	 */
 	EtcdConfigView effective(EtcdLayer layer) {
 		return read(layer, layer.layout().ranges());

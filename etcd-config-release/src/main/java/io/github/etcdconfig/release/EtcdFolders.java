@@ -14,8 +14,9 @@ import io.github.etcdconfig.config.EtcdKeyMapper;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
 /**
- * Lists the names of the folders inside a folder, such as the applications in {@code /config-apps/}. Reads one key
- * per folder found and jumps past the rest of it, so the cost grows with the number of folders, not of keys.
+ * Lists the names of the folders inside a folder, such as the applications in
+ * {@code /config-apps/}. Reads one key per folder found and jumps past the rest of it, so
+ * the cost grows with the number of folders, not of keys.
  */
 final class EtcdFolders {
 
@@ -31,7 +32,8 @@ final class EtcdFolders {
 	/**
 	 * The folders right inside a folder that hold at least one key.
 	 * @param folder the folder, ending in {@code /}
-	 * @return the names, sorted; names a layer could not have (blank, or with a placeholder) are left out
+	 * @return the names, sorted; names a layer could not have (blank, or with a
+	 * placeholder) are left out
 	 */
 	Set<String> names(String folder) {
 		Set<String> names = new TreeSet<>();
@@ -58,7 +60,8 @@ final class EtcdFolders {
 		}
 	}
 
-	// The folder a key lies in, or null for a key right in the folder or one that is not UTF-8.
+	// The folder a key lies in, or null for a key right in the folder or one that is not
+	// UTF-8.
 	private static String name(String folder, KeyValue key) {
 		try {
 			String rest = EtcdKeyMapper.decode(key.getKey().getBytes()).substring(folder.length());

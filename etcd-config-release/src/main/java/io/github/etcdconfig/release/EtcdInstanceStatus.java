@@ -5,20 +5,22 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
- * One registered instance and the configuration it reports in its registration ({@code etcd-discovery} writes it
- * after each refresh).
+ * One registered instance and the configuration it reports in its registration
+ * ({@code etcd-discovery} writes it after each refresh).
  *
  * @param service the service (application) it is registered under
  * @param instance its instance id
  * @param uri where it is called, or {@code null} when its entry does not say
  * @param status its registered status, such as {@code healthy}
- * @param revision the etcd revision of the configuration it has applied, or {@code null} when it reports none (an
- * instance without etcd-discovery 0.1's report, or written by another language)
- * @param stale whether its values came from its snapshot file because etcd was unreachable at its start
+ * @param revision the etcd revision of the configuration it has applied, or {@code null}
+ * when it reports none (an instance without etcd-discovery 0.1's report, or written by
+ * another language)
+ * @param stale whether its values came from its snapshot file because etcd was
+ * unreachable at its start
  * @param state its configuration watch state, such as {@code WATCHING}, or {@code null}
  * @param problem why its entry could not be read, or {@code null}
- * @param metadata its registered metadata ({@code etcd.discovery.metadata.*}), such as the profiles it runs, which
- * tells the instances of a gray release
+ * @param metadata its registered metadata ({@code etcd.discovery.metadata.*}), such as
+ * the profiles it runs, which tells the instances of a gray release
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
 		boolean stale, String state, String problem, Map<String, String> metadata) {
@@ -28,7 +30,8 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 	}
 
 	/**
-	 * Whether it has applied a revision: it reports that revision or a later one, and its values are not stale.
+	 * Whether it has applied a revision: it reports that revision or a later one, and its
+	 * values are not stale.
 	 * @param wanted the revision
 	 * @return whether it has applied it
 	 */

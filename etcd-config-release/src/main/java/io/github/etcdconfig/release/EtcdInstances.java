@@ -16,8 +16,8 @@ import io.github.etcdconfig.discovery.EtcdInstanceFormat;
 import io.github.etcdconfig.discovery.EtcdServiceInstance;
 
 /**
- * Reads the registry that {@code etcd-discovery} writes, with its own reader of the entry format, and waits for
- * instances to apply a revision.
+ * Reads the registry that {@code etcd-discovery} writes, with its own reader of the entry
+ * format, and waits for instances to apply a revision.
  */
 final class EtcdInstances {
 
@@ -38,7 +38,8 @@ final class EtcdInstances {
 	}
 
 	/**
-	 * The instances of an application, or of every application, by service and instance id.
+	 * The instances of an application, or of every application, by service and instance
+	 * id.
 	 */
 	List<EtcdInstanceStatus> list(String application) {
 		String folder = (application != null) ? this.prefix + application + "/" : this.prefix;
@@ -46,7 +47,8 @@ final class EtcdInstances {
 		for (KeyValue kv : EtcdReleaseCalls.await(
 				this.kv.get(EtcdBytes.of(folder),
 						GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()),
-				this.timeout, "Reading the registry " + folder).getKvs()) {
+				this.timeout, "Reading the registry " + folder)
+			.getKvs()) {
 			String path = kv.getKey().toString(StandardCharsets.UTF_8).substring(this.prefix.length());
 			int slash = path.indexOf('/');
 			if (slash > 0 && slash < path.length() - 1) {
@@ -84,7 +86,8 @@ final class EtcdInstances {
 			List<EtcdInstanceStatus> instances = list(application);
 			instances.forEach((instance) -> seen.put(instance.toString(), instance));
 			List<EtcdInstanceStatus> gone = new ArrayList<>(seen.values());
-			gone.removeIf((instance) -> instances.stream().anyMatch((now) -> now.toString().equals(instance.toString())));
+			gone.removeIf(
+					(instance) -> instances.stream().anyMatch((now) -> now.toString().equals(instance.toString())));
 			EtcdRollout rollout = new EtcdRollout(application, revision, false, instances, gone);
 			boolean complete = rollout.pending().isEmpty();
 			long left = deadline - System.nanoTime();

@@ -1,10 +1,12 @@
 package io.github.etcdconfig.release;
 
 /**
- * The change of one etcd key in a release. {@link #toString()} never shows values, which may be secrets.
+ * The change of one etcd key in a release. {@link #toString()} never shows values, which
+ * may be secrets.
  *
  * @param key the etcd key
- * @param name the property it holds, or {@code null} for a document key (a whole YAML or properties document)
+ * @param name the property it holds, or {@code null} for a document key (a whole YAML or
+ * properties document)
  * @param type added, changed or removed
  * @param oldValue the value before, {@code null} when the key is added
  * @param newValue the value after, {@code null} when the key is removed

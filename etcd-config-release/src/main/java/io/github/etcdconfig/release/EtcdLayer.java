@@ -10,14 +10,15 @@ import io.github.etcdconfig.config.EtcdKeyRange;
 import org.springframework.util.StringUtils;
 
 /**
- * One layer of configuration, chosen as an application and a profile choose it: the shared layer without an
- * application, an application's layer, or one of its profiles. The layer is the last prefix of the layout the starter
- * resolves for that application and profile, so the tools and the applications always agree on which keys belong to
- * it.
+ * One layer of configuration, chosen as an application and a profile choose it: the
+ * shared layer without an application, an application's layer, or one of its profiles.
+ * The layer is the last prefix of the layout the starter resolves for that application
+ * and profile, so the tools and the applications always agree on which keys belong to it.
  *
  * @param application the application, or {@code null} for the shared layer
  * @param profile the profile, or {@code null} for the application's own layer
- * @param layout the layout an instance of that application, started with that profile, reads
+ * @param layout the layout an instance of that application, started with that profile,
+ * reads
  */
 public record EtcdLayer(String application, String profile, @JsonIgnore EtcdConfigLayout layout) {
 
@@ -38,8 +39,8 @@ public record EtcdLayer(String application, String profile, @JsonIgnore EtcdConf
 		EtcdConfigLayout layout = EtcdConfigLayout.resolve(patterns, application,
 				(profile != null) ? List.of(profile) : List.of());
 		if (application != null && last(layout).equals(last(EtcdConfigLayout.resolve(patterns, null, List.of())))) {
-			throw EtcdReleaseException.invalid("The prefixes " + patterns + " have no layer for an application "
-					+ "({application})");
+			throw EtcdReleaseException
+				.invalid("The prefixes " + patterns + " have no layer for an application " + "({application})");
 		}
 		if (profile != null && last(layout).equals(last(EtcdConfigLayout.resolve(patterns, application, List.of())))) {
 			throw EtcdReleaseException.invalid("The prefixes " + patterns + " have no layer for a profile ({profile})");
@@ -93,8 +94,9 @@ public record EtcdLayer(String application, String profile, @JsonIgnore EtcdConf
 	}
 
 	/**
-	 * Whether the layers of other applications or profiles sit right in this layer's folder, as in the layout of
-	 * 0.1.0 ({@code /config/{application}/}): their keys cannot be told from this layer's, so nothing may be pruned.
+	 * Whether the layers of other applications or profiles sit right in this layer's
+	 * folder, as in the layout of 0.1.0 ({@code /config/{application}/}): their keys
+	 * cannot be told from this layer's, so nothing may be pruned.
 	 * @return whether they may
 	 */
 	public boolean sharesItsFolder() {
@@ -102,8 +104,9 @@ public record EtcdLayer(String application, String profile, @JsonIgnore EtcdConf
 	}
 
 	/**
-	 * Where the release records of this layer are kept: the layer's prefix under the releases prefix, so that one
-	 * permission on {@code /config-releases/config-apps/billing/} covers every layer of billing.
+	 * Where the release records of this layer are kept: the layer's prefix under the
+	 * releases prefix, so that one permission on
+	 * {@code /config-releases/config-apps/billing/} covers every layer of billing.
 	 * @param releasesPrefix the releases prefix
 	 * @return the folder
 	 */

@@ -18,10 +18,12 @@ import io.github.etcdconfig.config.EtcdKeyMapper;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
 /**
- * The keys of one or more layers, read at one revision with the starter's own reader, and the last release of each.
+ * The keys of one or more layers, read at one revision with the starter's own reader, and
+ * the last release of each.
  *
  * @param revision the revision of the read
- * @param layers per layer, in the order asked for: its keys by key, and its last release id
+ * @param layers per layer, in the order asked for: its keys by key, and its last release
+ * id
  */
 record EtcdLayerState(long revision, List<Layer> layers) {
 
@@ -48,7 +50,8 @@ record EtcdLayerState(long revision, List<Layer> layers) {
 				key = EtcdKeyMapper.decode(event.key());
 			}
 			catch (CharacterCodingException ex) {
-				// No application reads such a key; a release neither reads nor touches it.
+				// No application reads such a key; a release neither reads nor touches
+				// it.
 				continue;
 			}
 			for (int i = 0; i < layers.length; i++) {
@@ -82,8 +85,8 @@ record EtcdLayerState(long revision, List<Layer> layers) {
 		 * The value of a key as text.
 		 * @param key the key
 		 * @return the value, or {@code null} when the layer does not hold the key
-		 * @throws EtcdReleaseException (invalid) when the value is not UTF-8: a release that changes it could not
-		 * record it
+		 * @throws EtcdReleaseException (invalid) when the value is not UTF-8: a release
+		 * that changes it could not record it
 		 */
 		String value(String key) {
 			EtcdKeyEvent event = this.keys.get(key);
@@ -102,7 +105,8 @@ record EtcdLayerState(long revision, List<Layer> layers) {
 		/**
 		 * The property a key of this layer holds.
 		 * @param key the key
-		 * @return the name, or {@code null} for a document key or a key that maps to no name
+		 * @return the name, or {@code null} for a document key or a key that maps to no
+		 * name
 		 */
 		String name(String key) {
 			String suffix = key.substring(this.layer.prefix().length());
@@ -111,7 +115,8 @@ record EtcdLayerState(long revision, List<Layer> layers) {
 
 		/**
 		 * The changes that bring this layer to new values.
-		 * @param targets key to value wanted, {@code null} for a key to delete; keys not named are left alone
+		 * @param targets key to value wanted, {@code null} for a key to delete; keys not
+		 * named are left alone
 		 * @param names key to property name, for keys the layer does not hold yet
 		 * @return the changes, in key order
 		 */

@@ -1,7 +1,8 @@
 package io.github.etcdconfig.release;
 
 /**
- * One property as an application sees it, and where it comes from. {@link #toString()} never shows the value.
+ * One property as an application sees it, and where it comes from. {@link #toString()}
+ * never shows the value.
  *
  * @param name the property name
  * @param value its value: text, or a number or boolean from a YAML document

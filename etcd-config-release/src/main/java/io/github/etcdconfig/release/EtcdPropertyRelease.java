@@ -3,7 +3,8 @@ package io.github.etcdconfig.release;
 import java.time.Instant;
 
 /**
- * A release that changed one property's value in a layer. {@link #toString()} never shows values.
+ * A release that changed one property's value in a layer. {@link #toString()} never shows
+ * values.
  *
  * @param release the release id
  * @param time when it was published

@@ -6,9 +6,10 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * A published release of one layer, as recorded under the releases prefix in the same transaction as its changes.
- * The record holds every changed key with its old and new value, so the layer can be brought back to any kept
- * release after etcd has compacted its own history. {@link #toString()} never shows values.
+ * A published release of one layer, as recorded under the releases prefix in the same
+ * transaction as its changes. The record holds every changed key with its old and new
+ * value, so the layer can be brought back to any kept release after etcd has compacted
+ * its own history. {@link #toString()} never shows values.
  *
  * @param id the release's number in its layer's history, from 1
  * @param layer the layer's prefix

@@ -10,9 +10,10 @@ import io.github.etcdconfig.client.EtcdErrors;
 import io.grpc.Status;
 
 /**
- * Waits for etcd calls with a deadline (jetcd alone would wait forever for a server that does not answer) and turns
- * their failures into an {@link EtcdReleaseException} whose reason says what the operator can do: fix the request,
- * fix the credentials or permissions, or reach etcd.
+ * Waits for etcd calls with a deadline (jetcd alone would wait forever for a server that
+ * does not answer) and turns their failures into an {@link EtcdReleaseException} whose
+ * reason says what the operator can do: fix the request, fix the credentials or
+ * permissions, or reach etcd.
  */
 public final class EtcdReleaseCalls {
 
@@ -72,7 +73,8 @@ public final class EtcdReleaseCalls {
 		return new EtcdReleaseException(reason, what + ": " + describe(ex, timeout), ex);
 	}
 
-	// The starter's description names its own settings; an operator's tool says it in its own words.
+	// The starter's description names its own settings; an operator's tool says it in its
+	// own words.
 	private static String describe(Exception ex, Duration timeout) {
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {

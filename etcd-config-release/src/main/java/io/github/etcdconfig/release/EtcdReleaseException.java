@@ -1,8 +1,9 @@
 package io.github.etcdconfig.release;
 
 /**
- * A release, read or wait that did not happen, and why. Whenever one is thrown, nothing was written. Its message names
- * the file, key, option or endpoint concerned, and never a value or a password.
+ * A release, read or wait that did not happen, and why. Whenever one is thrown, nothing
+ * was written. Its message names the file, key, option or endpoint concerned, and never a
+ * value or a password.
  */
 public class EtcdReleaseException extends RuntimeException {
 
@@ -11,7 +12,10 @@ public class EtcdReleaseException extends RuntimeException {
 	 */
 	public enum Reason {
 
-		/** The input, the options or the request are wrong: a file that does not parse, a name no key can carry. */
+		/**
+		 * The input, the options or the request are wrong: a file that does not parse, a
+		 * name no key can carry.
+		 */
 		INVALID,
 
 		/** Someone changed the layer after it was read. */

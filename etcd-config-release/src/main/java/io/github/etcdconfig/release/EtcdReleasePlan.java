@@ -5,14 +5,17 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * A release computed but not published: the difference between what etcd holds and what the release wants, read at
- * one revision. Publishing it ({@link EtcdReleases#publish}) writes everything in one transaction, which fails when
- * any key of its layers was written after {@link #baseRevision()}.
+ * A release computed but not published: the difference between what etcd holds and what
+ * the release wants, read at one revision. Publishing it ({@link EtcdReleases#publish})
+ * writes everything in one transaction, which fails when any key of its layers was
+ * written after {@link #baseRevision()}.
  *
  * @param kind push, rollback or promote
- * @param detail what the rollback or promotion goes back to or comes from, or {@code null}
+ * @param detail what the rollback or promotion goes back to or comes from, or
+ * {@code null}
  * @param baseRevision the etcd revision the layers were read at
- * @param layers what happens to each layer: one for a push or rollback, two for a promotion
+ * @param layers what happens to each layer: one for a push or rollback, two for a
+ * promotion
  */
 public record EtcdReleasePlan(Kind kind, String detail, long baseRevision, List<EtcdLayerChange> layers) {
 

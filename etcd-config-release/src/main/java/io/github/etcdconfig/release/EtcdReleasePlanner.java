@@ -8,9 +8,9 @@ import io.etcd.jetcd.KV;
 import io.github.etcdconfig.config.EtcdKeyEvent;
 
 /**
- * Computes releases: what a push, a rollback or a promotion changes in etcd as it is now. Reads each layer and its
- * last release at one revision, which the plan carries so that publishing it can tell whether anything changed
- * meanwhile.
+ * Computes releases: what a push, a rollback or a promotion changes in etcd as it is now.
+ * Reads each layer and its last release at one revision, which the plan carries so that
+ * publishing it can tell whether anything changed meanwhile.
  */
 final class EtcdReleasePlanner {
 
@@ -50,11 +50,13 @@ final class EtcdReleasePlanner {
 		EtcdLayerState state = read(layer);
 		EtcdLayerState.Layer current = state.layer(0);
 		if (to < 0 || to > current.lastRelease()) {
-			throw EtcdReleaseException.invalid(layer + " has no release " + to + " (its last is "
-					+ current.lastRelease() + ")");
+			throw EtcdReleaseException
+				.invalid(layer + " has no release " + to + " (its last is " + current.lastRelease() + ")");
 		}
-		// The layer as it was right after a release is the layer now with every later release undone: each key
-		// goes back to its value before the oldest later release that changed it. So every later release must be kept.
+		// The layer as it was right after a release is the layer now with every later
+		// release undone: each key
+		// goes back to its value before the oldest later release that changed it. So
+		// every later release must be kept.
 		List<EtcdRelease> later = this.records.read(layer, to + 1, 0, state.revision());
 		long oldest = later.isEmpty() ? current.lastRelease() + 1 : later.get(later.size() - 1).id();
 		if (oldest != to + 1) {

@@ -17,16 +17,20 @@ import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.config.EtcdKeyRange;
 
 /**
- * Publishes a release plan as one etcd transaction: every change, the release record of each layer, and the removal
- * of records beyond the number kept. One transaction is one revision, so every instance receives the release as one
- * watch event and applies it as one refresh.
+ * Publishes a release plan as one etcd transaction: every change, the release record of
+ * each layer, and the removal of records beyond the number kept. One transaction is one
+ * revision, so every instance receives the release as one watch event and applies it as
+ * one refresh.
  *
- * <p>The transaction holds only if nothing changed since the plan was read: each range of each layer, and the layer's
- * records, must hold no key written after the plan's revision (one range compare each), and every key the release
- * changes or deletes must still exist. Otherwise nothing is written and the release is a conflict.
+ * <p>
+ * The transaction holds only if nothing changed since the plan was read: each range of
+ * each layer, and the layer's records, must hold no key written after the plan's revision
+ * (one range compare each), and every key the release changes or deletes must still
+ * exist. Otherwise nothing is written and the release is a conflict.
  *
- * <p>etcd caps the operations and the compares of one transaction ({@code --max-txn-ops}). A release over the cap is
- * refused, never split across transactions.
+ * <p>
+ * etcd caps the operations and the compares of one transaction ({@code --max-txn-ops}). A
+ * release over the cap is refused, never split across transactions.
  */
 final class EtcdReleasePublisher {
 
@@ -63,7 +67,8 @@ final class EtcdReleasePublisher {
 	/**
 	 * Publish a plan.
 	 * @return the releases, one per layer, at the transaction's revision
-	 * @throws EtcdReleaseException (conflict) when a layer changed since the plan was read
+	 * @throws EtcdReleaseException (conflict) when a layer changed since the plan was
+	 * read
 	 */
 	List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message, Instant time) {
 		checkSize(plan);
@@ -83,15 +88,16 @@ final class EtcdReleasePublisher {
 				this.kv.txn().If(compares(plan).toArray(Cmp[]::new)).Then(operations.toArray(Op[]::new)).commit(),
 				this.settings.timeout(), "Publishing the release of " + describe(plan));
 		if (!response.isSucceeded()) {
-			throw new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT, describe(plan)
-					+ " changed after it was read at revision " + plan.baseRevision()
-					+ "; nothing was written. Look at the difference again and repeat.");
+			throw new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT,
+					describe(plan) + " changed after it was read at revision " + plan.baseRevision()
+							+ "; nothing was written. Look at the difference again and repeat.");
 		}
 		long revision = response.getHeader().getRevision();
 		return releases.stream().map((release) -> release.withRevision(revision)).toList();
 	}
 
-	// The changes, and per layer the removal of records beyond the number kept; the records themselves come last.
+	// The changes, and per layer the removal of records beyond the number kept; the
+	// records themselves come last.
 	private List<Op> operations(EtcdReleasePlan plan) {
 		List<Op> operations = new ArrayList<>();
 		for (EtcdLayerChange layer : plan.layers()) {
@@ -102,9 +108,10 @@ final class EtcdReleasePublisher {
 			}
 			long oldestKept = layer.release() - this.settings.keep() + 1;
 			if (oldestKept > 1) {
-				operations.add(Op.delete(EtcdBytes.of(this.records.key(layer.layer(), 0)), DeleteOption.builder()
-					.withRange(EtcdBytes.of(this.records.key(layer.layer(), oldestKept)))
-					.build()));
+				operations.add(Op.delete(EtcdBytes.of(this.records.key(layer.layer(), 0)),
+						DeleteOption.builder()
+							.withRange(EtcdBytes.of(this.records.key(layer.layer(), oldestKept)))
+							.build()));
 			}
 		}
 		return operations;
@@ -121,7 +128,8 @@ final class EtcdReleasePublisher {
 			}
 			for (EtcdKeyChange change : layer.changes()) {
 				if (change.type() != EtcdKeyChange.Type.ADDED) {
-					// A key deleted meanwhile escapes the range compares, which only see keys that exist.
+					// A key deleted meanwhile escapes the range compares, which only see
+					// keys that exist.
 					compares.add(new Cmp(EtcdBytes.of(change.key()), Cmp.Op.GREATER, CmpTarget.version(0)));
 				}
 			}

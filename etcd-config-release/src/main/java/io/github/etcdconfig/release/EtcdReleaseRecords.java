@@ -16,9 +16,10 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The release records of layers: where each one is kept, how it is written and read. A layer's records are
- * {@code {releases-prefix}{layer prefix without its leading /}releases/{id}}, the id zero-padded to ten digits so
- * that key order is release order. The record is JSON; its revision is not written but read back as the record key's
+ * The release records of layers: where each one is kept, how it is written and read. A
+ * layer's records are {@code {releases-prefix}{layer prefix without its leading
+ * /}releases/{id}}, the id zero-padded to ten digits so that key order is release order.
+ * The record is JSON; its revision is not written but read back as the record key's
  * create revision, which is the revision of the release's transaction.
  */
 final class EtcdReleaseRecords {
@@ -65,8 +66,10 @@ final class EtcdReleaseRecords {
 			.withRevision(revision)
 			.build();
 		long last = 0;
-		for (KeyValue kv : EtcdReleaseCalls.await(this.kv.get(EtcdBytes.of(folder(layer) + "0"), option), this.timeout,
-				"Reading the releases of " + layer.prefix()).getKvs()) {
+		for (KeyValue kv : EtcdReleaseCalls
+			.await(this.kv.get(EtcdBytes.of(folder(layer) + "0"), option), this.timeout,
+					"Reading the releases of " + layer.prefix())
+			.getKvs()) {
 			long id = id(layer, kv);
 			last = Math.max(last, id);
 		}
@@ -89,8 +92,10 @@ final class EtcdReleaseRecords {
 			option.withLimit(limit);
 		}
 		List<EtcdRelease> releases = new ArrayList<>();
-		for (KeyValue kv : EtcdReleaseCalls.await(this.kv.get(EtcdBytes.of(key(layer, from)), option.build()), this.timeout,
-				"Reading the releases of " + layer.prefix()).getKvs()) {
+		for (KeyValue kv : EtcdReleaseCalls
+			.await(this.kv.get(EtcdBytes.of(key(layer, from)), option.build()), this.timeout,
+					"Reading the releases of " + layer.prefix())
+			.getKvs()) {
 			if (id(layer, kv) > 0) {
 				releases.add(read(kv));
 			}
@@ -104,12 +109,13 @@ final class EtcdReleaseRecords {
 			return JSON.readValue(kv.getValue().getBytes(), EtcdRelease.class).withRevision(kv.getCreateRevision());
 		}
 		catch (RuntimeException ex) {
-			throw EtcdReleaseException.invalid("The release record " + key + " cannot be read: it is not a release "
-					+ "written by this tool");
+			throw EtcdReleaseException.invalid(
+					"The release record " + key + " cannot be read: it is not a release " + "written by this tool");
 		}
 	}
 
-	// Another layer's records may lie deeper in this folder (a layer at .../releases/x/): only ten digits are ours.
+	// Another layer's records may lie deeper in this folder (a layer at .../releases/x/):
+	// only ten digits are ours.
 	private long id(EtcdLayer layer, KeyValue kv) {
 		String rest = kv.getKey().toString(StandardCharsets.UTF_8).substring(folder(layer).length());
 		Matcher matcher = ID.matcher(rest);
@@ -117,7 +123,8 @@ final class EtcdReleaseRecords {
 	}
 
 	/**
-	 * How a record is stored: without what is derived from etcd (the revision) or from the changes (the counts).
+	 * How a record is stored: without what is derived from etcd (the revision) or from
+	 * the changes (the counts).
 	 */
 	@JsonIgnoreProperties({ "revision", "added", "changed", "removed" })
 	private interface Stored {

@@ -8,12 +8,15 @@ import io.github.etcdconfig.config.EtcdConfigProperties;
 /**
  * Where configuration and release records live, and the limits of a release.
  *
- * @param prefixes the configuration prefix patterns, in increasing precedence, as {@code etcd.config.prefixes}
- * @param releasesPrefix where release records are kept; never inside a configuration prefix, so that applications
- * never load them
- * @param servicesPrefix the registry prefix of {@code etcd-discovery} ({@code etcd.discovery.prefix}), where instances
- * report the configuration they have applied
- * @param maxTxnOps the most operations etcd takes in one transaction (its {@code --max-txn-ops})
+ * @param prefixes the configuration prefix patterns, in increasing precedence, as
+ * {@code etcd.config.prefixes}
+ * @param releasesPrefix where release records are kept; never inside a configuration
+ * prefix, so that applications never load them
+ * @param servicesPrefix the registry prefix of {@code etcd-discovery}
+ * ({@code etcd.discovery.prefix}), where instances report the configuration they have
+ * applied
+ * @param maxTxnOps the most operations etcd takes in one transaction (its
+ * {@code --max-txn-ops})
  * @param keep how many releases of each layer are kept
  * @param timeout the deadline of every etcd call
  */
@@ -52,10 +55,10 @@ public record EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, 
 		for (String prefix : prefixes) {
 			String fixed = fixedPart(prefix);
 			if (releasesPrefix.startsWith(fixed) || fixed.startsWith(releasesPrefix)) {
-				throw EtcdReleaseException.invalid("The releases prefix '" + releasesPrefix
-						+ "' overlaps the configuration prefix '" + prefix
-						+ "': applications would load the release records. Keep it apart, for example "
-						+ DEFAULT_RELEASES_PREFIX);
+				throw EtcdReleaseException
+					.invalid("The releases prefix '" + releasesPrefix + "' overlaps the configuration prefix '" + prefix
+							+ "': applications would load the release records. Keep it apart, for example "
+							+ DEFAULT_RELEASES_PREFIX);
 			}
 		}
 		if (maxTxnOps < 2) {
@@ -70,8 +73,8 @@ public record EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, 
 	}
 
 	/**
-	 * The defaults: the starter's default prefixes, {@value #DEFAULT_RELEASES_PREFIX}, {@value #DEFAULT_SERVICES_PREFIX},
-	 * 128 operations, 100 releases kept, 5 s per call.
+	 * The defaults: the starter's default prefixes, {@value #DEFAULT_RELEASES_PREFIX},
+	 * {@value #DEFAULT_SERVICES_PREFIX}, 128 operations, 100 releases kept, 5 s per call.
 	 * @return the settings
 	 */
 	public static EtcdReleaseSettings defaults() {
@@ -95,7 +98,8 @@ public record EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, 
 		}
 	}
 
-	// The part of a pattern before its first placeholder: every layer it makes lies under it.
+	// The part of a pattern before its first placeholder: every layer it makes lies under
+	// it.
 	private static String fixedPart(String pattern) {
 		int placeholder = pattern.indexOf('{');
 		return (placeholder < 0) ? pattern : pattern.substring(0, placeholder);

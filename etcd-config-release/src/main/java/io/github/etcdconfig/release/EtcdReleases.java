@@ -17,13 +17,16 @@ import io.github.etcdconfig.config.EtcdConfigLayout;
 import io.github.etcdconfig.config.EtcdPropertyChange;
 
 /**
- * Safe releases of configuration into etcd, for the CLI and a web console: check files and show what they change,
- * publish the change and its record as one transaction, read the history, roll a layer back, promote a gray release,
- * and see which instances have applied a revision.
+ * Safe releases of configuration into etcd, for the CLI and a web console: check files
+ * and show what they change, publish the change and its record as one transaction, read
+ * the history, roll a layer back, promote a gray release, and see which instances have
+ * applied a revision.
  *
- * <p>Reading and validating use the starter's own code (key mapping, Spring Boot's loaders, layering), so a file
- * accepted here loads in the application exactly as shown. Every etcd call has the settings' deadline. Nothing is
- * ever written outside the layers chosen and their release records.
+ * <p>
+ * Reading and validating use the starter's own code (key mapping, Spring Boot's loaders,
+ * layering), so a file accepted here loads in the application exactly as shown. Every
+ * etcd call has the settings' deadline. Nothing is ever written outside the layers chosen
+ * and their release records.
  *
  * <pre>{@code
  * EtcdReleases releases = new EtcdReleases(client, EtcdReleaseSettings.defaults());
@@ -34,7 +37,8 @@ import io.github.etcdconfig.config.EtcdPropertyChange;
  * EtcdRollout rollout = releases.awaitRevision("billing", published.get(0).revision(), Duration.ofMinutes(1));
  * }</pre>
  *
- * <p>Thread-safe: it holds no state of its own besides the client.
+ * <p>
+ * Thread-safe: it holds no state of its own besides the client.
  */
 public final class EtcdReleases {
 
@@ -91,8 +95,9 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * The applications there are: those with a folder of configuration or of release records in the application
-	 * folders of the prefixes ({@code /config-apps/}), and those with instances in the registry.
+	 * The applications there are: those with a folder of configuration or of release
+	 * records in the application folders of the prefixes ({@code /config-apps/}), and
+	 * those with instances in the registry.
 	 * @return the names, sorted
 	 */
 	public List<String> applications() {
@@ -104,8 +109,9 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * The profiles of an application that have a layer: keys, or release records (a gray release promoted or
-	 * abandoned leaves its history), in the application's profile folder ({@code /config-apps/billing/profiles/}).
+	 * The profiles of an application that have a layer: keys, or release records (a gray
+	 * release promoted or abandoned leaves its history), in the application's profile
+	 * folder ({@code /config-apps/billing/profiles/}).
 	 * @param application the application
 	 * @return the profiles, sorted
 	 */
@@ -114,10 +120,10 @@ public final class EtcdReleases {
 		return List.copyOf(subfolders(layer.layout(), EtcdConfigLayout::profileFolders));
 	}
 
-	// A folder that is itself a layer (the layout of 0.1.0, /config/{application}/) holds that layer's property
+	// A folder that is itself a layer (the layout of 0.1.0, /config/{application}/) holds
+	// that layer's property
 	// groups too, which cannot be told from other layers' folders: it is left out.
-	private Set<String> subfolders(EtcdConfigLayout layout,
-			Function<EtcdConfigLayout, List<String>> reserved) {
+	private Set<String> subfolders(EtcdConfigLayout layout, Function<EtcdConfigLayout, List<String>> reserved) {
 		Set<String> names = new TreeSet<>();
 		for (String folder : reserved.apply(layout)) {
 			if (!layout.prefixes().contains(folder)) {
@@ -129,37 +135,42 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * What pushing files to a layer would change. The files are validated first: a file that does not parse (with
-	 * its line and column), a property no key can carry, a value that is not UTF-8, or pruning an unknown layer is
-	 * refused.
+	 * What pushing files to a layer would change. The files are validated first: a file
+	 * that does not parse (with its line and column), a property no key can carry, a
+	 * value that is not UTF-8, or pruning an unknown layer is refused.
 	 * @param layer the layer
 	 * @param files the files; a property of a later file wins
 	 * @param options prune, or one document key
 	 * @return the plan; {@link EtcdReleasePlan#isEmpty()} when nothing would change
-	 * @throws EtcdReleaseException when the files cannot be released or etcd cannot be read
+	 * @throws EtcdReleaseException when the files cannot be released or etcd cannot be
+	 * read
 	 */
 	public EtcdReleasePlan planPush(EtcdLayer layer, List<EtcdConfigFile> files, EtcdPushOptions options) {
 		return this.planner.push(layer, files, options);
 	}
 
 	/**
-	 * What bringing a layer back to how it was right after one of its releases would change: every later release
-	 * undone. Changes made to the layer outside releases are kept, unless a later release changed the same key.
-	 * Works after etcd compacted its history: the release records hold the values.
+	 * What bringing a layer back to how it was right after one of its releases would
+	 * change: every later release undone. Changes made to the layer outside releases are
+	 * kept, unless a later release changed the same key. Works after etcd compacted its
+	 * history: the release records hold the values.
 	 * @param layer the layer
 	 * @param release the release to go back to; 0 for the layer before its first release
 	 * @return the plan
-	 * @throws EtcdReleaseException (invalid) when the layer has no such release, or no longer keeps it
+	 * @throws EtcdReleaseException (invalid) when the layer has no such release, or no
+	 * longer keeps it
 	 */
 	public EtcdReleasePlan planRollback(EtcdLayer layer, long release) {
 		return this.planner.rollback(layer, release);
 	}
 
 	/**
-	 * What a gray release's promotion would change: every key of the profile's layer moved into the application's
-	 * layer, and the profile's layer emptied. Both layers get a release.
+	 * What a gray release's promotion would change: every key of the profile's layer
+	 * moved into the application's layer, and the profile's layer emptied. Both layers
+	 * get a release.
 	 * @param application the application
-	 * @param profile the profile whose instances had the change first, such as {@code canary}
+	 * @param profile the profile whose instances had the change first, such as
+	 * {@code canary}
 	 * @return the plan
 	 */
 	public EtcdReleasePlan planPromote(String application, String profile) {
@@ -169,7 +180,8 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * Refuse a plan that does not fit in one etcd transaction, before asking anyone to confirm it.
+	 * Refuse a plan that does not fit in one etcd transaction, before asking anyone to
+	 * confirm it.
 	 * @param plan the plan
 	 * @throws EtcdReleaseException (invalid) naming the limit, and what to do instead
 	 */
@@ -178,14 +190,15 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * Publish a plan: its changes and a release record per layer in one transaction, which fails if any key of its
-	 * layers changed since the plan was read. Records beyond the number kept are removed in the same transaction.
+	 * Publish a plan: its changes and a release record per layer in one transaction,
+	 * which fails if any key of its layers changed since the plan was read. Records
+	 * beyond the number kept are removed in the same transaction.
 	 * @param plan the plan, not empty
 	 * @param author who publishes it
 	 * @param message why, or {@code null}
 	 * @return the releases, one per layer, with the transaction's revision
-	 * @throws EtcdReleaseException (conflict) when a layer changed meanwhile; (invalid) when the plan is too big;
-	 * nothing is written in either case
+	 * @throws EtcdReleaseException (conflict) when a layer changed meanwhile; (invalid)
+	 * when the plan is too big; nothing is written in either case
 	 */
 	public List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message) {
 		if (plan.isEmpty()) {
@@ -205,8 +218,9 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * One property's past values in a layer: the releases that changed it, newest first, with its value before and
-	 * after each. A property held in a document key is followed through the document.
+	 * One property's past values in a layer: the releases that changed it, newest first,
+	 * with its value before and after each. A property held in a document key is followed
+	 * through the document.
 	 * @param layer the layer
 	 * @param name the property
 	 * @param limit the most releases to look through
@@ -238,7 +252,8 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * What a change of a document key changes in the properties it holds, as an application of the layer reads them.
+	 * What a change of a document key changes in the properties it holds, as an
+	 * application of the layer reads them.
 	 * @param layer the layer of the key
 	 * @param change the change of a document key
 	 * @return the properties that change, by name
@@ -258,13 +273,14 @@ public final class EtcdReleases {
 	}
 
 	private static Map<String, Object> document(EtcdLayer layer, String key, String value) {
-		return (value != null)
-				? EtcdConfigFiles.properties(layer, key, key, value.getBytes(StandardCharsets.UTF_8)) : Map.of();
+		return (value != null) ? EtcdConfigFiles.properties(layer, key, key, value.getBytes(StandardCharsets.UTF_8))
+				: Map.of();
 	}
 
 	/**
-	 * The properties an instance of the layer's application, started with its profile, would see now: every layer
-	 * resolved, each property with the key and revision it comes from.
+	 * The properties an instance of the layer's application, started with its profile,
+	 * would see now: every layer resolved, each property with the key and revision it
+	 * comes from.
 	 * @param layer the layer chosen
 	 * @return the view
 	 */
@@ -282,7 +298,8 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * The registered instances of an application, with the configuration each has applied.
+	 * The registered instances of an application, with the configuration each has
+	 * applied.
 	 * @param application the application, or {@code null} for every application
 	 * @return the instances
 	 */
@@ -291,12 +308,14 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * Wait until every registered instance of an application that reports its configuration has applied a revision.
-	 * Instances that leave the registry meanwhile are listed as gone, not waited for.
+	 * Wait until every registered instance of an application that reports its
+	 * configuration has applied a revision. Instances that leave the registry meanwhile
+	 * are listed as gone, not waited for.
 	 * @param application the application, or {@code null} for every application
 	 * @param revision the revision, such as a release's
 	 * @param timeout how long to wait
-	 * @return who has applied it; {@link EtcdRollout#complete()} is false when the time ran out
+	 * @return who has applied it; {@link EtcdRollout#complete()} is false when the time
+	 * ran out
 	 */
 	public EtcdRollout awaitRevision(String application, long revision, Duration timeout) {
 		return this.instances.await(application, revision, timeout);

@@ -5,13 +5,15 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Which instances of an application have applied a revision, like {@code kubectl rollout status}.
+ * Which instances of an application have applied a revision, like
+ * {@code kubectl rollout status}.
  *
  * @param application the application, or {@code null} for every application
  * @param revision the revision waited for
  * @param complete whether every reporting instance has applied it
  * @param instances the instances registered at the end of the wait
- * @param gone instances that left the registry during the wait (stopped, or their lease expired); not waited for
+ * @param gone instances that left the registry during the wait (stopped, or their lease
+ * expired); not waited for
  */
 public record EtcdRollout(String application, long revision, boolean complete, List<EtcdInstanceStatus> instances,
 		List<EtcdInstanceStatus> gone) {

@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Which applications and profiles there are, as a console lists them: from the layout's folders, the release records
- * and the registry, never from the shared layer's property groups.
+ * Which applications and profiles there are, as a console lists them: from the layout's
+ * folders, the release records and the registry, never from the shared layer's property
+ * groups.
  */
 class EtcdReleaseApplicationsTests {
 
@@ -37,9 +38,10 @@ class EtcdReleaseApplicationsTests {
 		keys.put("/config-apps/payment/greeting", "hello");
 		keys.put("/config-apps/loose-key", "in the folder itself, no application");
 		keys.put("/services/orders/orders-1", "{\"endpoint\":\"http://127.0.0.1:9000\",\"status\":\"healthy\"}");
-		keys.put("/services/orders/orders-2", "{\"instanceId\":\"orders-2\",\"serviceId\":\"orders\",\"host\":\"127.0.0.1\","
-				+ "\"port\":9001,\"uri\":\"http://127.0.0.1:9001\",\"status\":\"healthy\","
-				+ "\"metadata\":{\"profiles\":\"canary\"},\"config\":{\"revision\":7,\"stale\":false}}");
+		keys.put("/services/orders/orders-2",
+				"{\"instanceId\":\"orders-2\",\"serviceId\":\"orders\",\"host\":\"127.0.0.1\","
+						+ "\"port\":9001,\"uri\":\"http://127.0.0.1:9001\",\"status\":\"healthy\","
+						+ "\"metadata\":{\"profiles\":\"canary\"},\"config\":{\"revision\":7,\"stale\":false}}");
 	}
 
 	@AfterAll

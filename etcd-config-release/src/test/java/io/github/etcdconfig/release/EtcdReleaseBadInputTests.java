@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * Bad input gets a clear error naming what is wrong, and nothing is read into a release nor written.
+ * Bad input gets a clear error naming what is wrong, and nothing is read into a release
+ * nor written.
  */
 class EtcdReleaseBadInputTests {
 
@@ -39,8 +40,9 @@ class EtcdReleaseBadInputTests {
 
 	@Test
 	void aFileThatDoesNotParseIsNamedWithItsLineAndColumn() {
-		EtcdReleaseException refused = refused(List.of(Files.file("conf/billing.yml",
-				"database:\n  host: postgres\n  port: [5432\nsecret: hunter2\n")), EtcdPushOptions.DEFAULT);
+		EtcdReleaseException refused = refused(List
+			.of(Files.file("conf/billing.yml", "database:\n  host: postgres\n  port: [5432\nsecret: hunter2\n")),
+				EtcdPushOptions.DEFAULT);
 		assertThat(refused).hasMessageStartingWith("conf/billing.yml: ")
 			.hasMessageContaining("line 4, column 7")
 			.hasMessageNotContaining("hunter2");
@@ -50,8 +52,7 @@ class EtcdReleaseBadInputTests {
 	void aPropertyNoKeyCanCarryIsRefusedNamingIt() {
 		assertThat(refused(Files.yaml("\"rate limit\": 5\n"), EtcdPushOptions.DEFAULT))
 			.hasMessageContaining("billing.yml: no key can carry the property 'rate limit'");
-		assertThat(refused(Files.yaml("\"a/b\": 5\n"), EtcdPushOptions.DEFAULT))
-			.hasMessageContaining("'a/b'")
+		assertThat(refused(Files.yaml("\"a/b\": 5\n"), EtcdPushOptions.DEFAULT)).hasMessageContaining("'a/b'")
 			.hasMessageContaining("reads as a.b");
 		assertThat(refused(Files.yaml("profiles:\n  prod:\n    x: 1\n"), EtcdPushOptions.DEFAULT))
 			.hasMessageContaining("'profiles.prod.x'")
@@ -70,9 +71,8 @@ class EtcdReleaseBadInputTests {
 
 	@Test
 	void pruningAnApplicationOrProfileThatEtcdDoesNotKnowIsRefused() {
-		EtcdReleaseException refused = catchThrowableOfType(EtcdReleaseException.class,
-				() -> releases.planPush(releases.layer("billing", "cnary"), Files.yaml("a: 1\n"),
-						new EtcdPushOptions(true, null)));
+		EtcdReleaseException refused = catchThrowableOfType(EtcdReleaseException.class, () -> releases
+			.planPush(releases.layer("billing", "cnary"), Files.yaml("a: 1\n"), new EtcdPushOptions(true, null)));
 		assertThat(refused.getReason()).isEqualTo(EtcdReleaseException.Reason.INVALID);
 		assertThat(refused).hasMessageContaining("/config-apps/billing/profiles/cnary/ (application billing, "
 				+ "profile cnary) has no keys and no releases");
@@ -82,9 +82,8 @@ class EtcdReleaseBadInputTests {
 	void pruningALayerThatSharesItsFolderWithOtherLayersIsRefused() {
 		EtcdReleases oldLayout = new EtcdReleases(keys.client(), EtcdReleaseSettings.defaults()
 			.withPrefixes(List.of("/config/", "/config/{application}/", "/config/{application}/{profile}/")));
-		EtcdReleaseException refused = catchThrowableOfType(EtcdReleaseException.class,
-				() -> oldLayout.planPush(oldLayout.layer(null, null), Files.yaml("a: 1\n"),
-						new EtcdPushOptions(true, null)));
+		EtcdReleaseException refused = catchThrowableOfType(EtcdReleaseException.class, () -> oldLayout
+			.planPush(oldLayout.layer(null, null), Files.yaml("a: 1\n"), new EtcdPushOptions(true, null)));
 		assertThat(refused).hasMessageContaining("Cannot prune /config/ (shared)");
 	}
 

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Releases as running instances of an application see them: one refresh per release, a gray release for the
- * instances of one profile, and which instances have applied a release.
+ * Releases as running instances of an application see them: one refresh per release, a
+ * gray release for the instances of one profile, and which instances have applied a
+ * release.
  */
 class EtcdReleaseInstancesTests {
 
@@ -55,7 +56,8 @@ class EtcdReleaseInstancesTests {
 			}
 			EtcdRelease release = publish(releases.layer("billing", null), yaml.toString());
 
-			// A change after the release marks the end: every refresh of the release has arrived before it.
+			// A change after the release marks the end: every refresh of the release has
+			// arrived before it.
 			await().atMost(Duration.ofSeconds(10)).until(() -> !refreshes.isEmpty());
 			long marker = keys.put("/config-apps/billing/marker", "end");
 			await().atMost(Duration.ofSeconds(10))
@@ -71,7 +73,8 @@ class EtcdReleaseInstancesTests {
 	void aGrayReleaseReachesOnlyTheCanaryInstancesUntilItIsPromoted() {
 		keys.put("/config-apps/shop/greeting", "hello");
 		try (ConfigurableApplicationContext stable = Apps.run(endpoints(), "shop");
-				ConfigurableApplicationContext canary = Apps.run(endpoints(), "shop", "spring.profiles.active=canary")) {
+				ConfigurableApplicationContext canary = Apps.run(endpoints(), "shop",
+						"spring.profiles.active=canary")) {
 			EtcdRelease gray = publish(releases.layer("shop", "canary"), "greeting: hi\n");
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> Apps.revision(stable) >= gray.revision() && Apps.revision(canary) >= gray.revision());

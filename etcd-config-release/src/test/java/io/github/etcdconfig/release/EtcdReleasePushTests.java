@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * A push: the difference against the layer, one transaction for the changes and their record, and nothing written
- * when someone changed the layer meanwhile or the release does not fit in one transaction.
+ * A push: the difference against the layer, one transaction for the changes and their
+ * record, and nothing written when someone changed the layer meanwhile or the release
+ * does not fit in one transaction.
  */
 class EtcdReleasePushTests {
 
@@ -55,8 +56,8 @@ class EtcdReleasePushTests {
 		assertThat(plan.changes()).containsExactly(
 				new EtcdKeyChange("/config-apps/billing/api/rate-limit", "api.rate-limit", EtcdKeyChange.Type.CHANGED,
 						"100", "200"),
-				new EtcdKeyChange("/config-apps/billing/database/host", "database.host", EtcdKeyChange.Type.ADDED,
-						null, "postgres"));
+				new EtcdKeyChange("/config-apps/billing/database/host", "database.host", EtcdKeyChange.Type.ADDED, null,
+						"postgres"));
 		EtcdRelease release = this.releases.publish(plan, "alice@host", "raise the limit").get(0);
 
 		assertThat(keys.get("/config-apps/billing/api/rate-limit").getModRevision()).isEqualTo(release.revision());
@@ -94,15 +95,15 @@ class EtcdReleasePushTests {
 		keys.put("/config-apps/contested/b", "1");
 		for (Runnable meanwhile : List.<Runnable>of(() -> keys.put("/config-apps/contested/other", "x"),
 				() -> keys.put("/config-apps/contested/a", "changed"), () -> keys.delete("/config-apps/contested/b"))) {
-			EtcdReleasePlan plan = this.releases.planPush(layer, Files.yaml("a: 2\nb: 2\n"),
-					EtcdPushOptions.DEFAULT);
+			EtcdReleasePlan plan = this.releases.planPush(layer, Files.yaml("a: 2\nb: 2\n"), EtcdPushOptions.DEFAULT);
 			meanwhile.run();
 			Map<String, String> before = keys.values("/config-apps/contested/");
 
 			EtcdReleaseException conflict = catchThrowableOfType(EtcdReleaseException.class,
 					() -> this.releases.publish(plan, "alice", null));
 			assertThat(conflict.getReason()).isEqualTo(EtcdReleaseException.Reason.CONFLICT);
-			assertThat(conflict).hasMessageContaining("/config-apps/contested/").hasMessageContaining("nothing was written");
+			assertThat(conflict).hasMessageContaining("/config-apps/contested/")
+				.hasMessageContaining("nothing was written");
 			assertThat(keys.values("/config-apps/contested/")).isEqualTo(before);
 			assertThat(this.releases.history(layer, 10)).isEmpty();
 		}
@@ -110,9 +111,9 @@ class EtcdReleasePushTests {
 
 	@Test
 	void aReleaseOverTheTransactionLimitIsRefusedNamingTheLimitAndFitsAsOneDocumentKey() {
-		EtcdReleases limited = new EtcdReleases(keys.client(), new EtcdReleaseSettings(
-				EtcdReleaseSettings.defaults().prefixes(), "/config-releases/", "/services/", 10, 100,
-				EtcdReleaseSettings.DEFAULT_TIMEOUT));
+		EtcdReleases limited = new EtcdReleases(keys.client(),
+				new EtcdReleaseSettings(EtcdReleaseSettings.defaults().prefixes(), "/config-releases/", "/services/",
+						10, 100, EtcdReleaseSettings.DEFAULT_TIMEOUT));
 		EtcdLayer layer = limited.layer("big", null);
 		StringBuilder yaml = new StringBuilder();
 		for (int i = 0; i < 20; i++) {
@@ -137,9 +138,9 @@ class EtcdReleasePushTests {
 
 	@Test
 	void onlyTheLastReleasesOfALayerAreKept() {
-		EtcdReleases keepingThree = new EtcdReleases(keys.client(), new EtcdReleaseSettings(
-				EtcdReleaseSettings.defaults().prefixes(), "/config-releases/", "/services/", 128, 3,
-				EtcdReleaseSettings.DEFAULT_TIMEOUT));
+		EtcdReleases keepingThree = new EtcdReleases(keys.client(),
+				new EtcdReleaseSettings(EtcdReleaseSettings.defaults().prefixes(), "/config-releases/", "/services/",
+						128, 3, EtcdReleaseSettings.DEFAULT_TIMEOUT));
 		EtcdLayer layer = keepingThree.layer("kept", null);
 		for (int i = 1; i <= 5; i++) {
 			keepingThree.publish(keepingThree.planPush(layer, Files.yaml("n: " + i + "\n"), EtcdPushOptions.DEFAULT),
@@ -154,8 +155,8 @@ class EtcdReleasePushTests {
 		EtcdLayer layer = this.releases.layer("rolled", null);
 		this.releases.publish(this.releases.planPush(layer, Files.yaml("a: 1\nb: 1\n"), EtcdPushOptions.DEFAULT),
 				"alice", "first");
-		this.releases.publish(this.releases.planPush(layer, Files.yaml("a: 2\nc: 3\n"), EtcdPushOptions.DEFAULT),
-				"bob", "second");
+		this.releases.publish(this.releases.planPush(layer, Files.yaml("a: 2\nc: 3\n"), EtcdPushOptions.DEFAULT), "bob",
+				"second");
 		this.releases.publish(this.releases.planPush(layer, Files.yaml("a: 3\n"), new EtcdPushOptions(true, null)),
 				"carol", "third");
 		keys.compact(keys.revision());

@@ -3,8 +3,9 @@ package io.github.etcdconfig.test;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * The only door to Testcontainers, an optional dependency: {@link EtcdCluster} calls it only after finding no local
- * etcd binary, so Testcontainers classes are never loaded on machines that have one.
+ * The only door to Testcontainers, an optional dependency: {@link EtcdCluster} calls it
+ * only after finding no local etcd binary, so Testcontainers classes are never loaded on
+ * machines that have one.
  */
 final class DockerFallback {
 
@@ -15,7 +16,8 @@ final class DockerFallback {
 	static boolean isDockerAvailable() {
 		try {
 			return DockerClientFactory.instance().isDockerAvailable();
-		} catch (NoClassDefFoundError e) {
+		}
+		catch (NoClassDefFoundError e) {
 			return false;
 		}
 	}
@@ -26,4 +28,5 @@ final class DockerFallback {
 		container.start();
 		return EtcdMember.inContainer("etcd0", container.clientEndpoint(), container, container::isRunning);
 	}
+
 }

@@ -6,17 +6,24 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Finds the etcd executable; resolved on every call so a test can point {@code etcd.bin} elsewhere. */
+/**
+ * Finds the etcd executable; resolved on every call so a test can point {@code etcd.bin}
+ * elsewhere.
+ */
 final class EtcdBinary {
 
 	static final String PROPERTY = "etcd.bin";
 	static final String ENV = "ETCD_BIN";
+
 	private static final Path DEFAULT = Path.of("/usr/bin/etcd");
 
 	private EtcdBinary() {
 	}
 
-	/** The configured or discovered etcd path; an explicit setting wins even when it is not executable. */
+	/**
+	 * The configured or discovered etcd path; an explicit setting wins even when it is
+	 * not executable.
+	 */
 	static Path path() {
 		String configured = Optional.ofNullable(System.getProperty(PROPERTY)).orElse(System.getenv(ENV));
 		if (configured != null && !configured.isBlank()) {
@@ -33,9 +40,10 @@ final class EtcdBinary {
 	private static Optional<Path> onPath() {
 		String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
 		return Stream.of(path.split(File.pathSeparator))
-				.filter(dir -> !dir.isBlank())
-				.map(dir -> Path.of(dir, "etcd"))
-				.filter(Files::isExecutable)
-				.findFirst();
+			.filter(dir -> !dir.isBlank())
+			.map(dir -> Path.of(dir, "etcd"))
+			.filter(Files::isExecutable)
+			.findFirst();
 	}
+
 }

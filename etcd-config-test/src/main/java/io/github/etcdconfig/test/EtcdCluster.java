@@ -30,9 +30,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * A single etcd member or a cluster of local etcd processes for integration tests. Every member listens on free
- * loopback ports and keeps its data in its own directory under {@link #baseDir()}; {@link #close()} kills the
- * processes and deletes that directory, and a JVM shutdown hook does the same for clusters that were never closed.
+ * A single etcd member or a cluster of local etcd processes for integration tests. Every
+ * member listens on free loopback ports and keeps its data in its own directory under
+ * {@link #baseDir()}; {@link #close()} kills the processes and deletes that directory,
+ * and a JVM shutdown hook does the same for clusters that were never closed.
  *
  * <pre>{@code
  * try (EtcdCluster etcd = EtcdCluster.builder().members(3).build().start(); Client client = etcd.newClient()) {
@@ -41,27 +42,43 @@ import java.util.stream.IntStream;
  * }
  * }</pre>
  *
- * <p>Members are tuned for fast tests (50 ms heartbeats, 500 ms election timeout, bcrypt cost 4, progress
- * notifications every second); extra flags given with {@link Builder#arg(String)} come last and so override them.
+ * <p>
+ * Members are tuned for fast tests (50 ms heartbeats, 500 ms election timeout, bcrypt
+ * cost 4, progress notifications every second); extra flags given with
+ * {@link Builder#arg(String)} come last and so override them.
  */
 public final class EtcdCluster implements AutoCloseable {
 
 	private static final int START_ATTEMPTS = 3;
+
 	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
+
 	private static final String LOOPBACK = "127.0.0.1";
+
 	private static final String ROOT = "root";
 
 	private final int size;
+
 	private final boolean tls;
+
 	private final boolean clientCertAuth;
+
 	private final Duration authTokenTtl;
+
 	private final List<String> extraArgs;
+
 	private final String clusterToken = "etcd-test-" + UUID.randomUUID();
+
 	private final Map<String, String> userRoles = new ConcurrentHashMap<>();
+
 	private volatile List<EtcdMember> members = List.of();
+
 	private volatile Path baseDir;
+
 	private volatile EtcdTls tlsMaterial;
+
 	private volatile String rootPassword;
+
 	private volatile boolean closed;
 
 	private EtcdCluster(Builder builder) {
@@ -82,20 +99,26 @@ public final class EtcdCluster implements AutoCloseable {
 		return builder().build();
 	}
 
-	/** Whether a local etcd binary is usable ({@code etcd.bin}, {@code ETCD_BIN}, the PATH or /usr/bin/etcd). */
+	/**
+	 * Whether a local etcd binary is usable ({@code etcd.bin}, {@code ETCD_BIN}, the PATH
+	 * or /usr/bin/etcd).
+	 */
 	public static boolean isEtcdAvailable() {
 		return EtcdBinary.isUsable();
 	}
 
 	/**
-	 * Starts all members and waits (up to 20 s) until every member answers and the cluster has a leader. Ports that
-	 * another process grabbed in the meantime are picked again. Called again later, it restarts every member that
-	 * was killed or stopped, all at once, which is how a cluster that lost its quorum comes back.
+	 * Starts all members and waits (up to 20 s) until every member answers and the
+	 * cluster has a leader. Ports that another process grabbed in the meantime are picked
+	 * again. Called again later, it restarts every member that was killed or stopped, all
+	 * at once, which is how a cluster that lost its quorum comes back.
 	 *
-	 * <p>Without a local binary, a single plain member runs in Docker if Testcontainers finds an engine.
-	 *
+	 * <p>
+	 * Without a local binary, a single plain member runs in Docker if Testcontainers
+	 * finds an engine.
 	 * @return this cluster
-	 * @throws IllegalStateException when etcd cannot be started; the message holds the end of the member's log
+	 * @throws IllegalStateException when etcd cannot be started; the message holds the
+	 * end of the member's log
 	 */
 	public synchronized EtcdCluster start() {
 		if (closed) {
@@ -103,9 +126,11 @@ public final class EtcdCluster implements AutoCloseable {
 		}
 		if (!members.isEmpty()) {
 			restartStoppedMembers();
-		} else if (isEtcdAvailable()) {
+		}
+		else if (isEtcdAvailable()) {
 			startLocalMembers();
-		} else {
+		}
+		else {
 			String reason = unavailableReason();
 			if (reason != null) {
 				throw new IllegalStateException(reason);
@@ -136,8 +161,8 @@ public final class EtcdCluster implements AutoCloseable {
 	}
 
 	/**
-	 * A jetcd builder for all members with the TLS material applied, for tests that need other client settings.
-	 * It carries no credentials.
+	 * A jetcd builder for all members with the TLS material applied, for tests that need
+	 * other client settings. It carries no credentials.
 	 */
 	public ClientBuilder clientBuilder() {
 		ClientBuilder builder = Client.builder().endpoints(clientEndpoints());
@@ -147,7 +172,10 @@ public final class EtcdCluster implements AutoCloseable {
 		return builder;
 	}
 
-	/** A jetcd client for all members; it authenticates as root once {@link #enableAuth(String)} was called. */
+	/**
+	 * A jetcd client for all members; it authenticates as root once
+	 * {@link #enableAuth(String)} was called.
+	 */
 	public Client newClient() {
 		String password = rootPassword;
 		return password == null ? clientBuilder().build() : newClient(ROOT, password);
@@ -159,18 +187,19 @@ public final class EtcdCluster implements AutoCloseable {
 	}
 
 	/**
-	 * The member that is leader now, asked of every running, unpaused member (500 ms each). When more than one claims
-	 * the leadership (an old leader that has not noticed yet), the one with the highest raft term wins.
-	 *
-	 * @throws IllegalStateException when no member claims to be leader, e.g. during an election
+	 * The member that is leader now, asked of every running, unpaused member (500 ms
+	 * each). When more than one claims the leadership (an old leader that has not noticed
+	 * yet), the one with the highest raft term wins.
+	 * @throws IllegalStateException when no member claims to be leader, e.g. during an
+	 * election
 	 */
 	public EtcdMember leader() {
 		return findLeader().orElseThrow(() -> new IllegalStateException("No etcd member is leader now"));
 	}
 
 	/**
-	 * Creates user {@code root} with that password and the root role, then enables authentication. From now on
-	 * {@link #newClient()} authenticates as root.
+	 * Creates user {@code root} with that password and the root role, then enables
+	 * authentication. From now on {@link #newClient()} authenticates as root.
 	 */
 	public void enableAuth(String rootPassword) {
 		try (Client client = adminClient()) {
@@ -184,7 +213,10 @@ public final class EtcdCluster implements AutoCloseable {
 		this.rootPassword = rootPassword;
 	}
 
-	/** Creates {@code user} with a role that may only read keys starting with {@code readPrefix}. */
+	/**
+	 * Creates {@code user} with a role that may only read keys starting with
+	 * {@code readPrefix}.
+	 */
 	public void addUser(String user, String password, String readPrefix) {
 		String role = user + "-reader";
 		try (Client client = adminClient()) {
@@ -198,7 +230,10 @@ public final class EtcdCluster implements AutoCloseable {
 		userRoles.put(user, role);
 	}
 
-	/** Deletes {@code user} (its tokens become invalid at once) and the role {@link #addUser} made for it. */
+	/**
+	 * Deletes {@code user} (its tokens become invalid at once) and the role
+	 * {@link #addUser} made for it.
+	 */
 	public void revokeUser(String user) {
 		try (Client client = adminClient()) {
 			Auth auth = client.getAuthClient();
@@ -210,17 +245,26 @@ public final class EtcdCluster implements AutoCloseable {
 		}
 	}
 
-	/** The TLS material when TLS is on, else {@code null}; available after {@link #start()}. */
+	/**
+	 * The TLS material when TLS is on, else {@code null}; available after
+	 * {@link #start()}.
+	 */
 	public EtcdTls tls() {
 		return tlsMaterial;
 	}
 
-	/** The temporary directory with data directories, logs ({@code <member>.log}) and TLS files; set by start(). */
+	/**
+	 * The temporary directory with data directories, logs ({@code <member>.log}) and TLS
+	 * files; set by start().
+	 */
 	public Path baseDir() {
 		return baseDir;
 	}
 
-	/** Kills every member and deletes the temporary directory. Idempotent; a closed cluster cannot start again. */
+	/**
+	 * Kills every member and deletes the temporary directory. Idempotent; a closed
+	 * cluster cannot start again.
+	 */
 	@Override
 	public synchronized void close() {
 		if (closed) {
@@ -253,7 +297,8 @@ public final class EtcdCluster implements AutoCloseable {
 
 	static ByteSequence prefixEnd(ByteSequence prefix) {
 		byte[] end = prefix.getBytes();
-		// like clientv3.GetPrefixRangeEnd: increment the last byte below 0xff and drop what follows it
+		// like clientv3.GetPrefixRangeEnd: increment the last byte below 0xff and drop
+		// what follows it
 		for (int i = end.length - 1; i >= 0; i--) {
 			if (end[i] != (byte) 0xff) {
 				end[i]++;
@@ -261,14 +306,15 @@ public final class EtcdCluster implements AutoCloseable {
 			}
 		}
 		// only 0xff bytes: "\0" means "to the end of the key space"
-		return ByteSequence.from(new byte[] {0});
+		return ByteSequence.from(new byte[] { 0 });
 	}
 
 	private void startLocalMembers() {
 		if (baseDir == null) {
 			try {
 				baseDir = Files.createTempDirectory("etcd-test-");
-			} catch (IOException e) {
+			}
+			catch (IOException e) {
 				throw new UncheckedIOException("Cannot create a temporary directory", e);
 			}
 			LiveResources.track(baseDir);
@@ -276,7 +322,7 @@ public final class EtcdCluster implements AutoCloseable {
 		if (tls && tlsMaterial == null) {
 			tlsMaterial = EtcdTls.generate(baseDir.resolve("tls"));
 		}
-		for (int attempt = 1; ; attempt++) {
+		for (int attempt = 1;; attempt++) {
 			List<EtcdMember> candidates = createMembers();
 			try {
 				candidates.forEach(member -> member.launch(false));
@@ -284,7 +330,8 @@ public final class EtcdCluster implements AutoCloseable {
 				members = candidates;
 				awaitLeader();
 				return;
-			} catch (RuntimeException e) {
+			}
+			catch (RuntimeException e) {
 				candidates.forEach(EtcdMember::shutdown);
 				boolean portTaken = candidates.stream().anyMatch(EtcdMember::failedToBind);
 				if (!portTaken || attempt == START_ATTEMPTS) {
@@ -311,14 +358,15 @@ public final class EtcdCluster implements AutoCloseable {
 			peerUrls.add(URI.create("http://" + LOOPBACK + ":" + ports.get(2 * i + 1)));
 		}
 		String initialCluster = IntStream.range(0, size)
-				.mapToObj(i -> names.get(i) + "=" + peerUrls.get(i))
-				.collect(Collectors.joining(","));
+			.mapToObj(i -> names.get(i) + "=" + peerUrls.get(i))
+			.collect(Collectors.joining(","));
 		SslContext probeSslContext = tlsMaterial == null ? null : tlsMaterial.clientSslContext();
 		List<EtcdMember> created = new ArrayList<>();
 		for (int i = 0; i < size; i++) {
 			URI clientUrl = URI.create((tls ? "https" : "http") + "://" + LOOPBACK + ":" + ports.get(2 * i));
 			Path dataDir = baseDir.resolve(names.get(i));
-			// a retry after a port clash must not find the cluster configuration of the failed attempt
+			// a retry after a port clash must not find the cluster configuration of the
+			// failed attempt
 			LiveResources.deleteRecursively(dataDir);
 			List<String> command = command(names.get(i), dataDir, clientUrl, peerUrls.get(i), initialCluster);
 			created.add(EtcdMember.local(names.get(i), clientUrl, peerUrls.get(i),
@@ -328,23 +376,15 @@ public final class EtcdCluster implements AutoCloseable {
 	}
 
 	private List<String> command(String name, Path dataDir, URI clientUrl, URI peerUrl, String initialCluster) {
-		List<String> command = new ArrayList<>(List.of(
-				EtcdBinary.path().toString(),
-				"--name=" + name,
-				"--data-dir=" + dataDir,
-				"--listen-client-urls=" + clientUrl,
-				"--advertise-client-urls=" + clientUrl,
-				"--listen-peer-urls=" + peerUrl,
-				"--initial-advertise-peer-urls=" + peerUrl,
-				"--initial-cluster=" + initialCluster,
-				"--initial-cluster-token=" + clusterToken,
-				// fast elections: a new leader within about a second after the old one dies
-				"--heartbeat-interval=50",
-				"--election-timeout=500",
+		List<String> command = new ArrayList<>(List.of(EtcdBinary.path().toString(), "--name=" + name,
+				"--data-dir=" + dataDir, "--listen-client-urls=" + clientUrl, "--advertise-client-urls=" + clientUrl,
+				"--listen-peer-urls=" + peerUrl, "--initial-advertise-peer-urls=" + peerUrl,
+				"--initial-cluster=" + initialCluster, "--initial-cluster-token=" + clusterToken,
+				// fast elections: a new leader within about a second after the old one
+				// dies
+				"--heartbeat-interval=50", "--election-timeout=500",
 				// cheap password hashing: every userAdd and authenticate pays for it
-				"--bcrypt-cost=4",
-				"--experimental-watch-progress-notify-interval=1s",
-				"--logger=zap",
+				"--bcrypt-cost=4", "--experimental-watch-progress-notify-interval=1s", "--logger=zap",
 				"--log-outputs=stderr"));
 		if (tls) {
 			command.add("--cert-file=" + tlsMaterial.serverCert());
@@ -408,7 +448,10 @@ public final class EtcdCluster implements AutoCloseable {
 		return ByteSequence.from(value, StandardCharsets.UTF_8);
 	}
 
-	/** Picks distinct free loopback ports; all sockets stay open until every port is chosen. */
+	/**
+	 * Picks distinct free loopback ports; all sockets stay open until every port is
+	 * chosen.
+	 */
 	private static List<Integer> freePorts(int count) {
 		List<ServerSocket> sockets = new ArrayList<>();
 		try {
@@ -418,13 +461,16 @@ public final class EtcdCluster implements AutoCloseable {
 				socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
 			}
 			return sockets.stream().map(ServerSocket::getLocalPort).toList();
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException("Cannot find free ports", e);
-		} finally {
+		}
+		finally {
 			sockets.forEach(socket -> {
 				try {
 					socket.close();
-				} catch (IOException ignored) {
+				}
+				catch (IOException ignored) {
 					// the port was only reserved for the pick
 				}
 			});
@@ -435,15 +481,22 @@ public final class EtcdCluster implements AutoCloseable {
 	public static final class Builder {
 
 		private int members = 1;
+
 		private boolean tls;
+
 		private boolean clientCertAuth;
+
 		private Duration authTokenTtl;
+
 		private final List<String> args = new ArrayList<>();
 
 		private Builder() {
 		}
 
-		/** The number of members, 1 by default; use an odd number such as 3 for fault tests. */
+		/**
+		 * The number of members, 1 by default; use an odd number such as 3 for fault
+		 * tests.
+		 */
 		public Builder members(int n) {
 			if (n < 1) {
 				throw new IllegalArgumentException("An etcd cluster needs at least one member");
@@ -452,25 +505,37 @@ public final class EtcdCluster implements AutoCloseable {
 			return this;
 		}
 
-		/** Serves clients over TLS with a generated CA and a server certificate for 127.0.0.1 and localhost. */
+		/**
+		 * Serves clients over TLS with a generated CA and a server certificate for
+		 * 127.0.0.1 and localhost.
+		 */
 		public Builder tls(boolean on) {
 			this.tls = on;
 			return this;
 		}
 
-		/** Requires client certificates ({@code --client-cert-auth}); implies {@link #tls(boolean) tls(true)}. */
+		/**
+		 * Requires client certificates ({@code --client-cert-auth}); implies
+		 * {@link #tls(boolean) tls(true)}.
+		 */
 		public Builder clientCertAuth(boolean on) {
 			this.clientCertAuth = on;
 			return this;
 		}
 
-		/** The lifetime of etcd's simple auth tokens ({@code --auth-token-ttl}, whole seconds, at least 1). */
+		/**
+		 * The lifetime of etcd's simple auth tokens ({@code --auth-token-ttl}, whole
+		 * seconds, at least 1).
+		 */
 		public Builder authTokenTtl(Duration ttl) {
 			this.authTokenTtl = Objects.requireNonNull(ttl, "ttl");
 			return this;
 		}
 
-		/** Extra etcd flags for every member, e.g. {@code "--max-txn-ops=1024"}; they override the defaults. */
+		/**
+		 * Extra etcd flags for every member, e.g. {@code "--max-txn-ops=1024"}; they
+		 * override the defaults.
+		 */
 		public Builder arg(String arg) {
 			this.args.add(Objects.requireNonNull(arg, "arg"));
 			return this;
@@ -480,5 +545,7 @@ public final class EtcdCluster implements AutoCloseable {
 		public EtcdCluster build() {
 			return new EtcdCluster(this);
 		}
+
 	}
+
 }

@@ -9,17 +9,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Runs an {@link EtcdCluster} for the tests of one class:
  *
  * <pre>{@code
- * @RegisterExtension
+ * &#64;RegisterExtension
  * static EtcdClusterExtension etcd = new EtcdClusterExtension(EtcdCluster.builder().members(3));
  * }</pre>
  *
- * <p>The cluster starts before all tests and is closed after them; {@code @Nested} classes share it. When the cluster
- * cannot run here (no local etcd binary and no Docker engine, or a configuration that needs the binary), the tests
- * are aborted, not failed, with a message that says how to install etcd.
+ * <p>
+ * The cluster starts before all tests and is closed after them; {@code @Nested} classes
+ * share it. When the cluster cannot run here (no local etcd binary and no Docker engine,
+ * or a configuration that needs the binary), the tests are aborted, not failed, with a
+ * message that says how to install etcd.
  */
 public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCallback {
 
 	private final EtcdCluster cluster;
+
 	private int depth;
 
 	/** A single plain member. */
@@ -54,4 +57,5 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
 			cluster.close();
 		}
 	}
+
 }

@@ -10,14 +10,15 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A single etcd member in Docker, for machines without a local etcd binary. The client port is bound to a host port
- * chosen before the start, because etcd must advertise the URL clients use and the official image has no shell to
- * learn a mapped port later.
+ * A single etcd member in Docker, for machines without a local etcd binary. The client
+ * port is bound to a host port chosen before the start, because etcd must advertise the
+ * URL clients use and the official image has no shell to learn a mapped port later.
  */
 public class EtcdContainer extends GenericContainer<EtcdContainer> {
 
 	/** The default image, an etcd 3.5 release. */
 	public static final DockerImageName DEFAULT_IMAGE = DockerImageName.parse("gcr.io/etcd-development/etcd:v3.5.17");
+
 	/** The client port inside the container. */
 	public static final int CLIENT_PORT = 2379;
 
@@ -43,22 +44,19 @@ public class EtcdContainer extends GenericContainer<EtcdContainer> {
 
 	@Override
 	protected void configure() {
-		withCommand("etcd",
-				"--name=etcd0",
-				"--data-dir=/etcd-data",
-				"--listen-client-urls=http://0.0.0.0:" + CLIENT_PORT,
-				"--advertise-client-urls=" + clientEndpoint(),
-				"--heartbeat-interval=50",
-				"--election-timeout=500",
-				"--bcrypt-cost=4",
+		withCommand("etcd", "--name=etcd0", "--data-dir=/etcd-data",
+				"--listen-client-urls=http://0.0.0.0:" + CLIENT_PORT, "--advertise-client-urls=" + clientEndpoint(),
+				"--heartbeat-interval=50", "--election-timeout=500", "--bcrypt-cost=4",
 				"--experimental-watch-progress-notify-interval=1s");
 	}
 
 	private static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException("Cannot find a free port", e);
 		}
 	}
+
 }

@@ -17,9 +17,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads and writes etcd from tests, each call with a deadline ({@link #DEFAULT_TIMEOUT} unless a call takes one of
- * its own), so that a test against a stopped, paused or cut-off etcd fails instead of hanging. Keys and values are
- * UTF-8 text. Closing it closes the client, for example through JUnit's {@code @AutoClose}.
+ * Reads and writes etcd from tests, each call with a deadline ({@link #DEFAULT_TIMEOUT}
+ * unless a call takes one of its own), so that a test against a stopped, paused or
+ * cut-off etcd fails instead of hanging. Keys and values are UTF-8 text. Closing it
+ * closes the client, for example through JUnit's {@code @AutoClose}.
  *
  * <pre>{@code
  * try (EtcdKeys keys = new EtcdKeys(cluster.newClient())) {
@@ -28,8 +29,10 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * <p>A call that fails or runs out of time throws an {@link IllegalStateException} whose message holds etcd's
- * reason and whose cause is etcd's error or a {@link java.util.concurrent.TimeoutException}.
+ * <p>
+ * A call that fails or runs out of time throws an {@link IllegalStateException} whose
+ * message holds etcd's reason and whose cause is etcd's error or a
+ * {@link java.util.concurrent.TimeoutException}.
  */
 public final class EtcdKeys implements AutoCloseable {
 
@@ -65,8 +68,8 @@ public final class EtcdKeys implements AutoCloseable {
 	}
 
 	/**
-	 * Put a key with a deadline of its own, for a write that may have to wait, such as one to a cluster that is
-	 * electing a leader.
+	 * Put a key with a deadline of its own, for a write that may have to wait, such as
+	 * one to a cluster that is electing a leader.
 	 * @param key the key
 	 * @param value its value, as UTF-8
 	 * @param timeout how long the call may take
@@ -94,8 +97,8 @@ public final class EtcdKeys implements AutoCloseable {
 	 */
 	public long putAll(String... keysAndValues) {
 		if (keysAndValues.length % 2 != 0) {
-			throw new IllegalArgumentException("Expected keys and values in pairs, got " + keysAndValues.length
-					+ " strings");
+			throw new IllegalArgumentException(
+					"Expected keys and values in pairs, got " + keysAndValues.length + " strings");
 		}
 		Op[] puts = new Op[keysAndValues.length / 2];
 		for (int i = 0; i < puts.length; i++) {
@@ -107,7 +110,8 @@ public final class EtcdKeys implements AutoCloseable {
 	/**
 	 * Delete a key.
 	 * @param key the key
-	 * @return the revision after the delete (etcd's current revision when there was no such key)
+	 * @return the revision after the delete (etcd's current revision when there was no
+	 * such key)
 	 */
 	public long delete(String key) {
 		return await(kv().delete(bytes(key))).getHeader().getRevision();
@@ -120,7 +124,7 @@ public final class EtcdKeys implements AutoCloseable {
 	 */
 	public long deletePrefix(String prefix) {
 		return await(kv().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build())).getHeader()
-				.getRevision();
+			.getRevision();
 	}
 
 	/**
@@ -142,7 +146,8 @@ public final class EtcdKeys implements AutoCloseable {
 	}
 
 	/**
-	 * The value of a key, with a deadline of its own, for example a short one to show that etcd does not answer.
+	 * The value of a key, with a deadline of its own, for example a short one to show
+	 * that etcd does not answer.
 	 * @param key the key
 	 * @param timeout how long the call may take
 	 * @return its value as UTF-8, or {@code null} when there is no such key
@@ -164,7 +169,8 @@ public final class EtcdKeys implements AutoCloseable {
 	}
 
 	/**
-	 * The keys under a prefix as etcd holds them, with their revisions, versions and leases.
+	 * The keys under a prefix as etcd holds them, with their revisions, versions and
+	 * leases.
 	 * @param prefix the prefix, such as {@code /locks/orders/}
 	 * @return the keys in key order; empty when there is none
 	 */
@@ -177,12 +183,12 @@ public final class EtcdKeys implements AutoCloseable {
 	 * @return the revision
 	 */
 	public long revision() {
-		return await(kv().get(bytes("/"), GetOption.builder().withCountOnly(true).build())).getHeader()
-				.getRevision();
+		return await(kv().get(bytes("/"), GetOption.builder().withCountOnly(true).build())).getHeader().getRevision();
 	}
 
 	/**
-	 * Compact etcd's history up to a revision: watches that start before it fail afterwards.
+	 * Compact etcd's history up to a revision: watches that start before it fail
+	 * afterwards.
 	 * @param revision the revision, at most the current one
 	 */
 	public void compact(long revision) {
@@ -192,7 +198,8 @@ public final class EtcdKeys implements AutoCloseable {
 	/**
 	 * The time a lease has left.
 	 * @param leaseId the lease
-	 * @return its remaining time to live in seconds; -1 when it has expired or never existed
+	 * @return its remaining time to live in seconds; -1 when it has expired or never
+	 * existed
 	 */
 	public long ttl(long leaseId) {
 		return await(this.client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT)).getTTL();
@@ -257,4 +264,5 @@ public final class EtcdKeys implements AutoCloseable {
 	private static String text(ByteSequence bytes) {
 		return bytes.toString(StandardCharsets.UTF_8);
 	}
+
 }

@@ -20,26 +20,39 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
- * One etcd member of an {@link EtcdCluster}: a local etcd process with fixed ports and its own data directory, which
- * tests can kill, stop, restart, pause and resume. A member that runs in Docker (the Testcontainers fallback) only
- * offers {@link #name()}, {@link #clientEndpoint()} and {@link #isRunning()}.
+ * One etcd member of an {@link EtcdCluster}: a local etcd process with fixed ports and
+ * its own data directory, which tests can kill, stop, restart, pause and resume. A member
+ * that runs in Docker (the Testcontainers fallback) only offers {@link #name()},
+ * {@link #clientEndpoint()} and {@link #isRunning()}.
  */
 public final class EtcdMember {
 
 	static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+
 	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+
 	private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final int LOG_TAIL_LINES = 30;
 
 	private final String name;
+
 	private final URI clientEndpoint;
+
 	private final URI peerEndpoint;
+
 	private final Path logFile;
+
 	private final List<String> command;
+
 	private final SslContext probeSslContext;
+
 	private final AutoCloseable container;
+
 	private final BooleanSupplier containerRunning;
+
 	private volatile Process process;
+
 	private volatile boolean paused;
 
 	private EtcdMember(String name, URI clientEndpoint, URI peerEndpoint, Path logFile, List<String> command,
@@ -54,14 +67,20 @@ public final class EtcdMember {
 		this.containerRunning = containerRunning;
 	}
 
-	/** A local member; {@code command} is the full etcd command line except {@code --initial-cluster-state}. */
+	/**
+	 * A local member; {@code command} is the full etcd command line except
+	 * {@code --initial-cluster-state}.
+	 */
 	static EtcdMember local(String name, URI clientEndpoint, URI peerEndpoint, Path logFile, List<String> command,
 			SslContext probeSslContext) {
-		return new EtcdMember(name, clientEndpoint, peerEndpoint, logFile, List.copyOf(command), probeSslContext,
-				null, null);
+		return new EtcdMember(name, clientEndpoint, peerEndpoint, logFile, List.copyOf(command), probeSslContext, null,
+				null);
 	}
 
-	/** A member running in an already started Docker container, closed by {@link #shutdown()}. */
+	/**
+	 * A member running in an already started Docker container, closed by
+	 * {@link #shutdown()}.
+	 */
 	static EtcdMember inContainer(String name, URI clientEndpoint, AutoCloseable container, BooleanSupplier running) {
 		return new EtcdMember(name, clientEndpoint, null, null, List.of(), null, container, running);
 	}
@@ -100,14 +119,20 @@ public final class EtcdMember {
 		return paused && isRunning();
 	}
 
-	/** Kills the process with SIGKILL (no chance to flush or leave the cluster) and waits until it is gone. */
+	/**
+	 * Kills the process with SIGKILL (no chance to flush or leave the cluster) and waits
+	 * until it is gone.
+	 */
 	public void kill() {
 		Process current = requireProcess("kill");
 		current.destroyForcibly();
 		awaitExit(current);
 	}
 
-	/** Stops the process gracefully with SIGTERM and waits until it is gone; falls back to SIGKILL after 10 s. */
+	/**
+	 * Stops the process gracefully with SIGTERM and waits until it is gone; falls back to
+	 * SIGKILL after 10 s.
+	 */
 	public void stop() {
 		Process current = requireProcess("stop");
 		current.destroy();
@@ -119,7 +144,8 @@ public final class EtcdMember {
 			if (!current.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
 				current.destroyForcibly();
 			}
-		} catch (InterruptedException e) {
+		}
+		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			current.destroyForcibly();
 		}
@@ -127,9 +153,10 @@ public final class EtcdMember {
 	}
 
 	/**
-	 * Restarts a killed or stopped member with the same ports and data directory, so its data and cluster
-	 * membership survive, and waits until it answers. A cluster member only answers once a quorum is up: to restart
-	 * a whole cluster, use {@link EtcdCluster#start()}, which restarts every stopped member at once.
+	 * Restarts a killed or stopped member with the same ports and data directory, so its
+	 * data and cluster membership survive, and waits until it answers. A cluster member
+	 * only answers once a quorum is up: to restart a whole cluster, use
+	 * {@link EtcdCluster#start()}, which restarts every stopped member at once.
 	 */
 	public void start() {
 		requireProcess("start");
@@ -140,7 +167,10 @@ public final class EtcdMember {
 		awaitAnswering(List.of(this));
 	}
 
-	/** Freezes the process with SIGSTOP: it keeps its sockets open but answers nothing (a hung member). */
+	/**
+	 * Freezes the process with SIGSTOP: it keeps its sockets open but answers nothing (a
+	 * hung member).
+	 */
 	public void pause() {
 		Process current = requireProcess("pause");
 		signal(current, "STOP");
@@ -164,10 +194,10 @@ public final class EtcdMember {
 	void launch(boolean restart) {
 		List<String> commandLine = new ArrayList<>(command);
 		commandLine.add("--initial-cluster-state=" + (restart ? "existing" : "new"));
-		ProcessBuilder builder = new ProcessBuilder(commandLine)
-				.redirectErrorStream(true)
-				.redirectOutput(restart ? Redirect.appendTo(logFile.toFile()) : Redirect.to(logFile.toFile()));
-		// etcd reads ETCD_* variables as flags: a developer's shell must not change the test members
+		ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true)
+			.redirectOutput(restart ? Redirect.appendTo(logFile.toFile()) : Redirect.to(logFile.toFile()));
+		// etcd reads ETCD_* variables as flags: a developer's shell must not change the
+		// test members
 		builder.environment().keySet().removeIf(variable -> variable.startsWith("ETCD_"));
 		try {
 			Process started = builder.start();
@@ -175,14 +205,15 @@ public final class EtcdMember {
 			started.getOutputStream().close();
 			paused = false;
 			process = started;
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException("Cannot start " + String.join(" ", commandLine), e);
 		}
 	}
 
 	/**
-	 * Waits until every member answers a status request. Fails as soon as one of them exits, since the others may
-	 * never answer without it (no quorum).
+	 * Waits until every member answers a status request. Fails as soon as one of them
+	 * exits, since the others may never answer without it (no quorum).
 	 */
 	static void awaitAnswering(List<EtcdMember> starting) {
 		Set<EtcdMember> answering = new HashSet<>();
@@ -198,17 +229,24 @@ public final class EtcdMember {
 				}
 			}
 			return answering.size() == starting.size();
-		}, () -> starting.stream().filter(member -> !answering.contains(member))
-				.map(member -> member.name + " did not answer within " + READY_TIMEOUT + member.logTail())
-				.collect(Collectors.joining("\n")));
+		}, () -> starting.stream()
+			.filter(member -> !answering.contains(member))
+			.map(member -> member.name + " did not answer within " + READY_TIMEOUT + member.logTail())
+			.collect(Collectors.joining("\n")));
 	}
 
-	/** The member's status, or empty when it does not answer within {@link StatusProbe#TIMEOUT}. */
+	/**
+	 * The member's status, or empty when it does not answer within
+	 * {@link StatusProbe#TIMEOUT}.
+	 */
 	Optional<StatusResponse> status() {
 		return StatusProbe.status(clientEndpoint, probeSslContext);
 	}
 
-	/** Whether the log says etcd could not bind a port (another process took a port picked as free). */
+	/**
+	 * Whether the log says etcd could not bind a port (another process took a port picked
+	 * as free).
+	 */
 	boolean failedToBind() {
 		return logFile != null && readLog().contains("address already in use");
 	}
@@ -218,10 +256,12 @@ public final class EtcdMember {
 		if (container != null) {
 			try {
 				container.close();
-			} catch (Exception e) {
+			}
+			catch (Exception e) {
 				throw new IllegalStateException("Cannot stop the etcd container", e);
 			}
-		} else if (process != null) {
+		}
+		else if (process != null) {
 			kill();
 		}
 	}
@@ -238,7 +278,8 @@ public final class EtcdMember {
 	private String readLog() {
 		try {
 			return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			return "(cannot read " + logFile + ": " + e + ")";
 		}
 	}
@@ -263,21 +304,26 @@ public final class EtcdMember {
 	private void signal(Process current, String signal) {
 		try {
 			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(current.pid()))
-					.redirectErrorStream(true)
-					.start();
+				.redirectErrorStream(true)
+				.start();
 			if (!kill.waitFor(SIGNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
 				kill.destroyForcibly();
 				throw new IllegalStateException("kill -" + signal + " " + current.pid() + " failed");
 			}
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException("Cannot run kill -" + signal, e);
-		} catch (InterruptedException e) {
+		}
+		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while sending SIG" + signal, e);
 		}
 	}
 
-	/** Waits until the kernel reports the process as stopped or not; skipped where there is no /proc. */
+	/**
+	 * Waits until the kernel reports the process as stopped or not; skipped where there
+	 * is no /proc.
+	 */
 	private void awaitProcessState(Process current, boolean stopped) {
 		Path stat = Path.of("/proc", Long.toString(current.pid()), "stat");
 		if (!Files.exists(stat)) {
@@ -290,11 +336,14 @@ public final class EtcdMember {
 	private static boolean isStopped(Path stat) {
 		try {
 			String content = Files.readString(stat);
-			// format: "pid (comm) S ...": the state follows the last ')' because comm may contain spaces
+			// format: "pid (comm) S ...": the state follows the last ')' because comm may
+			// contain spaces
 			char state = content.charAt(content.lastIndexOf(')') + 2);
 			return state == 'T' || state == 't';
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			return false;
 		}
 	}
+
 }

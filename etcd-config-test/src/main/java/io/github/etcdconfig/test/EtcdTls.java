@@ -7,13 +7,15 @@ import java.nio.file.Path;
 import javax.net.ssl.SSLException;
 
 /**
- * TLS material for tests, generated in-process: a CA, a server certificate for {@code 127.0.0.1} and
- * {@code localhost} and a client certificate, all RSA 2048 / SHA256withRSA PEM files valid for one day.
- * Generating needs BouncyCastle ({@code org.bouncycastle:bcpkix-jdk18on}) on the test classpath.
+ * TLS material for tests, generated in-process: a CA, a server certificate for
+ * {@code 127.0.0.1} and {@code localhost} and a client certificate, all RSA 2048 /
+ * SHA256withRSA PEM files valid for one day. Generating needs BouncyCastle
+ * ({@code org.bouncycastle:bcpkix-jdk18on}) on the test classpath.
  */
 public final class EtcdTls {
 
 	private final Path dir;
+
 	private volatile SslContext clientSslContext;
 
 	private EtcdTls(Path dir) {
@@ -24,7 +26,8 @@ public final class EtcdTls {
 	public static EtcdTls generate(Path dir) {
 		try {
 			TlsFiles.write(dir);
-		} catch (NoClassDefFoundError e) {
+		}
+		catch (NoClassDefFoundError e) {
 			throw new IllegalStateException(
 					"Generating TLS material needs org.bouncycastle:bcpkix-jdk18on on the test classpath", e);
 		}
@@ -36,7 +39,10 @@ public final class EtcdTls {
 		return dir.resolve(TlsFiles.CA_CERT);
 	}
 
-	/** The server certificate (PEM), SANs IP 127.0.0.1 and DNS localhost, usable for server and client auth. */
+	/**
+	 * The server certificate (PEM), SANs IP 127.0.0.1 and DNS localhost, usable for
+	 * server and client auth.
+	 */
 	public Path serverCert() {
 		return dir.resolve(TlsFiles.SERVER_CERT);
 	}
@@ -62,8 +68,8 @@ public final class EtcdTls {
 	}
 
 	/**
-	 * A gRPC client context that trusts the CA and presents the client certificate (harmless when the server does
-	 * not ask for one). Built once and shared.
+	 * A gRPC client context that trusts the CA and presents the client certificate
+	 * (harmless when the server does not ask for one). Built once and shared.
 	 */
 	public SslContext clientSslContext() {
 		SslContext context = clientSslContext;
@@ -81,11 +87,13 @@ public final class EtcdTls {
 	private SslContext buildClientSslContext() {
 		try {
 			return GrpcSslContexts.forClient()
-					.trustManager(caCert().toFile())
-					.keyManager(clientCert().toFile(), clientKeyPkcs8().toFile())
-					.build();
-		} catch (SSLException e) {
+				.trustManager(caCert().toFile())
+				.keyManager(clientCert().toFile(), clientKeyPkcs8().toFile())
+				.build();
+		}
+		catch (SSLException e) {
 			throw new UncheckedIOException("Cannot build an SSL context from " + dir, e);
 		}
 	}
+
 }

@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Everything this library started and has not cleaned up yet. A JVM shutdown hook kills the processes and deletes
- * the directories, so a crashed or interrupted test run never leaves etcd members (or their 60 MB WAL files) behind.
+ * Everything this library started and has not cleaned up yet. A JVM shutdown hook kills
+ * the processes and deletes the directories, so a crashed or interrupted test run never
+ * leaves etcd members (or their 60 MB WAL files) behind.
  */
 final class LiveResources {
 
 	private static final Set<Process> PROCESSES = ConcurrentHashMap.newKeySet();
+
 	private static final Set<Path> DIRECTORIES = ConcurrentHashMap.newKeySet();
 
 	static {
@@ -47,7 +49,8 @@ final class LiveResources {
 		}
 		try (Stream<Path> paths = Files.walk(directory)) {
 			paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException("Cannot delete " + directory, e);
 		}
 	}
@@ -57,7 +60,8 @@ final class LiveResources {
 		for (Process process : PROCESSES) {
 			try {
 				process.waitFor(2, TimeUnit.SECONDS);
-			} catch (InterruptedException e) {
+			}
+			catch (InterruptedException e) {
 				Thread.currentThread().interrupt();
 				return;
 			}
@@ -65,9 +69,11 @@ final class LiveResources {
 		DIRECTORIES.forEach(directory -> {
 			try {
 				deleteRecursively(directory);
-			} catch (UncheckedIOException ignored) {
+			}
+			catch (UncheckedIOException ignored) {
 				// best effort while the JVM goes down
 			}
 		});
 	}
+
 }

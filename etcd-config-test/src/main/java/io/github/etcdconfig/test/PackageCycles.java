@@ -8,10 +8,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The architecture rule every etcd-config module checks in its own tests: no package of the project depends on
- * itself through other packages, in the module or the modules it builds on, so each concern ({@code config},
- * {@code watch}, {@code client}, ...) can be read, tested and changed on its own. Needs ArchUnit on the test class
- * path (an optional dependency of this module).
+ * The architecture rule every etcd-config module checks in its own tests: no package of
+ * the project depends on itself through other packages, in the module or the modules it
+ * builds on, so each concern ({@code config}, {@code watch}, {@code client}, ...) can be
+ * read, tested and changed on its own. Needs ArchUnit on the test class path (an optional
+ * dependency of this module).
  */
 public final class PackageCycles {
 
@@ -19,10 +20,12 @@ public final class PackageCycles {
 	}
 
 	/**
-	 * Fail when a package of {@code io.github.etcdconfig} on the class path, tests left out, is part of a cycle.
+	 * Fail when a package of {@code io.github.etcdconfig} on the class path, tests left
+	 * out, is part of a cycle.
 	 */
 	public static void assertNone() {
-		// Only the project's own classes matter for its packages: reading every library they use takes long.
+		// Only the project's own classes matter for its packages: reading every library
+		// they use takes long.
 		ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
 		JavaClasses main = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests())
 			.importPackages("io.github.etcdconfig");

@@ -12,9 +12,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Asks one member for its Maintenance status over a throw-away gRPC channel with a hard deadline. A fresh channel per
- * probe avoids gRPC's reconnect back-off (up to seconds) while a member is still starting, and the deadline keeps a
- * paused member from blocking the caller. The status call needs no credentials, even with auth enabled.
+ * Asks one member for its Maintenance status over a throw-away gRPC channel with a hard
+ * deadline. A fresh channel per probe avoids gRPC's reconnect back-off (up to seconds)
+ * while a member is still starting, and the deadline keeps a paused member from blocking
+ * the caller. The status call needs no credentials, even with auth enabled.
  */
 final class StatusProbe {
 
@@ -27,18 +28,22 @@ final class StatusProbe {
 		NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort());
 		if (sslContext != null) {
 			builder.sslContext(sslContext);
-		} else {
+		}
+		else {
 			builder.usePlaintext();
 		}
 		ManagedChannel channel = builder.build();
 		try {
 			return Optional.of(MaintenanceGrpc.newBlockingStub(channel)
-					.withDeadlineAfter(TIMEOUT)
-					.status(StatusRequest.getDefaultInstance()));
-		} catch (StatusRuntimeException e) {
+				.withDeadlineAfter(TIMEOUT)
+				.status(StatusRequest.getDefaultInstance()));
+		}
+		catch (StatusRuntimeException e) {
 			return Optional.empty();
-		} finally {
+		}
+		finally {
 			channel.shutdownNow();
 		}
 	}
+
 }

@@ -14,26 +14,38 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP forwarder on a free loopback port, for "the line is cut" tests: point a client at {@link #endpoint()},
- * then {@link #cut()} drops every connection with a reset and refuses new ones until {@link #restore()}.
- * While cut, the listening socket stays bound (so nobody else can take the port) and resets every new connection
- * right after accepting it. Works for TLS too, since bytes are forwarded unchanged.
+ * A TCP forwarder on a free loopback port, for "the line is cut" tests: point a client at
+ * {@link #endpoint()}, then {@link #cut()} drops every connection with a reset and
+ * refuses new ones until {@link #restore()}. While cut, the listening socket stays bound
+ * (so nobody else can take the port) and resets every new connection right after
+ * accepting it. Works for TLS too, since bytes are forwarded unchanged.
  */
 public final class TcpProxy implements AutoCloseable {
 
 	private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+
 	private static final int BUFFER_SIZE = 16 * 1024;
 
 	private final InetSocketAddress target;
+
 	private final String scheme;
+
 	private final ServerSocket server;
+
 	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
 	private final AtomicLong connections = new AtomicLong();
+
 	private final AtomicLong bytesFromClients = new AtomicLong();
+
 	private volatile boolean cut;
+
 	private volatile boolean closed;
 
-	/** Starts forwarding at once from a free loopback port to {@code targetHost:targetPort}. */
+	/**
+	 * Starts forwarding at once from a free loopback port to
+	 * {@code targetHost:targetPort}.
+	 */
 	public TcpProxy(String targetHost, int targetPort) {
 		this(targetHost, targetPort, "http");
 	}
@@ -45,13 +57,17 @@ public final class TcpProxy implements AutoCloseable {
 			server = new ServerSocket();
 			server.setReuseAddress(true);
 			server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException("Cannot open a proxy port", e);
 		}
 		daemon("tcp-proxy-" + port(), this::acceptLoop).start();
 	}
 
-	/** A proxy to an etcd client URL; {@link #endpoint()} keeps its scheme ({@code http} or {@code https}). */
+	/**
+	 * A proxy to an etcd client URL; {@link #endpoint()} keeps its scheme ({@code http}
+	 * or {@code https}).
+	 */
 	public static TcpProxy to(URI endpoint) {
 		return new TcpProxy(endpoint.getHost(), endpoint.getPort(), endpoint.getScheme());
 	}
@@ -61,14 +77,18 @@ public final class TcpProxy implements AutoCloseable {
 		return server.getLocalPort();
 	}
 
-	/** {@code http://127.0.0.1:port}, or https when the proxy was made for an https endpoint. */
+	/**
+	 * {@code http://127.0.0.1:port}, or https when the proxy was made for an https
+	 * endpoint.
+	 */
 	public URI endpoint() {
 		return URI.create(scheme + "://127.0.0.1:" + port());
 	}
 
 	/**
-	 * Connections clients opened since the proxy started, those reset at once while cut or because the target
-	 * refused included: how often clients tried to reach the target.
+	 * Connections clients opened since the proxy started, those reset at once while cut
+	 * or because the target refused included: how often clients tried to reach the
+	 * target.
 	 */
 	public long connections() {
 		return connections.get();
@@ -79,7 +99,10 @@ public final class TcpProxy implements AutoCloseable {
 		return bytesFromClients.get();
 	}
 
-	/** Resets every open connection on both sides at once and refuses new connections until {@link #restore()}. */
+	/**
+	 * Resets every open connection on both sides at once and refuses new connections
+	 * until {@link #restore()}.
+	 */
 	public void cut() {
 		cut = true;
 		sockets.forEach(TcpProxy::reset);
@@ -96,7 +119,8 @@ public final class TcpProxy implements AutoCloseable {
 		closed = true;
 		try {
 			server.close();
-		} catch (IOException ignored) {
+		}
+		catch (IOException ignored) {
 			// closing is all we want
 		}
 		sockets.forEach(TcpProxy::reset);
@@ -107,13 +131,15 @@ public final class TcpProxy implements AutoCloseable {
 			Socket client;
 			try {
 				client = server.accept();
-			} catch (IOException e) {
+			}
+			catch (IOException e) {
 				return; // the server socket was closed
 			}
 			connections.incrementAndGet();
 			if (cut) {
 				reset(client);
-			} else {
+			}
+			else {
 				daemon("tcp-proxy-" + port() + "-connect", () -> connect(client)).start();
 			}
 		}
@@ -125,14 +151,16 @@ public final class TcpProxy implements AutoCloseable {
 			client.setTcpNoDelay(true);
 			upstream.setTcpNoDelay(true);
 			upstream.connect(target, CONNECT_TIMEOUT_MILLIS);
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			reset(client);
 			reset(upstream);
 			return;
 		}
 		sockets.add(client);
 		sockets.add(upstream);
-		// cut() may have run between accept and registration; it only saw the registered sockets
+		// cut() may have run between accept and registration; it only saw the registered
+		// sockets
 		if (cut || closed) {
 			reset(client);
 			reset(upstream);
@@ -142,7 +170,9 @@ public final class TcpProxy implements AutoCloseable {
 		pump(upstream, client, new AtomicLong());
 	}
 
-	/** Copies bytes until either side ends, then closes both so the other pump ends too. */
+	/**
+	 * Copies bytes until either side ends, then closes both so the other pump ends too.
+	 */
 	private void pump(Socket from, Socket to, AtomicLong forwarded) {
 		byte[] buffer = new byte[BUFFER_SIZE];
 		try {
@@ -152,15 +182,20 @@ public final class TcpProxy implements AutoCloseable {
 				forwarded.addAndGet(n);
 				out.write(buffer, 0, n);
 			}
-		} catch (IOException ignored) {
+		}
+		catch (IOException ignored) {
 			// the connection was reset or cut
-		} finally {
+		}
+		finally {
 			end(from);
 			end(to);
 		}
 	}
 
-	/** Closes a socket whose peer ended; after a cut it must be a reset too, or the other side would see a FIN. */
+	/**
+	 * Closes a socket whose peer ended; after a cut it must be a reset too, or the other
+	 * side would see a FIN.
+	 */
 	private void end(Socket socket) {
 		sockets.remove(socket);
 		if (cut || closed) {
@@ -169,21 +204,26 @@ public final class TcpProxy implements AutoCloseable {
 		}
 		try {
 			socket.close();
-		} catch (IOException ignored) {
+		}
+		catch (IOException ignored) {
 			// already closed
 		}
 	}
 
-	/** Closes with SO_LINGER 0 so the peer gets a RST at once instead of an orderly FIN. */
+	/**
+	 * Closes with SO_LINGER 0 so the peer gets a RST at once instead of an orderly FIN.
+	 */
 	private static void reset(Socket socket) {
 		try {
 			socket.setSoLinger(true, 0);
-		} catch (IOException ignored) {
+		}
+		catch (IOException ignored) {
 			// already closed: nothing to reset
 		}
 		try {
 			socket.close();
-		} catch (IOException ignored) {
+		}
+		catch (IOException ignored) {
 			// already closed
 		}
 	}
@@ -193,4 +233,5 @@ public final class TcpProxy implements AutoCloseable {
 		thread.setDaemon(true);
 		return thread;
 	}
+
 }

@@ -33,8 +33,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Writes the PEM files behind {@link EtcdTls}. Kept apart so that BouncyCastle, an optional dependency, is only
- * loaded when TLS material is actually generated.
+ * Writes the PEM files behind {@link EtcdTls}. Kept apart so that BouncyCastle, an
+ * optional dependency, is only loaded when TLS material is actually generated.
  */
 final class TlsFiles {
 
@@ -46,8 +46,10 @@ final class TlsFiles {
 	static final String CLIENT_KEY_PKCS1 = "client-key-rsa.pem";
 
 	private static final Duration VALIDITY = Duration.ofDays(1);
+
 	// tolerate clocks that are slightly behind
 	private static final Duration BACKDATE = Duration.ofHours(1);
+
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private TlsFiles() {
@@ -65,18 +67,19 @@ final class TlsFiles {
 			JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
 
 			X509v3CertificateBuilder ca = builder(caName, caName, caKeys.getPublic())
-					.addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-					.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-					.addExtension(Extension.subjectKeyIdentifier, false,
-							extensions.createSubjectKeyIdentifier(caKeys.getPublic()));
+				.addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+				.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+				.addExtension(Extension.subjectKeyIdentifier, false,
+						extensions.createSubjectKeyIdentifier(caKeys.getPublic()));
 			X509Certificate caCert = sign(ca, caKeys.getPrivate());
 
-			// etcd's gRPC gateway dials the server with the server certificate, so it needs client auth too
+			// etcd's gRPC gateway dials the server with the server certificate, so it
+			// needs client auth too
 			X509v3CertificateBuilder server = leaf(caCert, caName, "localhost", serverKeys.getPublic(), extensions,
 					KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth)
-					.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-						new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-						new GeneralName(GeneralName.dNSName, "localhost")}));
+				.addExtension(Extension.subjectAlternativeName, false,
+						new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+								new GeneralName(GeneralName.dNSName, "localhost") }));
 			X509v3CertificateBuilder client = leaf(caCert, caName, "etcd-test-client", clientKeys.getPublic(),
 					extensions, KeyPurposeId.id_kp_clientAuth);
 
@@ -86,9 +89,11 @@ final class TlsFiles {
 			writePem(dir.resolve(CLIENT_CERT), "CERTIFICATE", sign(client, caKeys.getPrivate()).getEncoded());
 			writePem(dir.resolve(CLIENT_KEY_PKCS8), "PRIVATE KEY", clientKeys.getPrivate().getEncoded());
 			writePem(dir.resolve(CLIENT_KEY_PKCS1), "RSA PRIVATE KEY", pkcs1(clientKeys.getPrivate()));
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException("Cannot write TLS material to " + dir, e);
-		} catch (GeneralSecurityException | OperatorCreationException e) {
+		}
+		catch (GeneralSecurityException | OperatorCreationException e) {
 			throw new IllegalStateException("Cannot generate TLS material", e);
 		}
 	}
@@ -97,12 +102,10 @@ final class TlsFiles {
 			PublicKey key, JcaX509ExtensionUtils extensions, KeyPurposeId... purposes)
 			throws IOException, GeneralSecurityException {
 		return builder(caName, new X500Name("CN=" + commonName), key)
-				.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-				.addExtension(Extension.keyUsage, true,
-						new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-				.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
-				.addExtension(Extension.authorityKeyIdentifier, false,
-						extensions.createAuthorityKeyIdentifier(caCert));
+			.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+			.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+			.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
+			.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCert));
 	}
 
 	private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key) {
@@ -114,7 +117,7 @@ final class TlsFiles {
 	private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey caKey)
 			throws OperatorCreationException, GeneralSecurityException {
 		return new JcaX509CertificateConverter()
-				.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKey)));
+			.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKey)));
 	}
 
 	private static byte[] pkcs1(PrivateKey key) throws IOException {
@@ -122,7 +125,8 @@ final class TlsFiles {
 	}
 
 	private static void writePem(Path file, String type, byte[] der) throws IOException {
-		String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+		String body = Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(der);
 		Files.writeString(file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
 	}
+
 }

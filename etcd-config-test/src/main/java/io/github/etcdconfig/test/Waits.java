@@ -8,7 +8,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Deadline-bounded polling and future waiting: nothing in this library waits without a timeout. */
+/**
+ * Deadline-bounded polling and future waiting: nothing in this library waits without a
+ * timeout.
+ */
 final class Waits {
 
 	static final Duration POLL_INTERVAL = Duration.ofMillis(25);
@@ -16,7 +19,10 @@ final class Waits {
 	private Waits() {
 	}
 
-	/** Polls {@code condition} every 25 ms until it is true; throws with {@code failure}'s message at the deadline. */
+	/**
+	 * Polls {@code condition} every 25 ms until it is true; throws with {@code failure}'s
+	 * message at the deadline.
+	 */
 	static void until(Duration timeout, BooleanSupplier condition, Supplier<String> failure) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!condition.getAsBoolean()) {
@@ -25,25 +31,33 @@ final class Waits {
 			}
 			try {
 				Thread.sleep(POLL_INTERVAL.toMillis());
-			} catch (InterruptedException e) {
+			}
+			catch (InterruptedException e) {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("Interrupted while waiting", e);
 			}
 		}
 	}
 
-	/** Waits for a jetcd future; a call to an unreachable member would otherwise hang forever. */
+	/**
+	 * Waits for a jetcd future; a call to an unreachable member would otherwise hang
+	 * forever.
+	 */
 	static <T> T get(CompletableFuture<T> future, Duration timeout, String what) {
 		try {
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-		} catch (TimeoutException e) {
+		}
+		catch (TimeoutException e) {
 			future.cancel(true);
 			throw new IllegalStateException(what + " did not complete within " + timeout, e);
-		} catch (ExecutionException e) {
+		}
+		catch (ExecutionException e) {
 			throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
-		} catch (InterruptedException e) {
+		}
+		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while waiting for " + what, e);
 		}
 	}
+
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EtcdAuthTest {
 
 	@RegisterExtension
-	static final EtcdClusterExtension ETCD =
-			new EtcdClusterExtension(EtcdCluster.builder().authTokenTtl(Duration.ofSeconds(60)));
+	static final EtcdClusterExtension ETCD = new EtcdClusterExtension(
+			EtcdCluster.builder().authTokenTtl(Duration.ofSeconds(60)));
 
 	@BeforeAll
 	static void enableAuth() throws Exception {
@@ -31,8 +31,7 @@ class EtcdAuthTest {
 			assertThat(root.value("/secret/key")).isEqualTo("hidden");
 		}
 		try (EtcdKeys anonymous = new EtcdKeys(ETCD.cluster().clientBuilder().build())) {
-			assertThatThrownBy(() -> anonymous.value("/config/app/key"))
-					.hasMessageContaining("user name is empty");
+			assertThatThrownBy(() -> anonymous.value("/config/app/key")).hasMessageContaining("user name is empty");
 		}
 	}
 
@@ -42,15 +41,15 @@ class EtcdAuthTest {
 			assertThat(reader.value("/config/app/key")).isEqualTo("visible");
 			assertThatThrownBy(() -> reader.value("/secret/key")).hasMessageContaining("permission denied");
 			assertThatThrownBy(() -> reader.put("/config/app/key", "changed"))
-					.hasMessageContaining("permission denied");
+				.hasMessageContaining("permission denied");
 		}
 	}
 
 	@Test
 	void wrongPasswordIsRejected() {
 		try (EtcdKeys wrong = new EtcdKeys(ETCD.cluster().newClient("reader", "not-the-password"))) {
-			assertThatThrownBy(() -> wrong.value("/config/app/key"))
-					.rootCause().hasMessageContaining("authentication failed");
+			assertThatThrownBy(() -> wrong.value("/config/app/key")).rootCause()
+				.hasMessageContaining("authentication failed");
 		}
 	}
 
@@ -65,8 +64,9 @@ class EtcdAuthTest {
 			assertThatThrownBy(() -> leaver.value("/config/app/key")).hasMessageStartingWith("etcd call failed");
 		}
 		try (EtcdKeys leaver = new EtcdKeys(etcd.newClient("leaver", "leaver-secret"))) {
-			assertThatThrownBy(() -> leaver.value("/config/app/key"))
-					.rootCause().hasMessageContaining("authentication failed");
+			assertThatThrownBy(() -> leaver.value("/config/app/key")).rootCause()
+				.hasMessageContaining("authentication failed");
 		}
 	}
+
 }

@@ -35,6 +35,7 @@ class EtcdClusterExtensionTest {
 				assertThat(keys.value("/config/extension")).isEqualTo("on");
 			}
 		}
+
 	}
 
 	@Test
@@ -43,23 +44,30 @@ class EtcdClusterExtensionTest {
 		System.setProperty(EtcdBinary.PROPERTY, "/nonexistent/etcd");
 		try {
 			EngineTestKit.engine("junit-jupiter")
-					.selectors(selectClass(NeedsThreeMembers.class))
-					.execute()
-					.containerEvents()
-					.assertThatEvents()
-					.haveExactly(1, event(container(NeedsThreeMembers.class), abortedWithReason(
-							message(text -> text.contains("No usable etcd binary at /nonexistent/etcd")
-									&& text.contains("ETCD_BIN")))));
-		} finally {
+				.selectors(selectClass(NeedsThreeMembers.class))
+				.execute()
+				.containerEvents()
+				.assertThatEvents()
+				.haveExactly(1,
+						event(container(NeedsThreeMembers.class),
+								abortedWithReason(
+										message(text -> text.contains("No usable etcd binary at /nonexistent/etcd")
+												&& text.contains("ETCD_BIN")))));
+		}
+		finally {
 			if (previous == null) {
 				System.clearProperty(EtcdBinary.PROPERTY);
-			} else {
+			}
+			else {
 				System.setProperty(EtcdBinary.PROPERTY, previous);
 			}
 		}
 	}
 
-	/** Runs only through the engine test kit above, which points etcd.bin to a missing file. */
+	/**
+	 * Runs only through the engine test kit above, which points etcd.bin to a missing
+	 * file.
+	 */
 	@EnabledIfSystemProperty(named = EtcdBinary.PROPERTY, matches = "/nonexistent/etcd")
 	static class NeedsThreeMembers {
 
@@ -70,5 +78,7 @@ class EtcdClusterExtensionTest {
 		void neverRuns() {
 			throw new AssertionError("the extension should have aborted this class");
 		}
+
 	}
+
 }

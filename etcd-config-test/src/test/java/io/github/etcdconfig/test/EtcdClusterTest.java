@@ -33,7 +33,7 @@ class EtcdClusterTest {
 			assertThat(keys.value("/config/a")).isEqualTo("1");
 		}
 		assertThat(etcd.clientEndpoints()).singleElement()
-				.satisfies(uri -> assertThat(uri.toString()).startsWith("http://127.0.0.1:"));
+			.satisfies(uri -> assertThat(uri.toString()).startsWith("http://127.0.0.1:"));
 		assertThat(etcd.endpointsProperty()).isEqualTo(etcd.clientEndpoints().get(0).toString());
 		assertThat(etcd.tls()).isNull();
 		assertThat(Files.exists(baseDir.resolve("etcd0.log"))).isTrue();
@@ -62,7 +62,7 @@ class EtcdClusterTest {
 			assertThat(member.pid()).isNotEqualTo(firstPid);
 			assertThat(member.clientEndpoint()).isEqualTo(endpoint);
 			await().atMost(Duration.ofSeconds(10))
-					.untilAsserted(() -> assertThat(keys.value("/config/survives")).isEqualTo("yes"));
+				.untilAsserted(() -> assertThat(keys.value("/config/survives")).isEqualTo("yes"));
 
 			member.stop();
 			assertThat(member.isRunning()).isFalse();
@@ -82,12 +82,12 @@ class EtcdClusterTest {
 			member.pause();
 			assertThat(member.isPaused()).isTrue();
 			assertThatThrownBy(() -> keys.value("/config/p", Duration.ofMillis(500)))
-					.hasCauseInstanceOf(TimeoutException.class);
+				.hasCauseInstanceOf(TimeoutException.class);
 
 			member.resume();
 			assertThat(member.isPaused()).isFalse();
 			await().atMost(Duration.ofSeconds(10))
-					.untilAsserted(() -> assertThat(keys.value("/config/p", Duration.ofSeconds(1))).isEqualTo("v"));
+				.untilAsserted(() -> assertThat(keys.value("/config/p", Duration.ofSeconds(1))).isEqualTo("v"));
 		}
 	}
 
@@ -98,15 +98,16 @@ class EtcdClusterTest {
 		try {
 			assertThat(EtcdCluster.isEtcdAvailable()).isFalse();
 			EtcdCluster cluster = EtcdCluster.builder().members(3).build();
-			assertThatThrownBy(cluster::start)
-					.isInstanceOf(IllegalStateException.class)
-					.hasMessageContaining("/nonexistent/etcd")
-					.hasMessageContaining("ETCD_BIN")
-					.hasMessageContaining("need a local binary");
-		} finally {
+			assertThatThrownBy(cluster::start).isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("/nonexistent/etcd")
+				.hasMessageContaining("ETCD_BIN")
+				.hasMessageContaining("need a local binary");
+		}
+		finally {
 			if (previous == null) {
 				System.clearProperty(EtcdBinary.PROPERTY);
-			} else {
+			}
+			else {
 				System.setProperty(EtcdBinary.PROPERTY, previous);
 			}
 		}
@@ -115,9 +116,9 @@ class EtcdClusterTest {
 	@Test
 	void prefixEndFollowsEtcdRules() {
 		assertThat(EtcdCluster.prefixEnd(EtcdKeys.bytes("/config/")).toString()).isEqualTo("/config0");
-		assertThat(EtcdCluster.prefixEnd(ByteSequence.from(new byte[] {'a', (byte) 0xff})).getBytes())
-				.containsExactly('b');
-		assertThat(EtcdCluster.prefixEnd(ByteSequence.from(new byte[] {(byte) 0xff})).getBytes())
-				.containsExactly(0);
+		assertThat(EtcdCluster.prefixEnd(ByteSequence.from(new byte[] { 'a', (byte) 0xff })).getBytes())
+			.containsExactly('b');
+		assertThat(EtcdCluster.prefixEnd(ByteSequence.from(new byte[] { (byte) 0xff })).getBytes()).containsExactly(0);
 	}
+
 }

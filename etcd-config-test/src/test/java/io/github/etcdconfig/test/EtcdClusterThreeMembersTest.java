@@ -26,16 +26,19 @@ class EtcdClusterThreeMembersTest {
 
 			oldLeader.kill();
 
-			EtcdMember newLeader = await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
-					.until(etcd::leader, leader -> leader != oldLeader);
+			EtcdMember newLeader = await().atMost(Duration.ofSeconds(15))
+				.ignoreExceptions()
+				.until(etcd::leader, leader -> leader != oldLeader);
 			assertThat(newLeader.isRunning()).isTrue();
-			await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-					.untilAsserted(() -> keys.put("/config/after", "2"));
+			await().atMost(Duration.ofSeconds(10))
+				.ignoreExceptions()
+				.untilAsserted(() -> keys.put("/config/after", "2"));
 
 			oldLeader.start();
-			List<String> seen = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(
-					() -> List.of(keys.value("/config/before"), keys.value("/config/after")),
-					values -> values.equals(List.of("1", "2")));
+			List<String> seen = await().atMost(Duration.ofSeconds(10))
+				.ignoreExceptions()
+				.until(() -> List.of(keys.value("/config/before"), keys.value("/config/after")),
+						values -> values.equals(List.of("1", "2")));
 			assertThat(seen).containsExactly("1", "2");
 			assertThat(etcd.members()).allMatch(EtcdMember::isRunning);
 		}
@@ -52,8 +55,10 @@ class EtcdClusterThreeMembersTest {
 
 			assertThat(etcd.members()).allMatch(EtcdMember::isRunning);
 			assertThat(etcd.leader()).isIn(etcd.members());
-			await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-					.untilAsserted(() -> assertThat(keys.value("/config/quorum")).isEqualTo("kept"));
+			await().atMost(Duration.ofSeconds(10))
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(keys.value("/config/quorum")).isEqualTo("kept"));
 		}
 	}
+
 }

@@ -50,7 +50,7 @@ class EtcdKeysTest {
 
 	@Test
 	void bytesThatAreNotUtf8AreStoredAsGiven() {
-		keys.put("/keys/binary", new byte[] {(byte) 0xff, 0, 'a'});
+		keys.put("/keys/binary", new byte[] { (byte) 0xff, 0, 'a' });
 
 		assertThat(keys.get("/keys/binary").getValue().getBytes()).containsExactly(0xff, 0, 'a');
 	}
@@ -67,7 +67,7 @@ class EtcdKeysTest {
 	@Test
 	void putAllRefusesAKeyWithoutAValue() {
 		assertThatIllegalArgumentException().isThrownBy(() -> keys.putAll("/keys/odd/a", "1", "/keys/odd/b"))
-				.withMessageContaining("pairs");
+			.withMessageContaining("pairs");
 	}
 
 	@Test
@@ -92,8 +92,9 @@ class EtcdKeysTest {
 	@Test
 	void aRevokedLeaseTakesItsKeysAndHasNoTimeLeft() {
 		long lease = EtcdKeys.await(keys.client().getLeaseClient().grant(60)).getID();
-		EtcdKeys.await(keys.client().getKVClient().put(EtcdKeys.bytes("/keys/leased"), EtcdKeys.bytes("on"),
-				PutOption.builder().withLeaseId(lease).build()));
+		EtcdKeys.await(keys.client()
+			.getKVClient()
+			.put(EtcdKeys.bytes("/keys/leased"), EtcdKeys.bytes("on"), PutOption.builder().withLeaseId(lease).build()));
 		assertThat(keys.ttl(lease)).isPositive();
 
 		keys.revoke(lease);
@@ -110,16 +111,18 @@ class EtcdKeysTest {
 		keys.compact(keys.revision());
 
 		assertThatIllegalStateException()
-				.isThrownBy(() -> EtcdKeys.await(keys.client().getKVClient().get(EtcdKeys.bytes("/keys/history"),
-						GetOption.builder().withRevision(first).build())))
-				.withMessageContaining("compacted");
+			.isThrownBy(() -> EtcdKeys.await(keys.client()
+				.getKVClient()
+				.get(EtcdKeys.bytes("/keys/history"), GetOption.builder().withRevision(first).build())))
+			.withMessageContaining("compacted");
 	}
 
 	@Test
 	void aCallThatDoesNotCompleteInTimeFailsWithItsDeadline() {
 		assertThatIllegalStateException()
-				.isThrownBy(() -> EtcdKeys.await(new CompletableFuture<>(), Duration.ofMillis(50)))
-				.withMessageContaining("did not complete within PT0.05S")
-				.withCauseInstanceOf(TimeoutException.class);
+			.isThrownBy(() -> EtcdKeys.await(new CompletableFuture<>(), Duration.ofMillis(50)))
+			.withMessageContaining("did not complete within PT0.05S")
+			.withCauseInstanceOf(TimeoutException.class);
 	}
+
 }

@@ -55,12 +55,18 @@ class EtcdTlsTest {
 				assertThat(keys.value("/config/mtls")).isEqualTo("on");
 			}
 			var trustOnly = GrpcSslContexts.forClient().trustManager(etcd.tls().caCert().toFile()).build();
-			try (EtcdKeys noCert = new EtcdKeys(Client.builder().endpoints(etcd.clientEndpoints())
-					.sslContext(trustOnly).waitForReady(false).retryMaxAttempts(0).build())) {
+			try (EtcdKeys noCert = new EtcdKeys(Client.builder()
+				.endpoints(etcd.clientEndpoints())
+				.sslContext(trustOnly)
+				.waitForReady(false)
+				.retryMaxAttempts(0)
+				.build())) {
 				assertThatThrownBy(() -> noCert.value("/config/mtls", Duration.ofSeconds(10)))
-						.hasMessageStartingWith("etcd call failed")
-						.rootCause().isInstanceOf(SSLException.class);
+					.hasMessageStartingWith("etcd call failed")
+					.rootCause()
+					.isInstanceOf(SSLException.class);
 			}
 		}
 	}
+
 }

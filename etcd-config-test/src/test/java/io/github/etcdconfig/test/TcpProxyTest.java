@@ -27,12 +27,11 @@ class TcpProxyTest {
 
 			proxy.cut();
 			assertThatThrownBy(() -> keys.value("/config/proxied", Duration.ofMillis(500)))
-					.isInstanceOf(IllegalStateException.class);
+				.isInstanceOf(IllegalStateException.class);
 
 			proxy.restore();
 			await().atMost(Duration.ofSeconds(15))
-					.untilAsserted(() -> assertThat(keys.value("/config/proxied", Duration.ofSeconds(1)))
-							.isEqualTo("yes"));
+				.untilAsserted(() -> assertThat(keys.value("/config/proxied", Duration.ofSeconds(1))).isEqualTo("yes"));
 		}
 	}
 
@@ -41,7 +40,8 @@ class TcpProxyTest {
 		try (TcpProxy proxy = new TcpProxy("127.0.0.1", ETCD.cluster().member(0).clientEndpoint().getPort());
 				Socket open = new Socket("127.0.0.1", proxy.port())) {
 			open.setSoTimeout(5_000);
-			// the connection is registered asynchronously; an answer proves it is forwarded (and kept alive)
+			// the connection is registered asynchronously; an answer proves it is
+			// forwarded (and kept alive)
 			open.getOutputStream().write("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes());
 			InputStream in = open.getInputStream();
 			assertThat(in.read()).isEqualTo('H');
@@ -81,4 +81,5 @@ class TcpProxyTest {
 			// keep reading
 		}
 	}
+
 }

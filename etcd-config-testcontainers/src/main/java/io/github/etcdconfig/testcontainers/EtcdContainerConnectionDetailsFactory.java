@@ -11,11 +11,13 @@ import org.springframework.boot.testcontainers.service.connection.ContainerConne
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionSource;
 
 /**
- * {@link EtcdConnectionDetails} from an {@link EtcdContainer} annotated with {@code @ServiceConnection}, so the
- * application's jetcd {@code Client} bean connects to the container.
+ * {@link EtcdConnectionDetails} from an {@link EtcdContainer} annotated with
+ * {@code @ServiceConnection}, so the application's jetcd {@code Client} bean connects to
+ * the container.
  *
- * <p>It does not reach the configuration loader, which reads etcd before the application context, and so before
- * any connection details, exists.
+ * <p>
+ * It does not reach the configuration loader, which reads etcd before the application
+ * context, and so before any connection details, exists.
  */
 class EtcdContainerConnectionDetailsFactory
 		extends ContainerConnectionDetailsFactory<EtcdContainer, EtcdConnectionDetails> {
@@ -37,7 +39,8 @@ class EtcdContainerConnectionDetailsFactory
 			return List.of(getContainer().clientEndpoint());
 		}
 
-		// Public, as EtcdConnectionDetails declares it: the bundle of an @Ssl annotation on the container, if any.
+		// Public, as EtcdConnectionDetails declares it: the bundle of an @Ssl annotation
+		// on the container, if any.
 		@Override
 		public SslBundle getSslBundle() {
 			return super.getSslBundle();

@@ -8,7 +8,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The factory is where Spring Boot looks for connection details factories. Runs without Docker.
+ * The factory is where Spring Boot looks for connection details factories. Runs without
+ * Docker.
  */
 class EtcdContainerConnectionDetailsFactoryTests {
 

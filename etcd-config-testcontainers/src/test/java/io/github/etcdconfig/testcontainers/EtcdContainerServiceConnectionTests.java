@@ -23,9 +23,10 @@ import org.springframework.test.annotation.DirtiesContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code @ServiceConnection} on an {@link EtcdContainer} wires the application's {@link Client} bean; the system
- * property set in {@code @BeforeAll} points the configuration loader at the same container. Needs Docker: skipped,
- * with the reason, where there is none.
+ * {@code @ServiceConnection} on an {@link EtcdContainer} wires the application's
+ * {@link Client} bean; the system property set in {@code @BeforeAll} points the
+ * configuration loader at the same container. Needs Docker: skipped, with the reason,
+ * where there is none.
  */
 @SpringBootTest(classes = EtcdContainerServiceConnectionTests.TestApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.NONE)

@@ -14,9 +14,10 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 
 /**
- * Registers this application when its web server has started (Spring Cloud's standard moment, so the port is
- * known), and deregisters it as soon as the context starts closing, before the web server stops. An application
- * without a web server registers once it is ready, with {@code etcd.discovery.port}. The standard
+ * Registers this application when its web server has started (Spring Cloud's standard
+ * moment, so the port is known), and deregisters it as soon as the context starts
+ * closing, before the web server stops. An application without a web server registers
+ * once it is ready, with {@code etcd.discovery.port}. The standard
  * {@code spring.cloud.service-registry.auto-registration.*} settings apply.
  */
 public class EtcdAutoServiceRegistration extends AbstractAutoServiceRegistration<EtcdRegistration> {
@@ -46,7 +47,8 @@ public class EtcdAutoServiceRegistration extends AbstractAutoServiceRegistration
 	}
 
 	/**
-	 * Register an application that has no web server, which Spring Cloud would never register.
+	 * Register an application that has no web server, which Spring Cloud would never
+	 * register.
 	 * @param event the application is ready
 	 */
 	@EventListener
@@ -58,8 +60,8 @@ public class EtcdAutoServiceRegistration extends AbstractAutoServiceRegistration
 	}
 
 	/**
-	 * Deregister as soon as the context starts closing, before the web server stops taking requests, so that
-	 * callers turn to other instances first.
+	 * Deregister as soon as the context starts closing, before the web server stops
+	 * taking requests, so that callers turn to other instances first.
 	 * @param event the context is closing
 	 */
 	@EventListener

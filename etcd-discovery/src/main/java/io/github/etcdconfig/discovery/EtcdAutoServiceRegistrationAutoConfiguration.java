@@ -21,12 +21,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Registers this application in etcd when it starts, and deregisters it when it stops. Follows Spring Cloud's
- * {@code spring.cloud.service-registry.auto-registration.*} settings. When the application loads configuration from
- * etcd, its registration also reports the configuration it has applied ({@link EtcdConfigStatusReporter}).
+ * Registers this application in etcd when it starts, and deregisters it when it stops.
+ * Follows Spring Cloud's {@code spring.cloud.service-registry.auto-registration.*}
+ * settings. When the application loads configuration from etcd, its registration also
+ * reports the configuration it has applied ({@link EtcdConfigStatusReporter}).
  */
-@AutoConfiguration(after = { AutoServiceRegistrationAutoConfiguration.class,
-		EtcdServiceRegistryAutoConfiguration.class, UtilAutoConfiguration.class })
+@AutoConfiguration(after = { AutoServiceRegistrationAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
+		UtilAutoConfiguration.class })
 @ConditionalOnBean({ AutoServiceRegistrationProperties.class, EtcdServiceRegistry.class })
 @ConditionalOnProperty(value = "spring.cloud.service-registry.auto-registration.enabled", matchIfMissing = true)
 public class EtcdAutoServiceRegistrationAutoConfiguration {
@@ -55,8 +56,8 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(name = EtcdConfigStores.BEAN_NAME)
 	EtcdConfigStatusReporter etcdConfigStatusReporter(EtcdServiceRegistry registry, EtcdRegistration registration,
-			@Qualifier(EtcdConfigStores.BEAN_NAME) EtcdConfigStores stores,
-			ObjectProvider<EtcdConfigWatchers> watchers, EtcdDiscoveryProperties properties) {
+			@Qualifier(EtcdConfigStores.BEAN_NAME) EtcdConfigStores stores, ObjectProvider<EtcdConfigWatchers> watchers,
+			EtcdDiscoveryProperties properties) {
 		return new EtcdConfigStatusReporter(registry, registration, stores, watchers,
 				properties.getConfigStatusInterval());
 	}

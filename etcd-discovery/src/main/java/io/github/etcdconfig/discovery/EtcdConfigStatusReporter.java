@@ -26,18 +26,24 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Keeps this instance's {@link EtcdConfigStatus} in its registration, so that the operator tools can tell which
- * instances have applied a release: the etcd revision of the applied configuration, whether the values may be stale,
- * and the watch state. It reports the application's first etcd source.
+ * Keeps this instance's {@link EtcdConfigStatus} in its registration, so that the
+ * operator tools can tell which instances have applied a release: the etcd revision of
+ * the applied configuration, whether the values may be stale, and the watch state. It
+ * reports the application's first etcd source.
  *
- * <p>The revision is the one of the last {@link EtcdConfigChangedEvent}, published once the beans have the new
- * values; a change that alters no property of this instance (a release for a profile it does not run) publishes no
- * event, and counts as applied as soon as the watcher has it. The registration is written again at most once per
- * {@code etcd.discovery.config-status-interval}: a change after a quiet period at once, the changes of a burst
- * together, and the last state always. The write keeps the registration's lease.
+ * <p>
+ * The revision is the one of the last {@link EtcdConfigChangedEvent}, published once the
+ * beans have the new values; a change that alters no property of this instance (a release
+ * for a profile it does not run) publishes no event, and counts as applied as soon as the
+ * watcher has it. The registration is written again at most once per
+ * {@code etcd.discovery.config-status-interval}: a change after a quiet period at once,
+ * the changes of a burst together, and the last state always. The write keeps the
+ * registration's lease.
  *
- * <p>One scheduler thread computes and writes the status; the watcher's applier thread only records the applied
- * snapshot and hands a report over, so a slow etcd never delays a refresh.
+ * <p>
+ * One scheduler thread computes and writes the status; the watcher's applier thread only
+ * records the applied snapshot and hands a report over, so a slow etcd never delays a
+ * refresh.
  */
 public class EtcdConfigStatusReporter
 		implements ApplicationListener<EtcdConfigChangedEvent>, InitializingBean, DisposableBean {
@@ -71,7 +77,8 @@ public class EtcdConfigStatusReporter
 	 * @param registry writes the registration
 	 * @param registration this instance
 	 * @param stores the application's etcd sources; the first one is reported
-	 * @param watchers the watchers, for the watch state; may provide none when etcd is not watched
+	 * @param watchers the watchers, for the watch state; may provide none when etcd is
+	 * not watched
 	 * @param interval the shortest time between two writes
 	 */
 	public EtcdConfigStatusReporter(EtcdServiceRegistry registry, EtcdRegistration registration,
@@ -86,7 +93,8 @@ public class EtcdConfigStatusReporter
 	}
 
 	/**
-	 * Put the status into the registration before it is first written, and start checking it.
+	 * Put the status into the registration before it is first written, and start checking
+	 * it.
 	 */
 	@Override
 	public void afterPropertiesSet() {
@@ -103,7 +111,8 @@ public class EtcdConfigStatusReporter
 		if (this.store == null || !this.store.getName().equals(event.getSourceName())) {
 			return;
 		}
-		// Published on the applier thread, which replaces the snapshot only after the event: this is the one applied.
+		// Published on the applier thread, which replaces the snapshot only after the
+		// event: this is the one applied.
 		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
 		if (snapshot.getRevision() == event.getRevision()) {
 			this.applied.set(snapshot);
@@ -124,7 +133,8 @@ public class EtcdConfigStatusReporter
 		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
 		EtcdConfigSnapshot last = this.applied.get();
 		if (snapshot != last && snapshot.getRevision() > last.getRevision() && sameProperties(last, snapshot)) {
-			// A change that reached no property of this instance: nothing to apply, so it is applied.
+			// A change that reached no property of this instance: nothing to apply, so it
+			// is applied.
 			this.applied.compareAndSet(last, snapshot);
 			last = snapshot;
 		}
@@ -153,7 +163,8 @@ public class EtcdConfigStatusReporter
 			this.written = status;
 		}
 		catch (RuntimeException ex) {
-			// The next check writes it again; the lease keeps the previous status meanwhile.
+			// The next check writes it again; the lease keeps the previous status
+			// meanwhile.
 			logger.debug("Cannot write the configuration status of " + this.registration + " now ("
 					+ EtcdCalls.describe(ex) + ")");
 		}

@@ -19,8 +19,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Discovery from etcd: the watched cache of the registry and the blocking {@link EtcdDiscoveryClient}, which
- * Spring Cloud's composite client and LoadBalancer pick up.
+ * Discovery from etcd: the watched cache of the registry and the blocking
+ * {@link EtcdDiscoveryClient}, which Spring Cloud's composite client and LoadBalancer
+ * pick up.
  */
 @AutoConfiguration(after = EtcdClientAutoConfiguration.class,
 		before = { SimpleDiscoveryClientAutoConfiguration.class, CommonsClientAutoConfiguration.class })

@@ -6,8 +6,9 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
- * Spring Cloud's {@link DiscoveryClient} on etcd, answered from the watched {@link EtcdServiceInstances} cache:
- * no lookup calls etcd. Only healthy instances are returned.
+ * Spring Cloud's {@link DiscoveryClient} on etcd, answered from the watched
+ * {@link EtcdServiceInstances} cache: no lookup calls etcd. Only healthy instances are
+ * returned.
  */
 public class EtcdDiscoveryClient implements DiscoveryClient {
 

@@ -9,9 +9,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Turns Spring Cloud LoadBalancer's instance cache off by default, with the lowest precedence so any setting wins.
- * The etcd discovery client already answers from a watched in-memory cache; LoadBalancer's would keep calling an
- * instance for up to 35 s after etcd reported it gone.
+ * Turns Spring Cloud LoadBalancer's instance cache off by default, with the lowest
+ * precedence so any setting wins. The etcd discovery client already answers from a
+ * watched in-memory cache; LoadBalancer's would keep calling an instance for up to 35 s
+ * after etcd reported it gone.
  */
 public class EtcdDiscoveryEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 

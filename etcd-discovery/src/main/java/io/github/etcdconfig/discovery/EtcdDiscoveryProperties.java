@@ -14,10 +14,12 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Service registration and discovery on etcd: where instances are registered, how this one describes itself and how
- * its registration is kept alive.
+ * Service registration and discovery on etcd: where instances are registered, how this
+ * one describes itself and how its registration is kept alive.
  *
- * <p>The class validates itself, so a wrong value fails start-up with a message that names the setting.
+ * <p>
+ * The class validates itself, so a wrong value fails start-up with a message that names
+ * the setting.
  */
 @ConfigurationProperties(prefix = EtcdDiscoveryProperties.PREFIX)
 public class EtcdDiscoveryProperties implements Validator {
@@ -31,30 +33,34 @@ public class EtcdDiscoveryProperties implements Validator {
 	private boolean enabled = true;
 
 	/**
-	 * Key prefix of the registry. An instance is registered at {prefix}{service-name}/{instance-id}, as in the
-	 * seed's /services/auth-service/auth-service-1.
+	 * Key prefix of the registry. An instance is registered at
+	 * {prefix}{service-name}/{instance-id}, as in the seed's
+	 * /services/auth-service/auth-service-1.
 	 */
 	private String prefix = "/services/";
 
 	/**
-	 * Name to register this application under. Defaults to spring.application.name; without either, the
-	 * application discovers services but does not register.
+	 * Name to register this application under. Defaults to spring.application.name;
+	 * without either, the application discovers services but does not register.
 	 */
 	private String serviceName;
 
 	/**
-	 * Id of this instance, unique within its service; the last segment of its key. Defaults to
-	 * {service-name}-{host}-{port}, with the process id in place of the port when there is none.
+	 * Id of this instance, unique within its service; the last segment of its key.
+	 * Defaults to {service-name}-{host}-{port}, with the process id in place of the port
+	 * when there is none.
 	 */
 	private String instanceId;
 
 	/**
-	 * Host name to register. Defaults to the host name Spring Cloud's InetUtils finds (spring.cloud.inetutils.*).
+	 * Host name to register. Defaults to the host name Spring Cloud's InetUtils finds
+	 * (spring.cloud.inetutils.*).
 	 */
 	private String host;
 
 	/**
-	 * IP address to register when prefer-ip-address is true. Defaults to the address InetUtils finds.
+	 * IP address to register when prefer-ip-address is true. Defaults to the address
+	 * InetUtils finds.
 	 */
 	private String ipAddress;
 
@@ -64,8 +70,9 @@ public class EtcdDiscoveryProperties implements Validator {
 	private boolean preferIpAddress;
 
 	/**
-	 * Port to register. Defaults to the port of the embedded web server; an application without one registers
-	 * this port, or 0 (listed, but not callable) when it is not set.
+	 * Port to register. Defaults to the port of the embedded web server; an application
+	 * without one registers this port, or 0 (listed, but not callable) when it is not
+	 * set.
 	 */
 	private Integer port;
 
@@ -75,44 +82,47 @@ public class EtcdDiscoveryProperties implements Validator {
 	private boolean secure;
 
 	/**
-	 * Status written at registration. The service registry actuator endpoint can change it at run time, for
-	 * example to OUT_OF_SERVICE.
+	 * Status written at registration. The service registry actuator endpoint can change
+	 * it at run time, for example to OUT_OF_SERVICE.
 	 */
 	private String status = "healthy";
 
 	/**
-	 * Statuses of instances that discovery returns, compared ignoring case. An entry without a status counts as
-	 * healthy; any other status (OUT_OF_SERVICE, DOWN, starting...) hides the instance.
+	 * Statuses of instances that discovery returns, compared ignoring case. An entry
+	 * without a status counts as healthy; any other status (OUT_OF_SERVICE, DOWN,
+	 * starting...) hides the instance.
 	 */
 	private List<String> healthyStatuses = new ArrayList<>(List.of("healthy", "UP"));
 
 	/**
-	 * Metadata registered with the instance, returned by ServiceInstance.getMetadata() to the callers.
+	 * Metadata registered with the instance, returned by ServiceInstance.getMetadata() to
+	 * the callers.
 	 */
 	private Map<String, String> metadata = new LinkedHashMap<>();
 
 	/**
-	 * Time to live of the registration's lease: an instance that stops renewing it disappears from discovery after
-	 * this long. etcd counts whole seconds.
+	 * Time to live of the registration's lease: an instance that stops renewing it
+	 * disappears from discovery after this long. etcd counts whole seconds.
 	 */
 	private Duration ttl = Duration.ofSeconds(10);
 
 	/**
-	 * Interval of the heartbeats that renew the lease. Defaults to a third of the TTL, so two heartbeats can fail
-	 * before the registration expires.
+	 * Interval of the heartbeats that renew the lease. Defaults to a third of the TTL, so
+	 * two heartbeats can fail before the registration expires.
 	 */
 	private Duration heartbeatInterval;
 
 	/**
-	 * Whether start-up fails when the first registration fails. When false, the application starts and keeps
-	 * trying in the background.
+	 * Whether start-up fails when the first registration fails. When false, the
+	 * application starts and keeps trying in the background.
 	 */
 	private boolean failFast;
 
 	/**
-	 * Shortest time between two writes of the configuration status (the applied etcd revision, staleness and watch
-	 * state) into the registration. A change after a quiet period is written at once; the changes of a burst of
-	 * refreshes are written together, the last one always.
+	 * Shortest time between two writes of the configuration status (the applied etcd
+	 * revision, staleness and watch state) into the registration. A change after a quiet
+	 * period is written at once; the changes of a burst of refreshes are written
+	 * together, the last one always.
 	 */
 	private Duration configStatusInterval = Duration.ofSeconds(1);
 

@@ -14,16 +14,22 @@ import org.springframework.boot.json.JsonWriter;
 /**
  * The value of a registry entry, written by this starter and read from any writer.
  *
- * <p>Written: {@code {"instanceId", "serviceId", "host", "port", "secure", "uri", "endpoint", "status",
- * "metadata"}}, where {@code endpoint} repeats {@code uri} in the seed's form, so the seed's Node.js readers
- * ({@code JSON.parse(v).endpoint}) find this instance too; and, when the application loads configuration from etcd,
- * {@code "config": {"revision", "stale", "state"}} ({@link EtcdConfigStatus}), which readers that ignore unknown
- * fields never notice.
+ * <p>
+ * Written:
+ * {@code {"instanceId", "serviceId", "host", "port", "secure", "uri", "endpoint", "status",
+ * "metadata"}}, where {@code endpoint} repeats {@code uri} in the seed's form, so the
+ * seed's Node.js readers ({@code JSON.parse(v).endpoint}) find this instance too; and,
+ * when the application loads configuration from etcd, {@code "config": {"revision",
+ * "stale", "state"}} ({@link EtcdConfigStatus}), which readers that ignore unknown fields
+ * never notice.
  *
- * <p>Read: a JSON object with {@code host} and {@code port}, or with only an {@code endpoint} (or {@code uri}) URL as
- * other languages write it ({@code {"endpoint": "http://localhost:3001", "status": "healthy"}}): the host, port and
- * scheme then come from the URL, with 80 or 443 when it has no port. The service and instance ids always come from
- * the key, {prefix}{service}/{instance}, so two entries can never claim the same instance.
+ * <p>
+ * Read: a JSON object with {@code host} and {@code port}, or with only an
+ * {@code endpoint} (or {@code uri}) URL as other languages write it ({@code {"endpoint":
+ * "http://localhost:3001", "status": "healthy"}}): the host, port and scheme then come
+ * from the URL, with 80 or 443 when it has no port. The service and instance ids always
+ * come from the key, {prefix}{service}/{instance}, so two entries can never claim the
+ * same instance.
  */
 public final class EtcdInstanceFormat {
 
@@ -63,9 +69,10 @@ public final class EtcdInstanceFormat {
 	/**
 	 * Read what an entry reports of its instance's configuration.
 	 * @param value the raw value
-	 * @return the status, or {@code null} when the entry reports none (other writers, applications that do not
-	 * load configuration from etcd)
-	 * @throws IllegalArgumentException when the value is not a JSON object or its status is malformed
+	 * @return the status, or {@code null} when the entry reports none (other writers,
+	 * applications that do not load configuration from etcd)
+	 * @throws IllegalArgumentException when the value is not a JSON object or its status
+	 * is malformed
 	 */
 	public EtcdConfigStatus readConfigStatus(byte[] value) {
 		Object config = parse(value).get("config");
@@ -81,8 +88,7 @@ public final class EtcdInstanceFormat {
 		if (!(revision instanceof Number number) || number.longValue() < 0) {
 			throw new IllegalArgumentException("its config.revision is not a revision");
 		}
-		return new EtcdConfigStatus(number.longValue(), Boolean.TRUE.equals(bool(json, "stale")),
-				text(json, "state"));
+		return new EtcdConfigStatus(number.longValue(), Boolean.TRUE.equals(bool(json, "stale")), text(json, "state"));
 	}
 
 	/**
@@ -91,8 +97,8 @@ public final class EtcdInstanceFormat {
 	 * @param instanceId the instance, from the key
 	 * @param value the raw value
 	 * @return the instance
-	 * @throws IllegalArgumentException when the value does not describe an instance; the message says why without
-	 * quoting the value
+	 * @throws IllegalArgumentException when the value does not describe an instance; the
+	 * message says why without quoting the value
 	 */
 	public EtcdServiceInstance read(String serviceId, String instanceId, byte[] value) {
 		Map<String, Object> json = parse(value);

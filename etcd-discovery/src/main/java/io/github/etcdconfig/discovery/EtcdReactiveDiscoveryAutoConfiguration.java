@@ -11,9 +11,10 @@ import org.springframework.cloud.client.discovery.simple.reactive.SimpleReactive
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@link EtcdReactiveDiscoveryClient}, when Reactor is on the classpath. Spring Cloud's
- * {@code @ConditionalOnReactiveDiscoveryEnabled} would also require WebFlux's WebClient; this client needs Reactor
- * only, so the same property is checked here without that requirement.
+ * The {@link EtcdReactiveDiscoveryClient}, when Reactor is on the classpath. Spring
+ * Cloud's {@code @ConditionalOnReactiveDiscoveryEnabled} would also require WebFlux's
+ * WebClient; this client needs Reactor only, so the same property is checked here without
+ * that requirement.
  */
 @AutoConfiguration(after = EtcdDiscoveryAutoConfiguration.class,
 		before = { SimpleReactiveDiscoveryClientAutoConfiguration.class, ReactiveCommonsClientAutoConfiguration.class })

@@ -6,8 +6,8 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 
 /**
- * Spring Cloud's {@link ReactiveDiscoveryClient} on etcd. The cache is in memory, so nothing blocks: each
- * subscription reads the snapshot of that moment.
+ * Spring Cloud's {@link ReactiveDiscoveryClient} on etcd. The cache is in memory, so
+ * nothing blocks: each subscription reads the snapshot of that moment.
  */
 public class EtcdReactiveDiscoveryClient implements ReactiveDiscoveryClient {
 

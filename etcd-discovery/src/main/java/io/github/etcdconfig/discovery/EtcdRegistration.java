@@ -7,8 +7,9 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.serviceregistry.Registration;
 
 /**
- * This application as it registers itself: service, host, port and metadata. The port may be unknown until the web
- * server has started ({@link #setPort(int)}); the default instance id follows it.
+ * This application as it registers itself: service, host, port and metadata. The port may
+ * be unknown until the web server has started ({@link #setPort(int)}); the default
+ * instance id follows it.
  */
 public class EtcdRegistration implements Registration {
 
@@ -108,7 +109,8 @@ public class EtcdRegistration implements Registration {
 
 	/**
 	 * What this instance reports of its configuration, written with its registration.
-	 * @return the status, or {@code null} when the application does not load configuration from etcd
+	 * @return the status, or {@code null} when the application does not load
+	 * configuration from etcd
 	 */
 	public EtcdConfigStatus getConfigStatus() {
 		return this.configStatus;

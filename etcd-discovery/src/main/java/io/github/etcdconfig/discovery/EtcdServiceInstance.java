@@ -7,7 +7,8 @@ import java.util.Objects;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * An instance found under the registry prefix: immutable, as the discovery cache hands it out to any thread.
+ * An instance found under the registry prefix: immutable, as the discovery cache hands it
+ * out to any thread.
  */
 public final class EtcdServiceInstance implements ServiceInstance {
 

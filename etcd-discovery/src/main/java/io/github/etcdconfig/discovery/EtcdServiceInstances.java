@@ -26,16 +26,21 @@ import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * The discovery cache: every instance under the registry prefix, held in memory and followed by an
- * {@link EtcdPrefixWatcher}, so a lookup never calls etcd.
+ * The discovery cache: every instance under the registry prefix, held in memory and
+ * followed by an {@link EtcdPrefixWatcher}, so a lookup never calls etcd.
  *
- * <p>The state is an immutable {@link Snapshot} swapped in one volatile write; only the watcher's thread writes it,
- * and readers on any thread see either the old or the new one. An entry that does not describe an instance is
- * skipped with one warning per revision of its key, and an instance whose status is not healthy is not returned.
- * When the healthy instances change, a Spring Cloud {@link HeartbeatEvent} is published (on the watcher's thread),
- * which is what gateways and other discovery-driven caches listen to.
+ * <p>
+ * The state is an immutable {@link Snapshot} swapped in one volatile write; only the
+ * watcher's thread writes it, and readers on any thread see either the old or the new
+ * one. An entry that does not describe an instance is skipped with one warning per
+ * revision of its key, and an instance whose status is not healthy is not returned. When
+ * the healthy instances change, a Spring Cloud {@link HeartbeatEvent} is published (on
+ * the watcher's thread), which is what gateways and other discovery-driven caches listen
+ * to.
  *
- * <p>While etcd is unreachable the last snapshot stays in use; the watcher reads the prefix again when etcd answers.
+ * <p>
+ * While etcd is unreachable the last snapshot stays in use; the watcher reads the prefix
+ * again when etcd answers.
  */
 public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, InitializingBean, DisposableBean {
 
@@ -76,8 +81,9 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	}
 
 	/**
-	 * Read the registry once, so lookups work as soon as the application context does, then follow it. When etcd
-	 * cannot be read now, start empty: the watcher reads it as soon as it answers.
+	 * Read the registry once, so lookups work as soon as the application context does,
+	 * then follow it. When etcd cannot be read now, start empty: the watcher reads it as
+	 * soon as it answers.
 	 */
 	@Override
 	public void afterPropertiesSet() {
@@ -171,11 +177,11 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 		int slash = path.indexOf('/');
 		try {
 			if (slash <= 0 || slash == path.length() - 1) {
-				throw new IllegalArgumentException("the key is not " + this.properties.getPrefix()
-						+ "{service}/{instance}");
+				throw new IllegalArgumentException(
+						"the key is not " + this.properties.getPrefix() + "{service}/{instance}");
 			}
-			return new Entry(event.modRevision(), this.format.read(path.substring(0, slash),
-					path.substring(slash + 1), event.value()));
+			return new Entry(event.modRevision(),
+					this.format.read(path.substring(0, slash), path.substring(slash + 1), event.value()));
 		}
 		catch (IllegalArgumentException ex) {
 			logger.warn("Skipping service registry entry " + key + " at revision " + event.modRevision() + ": "

@@ -35,13 +35,16 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * Registers instances at {prefix}{service}/{instance} on a lease kept alive by heartbeats, and registers them again
- * on a new lease whenever that lease is lost: etcd was unreachable for longer than the TTL, lost its data, or an
- * operator revoked it. Deregistering revokes the lease, which deletes the entry at once.
+ * Registers instances at {prefix}{service}/{instance} on a lease kept alive by
+ * heartbeats, and registers them again on a new lease whenever that lease is lost: etcd
+ * was unreachable for longer than the TTL, lost its data, or an operator revoked it.
+ * Deregistering revokes the lease, which deletes the entry at once.
  *
- * <p>All registration state lives on one worker thread, where the etcd calls (each with a deadline) are made;
- * {@link #register}, {@link #deregister} and {@link #setStatus} hand their work to it and wait. Heartbeats run on a
- * second thread that never blocks, so a slow registration cannot starve them.
+ * <p>
+ * All registration state lives on one worker thread, where the etcd calls (each with a
+ * deadline) are made; {@link #register}, {@link #deregister} and {@link #setStatus} hand
+ * their work to it and wait. Heartbeats run on a second thread that never blocks, so a
+ * slow registration cannot starve them.
  */
 public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, DisposableBean {
 
@@ -79,8 +82,9 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	}
 
 	/**
-	 * Register an instance, or register it again with its current values. When etcd cannot be reached, start-up
-	 * fails if {@code etcd.discovery.fail-fast} is set; otherwise registration goes on trying in the background.
+	 * Register an instance, or register it again with its current values. When etcd
+	 * cannot be reached, start-up fails if {@code etcd.discovery.fail-fast} is set;
+	 * otherwise registration goes on trying in the background.
 	 * @param registration the instance
 	 */
 	@Override
@@ -110,8 +114,8 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	}
 
 	/**
-	 * Deregister an instance: revoke its lease, which deletes its entry. When etcd cannot be reached, the entry
-	 * expires with its lease within the TTL.
+	 * Deregister an instance: revoke its lease, which deletes its entry. When etcd cannot
+	 * be reached, the entry expires with its lease within the TTL.
 	 * @param registration the instance
 	 */
 	@Override
@@ -127,7 +131,8 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	}
 
 	/**
-	 * Deregister every instance still registered. Called by Spring Cloud when auto-registration stops.
+	 * Deregister every instance still registered. Called by Spring Cloud when
+	 * auto-registration stops.
 	 */
 	@Override
 	public void close() {
@@ -152,8 +157,9 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	}
 
 	/**
-	 * Change the status of a registered instance, for example to OUT_OF_SERVICE: discovery then no longer returns
-	 * it. The status is kept when the instance registers again.
+	 * Change the status of a registered instance, for example to OUT_OF_SERVICE:
+	 * discovery then no longer returns it. The status is kept when the instance registers
+	 * again.
 	 * @param registration the instance
 	 * @param status the new status
 	 */
@@ -173,9 +179,10 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	}
 
 	/**
-	 * Write an instance's registration again with its current {@link EtcdRegistration#getConfigStatus() configuration
-	 * status}, on the lease it has. Does nothing while the instance is not registered: its next registration carries
-	 * the status.
+	 * Write an instance's registration again with its current
+	 * {@link EtcdRegistration#getConfigStatus() configuration status}, on the lease it
+	 * has. Does nothing while the instance is not registered: its next registration
+	 * carries the status.
 	 * @param registration the instance
 	 */
 	public void updateConfigStatus(EtcdRegistration registration) {
@@ -202,7 +209,8 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	}
 
 	/**
-	 * Whether an instance is registered now: its entry is on a lease whose heartbeats are confirmed.
+	 * Whether an instance is registered now: its entry is on a lease whose heartbeats are
+	 * confirmed.
 	 * @param registration the instance
 	 * @return whether it is registered
 	 */
@@ -240,12 +248,14 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 		entry.lease = lease;
 		entry.backOff = null;
 		if (previous != null) {
-			// The entry is on the new lease now, so revoking the old one does not take it along.
+			// The entry is on the new lease now, so revoking the old one does not take it
+			// along.
 			previous.revoke();
 		}
 	}
 
-	// Without a live lease the entry is being registered again, and that registration writes the current values.
+	// Without a live lease the entry is being registered again, and that registration
+	// writes the current values.
 	private void putOnCurrentLease(Registered entry) {
 		EtcdLease lease = entry.lease;
 		if (lease != null && lease.isAlive()) {
@@ -287,7 +297,8 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 
 	private void retryLater(Registered entry) {
 		if (entry.backOff == null) {
-			// Never slower than the heartbeats, so a recovered etcd sees the instance again within one interval.
+			// Never slower than the heartbeats, so a recovered etcd sees the instance
+			// again within one interval.
 			entry.backOff = EtcdBackOff.start(FIRST_RETRY_DELAY, this.properties.heartbeatIntervalOrDefault());
 		}
 		entry.retry = this.worker.schedule(() -> registerAgain(entry), entry.backOff.nextBackOff(),
@@ -324,8 +335,9 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	}
 
 	/**
-	 * Run a task on the worker thread and wait for it. The etcd calls inside have their own deadlines; the
-	 * overall one only guards against a worker stuck behind earlier tasks.
+	 * Run a task on the worker thread and wait for it. The etcd calls inside have their
+	 * own deadlines; the overall one only guards against a worker stuck behind earlier
+	 * tasks.
 	 */
 	private <T> T call(Callable<T> task, String what) {
 		Future<T> future = this.worker.submit(task);
@@ -338,8 +350,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 					: new IllegalStateException(what + " failed", cause);
 		}
 		catch (TimeoutException ex) {
-			throw new IllegalStateException(what + " did not finish within " + 4 * this.timeout.toMillis() + " ms",
-					ex);
+			throw new IllegalStateException(what + " did not finish within " + 4 * this.timeout.toMillis() + " ms", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

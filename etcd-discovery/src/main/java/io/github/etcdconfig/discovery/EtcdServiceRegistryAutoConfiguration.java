@@ -14,8 +14,9 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfi
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@link EtcdServiceRegistry}, which Spring Cloud's auto-registration and service-registry actuator endpoint
- * use. {@code spring.cloud.service-registry.enabled=false} turns it off, as for any registry.
+ * The {@link EtcdServiceRegistry}, which Spring Cloud's auto-registration and
+ * service-registry actuator endpoint use.
+ * {@code spring.cloud.service-registry.enabled=false} turns it off, as for any registry.
  */
 @AutoConfiguration(after = EtcdClientAutoConfiguration.class, before = ServiceRegistryAutoConfiguration.class)
 @ConditionalOnClass(Client.class)

@@ -12,7 +12,8 @@ import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.github.etcdconfig.client.EtcdErrors;
 
 /**
- * Waits for jetcd calls with a deadline: jetcd itself would wait forever for a server that does not answer.
+ * Waits for jetcd calls with a deadline: jetcd itself would wait forever for a server
+ * that does not answer.
  */
 public final class EtcdCalls {
 

@@ -13,17 +13,20 @@ import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.github.etcdconfig.client.EtcdErrors;
 
 /**
- * An etcd lease kept alive by heartbeats, and the one place that decides when it is lost. Service registration and
- * locks both hold their keys on such leases.
+ * An etcd lease kept alive by heartbeats, and the one place that decides when it is lost.
+ * Service registration and locks both hold their keys on such leases.
  *
- * <p>Each heartbeat is one {@code keepAliveOnce} call with a deadline, sent every {@code heartbeat} on the owner's
- * scheduler; its answer is handled on that scheduler too, never on jetcd's event loop. The lease is <em>lost</em>
- * when etcd answers that it does not know it (it expired or was revoked), or when no heartbeat was confirmed for a
- * whole TTL: etcd may then have expired it, so the holder must assume it did. The owner's {@link LossListener} is
- * told once, on the scheduler thread.
+ * <p>
+ * Each heartbeat is one {@code keepAliveOnce} call with a deadline, sent every
+ * {@code heartbeat} on the owner's scheduler; its answer is handled on that scheduler
+ * too, never on jetcd's event loop. The lease is <em>lost</em> when etcd answers that it
+ * does not know it (it expired or was revoked), or when no heartbeat was confirmed for a
+ * whole TTL: etcd may then have expired it, so the holder must assume it did. The owner's
+ * {@link LossListener} is told once, on the scheduler thread.
  *
- * <p>The TTL is counted from the moment a request was sent, not from its answer, so the holder never believes in a
- * lease longer than etcd does.
+ * <p>
+ * The TTL is counted from the moment a request was sent, not from its answer, so the
+ * holder never believes in a lease longer than etcd does.
  */
 public final class EtcdLease {
 
@@ -65,7 +68,8 @@ public final class EtcdLease {
 	}
 
 	/**
-	 * Grant a lease and start its heartbeats. Blocks the calling thread for at most {@code timeout}.
+	 * Grant a lease and start its heartbeats. Blocks the calling thread for at most
+	 * {@code timeout}.
 	 * @param client the client
 	 * @param ttl the time to live; etcd counts whole seconds, so it is rounded up
 	 * @param heartbeat the interval of the heartbeats, shorter than the TTL
@@ -74,7 +78,8 @@ public final class EtcdLease {
 	 * @param listener told once when the lease is lost
 	 * @return the lease, alive
 	 * @throws InterruptedException when the calling thread was interrupted
-	 * @throws io.etcd.jetcd.common.exception.EtcdException when etcd refused or did not answer
+	 * @throws io.etcd.jetcd.common.exception.EtcdException when etcd refused or did not
+	 * answer
 	 */
 	public static EtcdLease grant(Client client, Duration ttl, Duration heartbeat, Duration timeout,
 			ScheduledExecutorService scheduler, LossListener listener) throws InterruptedException {
@@ -88,7 +93,8 @@ public final class EtcdLease {
 			lease.scheduleExpiry();
 		}
 		catch (RejectedExecutionException ex) {
-			// The owner is shutting down: give the lease back rather than leave it to expire.
+			// The owner is shutting down: give the lease back rather than leave it to
+			// expire.
 			lease.revoke();
 			throw ex;
 		}
@@ -96,7 +102,8 @@ public final class EtcdLease {
 	}
 
 	/**
-	 * The lease id, as etcd and {@code etcdctl lease list} show it (in hexadecimal there).
+	 * The lease id, as etcd and {@code etcdctl lease list} show it (in hexadecimal
+	 * there).
 	 * @return the id
 	 */
 	public long getId() {
@@ -120,9 +127,10 @@ public final class EtcdLease {
 	}
 
 	/**
-	 * Stop the heartbeats and revoke the lease, which deletes every key on it. Returns at once.
-	 * @return the revoke call, with a deadline; it fails with a "lease not found" error when etcd no longer knew
-	 * the lease
+	 * Stop the heartbeats and revoke the lease, which deletes every key on it. Returns at
+	 * once.
+	 * @return the revoke call, with a deadline; it fails with a "lease not found" error
+	 * when etcd no longer knew the lease
 	 */
 	public CompletableFuture<Void> revoke() {
 		this.alive = false;
@@ -164,7 +172,8 @@ public final class EtcdLease {
 			lost("etcd no longer knows " + this + ": it expired or was revoked");
 		}
 		else {
-			// etcd is unreachable for now: try again soon, and the expiry check decides when it is too late.
+			// etcd is unreachable for now: try again soon, and the expiry check decides
+			// when it is too late.
 			scheduleHeartbeat(Math.min(this.heartbeat.toNanos(), TimeUnit.MILLISECONDS.toNanos(500)));
 		}
 	}
@@ -208,7 +217,8 @@ public final class EtcdLease {
 	}
 
 	/**
-	 * Told when a lease is lost, on the scheduler thread. Keep it short: heartbeats of other leases wait meanwhile.
+	 * Told when a lease is lost, on the scheduler thread. Keep it short: heartbeats of
+	 * other leases wait meanwhile.
 	 */
 	@FunctionalInterface
 	public interface LossListener {

@@ -30,25 +30,33 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A lock shared by every process that uses the same etcd and key, obtained from {@link EtcdLocks}.
+ * A lock shared by every process that uses the same etcd and key, obtained from
+ * {@link EtcdLocks}.
  *
- * <p><b>Reentrancy.</b> Like {@link ReentrantLock}, per thread: the holding thread may lock again, and must unlock
- * as many times; only the last {@code unlock()} releases the lock in etcd. Threads of one process queue on a local
- * lock first, so only one of them at a time contends in etcd. Another thread's {@code unlock()} throws
+ * <p>
+ * <b>Reentrancy.</b> Like {@link ReentrantLock}, per thread: the holding thread may lock
+ * again, and must unlock as many times; only the last {@code unlock()} releases the lock
+ * in etcd. Threads of one process queue on a local lock first, so only one of them at a
+ * time contends in etcd. Another thread's {@code unlock()} throws
  * {@link IllegalMonitorStateException}.
  *
- * <p><b>Waiting.</b> {@code lock()} waits until the lock is free (an interrupt does not end the wait; it is restored
- * afterwards), {@code lockInterruptibly()} until it is free or the thread is interrupted, {@code tryLock()} not at
- * all and {@code tryLock(time, unit)} at most that long (plus at most one etcd call's deadline when etcd is slow).
- * A contender that gives up revokes its lease, which removes it from the queue. When etcd cannot be reached, these
- * methods throw an {@link EtcdException} after the request timeout, without holding the lock.
+ * <p>
+ * <b>Waiting.</b> {@code lock()} waits until the lock is free (an interrupt does not end
+ * the wait; it is restored afterwards), {@code lockInterruptibly()} until it is free or
+ * the thread is interrupted, {@code tryLock()} not at all and {@code tryLock(time, unit)}
+ * at most that long (plus at most one etcd call's deadline when etcd is slow). A
+ * contender that gives up revokes its lease, which removes it from the queue. When etcd
+ * cannot be reached, these methods throw an {@link EtcdException} after the request
+ * timeout, without holding the lock.
  *
- * <p><b>Losing the lock.</b> The lock is held on a lease whose heartbeats confirm, every third of the TTL, that etcd
- * still holds it. When etcd says the lease is gone, or no heartbeat was confirmed for a whole TTL (the holder was cut
- * off from etcd, which may have freed the lock for another process), the lock is <em>lost</em>. The holder learns it
- * three ways: {@link #isHeld()} turns false at once, an {@link EtcdLockLostEvent} is published, and the final
- * {@link #unlock()} throws {@link EtcdLockLostException} (after releasing the local lock), so work done under a
- * lost lock never passes silently.
+ * <p>
+ * <b>Losing the lock.</b> The lock is held on a lease whose heartbeats confirm, every
+ * third of the TTL, that etcd still holds it. When etcd says the lease is gone, or no
+ * heartbeat was confirmed for a whole TTL (the holder was cut off from etcd, which may
+ * have freed the lock for another process), the lock is <em>lost</em>. The holder learns
+ * it three ways: {@link #isHeld()} turns false at once, an {@link EtcdLockLostEvent} is
+ * published, and the final {@link #unlock()} throws {@link EtcdLockLostException} (after
+ * releasing the local lock), so work done under a lost lock never passes silently.
  */
 public final class EtcdLock implements Lock {
 
@@ -92,7 +100,8 @@ public final class EtcdLock implements Lock {
 				break;
 			}
 			catch (InterruptedException ex) {
-				// An interrupt gives up the place in the queue; queue again and tell the thread afterwards.
+				// An interrupt gives up the place in the queue; queue again and tell the
+				// thread afterwards.
 				interrupted = true;
 			}
 		}
@@ -133,7 +142,8 @@ public final class EtcdLock implements Lock {
 	/**
 	 * Release the lock, or count down one reentrant hold.
 	 * @throws IllegalMonitorStateException when the current thread does not hold the lock
-	 * @throws EtcdLockLostException when the lock was lost while held; it is released all the same
+	 * @throws EtcdLockLostException when the lock was lost while held; it is released all
+	 * the same
 	 */
 	@Override
 	public void unlock() {
@@ -156,7 +166,8 @@ public final class EtcdLock implements Lock {
 	}
 
 	/**
-	 * Conditions are not supported: a condition would need the lock to be released and regained in etcd.
+	 * Conditions are not supported: a condition would need the lock to be released and
+	 * regained in etcd.
 	 * @return never
 	 * @throws UnsupportedOperationException always
 	 */
@@ -200,7 +211,8 @@ public final class EtcdLock implements Lock {
 	}
 
 	/**
-	 * Take the lock in etcd; the current thread holds the local lock, and keeps it only when this returns true.
+	 * Take the lock in etcd; the current thread holds the local lock, and keeps it only
+	 * when this returns true.
 	 */
 	private boolean acquire(long deadline) throws InterruptedException {
 		if (this.local.getHoldCount() > 1) {
@@ -232,7 +244,8 @@ public final class EtcdLock implements Lock {
 			}
 			finally {
 				if (outcome != Outcome.ACQUIRED) {
-					// Leaves the queue: the contender behind sees the key go and checks again.
+					// Leaves the queue: the contender behind sees the key go and checks
+					// again.
 					lease.revoke();
 				}
 			}
@@ -241,7 +254,8 @@ public final class EtcdLock implements Lock {
 				this.holding = held;
 				this.lastUsed = System.currentTimeMillis();
 				if (!lease.isAlive()) {
-					// Lost between the check and now: the listener did not see the holding yet.
+					// Lost between the check and now: the listener did not see the
+					// holding yet.
 					reportLost(held, lease.getLossReason());
 				}
 				return true;
@@ -287,8 +301,8 @@ public final class EtcdLock implements Lock {
 	}
 
 	/**
-	 * Wait until the contender just ahead is gone, the lease is lost, the deadline passes or a TTL went by (then
-	 * the queue is read again, in case the watch went silent).
+	 * Wait until the contender just ahead is gone, the lease is lost, the deadline passes
+	 * or a TTL went by (then the queue is read again, in case the watch went silent).
 	 */
 	private void awaitDeletion(ByteSequence ahead, long revision, EtcdLease lease, long deadline)
 			throws InterruptedException {
@@ -296,13 +310,11 @@ public final class EtcdLock implements Lock {
 		this.wakeUp = wake;
 		WatchOption option = WatchOption.builder().withRevision(revision + 1).withNoPut(true).build();
 		// Called on jetcd's event loop: it only completes the future.
-		Watch.Watcher watcher = this.locks.client()
-			.getWatchClient()
-			.watch(ahead, option, Watch.listener((response) -> {
-				if (response.getEvents().stream().anyMatch((e) -> e.getEventType() == WatchEvent.EventType.DELETE)) {
-					wake.complete(null);
-				}
-			}, (error) -> wake.complete(null), () -> wake.complete(null)));
+		Watch.Watcher watcher = this.locks.client().getWatchClient().watch(ahead, option, Watch.listener((response) -> {
+			if (response.getEvents().stream().anyMatch((e) -> e.getEventType() == WatchEvent.EventType.DELETE)) {
+				wake.complete(null);
+			}
+		}, (error) -> wake.complete(null), () -> wake.complete(null)));
 		try {
 			if (lease.isAlive()) {
 				wake.get(Math.min(remaining(deadline), this.locks.ttl().toNanos()), TimeUnit.NANOSECONDS);
@@ -361,7 +373,8 @@ public final class EtcdLock implements Lock {
 			return;
 		}
 		logger.warn("Lock '" + this.key + "' was lost while held: " + reason);
-		// The lease may still exist, after an outage: give it back so that the next contender goes ahead.
+		// The lease may still exist, after an outage: give it back so that the next
+		// contender goes ahead.
 		held.lease.revoke();
 		this.locks.publish(new EtcdLockLostEvent(this, reason));
 	}

@@ -15,8 +15,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.support.locks.LockRegistry;
 
 /**
- * Distributed locks on etcd: {@link EtcdLocks} always, and an {@link EtcdLockRegistry} when Spring Integration is on
- * the classpath and the application has no other {@link LockRegistry}.
+ * Distributed locks on etcd: {@link EtcdLocks} always, and an {@link EtcdLockRegistry}
+ * when Spring Integration is on the classpath and the application has no other
+ * {@link LockRegistry}.
  */
 @AutoConfiguration(after = EtcdClientAutoConfiguration.class)
 @ConditionalOnClass(Client.class)

@@ -3,9 +3,10 @@ package io.github.etcdconfig.lock;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published when a held {@link EtcdLock} loses its lease, as soon as that is known and before the holder calls
- * {@code unlock()}: a listener can stop the work the lock protected. Published on the locks' heartbeat thread, so a
- * listener should only hand the news on.
+ * Published when a held {@link EtcdLock} loses its lease, as soon as that is known and
+ * before the holder calls {@code unlock()}: a listener can stop the work the lock
+ * protected. Published on the locks' heartbeat thread, so a listener should only hand the
+ * news on.
  */
 public class EtcdLockLostEvent extends ApplicationEvent {
 

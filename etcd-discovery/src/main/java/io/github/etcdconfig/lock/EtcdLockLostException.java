@@ -1,9 +1,10 @@
 package io.github.etcdconfig.lock;
 
 /**
- * Thrown to the holder of an {@link EtcdLock} whose lease was lost while it held the lock: another process may have
- * held the lock since, so the work done under it was not protected. Thrown by {@link EtcdLock#unlock()} (the local
- * lock is released all the same) and by a reentrant {@code lock()} of a lost lock.
+ * Thrown to the holder of an {@link EtcdLock} whose lease was lost while it held the
+ * lock: another process may have held the lock since, so the work done under it was not
+ * protected. Thrown by {@link EtcdLock#unlock()} (the local lock is released all the
+ * same) and by a reentrant {@code lock()} of a lost lock.
  */
 public class EtcdLockLostException extends IllegalStateException {
 

@@ -18,18 +18,21 @@ public class EtcdLockProperties implements Validator {
 	public static final String PREFIX = "etcd.lock";
 
 	/**
-	 * Whether to provide the EtcdLocks bean (and, with Spring Integration, the EtcdLockRegistry).
+	 * Whether to provide the EtcdLocks bean (and, with Spring Integration, the
+	 * EtcdLockRegistry).
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Key prefix of the locks. Lock "orders" queues its contenders at {prefix}orders/{lease-id}.
+	 * Key prefix of the locks. Lock "orders" queues its contenders at
+	 * {prefix}orders/{lease-id}.
 	 */
 	private String prefix = "/locks/";
 
 	/**
-	 * Time to live of a holder's lease, renewed by heartbeats every third of it while the lock is held: a holder
-	 * that dies or loses etcd frees the lock after this long. etcd counts whole seconds.
+	 * Time to live of a holder's lease, renewed by heartbeats every third of it while the
+	 * lock is held: a holder that dies or loses etcd frees the lock after this long. etcd
+	 * counts whole seconds.
 	 */
 	private Duration ttl = Duration.ofSeconds(10);
 

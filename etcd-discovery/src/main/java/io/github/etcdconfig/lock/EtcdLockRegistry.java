@@ -5,8 +5,8 @@ import org.springframework.util.Assert;
 
 /**
  * Spring Integration's view of {@link EtcdLocks}, for aggregators, leader election
- * ({@code LockRegistryLeaderInitiator}) and {@code executeLocked}. Keys are strings; the locks are {@link EtcdLock}s,
- * with the same reentrancy and lease-loss rules.
+ * ({@code LockRegistryLeaderInitiator}) and {@code executeLocked}. Keys are strings; the
+ * locks are {@link EtcdLock}s, with the same reentrancy and lease-loss rules.
  */
 public class EtcdLockRegistry implements ExpirableLockRegistry<EtcdLock> {
 

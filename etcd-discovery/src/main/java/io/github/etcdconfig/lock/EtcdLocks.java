@@ -19,12 +19,16 @@ import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.util.Assert;
 
 /**
- * Distributed locks on etcd, one {@link EtcdLock} per key and process: {@code locks.obtain("orders").lock()}.
+ * Distributed locks on etcd, one {@link EtcdLock} per key and process:
+ * {@code locks.obtain("orders").lock()}.
  *
- * <p>Each acquisition queues a key {prefix}{key}/{lease-id} on a lease of its own, kept alive by heartbeats while the
- * lock is held; the contender with the lowest create revision holds the lock, and each waiter watches the one just
- * before it (etcd's own lock recipe). A holder that dies stops its heartbeats, so etcd frees the lock within the TTL.
- * Keys may hold any character: '%' and '/' are escaped, so lock "a/b" never mixes with lock "a".
+ * <p>
+ * Each acquisition queues a key {prefix}{key}/{lease-id} on a lease of its own, kept
+ * alive by heartbeats while the lock is held; the contender with the lowest create
+ * revision holds the lock, and each waiter watches the one just before it (etcd's own
+ * lock recipe). A holder that dies stops its heartbeats, so etcd frees the lock within
+ * the TTL. Keys may hold any character: '%' and '/' are escaped, so lock "a/b" never
+ * mixes with lock "a".
  */
 public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean {
 
@@ -71,8 +75,8 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 	}
 
 	/**
-	 * Forget the locks that are neither held nor awaited and were last used longer ago than {@code age}, so a
-	 * registry of many short-lived keys does not grow forever.
+	 * Forget the locks that are neither held nor awaited and were last used longer ago
+	 * than {@code age}, so a registry of many short-lived keys does not grow forever.
 	 * @param age the age in milliseconds
 	 */
 	public void expireUnusedOlderThan(long age) {
@@ -86,8 +90,9 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 	}
 
 	/**
-	 * Stop the heartbeats. A lock still held is freed by etcd when its lease expires, within the TTL, rather than
-	 * at once: its holder may still be inside the critical section.
+	 * Stop the heartbeats. A lock still held is freed by etcd when its lease expires,
+	 * within the TTL, rather than at once: its holder may still be inside the critical
+	 * section.
 	 */
 	@Override
 	public void destroy() {

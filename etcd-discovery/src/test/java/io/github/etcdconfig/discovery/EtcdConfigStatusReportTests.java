@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An instance that loads configuration from etcd reports in its registration the revision it has applied, whether
- * its values are stale and its watch state, so the operator tools can tell which instances have a release.
+ * An instance that loads configuration from etcd reports in its registration the revision
+ * it has applied, whether its values are stale and its watch state, so the operator tools
+ * can tell which instances have a release.
  */
 class EtcdConfigStatusReportTests {
 
@@ -47,8 +48,8 @@ class EtcdConfigStatusReportTests {
 		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), "spring.application.name=reporting",
 				"etcd.discovery.port=9501")) {
 			String key = key(app);
-			await().atMost(Duration.ofSeconds(5)).until(() -> status(key) != null
-					&& "WATCHING".equals(status(key).state()));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> status(key) != null && "WATCHING".equals(status(key).state()));
 			assertThat(status(key).stale()).isFalse();
 			long lease = keys.get(key).getLease();
 
@@ -74,8 +75,8 @@ class EtcdConfigStatusReportTests {
 		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), "spring.application.name=bursty",
 				"etcd.discovery.port=9503", "etcd.discovery.config-status-interval=1s")) {
 			String key = key(app);
-			await().atMost(Duration.ofSeconds(5)).until(() -> status(key) != null
-					&& "WATCHING".equals(status(key).state()));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> status(key) != null && "WATCHING".equals(status(key).state()));
 			long versionBefore = keys.get(key).getVersion();
 			long start = System.nanoTime();
 			long last = 0;
@@ -85,7 +86,8 @@ class EtcdConfigStatusReportTests {
 			long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
 			long revision = last;
 			await().atMost(Duration.ofSeconds(5)).until(() -> status(key).revision() == revision);
-			// One write at once, then at most one per second of the burst, and the last one after it.
+			// One write at once, then at most one per second of the burst, and the last
+			// one after it.
 			assertThat(keys.get(key).getVersion() - versionBefore).isBetween(1L, seconds + 3);
 		}
 	}

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An instance that dies without deregistering (SIGKILL, power loss) leaves discovery when its lease expires.
+ * An instance that dies without deregistering (SIGKILL, power loss) leaves discovery when
+ * its lease expires.
  */
 class EtcdDiscoveryCrashTests {
 
@@ -28,16 +29,16 @@ class EtcdDiscoveryCrashTests {
 	@Test
 	void anInstanceKilledWithSigkillIsGoneFromDiscoveryWithinTheTtlPlusOneSecond() {
 		// The child JVM starts while this one starts the observer.
-		try (ChildProcess instance = ChildProcess.start("register", etcd.cluster().endpointsProperty(),
-				"crash-service", "9401", TTL.toSeconds() + "s");
+		try (ChildProcess instance = ChildProcess.start("register", etcd.cluster().endpointsProperty(), "crash-service",
+				"9401", TTL.toSeconds() + "s");
 				ConfigurableApplicationContext observer = Apps.plain(etcd.cluster(),
 						"spring.cloud.service-registry.auto-registration.enabled=false")) {
 			instance.awaitLine("REGISTERED", Duration.ofSeconds(30));
 			DiscoveryClient discovery = observer.getBean(DiscoveryClient.class);
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(discovery.getInstances("crash-service"))
-					.extracting(ServiceInstance::getPort)
-					.containsExactly(9401));
+				.untilAsserted(
+						() -> assertThat(discovery.getInstances("crash-service")).extracting(ServiceInstance::getPort)
+							.containsExactly(9401));
 
 			instance.kill();
 			await().atMost(TTL.plusSeconds(1))

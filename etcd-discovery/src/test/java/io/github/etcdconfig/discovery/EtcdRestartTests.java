@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * etcd goes down for longer than the TTL and comes back: every instance registers again on its own.
+ * etcd goes down for longer than the TTL and comes back: every instance registers again
+ * on its own.
  */
 class EtcdRestartTests {
 
@@ -45,9 +46,9 @@ class EtcdRestartTests {
 				assertThat(entries).allSatisfy((entry) -> assertThat(keys.ttl(entry.getLease())).isPositive());
 			}
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(discovery.getInstances("restarting"))
-					.extracting(ServiceInstance::getPort)
-					.containsExactly(9501, 9502));
+				.untilAsserted(
+						() -> assertThat(discovery.getInstances("restarting")).extracting(ServiceInstance::getPort)
+							.containsExactly(9501, 9502));
 		}
 	}
 

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An application with spring.application.name registers itself at /services/{name}/{instance} on a lease, and
- * discovery finds it.
+ * An application with spring.application.name registers itself at
+ * /services/{name}/{instance} on a lease, and discovery finds it.
  */
 class EtcdServiceRegistrationTests {
 
@@ -49,9 +49,9 @@ class EtcdServiceRegistrationTests {
 				ConfigurableApplicationContext two = Apps.web(etcd.cluster(), "auth-service")) {
 			DiscoveryClient discovery = one.getBean(DiscoveryClient.class);
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(discovery.getInstances("auth-service"))
-					.extracting(ServiceInstance::getPort)
-					.containsExactlyInAnyOrder(port(one), port(two)));
+				.untilAsserted(
+						() -> assertThat(discovery.getInstances("auth-service")).extracting(ServiceInstance::getPort)
+							.containsExactlyInAnyOrder(port(one), port(two)));
 			assertThat(discovery.getServices()).contains("auth-service");
 			assertThat(two.getBean(DiscoveryClient.class).getInstances("auth-service")).hasSize(2);
 		}
@@ -64,8 +64,7 @@ class EtcdServiceRegistrationTests {
 			String key = "/services/billing/billing-127.0.0.1-" + port(app);
 			KeyValue entry = keys.get(key);
 			assertThat(entry).as(key).isNotNull();
-			Map<String, Object> json = JsonParserFactory.getJsonParser()
-				.parseMap(entry.getValue().toString());
+			Map<String, Object> json = JsonParserFactory.getJsonParser().parseMap(entry.getValue().toString());
 			assertThat(json).containsEntry("instanceId", "billing-127.0.0.1-" + port(app))
 				.containsEntry("serviceId", "billing")
 				.containsEntry("host", "127.0.0.1")
@@ -165,7 +164,8 @@ class EtcdServiceRegistrationTests {
 	}
 
 	/**
-	 * Stopped first of all lifecycles, the web server included: tells whether the entry was still there.
+	 * Stopped first of all lifecycles, the web server included: tells whether the entry
+	 * was still there.
 	 */
 	static class EntryAtShutdown implements SmartLifecycle {
 

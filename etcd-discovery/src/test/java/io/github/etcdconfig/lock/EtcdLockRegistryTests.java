@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * In an application, the locks are beans: {@link EtcdLocks}, and Spring Integration's {@link LockRegistry} when it is
- * on the classpath.
+ * In an application, the locks are beans: {@link EtcdLocks}, and Spring Integration's
+ * {@link LockRegistry} when it is on the classpath.
  */
 class EtcdLockRegistryTests {
 

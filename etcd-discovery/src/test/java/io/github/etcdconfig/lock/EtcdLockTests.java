@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The lock as two processes see it: each side has its own client and {@link EtcdLocks}, as two JVMs would.
+ * The lock as two processes see it: each side has its own client and {@link EtcdLocks},
+ * as two JVMs would.
  */
 class EtcdLockTests {
 

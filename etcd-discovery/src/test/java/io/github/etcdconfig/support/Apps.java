@@ -7,7 +7,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts applications against a test etcd, registered on the loopback address (the only one tests may call).
+ * Starts applications against a test etcd, registered on the loopback address (the only
+ * one tests may call).
  */
 public final class Apps {
 
@@ -45,7 +46,8 @@ public final class Apps {
 	}
 
 	/**
-	 * An application builder with the test application and fast failure settings; later properties win.
+	 * An application builder with the test application and fast failure settings; later
+	 * properties win.
 	 */
 	public static SpringApplicationBuilder builder(EtcdCluster etcd, WebApplicationType type, Class<?>[] sources,
 			String... properties) {

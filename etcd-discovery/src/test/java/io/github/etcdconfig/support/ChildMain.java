@@ -16,11 +16,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * What a {@link ChildProcess} runs:
  * <ul>
- * <li>{@code register ENDPOINTS NAME PORT TTL}: an application without a web server that registers, prints
- * {@code REGISTERED} and runs until killed;</li>
- * <li>{@code hold ENDPOINTS KEY TTL}: takes a lock, prints {@code HELD} and holds it until killed;</li>
- * <li>{@code count ENDPOINTS THREADS ITERATIONS TTL}: prints {@code STARTED}, runs the {@link LockedCounter} and
- * prints {@code DONE overlaps=N}.</li>
+ * <li>{@code register ENDPOINTS NAME PORT TTL}: an application without a web server that
+ * registers, prints {@code REGISTERED} and runs until killed;</li>
+ * <li>{@code hold ENDPOINTS KEY TTL}: takes a lock, prints {@code HELD} and holds it
+ * until killed;</li>
+ * <li>{@code count ENDPOINTS THREADS ITERATIONS TTL}: prints {@code STARTED}, runs the
+ * {@link LockedCounter} and prints {@code DONE overlaps=N}.</li>
  * </ul>
  */
 public final class ChildMain {

@@ -17,8 +17,9 @@ import org.awaitility.core.TerminalFailureException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A second JVM running {@link ChildMain} on the test classpath, so a test can kill a process with SIGKILL
- * ({@link Process#destroyForcibly()}) and watch what etcd does about it.
+ * A second JVM running {@link ChildMain} on the test classpath, so a test can kill a
+ * process with SIGKILL ({@link Process#destroyForcibly()}) and watch what etcd does about
+ * it.
  */
 public final class ChildProcess implements AutoCloseable {
 
@@ -32,16 +33,17 @@ public final class ChildProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Start {@link ChildMain} with these arguments; its output goes to a file, read by {@link #awaitLine}.
+	 * Start {@link ChildMain} with these arguments; its output goes to a file, read by
+	 * {@link #awaitLine}.
 	 */
 	public static ChildProcess start(String... args) {
 		try {
 			Path output = Files.createTempFile("etcd-discovery-child-", ".log");
-			List<String> command = new ArrayList<>(List.of(
-					Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-					// Fast start-up for a short-lived JVM.
-					"-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-					ChildMain.class.getName()));
+			List<String> command = new ArrayList<>(
+					List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+							// Fast start-up for a short-lived JVM.
+							"-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+							ChildMain.class.getName()));
 			command.addAll(List.of(args));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(output.toFile())
@@ -66,8 +68,7 @@ public final class ChildProcess implements AutoCloseable {
 		}
 		catch (ConditionTimeoutException | TerminalFailureException ex) {
 			throw new AssertionError("The child JVM did not print " + prefix
-					+ (this.process.isAlive() ? "" : " and exited")
-					+ ":\n" + tail(), ex);
+					+ (this.process.isAlive() ? "" : " and exited") + ":\n" + tail(), ex);
 		}
 	}
 

@@ -21,8 +21,9 @@ import static io.github.etcdconfig.test.EtcdKeys.await;
 import static io.github.etcdconfig.test.EtcdKeys.bytes;
 
 /**
- * Increments a counter kept in etcd under an {@link EtcdLock}, the way a job would update shared state. Each
- * critical section first claims an "inside" marker: finding it taken means another holder is inside too.
+ * Increments a counter kept in etcd under an {@link EtcdLock}, the way a job would update
+ * shared state. Each critical section first claims an "inside" marker: finding it taken
+ * means another holder is inside too.
  */
 public final class LockedCounter {
 

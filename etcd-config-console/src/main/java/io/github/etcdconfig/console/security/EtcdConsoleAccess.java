@@ -12,10 +12,10 @@ import org.springframework.security.oauth2.core.user.OAuth2User;
 import org.springframework.stereotype.Component;
 
 /**
- * Who may publish which layer: a publisher, and for an application that lists its publishers
- * ({@code etcd.console.applications.<app>.publishers}) or for the shared layer
- * ({@code etcd.console.shared-publishers}), one of them. Pages ask it to show or hide their buttons; every write asks
- * it again, so a forged request is refused as well.
+ * Who may publish which layer: a publisher, and for an application that lists its
+ * publishers ({@code etcd.console.applications.<app>.publishers}) or for the shared layer
+ * ({@code etcd.console.shared-publishers}), one of them. Pages ask it to show or hide
+ * their buttons; every write asks it again, so a forged request is refused as well.
  */
 @Component
 public class EtcdConsoleAccess {
@@ -38,10 +38,9 @@ public class EtcdConsoleAccess {
 		if (user == null || user.getAuthorities().stream().noneMatch((role) -> PUBLISHER.equals(role.getAuthority()))) {
 			return false;
 		}
-		Set<String> publishers = (application != null)
-				? this.properties.getApplications().getOrDefault(application, new EtcdConsoleProperties.Application())
-					.getPublishers()
-				: this.properties.getSharedPublishers();
+		Set<String> publishers = (application != null) ? this.properties.getApplications()
+			.getOrDefault(application, new EtcdConsoleProperties.Application())
+			.getPublishers() : this.properties.getSharedPublishers();
 		return publishers.isEmpty() || publishers.contains(name(user));
 	}
 
@@ -68,8 +67,8 @@ public class EtcdConsoleAccess {
 	}
 
 	/**
-	 * The name a user is known by, recorded as the author of their releases: the login name, or for OIDC the
-	 * {@code etcd.console.oidc.user-name-claim}.
+	 * The name a user is known by, recorded as the author of their releases: the login
+	 * name, or for OIDC the {@code etcd.console.oidc.user-name-claim}.
 	 * @param user the user
 	 * @return the name
 	 */

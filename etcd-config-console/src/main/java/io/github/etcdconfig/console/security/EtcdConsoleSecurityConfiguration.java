@@ -30,11 +30,13 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Who gets in and what they may do. Every page needs a login: a form for the users of {@code etcd.console.users}
- * (BCrypt-hashed passwords), and OIDC when {@code spring.security.oauth2.client.registration.*} names a provider.
- * Without either, one user {@code admin} gets a generated password, printed once, as Spring Boot does for its own
- * default user. A viewer reads; every write (a POST, with Spring Security's CSRF token) needs the publisher role, and
- * {@link EtcdConsoleAccess} checks the application's own publishers on top.
+ * Who gets in and what they may do. Every page needs a login: a form for the users of
+ * {@code etcd.console.users} (BCrypt-hashed passwords), and OIDC when
+ * {@code spring.security.oauth2.client.registration.*} names a provider. Without either,
+ * one user {@code admin} gets a generated password, printed once, as Spring Boot does for
+ * its own default user. A viewer reads; every write (a POST, with Spring Security's CSRF
+ * token) needs the publisher role, and {@link EtcdConsoleAccess} checks the application's
+ * own publishers on top.
  */
 @Configuration(proxyBeanMethods = false)
 public class EtcdConsoleSecurityConfiguration {
@@ -46,13 +48,13 @@ public class EtcdConsoleSecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain etcdConsoleSecurity(HttpSecurity http, EtcdConsoleLogins logins) {
-		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/login", "/error", "/webjars/**", "/console/**", "/favicon.ico")
-			.permitAll()
-			.requestMatchers(HttpMethod.GET, "/**")
-			.hasRole(EtcdConsoleProperties.Role.VIEWER.name())
-			.anyRequest()
-			.hasRole(EtcdConsoleProperties.Role.PUBLISHER.name()));
+		http.authorizeHttpRequests(
+				(requests) -> requests.requestMatchers("/login", "/error", "/webjars/**", "/console/**", "/favicon.ico")
+					.permitAll()
+					.requestMatchers(HttpMethod.GET, "/**")
+					.hasRole(EtcdConsoleProperties.Role.VIEWER.name())
+					.anyRequest()
+					.hasRole(EtcdConsoleProperties.Role.PUBLISHER.name()));
 		if (logins.form()) {
 			http.formLogin((form) -> form.loginPage("/login").permitAll());
 		}
@@ -60,14 +62,14 @@ public class EtcdConsoleSecurityConfiguration {
 			http.oauth2Login((oauth2) -> oauth2.loginPage("/login"));
 		}
 		http.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
-		http.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(
-				"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")));
+		http.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp
+			.policyDirectives("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")));
 		return http.build();
 	}
 
 	/**
-	 * How users log in: with a password when any user has one (or none is configured at all), through OIDC when a
-	 * provider is registered.
+	 * How users log in: with a password when any user has one (or none is configured at
+	 * all), through OIDC when a provider is registered.
 	 */
 	@Bean
 	EtcdConsoleLogins etcdConsoleLogins(EtcdConsoleProperties properties,
@@ -90,16 +92,21 @@ public class EtcdConsoleSecurityConfiguration {
 			if (user.getPassword() != null) {
 				String hash = user.getPassword().startsWith("{bcrypt}") ? user.getPassword()
 						: "{bcrypt}" + user.getPassword();
-				users.add(User.withUsername(user.getName()).password(hash).authorities(authorities(user.getRoles()))
+				users.add(User.withUsername(user.getName())
+					.password(hash)
+					.authorities(authorities(user.getRoles()))
 					.build());
 			}
 		}
 		if (users.isEmpty() && logins.form()) {
 			String password = UUID.randomUUID().toString();
-			logger.warn(String.format("%n%nUsing generated password for the console user '%s': %s%n%nThis generated "
-					+ "password is for development use only. Name users with BCrypt-hashed passwords in "
-					+ "etcd.console.users before anyone else can reach the console.%n", GENERATED_USER, password));
-			users.add(User.withUsername(GENERATED_USER).password(encoder.encode(password))
+			logger.warn(String.format(
+					"%n%nUsing generated password for the console user '%s': %s%n%nThis generated "
+							+ "password is for development use only. Name users with BCrypt-hashed passwords in "
+							+ "etcd.console.users before anyone else can reach the console.%n",
+					GENERATED_USER, password));
+			users.add(User.withUsername(GENERATED_USER)
+				.password(encoder.encode(password))
 				.authorities(authorities(Set.of(EtcdConsoleProperties.Role.PUBLISHER)))
 				.build());
 		}
@@ -107,8 +114,9 @@ public class EtcdConsoleSecurityConfiguration {
 	}
 
 	/**
-	 * Roles for OIDC users: those of the {@code etcd.console.users} entry of their name, and those their roles claim
-	 * names. A user with neither is logged in but may see nothing.
+	 * Roles for OIDC users: those of the {@code etcd.console.users} entry of their name,
+	 * and those their roles claim names. A user with neither is logged in but may see
+	 * nothing.
 	 */
 	@Bean
 	GrantedAuthoritiesMapper etcdConsoleOidcRoles(EtcdConsoleProperties properties) {

@@ -41,8 +41,8 @@ public class EtcdApplicationsController {
 	}
 
 	/**
-	 * Every application with its layers, its instances, its newest release and how many instances have applied it;
-	 * the shared layer first.
+	 * Every application with its layers, its instances, its newest release and how many
+	 * instances have applied it; the shared layer first.
 	 */
 	@GetMapping("/")
 	public String applications(Model model) {
@@ -61,13 +61,13 @@ public class EtcdApplicationsController {
 		EtcdRelease newest = newest(this.releases, layers);
 		long applied = (newest != null)
 				? instances.stream().filter((instance) -> instance.hasApplied(newest.revision())).count() : 0;
-		return new Row(application, layers.stream().map(EtcdLayerLink::of).toList(), instances.size(), newest,
-				applied);
+		return new Row(application, layers.stream().map(EtcdLayerLink::of).toList(), instances.size(), newest, applied);
 	}
 
 	/**
-	 * One application: its layers, its effective properties in a profile (each with the layer, key and revision it
-	 * comes from, and the lower layers it overrides), and its instances.
+	 * One application: its layers, its effective properties in a profile (each with the
+	 * layer, key and revision it comes from, and the lower layers it overrides), and its
+	 * instances.
 	 */
 	@GetMapping("/apps/{application}")
 	public String application(@PathVariable String application, @RequestParam(required = false) String profile,
@@ -105,7 +105,8 @@ public class EtcdApplicationsController {
 		return "application";
 	}
 
-	// The layers below the chosen one that its application reads: the shared layer, and the application's own.
+	// The layers below the chosen one that its application reads: the shared layer, and
+	// the application's own.
 	private List<EtcdLayer> lowerLayers(EtcdLayer chosen) {
 		List<EtcdLayer> lower = new ArrayList<>();
 		lower.add(this.releases.layer(null, null));
@@ -120,7 +121,8 @@ public class EtcdApplicationsController {
 	}
 
 	/**
-	 * An application's layers: its own, then one per profile; for no application, the shared layer.
+	 * An application's layers: its own, then one per profile; for no application, the
+	 * shared layer.
 	 * @param releases the releases
 	 * @param application the application, or {@code null}
 	 * @return the layers

@@ -12,10 +12,10 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * A release, read or wait that did not happen is shown on a page that says why and what to do: etcd unreachable,
- * etcd's permission denied, input the applications could not take, or a change made meanwhile. The release API
- * writes nothing in each case, and its messages never show a value or a password; the endpoints are shown without
- * credentials.
+ * A release, read or wait that did not happen is shown on a page that says why and what
+ * to do: etcd unreachable, etcd's permission denied, input the applications could not
+ * take, or a change made meanwhile. The release API writes nothing in each case, and its
+ * messages never show a value or a password; the endpoints are shown without credentials.
  */
 @ControllerAdvice
 public class EtcdConsoleErrors {
@@ -47,8 +47,9 @@ public class EtcdConsoleErrors {
 			case CONFLICT -> "Nothing was written. Look at the difference again.";
 			case DENIED -> "Nothing was written. The etcd user of the console (etcd.username) lacks the permission, "
 					+ "or its credentials are wrong: ask the etcd administrator.";
-			case UNAVAILABLE -> "Nothing was written. Check that etcd runs at " + EtcdEndpoints.describe(
-					this.etcd.getEndpoints()) + " and that the console can reach it, then reload the page.";
+			case UNAVAILABLE ->
+				"Nothing was written. Check that etcd runs at " + EtcdEndpoints.describe(this.etcd.getEndpoints())
+						+ " and that the console can reach it, then reload the page.";
 		};
 		if (ex.getReason() != EtcdReleaseException.Reason.INVALID) {
 			logger.warn(title + ": " + ex.getMessage());

@@ -17,9 +17,10 @@ import io.github.etcdconfig.release.EtcdReleases;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns what the release API returns into what a page may show: every value whose name looks sensitive masked with
- * the starter's rules, and every document key masked as a whole and shown by the properties it changes. The page
- * models are built here only, so a masked value never reaches a template.
+ * Turns what the release API returns into what a page may show: every value whose name
+ * looks sensitive masked with the starter's rules, and every document key masked as a
+ * whole and shown by the properties it changes. The page models are built here only, so a
+ * masked value never reaches a template.
  */
 @Component
 public class EtcdConsoleMasks {

@@ -24,9 +24,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * One layer: edit it as YAML or properties and check the difference, its history with each release's difference and
- * a rollback to any kept release, one property's past values, and the end of a gray release (promote or abandon).
- * Every write is first shown as a difference and kept as a pending release, which the user then publishes.
+ * One layer: edit it as YAML or properties and check the difference, its history with
+ * each release's difference and a rollback to any kept release, one property's past
+ * values, and the end of a gray release (promote or abandon). Every write is first shown
+ * as a difference and kept as a pending release, which the user then publishes.
  */
 @Controller
 public class EtcdLayerController {
@@ -67,8 +68,9 @@ public class EtcdLayerController {
 	}
 
 	/**
-	 * Check edited text: refused with the reason (file, line and column) when the applications could not take it,
-	 * otherwise the difference it makes, ready to publish.
+	 * Check edited text: refused with the reason (file, line and column) when the
+	 * applications could not take it, otherwise the difference it makes, ready to
+	 * publish.
 	 */
 	@PostMapping("/layer/check")
 	public String check(@RequestParam(required = false) String app, @RequestParam(required = false) String profile,
@@ -107,8 +109,8 @@ public class EtcdLayerController {
 	}
 
 	/**
-	 * The layer's releases, newest first, each with its difference; and, with {@code property}, that property's
-	 * past values.
+	 * The layer's releases, newest first, each with its difference; and, with
+	 * {@code property}, that property's past values.
 	 */
 	@GetMapping("/layer/history")
 	public String history(@RequestParam(required = false) String app, @RequestParam(required = false) String profile,
@@ -116,9 +118,10 @@ public class EtcdLayerController {
 		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
 		List<EtcdRelease> history = this.releases.history(layer, this.properties.getHistoryLimit());
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
-		model.addAttribute("releases", history.stream()
-			.map((release) -> new HistoryRow(release, this.masks.changes(this.releases, release)))
-			.toList());
+		model.addAttribute("releases",
+				history.stream()
+					.map((release) -> new HistoryRow(release, this.masks.changes(this.releases, release)))
+					.toList());
 		model.addAttribute("canPublish", this.access.canPublish(user, layer.application()));
 		if (StringUtils.hasText(property)) {
 			model.addAttribute("property", property);
@@ -132,18 +135,20 @@ public class EtcdLayerController {
 	}
 
 	/**
-	 * Bring the layer back to how it was right after a release: shown first, published once confirmed.
+	 * Bring the layer back to how it was right after a release: shown first, published
+	 * once confirmed.
 	 */
 	@PostMapping("/layer/rollback")
 	public String rollback(@RequestParam(required = false) String app, @RequestParam(required = false) String profile,
 			@RequestParam long to, Authentication user, HttpSession session, Model model) {
 		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
-		return review("Roll back " + layer + " to " + ((to > 0) ? "release " + to : "before its first release"),
-				layer, () -> this.releases.planRollback(layer, to), user, session, model);
+		return review("Roll back " + layer + " to " + ((to > 0) ? "release " + to : "before its first release"), layer,
+				() -> this.releases.planRollback(layer, to), user, session, model);
 	}
 
 	/**
-	 * End a gray release by moving the profile's layer into the application's layer: shown first.
+	 * End a gray release by moving the profile's layer into the application's layer:
+	 * shown first.
 	 */
 	@PostMapping("/gray/promote")
 	public String promote(@RequestParam String app, @RequestParam String profile, Authentication user,
@@ -154,8 +159,8 @@ public class EtcdLayerController {
 	}
 
 	/**
-	 * End a gray release by emptying the profile's layer: shown first. Recorded as a push of nothing, as
-	 * {@code etcd-config push empty.yml --prune} would be.
+	 * End a gray release by emptying the profile's layer: shown first. Recorded as a push
+	 * of nothing, as {@code etcd-config push empty.yml --prune} would be.
 	 */
 	@PostMapping("/gray/abandon")
 	public String abandon(@RequestParam String app, @RequestParam String profile, Authentication user,

@@ -9,8 +9,8 @@ import io.github.etcdconfig.release.EtcdReleases;
 import org.springframework.util.StringUtils;
 
 /**
- * A layer as pages name it and link to it: {@code app} and {@code profile} request parameters, none for the shared
- * layer.
+ * A layer as pages name it and link to it: {@code app} and {@code profile} request
+ * parameters, none for the shared layer.
  *
  * @param application the application, or {@code null} for the shared layer
  * @param profile the profile, or {@code null}
@@ -33,7 +33,8 @@ public record EtcdLayerLink(String application, String profile, String prefix) {
 	 * @param application the {@code app} parameter, blank for the shared layer
 	 * @param profile the {@code profile} parameter, blank for none
 	 * @return the layer
-	 * @throws io.github.etcdconfig.release.EtcdReleaseException (invalid) when the prefixes have no such layer
+	 * @throws io.github.etcdconfig.release.EtcdReleaseException (invalid) when the
+	 * prefixes have no such layer
 	 */
 	public static EtcdLayer layer(EtcdReleases releases, String application, String profile) {
 		return releases.layer(StringUtils.hasText(application) ? application : null,

@@ -18,9 +18,10 @@ import io.github.etcdconfig.release.EtcdReleases;
 import org.springframework.stereotype.Component;
 
 /**
- * A layer as text to edit, YAML or properties, and the release that gives the layer the edited text. The text is the
- * whole layer: a property left out is deleted (unless other layers share the layer's folder, as in the layout of
- * 0.1.0, where nothing can be pruned). Sensitive values appear masked; a masked value left as it is keeps the value
+ * A layer as text to edit, YAML or properties, and the release that gives the layer the
+ * edited text. The text is the whole layer: a property left out is deleted (unless other
+ * layers share the layer's folder, as in the layout of 0.1.0, where nothing can be
+ * pruned). Sensitive values appear masked; a masked value left as it is keeps the value
  * the layer holds, so editing one property never needs, nor shows, the secrets beside it.
  */
 @Component
@@ -44,8 +45,8 @@ public class EtcdLayerText {
 	}
 
 	/**
-	 * The edited text as the layer will hold it: its properties as the applications read them, one per line,
-	 * sensitive values masked.
+	 * The edited text as the layer will hold it: its properties as the applications read
+	 * them, one per line, sensitive values masked.
 	 * @param releases the releases
 	 * @param layer the layer
 	 * @param format the text's format
@@ -70,7 +71,8 @@ public class EtcdLayerText {
 	 * @param format the text's format
 	 * @param text the edited text
 	 * @return the plan
-	 * @throws io.github.etcdconfig.release.EtcdReleaseException (invalid) when the text cannot be released
+	 * @throws io.github.etcdconfig.release.EtcdReleaseException (invalid) when the text
+	 * cannot be released
 	 */
 	public EtcdReleasePlan plan(EtcdReleases releases, EtcdLayer layer, EtcdConfigExport.Format format, String text) {
 		EtcdConfigFile edited = new EtcdConfigFile(fileName(layer, format),
@@ -86,7 +88,8 @@ public class EtcdLayerText {
 		if (kept.isEmpty()) {
 			return plan;
 		}
-		// A later file wins: the layer's own values of the masked properties, never seen by the browser.
+		// A later file wins: the layer's own values of the masked properties, never seen
+		// by the browser.
 		List<EtcdProperty> current = releases.properties(layer)
 			.properties()
 			.stream()
@@ -98,16 +101,16 @@ public class EtcdLayerText {
 	}
 
 	/**
-	 * Whether a release from text deletes the properties the text leaves out: not when other layers share the
-	 * layer's folder, and not for a new layer (such as the profile of a first gray release), which has nothing to
-	 * delete.
+	 * Whether a release from text deletes the properties the text leaves out: not when
+	 * other layers share the layer's folder, and not for a new layer (such as the profile
+	 * of a first gray release), which has nothing to delete.
 	 * @param releases the releases
 	 * @param layer the layer
 	 * @return whether it does
 	 */
 	public boolean prunes(EtcdReleases releases, EtcdLayer layer) {
-		return !layer.sharesItsFolder() && !(releases.properties(layer).properties().isEmpty()
-				&& releases.history(layer, 1).isEmpty());
+		return !layer.sharesItsFolder()
+				&& !(releases.properties(layer).properties().isEmpty() && releases.history(layer, 1).isEmpty());
 	}
 
 	private static String write(EtcdLayer layer, List<EtcdProperty> properties, EtcdConfigExport.Format format) {
@@ -121,7 +124,8 @@ public class EtcdLayerText {
 		return name + ((format == EtcdConfigExport.Format.YAML) ? ".yml" : ".properties");
 	}
 
-	// Spring Boot reads a properties document as ISO 8859-1: other characters travel as Unicode escapes.
+	// Spring Boot reads a properties document as ISO 8859-1: other characters travel as
+	// Unicode escapes.
 	private static String encode(String text, EtcdConfigExport.Format format) {
 		String lines = text.replace("\r\n", "\n");
 		if (format == EtcdConfigExport.Format.YAML) {

@@ -11,9 +11,10 @@ import jakarta.servlet.http.HttpSession;
 import org.springframework.stereotype.Component;
 
 /**
- * Releases shown to a user and not yet published, kept in the user's session: publishing writes exactly the plan the
- * user saw, read at the revision the user saw, so a change made meanwhile is a conflict and never overwritten. The
- * browser holds only the plan's id.
+ * Releases shown to a user and not yet published, kept in the user's session: publishing
+ * writes exactly the plan the user saw, read at the revision the user saw, so a change
+ * made meanwhile is a conflict and never overwritten. The browser holds only the plan's
+ * id.
  */
 @Component
 public class EtcdPendingReleases {
@@ -26,7 +27,8 @@ public class EtcdPendingReleases {
 	 * Keep a plan.
 	 * @param session the user's session
 	 * @param title what the release does, for the page
-	 * @param application whose instances to follow after publishing, or {@code null} for every application
+	 * @param application whose instances to follow after publishing, or {@code null} for
+	 * every application
 	 * @param plan the plan shown
 	 * @param again how to compute the same release afresh, after a conflict
 	 * @return the kept release
@@ -45,7 +47,8 @@ public class EtcdPendingReleases {
 	 * A kept plan.
 	 * @param session the user's session
 	 * @param id its id
-	 * @return the plan, or {@code null} when the session has no such plan (expired, or published)
+	 * @return the plan, or {@code null} when the session has no such plan (expired, or
+	 * published)
 	 */
 	public Pending get(HttpSession session, String id) {
 		Map<String, Pending> all = all(session);

@@ -26,9 +26,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * Publishes a pending release as the logged-in user, with a message. When the layer changed after the user saw the
- * difference, nothing is written and the page shows the other change: the releases published meanwhile, and the keys
- * changed outside releases.
+ * Publishes a pending release as the logged-in user, with a message. When the layer
+ * changed after the user saw the difference, nothing is written and the page shows the
+ * other change: the releases published meanwhile, and the keys changed outside releases.
  */
 @Controller
 public class EtcdPublishController {
@@ -59,8 +59,8 @@ public class EtcdPublishController {
 	 * Publish a pending release, then follow its rollout.
 	 */
 	@PostMapping("/releases/{id}")
-	public String publish(@PathVariable String id, @RequestParam(required = false) String message,
-			Authentication user, HttpSession session, Model model, RedirectAttributes redirect) {
+	public String publish(@PathVariable String id, @RequestParam(required = false) String message, Authentication user,
+			HttpSession session, Model model, RedirectAttributes redirect) {
 		EtcdPendingReleases.Pending release = pending(session, id);
 		this.access.checkPublish(user, release.plan());
 		List<EtcdRelease> published;
@@ -88,7 +88,8 @@ public class EtcdPublishController {
 	}
 
 	/**
-	 * The same release computed afresh after a conflict, shown again before it is published.
+	 * The same release computed afresh after a conflict, shown again before it is
+	 * published.
 	 */
 	@PostMapping("/releases/{id}/again")
 	public String again(@PathVariable String id, Authentication user, HttpSession session, Model model) {
@@ -126,10 +127,12 @@ public class EtcdPublishController {
 				.filter((property) -> property.revision() > base && !released.contains(property.revision()))
 				.map(this.masks::show)
 				.toList();
-			others.add(new OtherChange(EtcdLayerLink.of(layer), meanwhile.stream()
-				.map((published) -> new EtcdLayerController.HistoryRow(published,
-						this.masks.changes(this.releases, published)))
-				.toList(), outside));
+			others.add(new OtherChange(EtcdLayerLink.of(layer),
+					meanwhile.stream()
+						.map((published) -> new EtcdLayerController.HistoryRow(published,
+								this.masks.changes(this.releases, published)))
+						.toList(),
+					outside));
 		}
 		model.addAttribute("title", release.title());
 		model.addAttribute("message", ex.getMessage());
@@ -144,7 +147,8 @@ public class EtcdPublishController {
 	 *
 	 * @param layer the layer
 	 * @param releases the releases published meanwhile
-	 * @param outside properties whose keys were written meanwhile outside releases (such as with etcdctl)
+	 * @param outside properties whose keys were written meanwhile outside releases (such
+	 * as with etcdctl)
 	 */
 	public record OtherChange(EtcdLayerLink layer, List<EtcdLayerController.HistoryRow> releases,
 			List<EtcdProperty> outside) {

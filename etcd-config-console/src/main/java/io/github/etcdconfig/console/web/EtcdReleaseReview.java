@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
 /**
- * Shows a computed release before it is published: refused at once when it does not fit in one transaction, a notice
- * when it changes nothing, otherwise its difference and the form that publishes it, kept as a pending release.
+ * Shows a computed release before it is published: refused at once when it does not fit
+ * in one transaction, a notice when it changes nothing, otherwise its difference and the
+ * form that publishes it, kept as a pending release.
  */
 @Component
 public class EtcdReleaseReview {
@@ -36,7 +37,8 @@ public class EtcdReleaseReview {
 	 * @param application whose instances to follow once published, or {@code null}
 	 * @param plan the release
 	 * @param again the same release computed afresh, after a conflict
-	 * @throws io.github.etcdconfig.release.EtcdReleaseException (invalid) when it does not fit in one transaction
+	 * @throws io.github.etcdconfig.release.EtcdReleaseException (invalid) when it does
+	 * not fit in one transaction
 	 */
 	public void show(HttpSession session, Model model, String title, String application, EtcdReleasePlan plan,
 			Supplier<EtcdReleasePlan> again) {

@@ -19,10 +19,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The rollout of a release: every instance of the application and the revision it has applied, asked again every
- * {@code etcd.console.rollout-refresh} by the page (htmx polling), with the instances that lag marked as stragglers.
- * After a gray release, the page marks the instances that run its profile (those whose registration metadata
- * {@code profiles}, {@code etcd.discovery.metadata.profiles}, names it) and offers to promote or abandon it.
+ * The rollout of a release: every instance of the application and the revision it has
+ * applied, asked again every {@code etcd.console.rollout-refresh} by the page (htmx
+ * polling), with the instances that lag marked as stragglers. After a gray release, the
+ * page marks the instances that run its profile (those whose registration metadata
+ * {@code profiles}, {@code etcd.discovery.metadata.profiles}, names it) and offers to
+ * promote or abandon it.
  */
 @Controller
 public class EtcdRolloutController {
@@ -47,8 +49,8 @@ public class EtcdRolloutController {
 	 */
 	@GetMapping("/rollout")
 	public String rollout(@RequestParam(required = false) String app, @RequestParam(required = false) String profile,
-			@RequestParam(required = false) Long revision, @RequestParam(required = false) Long at,
-			Authentication user, Model model) {
+			@RequestParam(required = false) Long revision, @RequestParam(required = false) Long at, Authentication user,
+			Model model) {
 		String application = StringUtils.hasText(app) ? app : null;
 		if (revision == null) {
 			EtcdRelease newest = EtcdApplicationsController.newest(this.releases,
@@ -70,11 +72,10 @@ public class EtcdRolloutController {
 	 * The instances part of the rollout page, which the page asks for again and again.
 	 */
 	@GetMapping("/rollout/instances")
-	public String instances(@RequestParam(required = false) String app,
-			@RequestParam(required = false) String profile, @RequestParam long revision,
-			@RequestParam(required = false) Long at, Model model) {
-		addInstances(StringUtils.hasText(app) ? app : null, StringUtils.hasText(profile) ? profile : null, revision,
-				at, model);
+	public String instances(@RequestParam(required = false) String app, @RequestParam(required = false) String profile,
+			@RequestParam long revision, @RequestParam(required = false) Long at, Model model) {
+		addInstances(StringUtils.hasText(app) ? app : null, StringUtils.hasText(profile) ? profile : null, revision, at,
+				model);
 		return "rollout :: instances";
 	}
 
@@ -88,8 +89,9 @@ public class EtcdRolloutController {
 				.compareTo(this.properties.getStragglerAfter()) > 0;
 			List<Row> rows = this.releases.instances(application)
 				.stream()
-				.map((instance) -> new Row(instance, !instance.isReporting() ? "unknown"
-						: instance.hasApplied(revision) ? "applied" : late ? "straggler" : "waiting",
+				.map((instance) -> new Row(instance,
+						!instance.isReporting() ? "unknown"
+								: instance.hasApplied(revision) ? "applied" : late ? "straggler" : "waiting",
 						profiles(instance), profile != null && profiles(instance).contains(profile)))
 				.toList();
 			model.addAttribute("rows", rows);
@@ -106,7 +108,8 @@ public class EtcdRolloutController {
 		}
 	}
 
-	// The profiles an instance registers as running, in its metadata: etcd.discovery.metadata.profiles=canary,eu
+	// The profiles an instance registers as running, in its metadata:
+	// etcd.discovery.metadata.profiles=canary,eu
 	private static List<String> profiles(EtcdInstanceStatus instance) {
 		String profiles = instance.metadata().get(PROFILES);
 		return (profiles != null) ? List.of(StringUtils.tokenizeToStringArray(profiles, ",")) : List.of();
@@ -116,8 +119,8 @@ public class EtcdRolloutController {
 	 * An instance in the rollout.
 	 *
 	 * @param instance the instance
-	 * @param state applied, waiting, straggler (waiting longer than etcd.console.straggler-after), or unknown (it
-	 * reports no revision)
+	 * @param state applied, waiting, straggler (waiting longer than
+	 * etcd.console.straggler-after), or unknown (it reports no revision)
 	 * @param profiles the profiles it registers as running, none when it does not say
 	 * @param inProfile whether it runs the profile of a gray release being followed
 	 */

@@ -12,8 +12,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Runs the console and instances of the sample application in the test's JVM. Settings go on the command line: it
- * ranks above the console's {@code application.properties}, which the sample also sees on the test class path.
+ * Runs the console and instances of the sample application in the test's JVM. Settings go
+ * on the command line: it ranks above the console's {@code application.properties}, which
+ * the sample also sees on the test class path.
  */
 public final class Apps {
 
@@ -27,8 +28,8 @@ public final class Apps {
 	 * @return the running console
 	 */
 	public static ConfigurableApplicationContext console(String endpoints, String... settings) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--etcd.endpoints=" + endpoints,
-				"--etcd.request-timeout=3s"));
+		List<String> args = new ArrayList<>(
+				List.of("--server.port=0", "--etcd.endpoints=" + endpoints, "--etcd.request-timeout=3s"));
 		settings(args, settings);
 		return new SpringApplicationBuilder(EtcdConsoleApplication.class).run(args.toArray(String[]::new));
 	}
@@ -43,7 +44,8 @@ public final class Apps {
 	}
 
 	/**
-	 * Start an instance of the sample application {@code greeter}, registered at 127.0.0.1 and a port of its own.
+	 * Start an instance of the sample application {@code greeter}, registered at
+	 * 127.0.0.1 and a port of its own.
 	 * @param endpoints the etcd endpoints
 	 * @param port the port it registers with
 	 * @param settings more settings, name=value
@@ -52,11 +54,13 @@ public final class Apps {
 	public static ConfigurableApplicationContext greeter(String endpoints, int port, String... settings) {
 		List<String> args = new ArrayList<>(List.of("--spring.application.name=greeter",
 				"--etcd.endpoints=" + endpoints, "--etcd.config.enabled=true", "--etcd.discovery.enabled=true",
-				"--spring.cloud.discovery.enabled=true", "--spring.cloud.service-registry.auto-registration.enabled=true",
-				"--spring.cloud.refresh.enabled=true", "--etcd.discovery.host=127.0.0.1",
-				"--etcd.discovery.port=" + port, "--etcd.discovery.config-status-interval=100ms"));
+				"--spring.cloud.discovery.enabled=true",
+				"--spring.cloud.service-registry.auto-registration.enabled=true", "--spring.cloud.refresh.enabled=true",
+				"--etcd.discovery.host=127.0.0.1", "--etcd.discovery.port=" + port,
+				"--etcd.discovery.config-status-interval=100ms"));
 		settings(args, settings);
-		return new SpringApplicationBuilder(Greeter.class).web(WebApplicationType.NONE).run(args.toArray(String[]::new));
+		return new SpringApplicationBuilder(Greeter.class).web(WebApplicationType.NONE)
+			.run(args.toArray(String[]::new));
 	}
 
 	/**

@@ -21,9 +21,9 @@ import org.springframework.util.FileSystemUtils;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Headless Chromium through Selenium, with Debian's browser and driver named outright so that Selenium Manager never
- * tries to download either. Takes screenshots of pages into the folder of {@code -Dconsole.screenshots=DIR} (the
- * README's pictures), and only then.
+ * Headless Chromium through Selenium, with Debian's browser and driver named outright so
+ * that Selenium Manager never tries to download either. Takes screenshots of pages into
+ * the folder of {@code -Dconsole.screenshots=DIR} (the README's pictures), and only then.
  */
 public final class Browser implements AutoCloseable {
 
@@ -55,8 +55,8 @@ public final class Browser implements AutoCloseable {
 			ChromeOptions options = new ChromeOptions();
 			options.setBinary(CHROMIUM);
 			options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-					"--disable-background-networking", "--disable-component-update", "--disable-sync",
-					"--no-first-run", "--user-data-dir=" + profile, "--window-size=" + WIDTH + ",900");
+					"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+					"--user-data-dir=" + profile, "--window-size=" + WIDTH + ",900");
 			ChromeDriverService service = new ChromeDriverService.Builder()
 				.usingDriverExecutable(new File(CHROMEDRIVER))
 				.usingAnyFreePort()
@@ -137,8 +137,8 @@ public final class Browser implements AutoCloseable {
 	}
 
 	/**
-	 * A POST sent by the page's own script, with the CSRF token of the page's logout form, as a forged request from a
-	 * logged-in browser would be.
+	 * A POST sent by the page's own script, with the CSRF token of the page's logout
+	 * form, as a forged request from a logged-in browser would be.
 	 * @param path the path
 	 * @param form the form body, URL-encoded, without the token
 	 * @return the HTTP status
@@ -185,7 +185,8 @@ public final class Browser implements AutoCloseable {
 			return;
 		}
 		try {
-			// The whole page, not the window: Chromium lays it out at its full height for the picture.
+			// The whole page, not the window: Chromium lays it out at its full height for
+			// the picture.
 			Number height = (Number) ((JavascriptExecutor) this.driver)
 				.executeScript("return document.documentElement.scrollHeight;");
 			this.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", WIDTH, "height",

@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The console over plain HTTP, as a script or a forger would use it: a session cookie, the CSRF token taken from a
- * page, and no redirect followed.
+ * The console over plain HTTP, as a script or a forger would use it: a session cookie,
+ * the CSRF token taken from a page, and no redirect followed.
  */
 public final class ConsoleHttp {
 

@@ -26,8 +26,8 @@ public final class Users {
 	 */
 	public static String[] settings() {
 		return new String[] { "etcd.console.users[0].name=" + VIEWER,
-				"etcd.console.users[0].password=" + BCRYPT.encode(VIEWER_PASSWORD), "etcd.console.users[0].roles=viewer",
-				"etcd.console.users[1].name=" + PUBLISHER,
+				"etcd.console.users[0].password=" + BCRYPT.encode(VIEWER_PASSWORD),
+				"etcd.console.users[0].roles=viewer", "etcd.console.users[1].name=" + PUBLISHER,
 				"etcd.console.users[1].password=" + BCRYPT.encode(PUBLISHER_PASSWORD),
 				"etcd.console.users[1].roles=publisher" };
 	}

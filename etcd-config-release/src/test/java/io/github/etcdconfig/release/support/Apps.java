@@ -7,8 +7,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Runs instances of an application against a test etcd: configuration from etcd, registered on the loopback
- * address.
+ * Runs instances of an application against a test etcd: configuration from etcd,
+ * registered on the loopback address.
  */
 public final class Apps {
 

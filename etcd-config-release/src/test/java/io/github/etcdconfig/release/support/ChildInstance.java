@@ -17,8 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An instance of an application in a JVM of its own, so a test can freeze it with SIGSTOP as a hung process would
- * be, and thaw it with SIGCONT.
+ * An instance of an application in a JVM of its own, so a test can freeze it with SIGSTOP
+ * as a hung process would be, and thaw it with SIGCONT.
  */
 public final class ChildInstance implements AutoCloseable {
 
@@ -41,10 +41,10 @@ public final class ChildInstance implements AutoCloseable {
 	public static ChildInstance start(String endpoints, String name, String... properties) {
 		try {
 			Path output = Files.createTempFile("etcd-release-child-", ".log");
-			List<String> command = new ArrayList<>(List.of(
-					Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-					"-Xshare:auto", "-cp", System.getProperty("java.class.path"), ChildInstance.class.getName(),
-					endpoints, name));
+			List<String> command = new ArrayList<>(
+					List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+							"-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+							ChildInstance.class.getName(), endpoints, name));
 			command.addAll(List.of(properties));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(output.toFile())
@@ -75,7 +75,9 @@ public final class ChildInstance implements AutoCloseable {
 			.until(() -> lines().contains("READY"));
 	}
 
-	/** Freeze the instance with SIGSTOP: it keeps its sockets and lease but does nothing. */
+	/**
+	 * Freeze the instance with SIGSTOP: it keeps its sockets and lease but does nothing.
+	 */
 	public void freeze() {
 		signal("STOP");
 	}

@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 
 /**
- * An application with the starter and etcd-discovery, that records every change from etcd it applies.
+ * An application with the starter and etcd-discovery, that records every change from etcd
+ * it applies.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

@@ -6,9 +6,11 @@ import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.stereotype.Component;
 
 /**
- * /config/api/* from etcd in a @RefreshScope bean: re-created with the new values on its next call after a change.
- * Only where Spring Cloud's refresh scope exists: it is off in an application processed ahead of time or built as a
- * native image (spring.cloud.refresh.enabled=false), where @ConfigurationProperties and @Value still follow etcd.
+ * /config/api/* from etcd in a @RefreshScope bean: re-created with the new values on its
+ * next call after a change. Only where Spring Cloud's refresh scope exists: it is off in
+ * an application processed ahead of time or built as a native image
+ * (spring.cloud.refresh.enabled=false), where @ConfigurationProperties and @Value still
+ * follow etcd.
  */
 @Component
 @RefreshScope

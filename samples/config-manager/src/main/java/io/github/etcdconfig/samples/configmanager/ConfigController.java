@@ -18,7 +18,8 @@ public class ConfigController {
 
 	private final ObjectProvider<ApiSettings> api;
 
-	// A plain singleton field: the starter updates it in place when /config/app-name changes.
+	// A plain singleton field: the starter updates it in place when /config/app-name
+	// changes.
 	@Value("${app-name:unnamed}")
 	private volatile String appName;
 

@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample as processed ahead of time by {@code spring-boot:process-aot} (which runs before the tests, see
- * pom.xml, without an etcd), started with {@code -Dspring.aot.enabled=true} against a real etcd, and with Spring
- * Cloud's refresh scope off as Spring Cloud requires there.
+ * The sample as processed ahead of time by {@code spring-boot:process-aot} (which runs
+ * before the tests, see pom.xml, without an etcd), started with
+ * {@code -Dspring.aot.enabled=true} against a real etcd, and with Spring Cloud's refresh
+ * scope off as Spring Cloud requires there.
  */
 class ConfigManagerAotTests {
 
@@ -55,7 +56,8 @@ class ConfigManagerAotTests {
 		try (EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient())) {
 			keys.put("/config/app-name", "my-application");
 			keys.put("/config/database/host", "postgres");
-			// main(): the processed initializer is found by the name of the main class, as when java -jar runs it.
+			// main(): the processed initializer is found by the name of the main class,
+			// as when java -jar runs it.
 			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigManagerApplication.class)
 				.main(ConfigManagerApplication.class)
 				.run("--server.port=0", "--etcd.endpoints=" + etcd.cluster().endpointsProperty(),

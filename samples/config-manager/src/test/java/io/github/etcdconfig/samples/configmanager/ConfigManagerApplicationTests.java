@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The seed's example, end to end: operators put keys with etcdctl, GET /config shows them, and a change shows up
- * without a restart.
+ * The seed's example, end to end: operators put keys with etcdctl, GET /config shows
+ * them, and a change shows up without a restart.
  */
 class ConfigManagerApplicationTests {
 
@@ -49,10 +49,10 @@ class ConfigManagerApplicationTests {
 				keys.put("/config/api/rate-limit", "200");
 				keys.put("/config/database/host", "postgres-2");
 				keys.put("/config/app-name", "renamed");
-				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(port))
-					.contains("\"api.rate-limit\":200")
-					.contains("\"database.host\":\"postgres-2\"")
-					.contains("\"app-name\":\"renamed\""));
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(get(port)).contains("\"api.rate-limit\":200")
+						.contains("\"database.host\":\"postgres-2\"")
+						.contains("\"app-name\":\"renamed\""));
 			}
 		}
 	}

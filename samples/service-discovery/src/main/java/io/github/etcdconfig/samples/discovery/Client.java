@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 
 /**
- * Calls both services by name: http://auth-service/... is resolved by Spring Cloud LoadBalancer from the instances
- * registered in etcd, round robin.
+ * Calls both services by name: http://auth-service/... is resolved by Spring Cloud
+ * LoadBalancer from the instances registered in etcd, round robin.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("client")

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The README's walk-through against a real etcd: two auth-service instances, a greeting-service and the client.
+ * The README's walk-through against a real etcd: two auth-service instances, a
+ * greeting-service and the client.
  */
 class ServiceDiscoverySampleTests {
 
