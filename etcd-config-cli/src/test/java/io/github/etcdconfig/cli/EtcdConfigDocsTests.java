@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,10 +167,7 @@ class EtcdConfigDocsTests {
 
 	@Test
 	void everyCommandAndOptionOfTheCliIsDocumented() {
-		Page releases = this.pages.stream()
-			.filter((page) -> page.path.equals(ROOT.resolve("docs/releases.md")))
-			.findFirst()
-			.orElseThrow();
+		Page releases = page("docs/releases.md");
 		Set<String> commands = new HashSet<>();
 		Set<String> options = new HashSet<>();
 		releases.tableRows("command", (line, cell) -> commands.add(cell.split("\\s", 2)[0]));
@@ -186,6 +185,29 @@ class EtcdConfigDocsTests {
 			}
 		});
 		assertThat(missing).as("commands and options missing from the tables of docs/releases.md").isEmpty();
+	}
+
+	@Test
+	void theExitCodesTableListsEveryExitCodeOfTheCli() throws IllegalAccessException {
+		Set<Integer> documented = new TreeSet<>();
+		page("docs/releases.md").tableRows("code", (line, cell) -> documented.add(Integer.valueOf(cell)));
+		Set<Integer> codes = new TreeSet<>();
+		for (Field field : EtcdConfigCli.class.getFields()) {
+			if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
+				codes.add(field.getInt(null));
+			}
+		}
+		assertThat(documented).as("the exit codes of docs/releases.md").isEqualTo(codes);
+	}
+
+	@Test
+	void theReadmeStaysShortAndStartsWithTheDemoAndTheTests() {
+		Page readme = page("README.md");
+		assertThat(read(readme.path()).lines()).as("README.md's lines").hasSizeLessThanOrEqualTo(200);
+		// CI's .ci/run runs the test command written at the top of README.md.
+		String start = String.join("\n", List.of(readme.lines()).subList(0, 8));
+		assertThat(start).contains("scripts/demo.sh").contains("scripts/test.sh");
+		assertThat(read(ROOT.resolve(".ci/run"))).contains("scripts/test.sh");
 	}
 
 	@Test
@@ -308,6 +330,10 @@ class EtcdConfigDocsTests {
 			}
 		}
 		return paths.stream().map(EtcdConfigDocsTests::page).toList();
+	}
+
+	private static Page page(String path) {
+		return page(ROOT.resolve(path));
 	}
 
 	private static Page page(Path path) {
