@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The documentation a reader walks (README.md, CONTRIBUTING.md, docs/*.md and the
  * generated docs/settings/*.md) names only what exists: its links and their anchors, the
  * repository's files, scripts, modules and Maven profiles, the commands and options of
- * this command line, and the settings of the modules. Each test lists every miss, with
+ * this command line and its exit codes, and the settings of the modules; and README.md
+ * stays short and starts with the commands CI relies on. Each test lists every miss, with
  * its page and line.
  */
 class EtcdConfigDocsTests {
