@@ -31,12 +31,12 @@ import picocli.CommandLine.Model.OptionSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The documentation a reader walks (README.md, CONTRIBUTING.md, docs/*.md and the
- * generated docs/settings/*.md) names only what exists: its links and their anchors, the
- * repository's files, scripts, modules and Maven profiles, the commands and options of
- * this command line and its exit codes, and the settings of the modules; and README.md
- * stays short and starts with the commands CI relies on. Each test lists every miss, with
- * its page and line.
+ * The documentation a reader walks (README.md, CONTRIBUTING.md, docs/*.md, the generated
+ * docs/settings/*.md and the samples' READMEs) names only what exists: its links and
+ * their anchors, the repository's files, scripts, modules and Maven profiles, the
+ * commands and options of this command line and its exit codes, and the settings of the
+ * modules; and README.md stays short and starts with the commands CI relies on. Each test
+ * lists every miss, with its page and line.
  */
 class EtcdConfigDocsTests {
 
@@ -329,6 +329,15 @@ class EtcdConfigDocsTests {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+		}
+		try (Stream<Path> samples = Files.list(ROOT.resolve("samples"))) {
+			samples.map((sample) -> sample.resolve("README.md"))
+				.filter(Files::isRegularFile)
+				.sorted()
+				.forEach(paths::add);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 		return paths.stream().map(EtcdConfigDocsTests::page).toList();
 	}
