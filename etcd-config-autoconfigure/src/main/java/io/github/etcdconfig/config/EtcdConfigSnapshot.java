@@ -18,6 +18,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
+
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.util.Assert;
@@ -510,7 +513,7 @@ public final class EtcdConfigSnapshot {
 				key = EtcdKeyMapper.decode(event.key());
 			}
 			catch (CharacterCodingException ex) {
-				problems.accept(new EtcdConfigProblem(EtcdKeyMapper.printable(event.key()),
+				problems.accept(new EtcdConfigProblem(EtcdKeyRange.printable(event.key()),
 						EtcdConfigProblem.Kind.NOT_UTF8, "the key is not UTF-8", "skipped"));
 				return;
 			}

@@ -4,6 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 
 /**
  * The live, in-memory copy of one etcd source: the current {@link EtcdConfigSnapshot} and

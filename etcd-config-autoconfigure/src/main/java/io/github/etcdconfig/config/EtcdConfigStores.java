@@ -13,6 +13,7 @@ import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.client.EtcdProperties;
 import io.github.etcdconfig.client.EtcdSharedClients;
 import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
 import org.apache.commons.logging.Log;
 
 import org.springframework.beans.factory.DisposableBean;

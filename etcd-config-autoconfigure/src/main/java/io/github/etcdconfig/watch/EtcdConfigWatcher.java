@@ -7,8 +7,8 @@ import io.github.etcdconfig.config.EtcdConfigDataResource;
 import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

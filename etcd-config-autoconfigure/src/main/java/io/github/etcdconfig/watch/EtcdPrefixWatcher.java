@@ -13,8 +13,8 @@ import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdConnectivity;
 import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.config.EtcdConfigProperties;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

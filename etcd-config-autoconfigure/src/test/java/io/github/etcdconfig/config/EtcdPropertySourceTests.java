@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.client.EtcdProperties;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Bindable;
