@@ -24,6 +24,9 @@ import io.github.etcdconfig.client.EtcdErrors;
  */
 public final class EtcdConfigReader {
 
+	/** Keys asked for in the first page, unless set otherwise. */
+	public static final int DEFAULT_PAGE_SIZE = 500;
+
 	static final int TARGET_PAGE_BYTES = 1024 * 1024;
 
 	private final KV kv;

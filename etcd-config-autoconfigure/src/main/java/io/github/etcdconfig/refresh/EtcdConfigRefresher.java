@@ -8,7 +8,6 @@ import java.util.Set;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdPropertyChange;
-import io.github.etcdconfig.watch.EtcdConfigChangeListener;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;

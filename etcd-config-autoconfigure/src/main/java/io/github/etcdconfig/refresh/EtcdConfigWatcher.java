@@ -1,4 +1,4 @@
-package io.github.etcdconfig.watch;
+package io.github.etcdconfig.refresh;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,6 +9,7 @@ import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.github.etcdconfig.watch.EtcdPrefixWatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
