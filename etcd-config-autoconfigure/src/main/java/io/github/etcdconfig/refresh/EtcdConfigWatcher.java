@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.etcdconfig.config.EtcdConfigDataResource;
-import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
@@ -97,16 +96,15 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
 	@Override
 	public void apply(List<EtcdKeyEvent> events, long revision) {
-		publish(this.store.getSnapshot().apply(events, revision, (problem) -> problem.log(logger)));
+		publish(this.store.apply(events, revision, (problem) -> problem.log(logger)));
 	}
 
 	@Override
 	public void resync(List<EtcdKeyEvent> keys, long revision) {
-		publish(this.store.getSnapshot().applyRead(keys, revision, (problem) -> problem.log(logger)));
+		publish(this.store.applyRead(keys, revision, (problem) -> problem.log(logger)));
 	}
 
 	private void publish(EtcdConfigSnapshot.Update update) {
-		this.store.setSnapshot(update.snapshot());
 		if (!update.isEmpty()) {
 			this.refreshes.incrementAndGet();
 			this.listener.onChange(this.store, update);

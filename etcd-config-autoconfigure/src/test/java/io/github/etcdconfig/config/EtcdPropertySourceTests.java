@@ -47,8 +47,8 @@ class EtcdPropertySourceTests {
 			events.add(EtcdKeyEvent.put(keysAndValues[i].getBytes(StandardCharsets.UTF_8),
 					keysAndValues[i + 1].getBytes(StandardCharsets.UTF_8), this.revision));
 		}
-		this.store.setSnapshot(this.store.getSnapshot().apply(events, this.revision, (problem) -> {
-		}).snapshot());
+		this.store.apply(events, this.revision, (problem) -> {
+		});
 	}
 
 	@Test
