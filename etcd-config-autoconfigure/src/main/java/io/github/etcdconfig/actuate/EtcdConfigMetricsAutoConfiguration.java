@@ -1,7 +1,7 @@
 package io.github.etcdconfig.actuate;
 
 import io.github.etcdconfig.refresh.EtcdConfigRefreshAutoConfiguration;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

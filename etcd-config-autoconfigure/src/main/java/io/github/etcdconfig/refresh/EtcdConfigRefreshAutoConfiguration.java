@@ -3,8 +3,6 @@ package io.github.etcdconfig.refresh;
 import io.github.etcdconfig.client.EtcdProperties;
 import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.watch.EtcdConfigChangeListener;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,12 +58,20 @@ public class EtcdConfigRefreshAutoConfiguration {
 		return new EtcdValueUpdater(dependencies);
 	}
 
+	/**
+	 * Static, as a bean post-processor: created before the beans it is told about.
+	 */
+	@Bean
+	static EtcdRefreshScopeTargets etcdRefreshScopeTargets() {
+		return new EtcdRefreshScopeTargets();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(EtcdConfigChangeListener.class)
 	EtcdConfigRefresher etcdConfigRefresher(ConfigurableApplicationContext context,
 			EtcdPlaceholderDependencies dependencies, ObjectProvider<RefreshScope> refreshScope,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new EtcdConfigRefresher(context, dependencies, refreshScope,
+			EtcdRefreshScopeTargets scopeTargets, ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new EtcdConfigRefresher(context, dependencies, refreshScope, scopeTargets,
 				observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 	}
 

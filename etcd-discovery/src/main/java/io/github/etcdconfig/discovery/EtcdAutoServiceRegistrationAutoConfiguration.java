@@ -3,7 +3,7 @@ package io.github.etcdconfig.discovery;
 import java.util.function.Supplier;
 
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
