@@ -47,7 +47,8 @@ class EtcdConfigCliTests {
 
 	@Test
 	void everyCommandHasHelpWithAnExampleAndTheExitCodesAreListed() {
-		for (String command : List.of("push", "diff", "get", "history", "rollback", "status", "promote", "export")) {
+		for (String command : List.of("push", "diff", "get", "history", "rollback", "status", "promote", "abandon",
+				"export")) {
 			Cli.Result help = cli.run(command, "--help");
 			assertThat(help.exitCode()).as(command).isZero();
 			assertThat(help.out()).as(command).contains("Example").contains("etcd-config " + command);
@@ -192,6 +193,27 @@ class EtcdConfigCliTests {
 		assertThat(rollback.exitCode()).isZero();
 		assertThat(rollback.out()).contains("- greeting (was hello)").contains("Published release 2");
 		assertThat(keys.value("/config-apps/historic/greeting")).isNull();
+	}
+
+	@Test
+	void abandonEmptiesAGrayReleasesLayerAsARecordedReleaseAndHasNothingToDoTheSecondTime() {
+		keys.put("/config-apps/abandoned/greeting", "hello");
+		keys.put("/config-apps/abandoned/profiles/canary/greeting", "hola");
+
+		Cli.Result abandon = cli.run("abandon", "--app", "abandoned", "--profile", "canary", "--yes", "-m",
+				"canary errors");
+		assertThat(abandon.exitCode()).isZero();
+		assertThat(abandon.out()).contains("- greeting (was hola)")
+			.contains("Published release 1 of /config-apps/abandoned/profiles/canary/");
+		assertThat(keys.value("/config-apps/abandoned/profiles/canary/greeting")).isNull();
+		assertThat(keys.value("/config-apps/abandoned/greeting")).isEqualTo("hello");
+		assertThat(cli.run("history", "--app", "abandoned", "--profile", "canary").out())
+			.contains("abandon profile canary: canary errors");
+
+		Cli.Result again = cli.run("abandon", "--app", "abandoned", "--profile", "canary", "--yes");
+		assertThat(again.exitCode()).isZero();
+		assertThat(again.out()).contains("Nothing to release");
+		assertThat(cli.run("abandon", "--app", "abandoned").exitCode()).isEqualTo(EtcdConfigCli.INVALID);
 	}
 
 	@Test

@@ -125,11 +125,16 @@ final class EtcdConfigFiles {
 		names.addAll(now.keySet());
 		List<EtcdPropertyChange> changes = new ArrayList<>();
 		for (String name : names) {
-			if (!Objects.equals(old.get(name), now.get(name))) {
+			// An application reads values as text: 100 in YAML and '100' are the same.
+			if (!Objects.equals(text(old.get(name)), text(now.get(name)))) {
 				changes.add(new EtcdPropertyChange(name, old.get(name), now.get(name), key));
 			}
 		}
 		return changes;
+	}
+
+	private static String text(Object value) {
+		return (value != null) ? String.valueOf(value) : null;
 	}
 
 	private static Map<String, Object> document(EtcdLayer layer, String key, String value) {

@@ -3,8 +3,11 @@ package io.github.etcdconfig.release;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -108,6 +111,32 @@ public final class EtcdReleases {
 	}
 
 	/**
+	 * The layers of an application: its own, then one per profile that has a layer.
+	 * @param application the application, or {@code null} for the shared layer alone
+	 * @return the layers
+	 */
+	public List<EtcdLayer> layers(String application) {
+		List<EtcdLayer> layers = new ArrayList<>();
+		layers.add(layer(application, null));
+		if (application != null) {
+			profiles(application).forEach((profile) -> layers.add(layer(application, profile)));
+		}
+		return layers;
+	}
+
+	/**
+	 * The newest release of an application's layers.
+	 * @param application the application, or {@code null} for the shared layer
+	 * @return the release, or {@code null} when its layers have none
+	 */
+	public EtcdRelease newest(String application) {
+		return layers(application).stream()
+			.flatMap((layer) -> history(layer, 1).stream())
+			.max(Comparator.comparingLong(EtcdRelease::revision))
+			.orElse(null);
+	}
+
+	/**
 	 * The profiles of an application that have a layer: keys, or release records (a gray
 	 * release promoted or abandoned leaves its history), in the application's profile
 	 * folder ({@code /config-apps/billing/profiles/}).
@@ -176,6 +205,52 @@ public final class EtcdReleases {
 		Objects.requireNonNull(application, "application");
 		Objects.requireNonNull(profile, "profile");
 		return this.planner.promote(application, profile);
+	}
+
+	/**
+	 * What ending a gray release without promoting it would change: every key of the
+	 * profile's layer deleted, recorded as an abandon.
+	 * @param application the application
+	 * @param profile the profile whose instances had the change first
+	 * @return the plan; empty when the layer has no key
+	 * @throws EtcdReleaseException (invalid) when other layers share the profile layer's
+	 * folder, so its keys cannot be told from theirs
+	 */
+	public EtcdReleasePlan planAbandon(String application, String profile) {
+		Objects.requireNonNull(application, "application");
+		Objects.requireNonNull(profile, "profile");
+		return this.planner.abandon(application, profile);
+	}
+
+	/**
+	 * What an edit of a layer's properties would change, and nothing else: the text holds
+	 * the layer's properties as {@link #properties(EtcdLayer)} shows them, edited. A
+	 * property whose value is unchanged, or left masked ({@link EtcdReleaseMasks#MASK})
+	 * where the masks hide it, keeps its key and value. A changed property is written to
+	 * the key that holds it: a plain key stays a plain key, and a document key stays a
+	 * document, written again with the edit. A new property gets a key of its own. A
+	 * property left out is deleted, unless the layer {@linkplain #prunable(EtcdLayer)
+	 * cannot be pruned}.
+	 * @param layer the layer
+	 * @param edited the edited text, as a .yml, .yaml or .properties file
+	 * @param masks the masks the text was shown with
+	 * @return the plan
+	 * @throws EtcdReleaseException (invalid) when the text does not parse or a new
+	 * property cannot be carried by a key
+	 */
+	public EtcdReleasePlan planEdit(EtcdLayer layer, EtcdConfigFile edited, EtcdReleaseMasks masks) {
+		return this.planner.edit(layer, edited, masks);
+	}
+
+	/**
+	 * Whether keys of a layer may be deleted when files or an edit leave them out: not
+	 * when the layers of other applications or profiles lie in its folder (the layout of
+	 * 0.1.0, {@code /config/{application}/}), whose keys cannot be told from its own.
+	 * @param layer the layer
+	 * @return whether they may
+	 */
+	public boolean prunable(EtcdLayer layer) {
+		return this.planner.prunable(layer);
 	}
 
 	/**
@@ -283,6 +358,33 @@ public final class EtcdReleases {
 	 */
 	public EtcdConfigView effective(EtcdLayer layer) {
 		return this.views.effective(layer);
+	}
+
+	/**
+	 * Which lower layers a view's properties override: for each property, the prefixes of
+	 * the layers below the one it comes from that hold it too, lowest first.
+	 * @param view an effective view ({@link #effective(EtcdLayer)})
+	 * @return per property name, the prefixes it overrides; none for a property no lower
+	 * layer holds
+	 */
+	public Map<String, List<String>> overrides(EtcdConfigView view) {
+		EtcdLayer chosen = view.layer();
+		List<EtcdLayer> lower = new ArrayList<>();
+		lower.add(layer(null, null));
+		if (chosen.profile() != null) {
+			lower.add(layer(chosen.application(), null));
+		}
+		Map<String, List<String>> overrides = new HashMap<>();
+		for (EtcdLayer layer : lower) {
+			Set<String> names = new HashSet<>();
+			properties(layer).properties().forEach((property) -> names.add(property.name()));
+			for (EtcdProperty property : view.properties()) {
+				if (layer.index() < chosen.layout().layerOf(property.key()) && names.contains(property.name())) {
+					overrides.computeIfAbsent(property.name(), (name) -> new ArrayList<>()).add(layer.prefix());
+				}
+			}
+		}
+		return overrides;
 	}
 
 	/**

@@ -41,12 +41,12 @@ public class EtcdChangeRows {
 	}
 
 	/**
-	 * What a published release changed.
+	 * A published release with what it changed.
 	 * @param release the release
-	 * @return the rows, values masked
+	 * @return the row, values masked
 	 */
-	public List<Change> changes(EtcdRelease release) {
-		return this.masks.show(release).changes().stream().map(EtcdChangeRows::row).toList();
+	public ReleaseRow release(EtcdRelease release) {
+		return new ReleaseRow(release, this.masks.show(release).changes().stream().map(EtcdChangeRows::row).toList());
 	}
 
 	private static List<Change> rows(EtcdLayerChange layer) {
@@ -69,6 +69,16 @@ public class EtcdChangeRows {
 			return "added";
 		}
 		return change.isRemoval() ? "removed" : "changed";
+	}
+
+	/**
+	 * A published release, as a history or a conflict shows it.
+	 *
+	 * @param release the release
+	 * @param changes what it changed, masked
+	 */
+	public record ReleaseRow(EtcdRelease release, List<Change> changes) {
+
 	}
 
 	/**

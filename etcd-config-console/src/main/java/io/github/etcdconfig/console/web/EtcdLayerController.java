@@ -6,9 +6,7 @@ import java.util.function.Supplier;
 import io.github.etcdconfig.console.EtcdConsoleProperties;
 import io.github.etcdconfig.console.security.EtcdConsoleAccess;
 import io.github.etcdconfig.release.EtcdConfigExport;
-import io.github.etcdconfig.release.EtcdConfigFile;
 import io.github.etcdconfig.release.EtcdLayer;
-import io.github.etcdconfig.release.EtcdPushOptions;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleaseException;
 import io.github.etcdconfig.release.EtcdReleaseMasks;
@@ -108,7 +106,7 @@ public class EtcdLayerController {
 	private void describe(EtcdLayer layer, EtcdConfigExport.Format format, Authentication user, Model model) {
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
 		model.addAttribute("format", format.name().toLowerCase());
-		model.addAttribute("prunes", this.text.prunes(this.releases, layer));
+		model.addAttribute("prunes", this.releases.prunable(layer));
 		model.addAttribute("canPublish", this.access.canPublish(user, layer.application()));
 	}
 
@@ -122,8 +120,7 @@ public class EtcdLayerController {
 		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
 		List<EtcdRelease> history = this.releases.history(layer, this.properties.getHistoryLimit());
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
-		model.addAttribute("releases",
-				history.stream().map((release) -> new HistoryRow(release, this.rows.changes(release))).toList());
+		model.addAttribute("releases", history.stream().map((release) -> this.rows.release(release)).toList());
 		model.addAttribute("canPublish", this.access.canPublish(user, layer.application()));
 		if (StringUtils.hasText(property)) {
 			model.addAttribute("property", property);
@@ -161,17 +158,15 @@ public class EtcdLayerController {
 	}
 
 	/**
-	 * End a gray release by emptying the profile's layer: shown first. Recorded as a push
-	 * of nothing, as {@code etcd-config push empty.yml --prune} would be.
+	 * End a gray release by emptying the profile's layer: shown first, recorded as an
+	 * abandon, as {@code etcd-config abandon} does.
 	 */
 	@PostMapping("/gray/abandon")
 	public String abandon(@RequestParam String app, @RequestParam String profile, Authentication user,
 			HttpSession session, Model model) {
 		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
-		EtcdConfigFile nothing = new EtcdConfigFile("abandon.properties", new byte[0]);
 		return review("Abandon the gray release of profile " + profile + " of " + app, layer,
-				() -> this.releases.planPush(layer, List.of(nothing), new EtcdPushOptions(true, null)), user, session,
-				model);
+				() -> this.releases.planAbandon(app, profile), user, session, model);
 	}
 
 	private String review(String title, EtcdLayer layer, Supplier<EtcdReleasePlan> plan, Authentication user,
@@ -182,16 +177,6 @@ public class EtcdLayerController {
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
 		this.review.show(session, model, title, planned, plan);
 		return "review";
-	}
-
-	/**
-	 * A release on the history page.
-	 *
-	 * @param release the release
-	 * @param changes what it changed, masked
-	 */
-	public record HistoryRow(EtcdRelease release, List<EtcdChangeRows.Change> changes) {
-
 	}
 
 }

@@ -129,10 +129,7 @@ public class EtcdPublishController {
 
 	private OtherChange otherChange(EtcdChangesSince since) {
 		return new OtherChange(EtcdLayerLink.of(since.layer()),
-				since.releases()
-					.stream()
-					.map((published) -> new EtcdLayerController.HistoryRow(published, this.rows.changes(published)))
-					.toList(),
+				since.releases().stream().map(this.rows::release).toList(),
 				since.outside().stream().map(this.masks::show).toList());
 	}
 
@@ -144,7 +141,7 @@ public class EtcdPublishController {
 	 * @param outside properties whose keys were written meanwhile outside releases (such
 	 * as with etcdctl)
 	 */
-	public record OtherChange(EtcdLayerLink layer, List<EtcdLayerController.HistoryRow> releases,
+	public record OtherChange(EtcdLayerLink layer, List<EtcdChangeRows.ReleaseRow> releases,
 			List<EtcdProperty> outside) {
 
 	}

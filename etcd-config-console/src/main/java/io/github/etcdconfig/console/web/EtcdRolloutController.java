@@ -53,8 +53,7 @@ public class EtcdRolloutController {
 			Model model) {
 		String application = StringUtils.hasText(app) ? app : null;
 		if (revision == null) {
-			EtcdRelease newest = EtcdApplicationsController.newest(this.releases,
-					EtcdApplicationsController.layers(this.releases, application));
+			EtcdRelease newest = this.releases.newest(application);
 			revision = (newest != null) ? newest.revision() : 0L;
 			at = (newest != null) ? newest.time().toEpochMilli() : null;
 		}
