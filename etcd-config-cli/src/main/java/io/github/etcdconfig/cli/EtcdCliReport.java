@@ -96,7 +96,9 @@ final class EtcdCliReport {
 					rollout.unknown().size());
 		}
 		if (rollout.complete()) {
-			this.output.line("Every instance of %s has applied revision %d.", who(rollout), rollout.revision());
+			// Instances that report no revision (another language's) were not waited for.
+			this.output.line("Every instance of %s that reports its configuration has applied revision %d.",
+					who(rollout), rollout.revision());
 			return EtcdConfigCli.OK;
 		}
 		this.output.note("Timed out: %d instance(s) of %s have not applied revision %d: %s", rollout.pending().size(),
@@ -120,7 +122,7 @@ final class EtcdCliReport {
 				(wanted != null) ? "APPLIED" : "" });
 		for (EtcdInstanceStatus instance : instances) {
 			rows.add(new String[] { instance.toString(), text(instance.uri()), text(instance.status()),
-					text(instance.revision()), instance.stale() ? "yes" : "no",
+					text(instance.revision()), (instance.stale() != null) ? (instance.stale() ? "yes" : "no") : "-",
 					(instance.problem() != null) ? instance.problem() : text(instance.state()), (wanted == null) ? ""
 							: !instance.isReporting() ? "unknown" : instance.hasApplied(wanted) ? "yes" : "no" });
 		}

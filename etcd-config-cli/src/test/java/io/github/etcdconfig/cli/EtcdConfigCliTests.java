@@ -145,6 +145,41 @@ class EtcdConfigCliTests {
 	}
 
 	@Test
+	void anInstanceThatReportsNoRevisionHasNoStaleFlagEither() {
+		keys.put("/services/unreported/node-1", "{\"endpoint\":\"http://127.0.0.1:8081\",\"status\":\"healthy\"}");
+
+		Cli.Result json = cli.run("status", "--app", "unreported", "-o", "json");
+		assertThat(first(json.json().get("instances"))).doesNotContainKey("revision").doesNotContainKey("stale");
+		Cli.Result text = cli.run("status", "--app", "unreported");
+		assertThat(text.out()).doesNotContain(" no ").contains("unreported/node-1");
+	}
+
+	@Test
+	void aWaitOnAMixedApplicationSaysOnlyTheReportingInstancesWereWaitedFor() throws IOException {
+		keys.put("/services/mixed/java-1", "{\"host\":\"127.0.0.1\",\"port\":8080,\"config\":{\"revision\":1}}");
+		keys.put("/services/mixed/node-1", "{\"endpoint\":\"http://127.0.0.1:8081\",\"status\":\"healthy\"}");
+		Path file = file("mixed.yml", "greeting: hello\n");
+		Cli.Result push = cli.run("push", file.toString(), "--app", "mixed", "--yes");
+		long revision = keys.get("/config-apps/mixed/greeting").getModRevision();
+		keys.put("/services/mixed/java-1",
+				"{\"host\":\"127.0.0.1\",\"port\":8080,\"config\":{\"revision\":" + revision + "}}");
+
+		Cli.Result waited = cli.run("status", "--app", "mixed", "--wait", Long.toString(revision));
+		assertThat(push.exitCode()).isZero();
+		assertThat(waited.exitCode()).isZero();
+		assertThat(waited.out())
+			.contains("Every instance of mixed that reports its configuration has applied revision " + revision)
+			.contains("1 instance(s) report no configuration revision");
+	}
+
+	@Test
+	void aMissingFileIsNamedInWords() {
+		Cli.Result push = cli.run("push", this.dir.resolve("nonexist.yml").toString(), "--app", "missing");
+		assertThat(push.exitCode()).isEqualTo(EtcdConfigCli.INVALID);
+		assertThat(push.err()).contains("nonexist.yml: no such file").doesNotContain("Exception");
+	}
+
+	@Test
 	void anUnreachableEtcdExitsFive() {
 		Cli.Result unreachable = new Cli("--endpoints", "http://127.0.0.1:1", "--command-timeout", "1s").run("get",
 				"--app", "billing", "-o", "json");

@@ -35,7 +35,8 @@ public class EtcdConsoleApplication {
 
 	@Bean
 	EtcdReleaseSettings etcdReleaseSettings(EtcdConsoleProperties console, EtcdConfigProperties config,
-			EtcdProperties etcd, @Value("${etcd.discovery.prefix:/services/}") String servicesPrefix) {
+			EtcdProperties etcd, @Value("${etcd.discovery.prefix:" + EtcdReleaseSettings.DEFAULT_SERVICES_PREFIX
+					+ "}") String servicesPrefix) {
 		return new EtcdReleaseSettings(config.getPrefixes(), console.getReleasesPrefix(), servicesPrefix,
 				console.getMaxTxnOps(), console.getKeep(), etcd.getRequestTimeout());
 	}

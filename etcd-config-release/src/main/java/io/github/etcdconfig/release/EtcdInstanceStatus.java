@@ -16,14 +16,14 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * when it reports none (an instance without etcd-discovery 0.1's report, or written by
  * another language)
  * @param stale whether its values came from its snapshot file because etcd was
- * unreachable at its start
+ * unreachable at its start, or {@code null} when it reports no configuration
  * @param state its configuration watch state, such as {@code WATCHING}, or {@code null}
  * @param problem why its entry could not be read, or {@code null}
  * @param metadata its registered metadata ({@code etcd.discovery.metadata.*}), such as
  * the profiles it runs, which tells the instances of a gray release
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
-		boolean stale, String state, String problem, Map<String, String> metadata) {
+		Boolean stale, String state, String problem, Map<String, String> metadata) {
 
 	public EtcdInstanceStatus {
 		metadata = (metadata != null) ? Map.copyOf(metadata) : Map.of();
@@ -36,7 +36,7 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 	 * @return whether it has applied it
 	 */
 	public boolean hasApplied(long wanted) {
-		return this.revision != null && this.revision >= wanted && !this.stale;
+		return this.revision != null && this.revision >= wanted && !Boolean.TRUE.equals(this.stale);
 	}
 
 	/**
