@@ -97,6 +97,21 @@ public class EtcdLayerController {
 		return "layer";
 	}
 
+	/**
+	 * Edit checked text again: the text is locked once checked, so that what is published
+	 * is what was checked; this gives it back to edit, with no release pending.
+	 */
+	@PostMapping("/layer/edit")
+	public String edit(@RequestParam(required = false) String app, @RequestParam(required = false) String profile,
+			@RequestParam(defaultValue = "yaml") String format, @RequestParam String text, Authentication user,
+			Model model) {
+		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
+		this.access.checkPublish(user, layer);
+		describe(layer, EtcdConfigExport.Format.of(format), user, model);
+		text(model, text);
+		return "layer";
+	}
+
 	// The text area fits the text, within reason.
 	private static void text(Model model, String text) {
 		model.addAttribute("text", text);

@@ -12,8 +12,10 @@ import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -65,7 +67,7 @@ public class EtcdPublishController {
 	 */
 	@PostMapping("/releases/{id}")
 	public String publish(@PathVariable String id, @RequestParam(required = false) String message, Authentication user,
-			HttpSession session, Model model, RedirectAttributes redirect) {
+			HttpSession session, Model model, RedirectAttributes redirect, HttpServletResponse response) {
 		EtcdPendingReleases.Pending release = pending(session, id);
 		this.access.checkPublish(user, release.plan());
 		EtcdPublication published;
@@ -76,6 +78,7 @@ public class EtcdPublishController {
 			if (ex.getReason() != EtcdReleaseException.Reason.CONFLICT) {
 				throw ex;
 			}
+			response.setStatus(HttpStatus.CONFLICT.value());
 			return conflict(release, ex, model);
 		}
 		this.pending.remove(session, id);
@@ -107,7 +110,10 @@ public class EtcdPublishController {
 	private EtcdPendingReleases.Pending pending(HttpSession session, String id) {
 		EtcdPendingReleases.Pending release = this.pending.get(session, id);
 		if (release == null) {
-			throw new EtcdReleaseException(EtcdReleaseException.Reason.INVALID,
+			// Out of date as a changed layer is: nothing written, and the difference to
+			// be
+			// checked again.
+			throw new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT,
 					"This release is no longer waiting to be published (it was published, or the session ended). "
 							+ "Check the change again.");
 		}
