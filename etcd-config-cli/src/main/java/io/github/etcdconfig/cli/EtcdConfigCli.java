@@ -30,8 +30,8 @@ import org.springframework.boot.convert.DurationStyle;
 				+ "have it. Connects like etcdctl: ETCDCTL_ENDPOINTS, ETCDCTL_USER, ETCDCTL_PASSWORD, ETCDCTL_CACERT, "
 				+ "ETCDCTL_CERT and ETCDCTL_KEY are the defaults.",
 		subcommands = { EtcdPushCommand.class, EtcdDiffCommand.class, EtcdGetCommand.class, EtcdHistoryCommand.class,
-				EtcdRollbackCommand.class, EtcdStatusCommand.class, EtcdPromoteCommand.class, EtcdExportCommand.class,
-				AutoComplete.GenerateCompletion.class },
+				EtcdRollbackCommand.class, EtcdStatusCommand.class, EtcdPromoteCommand.class, EtcdAbandonCommand.class,
+				EtcdExportCommand.class, AutoComplete.GenerateCompletion.class },
 		footerHeading = "%nExit codes:%n",
 		footer = { "  0  done, or nothing to do", "  1  differences found (diff)",
 				"  2  invalid input or not confirmed; nothing written",

@@ -236,6 +236,39 @@ class EtcdConsoleBrowserTests {
 		}
 	}
 
+	@Test
+	@Order(9)
+	void checkedTextIsLockedSoThatWhatIsPublishedIsWhatWasChecked() {
+		browser.open("/layer?app=greeter");
+		String text = browser.find("#text").getAttribute("value");
+		browser.replaceText("#text", text.replaceAll("greeting: .*", "greeting: checked"));
+		browser.clickThrough("#check", "#diff");
+
+		assertThat(browser.find("#text").getAttribute("readonly")).isNotNull();
+		assertThat(browser.has("#check")).isFalse();
+		browser.clickThrough("#edit-again", "#check");
+		assertThat(browser.find("#text").getAttribute("readonly")).isNull();
+		assertThat(browser.find("#text").getAttribute("value")).contains("greeting: checked");
+		assertThat(browser.has("#publish")).isFalse();
+	}
+
+	@Test
+	@Order(10)
+	void thePropertiesTableFitsA1280PixelWindowWithItsRevisionColumn() {
+		keys.put("/config-apps/greeter/profiles/beta/integration/payment-provider/callback-endpoint-path",
+				"/api/v2/integrations/payment-provider/callbacks/settlement-notifications");
+		keys.put("/config/integration/payment-provider/callback-endpoint-path", "/shared/callbacks");
+		browser.open("/apps/greeter?profile=beta");
+		browser.awaitText("callback-endpoint-path", Duration.ofSeconds(10));
+
+		Object fits = browser.script("const table = document.querySelector('#properties');"
+				+ "const revision = table.querySelector('thead th:last-child').getBoundingClientRect();"
+				+ "return revision.right <= document.documentElement.clientWidth "
+				+ "&& table.getBoundingClientRect().right <= table.parentElement.getBoundingClientRect().right;");
+		assertThat(fits).isEqualTo(true);
+		look(null);
+	}
+
 	/**
 	 * Check that the page shows no secret, and take its picture for the README when
 	 * asked.

@@ -1,8 +1,11 @@
 package io.github.etcdconfig.release;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import org.springframework.util.StringUtils;
 
 /**
  * One registered instance and the configuration it reports in its registration
@@ -16,14 +19,20 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * when it reports none (an instance without etcd-discovery 0.1's report, or written by
  * another language)
  * @param stale whether its values came from its snapshot file because etcd was
- * unreachable at its start
+ * unreachable at its start, or {@code null} when it reports no configuration
  * @param state its configuration watch state, such as {@code WATCHING}, or {@code null}
  * @param problem why its entry could not be read, or {@code null}
  * @param metadata its registered metadata ({@code etcd.discovery.metadata.*}), such as
  * the profiles it runs, which tells the instances of a gray release
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
-		boolean stale, String state, String problem, Map<String, String> metadata) {
+		Boolean stale, String state, String problem, Map<String, String> metadata) {
+
+	/**
+	 * The metadata entry in which an instance names the profiles it runs
+	 * ({@code etcd.discovery.metadata.profiles=canary,eu}).
+	 */
+	public static final String PROFILES = "profiles";
 
 	public EtcdInstanceStatus {
 		metadata = (metadata != null) ? Map.copyOf(metadata) : Map.of();
@@ -36,7 +45,27 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 	 * @return whether it has applied it
 	 */
 	public boolean hasApplied(long wanted) {
-		return this.revision != null && this.revision >= wanted && !this.stale;
+		return this.revision != null && this.revision >= wanted && !Boolean.TRUE.equals(this.stale);
+	}
+
+	/**
+	 * The profiles it registers as running, in its metadata ({@link #PROFILES}).
+	 * @return the profiles, none when it does not say
+	 */
+	@JsonIgnore
+	public List<String> profiles() {
+		String profiles = this.metadata.get(PROFILES);
+		return (profiles != null) ? List.of(StringUtils.tokenizeToStringArray(profiles, ",")) : List.of();
+	}
+
+	/**
+	 * Whether a release reaches it: every instance of the application, or for a gray
+	 * release only those that run its profile.
+	 * @param profile the profile of a gray release, or {@code null}
+	 * @return whether it does
+	 */
+	public boolean isTargetOf(String profile) {
+		return profile == null || profiles().contains(profile);
 	}
 
 	/**

@@ -63,11 +63,11 @@ final class EtcdInstances {
 			EtcdServiceInstance instance = this.format.read(service, id, value);
 			EtcdConfigStatus config = this.format.readConfigStatus(value);
 			return new EtcdInstanceStatus(service, id, instance.getUri().toString(), instance.getStatus(),
-					(config != null) ? config.revision() : null, config != null && config.stale(),
+					(config != null) ? config.revision() : null, (config != null) ? config.stale() : null,
 					(config != null) ? config.state() : null, null, instance.getMetadata());
 		}
 		catch (IllegalArgumentException ex) {
-			return new EtcdInstanceStatus(service, id, null, null, null, false, null,
+			return new EtcdInstanceStatus(service, id, null, null, null, null, null,
 					"the entry cannot be read: " + ex.getMessage(), null);
 		}
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.etcdconfig.config.EtcdConfigProperties;
+import io.github.etcdconfig.discovery.EtcdDiscoveryProperties;
 
 /**
  * Where configuration and release records live, and the limits of a release.
@@ -27,7 +28,7 @@ public record EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, 
 	public static final String DEFAULT_RELEASES_PREFIX = "/config-releases/";
 
 	/** The default registry prefix. */
-	public static final String DEFAULT_SERVICES_PREFIX = "/services/";
+	public static final String DEFAULT_SERVICES_PREFIX = EtcdDiscoveryProperties.DEFAULT_PREFIX;
 
 	/** etcd's default limit of operations in one transaction. */
 	public static final int DEFAULT_MAX_TXN_OPS = 128;

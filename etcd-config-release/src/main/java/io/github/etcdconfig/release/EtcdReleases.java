@@ -1,20 +1,22 @@
 package io.github.etcdconfig.release;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.github.etcdconfig.config.EtcdConfigLayout;
-import io.github.etcdconfig.config.EtcdPropertyChange;
 
 /**
  * Safe releases of configuration into etcd, for the CLI and a web console: check files
@@ -109,6 +111,32 @@ public final class EtcdReleases {
 	}
 
 	/**
+	 * The layers of an application: its own, then one per profile that has a layer.
+	 * @param application the application, or {@code null} for the shared layer alone
+	 * @return the layers
+	 */
+	public List<EtcdLayer> layers(String application) {
+		List<EtcdLayer> layers = new ArrayList<>();
+		layers.add(layer(application, null));
+		if (application != null) {
+			profiles(application).forEach((profile) -> layers.add(layer(application, profile)));
+		}
+		return layers;
+	}
+
+	/**
+	 * The newest release of an application's layers.
+	 * @param application the application, or {@code null} for the shared layer
+	 * @return the release, or {@code null} when its layers have none
+	 */
+	public EtcdRelease newest(String application) {
+		return layers(application).stream()
+			.flatMap((layer) -> history(layer, 1).stream())
+			.max(Comparator.comparingLong(EtcdRelease::revision))
+			.orElse(null);
+	}
+
+	/**
 	 * The profiles of an application that have a layer: keys, or release records (a gray
 	 * release promoted or abandoned leaves its history), in the application's profile
 	 * folder ({@code /config-apps/billing/profiles/}).
@@ -180,6 +208,52 @@ public final class EtcdReleases {
 	}
 
 	/**
+	 * What ending a gray release without promoting it would change: every key of the
+	 * profile's layer deleted, recorded as an abandon.
+	 * @param application the application
+	 * @param profile the profile whose instances had the change first
+	 * @return the plan; empty when the layer has no key
+	 * @throws EtcdReleaseException (invalid) when other layers share the profile layer's
+	 * folder, so its keys cannot be told from theirs
+	 */
+	public EtcdReleasePlan planAbandon(String application, String profile) {
+		Objects.requireNonNull(application, "application");
+		Objects.requireNonNull(profile, "profile");
+		return this.planner.abandon(application, profile);
+	}
+
+	/**
+	 * What an edit of a layer's properties would change, and nothing else: the text holds
+	 * the layer's properties as {@link #properties(EtcdLayer)} shows them, edited. A
+	 * property whose value is unchanged, or left masked ({@link EtcdReleaseMasks#MASK})
+	 * where the masks hide it, keeps its key and value. A changed property is written to
+	 * the key that holds it: a plain key stays a plain key, and a document key stays a
+	 * document, written again with the edit. A new property gets a key of its own. A
+	 * property left out is deleted, unless the layer {@linkplain #prunable(EtcdLayer)
+	 * cannot be pruned}.
+	 * @param layer the layer
+	 * @param edited the edited text, as a .yml, .yaml or .properties file
+	 * @param masks the masks the text was shown with
+	 * @return the plan
+	 * @throws EtcdReleaseException (invalid) when the text does not parse or a new
+	 * property cannot be carried by a key
+	 */
+	public EtcdReleasePlan planEdit(EtcdLayer layer, EtcdConfigFile edited, EtcdReleaseMasks masks) {
+		return this.planner.edit(layer, edited, masks);
+	}
+
+	/**
+	 * Whether keys of a layer may be deleted when files or an edit leave them out: not
+	 * when the layers of other applications or profiles lie in its folder (the layout of
+	 * 0.1.0, {@code /config/{application}/}), whose keys cannot be told from its own.
+	 * @param layer the layer
+	 * @return whether they may
+	 */
+	public boolean prunable(EtcdLayer layer) {
+		return this.planner.prunable(layer);
+	}
+
+	/**
 	 * Refuse a plan that does not fit in one etcd transaction, before asking anyone to
 	 * confirm it.
 	 * @param plan the plan
@@ -208,6 +282,33 @@ public final class EtcdReleases {
 	}
 
 	/**
+	 * What changed in the layers of a plan since it was read: the releases published
+	 * meanwhile, and the keys written outside releases. It tells the operator of a
+	 * conflicting release what the other change was.
+	 * @param plan the plan
+	 * @param limit the most releases of each layer to look through
+	 * @return per layer of the plan, what changed
+	 */
+	public List<EtcdChangesSince> changesSince(EtcdReleasePlan plan, int limit) {
+		long base = plan.baseRevision();
+		List<EtcdChangesSince> changes = new ArrayList<>();
+		for (EtcdLayerChange change : plan.layers()) {
+			EtcdLayer layer = change.layer();
+			List<EtcdRelease> meanwhile = history(layer, limit).stream()
+				.filter((release) -> release.revision() > base)
+				.toList();
+			Set<Long> released = new HashSet<>();
+			meanwhile.forEach((release) -> released.add(release.revision()));
+			List<EtcdProperty> outside = properties(layer).properties()
+				.stream()
+				.filter((property) -> property.revision() > base && !released.contains(property.revision()))
+				.toList();
+			changes.add(new EtcdChangesSince(layer, meanwhile, outside));
+		}
+		return changes;
+	}
+
+	/**
 	 * The releases of a layer, newest first.
 	 * @param layer the layer
 	 * @param limit the most to return
@@ -230,51 +331,22 @@ public final class EtcdReleases {
 		List<EtcdPropertyRelease> history = new ArrayList<>();
 		for (EtcdRelease release : history(layer, limit)) {
 			for (EtcdKeyChange change : release.changes()) {
-				Object before = value(layer, change.key(), change.name(), change.oldValue(), name);
-				Object after = value(layer, change.key(), change.name(), change.newValue(), name);
-				if (!Objects.equals(before, after)) {
-					history.add(new EtcdPropertyRelease(release.id(), release.time(), release.author(),
-							release.message(), change.key(), before, after));
+				if (name.equals(change.name()) && !Objects.equals(change.oldValue(), change.newValue())) {
+					history.add(propertyRelease(release, change.key(), change.oldValue(), change.newValue()));
 				}
+				change.properties()
+					.stream()
+					.filter((property) -> property.name().equals(name))
+					.forEach((property) -> history
+						.add(propertyRelease(release, change.key(), property.oldValue(), property.newValue())));
 			}
 		}
 		return history;
 	}
 
-	private static Object value(EtcdLayer layer, String key, String keyName, String value, String name) {
-		if (value == null) {
-			return null;
-		}
-		if (keyName != null) {
-			return keyName.equals(name) ? value : null;
-		}
-		return document(layer, key, value).get(name);
-	}
-
-	/**
-	 * What a change of a document key changes in the properties it holds, as an
-	 * application of the layer reads them.
-	 * @param layer the layer of the key
-	 * @param change the change of a document key
-	 * @return the properties that change, by name
-	 */
-	public List<EtcdPropertyChange> documentChanges(EtcdLayer layer, EtcdKeyChange change) {
-		Map<String, Object> before = document(layer, change.key(), change.oldValue());
-		Map<String, Object> after = document(layer, change.key(), change.newValue());
-		Set<String> names = new TreeSet<>(before.keySet());
-		names.addAll(after.keySet());
-		List<EtcdPropertyChange> changes = new ArrayList<>();
-		for (String name : names) {
-			if (!Objects.equals(before.get(name), after.get(name))) {
-				changes.add(new EtcdPropertyChange(name, before.get(name), after.get(name), change.key()));
-			}
-		}
-		return changes;
-	}
-
-	private static Map<String, Object> document(EtcdLayer layer, String key, String value) {
-		return (value != null) ? EtcdConfigFiles.properties(layer, key, key, value.getBytes(StandardCharsets.UTF_8))
-				: Map.of();
+	private static EtcdPropertyRelease propertyRelease(EtcdRelease release, String key, Object before, Object after) {
+		return new EtcdPropertyRelease(release.id(), release.time(), release.author(), release.message(), key, before,
+				after);
 	}
 
 	/**
@@ -289,12 +361,57 @@ public final class EtcdReleases {
 	}
 
 	/**
+	 * Which lower layers a view's properties override: for each property, the prefixes of
+	 * the layers below the one it comes from that hold it too, lowest first.
+	 * @param view an effective view ({@link #effective(EtcdLayer)})
+	 * @return per property name, the prefixes it overrides; none for a property no lower
+	 * layer holds
+	 */
+	public Map<String, List<String>> overrides(EtcdConfigView view) {
+		EtcdLayer chosen = view.layer();
+		List<EtcdLayer> lower = new ArrayList<>();
+		lower.add(layer(null, null));
+		if (chosen.profile() != null) {
+			lower.add(layer(chosen.application(), null));
+		}
+		Map<String, List<String>> overrides = new HashMap<>();
+		for (EtcdLayer layer : lower) {
+			Set<String> names = new HashSet<>();
+			properties(layer).properties().forEach((property) -> names.add(property.name()));
+			for (EtcdProperty property : view.properties()) {
+				if (layer.index() < chosen.layout().layerOf(property.key()) && names.contains(property.name())) {
+					overrides.computeIfAbsent(property.name(), (name) -> new ArrayList<>()).add(layer.prefix());
+				}
+			}
+		}
+		return overrides;
+	}
+
+	/**
 	 * The properties of one layer alone, as {@code push} takes them back.
 	 * @param layer the layer
 	 * @return the view
 	 */
 	public EtcdConfigView properties(EtcdLayer layer) {
 		return this.views.layer(layer);
+	}
+
+	/**
+	 * The properties of a file as an application of a layer would read it from a document
+	 * key of that layer, without reading etcd: what a push of the file as a document
+	 * would hold.
+	 * @param layer the layer
+	 * @param file the file
+	 * @return the properties, by name, each with the document key
+	 * @throws EtcdReleaseException (invalid) naming the file, line and column when it
+	 * does not parse
+	 */
+	public EtcdConfigView read(EtcdLayer layer, EtcdConfigFile file) {
+		String key = EtcdConfigFiles.documentKey(layer, file);
+		List<EtcdProperty> properties = new ArrayList<>();
+		new TreeMap<>(EtcdConfigFiles.properties(layer, file.name(), key, file.content()))
+			.forEach((name, value) -> properties.add(new EtcdProperty(name, value, key, 0, layer.prefix())));
+		return new EtcdConfigView(layer, 0, properties, List.of());
 	}
 
 	/**

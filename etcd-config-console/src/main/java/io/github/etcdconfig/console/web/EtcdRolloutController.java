@@ -22,15 +22,11 @@ import org.springframework.web.bind.annotation.RequestParam;
  * The rollout of a release: every instance of the application and the revision it has
  * applied, asked again every {@code etcd.console.rollout-refresh} by the page (htmx
  * polling), with the instances that lag marked as stragglers. After a gray release, the
- * page marks the instances that run its profile (those whose registration metadata
- * {@code profiles}, {@code etcd.discovery.metadata.profiles}, names it) and offers to
- * promote or abandon it.
+ * page counts and marks the instances it reaches, those that run its profile
+ * ({@link EtcdInstanceStatus#isTargetOf}), and offers to promote or abandon it.
  */
 @Controller
 public class EtcdRolloutController {
-
-	/** The metadata entry in which an instance names the profiles it runs. */
-	public static final String PROFILES = "profiles";
 
 	private final EtcdReleases releases;
 
@@ -53,8 +49,7 @@ public class EtcdRolloutController {
 			Model model) {
 		String application = StringUtils.hasText(app) ? app : null;
 		if (revision == null) {
-			EtcdRelease newest = EtcdApplicationsController.newest(this.releases,
-					EtcdApplicationsController.layers(this.releases, application));
+			EtcdRelease newest = this.releases.newest(application);
 			revision = (newest != null) ? newest.revision() : 0L;
 			at = (newest != null) ? newest.time().toEpochMilli() : null;
 		}
@@ -87,17 +82,28 @@ public class EtcdRolloutController {
 		try {
 			boolean late = at != null && Duration.between(Instant.ofEpochMilli(at), Instant.now())
 				.compareTo(this.properties.getStragglerAfter()) > 0;
+			String gray = (String) profile;
 			List<Row> rows = this.releases.instances(application)
 				.stream()
 				.map((instance) -> new Row(instance,
 						!instance.isReporting() ? "unknown"
 								: instance.hasApplied(revision) ? "applied" : late ? "straggler" : "waiting",
-						profiles(instance), profile != null && profiles(instance).contains(profile)))
+						instance.profiles(), gray != null && instance.isTargetOf(gray)))
 				.toList();
+			// The headline counts the instances the release reaches: for a gray release,
+			// those of its profile.
+			List<Row> targets = rows.stream().filter((row) -> row.instance().isTargetOf(gray)).toList();
+			long applied = targets.stream().filter((row) -> row.state().equals("applied")).count();
+			long reporting = targets.stream().filter((row) -> !row.state().equals("unknown")).count();
 			model.addAttribute("rows", rows);
-			model.addAttribute("applied", rows.stream().filter((row) -> row.state().equals("applied")).count());
-			model.addAttribute("reporting", rows.stream().filter((row) -> !row.state().equals("unknown")).count());
-			model.addAttribute("stragglers", rows.stream().filter((row) -> row.state().equals("straggler")).count());
+			model.addAttribute("targets", targets.size());
+			model.addAttribute("applied", applied);
+			model.addAttribute("reporting", reporting);
+			// A gray release that no instance runs has nothing to wait for, as the
+			// release
+			// API's wait tells.
+			model.addAttribute("complete", applied == reporting && (reporting > 0 || gray != null));
+			model.addAttribute("stragglers", targets.stream().filter((row) -> row.state().equals("straggler")).count());
 			model.addAttribute("inProfile", rows.stream().filter(Row::inProfile).count());
 			model.addAttribute("inProfileApplied",
 					rows.stream().filter((row) -> row.inProfile() && row.state().equals("applied")).count());
@@ -106,13 +112,6 @@ public class EtcdRolloutController {
 			// The page stays and keeps asking; it says why it has nothing new.
 			model.addAttribute("error", ex.getMessage());
 		}
-	}
-
-	// The profiles an instance registers as running, in its metadata:
-	// etcd.discovery.metadata.profiles=canary,eu
-	private static List<String> profiles(EtcdInstanceStatus instance) {
-		String profiles = instance.metadata().get(PROFILES);
-		return (profiles != null) ? List.of(StringUtils.tokenizeToStringArray(profiles, ",")) : List.of();
 	}
 
 	/**
