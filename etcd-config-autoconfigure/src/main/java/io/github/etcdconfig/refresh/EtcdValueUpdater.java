@@ -7,6 +7,7 @@ import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -24,7 +25,6 @@ import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.ReflectionHints;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.TypeConverter;
-import org.springframework.beans.TypeMismatchException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,6 +55,12 @@ import org.springframework.util.function.SingletonSupplier;
  * <p>
  * Readers on other threads see a new field value without delay only if the field is
  * {@code volatile}.
+ *
+ * <p>
+ * A point that cannot be updated keeps its value and is reported to the refresher with
+ * its property names and the reason, never the value: the revision counts as rejected.
+ * {@link #verify} resolves and converts the same way and injects nothing, to judge a
+ * proposed change.
  *
  * <p>
  * Ahead of time it registers reflection hints for the {@code @Value} fields and setters
@@ -161,59 +167,94 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 		if (this.targetsByName.isEmpty() || event.getKeys().isEmpty()) {
 			return;
 		}
-		Set<Target> targets = Collections.newSetFromMap(new IdentityHashMap<>());
-		ChangedProperties changed = this.dependencies.obtain().changedBy(event);
-		this.targetsByName.forEach((name, list) -> {
-			if (changed.contains(name)) {
-				targets.addAll(list);
-			}
-		});
 		TypeConverter converter = this.beanFactory.getTypeConverter();
-		for (Target target : targets) {
+		for (Target target : touched(this.dependencies.obtain().changedBy(event))) {
 			Object bean = target.bean().get();
 			if (bean == null) {
 				this.targetsByName.values().forEach((list) -> list.remove(target));
 				continue;
 			}
-			inject(target, bean, converter);
+			inject(target, bean, converter, event);
 		}
 	}
 
-	private void inject(Target target, Object bean, TypeConverter converter) {
-		try {
-			Object value = this.beanFactory.resolveEmbeddedValue(target.expression());
-			BeanExpressionResolver expressions = this.beanFactory.getBeanExpressionResolver();
-			if (expressions != null && value instanceof String text) {
-				value = expressions.evaluate(text, new BeanExpressionContext(this.beanFactory, null));
+	/**
+	 * Resolve and convert every injection point that changed names touch, as a change
+	 * would, and inject nothing. Called while the environment shows the values to verify.
+	 * @param names the changed names, placeholders followed
+	 * @return the properties that would fail, and why
+	 */
+	public List<EtcdRejectedProperty> verify(Collection<String> names) {
+		List<EtcdRejectedProperty> rejected = new ArrayList<>();
+		if (this.targetsByName.isEmpty() || names.isEmpty()) {
+			return rejected;
+		}
+		TypeConverter converter = this.beanFactory.getTypeConverter();
+		for (Target target : touched(ChangedProperties.of(names))) {
+			if (target.bean().get() != null) {
+				try {
+					resolve(target, converter);
+				}
+				catch (Exception ex) {
+					rejected.add(reason(target, ex));
+				}
 			}
+		}
+		return rejected;
+	}
+
+	private Set<Target> touched(ChangedProperties changed) {
+		Set<Target> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+		this.targetsByName.forEach((name, list) -> {
+			if (changed.contains(name)) {
+				targets.addAll(list);
+			}
+		});
+		return targets;
+	}
+
+	private void inject(Target target, Object bean, TypeConverter converter, EnvironmentChangeEvent event) {
+		try {
+			Object converted = resolve(target, converter);
 			if (target.member() instanceof Field field) {
-				Object converted = converter.convertIfNecessary(value, field.getType(), field);
 				ReflectionUtils.makeAccessible(field);
 				field.set(bean, converted);
 			}
 			else {
 				Method method = (Method) target.member();
-				MethodParameter parameter = new MethodParameter(method, 0);
-				Object converted = converter.convertIfNecessary(value, parameter.getParameterType(), parameter);
 				ReflectionUtils.makeAccessible(method);
 				method.invoke(bean, converted);
 			}
 		}
 		catch (Exception ex) {
 			// Keep the old value: a half-resolved one is worse.
+			EtcdRejectedProperty rejected = reason(target, ex);
 			logger.warn("Could not update @Value(\"" + target.expression() + "\") of bean '" + target.beanName() + "' ("
-					+ target.member().getName() + "); it keeps its previous value: " + describe(ex));
+					+ target.member().getName() + "); it keeps its previous value: " + rejected.reason());
+			EtcdEnvironmentChangeEvent.reject(event, List.of(rejected));
 		}
+	}
+
+	// The value to inject, resolved the way the container did: placeholders, then SpEL,
+	// then type conversion.
+	private Object resolve(Target target, TypeConverter converter) {
+		Object value = this.beanFactory.resolveEmbeddedValue(target.expression());
+		BeanExpressionResolver expressions = this.beanFactory.getBeanExpressionResolver();
+		if (expressions != null && value instanceof String text) {
+			value = expressions.evaluate(text, new BeanExpressionContext(this.beanFactory, null));
+		}
+		if (target.member() instanceof Field field) {
+			return converter.convertIfNecessary(value, field.getType(), field);
+		}
+		MethodParameter parameter = new MethodParameter((Method) target.member(), 0);
+		return converter.convertIfNecessary(value, parameter.getParameterType(), parameter);
 	}
 
 	// Not the exception's own message: a failed conversion quotes the value, which may be
 	// a secret.
-	private static String describe(Exception ex) {
-		if (ex instanceof TypeMismatchException mismatch) {
-			return "the new value cannot be converted to " + mismatch.getRequiredType();
-		}
-		return (ex instanceof InvocationTargetException invocation)
-				? "the setter failed: " + invocation.getTargetException() : ex.getMessage();
+	private static EtcdRejectedProperty reason(Target target, Exception ex) {
+		Throwable failure = (ex instanceof InvocationTargetException invocation) ? invocation.getTargetException() : ex;
+		return EtcdRejectionReasons.value(target.expression(), target.beanName(), target.member().getName(), failure);
 	}
 
 	/**
