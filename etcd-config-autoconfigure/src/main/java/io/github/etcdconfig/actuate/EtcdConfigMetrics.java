@@ -5,9 +5,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 import io.github.etcdconfig.refresh.EtcdConfigRefresher;
-import io.github.etcdconfig.refresh.EtcdConfigRefresher;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,15 +1,19 @@
 package io.github.etcdconfig.config;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 
 /**
  * The live, in-memory copy of one etcd source: the current {@link EtcdConfigSnapshot} and
- * the client that reads it. Property sources read the snapshot; only the loader and the
- * watcher's single applier thread replace it.
+ * the client that reads it. Property sources read the snapshot; the store alone makes and
+ * swaps in the next one, when the loader reads etcd or the watcher's single applier
+ * thread hands it changes ({@link #apply}, {@link #applyRead}, {@link #readAgain}).
  */
 public final class EtcdConfigStore implements AutoCloseable {
 
@@ -108,12 +112,52 @@ public final class EtcdConfigStore implements AutoCloseable {
 	}
 
 	/**
-	 * Replace the snapshot with one read from etcd, and keep it in the snapshot file when
-	 * there is one. Called by one thread at a time: the loader, then the watcher's
-	 * applier.
-	 * @param snapshot the new snapshot
+	 * Apply watched events, in order, and swap in the snapshot they make. Called by one
+	 * thread at a time: the watcher's applier.
+	 * @param events the events
+	 * @param revision the revision the result stands for
+	 * @param problems receives each key that could not be used; its previous value, if
+	 * any, is kept
+	 * @return the new snapshot and the changed properties
 	 */
-	public void setSnapshot(EtcdConfigSnapshot snapshot) {
+	public EtcdConfigSnapshot.Update apply(List<EtcdKeyEvent> events, long revision,
+			Consumer<EtcdConfigProblem> problems) {
+		return swap(this.snapshot.apply(events, revision, problems));
+	}
+
+	/**
+	 * Move to the state of a full read and swap in the snapshot it makes, as
+	 * {@link EtcdConfigSnapshot#applyRead} does. Called by one thread at a time: the
+	 * watcher's applier.
+	 * @param keys every key of this source, read at one revision
+	 * @param revision the revision of the read
+	 * @param problems receives each key that could not be used
+	 * @return the new snapshot and the changed properties
+	 */
+	public EtcdConfigSnapshot.Update applyRead(List<EtcdKeyEvent> keys, long revision,
+			Consumer<EtcdConfigProblem> problems) {
+		return swap(this.snapshot.applyRead(keys, revision, problems));
+	}
+
+	/**
+	 * Read every key of this source again and move to that state: what an explicit
+	 * refresh does when no watcher keeps the store current.
+	 * @param problems receives each key that could not be used
+	 * @return the new snapshot and the changed properties
+	 * @throws Exception when etcd cannot be read; the snapshot is kept
+	 */
+	public EtcdConfigSnapshot.Update readAgain(Consumer<EtcdConfigProblem> problems) throws Exception {
+		EtcdConfigReader.Result read = read();
+		return applyRead(read.keys(), read.revision(), problems);
+	}
+
+	private EtcdConfigSnapshot.Update swap(EtcdConfigSnapshot.Update update) {
+		setSnapshot(update.snapshot());
+		return update;
+	}
+
+	// Keeps a snapshot read from etcd in the snapshot file, when there is one.
+	void setSnapshot(EtcdConfigSnapshot snapshot) {
 		this.snapshot = snapshot;
 		this.fromSnapshotFile = false;
 		if (this.snapshotFile != null && snapshot.getRevision() > 0) {

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdPropertyChange;
-import io.github.etcdconfig.watch.EtcdConfigChangeListener;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;

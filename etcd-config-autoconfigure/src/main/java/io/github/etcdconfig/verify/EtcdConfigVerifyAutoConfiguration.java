@@ -4,7 +4,7 @@ import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.refresh.EtcdConfigRefreshAutoConfiguration;
 import io.github.etcdconfig.refresh.EtcdPlaceholderDependencies;
 import io.github.etcdconfig.refresh.EtcdValueUpdater;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

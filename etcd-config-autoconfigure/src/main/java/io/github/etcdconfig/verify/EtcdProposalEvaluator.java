@@ -12,7 +12,7 @@ import io.github.etcdconfig.config.EtcdConfigProblem;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdPropertyChange;
 import io.github.etcdconfig.refresh.EtcdConfigurationPropertiesRebinder;
 import io.github.etcdconfig.refresh.EtcdPlaceholderDependencies;

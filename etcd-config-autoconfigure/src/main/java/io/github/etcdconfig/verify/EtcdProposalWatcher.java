@@ -5,8 +5,8 @@ import java.util.List;
 
 import io.github.etcdconfig.config.EtcdConfigDataResource;
 import io.github.etcdconfig.config.EtcdConfigStore;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

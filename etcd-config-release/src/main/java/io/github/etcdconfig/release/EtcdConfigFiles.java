@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 import io.github.etcdconfig.config.EtcdConfigProblem;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
-import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyMapper;
 
 /**

@@ -3,8 +3,8 @@ package io.github.etcdconfig.discovery;
 import java.util.function.Supplier;
 
 import io.github.etcdconfig.config.EtcdConfigStores;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.verify.EtcdProposalWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;

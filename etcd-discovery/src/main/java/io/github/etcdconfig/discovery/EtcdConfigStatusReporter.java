@@ -14,14 +14,14 @@ import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.lease.EtcdCalls;
+import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 import io.github.etcdconfig.refresh.EtcdConfigRejectedEvent;
 import io.github.etcdconfig.refresh.EtcdConfigRejection;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.verify.EtcdConfigVerdict;
 import io.github.etcdconfig.verify.EtcdConfigVerdictEvent;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
