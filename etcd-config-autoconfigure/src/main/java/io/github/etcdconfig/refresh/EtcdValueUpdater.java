@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,8 +60,10 @@ import org.springframework.util.function.SingletonSupplier;
  * <p>
  * A point that cannot be updated keeps its value and is reported to the refresher with
  * its property names and the reason, never the value: the revision counts as rejected.
- * {@link #verify} resolves and converts the same way and injects nothing, to judge a
- * proposed change.
+ * The points of {@code @RefreshScope} beans, which are created again instead, are
+ * resolved and converted too when a change touches them, so that a value their next
+ * creation would fail on rejects the revision at once. {@link #verify} resolves and
+ * converts the same way and injects nothing, to judge a proposed change.
  *
  * <p>
  * Ahead of time it registers reflection hints for the {@code @Value} fields and setters
@@ -75,6 +78,8 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 	private final SingletonSupplier<EtcdPlaceholderDependencies> dependencies;
 
 	private final Map<String, List<Target>> targetsByName = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<String, Target>> scopedByName = new ConcurrentHashMap<>();
 
 	private ConfigurableListableBeanFactory beanFactory;
 
@@ -94,6 +99,9 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 	public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
 		if (isSingleton(beanName)) {
 			doWithValueMembers(ClassUtils.getUserClass(bean), (member, value) -> record(bean, beanName, member, value));
+		}
+		else if (beanName != null && ScopedProxyUtils.isScopedTarget(beanName)) {
+			doWithValueMembers(ClassUtils.getUserClass(bean), (member, value) -> recordScoped(beanName, member, value));
 		}
 		return bean;
 	}
@@ -162,19 +170,43 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 		}
 	}
 
+	// A scoped bean (@RefreshScope) is created again rather than updated: its points are
+	// kept, one per bean and member, to check that the new values will do.
+	private void recordScoped(String beanName, Member member, Value value) {
+		Set<String> names = (value != null) ? Placeholders.names(value.value()) : Set.of();
+		if (names.isEmpty()) {
+			return;
+		}
+		Target target = new Target(new WeakReference<>(null), ScopedProxyUtils.getOriginalBeanName(beanName), member,
+				value.value());
+		for (String name : names) {
+			this.scopedByName.computeIfAbsent(name, (key) -> new ConcurrentHashMap<>())
+				.put(beanName + "#" + member, target);
+		}
+	}
+
 	@Override
 	public void onApplicationEvent(EnvironmentChangeEvent event) {
-		if (this.targetsByName.isEmpty() || event.getKeys().isEmpty()) {
+		if ((this.targetsByName.isEmpty() && this.scopedByName.isEmpty()) || event.getKeys().isEmpty()) {
 			return;
 		}
 		TypeConverter converter = this.beanFactory.getTypeConverter();
-		for (Target target : touched(this.dependencies.obtain().changedBy(event))) {
+		ChangedProperties changed = this.dependencies.obtain().changedBy(event);
+		for (Target target : touched(changed)) {
 			Object bean = target.bean().get();
 			if (bean == null) {
 				this.targetsByName.values().forEach((list) -> list.remove(target));
 				continue;
 			}
 			inject(target, bean, converter, event);
+		}
+		// What creating a touched scoped bean again would resolve, checked now rather
+		// than
+		// failing at its next use.
+		List<EtcdRejectedProperty> rejected = check(touchedScoped(changed), converter);
+		if (!rejected.isEmpty()) {
+			logger.warn("Re-creating a @RefreshScope bean will fail with the changed configuration: " + rejected);
+			EtcdEnvironmentChangeEvent.reject(event, rejected);
 		}
 	}
 
@@ -185,22 +217,37 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 	 * @return the properties that would fail, and why
 	 */
 	public List<EtcdRejectedProperty> verify(Collection<String> names) {
-		List<EtcdRejectedProperty> rejected = new ArrayList<>();
-		if (this.targetsByName.isEmpty() || names.isEmpty()) {
-			return rejected;
+		if (names.isEmpty()) {
+			return new ArrayList<>();
 		}
-		TypeConverter converter = this.beanFactory.getTypeConverter();
-		for (Target target : touched(ChangedProperties.of(names))) {
-			if (target.bean().get() != null) {
-				try {
-					resolve(target, converter);
-				}
-				catch (Exception ex) {
-					rejected.add(reason(target, ex));
-				}
+		ChangedProperties changed = ChangedProperties.of(names);
+		List<Target> targets = new ArrayList<>(touched(changed));
+		targets.removeIf((target) -> target.bean().get() == null);
+		targets.addAll(touchedScoped(changed));
+		return check(targets, this.beanFactory.getTypeConverter());
+	}
+
+	private List<EtcdRejectedProperty> check(Collection<Target> targets, TypeConverter converter) {
+		List<EtcdRejectedProperty> rejected = new ArrayList<>();
+		for (Target target : targets) {
+			try {
+				resolve(target, converter);
+			}
+			catch (Exception ex) {
+				rejected.add(reason(target, ex));
 			}
 		}
 		return rejected;
+	}
+
+	private Collection<Target> touchedScoped(ChangedProperties changed) {
+		Map<String, Target> targets = new LinkedHashMap<>();
+		this.scopedByName.forEach((name, byMember) -> {
+			if (changed.contains(name)) {
+				targets.putAll(byMember);
+			}
+		});
+		return targets.values();
 	}
 
 	private Set<Target> touched(ChangedProperties changed) {

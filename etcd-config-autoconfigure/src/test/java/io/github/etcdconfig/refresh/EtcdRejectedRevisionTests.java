@@ -32,8 +32,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * An instance says when it cannot apply a revision: binding or validating a
  * {@code @ConfigurationProperties} bean, converting a {@code @Value}, resolving a
- * placeholder. It publishes {@link EtcdConfigRejectedEvent}, its health and a metric show
- * it, what failed keeps its value, and a later clean revision clears it. Never a value.
+ * placeholder, creating a {@code @RefreshScope} bean again. It publishes
+ * {@link EtcdConfigRejectedEvent}, its health and a metric show it, what failed keeps its
+ * value, and a later clean revision clears it. Never a value.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdRejectedRevisionTests {
@@ -56,6 +57,7 @@ class EtcdRejectedRevisionTests {
 		keys.put(FOLDER + "shop/name", "corner");
 		context = Apps.run(etcd.cluster(), new Class<?>[] { ShopBeans.class }, "spring.application.name=rejecting");
 		source = context.getBean(EtcdConfigStores.class).getStores().get(0).getName();
+		assertThat(context.getBean(ShopBeans.ScopedShop.class).getLimit()).isEqualTo(5);
 	}
 
 	@AfterAll
@@ -75,18 +77,19 @@ class EtcdRejectedRevisionTests {
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					shop/pool-size   | many-s3cret   | shop.pool-size   | cannot be converted to int
-					shop/pool-size   | 0             | shop.pool-size   | must be greater than or equal to 1
-					shop/nested/level| 50            | shop.nested.level| must be less than or equal to 10
-					shop/name        | '  '          | shop.name        | must not be blank
-					shop/timeout     | 5 s3cret      | shop.timeout     | cannot be converted to Duration
-					shop/buffer      | lots-s3cret   | shop.buffer      | cannot be converted to DataSize
-					shop/mode        | SLOW-s3cret   | shop.mode        | cannot be converted to Mode (one of FAST, SAFE)
-					shop/ports/0     | port-s3cret   | shop.ports[0]    | cannot be converted to Integer
-					shop/retries     | some-s3cret   | shop.retries     | cannot be converted to int for @Value of bean 'shopValues' (retries)
-					shop/enabled     | maybe-s3cret  | shop.enabled     | cannot be converted to boolean for @Value of bean 'shopValues' (enabled)
-					shop/greeting    | ${missing.s3cret} | shop.greeting  | placeholder ${missing.s3cret} cannot be resolved
-					""")
+							shop/pool-size   | many-s3cret   | shop.pool-size   | cannot be converted to int
+							shop/pool-size   | 0             | shop.pool-size   | must be greater than or equal to 1
+							shop/nested/level| 50            | shop.nested.level| must be less than or equal to 10
+							shop/name        | '  '          | shop.name        | must not be blank
+							shop/timeout     | 5 s3cret      | shop.timeout     | cannot be converted to Duration
+							shop/buffer      | lots-s3cret   | shop.buffer      | cannot be converted to DataSize
+							shop/mode        | SLOW-s3cret   | shop.mode        | cannot be converted to Mode (one of FAST, SAFE)
+							shop/ports/0     | port-s3cret   | shop.ports[0]    | cannot be converted to Integer
+							shop/retries     | some-s3cret   | shop.retries     | cannot be converted to int for @Value of bean 'shopValues' (retries)
+							shop/enabled     | maybe-s3cret  | shop.enabled     | cannot be converted to boolean for @Value of bean 'shopValues' (enabled)
+							shop/greeting    | ${missing.s3cret} | shop.greeting  | placeholder ${missing.s3cret} cannot be resolved
+					shop/scoped-limit| high-s3cret   | shop.scoped-limit| cannot be converted to int for @Value of bean 'scopedShop' (limit)
+							""")
 	void aValueThatCannotBeAppliedRejectsTheRevisionNamingThePropertyAndWhy(String key, String value, String property,
 			String reason, CapturedOutput output) {
 		ShopProperties shop = context.getBean(ShopProperties.class);

@@ -10,14 +10,16 @@ import io.github.etcdconfig.verify.EtcdConfigVerdictEvent;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
 /**
- * The beans of a shop: {@link ShopProperties}, {@code @Value} fields of several types,
- * and a recorder of what the instance says about revisions and proposals.
+ * The beans of a shop: {@link ShopProperties}, {@code @Value} fields of several types, a
+ * {@code @RefreshScope} bean, and a recorder of what the instance says about revisions
+ * and proposals.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ShopProperties.class)
@@ -26,6 +28,12 @@ public class ShopBeans {
 	@Bean
 	ShopValues shopValues() {
 		return new ShopValues();
+	}
+
+	@Bean
+	@RefreshScope
+	ScopedShop scopedShop() {
+		return new ScopedShop();
 	}
 
 	@Bean
@@ -44,6 +52,18 @@ public class ShopBeans {
 
 		@Value("${shop.greeting:hello}")
 		public volatile String greeting;
+
+	}
+
+	/** A {@code @RefreshScope} bean, created again when what it reads changes. */
+	public static class ScopedShop {
+
+		@Value("${shop.scoped-limit:5}")
+		private int limit;
+
+		public int getLimit() {
+			return this.limit;
+		}
 
 	}
 

@@ -52,6 +52,7 @@ class EtcdProposalVerificationTests {
 		keys.put(LAYER + "shop/pool-size", "6");
 		context = Apps.run(etcd.cluster(), new Class<?>[] { ShopBeans.class }, "spring.application.name=judging",
 				"spring.profiles.active=blue", "etcd.config.verify.max-proposal-size=4KB");
+		assertThat(context.getBean(ShopBeans.ScopedShop.class).getLimit()).isEqualTo(5);
 	}
 
 	@AfterAll
@@ -83,18 +84,19 @@ class EtcdProposalVerificationTests {
 	void aChangeThatWouldFailIsRejectedWithEveryPropertyAndWhyButNoValue(CapturedOutput output) {
 		EtcdConfigVerdict verdict = propose(LAYER,
 				Map.of(LAYER + "shop/pool-size", "s3cret-1", LAYER + "shop/nested/level", "99", LAYER + "shop/retries",
-						"s3cret-2", LAYER + "shop/greeting", "${no.such.s3cret}", LAYER + "shop/name", " "),
+						"s3cret-2", LAYER + "shop/greeting", "${no.such.s3cret}", LAYER + "shop/name", " ",
+						LAYER + "shop/scoped-limit", "s3cret-3"),
 				List.of());
 
 		assertThat(verdict.verdict()).isEqualTo(EtcdConfigVerdict.Verdict.REJECTED);
 		assertThat(verdict.properties()).extracting(EtcdRejectedProperty::name)
-			.contains("shop.pool-size", "shop.retries", "shop.greeting");
+			.contains("shop.pool-size", "shop.retries", "shop.greeting", "shop.scoped-limit");
 		assertThat(verdict.properties()).anySatisfy((property) -> {
 			assertThat(property.name()).isEqualTo("shop.greeting");
 			assertThat(property.reason()).isEqualTo("placeholder ${no.such.s3cret} cannot be resolved");
 		});
-		assertThat(verdict.toString()).doesNotContain("s3cret-1", "s3cret-2");
-		assertThat(output.getAll()).doesNotContain("s3cret-1", "s3cret-2");
+		assertThat(verdict.toString()).doesNotContain("s3cret-1", "s3cret-2", "s3cret-3");
+		assertThat(output.getAll()).doesNotContain("s3cret-1", "s3cret-2", "s3cret-3");
 		assertThat(context.getBean(ShopProperties.class).getPoolSize()).isEqualTo(6);
 	}
 
