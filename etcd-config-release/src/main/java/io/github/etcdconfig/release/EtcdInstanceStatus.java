@@ -21,12 +21,18 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param problem why its entry could not be read, or {@code null}
  * @param metadata its registered metadata ({@code etcd.discovery.metadata.*}), such as
  * the profiles it runs, which tells the instances of a gray release
+ * @param verifies whether it evaluates proposed releases ({@code config.verifies})
+ * @param rejected the newest revision it refused to apply, or {@code null} when it
+ * applied the newest it tried
+ * @param verdicts its answers to the newest proposals, by proposal id
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
-		boolean stale, String state, String problem, Map<String, String> metadata) {
+		boolean stale, String state, String problem, Map<String, String> metadata, boolean verifies,
+		EtcdRejection rejected, Map<String, EtcdInstanceVerdict> verdicts) {
 
 	public EtcdInstanceStatus {
 		metadata = (metadata != null) ? Map.copyOf(metadata) : Map.of();
+		verdicts = (verdicts != null) ? Map.copyOf(verdicts) : Map.of();
 	}
 
 	/**
@@ -37,6 +43,24 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 	 */
 	public boolean hasApplied(long wanted) {
 		return this.revision != null && this.revision >= wanted && !this.stale;
+	}
+
+	/**
+	 * Whether it refused to apply a revision, or a later one, that it has not applied.
+	 * @param wanted the revision
+	 * @return whether it refused it
+	 */
+	public boolean hasRejected(long wanted) {
+		return this.rejected != null && this.rejected.revision() >= wanted && !hasApplied(wanted);
+	}
+
+	/**
+	 * Its answer to a proposal.
+	 * @param proposal the proposal's id
+	 * @return the answer, or {@code null} when it has given none
+	 */
+	public EtcdInstanceVerdict verdict(String proposal) {
+		return this.verdicts.get(proposal);
 	}
 
 	/**

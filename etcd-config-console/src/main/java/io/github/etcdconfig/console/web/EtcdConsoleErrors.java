@@ -35,12 +35,14 @@ public class EtcdConsoleErrors {
 			case CONFLICT -> HttpStatus.CONFLICT;
 			case DENIED -> HttpStatus.FORBIDDEN;
 			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			case REJECTED -> HttpStatus.UNPROCESSABLE_CONTENT;
 		};
 		String title = switch (ex.getReason()) {
 			case INVALID -> "This cannot be done";
 			case CONFLICT -> "Someone changed the layer meanwhile";
 			case DENIED -> "etcd denied the request";
 			case UNAVAILABLE -> "etcd cannot be reached";
+			case REJECTED -> "An instance rejects this release";
 		};
 		String action = switch (ex.getReason()) {
 			case INVALID -> "Nothing was written.";
@@ -50,8 +52,10 @@ public class EtcdConsoleErrors {
 			case UNAVAILABLE ->
 				"Nothing was written. Check that etcd runs at " + EtcdEndpoints.describe(this.etcd.getEndpoints())
 						+ " and that the console can reach it, then reload the page.";
+			case REJECTED -> "Nothing was written. Fix the properties the instances name, and check the change again.";
 		};
-		if (ex.getReason() != EtcdReleaseException.Reason.INVALID) {
+		if (ex.getReason() != EtcdReleaseException.Reason.INVALID
+				&& ex.getReason() != EtcdReleaseException.Reason.REJECTED) {
 			logger.warn(title + ": " + ex.getMessage());
 		}
 		ModelAndView page = new ModelAndView("failure", status);
