@@ -1,8 +1,11 @@
 package io.github.etcdconfig.release;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.github.etcdconfig.refresh.EtcdConfigRejection;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
 /**
  * One registered instance and the configuration it reports in its registration
@@ -24,15 +27,15 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param verifies whether it evaluates proposed releases ({@code config.verifies})
  * @param rejected the newest revision it refused to apply, or {@code null} when it
  * applied the newest it tried
- * @param verdicts its answers to the newest proposals, by proposal id
+ * @param verdicts its answers to the newest proposals, newest first
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
 		boolean stale, String state, String problem, Map<String, String> metadata, boolean verifies,
-		EtcdRejection rejected, Map<String, EtcdInstanceVerdict> verdicts) {
+		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts) {
 
 	public EtcdInstanceStatus {
 		metadata = (metadata != null) ? Map.copyOf(metadata) : Map.of();
-		verdicts = (verdicts != null) ? Map.copyOf(verdicts) : Map.of();
+		verdicts = (verdicts != null) ? List.copyOf(verdicts) : List.of();
 	}
 
 	/**
@@ -60,7 +63,11 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 	 * @return the answer, or {@code null} when it has given none
 	 */
 	public EtcdInstanceVerdict verdict(String proposal) {
-		return this.verdicts.get(proposal);
+		return this.verdicts.stream()
+			.filter((verdict) -> verdict.proposal().equals(proposal))
+			.map((verdict) -> EtcdInstanceVerdict.of(toString(), verdict))
+			.findFirst()
+			.orElse(null);
 	}
 
 	/**

@@ -2,6 +2,9 @@ package io.github.etcdconfig.release;
 
 import java.util.List;
 
+import io.github.etcdconfig.refresh.EtcdRejectedProperty;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
+
 /**
  * What one instance answered to a proposed release: whether it would apply it, and if
  * not, which properties it refuses and why. Never a value.
@@ -12,27 +15,21 @@ import java.util.List;
  * read), or {@code null}
  * @param properties the properties it refuses, with the reasons
  */
-public record EtcdInstanceVerdict(String instance, Verdict verdict, String reason,
-		List<EtcdPropertyReason> properties) {
-
-	/**
-	 * An instance's answer.
-	 */
-	public enum Verdict {
-
-		/** It would apply the release. */
-		ACCEPTED,
-
-		/** It would refuse the release: a property does not bind, validate or resolve. */
-		REJECTED,
-
-		/** It did not evaluate the proposal, and says why. */
-		IGNORED
-
-	}
+public record EtcdInstanceVerdict(String instance, EtcdConfigVerdict.Verdict verdict, String reason,
+		List<EtcdRejectedProperty> properties) {
 
 	public EtcdInstanceVerdict {
 		properties = (properties != null) ? List.copyOf(properties) : List.of();
+	}
+
+	/**
+	 * An instance's answer as its registration holds it.
+	 * @param instance the instance, {@code service/instance}
+	 * @param verdict its answer
+	 * @return the answer
+	 */
+	public static EtcdInstanceVerdict of(String instance, EtcdConfigVerdict verdict) {
+		return new EtcdInstanceVerdict(instance, verdict.verdict(), verdict.reason(), verdict.properties());
 	}
 
 	@Override

@@ -81,11 +81,11 @@ final class EtcdInstances {
 		try {
 			EtcdServiceInstance instance = this.format.read(service, id, value);
 			EtcdConfigStatus config = this.format.readConfigStatus(value);
-			EtcdRegistrationVerdicts verdicts = EtcdRegistrationVerdicts.read(service + "/" + id, value);
 			return new EtcdInstanceStatus(service, id, instance.getUri().toString(), instance.getStatus(),
 					(config != null) ? config.revision() : null, config != null && config.stale(),
-					(config != null) ? config.state() : null, null, instance.getMetadata(), verdicts.verifies(),
-					verdicts.rejected(), verdicts.verdicts());
+					(config != null) ? config.state() : null, null, instance.getMetadata(),
+					config != null && config.verifies(), (config != null) ? config.rejected() : null,
+					(config != null) ? config.verdicts() : null);
 		}
 		catch (IllegalArgumentException ex) {
 			return new EtcdInstanceStatus(service, id, null, null, null, false, null,

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
 /**
  * What the running instances said of a release before it was published
@@ -35,7 +36,7 @@ public record EtcdVerification(String proposal, String by, List<EtcdInstanceVerd
 	@JsonIgnore
 	public List<EtcdInstanceVerdict> rejections() {
 		return this.verdicts.stream()
-			.filter((verdict) -> verdict.verdict() == EtcdInstanceVerdict.Verdict.REJECTED)
+			.filter((verdict) -> verdict.verdict() == EtcdConfigVerdict.Verdict.REJECTED)
 			.toList();
 	}
 
@@ -55,7 +56,7 @@ public record EtcdVerification(String proposal, String by, List<EtcdInstanceVerd
 	 */
 	@JsonProperty
 	public boolean isNothingVerified() {
-		return this.verdicts.stream().allMatch((verdict) -> verdict.verdict() == EtcdInstanceVerdict.Verdict.IGNORED);
+		return this.verdicts.stream().allMatch((verdict) -> verdict.verdict() == EtcdConfigVerdict.Verdict.IGNORED);
 	}
 
 	/**

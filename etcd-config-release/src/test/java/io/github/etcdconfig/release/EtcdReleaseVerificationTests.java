@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.github.etcdconfig.refresh.EtcdRejectedProperty;
 import io.github.etcdconfig.release.support.Files;
 import io.github.etcdconfig.release.support.Registrations;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +65,7 @@ class EtcdReleaseVerificationTests {
 			assertThatExceptionOfType(EtcdReleaseException.class)
 				.isThrownBy(() -> releases.publish(plan, "alice", null, verification))
 				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(EtcdReleaseException.Reason.REJECTED))
-				.withMessageContaining("billing/billing-2 rejected server.port (failed to convert to int)")
+				.withMessageContaining("billing/billing-2 rejected server.port: failed to convert to int")
 				.withMessageContaining("nothing was written")
 				.withMessageNotContaining("abc");
 			assertThat(keys.value("/config-apps/billing/server/port")).isEqualTo("8080");
@@ -168,7 +170,7 @@ class EtcdReleaseVerificationTests {
 			assertThat(verification.rejections()).extracting(EtcdInstanceVerdict::instance)
 				.containsExactly("pay/pay-canary");
 			assertThat(verification.verdicts()).extracting(EtcdInstanceVerdict::verdict)
-				.containsExactlyInAnyOrder(EtcdInstanceVerdict.Verdict.REJECTED, EtcdInstanceVerdict.Verdict.IGNORED);
+				.containsExactlyInAnyOrder(EtcdConfigVerdict.Verdict.REJECTED, EtcdConfigVerdict.Verdict.IGNORED);
 		}
 	}
 
@@ -188,7 +190,7 @@ class EtcdReleaseVerificationTests {
 			assertThat(rollout.complete()).isFalse();
 			assertThat(rollout.rejected()).singleElement().satisfies((instance) -> {
 				assertThat(instance.toString()).isEqualTo("cart/cart-2");
-				assertThat(instance.rejected().properties()).extracting(EtcdPropertyReason::name)
+				assertThat(instance.rejected().properties()).extracting(EtcdRejectedProperty::name)
 					.containsExactly("cart.timeout");
 			});
 		}
