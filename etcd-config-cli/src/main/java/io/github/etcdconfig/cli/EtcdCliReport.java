@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.etcdconfig.config.EtcdPropertyChange;
+import io.github.etcdconfig.refresh.EtcdRejectedProperty;
 import io.github.etcdconfig.release.EtcdConfigView;
 import io.github.etcdconfig.release.EtcdInstanceStatus;
 import io.github.etcdconfig.release.EtcdKeyChange;
@@ -87,8 +88,9 @@ final class EtcdCliReport {
 
 	/**
 	 * Which instances have applied a revision.
-	 * @return {@link EtcdConfigCli#OK}, or {@link EtcdConfigCli#TIMED_OUT} naming the
-	 * instances that have not
+	 * @return {@link EtcdConfigCli#OK}; {@link EtcdConfigCli#REJECTED} naming the
+	 * instances that refused it and the properties; or {@link EtcdConfigCli#TIMED_OUT}
+	 * naming the instances that have not applied it
 	 */
 	int rollout(EtcdRollout rollout) {
 		this.output.put("rollout", rollout);
@@ -97,6 +99,12 @@ final class EtcdCliReport {
 		if (!rollout.unknown().isEmpty()) {
 			this.output.line("  %d instance(s) report no configuration revision and were not waited for",
 					rollout.unknown().size());
+		}
+		if (!rollout.rejected().isEmpty()) {
+			this.output.note("Rejected: %d instance(s) of %s refused revision %d and keep their old values: %s",
+					rollout.rejected().size(), who(rollout), rollout.revision(),
+					String.join("; ", rollout.rejected().stream().map(EtcdCliReport::rejection).toList()));
+			return EtcdConfigCli.REJECTED;
 		}
 		if (rollout.complete()) {
 			this.output.line("Every instance of %s has applied revision %d.", who(rollout), rollout.revision());
@@ -118,16 +126,35 @@ final class EtcdCliReport {
 			this.output.line("No registered instances.");
 			return;
 		}
+		boolean rejections = instances.stream().anyMatch((instance) -> instance.rejected() != null);
 		List<String[]> rows = new ArrayList<>();
 		rows.add(new String[] { "INSTANCE", "URI", "STATUS", "REVISION", "STALE", "WATCH",
-				(wanted != null) ? "APPLIED" : "" });
+				(wanted != null) ? "APPLIED" : "", rejections ? "REJECTED" : "" });
 		for (EtcdInstanceStatus instance : instances) {
 			rows.add(new String[] { instance.toString(), text(instance.uri()), text(instance.status()),
 					text(instance.revision()), instance.stale() ? "yes" : "no",
-					(instance.problem() != null) ? instance.problem() : text(instance.state()), (wanted == null) ? ""
-							: !instance.isReporting() ? "unknown" : instance.hasApplied(wanted) ? "yes" : "no" });
+					(instance.problem() != null) ? instance.problem() : text(instance.state()),
+					(wanted == null) ? "" : applied(instance, wanted),
+					(instance.rejected() != null) ? "REJECTED revision " + instance.rejected().revision() + ": "
+							+ names(instance.rejected().properties()) : "" });
 		}
 		table(rows);
+	}
+
+	private static String applied(EtcdInstanceStatus instance, long wanted) {
+		if (!instance.isReporting()) {
+			return "unknown";
+		}
+		return instance.hasApplied(wanted) ? "yes" : instance.hasRejected(wanted) ? "REJECTED" : "no";
+	}
+
+	private static String rejection(EtcdInstanceStatus instance) {
+		return instance + " rejects " + String.join(", ",
+				instance.rejected().properties().stream().map(EtcdRejectedProperty::toString).toList());
+	}
+
+	private static String names(List<EtcdRejectedProperty> properties) {
+		return String.join(", ", properties.stream().map(EtcdRejectedProperty::name).toList());
 	}
 
 	void history(List<EtcdRelease> releases) {
