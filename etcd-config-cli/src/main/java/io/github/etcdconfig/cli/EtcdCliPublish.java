@@ -3,16 +3,18 @@ package io.github.etcdconfig.cli;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.List;
 
-import io.github.etcdconfig.release.EtcdRelease;
+import io.github.etcdconfig.release.EtcdPublication;
 import io.github.etcdconfig.release.EtcdReleasePlan;
+import io.github.etcdconfig.release.EtcdReleaseReview;
+import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
 import picocli.CommandLine.Option;
 
 /**
- * How a computed release is published: shown, checked against the transaction limit,
- * confirmed, written, and optionally waited for until every instance has applied it.
+ * How a computed release is published from the command line: shown, then taken through
+ * the release API's workflow ({@link EtcdReleaseWorkflow}) with the options of the
+ * command line: confirmed (or {@code --yes}), written, and followed with {@code --wait}.
  */
 public class EtcdCliPublish {
 
@@ -35,46 +37,46 @@ public class EtcdCliPublish {
 	Duration wait;
 
 	/**
-	 * Publish a plan.
+	 * Publish a plan through the release API's workflow: review, confirm, publish, and
+	 * follow the rollout with {@code --wait}.
 	 * @param command the command, for its output and confirmation
 	 * @param releases the releases
 	 * @param plan the plan
-	 * @param application whose instances to wait for, or {@code null} for every
-	 * application
 	 * @param emptyAllowed whether a release that empties its layer may go ahead under
 	 * {@code --yes}
 	 * @return the exit code
 	 */
-	int publish(EtcdCliCommand command, EtcdReleases releases, EtcdReleasePlan plan, String application,
-			boolean emptyAllowed) {
+	int publish(EtcdCliCommand command, EtcdReleases releases, EtcdReleasePlan plan, boolean emptyAllowed) {
 		EtcdCliOutput output = command.output;
 		EtcdCliReport report = new EtcdCliReport(output);
-		report.plan(releases, plan);
-		if (plan.isEmpty()) {
-			output.line("Nothing to release: etcd already holds these values.");
+		EtcdReleaseWorkflow workflow = new EtcdReleaseWorkflow(releases);
+		report.plan(plan);
+		EtcdReleaseReview review = workflow.review(plan);
+		if (!review.isPublishable()) {
+			output.line("%s", review.notice());
 			return EtcdConfigCli.OK;
 		}
-		releases.checkSize(plan);
 		if (this.dryRun) {
 			output.line("Dry run: nothing written.");
 			return EtcdConfigCli.OK;
 		}
-		boolean empties = plan.layers().stream().anyMatch((layer) -> layer.emptiesLayer());
-		if (empties && this.yes && !emptyAllowed) {
+		if (review.emptiesLayer() && this.yes && !emptyAllowed) {
 			throw EtcdCliErrors.invalid("This release deletes every key of the layer; refusing under --yes. "
 					+ "Pass --allow-empty if that is what you want.");
 		}
-		if (!this.yes && !command.confirm(empties ? "This deletes EVERY key of the layer. Publish?" : "Publish?")) {
+		if (!this.yes && !command
+			.confirm(review.emptiesLayer() ? "This deletes EVERY key of the layer. Publish?" : "Publish?")) {
 			throw EtcdCliErrors.invalid("Not confirmed; nothing written.");
 		}
-		List<EtcdRelease> published = releases.publish(plan, author(), this.message);
-		report.published(published);
+		EtcdPublication published = workflow.publish(review, author(), this.message);
+		report.published(published.releases());
 		if (this.wait == null) {
 			return EtcdConfigCli.OK;
 		}
 		output.line("Waiting up to %s for %s to apply revision %d...", EtcdCliReport.duration(this.wait),
-				(application != null) ? application : "every application", published.get(0).revision());
-		return report.rollout(releases.awaitRevision(application, published.get(0).revision(), this.wait));
+				(published.application() != null) ? published.application() : "every application",
+				published.revision());
+		return report.rollout(workflow.awaitRollout(published, this.wait));
 	}
 
 	private String author() {

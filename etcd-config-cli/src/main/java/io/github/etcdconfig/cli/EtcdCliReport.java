@@ -16,12 +16,11 @@ import io.github.etcdconfig.release.EtcdProperty;
 import io.github.etcdconfig.release.EtcdPropertyRelease;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleasePlan;
-import io.github.etcdconfig.release.EtcdReleases;
 import io.github.etcdconfig.release.EtcdRollout;
 
 /**
  * Writes the results of the commands: as text for people, and as parts of the JSON
- * document with {@code -o json}, values masked as {@link EtcdCliOutput} decides.
+ * document with {@code -o json}, values masked with {@link EtcdCliOutput#masks()}.
  */
 final class EtcdCliReport {
 
@@ -35,16 +34,14 @@ final class EtcdCliReport {
 	 * The difference a release makes, layer by layer; a changed document with the
 	 * properties it changes.
 	 */
-	void plan(EtcdReleases releases, EtcdReleasePlan plan) {
-		this.output.put("plan", this.output.show(plan));
-		for (EtcdLayerChange layer : plan.layers()) {
-			this.output.line("%s, read at revision %d:", layer.layer(), plan.baseRevision());
+	void plan(EtcdReleasePlan plan) {
+		EtcdReleasePlan shown = this.output.masks().show(plan);
+		this.output.put("plan", shown);
+		for (EtcdLayerChange layer : shown.layers()) {
+			this.output.line("%s, read at revision %d:", layer.layer(), shown.baseRevision());
 			for (EtcdKeyChange change : layer.changes()) {
 				change(change);
-				if (change.name() == null) {
-					releases.documentChanges(layer.layer(), change)
-						.forEach((property) -> this.output.line("      %s", describe(this.output.show(property))));
-				}
+				change.properties().forEach((property) -> this.output.line("      %s", describe(property)));
 			}
 			this.output.line("  %d added, %d changed, %d removed; the layer holds %d key(s), then %d", layer.added(),
 					layer.changed(), layer.removed(), layer.keysBefore(), layer.keysAfter());
@@ -53,8 +50,8 @@ final class EtcdCliReport {
 
 	private void change(EtcdKeyChange change) {
 		String what = (change.name() != null) ? change.name() : change.key() + " (document)";
-		Object before = this.output.show(change.name(), change.oldValue());
-		Object after = this.output.show(change.name(), change.newValue());
+		Object before = change.oldValue();
+		Object after = change.newValue();
 		switch (change.type()) {
 			case ADDED -> this.output.line("  + %s = %s", what, shown(after));
 			case CHANGED -> this.output.line("  ~ %s = %s -> %s", what, shown(before), shown(after));
@@ -79,7 +76,7 @@ final class EtcdCliReport {
 	}
 
 	void published(List<EtcdRelease> releases) {
-		this.output.put("releases", releases.stream().map(this.output::show).toList());
+		this.output.put("releases", releases.stream().map(this.output.masks()::show).toList());
 		for (EtcdRelease release : releases) {
 			this.output.line("Published release %d of %s at revision %d.", release.id(), release.layer(),
 					release.revision());
@@ -158,7 +155,7 @@ final class EtcdCliReport {
 	}
 
 	void history(List<EtcdRelease> releases) {
-		this.output.put("releases", releases.stream().map(this.output::show).toList());
+		this.output.put("releases", releases.stream().map(this.output.masks()::show).toList());
 		if (releases.isEmpty()) {
 			this.output.line("No releases.");
 			return;
@@ -176,7 +173,9 @@ final class EtcdCliReport {
 	}
 
 	void propertyHistory(String name, List<EtcdPropertyRelease> releases) {
-		List<EtcdPropertyRelease> shown = releases.stream().map((release) -> this.output.show(name, release)).toList();
+		List<EtcdPropertyRelease> shown = releases.stream()
+			.map((release) -> this.output.masks().show(name, release))
+			.toList();
 		this.output.put("property", name);
 		this.output.put("releases", shown);
 		if (shown.isEmpty()) {
@@ -193,7 +192,7 @@ final class EtcdCliReport {
 	}
 
 	void view(EtcdConfigView view) {
-		EtcdConfigView shown = this.output.show(view);
+		EtcdConfigView shown = this.output.masks().show(view);
 		this.output.put("view", shown);
 		for (EtcdProperty property : shown.properties()) {
 			this.output.line("%s = %s   (%s, revision %d)", property.name(), property.value(), property.key(),

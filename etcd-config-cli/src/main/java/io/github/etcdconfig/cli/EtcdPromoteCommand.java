@@ -27,8 +27,7 @@ class EtcdPromoteCommand extends EtcdCliCommand {
 
 	@Override
 	int run(EtcdReleases releases) {
-		return this.publish.publish(this, releases, releases.planPromote(this.application, this.profile),
-				this.application, true);
+		return this.publish.publish(this, releases, releases.planPromote(this.application, this.profile), true);
 	}
 
 }

@@ -27,7 +27,7 @@ class EtcdPushCommand extends EtcdCliFileCommand {
 
 	@Override
 	int run(EtcdReleases releases) {
-		return this.publish.publish(this, releases, plan(releases), this.layer.application, this.allowEmpty);
+		return this.publish.publish(this, releases, plan(releases), this.allowEmpty);
 	}
 
 }

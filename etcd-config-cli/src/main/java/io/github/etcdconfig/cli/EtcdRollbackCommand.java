@@ -26,8 +26,7 @@ class EtcdRollbackCommand extends EtcdCliCommand {
 
 	@Override
 	int run(EtcdReleases releases) {
-		return this.publish.publish(this, releases, releases.planRollback(this.layer.layer(releases), this.to),
-				this.layer.application, true);
+		return this.publish.publish(this, releases, releases.planRollback(this.layer.layer(releases), this.to), true);
 	}
 
 }

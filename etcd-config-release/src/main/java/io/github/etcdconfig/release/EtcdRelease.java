@@ -73,6 +73,15 @@ public record EtcdRelease(long id, String layer, String application, String prof
 				this.author, this.message, revision, this.changes, this.verification);
 	}
 
+	/**
+	 * This release of a layer, with the properties of its document keys worked out.
+	 */
+	EtcdRelease in(EtcdLayer layer) {
+		return new EtcdRelease(this.id, this.layer, this.application, this.profile, this.kind, this.detail, this.time,
+				this.author, this.message, this.revision,
+				this.changes.stream().map((change) -> change.in(layer)).toList());
+	}
+
 	@Override
 	public String toString() {
 		return "release " + this.id + " of " + this.layer + " at revision " + this.revision + " (" + added()

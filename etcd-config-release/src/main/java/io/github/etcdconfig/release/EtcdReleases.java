@@ -1,20 +1,19 @@
 package io.github.etcdconfig.release;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.github.etcdconfig.config.EtcdConfigLayout;
-import io.github.etcdconfig.config.EtcdPropertyChange;
 
 /**
  * Safe releases of configuration into etcd, for the CLI and a web console: check files
@@ -269,6 +268,33 @@ public final class EtcdReleases {
 	}
 
 	/**
+	 * What changed in the layers of a plan since it was read: the releases published
+	 * meanwhile, and the keys written outside releases. It tells the operator of a
+	 * conflicting release what the other change was.
+	 * @param plan the plan
+	 * @param limit the most releases of each layer to look through
+	 * @return per layer of the plan, what changed
+	 */
+	public List<EtcdChangesSince> changesSince(EtcdReleasePlan plan, int limit) {
+		long base = plan.baseRevision();
+		List<EtcdChangesSince> changes = new ArrayList<>();
+		for (EtcdLayerChange change : plan.layers()) {
+			EtcdLayer layer = change.layer();
+			List<EtcdRelease> meanwhile = history(layer, limit).stream()
+				.filter((release) -> release.revision() > base)
+				.toList();
+			Set<Long> released = new HashSet<>();
+			meanwhile.forEach((release) -> released.add(release.revision()));
+			List<EtcdProperty> outside = properties(layer).properties()
+				.stream()
+				.filter((property) -> property.revision() > base && !released.contains(property.revision()))
+				.toList();
+			changes.add(new EtcdChangesSince(layer, meanwhile, outside));
+		}
+		return changes;
+	}
+
+	/**
 	 * The releases of a layer, newest first.
 	 * @param layer the layer
 	 * @param limit the most to return
@@ -291,51 +317,22 @@ public final class EtcdReleases {
 		List<EtcdPropertyRelease> history = new ArrayList<>();
 		for (EtcdRelease release : history(layer, limit)) {
 			for (EtcdKeyChange change : release.changes()) {
-				Object before = value(layer, change.key(), change.name(), change.oldValue(), name);
-				Object after = value(layer, change.key(), change.name(), change.newValue(), name);
-				if (!Objects.equals(before, after)) {
-					history.add(new EtcdPropertyRelease(release.id(), release.time(), release.author(),
-							release.message(), change.key(), before, after));
+				if (name.equals(change.name()) && !Objects.equals(change.oldValue(), change.newValue())) {
+					history.add(propertyRelease(release, change.key(), change.oldValue(), change.newValue()));
 				}
+				change.properties()
+					.stream()
+					.filter((property) -> property.name().equals(name))
+					.forEach((property) -> history
+						.add(propertyRelease(release, change.key(), property.oldValue(), property.newValue())));
 			}
 		}
 		return history;
 	}
 
-	private static Object value(EtcdLayer layer, String key, String keyName, String value, String name) {
-		if (value == null) {
-			return null;
-		}
-		if (keyName != null) {
-			return keyName.equals(name) ? value : null;
-		}
-		return document(layer, key, value).get(name);
-	}
-
-	/**
-	 * What a change of a document key changes in the properties it holds, as an
-	 * application of the layer reads them.
-	 * @param layer the layer of the key
-	 * @param change the change of a document key
-	 * @return the properties that change, by name
-	 */
-	public List<EtcdPropertyChange> documentChanges(EtcdLayer layer, EtcdKeyChange change) {
-		Map<String, Object> before = document(layer, change.key(), change.oldValue());
-		Map<String, Object> after = document(layer, change.key(), change.newValue());
-		Set<String> names = new TreeSet<>(before.keySet());
-		names.addAll(after.keySet());
-		List<EtcdPropertyChange> changes = new ArrayList<>();
-		for (String name : names) {
-			if (!Objects.equals(before.get(name), after.get(name))) {
-				changes.add(new EtcdPropertyChange(name, before.get(name), after.get(name), change.key()));
-			}
-		}
-		return changes;
-	}
-
-	private static Map<String, Object> document(EtcdLayer layer, String key, String value) {
-		return (value != null) ? EtcdConfigFiles.properties(layer, key, key, value.getBytes(StandardCharsets.UTF_8))
-				: Map.of();
+	private static EtcdPropertyRelease propertyRelease(EtcdRelease release, String key, Object before, Object after) {
+		return new EtcdPropertyRelease(release.id(), release.time(), release.author(), release.message(), key, before,
+				after);
 	}
 
 	/**
@@ -356,6 +353,24 @@ public final class EtcdReleases {
 	 */
 	public EtcdConfigView properties(EtcdLayer layer) {
 		return this.views.layer(layer);
+	}
+
+	/**
+	 * The properties of a file as an application of a layer would read it from a document
+	 * key of that layer, without reading etcd: what a push of the file as a document
+	 * would hold.
+	 * @param layer the layer
+	 * @param file the file
+	 * @return the properties, by name, each with the document key
+	 * @throws EtcdReleaseException (invalid) naming the file, line and column when it
+	 * does not parse
+	 */
+	public EtcdConfigView read(EtcdLayer layer, EtcdConfigFile file) {
+		String key = EtcdConfigFiles.documentKey(layer, file);
+		List<EtcdProperty> properties = new ArrayList<>();
+		new TreeMap<>(EtcdConfigFiles.properties(layer, file.name(), key, file.content()))
+			.forEach((name, value) -> properties.add(new EtcdProperty(name, value, key, 0, layer.prefix())));
+		return new EtcdConfigView(layer, 0, properties, List.of());
 	}
 
 	/**

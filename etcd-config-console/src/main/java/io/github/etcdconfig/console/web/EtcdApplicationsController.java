@@ -12,6 +12,7 @@ import io.github.etcdconfig.release.EtcdInstanceStatus;
 import io.github.etcdconfig.release.EtcdLayer;
 import io.github.etcdconfig.release.EtcdProperty;
 import io.github.etcdconfig.release.EtcdRelease;
+import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleases;
 
 import org.springframework.security.core.Authentication;
@@ -30,11 +31,11 @@ public class EtcdApplicationsController {
 
 	private final EtcdReleases releases;
 
-	private final EtcdConsoleMasks masks;
+	private final EtcdReleaseMasks masks;
 
 	private final EtcdConsoleAccess access;
 
-	public EtcdApplicationsController(EtcdReleases releases, EtcdConsoleMasks masks, EtcdConsoleAccess access) {
+	public EtcdApplicationsController(EtcdReleases releases, EtcdReleaseMasks masks, EtcdConsoleAccess access) {
 		this.releases = releases;
 		this.masks = masks;
 		this.access = access;

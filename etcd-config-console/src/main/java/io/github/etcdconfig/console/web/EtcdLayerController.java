@@ -11,6 +11,7 @@ import io.github.etcdconfig.release.EtcdLayer;
 import io.github.etcdconfig.release.EtcdPushOptions;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleaseException;
+import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleases;
 import jakarta.servlet.http.HttpSession;
@@ -34,20 +35,23 @@ public class EtcdLayerController {
 
 	private final EtcdReleases releases;
 
-	private final EtcdConsoleMasks masks;
+	private final EtcdReleaseMasks masks;
+
+	private final EtcdChangeRows rows;
 
 	private final EtcdLayerText text;
 
-	private final EtcdReleaseReview review;
+	private final EtcdReviewPage review;
 
 	private final EtcdConsoleAccess access;
 
 	private final EtcdConsoleProperties properties;
 
-	public EtcdLayerController(EtcdReleases releases, EtcdConsoleMasks masks, EtcdLayerText text,
-			EtcdReleaseReview review, EtcdConsoleAccess access, EtcdConsoleProperties properties) {
+	public EtcdLayerController(EtcdReleases releases, EtcdReleaseMasks masks, EtcdChangeRows rows, EtcdLayerText text,
+			EtcdReviewPage review, EtcdConsoleAccess access, EtcdConsoleProperties properties) {
 		this.releases = releases;
 		this.masks = masks;
+		this.rows = rows;
 		this.text = text;
 		this.review = review;
 		this.access = access;
@@ -82,7 +86,7 @@ public class EtcdLayerController {
 		describe(layer, chosen, user, model);
 		try {
 			Supplier<EtcdReleasePlan> plan = () -> this.text.plan(this.releases, layer, chosen, text);
-			this.review.show(session, model, "Publish " + layer, layer.application(), plan.get(), plan);
+			this.review.show(session, model, "Publish " + layer, plan.get(), plan);
 			text(model, this.text.normalized(this.releases, layer, chosen, text));
 		}
 		catch (EtcdReleaseException ex) {
@@ -119,9 +123,7 @@ public class EtcdLayerController {
 		List<EtcdRelease> history = this.releases.history(layer, this.properties.getHistoryLimit());
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
 		model.addAttribute("releases",
-				history.stream()
-					.map((release) -> new HistoryRow(release, this.masks.changes(this.releases, release)))
-					.toList());
+				history.stream().map((release) -> new HistoryRow(release, this.rows.changes(release))).toList());
 		model.addAttribute("canPublish", this.access.canPublish(user, layer.application()));
 		if (StringUtils.hasText(property)) {
 			model.addAttribute("property", property);
@@ -178,7 +180,7 @@ public class EtcdLayerController {
 		EtcdReleasePlan planned = plan.get();
 		this.access.checkPublish(user, planned);
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
-		this.review.show(session, model, title, layer.application(), planned, plan);
+		this.review.show(session, model, title, planned, plan);
 		return "review";
 	}
 
@@ -188,7 +190,7 @@ public class EtcdLayerController {
 	 * @param release the release
 	 * @param changes what it changed, masked
 	 */
-	public record HistoryRow(EtcdRelease release, List<EtcdConsoleMasks.Change> changes) {
+	public record HistoryRow(EtcdRelease release, List<EtcdChangeRows.Change> changes) {
 
 	}
 

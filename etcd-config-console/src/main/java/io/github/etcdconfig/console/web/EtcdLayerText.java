@@ -12,6 +12,7 @@ import io.github.etcdconfig.release.EtcdKeyChange;
 import io.github.etcdconfig.release.EtcdLayer;
 import io.github.etcdconfig.release.EtcdProperty;
 import io.github.etcdconfig.release.EtcdPushOptions;
+import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleases;
 
@@ -27,9 +28,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class EtcdLayerText {
 
-	private final EtcdConsoleMasks masks;
+	private final EtcdReleaseMasks masks;
 
-	public EtcdLayerText(EtcdConsoleMasks masks) {
+	public EtcdLayerText(EtcdReleaseMasks masks) {
 		this.masks = masks;
 	}
 
@@ -54,14 +55,9 @@ public class EtcdLayerText {
 	 * @return the text to show
 	 */
 	public String normalized(EtcdReleases releases, EtcdLayer layer, EtcdConfigExport.Format format, String text) {
-		String key = layer.prefix() + fileName(layer, format);
-		EtcdKeyChange document = new EtcdKeyChange(key, null, EtcdKeyChange.Type.ADDED, null, encode(text, format));
-		List<EtcdProperty> properties = releases.documentChanges(layer, document)
-			.stream()
-			.map((change) -> new EtcdProperty(change.name(), this.masks.show(change.name(), change.newValue()), key, 0,
-					layer.prefix()))
-			.toList();
-		return write(layer, properties, format);
+		EtcdConfigFile edited = new EtcdConfigFile(fileName(layer, format),
+				encode(text, format).getBytes(StandardCharsets.UTF_8));
+		return EtcdConfigExport.write(this.masks.show(releases.read(layer, edited)), format);
 	}
 
 	/**
@@ -81,7 +77,7 @@ public class EtcdLayerText {
 		EtcdReleasePlan plan = releases.planPush(layer, List.of(edited), options);
 		Set<String> kept = plan.changes()
 			.stream()
-			.filter((change) -> change.name() != null && EtcdConsoleMasks.MASK.equals(change.newValue())
+			.filter((change) -> change.name() != null && EtcdReleaseMasks.MASK.equals(change.newValue())
 					&& this.masks.isMasked(change.name()))
 			.map(EtcdKeyChange::name)
 			.collect(Collectors.toSet());
