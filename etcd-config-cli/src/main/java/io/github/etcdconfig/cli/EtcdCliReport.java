@@ -10,6 +10,7 @@ import io.github.etcdconfig.config.EtcdPropertyChange;
 import io.github.etcdconfig.refresh.EtcdRejectedProperty;
 import io.github.etcdconfig.release.EtcdConfigView;
 import io.github.etcdconfig.release.EtcdInstanceStatus;
+import io.github.etcdconfig.release.EtcdInstanceVerdict;
 import io.github.etcdconfig.release.EtcdKeyChange;
 import io.github.etcdconfig.release.EtcdLayerChange;
 import io.github.etcdconfig.release.EtcdProperty;
@@ -17,6 +18,8 @@ import io.github.etcdconfig.release.EtcdPropertyRelease;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdRollout;
+import io.github.etcdconfig.release.EtcdVerification;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
 /**
  * Writes the results of the commands: as text for people, and as parts of the JSON
@@ -73,6 +76,40 @@ final class EtcdCliReport {
 	private static String shown(Object value) {
 		String text = String.valueOf(value);
 		return text.contains("\n") ? "|\n      " + text.strip().replace("\n", "\n      ") : text;
+	}
+
+	/**
+	 * What the running instances said of a release before it is published.
+	 * @param verification their answers, or {@code null} when they were not asked
+	 */
+	void verification(EtcdVerification verification) {
+		if (verification == null) {
+			this.output.line("Not verified by the running instances (--no-verify).");
+			return;
+		}
+		this.output.put("verification", verification);
+		for (EtcdInstanceVerdict verdict : verification.verdicts()) {
+			this.output.line("  %s", verdict);
+		}
+		verification.notVerifying()
+			.forEach((instance) -> this.output.line("  %s does not verify releases: not asked", instance));
+		verification.notAnswered().forEach((instance) -> this.output.line("  %s did not answer in time", instance));
+		if (verification.isRejected()) {
+			return;
+		}
+		if (verification.isNothingVerified()) {
+			this.output.line("Nothing was verified: %s.",
+					(verification.verdicts().isEmpty() && verification.notVerifying().isEmpty()
+							&& verification.notAnswered().isEmpty()) ? "no instance is registered"
+									: "no running instance evaluated the release");
+		}
+		else {
+			this.output.line("Verified: %d instance(s) accept the release.",
+					verification.verdicts()
+						.stream()
+						.filter((verdict) -> verdict.verdict() == EtcdConfigVerdict.Verdict.ACCEPTED)
+						.count());
+		}
 	}
 
 	void published(List<EtcdRelease> releases) {

@@ -1,7 +1,13 @@
 package io.github.etcdconfig.cli;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -58,13 +64,75 @@ class EtcdConfigCliVerifyTests {
 	}
 
 	@Test
+	void aPushAnInstanceRejectsExitsSixNamingTheInstanceAndPropertyAndWritesNothing() throws Exception {
+		keys.put("/config-apps/shop/server/port", "8080");
+		register("shop", "shop-1", "\"revision\":1,\"verifies\":true");
+		Path file = Files.createTempFile("shop", ".yml");
+		Files.writeString(file, "server.port: abc\n");
+		// A stand-in for a verifying instance: it rejects every proposal of its layer.
+		try (Watch.Watcher instance = keys.client()
+			.getWatchClient()
+			.watch(EtcdKeys.bytes("/config-proposals/config-apps/shop/"), WatchOption.builder().isPrefix(true).build(),
+					Watch.listener((response) -> response.getEvents()
+						.stream()
+						.filter((event) -> event.getEventType() == WatchEvent.EventType.PUT)
+						.forEach((event) -> keys.client()
+							.getKVClient()
+							.put(EtcdKeys.bytes("/services/shop/shop-1"), EtcdKeys.bytes(entry("shop-1",
+									"\"revision\":1,\"verifies\":true,\"verdicts\":[{\"proposal\":\""
+											+ id(event.getKeyValue().getKey().toString(StandardCharsets.UTF_8))
+											+ "\",\"verdict\":\"REJECTED\",\"properties\":[{\"name\":\"server.port\","
+											+ "\"reason\":\"failed to convert to int\"}]}]"))))))) {
+			Cli.Result push = cli.run("push", file.toString(), "--app", "shop", "--yes");
+
+			assertThat(push.exitCode()).isEqualTo(EtcdConfigCli.REJECTED);
+			assertThat(push.out()).contains("shop/shop-1 rejected server.port: failed to convert to int");
+			assertThat(push.err())
+				.contains("Rejected by 1 instance(s); nothing was written", "shop/shop-1 rejected server.port")
+				.doesNotContain("abc");
+			assertThat(keys.value("/config-apps/shop/server/port")).isEqualTo("8080");
+			assertThat(keys.values("/config-proposals/")).isEmpty();
+
+			Cli.Result unverified = cli.run("push", file.toString(), "--app", "shop", "--yes", "--no-verify");
+			assertThat(unverified.exitCode()).isZero();
+			assertThat(unverified.out()).contains("Not verified by the running instances (--no-verify).");
+			assertThat(keys.value("/config-apps/shop/server/port")).isEqualTo("abc");
+		}
+		finally {
+			Files.deleteIfExists(file);
+		}
+	}
+
+	@Test
+	void aPushWithoutAnyRegisteredInstanceSaysNothingWasVerified() throws Exception {
+		Path file = Files.createTempFile("alone", ".yml");
+		Files.writeString(file, "greeting: hi\n");
+		try {
+			Cli.Result push = cli.run("push", file.toString(), "--app", "alone", "--yes");
+			assertThat(push.exitCode()).isZero();
+			assertThat(push.out()).contains("Nothing was verified: no instance is registered.");
+		}
+		finally {
+			Files.deleteIfExists(file);
+		}
+	}
+
+	@Test
 	void theExitCodesListRejectionByAnInstance() {
 		assertThat(new Cli().run("--help").out()).contains("6  rejected by an instance");
 	}
 
 	private static void register(String service, String id, String config) {
-		keys.put("/services/" + service + "/" + id, "{\"instanceId\":\"" + id + "\",\"host\":\"127.0.0.1\",\"port\":"
-				+ (9100 + id.length()) + ",\"status\":\"healthy\",\"config\":{" + config + "}}");
+		keys.put("/services/" + service + "/" + id, entry(id, config));
+	}
+
+	private static String entry(String id, String config) {
+		return "{\"instanceId\":\"" + id + "\",\"host\":\"127.0.0.1\",\"port\":" + (9100 + id.length())
+				+ ",\"status\":\"healthy\",\"config\":{" + config + "}}";
+	}
+
+	private static String id(String proposalKey) {
+		return proposalKey.substring(proposalKey.lastIndexOf('/') + 1);
 	}
 
 }

@@ -37,7 +37,7 @@ public class EtcdConsoleApplication {
 	EtcdReleaseSettings etcdReleaseSettings(EtcdConsoleProperties console, EtcdConfigProperties config,
 			EtcdProperties etcd, @Value("${etcd.discovery.prefix:/services/}") String servicesPrefix) {
 		return new EtcdReleaseSettings(config.getPrefixes(), console.getReleasesPrefix(), servicesPrefix,
-				console.getMaxTxnOps(), console.getKeep(), etcd.getRequestTimeout());
+				console.getMaxTxnOps(), console.getKeep(), etcd.getRequestTimeout(), console.getProposalsPrefix());
 	}
 
 	@Bean

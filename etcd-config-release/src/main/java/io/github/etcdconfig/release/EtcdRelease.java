@@ -34,14 +34,6 @@ public record EtcdRelease(long id, String layer, String application, String prof
 	}
 
 	/**
-	 * A release published without asking the instances.
-	 */
-	public EtcdRelease(long id, String layer, String application, String profile, EtcdReleasePlan.Kind kind,
-			String detail, Instant time, String author, String message, long revision, List<EtcdKeyChange> changes) {
-		this(id, layer, application, profile, kind, detail, time, author, message, revision, changes, null);
-	}
-
-	/**
 	 * How many keys it added.
 	 * @return the count
 	 */
@@ -79,7 +71,7 @@ public record EtcdRelease(long id, String layer, String application, String prof
 	EtcdRelease in(EtcdLayer layer) {
 		return new EtcdRelease(this.id, this.layer, this.application, this.profile, this.kind, this.detail, this.time,
 				this.author, this.message, this.revision,
-				this.changes.stream().map((change) -> change.in(layer)).toList());
+				this.changes.stream().map((change) -> change.in(layer)).toList(), this.verification);
 	}
 
 	@Override

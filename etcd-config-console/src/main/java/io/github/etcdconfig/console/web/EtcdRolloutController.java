@@ -21,8 +21,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The rollout of a release: every instance of the application and the revision it has
  * applied, asked again every {@code etcd.console.rollout-refresh} by the page (htmx
- * polling), with the instances that lag marked as stragglers. After a gray release, the
- * page marks the instances that run its profile (those whose registration metadata
+ * polling), with the instances that lag marked as stragglers and those that refused the
+ * revision as rejected, with the properties and reasons. After a gray release, the page
+ * marks the instances that run its profile (those whose registration metadata
  * {@code profiles}, {@code etcd.discovery.metadata.profiles}, names it) and offers to
  * promote or abandon it.
  */
@@ -89,15 +90,14 @@ public class EtcdRolloutController {
 				.compareTo(this.properties.getStragglerAfter()) > 0;
 			List<Row> rows = this.releases.instances(application)
 				.stream()
-				.map((instance) -> new Row(instance,
-						!instance.isReporting() ? "unknown"
-								: instance.hasApplied(revision) ? "applied" : late ? "straggler" : "waiting",
-						profiles(instance), profile != null && profiles(instance).contains(profile)))
+				.map((instance) -> new Row(instance, state(instance, revision, late), profiles(instance),
+						profile != null && profiles(instance).contains(profile)))
 				.toList();
 			model.addAttribute("rows", rows);
 			model.addAttribute("applied", rows.stream().filter((row) -> row.state().equals("applied")).count());
 			model.addAttribute("reporting", rows.stream().filter((row) -> !row.state().equals("unknown")).count());
 			model.addAttribute("stragglers", rows.stream().filter((row) -> row.state().equals("straggler")).count());
+			model.addAttribute("rejected", rows.stream().filter((row) -> row.state().equals("rejected")).count());
 			model.addAttribute("inProfile", rows.stream().filter(Row::inProfile).count());
 			model.addAttribute("inProfileApplied",
 					rows.stream().filter((row) -> row.inProfile() && row.state().equals("applied")).count());
@@ -106,6 +106,19 @@ public class EtcdRolloutController {
 			// The page stays and keeps asking; it says why it has nothing new.
 			model.addAttribute("error", ex.getMessage());
 		}
+	}
+
+	private static String state(EtcdInstanceStatus instance, long revision, boolean late) {
+		if (!instance.isReporting()) {
+			return "unknown";
+		}
+		if (instance.hasApplied(revision)) {
+			return "applied";
+		}
+		if (instance.hasRejected(revision)) {
+			return "rejected";
+		}
+		return late ? "straggler" : "waiting";
 	}
 
 	// The profiles an instance registers as running, in its metadata:
@@ -120,7 +133,9 @@ public class EtcdRolloutController {
 	 *
 	 * @param instance the instance
 	 * @param state applied, waiting, straggler (waiting longer than
-	 * etcd.console.straggler-after), or unknown (it reports no revision)
+	 * etcd.console.straggler-after), rejected (it refused the revision: a property would
+	 * not bind, validate or resolve, and it keeps its old values), or unknown (it reports
+	 * no revision)
 	 * @param profiles the profiles it registers as running, none when it does not say
 	 * @param inProfile whether it runs the profile of a gray release being followed
 	 */
