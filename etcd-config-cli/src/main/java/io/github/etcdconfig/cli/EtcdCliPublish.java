@@ -9,12 +9,15 @@ import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleaseReview;
 import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
+import io.github.etcdconfig.release.EtcdVerifyOptions;
 import picocli.CommandLine.Option;
 
 /**
  * How a computed release is published from the command line: shown, then taken through
  * the release API's workflow ({@link EtcdReleaseWorkflow}) with the options of the
- * command line: confirmed (or {@code --yes}), written, and followed with {@code --wait}.
+ * command line: verified by the running instances (unless {@code --no-verify}; a
+ * rejection exits 6 with nothing written), confirmed (or {@code --yes}), written, and
+ * followed with {@code --wait}.
  */
 public class EtcdCliPublish {
 
@@ -28,17 +31,28 @@ public class EtcdCliPublish {
 	@Option(names = { "-y", "--yes" }, description = "publish without asking")
 	boolean yes;
 
-	@Option(names = "--dry-run", description = "show the difference only; write nothing")
+	@Option(names = "--dry-run",
+			description = "show the difference and the running instances' verdicts only; publish nothing")
 	boolean dryRun;
 
 	@Option(names = "--wait", arity = "0..1", paramLabel = "TIMEOUT", fallbackValue = "60s",
 			description = "after publishing, wait until every instance of --app has applied the release, like "
-					+ "kubectl rollout status (default timeout: ${FALLBACK-VALUE})")
+					+ "kubectl rollout status; exits 6 as soon as one reports that it rejected it (default timeout: "
+					+ "${FALLBACK-VALUE})")
 	Duration wait;
 
+	@Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "5s",
+			description = "how long the running instances are given to evaluate the release before it is "
+					+ "published; those that do not answer in time are listed (default: ${DEFAULT-VALUE})")
+	Duration verifyTimeout;
+
+	@Option(names = "--no-verify",
+			description = "publish without first asking the running instances whether they would apply the release")
+	boolean noVerify;
+
 	/**
-	 * Publish a plan through the release API's workflow: review, confirm, publish, and
-	 * follow the rollout with {@code --wait}.
+	 * Publish a plan through the release API's workflow: review and verify, confirm,
+	 * publish, and follow the rollout with {@code --wait}.
 	 * @param command the command, for its output and confirmation
 	 * @param releases the releases
 	 * @param plan the plan
@@ -51,10 +65,16 @@ public class EtcdCliPublish {
 		EtcdCliReport report = new EtcdCliReport(output);
 		EtcdReleaseWorkflow workflow = new EtcdReleaseWorkflow(releases);
 		report.plan(plan);
-		EtcdReleaseReview review = workflow.review(plan);
+		String author = author();
+		EtcdReleaseReview review = workflow.review(plan, author,
+				new EtcdVerifyOptions(!this.noVerify, this.verifyTimeout));
 		if (!review.isPublishable()) {
 			output.line("%s", review.notice());
 			return EtcdConfigCli.OK;
+		}
+		report.verification(review.verification());
+		if (review.isRejected()) {
+			throw EtcdReleases.rejected(review.verification());
 		}
 		if (this.dryRun) {
 			output.line("Dry run: nothing written.");
@@ -68,7 +88,7 @@ public class EtcdCliPublish {
 			.confirm(review.emptiesLayer() ? "This deletes EVERY key of the layer. Publish?" : "Publish?")) {
 			throw EtcdCliErrors.invalid("Not confirmed; nothing written.");
 		}
-		EtcdPublication published = workflow.publish(review, author(), this.message);
+		EtcdPublication published = workflow.publish(review, author, this.message);
 		report.published(published.releases());
 		if (this.wait == null) {
 			return EtcdConfigCli.OK;

@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.etcdconfig.config.EtcdPropertyChange;
+import io.github.etcdconfig.refresh.EtcdRejectedProperty;
 import io.github.etcdconfig.release.EtcdConfigView;
 import io.github.etcdconfig.release.EtcdInstanceStatus;
+import io.github.etcdconfig.release.EtcdInstanceVerdict;
 import io.github.etcdconfig.release.EtcdKeyChange;
 import io.github.etcdconfig.release.EtcdLayerChange;
 import io.github.etcdconfig.release.EtcdProperty;
@@ -16,6 +18,8 @@ import io.github.etcdconfig.release.EtcdPropertyRelease;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdRollout;
+import io.github.etcdconfig.release.EtcdVerification;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
 /**
  * Writes the results of the commands: as text for people, and as parts of the JSON
@@ -74,6 +78,40 @@ final class EtcdCliReport {
 		return text.contains("\n") ? "|\n      " + text.strip().replace("\n", "\n      ") : text;
 	}
 
+	/**
+	 * What the running instances said of a release before it is published.
+	 * @param verification their answers, or {@code null} when they were not asked
+	 */
+	void verification(EtcdVerification verification) {
+		if (verification == null) {
+			this.output.line("Not verified by the running instances (--no-verify).");
+			return;
+		}
+		this.output.put("verification", verification);
+		for (EtcdInstanceVerdict verdict : verification.verdicts()) {
+			this.output.line("  %s", verdict);
+		}
+		verification.notVerifying()
+			.forEach((instance) -> this.output.line("  %s does not verify releases: not asked", instance));
+		verification.notAnswered().forEach((instance) -> this.output.line("  %s did not answer in time", instance));
+		if (verification.isRejected()) {
+			return;
+		}
+		if (verification.isNothingVerified()) {
+			this.output.line("Nothing was verified: %s.",
+					(verification.verdicts().isEmpty() && verification.notVerifying().isEmpty()
+							&& verification.notAnswered().isEmpty()) ? "no instance is registered"
+									: "no running instance evaluated the release");
+		}
+		else {
+			this.output.line("Verified: %d instance(s) accept the release.",
+					verification.verdicts()
+						.stream()
+						.filter((verdict) -> verdict.verdict() == EtcdConfigVerdict.Verdict.ACCEPTED)
+						.count());
+		}
+	}
+
 	void published(List<EtcdRelease> releases) {
 		this.output.put("releases", releases.stream().map(this.output.masks()::show).toList());
 		for (EtcdRelease release : releases) {
@@ -84,8 +122,9 @@ final class EtcdCliReport {
 
 	/**
 	 * Which instances have applied a revision.
-	 * @return {@link EtcdConfigCli#OK}, or {@link EtcdConfigCli#TIMED_OUT} naming the
-	 * instances that have not
+	 * @return {@link EtcdConfigCli#OK}; {@link EtcdConfigCli#REJECTED} naming the
+	 * instances that refused it and the properties; or {@link EtcdConfigCli#TIMED_OUT}
+	 * naming the instances that have not applied it
 	 */
 	int rollout(EtcdRollout rollout) {
 		this.output.put("rollout", rollout);
@@ -94,6 +133,12 @@ final class EtcdCliReport {
 		if (!rollout.unknown().isEmpty()) {
 			this.output.line("  %d instance(s) report no configuration revision and were not waited for",
 					rollout.unknown().size());
+		}
+		if (!rollout.rejected().isEmpty()) {
+			this.output.note("Rejected: %d instance(s) of %s refused revision %d and keep their old values: %s",
+					rollout.rejected().size(), who(rollout), rollout.revision(),
+					String.join("; ", rollout.rejected().stream().map(EtcdCliReport::rejection).toList()));
+			return EtcdConfigCli.REJECTED;
 		}
 		if (rollout.complete()) {
 			// Instances that report no revision (another language's) were not waited for.
@@ -117,16 +162,35 @@ final class EtcdCliReport {
 			this.output.line("No registered instances.");
 			return;
 		}
+		boolean rejections = instances.stream().anyMatch((instance) -> instance.rejected() != null);
 		List<String[]> rows = new ArrayList<>();
 		rows.add(new String[] { "INSTANCE", "URI", "STATUS", "REVISION", "STALE", "WATCH",
-				(wanted != null) ? "APPLIED" : "" });
+				(wanted != null) ? "APPLIED" : "", rejections ? "REJECTED" : "" });
 		for (EtcdInstanceStatus instance : instances) {
 			rows.add(new String[] { instance.toString(), text(instance.uri()), text(instance.status()),
 					text(instance.revision()), (instance.stale() != null) ? (instance.stale() ? "yes" : "no") : "-",
-					(instance.problem() != null) ? instance.problem() : text(instance.state()), (wanted == null) ? ""
-							: !instance.isReporting() ? "unknown" : instance.hasApplied(wanted) ? "yes" : "no" });
+					(instance.problem() != null) ? instance.problem() : text(instance.state()),
+					(wanted == null) ? "" : applied(instance, wanted),
+					(instance.rejected() != null) ? "REJECTED revision " + instance.rejected().revision() + ": "
+							+ names(instance.rejected().properties()) : "" });
 		}
 		table(rows);
+	}
+
+	private static String applied(EtcdInstanceStatus instance, long wanted) {
+		if (!instance.isReporting()) {
+			return "unknown";
+		}
+		return instance.hasApplied(wanted) ? "yes" : instance.hasRejected(wanted) ? "REJECTED" : "no";
+	}
+
+	private static String rejection(EtcdInstanceStatus instance) {
+		return instance + " rejects " + String.join(", ",
+				instance.rejected().properties().stream().map(EtcdRejectedProperty::toString).toList());
+	}
+
+	private static String names(List<EtcdRejectedProperty> properties) {
+		return String.join(", ", properties.stream().map(EtcdRejectedProperty::name).toList());
 	}
 
 	void history(List<EtcdRelease> releases) {

@@ -29,6 +29,12 @@ public class EtcdCliSettings {
 			description = "where instances register, as etcd.discovery.prefix (default: ${DEFAULT-VALUE})")
 	String servicesPrefix;
 
+	@Option(scope = ScopeType.INHERIT, names = "--proposals-prefix", paramLabel = "PREFIX",
+			defaultValue = EtcdReleaseSettings.DEFAULT_PROPOSALS_PREFIX,
+			description = "where a release is proposed to the running instances before it is published, as their "
+					+ "etcd.config.verify.prefix; outside every configuration prefix (default: ${DEFAULT-VALUE})")
+	String proposalsPrefix;
+
 	@Option(scope = ScopeType.INHERIT, names = "--max-txn-ops", paramLabel = "N",
 			defaultValue = "" + EtcdReleaseSettings.DEFAULT_MAX_TXN_OPS,
 			description = "etcd's --max-txn-ops: the most operations in one transaction (default: ${DEFAULT-VALUE})")
@@ -41,7 +47,7 @@ public class EtcdCliSettings {
 
 	EtcdReleaseSettings settings(EtcdCliConnection connection) {
 		return new EtcdReleaseSettings(this.prefixes, this.releasesPrefix, this.servicesPrefix, this.maxTxnOps,
-				this.keep, connection.timeout());
+				this.keep, connection.timeout(), this.proposalsPrefix);
 	}
 
 }

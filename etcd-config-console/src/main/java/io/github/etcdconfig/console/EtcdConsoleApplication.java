@@ -38,7 +38,7 @@ public class EtcdConsoleApplication {
 			EtcdProperties etcd, @Value("${etcd.discovery.prefix:" + EtcdReleaseSettings.DEFAULT_SERVICES_PREFIX
 					+ "}") String servicesPrefix) {
 		return new EtcdReleaseSettings(config.getPrefixes(), console.getReleasesPrefix(), servicesPrefix,
-				console.getMaxTxnOps(), console.getKeep(), etcd.getRequestTimeout());
+				console.getMaxTxnOps(), console.getKeep(), etcd.getRequestTimeout(), console.getProposalsPrefix());
 	}
 
 	@Bean

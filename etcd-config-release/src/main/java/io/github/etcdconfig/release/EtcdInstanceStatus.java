@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.github.etcdconfig.refresh.EtcdConfigRejection;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
 import org.springframework.util.StringUtils;
 
@@ -24,9 +26,14 @@ import org.springframework.util.StringUtils;
  * @param problem why its entry could not be read, or {@code null}
  * @param metadata its registered metadata ({@code etcd.discovery.metadata.*}), such as
  * the profiles it runs, which tells the instances of a gray release
+ * @param verifies whether it evaluates proposed releases ({@code config.verifies})
+ * @param rejected the newest revision it refused to apply, or {@code null} when it
+ * applied the newest it tried
+ * @param verdicts its answers to the newest proposals, newest first
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
-		Boolean stale, String state, String problem, Map<String, String> metadata) {
+		Boolean stale, String state, String problem, Map<String, String> metadata, boolean verifies,
+		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts) {
 
 	/**
 	 * The metadata entry in which an instance names the profiles it runs
@@ -36,6 +43,7 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 
 	public EtcdInstanceStatus {
 		metadata = (metadata != null) ? Map.copyOf(metadata) : Map.of();
+		verdicts = (verdicts != null) ? List.copyOf(verdicts) : List.of();
 	}
 
 	/**
@@ -66,6 +74,28 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 	 */
 	public boolean isTargetOf(String profile) {
 		return profile == null || profiles().contains(profile);
+	}
+
+	/**
+	 * Whether it refused to apply a revision, or a later one, that it has not applied.
+	 * @param wanted the revision
+	 * @return whether it refused it
+	 */
+	public boolean hasRejected(long wanted) {
+		return this.rejected != null && this.rejected.revision() >= wanted && !hasApplied(wanted);
+	}
+
+	/**
+	 * Its answer to a proposal.
+	 * @param proposal the proposal's id
+	 * @return the answer, or {@code null} when it has given none
+	 */
+	public EtcdInstanceVerdict verdict(String proposal) {
+		return this.verdicts.stream()
+			.filter((verdict) -> verdict.proposal().equals(proposal))
+			.map((verdict) -> EtcdInstanceVerdict.of(toString(), verdict))
+			.findFirst()
+			.orElse(null);
 	}
 
 	/**

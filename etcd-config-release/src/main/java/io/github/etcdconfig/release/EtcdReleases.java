@@ -35,7 +35,9 @@ import io.github.etcdconfig.config.EtcdConfigLayout;
  * EtcdLayer billing = releases.layer("billing", null);
  * EtcdReleasePlan plan = releases.planPush(billing, List.of(EtcdConfigFile.read(path)), EtcdPushOptions.DEFAULT);
  * // show plan.changes(), ask
- * List<EtcdRelease> published = releases.publish(plan, "alice", "raise the rate limit");
+ * EtcdVerification verdicts = releases.verify(plan, "alice", Duration.ofSeconds(5));
+ * // show verdicts.verdicts(); a rejected plan is refused
+ * List<EtcdRelease> published = releases.publish(plan, "alice", "raise the rate limit", verdicts);
  * EtcdRollout rollout = releases.awaitRevision("billing", published.get(0).revision(), Duration.ofMinutes(1));
  * }</pre>
  *
@@ -58,6 +60,8 @@ public final class EtcdReleases {
 
 	private final EtcdFolders folders;
 
+	private final EtcdProposals proposals;
+
 	private final Clock clock;
 
 	/**
@@ -76,8 +80,9 @@ public final class EtcdReleases {
 		this.planner = new EtcdReleasePlanner(kv, this.records, settings);
 		this.publisher = new EtcdReleasePublisher(kv, this.records, settings);
 		this.views = new EtcdConfigViews(kv, settings.timeout());
-		this.instances = new EtcdInstances(kv, settings.servicesPrefix(), settings.timeout());
+		this.instances = new EtcdInstances(kv, client.getWatchClient(), settings.servicesPrefix(), settings.timeout());
 		this.folders = new EtcdFolders(kv, settings.timeout());
+		this.proposals = new EtcdProposals(kv, client.getLeaseClient(), this.instances, settings);
 		this.clock = clock;
 	}
 
@@ -264,9 +269,31 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * Publish a plan: its changes and a release record per layer in one transaction,
-	 * which fails if any key of its layers changed since the plan was read. Records
-	 * beyond the number kept are removed in the same transaction.
+	 * Ask the running instances whether they would apply a plan, before it is published.
+	 * The plan is written as a proposal under the proposals prefix; every registered
+	 * instance of the layer's application (of every application for the shared layer)
+	 * that verifies evaluates it against its own beans (binding, validation, conversion
+	 * of {@code @Value}s, placeholders) and answers in its registration. The wait ends
+	 * once every one has answered, or after {@code wait}; then the proposal is removed.
+	 * No configuration is written.
+	 * @param plan the plan, not empty
+	 * @param by who asks, written into the proposal, or {@code null}
+	 * @param wait how long to wait for the answers
+	 * @return the answers; {@link EtcdVerification#isRejected()} when an instance refuses
+	 * the plan
+	 */
+	public EtcdVerification verify(EtcdReleasePlan plan, String by, Duration wait) {
+		if (plan.isEmpty()) {
+			throw EtcdReleaseException.invalid("Nothing to verify: the release changes no key");
+		}
+		return this.proposals.verify(plan, by, wait);
+	}
+
+	/**
+	 * Publish a plan without asking the running instances first: its changes and a
+	 * release record per layer in one transaction, which fails if any key of its layers
+	 * changed since the plan was read. Records beyond the number kept are removed in the
+	 * same transaction.
 	 * @param plan the plan, not empty
 	 * @param author who publishes it
 	 * @param message why, or {@code null}
@@ -275,10 +302,44 @@ public final class EtcdReleases {
 	 * when the plan is too big; nothing is written in either case
 	 */
 	public List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message) {
+		return publish(plan, author, message, null);
+	}
+
+	/**
+	 * Publish a plan that the running instances were asked about ({@link #verify}), and
+	 * keep their answers in its release records. A plan an instance rejected is refused.
+	 * @param plan the plan, not empty
+	 * @param author who publishes it
+	 * @param message why, or {@code null}
+	 * @param verification the instances' answers, or {@code null} when they were not
+	 * asked
+	 * @return the releases, one per layer, with the transaction's revision
+	 * @throws EtcdReleaseException (rejected) naming the instances and the properties
+	 * they refuse; (conflict) when a layer changed meanwhile; (invalid) when the plan is
+	 * too big; nothing is written in any case
+	 */
+	public List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message,
+			EtcdVerification verification) {
 		if (plan.isEmpty()) {
 			throw EtcdReleaseException.invalid("Nothing to publish: the release changes no key");
 		}
-		return this.publisher.publish(plan, author, message, this.clock.instant());
+		if (verification != null && verification.isRejected()) {
+			throw rejected(verification);
+		}
+		return this.publisher.publish(plan, author, message, this.clock.instant(), verification);
+	}
+
+	/**
+	 * The refusal of a plan that instances rejected.
+	 * @param verification the answers, one of them a rejection
+	 * @return the exception (rejected), naming each instance that rejects it with the
+	 * properties and reasons
+	 */
+	public static EtcdReleaseException rejected(EtcdVerification verification) {
+		return new EtcdReleaseException(EtcdReleaseException.Reason.REJECTED,
+				"Rejected by " + verification.rejections().size()
+						+ " instance(s); nothing was written. Fix the properties named and try again: "
+						+ verification.describeRejections());
 	}
 
 	/**
@@ -426,8 +487,9 @@ public final class EtcdReleases {
 
 	/**
 	 * Wait until every registered instance of an application that reports its
-	 * configuration has applied a revision. Instances that leave the registry meanwhile
-	 * are listed as gone, not waited for.
+	 * configuration has applied a revision, or until one of them reports that it refused
+	 * it ({@link EtcdRollout#rejected()}): it keeps its old values and will not apply it.
+	 * Instances that leave the registry meanwhile are listed as gone, not waited for.
 	 * @param application the application, or {@code null} for every application
 	 * @param revision the revision, such as a release's
 	 * @param timeout how long to wait

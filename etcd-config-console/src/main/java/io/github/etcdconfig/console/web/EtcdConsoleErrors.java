@@ -48,12 +48,14 @@ public class EtcdConsoleErrors {
 			case CONFLICT -> HttpStatus.CONFLICT;
 			case DENIED -> HttpStatus.FORBIDDEN;
 			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			case REJECTED -> HttpStatus.UNPROCESSABLE_CONTENT;
 		};
 		String title = switch (ex.getReason()) {
 			case INVALID -> "This cannot be done";
 			case CONFLICT -> "The release is out of date";
 			case DENIED -> "etcd denied the request";
 			case UNAVAILABLE -> "etcd cannot be reached";
+			case REJECTED -> "An instance rejects this release";
 		};
 		String action = switch (ex.getReason()) {
 			case INVALID -> "Nothing was written.";
@@ -62,8 +64,10 @@ public class EtcdConsoleErrors {
 					+ "or its credentials are wrong: ask the etcd administrator.";
 			case UNAVAILABLE -> "Nothing was written. Check that etcd runs at " + endpoints()
 					+ " and that the console can reach it, then reload the page.";
+			case REJECTED -> "Nothing was written. Fix the properties the instances name, and check the change again.";
 		};
-		if (ex.getReason() != EtcdReleaseException.Reason.INVALID) {
+		if (ex.getReason() != EtcdReleaseException.Reason.INVALID
+				&& ex.getReason() != EtcdReleaseException.Reason.REJECTED) {
 			logger.warn(title + ": " + ex.getMessage());
 		}
 		ModelAndView page = new ModelAndView("failure", status);

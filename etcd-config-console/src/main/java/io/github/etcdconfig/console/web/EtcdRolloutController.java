@@ -21,8 +21,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The rollout of a release: every instance of the application and the revision it has
  * applied, asked again every {@code etcd.console.rollout-refresh} by the page (htmx
- * polling), with the instances that lag marked as stragglers. After a gray release, the
- * page counts and marks the instances it reaches, those that run its profile
+ * polling), with the instances that lag marked as stragglers and those that refused the
+ * revision as rejected, with the properties and reasons. After a gray release, the page
+ * counts and marks the instances it reaches, those that run its profile
  * ({@link EtcdInstanceStatus#isTargetOf}), and offers to promote or abandon it.
  */
 @Controller
@@ -85,10 +86,8 @@ public class EtcdRolloutController {
 			String gray = (String) profile;
 			List<Row> rows = this.releases.instances(application)
 				.stream()
-				.map((instance) -> new Row(instance,
-						!instance.isReporting() ? "unknown"
-								: instance.hasApplied(revision) ? "applied" : late ? "straggler" : "waiting",
-						instance.profiles(), gray != null && instance.isTargetOf(gray)))
+				.map((instance) -> new Row(instance, state(instance, revision, late), instance.profiles(),
+						gray != null && instance.isTargetOf(gray)))
 				.toList();
 			// The headline counts the instances the release reaches: for a gray release,
 			// those of its profile.
@@ -104,6 +103,7 @@ public class EtcdRolloutController {
 			// API's wait tells.
 			model.addAttribute("complete", applied == reporting && (reporting > 0 || gray != null));
 			model.addAttribute("stragglers", targets.stream().filter((row) -> row.state().equals("straggler")).count());
+			model.addAttribute("rejected", targets.stream().filter((row) -> row.state().equals("rejected")).count());
 			model.addAttribute("inProfile", rows.stream().filter(Row::inProfile).count());
 			model.addAttribute("inProfileApplied",
 					rows.stream().filter((row) -> row.inProfile() && row.state().equals("applied")).count());
@@ -114,12 +114,27 @@ public class EtcdRolloutController {
 		}
 	}
 
+	private static String state(EtcdInstanceStatus instance, long revision, boolean late) {
+		if (!instance.isReporting()) {
+			return "unknown";
+		}
+		if (instance.hasApplied(revision)) {
+			return "applied";
+		}
+		if (instance.hasRejected(revision)) {
+			return "rejected";
+		}
+		return late ? "straggler" : "waiting";
+	}
+
 	/**
 	 * An instance in the rollout.
 	 *
 	 * @param instance the instance
 	 * @param state applied, waiting, straggler (waiting longer than
-	 * etcd.console.straggler-after), or unknown (it reports no revision)
+	 * etcd.console.straggler-after), rejected (it refused the revision: a property would
+	 * not bind, validate or resolve, and it keeps its old values), or unknown (it reports
+	 * no revision)
 	 * @param profiles the profiles it registers as running, none when it does not say
 	 * @param inProfile whether it runs the profile of a gray release being followed
 	 */
