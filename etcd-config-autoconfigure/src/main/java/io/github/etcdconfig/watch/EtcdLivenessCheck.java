@@ -147,8 +147,13 @@ final class EtcdLivenessCheck {
 		this.outstanding++;
 		long responsesBefore = this.responses.getAsLong();
 		boolean[] timedOut = { false };
+		Runnable[] cancelTimeout = { null };
 		request.whenCompleteAsync((response, error) -> {
 			this.outstanding--;
+			// An idle instance's applier thread then wakes once per check, not twice.
+			if (cancelTimeout[0] != null) {
+				cancelTimeout[0].run();
+			}
 			if (error == null) {
 				answered.accept(response);
 			}
@@ -156,7 +161,7 @@ final class EtcdLivenessCheck {
 				result.failed(session, error);
 			}
 		}, this.applier);
-		this.scheduler.schedule(() -> {
+		cancelTimeout[0] = this.scheduler.schedule(() -> {
 			if (!request.isDone() && this.responses.getAsLong() == responsesBefore) {
 				timedOut[0] = true;
 				result.failed(session,

@@ -114,6 +114,14 @@ class EtcdLivenessCheckTests {
 		assertThat(this.answers).containsExactly(0L, 0L);
 	}
 
+	@Test
+	void anAnsweredCheckLeavesNoTimeoutToWakeUpFor() {
+		this.check.run(List.of(session()), result());
+		assertThat(this.scheduler.pending()).isOne();
+		answer(0, 10);
+		assertThat(this.scheduler.pending()).isZero();
+	}
+
 	private void answer(int request, long etcdRevision, long... modRevisions) {
 		RangeResponse.Builder response = RangeResponse.newBuilder()
 			.setHeader(ResponseHeader.newBuilder().setRevision(etcdRevision));
