@@ -127,24 +127,39 @@ public final class EtcdErrors {
 	 * credentials: etcd's messages do not quote them.
 	 * @param failure the failure, as the call's future completed with it
 	 * @param requestTimeout the deadline the call had, or {@code null} when unknown
-	 * @return the description
+	 * @return the description, naming the starter's settings (etcd.request-timeout,
+	 * etcd.username and etcd.password) where one of them is the likely cause
 	 */
 	public static String describe(Throwable failure, Duration requestTimeout) {
+		return describe(failure, requestTimeout, "etcd.request-timeout", "etcd.username and etcd.password");
+	}
+
+	/**
+	 * Describe a failure, naming the caller's own settings where one of them is the
+	 * likely cause: an operator's tool has settings of its own.
+	 * @param failure the failure, as the call's future completed with it
+	 * @param requestTimeout the deadline the call had, or {@code null} when unknown
+	 * @param timeoutSetting the setting of the deadline, or {@code null} to name none
+	 * @param credentialSettings the settings of the credentials, or {@code null} to name
+	 * none
+	 * @return the description
+	 */
+	public static String describe(Throwable failure, Duration requestTimeout, String timeoutSetting,
+			String credentialSettings) {
 		Throwable root = failure;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
 		}
 		if (root instanceof TimeoutException) {
-			return (requestTimeout != null)
-					? "no answer within " + requestTimeout.toMillis() + " ms (etcd.request-timeout)"
-					: "no answer in time";
+			return (requestTimeout != null) ? "no answer within " + requestTimeout.toMillis() + " ms"
+					+ ((timeoutSetting != null) ? " (" + timeoutSetting + ")" : "") : "no answer in time";
 		}
 		Status status = Status.fromThrowable(failure);
 		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
 		String described = (status.getCode() != Status.Code.UNKNOWN) ? status.getCode() + ": " + detail
 				: (detail != null) ? detail : root.getClass().getName();
-		if (status.getCode() == Status.Code.UNAUTHENTICATED) {
-			described += " (check etcd.username and etcd.password)";
+		if (status.getCode() == Status.Code.UNAUTHENTICATED && credentialSettings != null) {
+			described += " (check " + credentialSettings + ")";
 		}
 		return described;
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
+import io.github.etcdconfig.client.EtcdBackOff;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -16,7 +17,8 @@ import org.apache.commons.logging.LogFactory;
  * start at {@code firstDelay}, double, and stop growing at {@code maxDelay}, so the time
  * to be current after etcd is back does not grow with the length of the outage.</li>
  * <li>Each step is jittered between half and all of its delay, so that many instances
- * that lost etcd together do not all come back in the same millisecond.</li>
+ * that lost etcd together do not all come back in the same millisecond: the steps are an
+ * {@link EtcdBackOff}.</li>
  * <li>One warning per outage; the retries that follow are routine and logged at debug
  * level. Recovery is logged once, with how long it took.</li>
  * </ul>
@@ -28,11 +30,7 @@ final class EtcdWatchRecovery {
 
 	private static final Log logger = LogFactory.getLog(EtcdWatchRecovery.class);
 
-	private final long firstDelayNanos;
-
-	private final long maxDelayNanos;
-
-	private final DoubleSupplier random;
+	private final EtcdBackOff backOff;
 
 	private final LongSupplier clock;
 
@@ -45,8 +43,6 @@ final class EtcdWatchRecovery {
 	private boolean active;
 
 	private boolean stepScheduled;
-
-	private long nextDelayNanos;
 
 	private long since;
 
@@ -62,10 +58,7 @@ final class EtcdWatchRecovery {
 	 */
 	EtcdWatchRecovery(Duration firstDelay, Duration maxDelay, DoubleSupplier random, LongSupplier clock,
 			EtcdWatchScheduler scheduler, Runnable step, String target) {
-		this.firstDelayNanos = firstDelay.toNanos();
-		this.maxDelayNanos = Math.max(maxDelay.toNanos(), this.firstDelayNanos);
-		this.nextDelayNanos = this.firstDelayNanos;
-		this.random = random;
+		this.backOff = EtcdBackOff.start(firstDelay, maxDelay, random);
 		this.clock = clock;
 		this.scheduler = scheduler;
 		this.step = step;
@@ -80,9 +73,9 @@ final class EtcdWatchRecovery {
 		if (!this.active) {
 			this.active = true;
 			this.since = this.clock.getAsLong();
-			this.nextDelayNanos = this.firstDelayNanos;
+			this.backOff.reset();
 			logger.warn(what + "; serving the last applied values of " + this.target + " and trying again every "
-					+ Duration.ofNanos(this.maxDelayNanos).toMillis() + " ms at most");
+					+ this.backOff.getLongest().toMillis() + " ms at most");
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug(what + " (still recovering " + this.target + ")");
@@ -122,9 +115,7 @@ final class EtcdWatchRecovery {
 	}
 
 	long nextDelay() {
-		long delay = this.nextDelayNanos;
-		this.nextDelayNanos = Math.min(this.maxDelayNanos, delay * 2);
-		return delay / 2 + (long) (this.random.getAsDouble() * (delay / 2));
+		return this.backOff.nextNanos();
 	}
 
 }

@@ -3,11 +3,9 @@ package io.github.etcdconfig.release;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 
 import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.ranges.EtcdCalls;
-import io.grpc.Status;
 
 /**
  * Waits for etcd calls with a deadline (jetcd alone would wait forever for a server that
@@ -62,22 +60,9 @@ public final class EtcdReleaseCalls {
 			case REJECTED, TOO_LARGE, COMPACTED -> EtcdReleaseException.Reason.INVALID;
 			default -> EtcdReleaseException.Reason.UNAVAILABLE;
 		};
-		return new EtcdReleaseException(reason, what + ": " + describe(ex, timeout), ex);
-	}
-
-	// The starter's description names its own settings; an operator's tool says it in its
-	// own words.
-	private static String describe(Exception ex, Duration timeout) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		if (root instanceof TimeoutException) {
-			return "etcd did not answer within " + timeout.toMillis() + " ms";
-		}
-		Status status = Status.fromThrowable(ex);
-		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
-		return (status.getCode() != Status.Code.UNKNOWN) ? status.getCode() + ": " + detail : String.valueOf(detail);
+		// The starter's settings (etcd.request-timeout, etcd.username) are not the
+		// operator's: name none.
+		return new EtcdReleaseException(reason, what + ": " + EtcdErrors.describe(ex, timeout, null, null), ex);
 	}
 
 }
