@@ -58,12 +58,20 @@ public class EtcdConfigRefreshAutoConfiguration {
 		return new EtcdValueUpdater(dependencies);
 	}
 
+	/**
+	 * Static, as a bean post-processor: created before the beans it is told about.
+	 */
+	@Bean
+	static EtcdRefreshScopeTargets etcdRefreshScopeTargets() {
+		return new EtcdRefreshScopeTargets();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(EtcdConfigChangeListener.class)
 	EtcdConfigRefresher etcdConfigRefresher(ConfigurableApplicationContext context,
 			EtcdPlaceholderDependencies dependencies, ObjectProvider<RefreshScope> refreshScope,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new EtcdConfigRefresher(context, dependencies, refreshScope,
+			EtcdRefreshScopeTargets scopeTargets, ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new EtcdConfigRefresher(context, dependencies, refreshScope, scopeTargets,
 				observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 	}
 

@@ -3,7 +3,6 @@ package io.github.etcdconfig.refresh;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
@@ -61,12 +60,13 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private volatile LastRefresh lastRefresh;
 
-	public EtcdConfigRefresher(ConfigurableApplicationContext context, EtcdPlaceholderDependencies dependencies,
-			ObjectProvider<RefreshScope> refreshScope, ObservationRegistry observationRegistry) {
+	EtcdConfigRefresher(ConfigurableApplicationContext context, EtcdPlaceholderDependencies dependencies,
+			ObjectProvider<RefreshScope> refreshScope, EtcdRefreshScopeTargets scopeTargets,
+			ObservationRegistry observationRegistry) {
 		this.context = context;
 		this.dependencies = dependencies;
 		this.refreshScope = SingletonSupplier.of(refreshScope::getIfAvailable);
-		this.scopeTargets = new EtcdRefreshScopeTargets(context.getBeanFactory());
+		this.scopeTargets = scopeTargets;
 		this.decryptedValues = new EtcdDecryptedValues(context.getEnvironment());
 		this.observationRegistry = observationRegistry;
 	}
@@ -89,20 +89,20 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 				this.dependencies.invalidate();
 			}
 		}
-		Set<String> keys = this.dependencies.expand(names);
+		// Expanded once, and carried by the event to every listener.
+		ChangedProperties changed = ChangedProperties.of(this.dependencies.expand(names));
 		long revision = update.snapshot().getRevision();
 		if (logger.isDebugEnabled()) {
-			logger.debug("Applying etcd revision " + revision + ": " + keys);
+			logger.debug("Applying etcd revision " + revision + ": " + changed.names());
 		}
-		EnvironmentChangeEvent event = new EnvironmentChangeEvent(this.context, keys);
-		this.context.publishEvent(event);
+		this.context.publishEvent(new EtcdEnvironmentChangeEvent(this.context, changed));
 		RefreshScope scope = this.refreshScope.get();
 		if (scope != null) {
-			for (String bean : this.scopeTargets.touchedBy(this.dependencies.changedBy(event))) {
+			for (String bean : this.scopeTargets.touchedBy(changed)) {
 				scope.refresh(bean);
 			}
 		}
-		this.lastRefresh = new LastRefresh(Instant.now(), revision, List.copyOf(keys));
+		this.lastRefresh = new LastRefresh(Instant.now(), revision, List.copyOf(changed.names()));
 		this.context
 			.publishEvent(new EtcdConfigChangedEvent(this.context, store.getName(), revision, update.changes()));
 	}

@@ -30,8 +30,6 @@ public class EtcdPlaceholderDependencies {
 
 	private volatile Index index;
 
-	private volatile Expanded last;
-
 	public EtcdPlaceholderDependencies(ConfigurableEnvironment environment) {
 		this.environment = environment;
 	}
@@ -59,19 +57,15 @@ public class EtcdPlaceholderDependencies {
 	}
 
 	/**
-	 * What an {@link EnvironmentChangeEvent} changes, placeholders followed. Every
-	 * listener of one event asks for it, so it is worked out once per event.
+	 * What an {@link EnvironmentChangeEvent} changes, placeholders followed: carried by
+	 * the event of a change from etcd ({@link EtcdEnvironmentChangeEvent}), worked out
+	 * here for any other, such as an explicit refresh's.
 	 * @param event the event
 	 * @return the changed properties
 	 */
 	ChangedProperties changedBy(EnvironmentChangeEvent event) {
-		Expanded last = this.last;
-		if (last != null && last.event() == event) {
-			return last.changed();
-		}
-		ChangedProperties changed = ChangedProperties.of(expand(event.getKeys()));
-		this.last = new Expanded(event, changed);
-		return changed;
+		return (event instanceof EtcdEnvironmentChangeEvent etcd) ? etcd.getChanged()
+				: ChangedProperties.of(expand(event.getKeys()));
 	}
 
 	/**
@@ -105,9 +99,6 @@ public class EtcdPlaceholderDependencies {
 			}
 		}
 		return new Index(sources, dependents);
-	}
-
-	private record Expanded(EnvironmentChangeEvent event, ChangedProperties changed) {
 	}
 
 	/**

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.aop.scope.ScopedProxyUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.MergedBeanDefinitionPostProcessor;
@@ -38,12 +40,17 @@ import org.springframework.util.ReflectionUtils;
  * is touched when a changed name is one of its placeholders or meets one of those
  * prefixes. A bean that takes the {@code Environment}, uses SpEL that reads it, or whose
  * type is unknown, is touched by every change.
+ *
+ * <p>
+ * A bean post-processor, registered as a static bean: a bean defined again under the same
+ * name may read other names, or have left the scope, and the bean factory tells its
+ * post-processors of such a reset, where the names alone would not show it.
  */
-class EtcdRefreshScopeTargets {
+class EtcdRefreshScopeTargets implements MergedBeanDefinitionPostProcessor, BeanFactoryAware {
 
 	private static final String REFRESH_SCOPE = "refresh";
 
-	private final ConfigurableListableBeanFactory beanFactory;
+	private ConfigurableListableBeanFactory beanFactory;
 
 	private final Map<String, Interest> interests = new ConcurrentHashMap<>();
 
@@ -55,24 +62,19 @@ class EtcdRefreshScopeTargets {
 
 	private volatile RefreshScoped refreshScoped;
 
-	EtcdRefreshScopeTargets(ConfigurableListableBeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
-		// A bean defined again under the same name may read other names, or have left the
-		// scope: the bean factory
-		// tells its post-processors, and the names alone would not show it.
-		beanFactory.addBeanPostProcessor(new MergedBeanDefinitionPostProcessor() {
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (ConfigurableListableBeanFactory) beanFactory;
+	}
 
-			@Override
-			public void postProcessMergedBeanDefinition(RootBeanDefinition definition, Class<?> type, String name) {
-				// Only told of resets; a definition is read when a change needs it.
-			}
+	@Override
+	public void postProcessMergedBeanDefinition(RootBeanDefinition definition, Class<?> type, String name) {
+		// Only told of resets; a definition is read when a change needs it.
+	}
 
-			@Override
-			public void resetBeanDefinition(String name) {
-				forget(name);
-			}
-
-		});
+	@Override
+	public void resetBeanDefinition(String name) {
+		forget(name);
 	}
 
 	/**

@@ -12,6 +12,17 @@ import io.etcd.jetcd.support.Util;
  * package. With it, one compare guards a whole configuration layer:
  * {@code mod_revision < read revision + 1} fails when any key of the layer was written
  * after it was read.
+ *
+ * <p>
+ * <strong>Temporary.</strong> A class in another library's package is a split package: it
+ * cannot be used on the module path, and it breaks when jetcd renames or changes
+ * {@code Cmp.toCompare(ByteSequence)}. jetcd offers no public way: its transactions take
+ * only {@link Cmp}s, and its connection, which the generated gRPC stubs would need, is
+ * not public. The public API to propose to jetcd is a range end on {@code Cmp} (a
+ * constructor {@code Cmp(key, rangeEnd, op, target)}, as its {@code GetOption.withRange}
+ * does for reads); this class goes once jetcd has it. {@code RangeCmpTests} fails as soon
+ * as jetcd changes the method this class overrides, so an upgrade cannot silently turn
+ * the guard of a whole layer into the guard of its first key.
  */
 public final class RangeCmp extends Cmp {
 
