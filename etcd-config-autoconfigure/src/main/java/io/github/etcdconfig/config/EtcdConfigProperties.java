@@ -327,12 +327,28 @@ public class EtcdConfigProperties implements Validator {
 		 */
 		private Path path;
 
+		/**
+		 * Most revisions etcd may have moved on since the snapshot file for a start-up to
+		 * begin from the file and read only the changes since (from etcd's history,
+		 * before the application is ready). Beyond it, or when etcd compacted that
+		 * history, every key is read as without a file. 0 always reads every key.
+		 */
+		private long catchUpRevisions = 10_000;
+
 		public Path getPath() {
 			return this.path;
 		}
 
 		public void setPath(Path path) {
 			this.path = path;
+		}
+
+		public long getCatchUpRevisions() {
+			return this.catchUpRevisions;
+		}
+
+		public void setCatchUpRevisions(long catchUpRevisions) {
+			this.catchUpRevisions = catchUpRevisions;
 		}
 
 	}

@@ -1,10 +1,13 @@
 package io.github.etcdconfig.config;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.ranges.EtcdHistoryReader;
 import org.apache.commons.logging.Log;
 
 import org.springframework.core.retry.RetryException;
@@ -32,6 +35,10 @@ final class EtcdConfigStoreLoader {
 	static void readAtStartup(EtcdConfigStore store, Log log) {
 		EtcdConfigDataResource resource = store.getResource();
 		List<EtcdConfigProblem> problems = new ArrayList<>();
+		if (catchUpFromSnapshotFile(store, problems, log)) {
+			return;
+		}
+		problems.clear();
 		RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy(EtcdErrors::isRetryable));
 		EtcdConfigSnapshot snapshot;
 		try {
@@ -66,16 +73,66 @@ final class EtcdConfigStoreLoader {
 					+ ". It will be read when etcd answers.");
 			return;
 		}
+		report(resource, problems, log);
+		store.setSnapshot(snapshot);
+		if (log.isInfoEnabled()) {
+			log.info("Loaded " + snapshot.getKeyCount() + " keys (" + snapshot.getPropertyNames().length
+					+ " properties) from " + resource + " at revision " + snapshot.getRevision());
+		}
+	}
+
+	/**
+	 * Start from the snapshot file and read only what changed in etcd since its revision,
+	 * when etcd still has that history: a restart then costs etcd in proportion to the
+	 * changes, not to the keys. The store ends at etcd's revision of the moment or a
+	 * later one, as after a full read.
+	 * @return whether the store was loaded so; if not, it is left as it was
+	 */
+	private static boolean catchUpFromSnapshotFile(EtcdConfigStore store, List<EtcdConfigProblem> problems, Log log) {
+		EtcdConfigDataResource resource = store.getResource();
+		EtcdConfigSnapshotFile file = store.getSnapshotFile();
+		long catchUpRevisions = resource.getConfig().getSnapshot().getCatchUpRevisions();
+		if (file == null || catchUpRevisions <= 0 || !Files.isRegularFile(file.getPath())) {
+			return false;
+		}
+		try {
+			EtcdConfigSnapshot saved = file.read(resource.getLayout(), problems::add);
+			EtcdHistoryReader history = new EtcdHistoryReader(store.getClient(),
+					resource.getConnection().getRequestTimeout(), catchUpRevisions);
+			Optional<EtcdHistoryReader.Changes> changes = history.readSince(resource.getLayout().ranges(),
+					saved.getRevision());
+			if (changes.isEmpty()) {
+				log.debug("The history of etcd since revision " + saved.getRevision() + " of the snapshot file "
+						+ file.getPath() + " cannot be used; reading every key of " + resource);
+				return false;
+			}
+			EtcdConfigSnapshot current = saved.apply(changes.get().events(), changes.get().revision(), problems::add)
+				.snapshot();
+			report(resource, problems, log);
+			store.setSnapshot(current);
+			if (log.isInfoEnabled()) {
+				log.info("Started " + resource + " from the snapshot file " + file.getPath() + " at revision "
+						+ saved.getRevision() + " and the " + changes.get().events().size()
+						+ " changes since, up to revision " + current.getRevision());
+			}
+			return true;
+		}
+		catch (IOException ex) {
+			log.debug("Reading every key of " + resource + ": " + ex.getMessage());
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static void report(EtcdConfigDataResource resource, List<EtcdConfigProblem> problems, Log log) {
 		for (EtcdConfigProblem problem : problems) {
 			if (problem.kind() == EtcdConfigProblem.Kind.BROKEN_DOCUMENT && !resource.isOptional()) {
 				throw EtcdConfigLoadException.brokenDocument(resource, problem);
 			}
 			problem.log(log);
-		}
-		store.setSnapshot(snapshot);
-		if (log.isInfoEnabled()) {
-			log.info("Loaded " + snapshot.getKeyCount() + " keys (" + snapshot.getPropertyNames().length
-					+ " properties) from " + resource + " at revision " + snapshot.getRevision());
 		}
 	}
 

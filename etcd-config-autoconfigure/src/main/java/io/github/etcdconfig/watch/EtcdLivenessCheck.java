@@ -5,15 +5,27 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 
 /**
- * Asks etcd for the newest change in each watched range after what its watch received:
- * proof that etcd answers, and a way to find a watch that went silent.
+ * Asks etcd for its revision, and for the newest change in a watched range after what its
+ * watch received when etcd's revision says there may be one: proof that etcd answers, and
+ * a way to find a watch that went silent.
+ *
+ * <p>
+ * Each check first asks for etcd's revision alone: a linearizable count of one key, which
+ * etcd answers from its index without reading a value (about 1 ms of etcd's CPU where a
+ * sorted read of a 10,000-key range costs 26 ms). A range is read only when etcd's
+ * revision is past the revision at which its watch was last known to be current (its last
+ * event, or the last check that found nothing it had missed): nothing written since then,
+ * nothing missed. An idle cluster therefore costs one small request per check, whatever
+ * the size of the ranges.
  *
  * <p>
  * At most one check is outstanding. A request that times out is reported as a failure,
@@ -30,6 +42,9 @@ import io.etcd.jetcd.options.GetOption;
  * Confined to the applier thread.
  */
 final class EtcdLivenessCheck {
+
+	// etcd's revision alone: no value read, no key sent back.
+	private static final GetOption REVISION_ONLY = GetOption.builder().withCountOnly(true).build();
 
 	private final KV kv;
 
@@ -81,48 +96,78 @@ final class EtcdLivenessCheck {
 	 * @return whether a check was sent
 	 */
 	boolean run(List<EtcdWatchSession> sessions, Result result) {
-		if (this.outstanding > 0) {
+		if (this.outstanding > 0 || sessions.isEmpty()) {
 			return false;
 		}
-		for (EtcdWatchSession session : sessions) {
-			GetOption newer = GetOption.builder()
-				.withRange(session.range().endKey())
-				.withKeysOnly(true)
-				.withLimit(1)
-				.withSortField(GetOption.SortTarget.MOD)
-				.withSortOrder(GetOption.SortOrder.DESCEND)
-				.withMinModRevision(session.revision() + 1)
-				.build();
-			CompletableFuture<GetResponse> request;
-			try {
-				request = this.kv.get(session.range().startKey(), newer);
+		EtcdWatchSession first = sessions.get(0);
+		send(first, () -> this.kv.get(first.range().startKey(), REVISION_ONLY), result, (response) -> {
+			long etcdRevision = response.getHeader().getRevision();
+			for (EtcdWatchSession session : sessions) {
+				if (etcdRevision <= session.currentAt()) {
+					result.answered(session, etcdRevision, 0);
+				}
+				else {
+					checkRange(session, result);
+				}
 			}
-			catch (RuntimeException ex) {
-				result.failed(session, ex);
-				continue;
-			}
-			this.outstanding++;
-			long responsesBefore = this.responses.getAsLong();
-			boolean[] timedOut = { false };
-			request.whenCompleteAsync((response, error) -> {
-				this.outstanding--;
-				if (error == null) {
-					long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
-					result.answered(session, response.getHeader().getRevision(), newest);
-				}
-				else if (!timedOut[0]) {
-					result.failed(session, error);
-				}
-			}, this.applier);
-			this.scheduler.schedule(() -> {
-				if (!request.isDone() && this.responses.getAsLong() == responsesBefore) {
-					timedOut[0] = true;
-					result.failed(session,
-							new TimeoutException("etcd did not answer within " + this.timeout.toMillis() + " ms"));
-				}
-			}, this.timeout.toNanos());
-		}
+		});
 		return true;
+	}
+
+	private void checkRange(EtcdWatchSession session, Result result) {
+		long received = session.revision();
+		GetOption newer = GetOption.builder()
+			.withRange(session.range().endKey())
+			.withKeysOnly(true)
+			.withLimit(1)
+			.withSortField(GetOption.SortTarget.MOD)
+			.withSortOrder(GetOption.SortOrder.DESCEND)
+			.withMinModRevision(received + 1)
+			.build();
+		send(session, () -> this.kv.get(session.range().startKey(), newer), result, (response) -> {
+			long etcdRevision = response.getHeader().getRevision();
+			long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
+			if (newest == 0) {
+				session.currentAt(etcdRevision);
+			}
+			result.answered(session, etcdRevision, newest);
+		});
+	}
+
+	private void send(EtcdWatchSession session, Supplier<CompletableFuture<GetResponse>> call, Result result,
+			Consumer<GetResponse> answered) {
+		CompletableFuture<GetResponse> request;
+		try {
+			request = call.get();
+		}
+		catch (RuntimeException ex) {
+			result.failed(session, ex);
+			return;
+		}
+		this.outstanding++;
+		long responsesBefore = this.responses.getAsLong();
+		boolean[] timedOut = { false };
+		Runnable[] cancelTimeout = { null };
+		request.whenCompleteAsync((response, error) -> {
+			this.outstanding--;
+			// An idle instance's applier thread then wakes once per check, not twice.
+			if (cancelTimeout[0] != null) {
+				cancelTimeout[0].run();
+			}
+			if (error == null) {
+				answered.accept(response);
+			}
+			else if (!timedOut[0]) {
+				result.failed(session, error);
+			}
+		}, this.applier);
+		cancelTimeout[0] = this.scheduler.schedule(() -> {
+			if (!request.isDone() && this.responses.getAsLong() == responsesBefore) {
+				timedOut[0] = true;
+				result.failed(session,
+						new TimeoutException("etcd did not answer within " + this.timeout.toMillis() + " ms"));
+			}
+		}, this.timeout.toNanos());
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,9 @@ public class EtcdPrefixWatcher {
 		// Stopping drops what is scheduled (the next check, a timeout, a recovery step)
 		// rather than waiting for it.
 		applier.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		// A cancelled timeout leaves the queue at once instead of waking the thread when
+		// it was due.
+		applier.setRemoveOnCancelPolicy(true);
 		this.applier = applier;
 		this.running = true;
 		this.status.setState(EtcdWatchStatus.State.STARTING);
@@ -293,17 +297,20 @@ public class EtcdPrefixWatcher {
 		schedule(task, 0);
 	}
 
-	private void schedule(Runnable task, long delayNanos) {
+	private Runnable schedule(Runnable task, long delayNanos) {
 		try {
 			if (delayNanos <= 0) {
 				this.applier.execute(task);
+				return () -> {
+				};
 			}
-			else {
-				this.applier.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-			}
+			ScheduledFuture<?> scheduled = this.applier.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+			return () -> scheduled.cancel(false);
 		}
 		catch (RejectedExecutionException ex) {
 			// Stopping: nothing more to apply.
+			return () -> {
+			};
 		}
 	}
 

@@ -10,7 +10,9 @@ interface EtcdWatchScheduler {
 	 * Run a task on the applier thread.
 	 * @param task the task
 	 * @param delayNanos the delay; 0 queues the task behind what is already waiting
+	 * @return cancels the task if it has not run yet, so that the applier thread does not
+	 * wake up for it
 	 */
-	void schedule(Runnable task, long delayNanos);
+	Runnable schedule(Runnable task, long delayNanos);
 
 }

@@ -68,6 +68,8 @@ final class EtcdWatchSession {
 
 	private long progress;
 
+	private long checkedAt;
+
 	private int generation;
 
 	private Watch.Watcher watcher;
@@ -90,6 +92,25 @@ final class EtcdWatchSession {
 	 */
 	long revision() {
 		return this.revision;
+	}
+
+	/**
+	 * The etcd revision up to which the session is known to hold every change of its
+	 * range: its last event's, or a later one at which a check found nothing it had not
+	 * received.
+	 * @return the revision
+	 */
+	long currentAt() {
+		return Math.max(this.revision, this.checkedAt);
+	}
+
+	/**
+	 * A check found no change of the range after what the session received, at the given
+	 * etcd revision.
+	 * @param etcdRevision etcd's revision when it answered
+	 */
+	void currentAt(long etcdRevision) {
+		this.checkedAt = Math.max(this.checkedAt, etcdRevision);
 	}
 
 	Phase phase() {
@@ -129,6 +150,7 @@ final class EtcdWatchSession {
 		close();
 		this.revision = revision;
 		this.progress = 0;
+		this.checkedAt = 0;
 	}
 
 	void close() {

@@ -1,5 +1,7 @@
 package io.github.etcdconfig.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.etcdconfig.support.Apps;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -17,6 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * etcd with authentication: the configuration side needs no more than read access to its
@@ -52,6 +56,28 @@ class EtcdConfigAuthTests {
 		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), "etcd.username=reader",
 				"etcd.password=" + PASSWORD)) {
 			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("postgres");
+		}
+	}
+
+	@Test
+	void aUserThatCannotWatchTheWholeKeySpaceRestartsWithAFullReadWithoutWaiting(@TempDir Path folder,
+			CapturedOutput output) {
+		// A denied watch that went unanswered would hold the start-up for the request
+		// timeout.
+		String[] properties = { "etcd.username=reader", "etcd.password=" + PASSWORD,
+				"etcd.config.snapshot.path=" + folder.resolve("etcd.snapshot"), "etcd.request-timeout=20s" };
+		try (ConfigurableApplicationContext first = Apps.run(etcd.cluster(), properties)) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(folder.resolve("etcd.snapshot")));
+		}
+		root.put("/config/database/host", "postgres-2");
+		long start = System.nanoTime();
+		try (ConfigurableApplicationContext context = Apps.run(etcd.cluster(), properties)) {
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("postgres-2");
+			assertThat(output).doesNotContain("changes since");
+		}
+		finally {
+			root.put("/config/database/host", "postgres");
 		}
 	}
 

@@ -8,8 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import org.junit.jupiter.api.Test;
@@ -17,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link EtcdLivenessCheck}: when a check runs, and when an unanswered one
- * counts as an outage.
+ * Tests for {@link EtcdLivenessCheck}: when a check runs, what it asks etcd, and when an
+ * unanswered one counts as an outage.
  */
 class EtcdLivenessCheckTests {
 
@@ -27,6 +32,10 @@ class EtcdLivenessCheckTests {
 	private final ManualScheduler scheduler = new ManualScheduler();
 
 	private final List<CompletableFuture<GetResponse>> requests = new ArrayList<>();
+
+	private final List<GetOption> options = new ArrayList<>();
+
+	private final List<Long> answers = new ArrayList<>();
 
 	private final AtomicLong responses = new AtomicLong();
 
@@ -70,6 +79,60 @@ class EtcdLivenessCheckTests {
 		assertThat(this.requests).hasSize(1);
 	}
 
+	@Test
+	void aCheckWithNothingWrittenSinceTheLastEventReadsEtcdsRevisionAlone() {
+		EtcdWatchSession session = session();
+		this.check.run(List.of(session), result());
+		answer(0, 10);
+		assertThat(this.options).singleElement().satisfies((option) -> assertThat(option.isCountOnly()).isTrue());
+		assertThat(this.answers).containsExactly(0L);
+	}
+
+	@Test
+	void aRangeIsReadWhenEtcdsRevisionMovedPastWhatItsWatchReceived() {
+		this.check.run(List.of(session()), result());
+		answer(0, 12);
+		assertThat(this.options).hasSize(2);
+		assertThat(this.options.get(1).isCountOnly()).isFalse();
+		assertThat(this.options.get(1).getMinModRevision()).isEqualTo(11);
+		answer(1, 12, 12);
+		assertThat(this.answers).containsExactly(12L);
+	}
+
+	@Test
+	void aRangeFoundWithNothingMissedIsNotReadAgainUntilEtcdsRevisionMovesOn() {
+		EtcdWatchSession session = session();
+		this.check.run(List.of(session), result());
+		answer(0, 12);
+		answer(1, 12);
+		this.check.run(List.of(session), result());
+		answer(2, 12);
+		assertThat(this.options).hasSize(3);
+		this.check.run(List.of(session), result());
+		answer(3, 13);
+		assertThat(this.options).hasSize(5);
+		assertThat(this.answers).containsExactly(0L, 0L);
+	}
+
+	@Test
+	void anAnsweredCheckLeavesNoTimeoutToWakeUpFor() {
+		this.check.run(List.of(session()), result());
+		assertThat(this.scheduler.pending()).isOne();
+		answer(0, 10);
+		assertThat(this.scheduler.pending()).isZero();
+	}
+
+	private void answer(int request, long etcdRevision, long... modRevisions) {
+		RangeResponse.Builder response = RangeResponse.newBuilder()
+			.setHeader(ResponseHeader.newBuilder().setRevision(etcdRevision));
+		for (long modRevision : modRevisions) {
+			response.addKvs(io.etcd.jetcd.api.KeyValue.newBuilder()
+				.setKey(ByteString.copyFromUtf8("/config/a"))
+				.setModRevision(modRevision));
+		}
+		this.requests.get(request).complete(new GetResponse(response.build(), ByteSequence.EMPTY));
+	}
+
 	private EtcdWatchSession session() {
 		return new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 10, new NoCallbacks());
 	}
@@ -79,6 +142,7 @@ class EtcdLivenessCheckTests {
 
 			@Override
 			public void answered(EtcdWatchSession session, long etcdRevision, long newest) {
+				EtcdLivenessCheckTests.this.answers.add(newest);
 			}
 
 			@Override
@@ -98,6 +162,7 @@ class EtcdLivenessCheckTests {
 					}
 					CompletableFuture<GetResponse> request = new CompletableFuture<>();
 					this.requests.add(request);
+					this.options.add((GetOption) args[1]);
 					return request;
 				});
 	}

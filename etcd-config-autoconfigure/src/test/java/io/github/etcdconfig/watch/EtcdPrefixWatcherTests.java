@@ -1,12 +1,16 @@
 package io.github.etcdconfig.watch;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.WatchOption;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -75,6 +79,51 @@ class EtcdPrefixWatcherTests {
 			assertTimeoutPreemptively(Duration.ofSeconds(30), watcher::stop);
 			assertThat(watcher.getStatus().getState()).isEqualTo(EtcdWatchStatus.State.STOPPED);
 		}
+	}
+
+	@Test
+	void aWatchThatWentSilentIsFoundByTheCheckAndWhatItMissedIsReadAgain() {
+		try (Client client = etcd.cluster().newClient()) {
+			EtcdKeys keys = new EtcdKeys(client);
+			long start = keys.put("/watched/key-0", "start");
+			Recorder target = new Recorder(start);
+			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(silentWatches(client), target,
+					new EtcdPrefixWatcher.Settings(Duration.ofMillis(10), 3, Duration.ofMillis(200),
+							Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(1), 500));
+			watcher.start();
+			try {
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> watcher.getStatus().getState() == EtcdWatchStatus.State.WATCHING);
+				keys.put("/watched/key-1", "missed by the watch");
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(
+							() -> assertThat(target.values).containsEntry("/watched/key-1", "missed by the watch"));
+				assertThat(watcher.getStatus().getResyncs()).isPositive();
+			}
+			finally {
+				watcher.stop();
+			}
+		}
+	}
+
+	// A client whose watches are confirmed by etcd but then deliver no event: a watch
+	// that went silent.
+	private static Client silentWatches(Client client) {
+		Watch watch = client.getWatchClient();
+		Watch silent = (Watch) Proxy.newProxyInstance(Watch.class.getClassLoader(), new Class<?>[] { Watch.class },
+				(proxy, method, args) -> {
+					if (method.getName().equals("watch") && args.length == 3
+							&& args[2] instanceof Watch.Listener listener) {
+						return watch.watch((ByteSequence) args[0], (WatchOption) args[1], Watch.listener((response) -> {
+							if (response.getEvents().isEmpty()) {
+								listener.onNext(response);
+							}
+						}, listener::onError, listener::onCompleted));
+					}
+					return method.invoke(watch, args);
+				});
+		return (Client) Proxy.newProxyInstance(Client.class.getClassLoader(), new Class<?>[] { Client.class }, (proxy,
+				method, args) -> method.getName().equals("getWatchClient") ? silent : method.invoke(client, args));
 	}
 
 	/**

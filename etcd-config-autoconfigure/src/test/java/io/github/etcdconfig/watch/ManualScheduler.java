@@ -17,8 +17,18 @@ final class ManualScheduler implements EtcdWatchScheduler {
 	private long sequence;
 
 	@Override
-	public void schedule(Runnable task, long delayNanos) {
-		this.tasks.add(new Task(this.now + Math.max(0, delayNanos), this.sequence++, task));
+	public Runnable schedule(Runnable task, long delayNanos) {
+		Task scheduled = new Task(this.now + Math.max(0, delayNanos), this.sequence++, task);
+		this.tasks.add(scheduled);
+		return () -> this.tasks.remove(scheduled);
+	}
+
+	/**
+	 * The tasks waiting to run.
+	 * @return how many
+	 */
+	int pending() {
+		return this.tasks.size();
 	}
 
 	long now() {

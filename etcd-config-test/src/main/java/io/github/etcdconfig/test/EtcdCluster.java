@@ -452,7 +452,7 @@ public final class EtcdCluster implements AutoCloseable {
 	 * Picks distinct free loopback ports; all sockets stay open until every port is
 	 * chosen.
 	 */
-	private static List<Integer> freePorts(int count) {
+	static List<Integer> freePorts(int count) {
 		List<ServerSocket> sockets = new ArrayList<>();
 		try {
 			for (int i = 0; i < count; i++) {

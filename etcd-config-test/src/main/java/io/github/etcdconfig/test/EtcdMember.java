@@ -248,7 +248,7 @@ public final class EtcdMember {
 	 * as free).
 	 */
 	boolean failedToBind() {
-		return logFile != null && readLog().contains("address already in use");
+		return logFile != null && readLog(logFile).contains("address already in use");
 	}
 
 	/** Kills the process or closes the container; used by {@link EtcdCluster#close()}. */
@@ -267,15 +267,17 @@ public final class EtcdMember {
 	}
 
 	String logTail() {
-		if (logFile == null) {
-			return "";
-		}
-		List<String> lines = readLog().lines().toList();
+		return logFile == null ? "" : logTail(logFile);
+	}
+
+	/** The last lines of a process's log, to end a message with. */
+	static String logTail(Path logFile) {
+		List<String> lines = readLog(logFile).lines().toList();
 		List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
 		return "\n--- last lines of " + logFile + " ---\n" + String.join("\n", tail);
 	}
 
-	private String readLog() {
+	private static String readLog(Path logFile) {
 		try {
 			return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
 		}

@@ -1,0 +1,104 @@
+package io.github.etcdconfig.watch;
+
+import java.time.Duration;
+
+import io.etcd.jetcd.Client;
+import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.EtcdCluster;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdGrpcProxy;
+import io.github.etcdconfig.test.EtcdKeys;
+import io.github.etcdconfig.test.EtcdMember;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An application pointed at etcd's gRPC proxy ({@code etcd grpc-proxy start}) instead of
+ * the members, the documented way past a thousand instances: it loads, follows changes,
+ * and survives a restart of the proxy and of a member behind it.
+ */
+class EtcdGrpcProxyTests {
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension(EtcdCluster.builder().members(3));
+
+	private EtcdGrpcProxy proxy;
+
+	private Client client;
+
+	private EtcdKeys keys;
+
+	@BeforeEach
+	void startProxy() {
+		this.proxy = EtcdGrpcProxy.start(etcd.cluster());
+		this.client = etcd.cluster().newClient();
+		this.keys = new EtcdKeys(this.client);
+		this.keys.deletePrefix("/config/");
+	}
+
+	@AfterEach
+	void stopProxy() {
+		this.client.close();
+		this.proxy.close();
+	}
+
+	@Test
+	void anApplicationThroughTheProxyLoadsAndFollowsChanges() {
+		this.keys.put("/config/proxied/value", "loaded");
+		try (ConfigurableApplicationContext context = run()) {
+			assertThat(context.getEnvironment().getProperty("proxied.value")).isEqualTo("loaded");
+			Apps.awaitApplied(context, this.keys.put("/config/proxied/value", "changed"));
+			assertThat(context.getEnvironment().getProperty("proxied.value")).isEqualTo("changed");
+			Apps.awaitApplied(context, this.keys.delete("/config/proxied/value"));
+			assertThat(context.getEnvironment().containsProperty("proxied.value")).isFalse();
+		}
+	}
+
+	@Test
+	void theProxyRestartedTheApplicationHoldsWhatChangedWhileItWasDown() {
+		this.keys.put("/config/proxied/value", "before");
+		try (ConfigurableApplicationContext context = run()) {
+			this.proxy.stop();
+			this.keys.put("/config/proxied/value", "while the proxy was down");
+			this.proxy.start();
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> "while the proxy was down".equals(context.getEnvironment().getProperty("proxied.value")));
+			Apps.awaitApplied(context, this.keys.put("/config/proxied/value", "after"));
+			assertThat(context.getEnvironment().getProperty("proxied.value")).isEqualTo("after");
+		}
+	}
+
+	@Test
+	void eachMemberBehindTheProxyRestartedTheApplicationFollowsChanges() {
+		this.keys.put("/config/proxied/value", "before");
+		try (ConfigurableApplicationContext context = run()) {
+			for (EtcdMember member : etcd.cluster().members()) {
+				member.kill();
+				String value = "while " + member.name() + " was down";
+				await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+					this.keys.put("/config/proxied/value", value, Duration.ofSeconds(1));
+					return true;
+				});
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> value.equals(context.getEnvironment().getProperty("proxied.value")));
+				member.start();
+			}
+		}
+	}
+
+	private ConfigurableApplicationContext run() {
+		return Apps
+			.builder(new Class<?>[0], "etcd.endpoints=" + this.proxy.endpoint(), "etcd.config.watch.retry-delay=50ms",
+					"etcd.config.watch.max-retry-delay=500ms", "etcd.config.watch.check-interval=1s",
+					"etcd.request-timeout=1s")
+			.run();
+	}
+
+}
