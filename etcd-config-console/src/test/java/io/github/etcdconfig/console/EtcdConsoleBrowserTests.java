@@ -292,11 +292,12 @@ class EtcdConsoleBrowserTests {
 	@Test
 	@Order(10)
 	void thePropertiesTableFitsA1280PixelWindowWithItsRevisionColumn() {
-		keys.put("/config-apps/greeter/profiles/beta/integration/payment-provider/callback-endpoint-path",
-				"/api/v2/integrations/payment-provider/callbacks/settlement-notifications");
-		keys.put("/config/integration/payment-provider/callback-endpoint-path", "/shared/callbacks");
+		// Long names and values with no place to break a line, as URLs and tokens are.
+		keys.put("/config-apps/greeter/profiles/beta/integration/paymentprovider/callbackendpointpath",
+				"https://payments.example.com/api/v2/integrations/paymentprovider/callbacks/settlementnotifications");
+		keys.put("/config/integration/paymentprovider/callbackendpointpath", "/shared/callbacks");
 		browser.open("/apps/greeter?profile=beta");
-		browser.awaitText("callback-endpoint-path", Duration.ofSeconds(10));
+		browser.awaitText("callbackendpointpath", Duration.ofSeconds(10));
 
 		Object fits = browser.script("const table = document.querySelector('#properties');"
 				+ "const revision = table.querySelector('thead th:last-child').getBoundingClientRect();"
