@@ -32,6 +32,20 @@ public class EtcdConfigProperties implements Validator {
 	/** Placeholder in a prefix for each active profile. */
 	public static final String PROFILE_PLACEHOLDER = "{profile}";
 
+	/** The default shared layer, which every application reads. */
+	public static final String DEFAULT_SHARED_PREFIX = "/config/";
+
+	/** The default layer of each application. */
+	public static final String DEFAULT_APPLICATION_PREFIX = "/config-apps/" + APPLICATION_PLACEHOLDER + "/";
+
+	/** The default layer of each profile of an application. */
+	public static final String DEFAULT_PROFILE_PREFIX = DEFAULT_APPLICATION_PREFIX + "profiles/" + PROFILE_PLACEHOLDER
+			+ "/";
+
+	/** The default prefixes, comma-separated as a command line takes them. */
+	public static final String DEFAULT_PREFIXES = DEFAULT_SHARED_PREFIX + "," + DEFAULT_APPLICATION_PREFIX + ","
+			+ DEFAULT_PROFILE_PREFIX;
+
 	/**
 	 * Whether to load configuration from etcd at start-up without an explicit
 	 * spring.config.import.
@@ -46,8 +60,8 @@ public class EtcdConfigProperties implements Validator {
 	 * ("/config-apps/", "profiles/") holds the layers of every application or profile,
 	 * and is no part of a layer around it.
 	 */
-	private List<String> prefixes = new ArrayList<>(List.of("/config/", "/config-apps/" + APPLICATION_PLACEHOLDER + "/",
-			"/config-apps/" + APPLICATION_PLACEHOLDER + "/profiles/" + PROFILE_PLACEHOLDER + "/"));
+	private List<String> prefixes = new ArrayList<>(
+			List.of(DEFAULT_SHARED_PREFIX, DEFAULT_APPLICATION_PREFIX, DEFAULT_PROFILE_PREFIX));
 
 	/**
 	 * Whether start-up fails when etcd cannot be read (after the retries). When false,
@@ -133,7 +147,7 @@ public class EtcdConfigProperties implements Validator {
 		else {
 			for (int i = 0; i < properties.getPrefixes().size(); i++) {
 				EtcdValidation.folder(errors, "prefixes[" + i + "]", properties.getPrefixes().get(i),
-						"etcd.config.prefixes[" + i + "]", "/config/");
+						"etcd.config.prefixes[" + i + "]", DEFAULT_SHARED_PREFIX);
 			}
 		}
 		if (properties.getPageSize() < 1) {

@@ -3,6 +3,7 @@ package io.github.etcdconfig.config;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
@@ -25,6 +26,9 @@ public final class EtcdConfigStore implements AutoCloseable {
 	private final Client client;
 
 	private volatile EtcdConfigSnapshot snapshot;
+
+	// Null unless a proposed change is being evaluated: a reader pays one volatile read.
+	private volatile Candidate candidate;
 
 	private volatile boolean fromSnapshotFile;
 
@@ -51,8 +55,60 @@ public final class EtcdConfigStore implements AutoCloseable {
 		return this.client;
 	}
 
+	/**
+	 * The snapshot the application reads: the live one, or, on a thread that evaluates a
+	 * proposed change ({@link #withCandidate}), the candidate.
+	 * @return the snapshot
+	 */
 	public EtcdConfigSnapshot getSnapshot() {
+		Candidate candidate = this.candidate;
+		if (candidate != null && candidate.thread() == Thread.currentThread()) {
+			return candidate.snapshot();
+		}
 		return this.snapshot;
+	}
+
+	/**
+	 * The live snapshot, whichever thread asks.
+	 * @return the snapshot
+	 */
+	public EtcdConfigSnapshot getLiveSnapshot() {
+		return this.snapshot;
+	}
+
+	/**
+	 * Run an action that reads a candidate snapshot in place of the live one, on the
+	 * calling thread only: binding and placeholder resolution on that thread see the
+	 * candidate, while every other thread keeps reading the live snapshot. One thread at
+	 * a time may do so.
+	 * @param <T> the result type
+	 * @param candidate the snapshot to show
+	 * @param action the action
+	 * @return the action's result
+	 */
+	public <T> T withCandidate(EtcdConfigSnapshot candidate, Supplier<T> action) {
+		Candidate previous = this.candidate;
+		if (previous != null && previous.thread() != Thread.currentThread()) {
+			throw new IllegalStateException("Another thread evaluates a candidate of " + this.name);
+		}
+		this.candidate = new Candidate(Thread.currentThread(), candidate);
+		try {
+			return action.get();
+		}
+		finally {
+			this.candidate = previous;
+		}
+	}
+
+	/**
+	 * Whether a snapshot is a candidate shown to the calling thread only, which must
+	 * leave nothing behind that other threads would read.
+	 * @param snapshot a snapshot from {@link #getSnapshot()}
+	 * @return whether it is a candidate
+	 */
+	public boolean isCandidate(EtcdConfigSnapshot snapshot) {
+		Candidate candidate = this.candidate;
+		return candidate != null && candidate.snapshot() == snapshot && candidate.thread() == Thread.currentThread();
 	}
 
 	/**
@@ -221,6 +277,15 @@ public final class EtcdConfigStore implements AutoCloseable {
 	@Override
 	public String toString() {
 		return this.snapshot.toString();
+	}
+
+	/**
+	 * A snapshot shown to one thread.
+	 *
+	 * @param thread the thread
+	 * @param snapshot the snapshot
+	 */
+	private record Candidate(Thread thread, EtcdConfigSnapshot snapshot) {
 	}
 
 }

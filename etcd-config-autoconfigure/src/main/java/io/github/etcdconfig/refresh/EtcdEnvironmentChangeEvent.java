@@ -1,24 +1,47 @@
 package io.github.etcdconfig.refresh;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 
 /**
- * The {@link EnvironmentChangeEvent} of a change from etcd: its keys are the changed
+ * The {@link EnvironmentChangeEvent} of a change from etcd. Its keys are the changed
  * names with every name that changes with them through placeholders, worked out once by
- * the {@link EtcdConfigRefresher}, and it carries them in the form the listeners decide
- * with, so that no listener expands them again.
+ * the {@link EtcdConfigRefresher}; it carries them in the form the listeners decide with,
+ * so that no listener expands them again. The listeners that apply it tell it what they
+ * could not apply, so that the refresher knows whether the revision was applied cleanly.
+ * Published and listened to on the applier thread.
  */
 final class EtcdEnvironmentChangeEvent extends EnvironmentChangeEvent {
 
 	private final transient ChangedProperties changed;
+
+	private final transient List<EtcdRejectedProperty> rejected = new ArrayList<>();
 
 	EtcdEnvironmentChangeEvent(Object context, ChangedProperties changed) {
 		super(context, changed.names());
 		this.changed = changed;
 	}
 
+	/**
+	 * Report properties that could not be applied, if the event is one of these.
+	 * @param event the event being handled
+	 * @param properties the properties and why
+	 */
+	static void reject(EnvironmentChangeEvent event, Collection<EtcdRejectedProperty> properties) {
+		if (event instanceof EtcdEnvironmentChangeEvent etcd) {
+			etcd.rejected.addAll(properties);
+		}
+	}
+
 	ChangedProperties getChanged() {
 		return this.changed;
+	}
+
+	List<EtcdRejectedProperty> getRejected() {
+		return this.rejected;
 	}
 
 }

@@ -20,6 +20,7 @@ final class EtcdCliErrors {
 			case INVALID -> EtcdConfigCli.INVALID;
 			case CONFLICT -> EtcdConfigCli.CONFLICT;
 			case UNAVAILABLE, DENIED -> EtcdConfigCli.UNAVAILABLE;
+			case REJECTED -> EtcdConfigCli.REJECTED;
 		};
 	}
 

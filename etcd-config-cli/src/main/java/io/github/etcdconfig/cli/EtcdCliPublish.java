@@ -3,16 +3,21 @@ package io.github.etcdconfig.cli;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.List;
 
-import io.github.etcdconfig.release.EtcdRelease;
+import io.github.etcdconfig.release.EtcdPublication;
 import io.github.etcdconfig.release.EtcdReleasePlan;
+import io.github.etcdconfig.release.EtcdReleaseReview;
+import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
+import io.github.etcdconfig.release.EtcdVerifyOptions;
 import picocli.CommandLine.Option;
 
 /**
- * How a computed release is published: shown, checked against the transaction limit,
- * confirmed, written, and optionally waited for until every instance has applied it.
+ * How a computed release is published from the command line: shown, then taken through
+ * the release API's workflow ({@link EtcdReleaseWorkflow}) with the options of the
+ * command line: verified by the running instances (unless {@code --no-verify}; a
+ * rejection exits 6 with nothing written), confirmed (or {@code --yes}), written, and
+ * followed with {@code --wait}.
  */
 public class EtcdCliPublish {
 
@@ -26,55 +31,72 @@ public class EtcdCliPublish {
 	@Option(names = { "-y", "--yes" }, description = "publish without asking")
 	boolean yes;
 
-	@Option(names = "--dry-run", description = "show the difference only; write nothing")
+	@Option(names = "--dry-run",
+			description = "show the difference and the running instances' verdicts only; publish nothing")
 	boolean dryRun;
 
 	@Option(names = "--wait", arity = "0..1", paramLabel = "TIMEOUT", fallbackValue = "60s",
 			description = "after publishing, wait until every instance of --app has applied the release, like "
-					+ "kubectl rollout status (default timeout: ${FALLBACK-VALUE})")
+					+ "kubectl rollout status; exits 6 as soon as one reports that it rejected it (default timeout: "
+					+ "${FALLBACK-VALUE})")
 	Duration wait;
 
+	@Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "5s",
+			description = "how long the running instances are given to evaluate the release before it is "
+					+ "published; those that do not answer in time are listed (default: ${DEFAULT-VALUE})")
+	Duration verifyTimeout;
+
+	@Option(names = "--no-verify",
+			description = "publish without first asking the running instances whether they would apply the release")
+	boolean noVerify;
+
 	/**
-	 * Publish a plan.
+	 * Publish a plan through the release API's workflow: review and verify, confirm,
+	 * publish, and follow the rollout with {@code --wait}.
 	 * @param command the command, for its output and confirmation
 	 * @param releases the releases
 	 * @param plan the plan
-	 * @param application whose instances to wait for, or {@code null} for every
-	 * application
 	 * @param emptyAllowed whether a release that empties its layer may go ahead under
 	 * {@code --yes}
 	 * @return the exit code
 	 */
-	int publish(EtcdCliCommand command, EtcdReleases releases, EtcdReleasePlan plan, String application,
-			boolean emptyAllowed) {
+	int publish(EtcdCliCommand command, EtcdReleases releases, EtcdReleasePlan plan, boolean emptyAllowed) {
 		EtcdCliOutput output = command.output;
 		EtcdCliReport report = new EtcdCliReport(output);
-		report.plan(releases, plan);
-		if (plan.isEmpty()) {
-			output.line("Nothing to release: etcd already holds these values.");
+		EtcdReleaseWorkflow workflow = new EtcdReleaseWorkflow(releases);
+		report.plan(plan);
+		String author = author();
+		EtcdReleaseReview review = workflow.review(plan, author,
+				new EtcdVerifyOptions(!this.noVerify, this.verifyTimeout));
+		if (!review.isPublishable()) {
+			output.line("%s", review.notice());
 			return EtcdConfigCli.OK;
 		}
-		releases.checkSize(plan);
+		report.verification(review.verification());
+		if (review.isRejected()) {
+			throw EtcdReleases.rejected(review.verification());
+		}
 		if (this.dryRun) {
 			output.line("Dry run: nothing written.");
 			return EtcdConfigCli.OK;
 		}
-		boolean empties = plan.layers().stream().anyMatch((layer) -> layer.emptiesLayer());
-		if (empties && this.yes && !emptyAllowed) {
+		if (review.emptiesLayer() && this.yes && !emptyAllowed) {
 			throw EtcdCliErrors.invalid("This release deletes every key of the layer; refusing under --yes. "
 					+ "Pass --allow-empty if that is what you want.");
 		}
-		if (!this.yes && !command.confirm(empties ? "This deletes EVERY key of the layer. Publish?" : "Publish?")) {
+		if (!this.yes && !command
+			.confirm(review.emptiesLayer() ? "This deletes EVERY key of the layer. Publish?" : "Publish?")) {
 			throw EtcdCliErrors.invalid("Not confirmed; nothing written.");
 		}
-		List<EtcdRelease> published = releases.publish(plan, author(), this.message);
-		report.published(published);
+		EtcdPublication published = workflow.publish(review, author, this.message);
+		report.published(published.releases());
 		if (this.wait == null) {
 			return EtcdConfigCli.OK;
 		}
 		output.line("Waiting up to %s for %s to apply revision %d...", EtcdCliReport.duration(this.wait),
-				(application != null) ? application : "every application", published.get(0).revision());
-		return report.rollout(releases.awaitRevision(application, published.get(0).revision(), this.wait));
+				(published.application() != null) ? published.application() : "every application",
+				published.revision());
+		return report.rollout(workflow.awaitRollout(published, this.wait));
 	}
 
 	private String author() {

@@ -7,20 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.etcdconfig.config.EtcdPropertyChange;
+import io.github.etcdconfig.refresh.EtcdRejectedProperty;
 import io.github.etcdconfig.release.EtcdConfigView;
 import io.github.etcdconfig.release.EtcdInstanceStatus;
+import io.github.etcdconfig.release.EtcdInstanceVerdict;
 import io.github.etcdconfig.release.EtcdKeyChange;
 import io.github.etcdconfig.release.EtcdLayerChange;
 import io.github.etcdconfig.release.EtcdProperty;
 import io.github.etcdconfig.release.EtcdPropertyRelease;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleasePlan;
-import io.github.etcdconfig.release.EtcdReleases;
 import io.github.etcdconfig.release.EtcdRollout;
+import io.github.etcdconfig.release.EtcdVerification;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
 /**
  * Writes the results of the commands: as text for people, and as parts of the JSON
- * document with {@code -o json}, values masked as {@link EtcdCliOutput} decides.
+ * document with {@code -o json}, values masked with {@link EtcdCliOutput#masks()}.
  */
 final class EtcdCliReport {
 
@@ -34,16 +37,14 @@ final class EtcdCliReport {
 	 * The difference a release makes, layer by layer; a changed document with the
 	 * properties it changes.
 	 */
-	void plan(EtcdReleases releases, EtcdReleasePlan plan) {
-		this.output.put("plan", this.output.show(plan));
-		for (EtcdLayerChange layer : plan.layers()) {
-			this.output.line("%s, read at revision %d:", layer.layer(), plan.baseRevision());
+	void plan(EtcdReleasePlan plan) {
+		EtcdReleasePlan shown = this.output.masks().show(plan);
+		this.output.put("plan", shown);
+		for (EtcdLayerChange layer : shown.layers()) {
+			this.output.line("%s, read at revision %d:", layer.layer(), shown.baseRevision());
 			for (EtcdKeyChange change : layer.changes()) {
 				change(change);
-				if (change.name() == null) {
-					releases.documentChanges(layer.layer(), change)
-						.forEach((property) -> this.output.line("      %s", describe(this.output.show(property))));
-				}
+				change.properties().forEach((property) -> this.output.line("      %s", describe(property)));
 			}
 			this.output.line("  %d added, %d changed, %d removed; the layer holds %d key(s), then %d", layer.added(),
 					layer.changed(), layer.removed(), layer.keysBefore(), layer.keysAfter());
@@ -52,8 +53,8 @@ final class EtcdCliReport {
 
 	private void change(EtcdKeyChange change) {
 		String what = (change.name() != null) ? change.name() : change.key() + " (document)";
-		Object before = this.output.show(change.name(), change.oldValue());
-		Object after = this.output.show(change.name(), change.newValue());
+		Object before = change.oldValue();
+		Object after = change.newValue();
 		switch (change.type()) {
 			case ADDED -> this.output.line("  + %s = %s", what, shown(after));
 			case CHANGED -> this.output.line("  ~ %s = %s -> %s", what, shown(before), shown(after));
@@ -77,8 +78,42 @@ final class EtcdCliReport {
 		return text.contains("\n") ? "|\n      " + text.strip().replace("\n", "\n      ") : text;
 	}
 
+	/**
+	 * What the running instances said of a release before it is published.
+	 * @param verification their answers, or {@code null} when they were not asked
+	 */
+	void verification(EtcdVerification verification) {
+		if (verification == null) {
+			this.output.line("Not verified by the running instances (--no-verify).");
+			return;
+		}
+		this.output.put("verification", verification);
+		for (EtcdInstanceVerdict verdict : verification.verdicts()) {
+			this.output.line("  %s", verdict);
+		}
+		verification.notVerifying()
+			.forEach((instance) -> this.output.line("  %s does not verify releases: not asked", instance));
+		verification.notAnswered().forEach((instance) -> this.output.line("  %s did not answer in time", instance));
+		if (verification.isRejected()) {
+			return;
+		}
+		if (verification.isNothingVerified()) {
+			this.output.line("Nothing was verified: %s.",
+					(verification.verdicts().isEmpty() && verification.notVerifying().isEmpty()
+							&& verification.notAnswered().isEmpty()) ? "no instance is registered"
+									: "no running instance evaluated the release");
+		}
+		else {
+			this.output.line("Verified: %d instance(s) accept the release.",
+					verification.verdicts()
+						.stream()
+						.filter((verdict) -> verdict.verdict() == EtcdConfigVerdict.Verdict.ACCEPTED)
+						.count());
+		}
+	}
+
 	void published(List<EtcdRelease> releases) {
-		this.output.put("releases", releases.stream().map(this.output::show).toList());
+		this.output.put("releases", releases.stream().map(this.output.masks()::show).toList());
 		for (EtcdRelease release : releases) {
 			this.output.line("Published release %d of %s at revision %d.", release.id(), release.layer(),
 					release.revision());
@@ -87,8 +122,9 @@ final class EtcdCliReport {
 
 	/**
 	 * Which instances have applied a revision.
-	 * @return {@link EtcdConfigCli#OK}, or {@link EtcdConfigCli#TIMED_OUT} naming the
-	 * instances that have not
+	 * @return {@link EtcdConfigCli#OK}; {@link EtcdConfigCli#REJECTED} naming the
+	 * instances that refused it and the properties; or {@link EtcdConfigCli#TIMED_OUT}
+	 * naming the instances that have not applied it
 	 */
 	int rollout(EtcdRollout rollout) {
 		this.output.put("rollout", rollout);
@@ -98,8 +134,16 @@ final class EtcdCliReport {
 			this.output.line("  %d instance(s) report no configuration revision and were not waited for",
 					rollout.unknown().size());
 		}
+		if (!rollout.rejected().isEmpty()) {
+			this.output.note("Rejected: %d instance(s) of %s refused revision %d and keep their old values: %s",
+					rollout.rejected().size(), who(rollout), rollout.revision(),
+					String.join("; ", rollout.rejected().stream().map(EtcdCliReport::rejection).toList()));
+			return EtcdConfigCli.REJECTED;
+		}
 		if (rollout.complete()) {
-			this.output.line("Every instance of %s has applied revision %d.", who(rollout), rollout.revision());
+			// Instances that report no revision (another language's) were not waited for.
+			this.output.line("Every instance of %s that reports its configuration has applied revision %d.",
+					who(rollout), rollout.revision());
 			return EtcdConfigCli.OK;
 		}
 		this.output.note("Timed out: %d instance(s) of %s have not applied revision %d: %s", rollout.pending().size(),
@@ -118,20 +162,39 @@ final class EtcdCliReport {
 			this.output.line("No registered instances.");
 			return;
 		}
+		boolean rejections = instances.stream().anyMatch((instance) -> instance.rejected() != null);
 		List<String[]> rows = new ArrayList<>();
 		rows.add(new String[] { "INSTANCE", "URI", "STATUS", "REVISION", "STALE", "WATCH",
-				(wanted != null) ? "APPLIED" : "" });
+				(wanted != null) ? "APPLIED" : "", rejections ? "REJECTED" : "" });
 		for (EtcdInstanceStatus instance : instances) {
 			rows.add(new String[] { instance.toString(), text(instance.uri()), text(instance.status()),
-					text(instance.revision()), instance.stale() ? "yes" : "no",
-					(instance.problem() != null) ? instance.problem() : text(instance.state()), (wanted == null) ? ""
-							: !instance.isReporting() ? "unknown" : instance.hasApplied(wanted) ? "yes" : "no" });
+					text(instance.revision()), (instance.stale() != null) ? (instance.stale() ? "yes" : "no") : "-",
+					(instance.problem() != null) ? instance.problem() : text(instance.state()),
+					(wanted == null) ? "" : applied(instance, wanted),
+					(instance.rejected() != null) ? "REJECTED revision " + instance.rejected().revision() + ": "
+							+ names(instance.rejected().properties()) : "" });
 		}
 		table(rows);
 	}
 
+	private static String applied(EtcdInstanceStatus instance, long wanted) {
+		if (!instance.isReporting()) {
+			return "unknown";
+		}
+		return instance.hasApplied(wanted) ? "yes" : instance.hasRejected(wanted) ? "REJECTED" : "no";
+	}
+
+	private static String rejection(EtcdInstanceStatus instance) {
+		return instance + " rejects " + String.join(", ",
+				instance.rejected().properties().stream().map(EtcdRejectedProperty::toString).toList());
+	}
+
+	private static String names(List<EtcdRejectedProperty> properties) {
+		return String.join(", ", properties.stream().map(EtcdRejectedProperty::name).toList());
+	}
+
 	void history(List<EtcdRelease> releases) {
-		this.output.put("releases", releases.stream().map(this.output::show).toList());
+		this.output.put("releases", releases.stream().map(this.output.masks()::show).toList());
 		if (releases.isEmpty()) {
 			this.output.line("No releases.");
 			return;
@@ -149,7 +212,9 @@ final class EtcdCliReport {
 	}
 
 	void propertyHistory(String name, List<EtcdPropertyRelease> releases) {
-		List<EtcdPropertyRelease> shown = releases.stream().map((release) -> this.output.show(name, release)).toList();
+		List<EtcdPropertyRelease> shown = releases.stream()
+			.map((release) -> this.output.masks().show(name, release))
+			.toList();
 		this.output.put("property", name);
 		this.output.put("releases", shown);
 		if (shown.isEmpty()) {
@@ -166,7 +231,7 @@ final class EtcdCliReport {
 	}
 
 	void view(EtcdConfigView view) {
-		EtcdConfigView shown = this.output.show(view);
+		EtcdConfigView shown = this.output.masks().show(view);
 		this.output.put("view", shown);
 		for (EtcdProperty property : shown.properties()) {
 			this.output.line("%s = %s   (%s, revision %d)", property.name(), property.value(), property.key(),

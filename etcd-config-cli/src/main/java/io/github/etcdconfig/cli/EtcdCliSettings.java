@@ -2,6 +2,7 @@ package io.github.etcdconfig.cli;
 
 import java.util.List;
 
+import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.release.EtcdReleaseSettings;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -12,7 +13,7 @@ import picocli.CommandLine.ScopeType;
 public class EtcdCliSettings {
 
 	@Option(scope = ScopeType.INHERIT, names = "--prefixes", split = ",", paramLabel = "PATTERN",
-			defaultValue = "/config/,/config-apps/{application}/,/config-apps/{application}/profiles/{profile}/",
+			defaultValue = EtcdConfigProperties.DEFAULT_PREFIXES,
 			description = "configuration prefixes, lowest precedence first, as the applications' etcd.config.prefixes "
 					+ "(default: ${DEFAULT-VALUE})")
 	List<String> prefixes;
@@ -28,17 +29,25 @@ public class EtcdCliSettings {
 			description = "where instances register, as etcd.discovery.prefix (default: ${DEFAULT-VALUE})")
 	String servicesPrefix;
 
-	@Option(scope = ScopeType.INHERIT, names = "--max-txn-ops", paramLabel = "N", defaultValue = "128",
+	@Option(scope = ScopeType.INHERIT, names = "--proposals-prefix", paramLabel = "PREFIX",
+			defaultValue = EtcdReleaseSettings.DEFAULT_PROPOSALS_PREFIX,
+			description = "where a release is proposed to the running instances before it is published, as their "
+					+ "etcd.config.verify.prefix; outside every configuration prefix (default: ${DEFAULT-VALUE})")
+	String proposalsPrefix;
+
+	@Option(scope = ScopeType.INHERIT, names = "--max-txn-ops", paramLabel = "N",
+			defaultValue = "" + EtcdReleaseSettings.DEFAULT_MAX_TXN_OPS,
 			description = "etcd's --max-txn-ops: the most operations in one transaction (default: ${DEFAULT-VALUE})")
 	int maxTxnOps;
 
-	@Option(scope = ScopeType.INHERIT, names = "--keep", paramLabel = "N", defaultValue = "100",
+	@Option(scope = ScopeType.INHERIT, names = "--keep", paramLabel = "N",
+			defaultValue = "" + EtcdReleaseSettings.DEFAULT_KEEP,
 			description = "releases kept per layer (default: ${DEFAULT-VALUE})")
 	int keep;
 
 	EtcdReleaseSettings settings(EtcdCliConnection connection) {
 		return new EtcdReleaseSettings(this.prefixes, this.releasesPrefix, this.servicesPrefix, this.maxTxnOps,
-				this.keep, connection.timeout());
+				this.keep, connection.timeout(), this.proposalsPrefix);
 	}
 
 }

@@ -30,14 +30,16 @@ import org.springframework.boot.convert.DurationStyle;
 				+ "have it. Connects like etcdctl: ETCDCTL_ENDPOINTS, ETCDCTL_USER, ETCDCTL_PASSWORD, ETCDCTL_CACERT, "
 				+ "ETCDCTL_CERT and ETCDCTL_KEY are the defaults.",
 		subcommands = { EtcdPushCommand.class, EtcdDiffCommand.class, EtcdGetCommand.class, EtcdHistoryCommand.class,
-				EtcdRollbackCommand.class, EtcdStatusCommand.class, EtcdPromoteCommand.class, EtcdExportCommand.class,
-				AutoComplete.GenerateCompletion.class },
+				EtcdRollbackCommand.class, EtcdStatusCommand.class, EtcdPromoteCommand.class, EtcdAbandonCommand.class,
+				EtcdExportCommand.class, AutoComplete.GenerateCompletion.class },
 		footerHeading = "%nExit codes:%n",
 		footer = { "  0  done, or nothing to do", "  1  differences found (diff)",
 				"  2  invalid input or not confirmed; nothing written",
 				"  3  conflict: the layer changed meanwhile; nothing written", "  4  a wait timed out",
-				"  5  etcd unreachable, or permission denied", "",
-				"Example:%n  etcd-config push billing.yml --app billing --message \"raise the rate limit\"" })
+				"  5  etcd unreachable, or permission denied",
+				"  6  rejected by an instance: a property would not bind, validate or resolve there; nothing written "
+						+ "(push, rollback, promote), or the release was refused (--wait)",
+				"", "Example:%n  etcd-config push billing.yml --app billing --message \"raise the rate limit\"" })
 public class EtcdConfigCli implements Callable<Integer> {
 
 	/** Done, or nothing to do. */
@@ -57,6 +59,9 @@ public class EtcdConfigCli implements Callable<Integer> {
 
 	/** etcd unreachable, or permission denied. */
 	public static final int UNAVAILABLE = 5;
+
+	/** A running instance rejects the release, or refused to apply it. */
+	public static final int REJECTED = 6;
 
 	private final BufferedReader in;
 

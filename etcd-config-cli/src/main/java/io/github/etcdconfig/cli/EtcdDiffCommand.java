@@ -16,7 +16,7 @@ class EtcdDiffCommand extends EtcdCliFileCommand {
 	@Override
 	int run(EtcdReleases releases) {
 		EtcdReleasePlan plan = plan(releases);
-		new EtcdCliReport(this.output).plan(releases, plan);
+		new EtcdCliReport(this.output).plan(plan);
 		return plan.isEmpty() ? EtcdConfigCli.OK : EtcdConfigCli.DIFFERENCES;
 	}
 

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "promote", sortOptions = false, mixinStandardHelpOptions = true,
 		description = "Ends a gray release: instances started with the profile already see its layer; promote moves "
-				+ "every key of that layer into the application's layer and empties it, in one transaction.",
+				+ "every key of that layer into the application's layer and empties it, in one transaction. "
+				+ "The running instances check it first, as for push (exit 6, nothing written, when one rejects it).",
 		footerHeading = "%nExample:%n",
 		footer = "  etcd-config promote --app billing --from-profile canary --message \"canary is fine\"")
 class EtcdPromoteCommand extends EtcdCliCommand {
@@ -27,8 +28,7 @@ class EtcdPromoteCommand extends EtcdCliCommand {
 
 	@Override
 	int run(EtcdReleases releases) {
-		return this.publish.publish(this, releases, releases.planPromote(this.application, this.profile),
-				this.application, true);
+		return this.publish.publish(this, releases, releases.planPromote(this.application, this.profile), true);
 	}
 
 }

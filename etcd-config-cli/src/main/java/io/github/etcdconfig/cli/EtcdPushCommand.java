@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "push", sortOptions = false, mixinStandardHelpOptions = true,
 		description = "Validates .yml, .yaml and .properties files as the applications read them, shows the "
-				+ "difference against the layer, asks, and writes it as one etcd transaction with its release record. "
-				+ "The transaction fails, writing nothing, if any key of the layer changed since it was read.",
+				+ "difference against the layer, has the running instances of the application check it against their "
+				+ "own beans (exit 6, nothing written, when one rejects it), asks, and writes it as one etcd "
+				+ "transaction with its release record. The transaction fails, writing nothing, if any key of the "
+				+ "layer changed since it was read.",
 		footerHeading = "%nExamples:%n",
 		footer = { "  etcd-config push billing.yml --app billing --message \"raise the rate limit\"",
 				"  etcd-config push canary.yml --app billing --profile canary --yes --wait=2m",
@@ -27,7 +29,7 @@ class EtcdPushCommand extends EtcdCliFileCommand {
 
 	@Override
 	int run(EtcdReleases releases) {
-		return this.publish.publish(this, releases, plan(releases), this.layer.application, this.allowEmpty);
+		return this.publish.publish(this, releases, plan(releases), this.allowEmpty);
 	}
 
 }

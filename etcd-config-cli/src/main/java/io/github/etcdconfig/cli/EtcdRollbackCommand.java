@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "rollback", sortOptions = false, mixinStandardHelpOptions = true,
 		description = "Brings the layer back to how it was right after a release, in one transaction, from the "
-				+ "release records (so it works after etcd compacted its history). It is recorded as a new release.",
+				+ "release records (so it works after etcd compacted its history). It is recorded as a new release. "
+				+ "The running instances check it first, as for push (exit 6, nothing written, when one rejects it).",
 		footerHeading = "%nExample:%n", footer = "  etcd-config rollback --app billing --to 41 --message \"undo 42\"")
 class EtcdRollbackCommand extends EtcdCliCommand {
 
@@ -26,8 +27,7 @@ class EtcdRollbackCommand extends EtcdCliCommand {
 
 	@Override
 	int run(EtcdReleases releases) {
-		return this.publish.publish(this, releases, releases.planRollback(this.layer.layer(releases), this.to),
-				this.layer.application, true);
+		return this.publish.publish(this, releases, releases.planRollback(this.layer.layer(releases), this.to), true);
 	}
 
 }

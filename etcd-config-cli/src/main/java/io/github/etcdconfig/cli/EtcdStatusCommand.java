@@ -11,8 +11,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true,
 		description = "Lists every registered instance of the application (etcd-discovery) with the configuration "
-				+ "revision it has applied and its watch state. With --wait, returns 0 once every instance has "
-				+ "applied the revision, and on timeout exits 4 naming those that have not.",
+				+ "revision it has applied, its watch state, and REJECTED with the properties when it refused to "
+				+ "apply a revision (a property would not bind, validate or resolve: it keeps its old values). With "
+				+ "--wait, returns 0 once every instance has applied the revision, exits 6 as soon as one reports "
+				+ "that it rejected it, naming the instance and the properties, and on timeout exits 4 naming "
+				+ "those that have not applied it.",
 		footerHeading = "%nExample:%n", footer = "  etcd-config status --app billing --wait 1042 --timeout 2m")
 class EtcdStatusCommand extends EtcdCliCommand {
 

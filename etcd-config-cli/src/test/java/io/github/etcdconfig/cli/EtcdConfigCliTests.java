@@ -47,7 +47,8 @@ class EtcdConfigCliTests {
 
 	@Test
 	void everyCommandHasHelpWithAnExampleAndTheExitCodesAreListed() {
-		for (String command : List.of("push", "diff", "get", "history", "rollback", "status", "promote", "export")) {
+		for (String command : List.of("push", "diff", "get", "history", "rollback", "status", "promote", "abandon",
+				"export")) {
 			Cli.Result help = cli.run(command, "--help");
 			assertThat(help.exitCode()).as(command).isZero();
 			assertThat(help.out()).as(command).contains("Example").contains("etcd-config " + command);
@@ -144,6 +145,41 @@ class EtcdConfigCliTests {
 	}
 
 	@Test
+	void anInstanceThatReportsNoRevisionHasNoStaleFlagEither() {
+		keys.put("/services/unreported/node-1", "{\"endpoint\":\"http://127.0.0.1:8081\",\"status\":\"healthy\"}");
+
+		Cli.Result json = cli.run("status", "--app", "unreported", "-o", "json");
+		assertThat(first(json.json().get("instances"))).doesNotContainKey("revision").doesNotContainKey("stale");
+		Cli.Result text = cli.run("status", "--app", "unreported");
+		assertThat(text.out()).doesNotContain(" no ").contains("unreported/node-1");
+	}
+
+	@Test
+	void aWaitOnAMixedApplicationSaysOnlyTheReportingInstancesWereWaitedFor() throws IOException {
+		keys.put("/services/mixed/java-1", "{\"host\":\"127.0.0.1\",\"port\":8080,\"config\":{\"revision\":1}}");
+		keys.put("/services/mixed/node-1", "{\"endpoint\":\"http://127.0.0.1:8081\",\"status\":\"healthy\"}");
+		Path file = file("mixed.yml", "greeting: hello\n");
+		Cli.Result push = cli.run("push", file.toString(), "--app", "mixed", "--yes");
+		long revision = keys.get("/config-apps/mixed/greeting").getModRevision();
+		keys.put("/services/mixed/java-1",
+				"{\"host\":\"127.0.0.1\",\"port\":8080,\"config\":{\"revision\":" + revision + "}}");
+
+		Cli.Result waited = cli.run("status", "--app", "mixed", "--wait", Long.toString(revision));
+		assertThat(push.exitCode()).isZero();
+		assertThat(waited.exitCode()).isZero();
+		assertThat(waited.out())
+			.contains("Every instance of mixed that reports its configuration has applied revision " + revision)
+			.contains("1 instance(s) report no configuration revision");
+	}
+
+	@Test
+	void aMissingFileIsNamedInWords() {
+		Cli.Result push = cli.run("push", this.dir.resolve("nonexist.yml").toString(), "--app", "missing");
+		assertThat(push.exitCode()).isEqualTo(EtcdConfigCli.INVALID);
+		assertThat(push.err()).contains("nonexist.yml: no such file").doesNotContain("Exception");
+	}
+
+	@Test
 	void anUnreachableEtcdExitsFive() {
 		Cli.Result unreachable = new Cli("--endpoints", "http://127.0.0.1:1", "--command-timeout", "1s").run("get",
 				"--app", "billing", "-o", "json");
@@ -192,6 +228,27 @@ class EtcdConfigCliTests {
 		assertThat(rollback.exitCode()).isZero();
 		assertThat(rollback.out()).contains("- greeting (was hello)").contains("Published release 2");
 		assertThat(keys.value("/config-apps/historic/greeting")).isNull();
+	}
+
+	@Test
+	void abandonEmptiesAGrayReleasesLayerAsARecordedReleaseAndHasNothingToDoTheSecondTime() {
+		keys.put("/config-apps/abandoned/greeting", "hello");
+		keys.put("/config-apps/abandoned/profiles/canary/greeting", "hola");
+
+		Cli.Result abandon = cli.run("abandon", "--app", "abandoned", "--profile", "canary", "--yes", "-m",
+				"canary errors");
+		assertThat(abandon.exitCode()).isZero();
+		assertThat(abandon.out()).contains("- greeting (was hola)")
+			.contains("Published release 1 of /config-apps/abandoned/profiles/canary/");
+		assertThat(keys.value("/config-apps/abandoned/profiles/canary/greeting")).isNull();
+		assertThat(keys.value("/config-apps/abandoned/greeting")).isEqualTo("hello");
+		assertThat(cli.run("history", "--app", "abandoned", "--profile", "canary").out())
+			.contains("abandon profile canary: canary errors");
+
+		Cli.Result again = cli.run("abandon", "--app", "abandoned", "--profile", "canary", "--yes");
+		assertThat(again.exitCode()).isZero();
+		assertThat(again.out()).contains("Nothing to release");
+		assertThat(cli.run("abandon", "--app", "abandoned").exitCode()).isEqualTo(EtcdConfigCli.INVALID);
 	}
 
 	@Test

@@ -3,10 +3,11 @@ package io.github.etcdconfig.console;
 import java.util.List;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.actuate.EtcdValueSanitizer;
 import io.github.etcdconfig.client.EtcdProperties;
 import io.github.etcdconfig.config.EtcdConfigProperties;
+import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleaseSettings;
+import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,9 +35,10 @@ public class EtcdConsoleApplication {
 
 	@Bean
 	EtcdReleaseSettings etcdReleaseSettings(EtcdConsoleProperties console, EtcdConfigProperties config,
-			EtcdProperties etcd, @Value("${etcd.discovery.prefix:/services/}") String servicesPrefix) {
+			EtcdProperties etcd, @Value("${etcd.discovery.prefix:" + EtcdReleaseSettings.DEFAULT_SERVICES_PREFIX
+					+ "}") String servicesPrefix) {
 		return new EtcdReleaseSettings(config.getPrefixes(), console.getReleasesPrefix(), servicesPrefix,
-				console.getMaxTxnOps(), console.getKeep(), etcd.getRequestTimeout());
+				console.getMaxTxnOps(), console.getKeep(), etcd.getRequestTimeout(), console.getProposalsPrefix());
 	}
 
 	@Bean
@@ -44,13 +46,18 @@ public class EtcdConsoleApplication {
 		return new EtcdReleases(client, settings);
 	}
 
+	@Bean
+	EtcdReleaseWorkflow etcdReleaseWorkflow(EtcdReleases releases) {
+		return new EtcdReleaseWorkflow(releases);
+	}
+
 	/**
-	 * The starter's masking rules, with the application's own {@link SanitizingFunction}s
+	 * The release API's masks, with the application's own {@link SanitizingFunction}s
 	 * first, as the {@code etcdconfig} endpoint applies them.
 	 */
 	@Bean
-	EtcdValueSanitizer etcdValueSanitizer(ObjectProvider<SanitizingFunction> functions) {
-		return new EtcdValueSanitizer(List.copyOf(functions.orderedStream().toList()));
+	EtcdReleaseMasks etcdReleaseMasks(ObjectProvider<SanitizingFunction> functions) {
+		return new EtcdReleaseMasks(List.copyOf(functions.orderedStream().toList()));
 	}
 
 }

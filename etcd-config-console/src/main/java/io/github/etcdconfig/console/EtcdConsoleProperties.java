@@ -60,6 +60,25 @@ public class EtcdConsoleProperties implements Validator {
 	private String releasesPrefix = EtcdReleaseSettings.DEFAULT_RELEASES_PREFIX;
 
 	/**
+	 * Where a release is proposed to the running instances before it is published, as
+	 * their etcd.config.verify.prefix and the CLI's --proposals-prefix. Never inside a
+	 * configuration prefix.
+	 */
+	private String proposalsPrefix = EtcdReleaseSettings.DEFAULT_PROPOSALS_PREFIX;
+
+	/**
+	 * Whether the review of a release asks the running instances whether they would apply
+	 * it, and refuses to publish one they reject.
+	 */
+	private boolean verify = true;
+
+	/**
+	 * How long the review of a release waits for the running instances' verdicts; those
+	 * that do not answer in time are listed.
+	 */
+	private Duration verifyTimeout = Duration.ofSeconds(5);
+
+	/**
 	 * The most operations etcd takes in one transaction: etcd's --max-txn-ops. A release
 	 * is never split.
 	 */
@@ -118,6 +137,30 @@ public class EtcdConsoleProperties implements Validator {
 
 	public void setReleasesPrefix(String releasesPrefix) {
 		this.releasesPrefix = releasesPrefix;
+	}
+
+	public String getProposalsPrefix() {
+		return this.proposalsPrefix;
+	}
+
+	public void setProposalsPrefix(String proposalsPrefix) {
+		this.proposalsPrefix = proposalsPrefix;
+	}
+
+	public boolean isVerify() {
+		return this.verify;
+	}
+
+	public void setVerify(boolean verify) {
+		this.verify = verify;
+	}
+
+	public Duration getVerifyTimeout() {
+		return this.verifyTimeout;
+	}
+
+	public void setVerifyTimeout(Duration verifyTimeout) {
+		this.verifyTimeout = verifyTimeout;
 	}
 
 	public int getMaxTxnOps() {
@@ -201,6 +244,7 @@ public class EtcdConsoleProperties implements Validator {
 		}
 		positive(errors, "rolloutRefresh", properties.getRolloutRefresh(), PREFIX + ".rollout-refresh");
 		positive(errors, "stragglerAfter", properties.getStragglerAfter(), PREFIX + ".straggler-after");
+		positive(errors, "verifyTimeout", properties.getVerifyTimeout(), PREFIX + ".verify-timeout");
 	}
 
 	private static void positive(Errors errors, String field, Duration value, String property) {

@@ -102,6 +102,26 @@ class EtcdConsoleFailureTests {
 		}
 	}
 
+	@Test
+	void anUnreachableEtcdIsSaidInWordsOnAPageThatKeepsTheUserLoggedIn() throws Exception {
+		int closed;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closed = socket.getLocalPort();
+		}
+		try (ConfigurableApplicationContext console = Apps.console("http://127.0.0.1:" + closed,
+				settings("etcd.request-timeout=1s"))) {
+			ConsoleHttp viewer = new ConsoleHttp(Apps.url(console));
+			viewer.logIn(Users.VIEWER, Users.VIEWER_PASSWORD);
+			HttpResponse<String> page = viewer.get("/apps/billing");
+
+			assertThat(page.statusCode()).isEqualTo(503);
+			assertThat(page.body()).contains(Users.VIEWER, "Log out")
+				.contains("etcd at http://127.0.0.1:" + closed + " does not answer (connection refused)")
+				.doesNotContain("io exception")
+				.doesNotContain("[http://");
+		}
+	}
+
 	private static String[] settings(String... more) {
 		List<String> all = new java.util.ArrayList<>(List.of(Users.settings()));
 		all.addAll(List.of(more));

@@ -95,6 +95,15 @@ class EtcdConsoleSecurityTests {
 	}
 
 	@Test
+	void perApplicationPublishersWithoutSharedPublishersAreWarnedOfAtStartUp(CapturedOutput output) {
+		String warning = "etcd.console.shared-publishers is unset: every publisher may publish the shared layer";
+		try (ConfigurableApplicationContext open = Apps.console(endpoints(),
+				settings("etcd.console.applications.billing.publishers=carol"))) {
+			assertThat(output.getAll()).contains(warning).contains("restricts who may publish [billing]");
+		}
+	}
+
+	@Test
 	void theConsoleListensOnTheLoopbackAddressByDefault() throws Exception {
 		TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) console).getWebServer();
 		assertThat(server.getTomcat().getConnector().getProperty("address"))

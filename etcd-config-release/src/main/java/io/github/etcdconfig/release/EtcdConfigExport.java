@@ -55,6 +55,18 @@ public final class EtcdConfigExport {
 		return (format == Format.YAML) ? yaml(values) : properties(values);
 	}
 
+	/**
+	 * Write properties in the format of a file or document key name.
+	 * @param properties the properties, by name
+	 * @param name the file or key, ending in .yml, .yaml or .properties
+	 * @return the text
+	 */
+	static String write(Map<String, Object> properties, String name) {
+		Map<String, String> values = new LinkedHashMap<>();
+		properties.forEach((property, value) -> values.put(property, String.valueOf(value)));
+		return name.endsWith(".properties") ? properties(values) : yaml(values);
+	}
+
 	private static String yaml(Map<String, String> values) {
 		if (values.isEmpty()) {
 			return "{}\n";

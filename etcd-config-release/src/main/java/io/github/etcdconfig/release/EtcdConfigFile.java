@@ -1,7 +1,10 @@
 package io.github.etcdconfig.release;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -24,9 +27,23 @@ public record EtcdConfigFile(String name, byte[] content) {
 			return new EtcdConfigFile(path.toString(), Files.readAllBytes(path));
 		}
 		catch (IOException ex) {
-			throw new EtcdReleaseException(EtcdReleaseException.Reason.INVALID,
-					"Cannot read " + path + ": " + ex.getClass().getSimpleName(), ex);
+			throw new EtcdReleaseException(EtcdReleaseException.Reason.INVALID, "Cannot read " + path + ": " + why(ex),
+					ex);
 		}
+	}
+
+	// In words, as a shell says it; the exception's own message may repeat the path.
+	private static String why(IOException ex) {
+		if (ex instanceof NoSuchFileException) {
+			return "no such file";
+		}
+		if (ex instanceof AccessDeniedException) {
+			return "permission denied";
+		}
+		if (ex instanceof FileSystemException && Files.isDirectory(Path.of(((FileSystemException) ex).getFile()))) {
+			return "it is a directory";
+		}
+		return "it cannot be read (" + ex.getClass().getSimpleName() + ")";
 	}
 
 	@Override

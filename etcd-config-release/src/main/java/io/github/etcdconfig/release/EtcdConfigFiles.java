@@ -7,12 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.github.etcdconfig.config.EtcdConfigProblem;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyMapper;
+import io.github.etcdconfig.config.EtcdPropertyChange;
 
 /**
  * Turns configuration files into the keys of a layer, with the starter's own code: each
@@ -106,6 +109,38 @@ final class EtcdConfigFiles {
 		return properties;
 	}
 
+	/**
+	 * What a change of a document key changes in the properties it holds, as an
+	 * application of the layer reads them.
+	 * @param layer the layer of the key
+	 * @param key the document key
+	 * @param before its value before, {@code null} when absent
+	 * @param after its value after, {@code null} when absent
+	 * @return the properties that change, by name
+	 */
+	static List<EtcdPropertyChange> documentChanges(EtcdLayer layer, String key, String before, String after) {
+		Map<String, Object> old = document(layer, key, before);
+		Map<String, Object> now = document(layer, key, after);
+		Set<String> names = new TreeSet<>(old.keySet());
+		names.addAll(now.keySet());
+		List<EtcdPropertyChange> changes = new ArrayList<>();
+		for (String name : names) {
+			// An application reads values as text: 100 in YAML and '100' are the same.
+			if (!Objects.equals(text(old.get(name)), text(now.get(name)))) {
+				changes.add(new EtcdPropertyChange(name, old.get(name), now.get(name), key));
+			}
+		}
+		return changes;
+	}
+
+	private static String text(Object value) {
+		return (value != null) ? String.valueOf(value) : null;
+	}
+
+	private static Map<String, Object> document(EtcdLayer layer, String key, String value) {
+		return (value != null) ? properties(layer, key, key, value.getBytes(StandardCharsets.UTF_8)) : Map.of();
+	}
+
 	// The application reads the keys back as the properties of the files, or the files
 	// cannot be released as keys.
 	private static void readBack(EtcdLayer layer, Map<String, String> values, Map<String, String> names,
@@ -144,6 +179,16 @@ final class EtcdConfigFiles {
 				.invalid(file.name() + ": only .yml, .yaml and .properties files can be " + "released");
 		}
 		return text;
+	}
+
+	/**
+	 * The document key of the layer that a file is read as.
+	 * @param layer the layer
+	 * @param file the file
+	 * @return the key
+	 */
+	static String documentKey(EtcdLayer layer, EtcdConfigFile file) {
+		return documentKey(layer, fileName(file));
 	}
 
 	private static String documentKey(EtcdLayer layer, String fileName) {

@@ -51,13 +51,24 @@ final class EtcdConfigViews {
 		EtcdConfigReader.Result read = EtcdReleaseCalls.run(
 				() -> new EtcdConfigReader(this.kv, this.timeout, PAGE_SIZE).read(ranges), this.timeout,
 				"Reading " + layer);
+		return view(layer, read.revision(), read.keys());
+	}
+
+	/**
+	 * The properties keys hold, as an application of the layer reads them.
+	 * @param layer the layer chosen
+	 * @param revision the revision the keys were read at
+	 * @param keys the keys
+	 * @return the view
+	 */
+	static EtcdConfigView view(EtcdLayer layer, long revision, Iterable<EtcdKeyEvent> keys) {
 		Map<String, Long> revisions = new HashMap<>();
-		for (EtcdKeyEvent key : read.keys()) {
+		for (EtcdKeyEvent key : keys) {
 			revisions.put(new String(key.key(), StandardCharsets.UTF_8), key.modRevision());
 		}
 		EtcdConfigLayout layout = layer.layout();
 		List<String> problems = new ArrayList<>();
-		EtcdConfigSnapshot snapshot = EtcdConfigSnapshot.of(layout, read.revision(), read.keys(),
+		EtcdConfigSnapshot snapshot = EtcdConfigSnapshot.of(layout, revision, keys,
 				(problem) -> problems.add(problem.toString()));
 		String[] names = snapshot.getPropertyNames().clone();
 		Arrays.sort(names);
@@ -67,7 +78,7 @@ final class EtcdConfigViews {
 			properties.add(new EtcdProperty(name, snapshot.getProperty(name), key, revisions.getOrDefault(key, 0L),
 					layout.prefixes().get(layout.layerOf(key))));
 		}
-		return new EtcdConfigView(layer, read.revision(), properties, problems);
+		return new EtcdConfigView(layer, revision, properties, problems);
 	}
 
 }

@@ -1,8 +1,13 @@
 package io.github.etcdconfig.release;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.github.etcdconfig.refresh.EtcdConfigRejection;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
+
+import org.springframework.util.StringUtils;
 
 /**
  * One registered instance and the configuration it reports in its registration
@@ -16,17 +21,29 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * when it reports none (an instance without etcd-discovery 0.1's report, or written by
  * another language)
  * @param stale whether its values came from its snapshot file because etcd was
- * unreachable at its start
+ * unreachable at its start, or {@code null} when it reports no configuration
  * @param state its configuration watch state, such as {@code WATCHING}, or {@code null}
  * @param problem why its entry could not be read, or {@code null}
  * @param metadata its registered metadata ({@code etcd.discovery.metadata.*}), such as
  * the profiles it runs, which tells the instances of a gray release
+ * @param verifies whether it evaluates proposed releases ({@code config.verifies})
+ * @param rejected the newest revision it refused to apply, or {@code null} when it
+ * applied the newest it tried
+ * @param verdicts its answers to the newest proposals, newest first
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
-		boolean stale, String state, String problem, Map<String, String> metadata) {
+		Boolean stale, String state, String problem, Map<String, String> metadata, boolean verifies,
+		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts) {
+
+	/**
+	 * The metadata entry in which an instance names the profiles it runs
+	 * ({@code etcd.discovery.metadata.profiles=canary,eu}).
+	 */
+	public static final String PROFILES = "profiles";
 
 	public EtcdInstanceStatus {
 		metadata = (metadata != null) ? Map.copyOf(metadata) : Map.of();
+		verdicts = (verdicts != null) ? List.copyOf(verdicts) : List.of();
 	}
 
 	/**
@@ -36,7 +53,49 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 	 * @return whether it has applied it
 	 */
 	public boolean hasApplied(long wanted) {
-		return this.revision != null && this.revision >= wanted && !this.stale;
+		return this.revision != null && this.revision >= wanted && !Boolean.TRUE.equals(this.stale);
+	}
+
+	/**
+	 * The profiles it registers as running, in its metadata ({@link #PROFILES}).
+	 * @return the profiles, none when it does not say
+	 */
+	@JsonIgnore
+	public List<String> profiles() {
+		String profiles = this.metadata.get(PROFILES);
+		return (profiles != null) ? List.of(StringUtils.tokenizeToStringArray(profiles, ",")) : List.of();
+	}
+
+	/**
+	 * Whether a release reaches it: every instance of the application, or for a gray
+	 * release only those that run its profile.
+	 * @param profile the profile of a gray release, or {@code null}
+	 * @return whether it does
+	 */
+	public boolean isTargetOf(String profile) {
+		return profile == null || profiles().contains(profile);
+	}
+
+	/**
+	 * Whether it refused to apply a revision, or a later one, that it has not applied.
+	 * @param wanted the revision
+	 * @return whether it refused it
+	 */
+	public boolean hasRejected(long wanted) {
+		return this.rejected != null && this.rejected.revision() >= wanted && !hasApplied(wanted);
+	}
+
+	/**
+	 * Its answer to a proposal.
+	 * @param proposal the proposal's id
+	 * @return the answer, or {@code null} when it has given none
+	 */
+	public EtcdInstanceVerdict verdict(String proposal) {
+		return this.verdicts.stream()
+			.filter((verdict) -> verdict.proposal().equals(proposal))
+			.map((verdict) -> EtcdInstanceVerdict.of(toString(), verdict))
+			.findFirst()
+			.orElse(null);
 	}
 
 	/**

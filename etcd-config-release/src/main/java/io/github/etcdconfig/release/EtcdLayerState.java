@@ -125,7 +125,7 @@ record EtcdLayerState(long revision, List<Layer> layers) {
 			for (Map.Entry<String, String> target : new TreeMap<>(targets).entrySet()) {
 				String key = target.getKey();
 				String current = currentValue(key, target.getValue());
-				EtcdKeyChange change = EtcdKeyChange.of(key, names.getOrDefault(key, name(key)), current,
+				EtcdKeyChange change = EtcdKeyChange.of(this.layer, key, names.getOrDefault(key, name(key)), current,
 						target.getValue());
 				if (change != null) {
 					changes.add(change);

@@ -22,9 +22,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param message why, or {@code null}
  * @param revision the etcd revision of its transaction
  * @param changes every key it changed
+ * @param verification what the running instances said of it before it was published, or
+ * {@code null} when it was published without asking them
  */
 public record EtcdRelease(long id, String layer, String application, String profile, EtcdReleasePlan.Kind kind,
-		String detail, Instant time, String author, String message, long revision, List<EtcdKeyChange> changes) {
+		String detail, Instant time, String author, String message, long revision, List<EtcdKeyChange> changes,
+		EtcdVerification verification) {
 
 	public EtcdRelease {
 		changes = List.copyOf(changes);
@@ -59,7 +62,16 @@ public record EtcdRelease(long id, String layer, String application, String prof
 
 	EtcdRelease withRevision(long revision) {
 		return new EtcdRelease(this.id, this.layer, this.application, this.profile, this.kind, this.detail, this.time,
-				this.author, this.message, revision, this.changes);
+				this.author, this.message, revision, this.changes, this.verification);
+	}
+
+	/**
+	 * This release of a layer, with the properties of its document keys worked out.
+	 */
+	EtcdRelease in(EtcdLayer layer) {
+		return new EtcdRelease(this.id, this.layer, this.application, this.profile, this.kind, this.detail, this.time,
+				this.author, this.message, this.revision,
+				this.changes.stream().map((change) -> change.in(layer)).toList(), this.verification);
 	}
 
 	@Override

@@ -1,9 +1,9 @@
 package io.github.etcdconfig.release;
 
 /**
- * A release, read or wait that did not happen, and why. Whenever one is thrown, nothing
- * was written. Its message names the file, key, option or endpoint concerned, and never a
- * value or a password.
+ * A release, read or wait that did not happen, and why. Whenever one is thrown, no
+ * configuration was written. Its message names the file, key, option or endpoint
+ * concerned, and never a value or a password.
  */
 public class EtcdReleaseException extends RuntimeException {
 
@@ -25,7 +25,13 @@ public class EtcdReleaseException extends RuntimeException {
 		UNAVAILABLE,
 
 		/** etcd refused the credentials, or the user may not read or write there. */
-		DENIED
+		DENIED,
+
+		/**
+		 * A running instance refuses the release: a property would not bind, validate or
+		 * resolve there.
+		 */
+		REJECTED
 
 	}
 

@@ -10,12 +10,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * writes everything in one transaction, which fails when any key of its layers was
  * written after {@link #baseRevision()}.
  *
- * @param kind push, rollback or promote
+ * @param kind push, rollback, promote or abandon
  * @param detail what the rollback or promotion goes back to or comes from, or
  * {@code null}
  * @param baseRevision the etcd revision the layers were read at
- * @param layers what happens to each layer: one for a push or rollback, two for a
- * promotion
+ * @param layers what happens to each layer: one for a push, rollback or abandon, two for
+ * a promotion
  */
 public record EtcdReleasePlan(Kind kind, String detail, long baseRevision, List<EtcdLayerChange> layers) {
 
@@ -31,7 +31,10 @@ public record EtcdReleasePlan(Kind kind, String detail, long baseRevision, List<
 		ROLLBACK,
 
 		/** A profile's layer moved into its application's layer. */
-		PROMOTE
+		PROMOTE,
+
+		/** A profile's layer emptied: a gray release ended without promotion. */
+		ABANDON
 
 	}
 

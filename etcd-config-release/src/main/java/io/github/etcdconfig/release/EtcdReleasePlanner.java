@@ -1,8 +1,12 @@
 package io.github.etcdconfig.release;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import io.etcd.jetcd.KV;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
@@ -27,10 +31,8 @@ final class EtcdReleasePlanner {
 	}
 
 	EtcdReleasePlan push(EtcdLayer layer, List<EtcdConfigFile> files, EtcdPushOptions options) {
-		if (options.prune() && layer.sharesItsFolder()) {
-			throw EtcdReleaseException.invalid("Cannot prune " + layer + ": with the prefixes "
-					+ this.settings.prefixes() + " the layers of other applications or profiles lie in its folder, "
-					+ "and their keys cannot be told from its own");
+		if (options.prune()) {
+			checkPrunable(layer, "prune");
 		}
 		EtcdConfigFiles.Keys keys = EtcdConfigFiles.keys(layer, files, options.document());
 		EtcdLayerState state = read(layer);
@@ -91,6 +93,87 @@ final class EtcdReleasePlanner {
 		List<EtcdKeyChange> fromSource = from.changesTo(emptied, Map.of());
 		return new EtcdReleasePlan(EtcdReleasePlan.Kind.PROMOTE, detail, state.revision(),
 				List.of(layerChange(state.layer(0), toTarget), layerChange(from, fromSource)));
+	}
+
+	EtcdReleasePlan edit(EtcdLayer layer, EtcdConfigFile edited, EtcdReleaseMasks masks) {
+		Map<String, Object> wanted = EtcdConfigFiles.properties(layer, edited.name(),
+				EtcdConfigFiles.documentKey(layer, edited), edited.content());
+		EtcdLayerState state = read(layer);
+		EtcdLayerState.Layer current = state.layer(0);
+		boolean prunable = prunable(layer);
+		Map<String, String> targets = new HashMap<>();
+		Map<String, Map<String, Object>> documents = new TreeMap<>();
+		Set<String> held = new HashSet<>();
+		for (EtcdProperty property : EtcdConfigViews.view(layer, state.revision(), current.keys().values())
+			.properties()) {
+			String name = property.name();
+			held.add(name);
+			Object value = wanted.get(name);
+			boolean kept = (value != null) ? text(value).equals(text(property.value()))
+					|| (EtcdReleaseMasks.MASK.equals(value) && masks.isMasked(name)) : !prunable;
+			if (kept) {
+				continue;
+			}
+			if (current.name(property.key()) != null) {
+				targets.put(property.key(), (value != null) ? text(value) : null);
+			}
+			else {
+				// A property of a document key: the document is written again with the
+				// edit,
+				// and stays a document.
+				Map<String, Object> document = documents.computeIfAbsent(property.key(),
+						(key) -> new TreeMap<>(EtcdConfigFiles.properties(layer, key, key,
+								current.value(key).getBytes(StandardCharsets.UTF_8))));
+				if (value != null) {
+					document.put(name, value);
+				}
+				else {
+					document.remove(name);
+				}
+			}
+		}
+		documents.forEach((key, properties) -> targets.put(key,
+				(properties.isEmpty() && prunable) ? null : EtcdConfigExport.write(properties, key)));
+		Map<String, Object> added = new TreeMap<>(wanted);
+		added.keySet().removeAll(held);
+		Map<String, String> names = Map.of();
+		if (!added.isEmpty()) {
+			EtcdConfigFiles.Keys keys = EtcdConfigFiles.keys(layer, List.of(new EtcdConfigFile(edited.name(),
+					EtcdConfigExport.write(added, edited.name()).getBytes(StandardCharsets.UTF_8))), null);
+			targets.putAll(keys.values());
+			names = keys.names();
+		}
+		return plan(EtcdReleasePlan.Kind.PUSH, null, state, targets, names);
+	}
+
+	// How an application compares values: as text.
+	private static String text(Object value) {
+		return String.valueOf(value);
+	}
+
+	EtcdReleasePlan abandon(String application, String profile) {
+		EtcdLayer layer = EtcdLayer.of(this.settings.prefixes(), application, profile);
+		checkPrunable(layer, "abandon");
+		EtcdLayerState state = read(layer);
+		Map<String, String> emptied = new HashMap<>();
+		state.layer(0).keys().keySet().forEach((key) -> emptied.put(key, null));
+		return plan(EtcdReleasePlan.Kind.ABANDON, "profile " + profile, state, emptied, Map.of());
+	}
+
+	/**
+	 * Whether a layer's keys may be deleted as a whole: not when other layers share its
+	 * folder, as in the layout of 0.1.0, where nothing can be pruned.
+	 */
+	boolean prunable(EtcdLayer layer) {
+		return !layer.sharesItsFolder();
+	}
+
+	private void checkPrunable(EtcdLayer layer, String what) {
+		if (!prunable(layer)) {
+			throw EtcdReleaseException.invalid("Cannot " + what + " " + layer + ": with the prefixes "
+					+ this.settings.prefixes() + " the layers of other applications or profiles lie in its folder, "
+					+ "and their keys cannot be told from its own");
+		}
 	}
 
 	private EtcdLayerState read(EtcdLayer layer) {

@@ -66,17 +66,20 @@ final class EtcdReleasePublisher {
 
 	/**
 	 * Publish a plan.
+	 * @param verification what the instances said of it, kept in the records, or
+	 * {@code null}
 	 * @return the releases, one per layer, at the transaction's revision
 	 * @throws EtcdReleaseException (conflict) when a layer changed since the plan was
 	 * read
 	 */
-	List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message, Instant time) {
+	List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message, Instant time,
+			EtcdVerification verification) {
 		checkSize(plan);
 		List<EtcdRelease> releases = new ArrayList<>();
 		for (EtcdLayerChange layer : plan.layers()) {
 			EtcdLayer target = layer.layer();
 			releases.add(new EtcdRelease(layer.release(), target.prefix(), target.application(), target.profile(),
-					plan.kind(), plan.detail(), time, author, message, 0, layer.changes()));
+					plan.kind(), plan.detail(), time, author, message, 0, layer.changes(), verification));
 		}
 		List<Op> operations = operations(plan);
 		for (EtcdRelease release : releases) {

@@ -29,6 +29,7 @@ final class EtcdReleaseRecords {
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.addMixIn(EtcdRelease.class, Stored.class)
+		.addMixIn(EtcdKeyChange.class, StoredChange.class)
 		.build();
 
 	private final KV kv;
@@ -97,7 +98,7 @@ final class EtcdReleaseRecords {
 					"Reading the releases of " + layer.prefix())
 			.getKvs()) {
 			if (id(layer, kv) > 0) {
-				releases.add(read(kv));
+				releases.add(read(kv).in(layer));
 			}
 		}
 		return releases;
@@ -128,6 +129,15 @@ final class EtcdReleaseRecords {
 	 */
 	@JsonIgnoreProperties({ "revision", "added", "changed", "removed" })
 	private interface Stored {
+
+	}
+
+	/**
+	 * How a key change is stored: without the properties of a document, which are read
+	 * from its values.
+	 */
+	@JsonIgnoreProperties("properties")
+	private interface StoredChange {
 
 	}
 

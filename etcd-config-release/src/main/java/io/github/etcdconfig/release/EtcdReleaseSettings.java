@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.etcdconfig.config.EtcdConfigProperties;
+import io.github.etcdconfig.discovery.EtcdDiscoveryProperties;
 
 /**
  * Where configuration and release records live, and the limits of a release.
@@ -19,15 +20,23 @@ import io.github.etcdconfig.config.EtcdConfigProperties;
  * {@code --max-txn-ops})
  * @param keep how many releases of each layer are kept
  * @param timeout the deadline of every etcd call
+ * @param proposalsPrefix where proposed releases are written for the running instances to
+ * evaluate; never inside a configuration prefix
  */
 public record EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, String servicesPrefix, int maxTxnOps,
-		int keep, Duration timeout) {
+		int keep, Duration timeout, String proposalsPrefix) {
 
 	/** The default place of release records. */
 	public static final String DEFAULT_RELEASES_PREFIX = "/config-releases/";
 
+	/**
+	 * The default place of proposed releases, as the instances'
+	 * etcd.config.verify.prefix.
+	 */
+	public static final String DEFAULT_PROPOSALS_PREFIX = "/config-proposals/";
+
 	/** The default registry prefix. */
-	public static final String DEFAULT_SERVICES_PREFIX = "/services/";
+	public static final String DEFAULT_SERVICES_PREFIX = EtcdDiscoveryProperties.DEFAULT_PREFIX;
 
 	/** etcd's default limit of operations in one transaction. */
 	public static final int DEFAULT_MAX_TXN_OPS = 128;
@@ -52,14 +61,10 @@ public record EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, 
 		}
 		folder(releasesPrefix, "The releases prefix");
 		folder(servicesPrefix, "The services prefix");
+		folder(proposalsPrefix, "The proposals prefix");
 		for (String prefix : prefixes) {
-			String fixed = fixedPart(prefix);
-			if (releasesPrefix.startsWith(fixed) || fixed.startsWith(releasesPrefix)) {
-				throw EtcdReleaseException
-					.invalid("The releases prefix '" + releasesPrefix + "' overlaps the configuration prefix '" + prefix
-							+ "': applications would load the release records. Keep it apart, for example "
-							+ DEFAULT_RELEASES_PREFIX);
-			}
+			apart(prefix, releasesPrefix, "releases prefix", "the release records", DEFAULT_RELEASES_PREFIX);
+			apart(prefix, proposalsPrefix, "proposals prefix", "proposed releases", DEFAULT_PROPOSALS_PREFIX);
 		}
 		if (maxTxnOps < 2) {
 			throw EtcdReleaseException.invalid("The transaction limit must be at least 2 (a change and its record)");
@@ -70,6 +75,20 @@ public record EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, 
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw EtcdReleaseException.invalid("The timeout must be a positive duration");
 		}
+	}
+
+	/**
+	 * Settings with the default proposals prefix.
+	 * @param prefixes the configuration prefix patterns
+	 * @param releasesPrefix where release records are kept
+	 * @param servicesPrefix the registry prefix
+	 * @param maxTxnOps the most operations in one transaction
+	 * @param keep how many releases of each layer are kept
+	 * @param timeout the deadline of every etcd call
+	 */
+	public EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, String servicesPrefix, int maxTxnOps,
+			int keep, Duration timeout) {
+		this(prefixes, releasesPrefix, servicesPrefix, maxTxnOps, keep, timeout, DEFAULT_PROPOSALS_PREFIX);
 	}
 
 	/**
@@ -89,7 +108,38 @@ public record EtcdReleaseSettings(List<String> prefixes, String releasesPrefix, 
 	 */
 	public EtcdReleaseSettings withPrefixes(List<String> prefixes) {
 		return new EtcdReleaseSettings(prefixes, this.releasesPrefix, this.servicesPrefix, this.maxTxnOps, this.keep,
-				this.timeout);
+				this.timeout, this.proposalsPrefix);
+	}
+
+	/**
+	 * These settings with another proposals prefix.
+	 * @param proposalsPrefix where proposed releases are written
+	 * @return the settings
+	 */
+	public EtcdReleaseSettings withProposalsPrefix(String proposalsPrefix) {
+		return new EtcdReleaseSettings(this.prefixes, this.releasesPrefix, this.servicesPrefix, this.maxTxnOps,
+				this.keep, this.timeout, proposalsPrefix);
+	}
+
+	/**
+	 * Where the proposals of a layer are written: the layer's prefix under the proposals
+	 * prefix, so that the etcd role that may write {@code /config-apps/billing/} can be
+	 * given {@code /config-proposals/config-apps/billing/} and no one else can make
+	 * billing's instances evaluate a proposal.
+	 * @param layer the layer
+	 * @return the folder
+	 */
+	public String proposalsFolder(EtcdLayer layer) {
+		return this.proposalsPrefix + layer.prefix().substring(1);
+	}
+
+	// Applications would load whatever lies in their prefixes.
+	private static void apart(String pattern, String prefix, String what, String held, String example) {
+		String fixed = fixedPart(pattern);
+		if (prefix.startsWith(fixed) || fixed.startsWith(prefix)) {
+			throw EtcdReleaseException.invalid("The " + what + " '" + prefix + "' overlaps the configuration prefix '"
+					+ pattern + "': applications would load " + held + ". Keep it apart, for example " + example);
+		}
 	}
 
 	private static void folder(String prefix, String what) {

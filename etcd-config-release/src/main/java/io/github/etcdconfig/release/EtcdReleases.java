@@ -1,20 +1,22 @@
 package io.github.etcdconfig.release;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.github.etcdconfig.config.EtcdConfigLayout;
-import io.github.etcdconfig.config.EtcdPropertyChange;
 
 /**
  * Safe releases of configuration into etcd, for the CLI and a web console: check files
@@ -33,7 +35,9 @@ import io.github.etcdconfig.config.EtcdPropertyChange;
  * EtcdLayer billing = releases.layer("billing", null);
  * EtcdReleasePlan plan = releases.planPush(billing, List.of(EtcdConfigFile.read(path)), EtcdPushOptions.DEFAULT);
  * // show plan.changes(), ask
- * List<EtcdRelease> published = releases.publish(plan, "alice", "raise the rate limit");
+ * EtcdVerification verdicts = releases.verify(plan, "alice", Duration.ofSeconds(5));
+ * // show verdicts.verdicts(); a rejected plan is refused
+ * List<EtcdRelease> published = releases.publish(plan, "alice", "raise the rate limit", verdicts);
  * EtcdRollout rollout = releases.awaitRevision("billing", published.get(0).revision(), Duration.ofMinutes(1));
  * }</pre>
  *
@@ -56,6 +60,8 @@ public final class EtcdReleases {
 
 	private final EtcdFolders folders;
 
+	private final EtcdProposals proposals;
+
 	private final Clock clock;
 
 	/**
@@ -74,8 +80,9 @@ public final class EtcdReleases {
 		this.planner = new EtcdReleasePlanner(kv, this.records, settings);
 		this.publisher = new EtcdReleasePublisher(kv, this.records, settings);
 		this.views = new EtcdConfigViews(kv, settings.timeout());
-		this.instances = new EtcdInstances(kv, settings.servicesPrefix(), settings.timeout());
+		this.instances = new EtcdInstances(kv, client.getWatchClient(), settings.servicesPrefix(), settings.timeout());
 		this.folders = new EtcdFolders(kv, settings.timeout());
+		this.proposals = new EtcdProposals(kv, client.getLeaseClient(), this.instances, settings);
 		this.clock = clock;
 	}
 
@@ -106,6 +113,32 @@ public final class EtcdReleases {
 				EtcdConfigLayout::applicationFolders));
 		this.instances.list(null).forEach((instance) -> names.add(instance.service()));
 		return List.copyOf(names);
+	}
+
+	/**
+	 * The layers of an application: its own, then one per profile that has a layer.
+	 * @param application the application, or {@code null} for the shared layer alone
+	 * @return the layers
+	 */
+	public List<EtcdLayer> layers(String application) {
+		List<EtcdLayer> layers = new ArrayList<>();
+		layers.add(layer(application, null));
+		if (application != null) {
+			profiles(application).forEach((profile) -> layers.add(layer(application, profile)));
+		}
+		return layers;
+	}
+
+	/**
+	 * The newest release of an application's layers.
+	 * @param application the application, or {@code null} for the shared layer
+	 * @return the release, or {@code null} when its layers have none
+	 */
+	public EtcdRelease newest(String application) {
+		return layers(application).stream()
+			.flatMap((layer) -> history(layer, 1).stream())
+			.max(Comparator.comparingLong(EtcdRelease::revision))
+			.orElse(null);
 	}
 
 	/**
@@ -180,6 +213,52 @@ public final class EtcdReleases {
 	}
 
 	/**
+	 * What ending a gray release without promoting it would change: every key of the
+	 * profile's layer deleted, recorded as an abandon.
+	 * @param application the application
+	 * @param profile the profile whose instances had the change first
+	 * @return the plan; empty when the layer has no key
+	 * @throws EtcdReleaseException (invalid) when other layers share the profile layer's
+	 * folder, so its keys cannot be told from theirs
+	 */
+	public EtcdReleasePlan planAbandon(String application, String profile) {
+		Objects.requireNonNull(application, "application");
+		Objects.requireNonNull(profile, "profile");
+		return this.planner.abandon(application, profile);
+	}
+
+	/**
+	 * What an edit of a layer's properties would change, and nothing else: the text holds
+	 * the layer's properties as {@link #properties(EtcdLayer)} shows them, edited. A
+	 * property whose value is unchanged, or left masked ({@link EtcdReleaseMasks#MASK})
+	 * where the masks hide it, keeps its key and value. A changed property is written to
+	 * the key that holds it: a plain key stays a plain key, and a document key stays a
+	 * document, written again with the edit. A new property gets a key of its own. A
+	 * property left out is deleted, unless the layer {@linkplain #prunable(EtcdLayer)
+	 * cannot be pruned}.
+	 * @param layer the layer
+	 * @param edited the edited text, as a .yml, .yaml or .properties file
+	 * @param masks the masks the text was shown with
+	 * @return the plan
+	 * @throws EtcdReleaseException (invalid) when the text does not parse or a new
+	 * property cannot be carried by a key
+	 */
+	public EtcdReleasePlan planEdit(EtcdLayer layer, EtcdConfigFile edited, EtcdReleaseMasks masks) {
+		return this.planner.edit(layer, edited, masks);
+	}
+
+	/**
+	 * Whether keys of a layer may be deleted when files or an edit leave them out: not
+	 * when the layers of other applications or profiles lie in its folder (the layout of
+	 * 0.1.0, {@code /config/{application}/}), whose keys cannot be told from its own.
+	 * @param layer the layer
+	 * @return whether they may
+	 */
+	public boolean prunable(EtcdLayer layer) {
+		return this.planner.prunable(layer);
+	}
+
+	/**
 	 * Refuse a plan that does not fit in one etcd transaction, before asking anyone to
 	 * confirm it.
 	 * @param plan the plan
@@ -190,9 +269,31 @@ public final class EtcdReleases {
 	}
 
 	/**
-	 * Publish a plan: its changes and a release record per layer in one transaction,
-	 * which fails if any key of its layers changed since the plan was read. Records
-	 * beyond the number kept are removed in the same transaction.
+	 * Ask the running instances whether they would apply a plan, before it is published.
+	 * The plan is written as a proposal under the proposals prefix; every registered
+	 * instance of the layer's application (of every application for the shared layer)
+	 * that verifies evaluates it against its own beans (binding, validation, conversion
+	 * of {@code @Value}s, placeholders) and answers in its registration. The wait ends
+	 * once every one has answered, or after {@code wait}; then the proposal is removed.
+	 * No configuration is written.
+	 * @param plan the plan, not empty
+	 * @param by who asks, written into the proposal, or {@code null}
+	 * @param wait how long to wait for the answers
+	 * @return the answers; {@link EtcdVerification#isRejected()} when an instance refuses
+	 * the plan
+	 */
+	public EtcdVerification verify(EtcdReleasePlan plan, String by, Duration wait) {
+		if (plan.isEmpty()) {
+			throw EtcdReleaseException.invalid("Nothing to verify: the release changes no key");
+		}
+		return this.proposals.verify(plan, by, wait);
+	}
+
+	/**
+	 * Publish a plan without asking the running instances first: its changes and a
+	 * release record per layer in one transaction, which fails if any key of its layers
+	 * changed since the plan was read. Records beyond the number kept are removed in the
+	 * same transaction.
 	 * @param plan the plan, not empty
 	 * @param author who publishes it
 	 * @param message why, or {@code null}
@@ -201,10 +302,71 @@ public final class EtcdReleases {
 	 * when the plan is too big; nothing is written in either case
 	 */
 	public List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message) {
+		return publish(plan, author, message, null);
+	}
+
+	/**
+	 * Publish a plan that the running instances were asked about ({@link #verify}), and
+	 * keep their answers in its release records. A plan an instance rejected is refused.
+	 * @param plan the plan, not empty
+	 * @param author who publishes it
+	 * @param message why, or {@code null}
+	 * @param verification the instances' answers, or {@code null} when they were not
+	 * asked
+	 * @return the releases, one per layer, with the transaction's revision
+	 * @throws EtcdReleaseException (rejected) naming the instances and the properties
+	 * they refuse; (conflict) when a layer changed meanwhile; (invalid) when the plan is
+	 * too big; nothing is written in any case
+	 */
+	public List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message,
+			EtcdVerification verification) {
 		if (plan.isEmpty()) {
 			throw EtcdReleaseException.invalid("Nothing to publish: the release changes no key");
 		}
-		return this.publisher.publish(plan, author, message, this.clock.instant());
+		if (verification != null && verification.isRejected()) {
+			throw rejected(verification);
+		}
+		return this.publisher.publish(plan, author, message, this.clock.instant(), verification);
+	}
+
+	/**
+	 * The refusal of a plan that instances rejected.
+	 * @param verification the answers, one of them a rejection
+	 * @return the exception (rejected), naming each instance that rejects it with the
+	 * properties and reasons
+	 */
+	public static EtcdReleaseException rejected(EtcdVerification verification) {
+		return new EtcdReleaseException(EtcdReleaseException.Reason.REJECTED,
+				"Rejected by " + verification.rejections().size()
+						+ " instance(s); nothing was written. Fix the properties named and try again: "
+						+ verification.describeRejections());
+	}
+
+	/**
+	 * What changed in the layers of a plan since it was read: the releases published
+	 * meanwhile, and the keys written outside releases. It tells the operator of a
+	 * conflicting release what the other change was.
+	 * @param plan the plan
+	 * @param limit the most releases of each layer to look through
+	 * @return per layer of the plan, what changed
+	 */
+	public List<EtcdChangesSince> changesSince(EtcdReleasePlan plan, int limit) {
+		long base = plan.baseRevision();
+		List<EtcdChangesSince> changes = new ArrayList<>();
+		for (EtcdLayerChange change : plan.layers()) {
+			EtcdLayer layer = change.layer();
+			List<EtcdRelease> meanwhile = history(layer, limit).stream()
+				.filter((release) -> release.revision() > base)
+				.toList();
+			Set<Long> released = new HashSet<>();
+			meanwhile.forEach((release) -> released.add(release.revision()));
+			List<EtcdProperty> outside = properties(layer).properties()
+				.stream()
+				.filter((property) -> property.revision() > base && !released.contains(property.revision()))
+				.toList();
+			changes.add(new EtcdChangesSince(layer, meanwhile, outside));
+		}
+		return changes;
 	}
 
 	/**
@@ -230,51 +392,22 @@ public final class EtcdReleases {
 		List<EtcdPropertyRelease> history = new ArrayList<>();
 		for (EtcdRelease release : history(layer, limit)) {
 			for (EtcdKeyChange change : release.changes()) {
-				Object before = value(layer, change.key(), change.name(), change.oldValue(), name);
-				Object after = value(layer, change.key(), change.name(), change.newValue(), name);
-				if (!Objects.equals(before, after)) {
-					history.add(new EtcdPropertyRelease(release.id(), release.time(), release.author(),
-							release.message(), change.key(), before, after));
+				if (name.equals(change.name()) && !Objects.equals(change.oldValue(), change.newValue())) {
+					history.add(propertyRelease(release, change.key(), change.oldValue(), change.newValue()));
 				}
+				change.properties()
+					.stream()
+					.filter((property) -> property.name().equals(name))
+					.forEach((property) -> history
+						.add(propertyRelease(release, change.key(), property.oldValue(), property.newValue())));
 			}
 		}
 		return history;
 	}
 
-	private static Object value(EtcdLayer layer, String key, String keyName, String value, String name) {
-		if (value == null) {
-			return null;
-		}
-		if (keyName != null) {
-			return keyName.equals(name) ? value : null;
-		}
-		return document(layer, key, value).get(name);
-	}
-
-	/**
-	 * What a change of a document key changes in the properties it holds, as an
-	 * application of the layer reads them.
-	 * @param layer the layer of the key
-	 * @param change the change of a document key
-	 * @return the properties that change, by name
-	 */
-	public List<EtcdPropertyChange> documentChanges(EtcdLayer layer, EtcdKeyChange change) {
-		Map<String, Object> before = document(layer, change.key(), change.oldValue());
-		Map<String, Object> after = document(layer, change.key(), change.newValue());
-		Set<String> names = new TreeSet<>(before.keySet());
-		names.addAll(after.keySet());
-		List<EtcdPropertyChange> changes = new ArrayList<>();
-		for (String name : names) {
-			if (!Objects.equals(before.get(name), after.get(name))) {
-				changes.add(new EtcdPropertyChange(name, before.get(name), after.get(name), change.key()));
-			}
-		}
-		return changes;
-	}
-
-	private static Map<String, Object> document(EtcdLayer layer, String key, String value) {
-		return (value != null) ? EtcdConfigFiles.properties(layer, key, key, value.getBytes(StandardCharsets.UTF_8))
-				: Map.of();
+	private static EtcdPropertyRelease propertyRelease(EtcdRelease release, String key, Object before, Object after) {
+		return new EtcdPropertyRelease(release.id(), release.time(), release.author(), release.message(), key, before,
+				after);
 	}
 
 	/**
@@ -289,12 +422,57 @@ public final class EtcdReleases {
 	}
 
 	/**
+	 * Which lower layers a view's properties override: for each property, the prefixes of
+	 * the layers below the one it comes from that hold it too, lowest first.
+	 * @param view an effective view ({@link #effective(EtcdLayer)})
+	 * @return per property name, the prefixes it overrides; none for a property no lower
+	 * layer holds
+	 */
+	public Map<String, List<String>> overrides(EtcdConfigView view) {
+		EtcdLayer chosen = view.layer();
+		List<EtcdLayer> lower = new ArrayList<>();
+		lower.add(layer(null, null));
+		if (chosen.profile() != null) {
+			lower.add(layer(chosen.application(), null));
+		}
+		Map<String, List<String>> overrides = new HashMap<>();
+		for (EtcdLayer layer : lower) {
+			Set<String> names = new HashSet<>();
+			properties(layer).properties().forEach((property) -> names.add(property.name()));
+			for (EtcdProperty property : view.properties()) {
+				if (layer.index() < chosen.layout().layerOf(property.key()) && names.contains(property.name())) {
+					overrides.computeIfAbsent(property.name(), (name) -> new ArrayList<>()).add(layer.prefix());
+				}
+			}
+		}
+		return overrides;
+	}
+
+	/**
 	 * The properties of one layer alone, as {@code push} takes them back.
 	 * @param layer the layer
 	 * @return the view
 	 */
 	public EtcdConfigView properties(EtcdLayer layer) {
 		return this.views.layer(layer);
+	}
+
+	/**
+	 * The properties of a file as an application of a layer would read it from a document
+	 * key of that layer, without reading etcd: what a push of the file as a document
+	 * would hold.
+	 * @param layer the layer
+	 * @param file the file
+	 * @return the properties, by name, each with the document key
+	 * @throws EtcdReleaseException (invalid) naming the file, line and column when it
+	 * does not parse
+	 */
+	public EtcdConfigView read(EtcdLayer layer, EtcdConfigFile file) {
+		String key = EtcdConfigFiles.documentKey(layer, file);
+		List<EtcdProperty> properties = new ArrayList<>();
+		new TreeMap<>(EtcdConfigFiles.properties(layer, file.name(), key, file.content()))
+			.forEach((name, value) -> properties.add(new EtcdProperty(name, value, key, 0, layer.prefix())));
+		return new EtcdConfigView(layer, 0, properties, List.of());
 	}
 
 	/**
@@ -309,8 +487,9 @@ public final class EtcdReleases {
 
 	/**
 	 * Wait until every registered instance of an application that reports its
-	 * configuration has applied a revision. Instances that leave the registry meanwhile
-	 * are listed as gone, not waited for.
+	 * configuration has applied a revision, or until one of them reports that it refused
+	 * it ({@link EtcdRollout#rejected()}): it keeps its old values and will not apply it.
+	 * Instances that leave the registry meanwhile are listed as gone, not waited for.
 	 * @param application the application, or {@code null} for every application
 	 * @param revision the revision, such as a release's
 	 * @param timeout how long to wait

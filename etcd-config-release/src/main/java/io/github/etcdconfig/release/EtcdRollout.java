@@ -35,6 +35,16 @@ public record EtcdRollout(String application, long revision, boolean complete, L
 	}
 
 	/**
+	 * The instances that refused to apply the revision (a property did not bind, validate
+	 * or resolve): they keep their old values, and will not apply it.
+	 * @return the instances
+	 */
+	@JsonProperty
+	public List<EtcdInstanceStatus> rejected() {
+		return this.instances.stream().filter((instance) -> instance.hasRejected(this.revision)).toList();
+	}
+
+	/**
 	 * The instances that report no configuration, so cannot be waited for.
 	 * @return the instances
 	 */

@@ -24,6 +24,9 @@ import org.springframework.validation.Validator;
 @ConfigurationProperties(prefix = EtcdDiscoveryProperties.PREFIX)
 public class EtcdDiscoveryProperties implements Validator {
 
+	/** The default key prefix of the registry. */
+	public static final String DEFAULT_PREFIX = "/services/";
+
 	/** The prefix of these settings. */
 	public static final String PREFIX = "etcd.discovery";
 
@@ -37,7 +40,7 @@ public class EtcdDiscoveryProperties implements Validator {
 	 * {prefix}{service-name}/{instance-id}, as in the seed's
 	 * /services/auth-service/auth-service-1.
 	 */
-	private String prefix = "/services/";
+	private String prefix = DEFAULT_PREFIX;
 
 	/**
 	 * Name to register this application under. Defaults to spring.application.name;
@@ -279,7 +282,7 @@ public class EtcdDiscoveryProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		EtcdDiscoveryProperties properties = (EtcdDiscoveryProperties) target;
-		EtcdValidation.folder(errors, "prefix", properties.getPrefix(), "etcd.discovery.prefix", "/services/");
+		EtcdValidation.folder(errors, "prefix", properties.getPrefix(), "etcd.discovery.prefix", DEFAULT_PREFIX);
 		if (properties.getServiceName() != null && !isSegment(properties.getServiceName())) {
 			errors.rejectValue("serviceName", "etcd.discovery.segment.invalid",
 					"etcd.discovery.service-name must not be blank nor contain '/'");

@@ -3,9 +3,13 @@ package io.github.etcdconfig.discovery;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.client.EtcdBytes;
+import io.github.etcdconfig.refresh.EtcdConfigRejection;
+import io.github.etcdconfig.refresh.EtcdRejectedProperty;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
 import org.springframework.boot.json.JsonParser;
 import org.springframework.boot.json.JsonParserFactory;
@@ -20,8 +24,12 @@ import org.springframework.boot.json.JsonWriter;
  * "metadata"}}, where {@code endpoint} repeats {@code uri} in the seed's form, so the
  * seed's Node.js readers ({@code JSON.parse(v).endpoint}) find this instance too; and,
  * when the application loads configuration from etcd, {@code "config": {"revision",
- * "stale", "state"}} ({@link EtcdConfigStatus}), which readers that ignore unknown fields
- * never notice.
+ * "stale", "state", "verifies", "rejected", "verdicts"}} ({@link EtcdConfigStatus}),
+ * which readers that ignore unknown fields never notice: {@code "rejected": {"revision",
+ * "properties": [{"name", "reason"}]}} only while a revision is rejected, and
+ * {@code "verdicts": [{"proposal", "verdict", "reason", "properties"}]}, newest first,
+ * only once there is one. Entries written before these fields existed read as not
+ * verifying, with nothing rejected.
  *
  * <p>
  * Read: a JSON object with {@code host} and {@code port}, or with only an
@@ -61,9 +69,39 @@ public final class EtcdInstanceFormat {
 			applied.put("revision", config.revision());
 			applied.put("stale", config.stale());
 			applied.put("state", config.state());
+			applied.put("verifies", config.verifies());
+			if (config.rejected() != null) {
+				Map<String, Object> rejected = new LinkedHashMap<>();
+				rejected.put("revision", config.rejected().revision());
+				rejected.put("properties", writeProperties(config.rejected().properties()));
+				applied.put("rejected", rejected);
+			}
+			if (!config.verdicts().isEmpty()) {
+				applied.put("verdicts", config.verdicts().stream().map(EtcdInstanceFormat::writeVerdict).toList());
+			}
 			value.put("config", applied);
 		}
 		return WRITER.writeToString(value);
+	}
+
+	private static Map<String, Object> writeVerdict(EtcdConfigVerdict verdict) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("proposal", verdict.proposal());
+		json.put("verdict", verdict.verdict().name());
+		if (verdict.reason() != null) {
+			json.put("reason", verdict.reason());
+		}
+		json.put("properties", writeProperties(verdict.properties()));
+		return json;
+	}
+
+	private static List<Map<String, Object>> writeProperties(List<EtcdRejectedProperty> properties) {
+		return properties.stream().map((property) -> {
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("name", property.name());
+			json.put("reason", property.reason());
+			return json;
+		}).toList();
 	}
 
 	/**
@@ -79,16 +117,74 @@ public final class EtcdInstanceFormat {
 		if (config == null) {
 			return null;
 		}
-		if (!(config instanceof Map<?, ?> map)) {
-			throw new IllegalArgumentException("its config is not a JSON object");
+		Map<String, Object> json = object(config, "config");
+		return new EtcdConfigStatus(revision(json, "config.revision"), Boolean.TRUE.equals(bool(json, "stale")),
+				text(json, "state"), Boolean.TRUE.equals(bool(json, "verifies")), rejection(json.get("rejected")),
+				list(json.get("verdicts"), "config.verdicts").stream().map(EtcdInstanceFormat::readVerdict).toList());
+	}
+
+	private static EtcdConfigRejection rejection(Object value) {
+		if (value == null) {
+			return null;
 		}
-		@SuppressWarnings("unchecked")
-		Map<String, Object> json = (Map<String, Object>) map;
-		Object revision = json.get("revision");
-		if (!(revision instanceof Number number) || number.longValue() < 0) {
-			throw new IllegalArgumentException("its config.revision is not a revision");
+		Map<String, Object> json = object(value, "config.rejected");
+		return new EtcdConfigRejection(revision(json, "config.rejected.revision"),
+				readProperties(json.get("properties"), "config.rejected"));
+	}
+
+	private static long revision(Map<String, Object> json, String name) {
+		if (!(json.get("revision") instanceof Number number) || number.longValue() < 0) {
+			throw new IllegalArgumentException("its " + name + " is not a revision");
 		}
-		return new EtcdConfigStatus(number.longValue(), Boolean.TRUE.equals(bool(json, "stale")), text(json, "state"));
+		return number.longValue();
+	}
+
+	private static EtcdConfigVerdict readVerdict(Object value) {
+		Map<String, Object> json = object(value, "config.verdicts entry");
+		String proposal = text(json, "proposal");
+		String verdict = text(json, "verdict");
+		if (proposal == null || verdict == null) {
+			throw new IllegalArgumentException("a config.verdicts entry has no proposal or no verdict");
+		}
+		EtcdConfigVerdict.Verdict kind;
+		try {
+			kind = EtcdConfigVerdict.Verdict.valueOf(verdict);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("a config.verdicts entry is not ACCEPTED, REJECTED or IGNORED");
+		}
+		return new EtcdConfigVerdict(proposal, kind, text(json, "reason"),
+				readProperties(json.get("properties"), "config.verdicts"));
+	}
+
+	private static List<EtcdRejectedProperty> readProperties(Object value, String where) {
+		return list(value, where + ".properties").stream().map((entry) -> {
+			Map<String, Object> json = object(entry, where + ".properties entry");
+			String name = text(json, "name");
+			if (name == null) {
+				throw new IllegalArgumentException("a " + where + ".properties entry has no name");
+			}
+			String reason = text(json, "reason");
+			return new EtcdRejectedProperty(name, (reason != null) ? reason : "");
+		}).toList();
+	}
+
+	private static List<?> list(Object value, String name) {
+		if (value == null) {
+			return List.of();
+		}
+		if (!(value instanceof List<?> list)) {
+			throw new IllegalArgumentException("its " + name + " is not a JSON array");
+		}
+		return list;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> object(Object value, String name) {
+		if (!(value instanceof Map<?, ?> map)) {
+			throw new IllegalArgumentException("its " + name + " is not a JSON object");
+		}
+		return (Map<String, Object>) map;
 	}
 
 	/**

@@ -50,6 +50,11 @@ import org.apache.commons.logging.LogFactory;
  * timeout, without holding the lock.
  *
  * <p>
+ * <b>Node.js.</b> With {@code etcd.lock.etcd3-prefix} set, the holder also holds the key
+ * npm etcd3's {@code client.lock()} takes for the same name, so etcd3's lock fails while
+ * it is held here, and a contender first in line waits while a Node process holds it.
+ *
+ * <p>
  * <b>Losing the lock.</b> The lock is held on a lease whose heartbeats confirm, every
  * third of the TTL, that etcd still holds it. When etcd says the lease is gone, or no
  * heartbeat was confirmed for a whole TTL (the holder was cut off from etcd, which may
@@ -289,20 +294,47 @@ public final class EtcdLock implements Lock {
 		while (lease.isAlive()) {
 			GetResponse before = EtcdCalls.await(kv.get(EtcdBytes.of(contenders), ahead), this.locks.timeout(),
 					"Reading the queue of lock '" + this.key + "'");
-			if (before.getKvs().isEmpty()) {
-				return lease.isAlive() ? Outcome.ACQUIRED : Outcome.LOST;
+			ByteSequence holder;
+			long seen;
+			if (!before.getKvs().isEmpty()) {
+				holder = before.getKvs().get(0).getKey();
+				seen = before.getHeader().getRevision();
+			}
+			else {
+				ByteSequence etcd3 = this.locks.etcd3Key(this.key);
+				if (etcd3 == null) {
+					return lease.isAlive() ? Outcome.ACQUIRED : Outcome.LOST;
+				}
+				TxnResponse taken = takeEtcd3Key(kv, etcd3, lease);
+				if (taken.isSucceeded()) {
+					return lease.isAlive() ? Outcome.ACQUIRED : Outcome.LOST;
+				}
+				holder = etcd3;
+				seen = taken.getHeader().getRevision();
 			}
 			if (remaining(deadline) <= 0) {
 				return Outcome.TIMED_OUT;
 			}
-			awaitDeletion(before.getKvs().get(0).getKey(), before.getHeader().getRevision(), lease, deadline);
+			awaitDeletion(holder, seen, lease, deadline);
 		}
 		return Outcome.LOST;
 	}
 
 	/**
-	 * Wait until the contender just ahead is gone, the lease is lost, the deadline passes
-	 * or a TTL went by (then the queue is read again, in case the watch went silent).
+	 * Take npm etcd3's key of the lock as its {@code client.lock()} does: only when no
+	 * other holds it. On this contender's lease, so that it goes with the lock.
+	 */
+	private TxnResponse takeEtcd3Key(KV kv, ByteSequence etcd3, EtcdLease lease) throws InterruptedException {
+		return EtcdCalls.await(kv.txn()
+			.If(new Cmp(etcd3, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+			.Then(Op.put(etcd3, this.locks.owner(), PutOption.builder().withLeaseId(lease.getId()).build()))
+			.commit(), this.locks.timeout(), "Taking etcd3's key of lock '" + this.key + "'");
+	}
+
+	/**
+	 * Wait until the contender just ahead (or the Node process that holds etcd3's key) is
+	 * gone, the lease is lost, the deadline passes or a TTL went by (then the queue is
+	 * read again, in case the watch went silent).
 	 */
 	private void awaitDeletion(ByteSequence ahead, long revision, EtcdLease lease, long deadline)
 			throws InterruptedException {

@@ -3,13 +3,15 @@ package io.github.etcdconfig.lock;
 import java.time.Duration;
 
 import io.github.etcdconfig.client.EtcdValidation;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Distributed locks on etcd: where they live and how fast a dead holder's lock is freed.
+ * Distributed locks on etcd: where they live, how fast a dead holder's lock is freed, and
+ * whether they also exclude npm etcd3's locks.
  */
 @ConfigurationProperties(prefix = EtcdLockProperties.PREFIX)
 public class EtcdLockProperties implements Validator {
@@ -36,6 +38,16 @@ public class EtcdLockProperties implements Validator {
 	 */
 	private Duration ttl = Duration.ofSeconds(10);
 
+	/**
+	 * When set, a lock also holds the key that npm etcd3's client.lock() takes for the
+	 * same name, {etcd3-prefix}{name}, so that Node.js services locking with etcd3 are
+	 * excluded too: with "/locks/", lock "orders" also holds the key of etcd3's
+	 * client.lock('/locks/orders'). etcd3's lock does not wait, so its acquire() fails
+	 * while a Java process holds the lock; a Java contender first in line waits while a
+	 * Node process holds it. Off when unset.
+	 */
+	private @Nullable String etcd3Prefix;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -58,6 +70,14 @@ public class EtcdLockProperties implements Validator {
 
 	public void setTtl(Duration ttl) {
 		this.ttl = ttl;
+	}
+
+	public @Nullable String getEtcd3Prefix() {
+		return this.etcd3Prefix;
+	}
+
+	public void setEtcd3Prefix(@Nullable String etcd3Prefix) {
+		this.etcd3Prefix = etcd3Prefix;
 	}
 
 	@Override

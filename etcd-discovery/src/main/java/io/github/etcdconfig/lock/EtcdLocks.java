@@ -12,6 +12,7 @@ import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.lease.EtcdLease;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
@@ -29,6 +30,12 @@ import org.springframework.util.Assert;
  * lock recipe). A holder that dies stops its heartbeats, so etcd frees the lock within
  * the TTL. Keys may hold any character: '%' and '/' are escaped, so lock "a/b" never
  * mixes with lock "a".
+ *
+ * <p>
+ * npm etcd3's {@code client.lock(name)} takes one key instead, when no other holds it.
+ * With {@code etcd.lock.etcd3-prefix} set, the contender first in line also takes that
+ * key, {etcd3-prefix}{key} unescaped, on the same lease, and waits while a Node process
+ * holds it; so a lock excludes etcd3's lock of that name too.
  */
 public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean {
 
@@ -37,6 +44,8 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 	private final String prefix;
 
 	private final Duration ttl;
+
+	private final @Nullable String etcd3Prefix;
 
 	private final Duration timeout;
 
@@ -59,6 +68,7 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 		this.client = client;
 		this.prefix = properties.getPrefix();
 		this.ttl = properties.getTtl();
+		this.etcd3Prefix = properties.getEtcd3Prefix();
 		this.timeout = timeout;
 		// pid@host, so `etcdctl get --prefix /locks/` shows who holds and who waits.
 		this.owner = EtcdBytes.of(ManagementFactory.getRuntimeMXBean().getName());
@@ -120,6 +130,14 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 	 */
 	String contenders(String key) {
 		return this.prefix + key.replace("%", "%25").replace("/", "%2F") + "/";
+	}
+
+	/**
+	 * The key npm etcd3's {@code client.lock()} takes for the lock, or null when locks
+	 * leave etcd3's alone.
+	 */
+	@Nullable ByteSequence etcd3Key(String key) {
+		return (this.etcd3Prefix != null) ? EtcdBytes.of(this.etcd3Prefix + key) : null;
 	}
 
 	EtcdLease grant(EtcdLease.LossListener listener) throws InterruptedException {

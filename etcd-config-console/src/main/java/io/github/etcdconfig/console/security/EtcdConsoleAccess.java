@@ -1,11 +1,16 @@
 package io.github.etcdconfig.console.security;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.github.etcdconfig.console.EtcdConsoleProperties;
 import io.github.etcdconfig.release.EtcdLayer;
 import io.github.etcdconfig.release.EtcdReleasePlan;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.user.OAuth2User;
@@ -18,7 +23,9 @@ import org.springframework.stereotype.Component;
  * their buttons; every write asks it again, so a forged request is refused as well.
  */
 @Component
-public class EtcdConsoleAccess {
+public class EtcdConsoleAccess implements InitializingBean {
+
+	private static final Log logger = LogFactory.getLog(EtcdConsoleAccess.class);
 
 	private static final String PUBLISHER = "ROLE_" + EtcdConsoleProperties.Role.PUBLISHER.name();
 
@@ -26,6 +33,27 @@ public class EtcdConsoleAccess {
 
 	public EtcdConsoleAccess(EtcdConsoleProperties properties) {
 		this.properties = properties;
+	}
+
+	/**
+	 * Warn when per-application publishers leave the shared layer open: every application
+	 * reads it, so whoever may publish it can set any property an application's own layer
+	 * leaves unset.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		List<String> restricted = this.properties.getApplications()
+			.entrySet()
+			.stream()
+			.filter((application) -> !application.getValue().getPublishers().isEmpty())
+			.map(Map.Entry::getKey)
+			.toList();
+		if (!restricted.isEmpty() && this.properties.getSharedPublishers().isEmpty()) {
+			logger.warn("etcd.console.applications.*.publishers restricts who may publish " + restricted
+					+ ", but etcd.console.shared-publishers is unset: every publisher may publish the shared layer, "
+					+ "which these applications read too, and so set any property their own layers leave unset. "
+					+ "Set etcd.console.shared-publishers to the users who may change every application.");
+		}
 	}
 
 	/**

@@ -1,8 +1,6 @@
 package io.github.etcdconfig.console.web;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +10,7 @@ import io.github.etcdconfig.release.EtcdInstanceStatus;
 import io.github.etcdconfig.release.EtcdLayer;
 import io.github.etcdconfig.release.EtcdProperty;
 import io.github.etcdconfig.release.EtcdRelease;
+import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleases;
 
 import org.springframework.security.core.Authentication;
@@ -30,11 +29,11 @@ public class EtcdApplicationsController {
 
 	private final EtcdReleases releases;
 
-	private final EtcdConsoleMasks masks;
+	private final EtcdReleaseMasks masks;
 
 	private final EtcdConsoleAccess access;
 
-	public EtcdApplicationsController(EtcdReleases releases, EtcdConsoleMasks masks, EtcdConsoleAccess access) {
+	public EtcdApplicationsController(EtcdReleases releases, EtcdReleaseMasks masks, EtcdConsoleAccess access) {
 		this.releases = releases;
 		this.masks = masks;
 		this.access = access;
@@ -48,17 +47,18 @@ public class EtcdApplicationsController {
 	public String applications(Model model) {
 		List<EtcdInstanceStatus> instances = this.releases.instances(null);
 		List<Row> rows = new ArrayList<>();
-		rows.add(row(null, List.of(this.releases.layer(null, null)), instances));
+		rows.add(row(null, instances));
 		for (String application : this.releases.applications()) {
-			rows.add(row(application, layers(application),
+			rows.add(row(application,
 					instances.stream().filter((instance) -> instance.service().equals(application)).toList()));
 		}
 		model.addAttribute("applications", rows);
 		return "applications";
 	}
 
-	private Row row(String application, List<EtcdLayer> layers, List<EtcdInstanceStatus> instances) {
-		EtcdRelease newest = newest(this.releases, layers);
+	private Row row(String application, List<EtcdInstanceStatus> instances) {
+		List<EtcdLayer> layers = this.releases.layers(application);
+		EtcdRelease newest = this.releases.newest(application);
 		long applied = (newest != null)
 				? instances.stream().filter((instance) -> instance.hasApplied(newest.revision())).count() : 0;
 		return new Row(application, layers.stream().map(EtcdLayerLink::of).toList(), instances.size(), newest, applied);
@@ -74,23 +74,13 @@ public class EtcdApplicationsController {
 			Authentication user, Model model) {
 		EtcdLayer chosen = EtcdLayerLink.layer(this.releases, application, profile);
 		EtcdConfigView view = this.releases.effective(chosen);
-		Map<String, EtcdConfigView> byLayer = new LinkedHashMap<>();
-		for (EtcdLayer layer : lowerLayers(chosen)) {
-			byLayer.put(layer.prefix(), this.releases.properties(layer));
-		}
-		List<String> precedence = chosen.layout().prefixes();
-		List<PropertyRow> properties = new ArrayList<>();
-		for (EtcdProperty property : view.properties()) {
-			List<String> overrides = new ArrayList<>();
-			byLayer.forEach((prefix, layer) -> {
-				if (precedence.indexOf(prefix) < precedence.indexOf(property.layer())
-						&& layer.properties().stream().anyMatch((lower) -> lower.name().equals(property.name()))) {
-					overrides.add(prefix);
-				}
-			});
-			properties.add(new PropertyRow(this.masks.show(property), overrides));
-		}
-		List<EtcdLayer> layers = layers(application);
+		Map<String, List<String>> overrides = this.releases.overrides(view);
+		List<PropertyRow> properties = view.properties()
+			.stream()
+			.map((property) -> new PropertyRow(this.masks.show(property),
+					overrides.getOrDefault(property.name(), List.of())))
+			.toList();
+		List<EtcdLayer> layers = this.releases.layers(application);
 		model.addAttribute("appName", application);
 		model.addAttribute("profile", StringUtils.hasText(profile) ? profile : null);
 		model.addAttribute("profiles", this.releases.profiles(application));
@@ -99,54 +89,10 @@ public class EtcdApplicationsController {
 		model.addAttribute("problems", view.problems());
 		model.addAttribute("layers", layers.stream().map(EtcdLayerLink::of).toList());
 		model.addAttribute("instances", this.releases.instances(application));
-		model.addAttribute("newest", newest(this.releases, layers));
+		model.addAttribute("newest", this.releases.newest(application));
 		model.addAttribute("canPublish", this.access.canPublish(user, application));
 		model.addAttribute("canPublishShared", this.access.canPublish(user, null));
 		return "application";
-	}
-
-	// The layers below the chosen one that its application reads: the shared layer, and
-	// the application's own.
-	private List<EtcdLayer> lowerLayers(EtcdLayer chosen) {
-		List<EtcdLayer> lower = new ArrayList<>();
-		lower.add(this.releases.layer(null, null));
-		if (chosen.profile() != null) {
-			lower.add(this.releases.layer(chosen.application(), null));
-		}
-		return lower;
-	}
-
-	private List<EtcdLayer> layers(String application) {
-		return layers(this.releases, application);
-	}
-
-	/**
-	 * An application's layers: its own, then one per profile; for no application, the
-	 * shared layer.
-	 * @param releases the releases
-	 * @param application the application, or {@code null}
-	 * @return the layers
-	 */
-	static List<EtcdLayer> layers(EtcdReleases releases, String application) {
-		List<EtcdLayer> layers = new ArrayList<>();
-		layers.add(releases.layer(application, null));
-		if (application != null) {
-			releases.profiles(application).forEach((profile) -> layers.add(releases.layer(application, profile)));
-		}
-		return layers;
-	}
-
-	/**
-	 * The newest release of some layers.
-	 * @param releases the releases
-	 * @param layers the layers
-	 * @return the release, or {@code null} when they have none
-	 */
-	static EtcdRelease newest(EtcdReleases releases, List<EtcdLayer> layers) {
-		return layers.stream()
-			.flatMap((layer) -> releases.history(layer, 1).stream())
-			.max(Comparator.comparingLong(EtcdRelease::revision))
-			.orElse(null);
 	}
 
 	/**

@@ -6,11 +6,10 @@ import java.util.function.Supplier;
 import io.github.etcdconfig.console.EtcdConsoleProperties;
 import io.github.etcdconfig.console.security.EtcdConsoleAccess;
 import io.github.etcdconfig.release.EtcdConfigExport;
-import io.github.etcdconfig.release.EtcdConfigFile;
 import io.github.etcdconfig.release.EtcdLayer;
-import io.github.etcdconfig.release.EtcdPushOptions;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleaseException;
+import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleases;
 import jakarta.servlet.http.HttpSession;
@@ -34,20 +33,23 @@ public class EtcdLayerController {
 
 	private final EtcdReleases releases;
 
-	private final EtcdConsoleMasks masks;
+	private final EtcdReleaseMasks masks;
+
+	private final EtcdChangeRows rows;
 
 	private final EtcdLayerText text;
 
-	private final EtcdReleaseReview review;
+	private final EtcdReviewPage review;
 
 	private final EtcdConsoleAccess access;
 
 	private final EtcdConsoleProperties properties;
 
-	public EtcdLayerController(EtcdReleases releases, EtcdConsoleMasks masks, EtcdLayerText text,
-			EtcdReleaseReview review, EtcdConsoleAccess access, EtcdConsoleProperties properties) {
+	public EtcdLayerController(EtcdReleases releases, EtcdReleaseMasks masks, EtcdChangeRows rows, EtcdLayerText text,
+			EtcdReviewPage review, EtcdConsoleAccess access, EtcdConsoleProperties properties) {
 		this.releases = releases;
 		this.masks = masks;
+		this.rows = rows;
 		this.text = text;
 		this.review = review;
 		this.access = access;
@@ -82,7 +84,7 @@ public class EtcdLayerController {
 		describe(layer, chosen, user, model);
 		try {
 			Supplier<EtcdReleasePlan> plan = () -> this.text.plan(this.releases, layer, chosen, text);
-			this.review.show(session, model, "Publish " + layer, layer.application(), plan.get(), plan);
+			this.review.show(session, model, "Publish " + layer, plan.get(), plan);
 			text(model, this.text.normalized(this.releases, layer, chosen, text));
 		}
 		catch (EtcdReleaseException ex) {
@@ -95,6 +97,21 @@ public class EtcdLayerController {
 		return "layer";
 	}
 
+	/**
+	 * Edit checked text again: the text is locked once checked, so that what is published
+	 * is what was checked; this gives it back to edit, with no release pending.
+	 */
+	@PostMapping("/layer/edit")
+	public String edit(@RequestParam(required = false) String app, @RequestParam(required = false) String profile,
+			@RequestParam(defaultValue = "yaml") String format, @RequestParam String text, Authentication user,
+			Model model) {
+		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
+		this.access.checkPublish(user, layer);
+		describe(layer, EtcdConfigExport.Format.of(format), user, model);
+		text(model, text);
+		return "layer";
+	}
+
 	// The text area fits the text, within reason.
 	private static void text(Model model, String text) {
 		model.addAttribute("text", text);
@@ -104,7 +121,7 @@ public class EtcdLayerController {
 	private void describe(EtcdLayer layer, EtcdConfigExport.Format format, Authentication user, Model model) {
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
 		model.addAttribute("format", format.name().toLowerCase());
-		model.addAttribute("prunes", this.text.prunes(this.releases, layer));
+		model.addAttribute("prunes", this.releases.prunable(layer));
 		model.addAttribute("canPublish", this.access.canPublish(user, layer.application()));
 	}
 
@@ -118,10 +135,7 @@ public class EtcdLayerController {
 		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
 		List<EtcdRelease> history = this.releases.history(layer, this.properties.getHistoryLimit());
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
-		model.addAttribute("releases",
-				history.stream()
-					.map((release) -> new HistoryRow(release, this.masks.changes(this.releases, release)))
-					.toList());
+		model.addAttribute("releases", history.stream().map((release) -> this.rows.release(release)).toList());
 		model.addAttribute("canPublish", this.access.canPublish(user, layer.application()));
 		if (StringUtils.hasText(property)) {
 			model.addAttribute("property", property);
@@ -159,17 +173,15 @@ public class EtcdLayerController {
 	}
 
 	/**
-	 * End a gray release by emptying the profile's layer: shown first. Recorded as a push
-	 * of nothing, as {@code etcd-config push empty.yml --prune} would be.
+	 * End a gray release by emptying the profile's layer: shown first, recorded as an
+	 * abandon, as {@code etcd-config abandon} does.
 	 */
 	@PostMapping("/gray/abandon")
 	public String abandon(@RequestParam String app, @RequestParam String profile, Authentication user,
 			HttpSession session, Model model) {
 		EtcdLayer layer = EtcdLayerLink.layer(this.releases, app, profile);
-		EtcdConfigFile nothing = new EtcdConfigFile("abandon.properties", new byte[0]);
 		return review("Abandon the gray release of profile " + profile + " of " + app, layer,
-				() -> this.releases.planPush(layer, List.of(nothing), new EtcdPushOptions(true, null)), user, session,
-				model);
+				() -> this.releases.planAbandon(app, profile), user, session, model);
 	}
 
 	private String review(String title, EtcdLayer layer, Supplier<EtcdReleasePlan> plan, Authentication user,
@@ -178,18 +190,8 @@ public class EtcdLayerController {
 		EtcdReleasePlan planned = plan.get();
 		this.access.checkPublish(user, planned);
 		model.addAttribute("layer", EtcdLayerLink.of(layer));
-		this.review.show(session, model, title, layer.application(), planned, plan);
+		this.review.show(session, model, title, planned, plan);
 		return "review";
-	}
-
-	/**
-	 * A release on the history page.
-	 *
-	 * @param release the release
-	 * @param changes what it changed, masked
-	 */
-	public record HistoryRow(EtcdRelease release, List<EtcdConsoleMasks.Change> changes) {
-
 	}
 
 }

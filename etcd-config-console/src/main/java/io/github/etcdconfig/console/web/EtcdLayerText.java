@@ -1,17 +1,11 @@
 package io.github.etcdconfig.console.web;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.github.etcdconfig.release.EtcdConfigExport;
 import io.github.etcdconfig.release.EtcdConfigFile;
-import io.github.etcdconfig.release.EtcdConfigView;
-import io.github.etcdconfig.release.EtcdKeyChange;
 import io.github.etcdconfig.release.EtcdLayer;
-import io.github.etcdconfig.release.EtcdProperty;
-import io.github.etcdconfig.release.EtcdPushOptions;
+import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleases;
 
@@ -19,17 +13,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * A layer as text to edit, YAML or properties, and the release that gives the layer the
- * edited text. The text is the whole layer: a property left out is deleted (unless other
- * layers share the layer's folder, as in the layout of 0.1.0, where nothing can be
- * pruned). Sensitive values appear masked; a masked value left as it is keeps the value
- * the layer holds, so editing one property never needs, nor shows, the secrets beside it.
+ * edited text, as the release API plans an edit ({@link EtcdReleases#planEdit}): only
+ * what the text changes is written, each property in the key that holds it. Sensitive
+ * values appear masked; a masked value left as it is keeps the value the layer holds, so
+ * editing one property never needs, nor shows, the secrets beside it.
  */
 @Component
 public class EtcdLayerText {
 
-	private final EtcdConsoleMasks masks;
+	private final EtcdReleaseMasks masks;
 
-	public EtcdLayerText(EtcdConsoleMasks masks) {
+	public EtcdLayerText(EtcdReleaseMasks masks) {
 		this.masks = masks;
 	}
 
@@ -41,7 +35,7 @@ public class EtcdLayerText {
 	 * @return the text
 	 */
 	public String text(EtcdReleases releases, EtcdLayer layer, EtcdConfigExport.Format format) {
-		return write(layer, releases.properties(layer).properties().stream().map(this.masks::show).toList(), format);
+		return EtcdConfigExport.write(this.masks.show(releases.properties(layer)), format);
 	}
 
 	/**
@@ -54,18 +48,12 @@ public class EtcdLayerText {
 	 * @return the text to show
 	 */
 	public String normalized(EtcdReleases releases, EtcdLayer layer, EtcdConfigExport.Format format, String text) {
-		String key = layer.prefix() + fileName(layer, format);
-		EtcdKeyChange document = new EtcdKeyChange(key, null, EtcdKeyChange.Type.ADDED, null, encode(text, format));
-		List<EtcdProperty> properties = releases.documentChanges(layer, document)
-			.stream()
-			.map((change) -> new EtcdProperty(change.name(), this.masks.show(change.name(), change.newValue()), key, 0,
-					layer.prefix()))
-			.toList();
-		return write(layer, properties, format);
+		return EtcdConfigExport.write(this.masks.show(releases.read(layer, file(layer, format, text))), format);
 	}
 
 	/**
-	 * The release that gives the layer the text's properties.
+	 * The release that gives the layer the text's properties, changing only what the text
+	 * changes ({@link EtcdReleases#planEdit}).
 	 * @param releases the releases
 	 * @param layer the layer
 	 * @param format the text's format
@@ -75,46 +63,11 @@ public class EtcdLayerText {
 	 * cannot be released
 	 */
 	public EtcdReleasePlan plan(EtcdReleases releases, EtcdLayer layer, EtcdConfigExport.Format format, String text) {
-		EtcdConfigFile edited = new EtcdConfigFile(fileName(layer, format),
-				encode(text, format).getBytes(StandardCharsets.UTF_8));
-		EtcdPushOptions options = new EtcdPushOptions(prunes(releases, layer), null);
-		EtcdReleasePlan plan = releases.planPush(layer, List.of(edited), options);
-		Set<String> kept = plan.changes()
-			.stream()
-			.filter((change) -> change.name() != null && EtcdConsoleMasks.MASK.equals(change.newValue())
-					&& this.masks.isMasked(change.name()))
-			.map(EtcdKeyChange::name)
-			.collect(Collectors.toSet());
-		if (kept.isEmpty()) {
-			return plan;
-		}
-		// A later file wins: the layer's own values of the masked properties, never seen
-		// by the browser.
-		List<EtcdProperty> current = releases.properties(layer)
-			.properties()
-			.stream()
-			.filter((property) -> kept.contains(property.name()))
-			.toList();
-		EtcdConfigFile keep = new EtcdConfigFile("masked values kept.properties",
-				write(layer, current, EtcdConfigExport.Format.PROPERTIES).getBytes(StandardCharsets.UTF_8));
-		return releases.planPush(layer, List.of(edited, keep), options);
+		return releases.planEdit(layer, file(layer, format, text), this.masks);
 	}
 
-	/**
-	 * Whether a release from text deletes the properties the text leaves out: not when
-	 * other layers share the layer's folder, and not for a new layer (such as the profile
-	 * of a first gray release), which has nothing to delete.
-	 * @param releases the releases
-	 * @param layer the layer
-	 * @return whether it does
-	 */
-	public boolean prunes(EtcdReleases releases, EtcdLayer layer) {
-		return !layer.sharesItsFolder()
-				&& !(releases.properties(layer).properties().isEmpty() && releases.history(layer, 1).isEmpty());
-	}
-
-	private static String write(EtcdLayer layer, List<EtcdProperty> properties, EtcdConfigExport.Format format) {
-		return EtcdConfigExport.write(new EtcdConfigView(layer, 0, properties, List.of()), format);
+	private static EtcdConfigFile file(EtcdLayer layer, EtcdConfigExport.Format format, String text) {
+		return new EtcdConfigFile(fileName(layer, format), encode(text, format).getBytes(StandardCharsets.UTF_8));
 	}
 
 	// Named after the layer, for the API's messages (billing-canary.yml: 3:7 ...).

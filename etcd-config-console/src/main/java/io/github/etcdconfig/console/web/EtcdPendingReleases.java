@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.github.etcdconfig.release.EtcdReleasePlan;
+import io.github.etcdconfig.release.EtcdReleaseReview;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.stereotype.Component;
@@ -27,15 +28,12 @@ public class EtcdPendingReleases {
 	 * Keep a plan.
 	 * @param session the user's session
 	 * @param title what the release does, for the page
-	 * @param application whose instances to follow after publishing, or {@code null} for
-	 * every application
-	 * @param plan the plan shown
+	 * @param review the release shown, as the workflow reviewed it
 	 * @param again how to compute the same release afresh, after a conflict
 	 * @return the kept release
 	 */
-	public Pending add(HttpSession session, String title, String application, EtcdReleasePlan plan,
-			Supplier<EtcdReleasePlan> again) {
-		Pending pending = new Pending(UUID.randomUUID().toString(), title, application, plan, again);
+	public Pending add(HttpSession session, String title, EtcdReleaseReview review, Supplier<EtcdReleasePlan> again) {
+		Pending pending = new Pending(UUID.randomUUID().toString(), title, review, again);
 		Map<String, Pending> all = all(session);
 		synchronized (all) {
 			all.put(pending.id(), pending);
@@ -89,12 +87,18 @@ public class EtcdPendingReleases {
 	 *
 	 * @param id its id
 	 * @param title what it does
-	 * @param application whose instances to follow after publishing, or {@code null}
-	 * @param plan the plan
+	 * @param review the release, as the workflow reviewed it
 	 * @param again the same release computed afresh
 	 */
-	public record Pending(String id, String title, String application, EtcdReleasePlan plan,
-			Supplier<EtcdReleasePlan> again) {
+	public record Pending(String id, String title, EtcdReleaseReview review, Supplier<EtcdReleasePlan> again) {
+
+		/**
+		 * The release's plan.
+		 * @return the plan
+		 */
+		public EtcdReleasePlan plan() {
+			return this.review.plan();
+		}
 
 	}
 

@@ -1,54 +1,61 @@
 package io.github.etcdconfig.console.web;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.github.etcdconfig.console.EtcdConsoleProperties;
 import io.github.etcdconfig.console.security.EtcdConsoleAccess;
-import io.github.etcdconfig.release.EtcdLayer;
-import io.github.etcdconfig.release.EtcdLayerChange;
+import io.github.etcdconfig.release.EtcdChangesSince;
 import io.github.etcdconfig.release.EtcdProperty;
-import io.github.etcdconfig.release.EtcdRelease;
+import io.github.etcdconfig.release.EtcdPublication;
 import io.github.etcdconfig.release.EtcdReleaseException;
+import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleasePlan;
+import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * Publishes a pending release as the logged-in user, with a message. When the layer
- * changed after the user saw the difference, nothing is written and the page shows the
- * other change: the releases published meanwhile, and the keys changed outside releases.
+ * Publishes a pending release through the release API's workflow
+ * ({@link EtcdReleaseWorkflow#publish}) as the logged-in user, with a message. When the
+ * layer changed after the user saw the difference, nothing is written and the page shows
+ * the other change, as the release API tells it ({@link EtcdReleases#changesSince}).
  */
 @Controller
 public class EtcdPublishController {
 
 	private final EtcdReleases releases;
 
-	private final EtcdConsoleMasks masks;
+	private final EtcdReleaseWorkflow workflow;
+
+	private final EtcdReleaseMasks masks;
+
+	private final EtcdChangeRows rows;
 
 	private final EtcdPendingReleases pending;
 
-	private final EtcdReleaseReview review;
+	private final EtcdReviewPage review;
 
 	private final EtcdConsoleAccess access;
 
 	private final EtcdConsoleProperties properties;
 
-	public EtcdPublishController(EtcdReleases releases, EtcdConsoleMasks masks, EtcdPendingReleases pending,
-			EtcdReleaseReview review, EtcdConsoleAccess access, EtcdConsoleProperties properties) {
+	public EtcdPublishController(EtcdReleases releases, EtcdReleaseWorkflow workflow, EtcdReleaseMasks masks,
+			EtcdChangeRows rows, EtcdPendingReleases pending, EtcdReviewPage review, EtcdConsoleAccess access,
+			EtcdConsoleProperties properties) {
 		this.releases = releases;
+		this.workflow = workflow;
 		this.masks = masks;
+		this.rows = rows;
 		this.pending = pending;
 		this.review = review;
 		this.access = access;
@@ -60,30 +67,29 @@ public class EtcdPublishController {
 	 */
 	@PostMapping("/releases/{id}")
 	public String publish(@PathVariable String id, @RequestParam(required = false) String message, Authentication user,
-			HttpSession session, Model model, RedirectAttributes redirect) {
+			HttpSession session, Model model, RedirectAttributes redirect, HttpServletResponse response) {
 		EtcdPendingReleases.Pending release = pending(session, id);
 		this.access.checkPublish(user, release.plan());
-		List<EtcdRelease> published;
+		EtcdPublication published;
 		try {
-			published = this.releases.publish(release.plan(), this.access.name(user),
-					StringUtils.hasText(message) ? message.strip() : null);
+			published = this.workflow.publish(release.review(), this.access.name(user), message);
 		}
 		catch (EtcdReleaseException ex) {
 			if (ex.getReason() != EtcdReleaseException.Reason.CONFLICT) {
 				throw ex;
 			}
+			response.setStatus(HttpStatus.CONFLICT.value());
 			return conflict(release, ex, model);
 		}
 		this.pending.remove(session, id);
-		EtcdRelease first = published.get(0);
-		if (release.application() != null) {
-			redirect.addAttribute("app", release.application());
+		if (published.application() != null) {
+			redirect.addAttribute("app", published.application());
 		}
-		if (first.profile() != null && published.size() == 1) {
-			redirect.addAttribute("profile", first.profile());
+		if (published.profile() != null) {
+			redirect.addAttribute("profile", published.profile());
 		}
-		redirect.addAttribute("revision", first.revision());
-		redirect.addAttribute("at", first.time().toEpochMilli());
+		redirect.addAttribute("revision", published.revision());
+		redirect.addAttribute("at", published.time().toEpochMilli());
 		return "redirect:/rollout";
 	}
 
@@ -97,14 +103,17 @@ public class EtcdPublishController {
 		EtcdReleasePlan plan = release.again().get();
 		this.access.checkPublish(user, plan);
 		model.addAttribute("layer", EtcdLayerLink.of(plan.layers().get(0).layer()));
-		this.review.show(session, model, release.title(), release.application(), plan, release.again());
+		this.review.show(session, model, release.title(), plan, release.again());
 		return "review";
 	}
 
 	private EtcdPendingReleases.Pending pending(HttpSession session, String id) {
 		EtcdPendingReleases.Pending release = this.pending.get(session, id);
 		if (release == null) {
-			throw new EtcdReleaseException(EtcdReleaseException.Reason.INVALID,
+			// Out of date as a changed layer is: nothing written, and the difference to
+			// be
+			// checked again.
+			throw new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT,
 					"This release is no longer waiting to be published (it was published, or the session ended). "
 							+ "Check the change again.");
 		}
@@ -112,34 +121,22 @@ public class EtcdPublishController {
 	}
 
 	private String conflict(EtcdPendingReleases.Pending release, EtcdReleaseException ex, Model model) {
-		long base = release.plan().baseRevision();
-		List<OtherChange> others = new ArrayList<>();
-		for (EtcdLayerChange change : release.plan().layers()) {
-			EtcdLayer layer = change.layer();
-			List<EtcdRelease> meanwhile = this.releases.history(layer, this.properties.getHistoryLimit())
-				.stream()
-				.filter((published) -> published.revision() > base)
-				.toList();
-			Set<Long> released = meanwhile.stream().map(EtcdRelease::revision).collect(Collectors.toSet());
-			List<EtcdProperty> outside = this.releases.properties(layer)
-				.properties()
-				.stream()
-				.filter((property) -> property.revision() > base && !released.contains(property.revision()))
-				.map(this.masks::show)
-				.toList();
-			others.add(new OtherChange(EtcdLayerLink.of(layer),
-					meanwhile.stream()
-						.map((published) -> new EtcdLayerController.HistoryRow(published,
-								this.masks.changes(this.releases, published)))
-						.toList(),
-					outside));
-		}
+		List<OtherChange> others = this.releases.changesSince(release.plan(), this.properties.getHistoryLimit())
+			.stream()
+			.map(this::otherChange)
+			.toList();
 		model.addAttribute("title", release.title());
 		model.addAttribute("message", ex.getMessage());
 		model.addAttribute("pending", release);
 		model.addAttribute("others", others);
-		model.addAttribute("diff", this.masks.diff(this.releases, release.plan()));
+		model.addAttribute("diff", this.rows.diff(release.plan()));
 		return "conflict";
+	}
+
+	private OtherChange otherChange(EtcdChangesSince since) {
+		return new OtherChange(EtcdLayerLink.of(since.layer()),
+				since.releases().stream().map(this.rows::release).toList(),
+				since.outside().stream().map(this.masks::show).toList());
 	}
 
 	/**
@@ -150,7 +147,7 @@ public class EtcdPublishController {
 	 * @param outside properties whose keys were written meanwhile outside releases (such
 	 * as with etcdctl)
 	 */
-	public record OtherChange(EtcdLayerLink layer, List<EtcdLayerController.HistoryRow> releases,
+	public record OtherChange(EtcdLayerLink layer, List<EtcdChangeRows.ReleaseRow> releases,
 			List<EtcdProperty> outside) {
 
 	}

@@ -21,16 +21,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The rollout of a release: every instance of the application and the revision it has
  * applied, asked again every {@code etcd.console.rollout-refresh} by the page (htmx
- * polling), with the instances that lag marked as stragglers. After a gray release, the
- * page marks the instances that run its profile (those whose registration metadata
- * {@code profiles}, {@code etcd.discovery.metadata.profiles}, names it) and offers to
- * promote or abandon it.
+ * polling), with the instances that lag marked as stragglers and those that refused the
+ * revision as rejected, with the properties and reasons. After a gray release, the page
+ * counts and marks the instances it reaches, those that run its profile
+ * ({@link EtcdInstanceStatus#isTargetOf}), and offers to promote or abandon it.
  */
 @Controller
 public class EtcdRolloutController {
-
-	/** The metadata entry in which an instance names the profiles it runs. */
-	public static final String PROFILES = "profiles";
 
 	private final EtcdReleases releases;
 
@@ -53,8 +50,7 @@ public class EtcdRolloutController {
 			Model model) {
 		String application = StringUtils.hasText(app) ? app : null;
 		if (revision == null) {
-			EtcdRelease newest = EtcdApplicationsController.newest(this.releases,
-					EtcdApplicationsController.layers(this.releases, application));
+			EtcdRelease newest = this.releases.newest(application);
 			revision = (newest != null) ? newest.revision() : 0L;
 			at = (newest != null) ? newest.time().toEpochMilli() : null;
 		}
@@ -87,17 +83,27 @@ public class EtcdRolloutController {
 		try {
 			boolean late = at != null && Duration.between(Instant.ofEpochMilli(at), Instant.now())
 				.compareTo(this.properties.getStragglerAfter()) > 0;
+			String gray = (String) profile;
 			List<Row> rows = this.releases.instances(application)
 				.stream()
-				.map((instance) -> new Row(instance,
-						!instance.isReporting() ? "unknown"
-								: instance.hasApplied(revision) ? "applied" : late ? "straggler" : "waiting",
-						profiles(instance), profile != null && profiles(instance).contains(profile)))
+				.map((instance) -> new Row(instance, state(instance, revision, late), instance.profiles(),
+						gray != null && instance.isTargetOf(gray)))
 				.toList();
+			// The headline counts the instances the release reaches: for a gray release,
+			// those of its profile.
+			List<Row> targets = rows.stream().filter((row) -> row.instance().isTargetOf(gray)).toList();
+			long applied = targets.stream().filter((row) -> row.state().equals("applied")).count();
+			long reporting = targets.stream().filter((row) -> !row.state().equals("unknown")).count();
 			model.addAttribute("rows", rows);
-			model.addAttribute("applied", rows.stream().filter((row) -> row.state().equals("applied")).count());
-			model.addAttribute("reporting", rows.stream().filter((row) -> !row.state().equals("unknown")).count());
-			model.addAttribute("stragglers", rows.stream().filter((row) -> row.state().equals("straggler")).count());
+			model.addAttribute("targets", targets.size());
+			model.addAttribute("applied", applied);
+			model.addAttribute("reporting", reporting);
+			// A gray release that no instance runs has nothing to wait for, as the
+			// release
+			// API's wait tells.
+			model.addAttribute("complete", applied == reporting && (reporting > 0 || gray != null));
+			model.addAttribute("stragglers", targets.stream().filter((row) -> row.state().equals("straggler")).count());
+			model.addAttribute("rejected", targets.stream().filter((row) -> row.state().equals("rejected")).count());
 			model.addAttribute("inProfile", rows.stream().filter(Row::inProfile).count());
 			model.addAttribute("inProfileApplied",
 					rows.stream().filter((row) -> row.inProfile() && row.state().equals("applied")).count());
@@ -108,11 +114,17 @@ public class EtcdRolloutController {
 		}
 	}
 
-	// The profiles an instance registers as running, in its metadata:
-	// etcd.discovery.metadata.profiles=canary,eu
-	private static List<String> profiles(EtcdInstanceStatus instance) {
-		String profiles = instance.metadata().get(PROFILES);
-		return (profiles != null) ? List.of(StringUtils.tokenizeToStringArray(profiles, ",")) : List.of();
+	private static String state(EtcdInstanceStatus instance, long revision, boolean late) {
+		if (!instance.isReporting()) {
+			return "unknown";
+		}
+		if (instance.hasApplied(revision)) {
+			return "applied";
+		}
+		if (instance.hasRejected(revision)) {
+			return "rejected";
+		}
+		return late ? "straggler" : "waiting";
 	}
 
 	/**
@@ -120,7 +132,9 @@ public class EtcdRolloutController {
 	 *
 	 * @param instance the instance
 	 * @param state applied, waiting, straggler (waiting longer than
-	 * etcd.console.straggler-after), or unknown (it reports no revision)
+	 * etcd.console.straggler-after), rejected (it refused the revision: a property would
+	 * not bind, validate or resolve, and it keeps its old values), or unknown (it reports
+	 * no revision)
 	 * @param profiles the profiles it registers as running, none when it does not say
 	 * @param inProfile whether it runs the profile of a gray release being followed
 	 */

@@ -121,6 +121,15 @@ public final class Browser implements AutoCloseable {
 		return this.driver.getCurrentUrl();
 	}
 
+	/**
+	 * Run a script in the page.
+	 * @param script the script's body, returning a value
+	 * @return what it returns
+	 */
+	public Object script(String script) {
+		return ((JavascriptExecutor) this.driver).executeScript(script);
+	}
+
 	public void click(String css) {
 		find(css).click();
 	}
