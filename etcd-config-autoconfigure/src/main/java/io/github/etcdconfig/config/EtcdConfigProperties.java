@@ -153,6 +153,10 @@ public class EtcdConfigProperties implements Validator {
 		if (properties.getPageSize() < 1) {
 			errors.rejectValue("pageSize", "etcd.config.page-size.invalid", "etcd.config.page-size must be at least 1");
 		}
+		if (properties.getSnapshot().getCatchUpRevisions() < 0) {
+			errors.rejectValue("snapshot.catchUpRevisions", "etcd.config.snapshot.invalid",
+					"etcd.config.snapshot.catch-up-revisions must not be negative (0 always reads every key)");
+		}
 		Retry retry = properties.getRetry();
 		if (retry.getMaxRetries() < 0) {
 			errors.rejectValue("retry.maxRetries", "etcd.config.retry.invalid",

@@ -88,7 +88,7 @@ public final class EtcdHistoryReader {
 		if (current < since || current - since > this.maxRevisions) {
 			return Optional.empty();
 		}
-		Replay replay = new Replay(ranges, current);
+		Replay replay = new Replay(ranges, since, current);
 		WatchOption option = WatchOption.builder().withRange(EVERY_KEY).withRevision(since + 1).build();
 		try (Watch.Watcher watcher = this.client.getWatchClient().watch(EVERY_KEY, option, replay)) {
 			return Optional.of(EtcdCalls.get(replay.done, this.timeout));
@@ -113,14 +113,17 @@ public final class EtcdHistoryReader {
 
 		private final List<EtcdKeyRange> ranges;
 
+		private final long since;
+
 		private final long target;
 
 		private final List<EtcdKeyEvent> events = new ArrayList<>();
 
 		private final CompletableFuture<Changes> done = new CompletableFuture<>();
 
-		Replay(List<EtcdKeyRange> ranges, long target) {
+		Replay(List<EtcdKeyRange> ranges, long since, long target) {
 			this.ranges = ranges;
+			this.since = since;
 			this.target = target;
 		}
 
@@ -134,7 +137,9 @@ public final class EtcdHistoryReader {
 				KeyValue kv = event.getKeyValue();
 				byte[] key = kv.getKey().getBytes();
 				last = kv.getModRevision();
-				if (this.ranges.stream().anyMatch((range) -> range.contains(key))) {
+				// etcd's gRPC proxy may serve a watch merged with one that started
+				// earlier.
+				if (last > this.since && this.ranges.stream().anyMatch((range) -> range.contains(key))) {
 					this.events.add((event.getEventType() == WatchEvent.EventType.DELETE)
 							? EtcdKeyEvent.delete(key, last) : EtcdKeyEvent.put(key, kv.getValue().getBytes(), last));
 				}

@@ -84,6 +84,17 @@ class EtcdConfigFailureAnalysisTests {
 				.doesNotContain(ETCD_IS_DOWN);
 		}
 
+		@Test
+		void aNegativeCatchUpFromTheSnapshotFileIsToldWhichPropertyToReview(CapturedOutput output) {
+			assertThatException().isThrownBy(
+					() -> Apps
+						.builder(new Class<?>[0], "etcd.endpoints=http://127.0.0.1:1",
+								"etcd.config.snapshot.catch-up-revisions=-1")
+						.run());
+			assertThat(output).contains("etcd.config.snapshot.catch-up-revisions must not be negative")
+				.doesNotContain(ETCD_IS_DOWN);
+		}
+
 	}
 
 	@Nested

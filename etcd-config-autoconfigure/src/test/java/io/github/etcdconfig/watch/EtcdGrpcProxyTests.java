@@ -1,5 +1,7 @@
 package io.github.etcdconfig.watch;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.etcd.jetcd.Client;
@@ -12,8 +14,12 @@ import io.github.etcdconfig.test.EtcdMember;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,8 +28,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * An application pointed at etcd's gRPC proxy ({@code etcd grpc-proxy start}) instead of
  * the members, the documented way past a thousand instances: it loads, follows changes,
- * and survives a restart of the proxy and of a member behind it.
+ * survives a restart of the proxy and of a member behind it, and restarts from its
+ * snapshot file through it.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EtcdGrpcProxyTests {
 
 	@RegisterExtension
@@ -93,11 +101,28 @@ class EtcdGrpcProxyTests {
 		}
 	}
 
-	private ConfigurableApplicationContext run() {
+	@Test
+	void aRestartThroughTheProxyReadsTheChangesSinceTheSnapshotFile(@TempDir Path folder, CapturedOutput output) {
+		this.keys.put("/config/proxied/value", "in the file");
+		this.keys.put("/config/proxied/other", "unchanged");
+		String snapshot = "etcd.config.snapshot.path=" + folder.resolve("etcd.snapshot");
+		try (ConfigurableApplicationContext first = run(snapshot)) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(folder.resolve("etcd.snapshot")));
+		}
+		this.keys.put("/config/proxied/value", "changed since");
+		try (ConfigurableApplicationContext context = run(snapshot)) {
+			assertThat(context.getEnvironment().getProperty("proxied.value")).isEqualTo("changed since");
+			assertThat(context.getEnvironment().getProperty("proxied.other")).isEqualTo("unchanged");
+			assertThat(output).contains("the 1 changes since");
+		}
+	}
+
+	private ConfigurableApplicationContext run(String... properties) {
 		return Apps
 			.builder(new Class<?>[0], "etcd.endpoints=" + this.proxy.endpoint(), "etcd.config.watch.retry-delay=50ms",
 					"etcd.config.watch.max-retry-delay=500ms", "etcd.config.watch.check-interval=1s",
 					"etcd.request-timeout=1s")
+			.properties(properties)
 			.run();
 	}
 
