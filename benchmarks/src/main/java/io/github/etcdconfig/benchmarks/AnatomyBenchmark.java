@@ -19,7 +19,7 @@ import io.github.etcdconfig.benchmarks.PropagationBenchmark.Poller;
 import io.github.etcdconfig.benchmarks.PropagationBenchmark.Probe;
 import io.github.etcdconfig.benchmarks.PropagationBenchmark.Series;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;

@@ -17,7 +17,6 @@ import javax.management.ObjectName;
 import io.github.etcdconfig.benchmarks.Apps.Mode;
 import io.github.etcdconfig.benchmarks.ProbeApplication.ProbeProperties;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
-import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
 import org.apache.commons.logging.Log;
@@ -108,7 +107,9 @@ final class MemoryBenchmark {
 			EtcdConfigStore store = stores.load(resource, logger);
 			StartupBenchmark.check(store.getSnapshot().getKeyCount() >= keys, "a store of " + keys + " keys");
 			full = histogram();
-			store.setSnapshot(EtcdConfigSnapshot.empty(resource.getLayout(), store.getSnapshot().getRevision()));
+			// What a store holds once every key is deleted.
+			store.applyRead(List.of(), store.getSnapshot().getRevision(), (problem) -> {
+			});
 			emptied = histogram();
 		}
 		finally {

@@ -17,8 +17,8 @@ import io.github.etcdconfig.benchmarks.Stats.Latency;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.test.TcpProxy;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
 
 import org.springframework.context.ConfigurableApplicationContext;

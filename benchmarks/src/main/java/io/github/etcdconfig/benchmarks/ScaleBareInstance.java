@@ -15,7 +15,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.github.etcdconfig.client.EtcdClientFactory;
 import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 
 /**
  * Bare jetcd watches on a client built like the starter's, with the options the starter's

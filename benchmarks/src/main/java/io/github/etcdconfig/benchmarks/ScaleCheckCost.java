@@ -11,7 +11,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.benchmarks.ScaleUsage.Member;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.test.EtcdCluster;
 
 /**

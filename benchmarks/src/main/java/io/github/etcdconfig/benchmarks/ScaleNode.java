@@ -18,8 +18,8 @@ import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdClientFactory;
 import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
-import io.github.etcdconfig.config.EtcdConfigReader;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.retry.RetryException;

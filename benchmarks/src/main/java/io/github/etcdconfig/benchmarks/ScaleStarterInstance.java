@@ -5,7 +5,7 @@ import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.config.EtcdPropertyChange;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

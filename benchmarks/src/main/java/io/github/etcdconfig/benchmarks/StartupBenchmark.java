@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.etcdconfig.benchmarks.Apps.Mode;
 import io.github.etcdconfig.benchmarks.Stats.Runs;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
-import io.github.etcdconfig.config.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;

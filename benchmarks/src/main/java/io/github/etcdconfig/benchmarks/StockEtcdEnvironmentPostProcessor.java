@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.config.EtcdConfigLayout;
-import io.github.etcdconfig.config.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 
 import org.springframework.boot.EnvironmentPostProcessor;

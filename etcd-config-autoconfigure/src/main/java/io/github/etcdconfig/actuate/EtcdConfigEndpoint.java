@@ -9,8 +9,8 @@ import io.github.etcdconfig.client.EtcdEndpoints;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.refresh.EtcdConfigRefresher;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;

@@ -2,7 +2,7 @@ package io.github.etcdconfig.actuate;
 
 import io.github.etcdconfig.refresh.EtcdConfigRefreshAutoConfiguration;
 import io.github.etcdconfig.refresh.EtcdConfigRefresher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;

@@ -1,8 +1,10 @@
 package io.github.etcdconfig.actuate;
 
 import io.github.etcdconfig.refresh.EtcdConfigRefreshAutoConfiguration;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigRefresher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,8 +29,8 @@ public class EtcdConfigHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "etcdConfigHealthIndicator")
 	EtcdConfigHealthIndicator etcdConfigHealthIndicator(EtcdConfigWatchers watchers,
-			EtcdConfigHealthProperties properties) {
-		return new EtcdConfigHealthIndicator(watchers, properties.getDownAfter());
+			EtcdConfigHealthProperties properties, ObjectProvider<EtcdConfigRefresher> refresher) {
+		return new EtcdConfigHealthIndicator(watchers, properties.getDownAfter(), refresher.getIfUnique());
 	}
 
 }

@@ -9,8 +9,10 @@ import java.util.Map;
 
 import io.github.etcdconfig.client.EtcdEndpoints;
 import io.github.etcdconfig.config.EtcdConfigStore;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigRefresher;
+import io.github.etcdconfig.refresh.EtcdConfigRejection;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
 
@@ -33,7 +35,12 @@ import org.springframework.boot.health.contributor.Status;
  * last values either way;</li>
  * <li>{@code STOPPED} (the application is stopping): UNKNOWN;</li>
  * <li>values from the snapshot file: {@code stale: true}, the status following the watch
- * as above.</li>
+ * as above;</li>
+ * <li>a revision this instance rejected (a bean failed to bind or validate, a
+ * {@code @Value} to convert, a placeholder to resolve): {@code rejected} with the
+ * revision, the property names and the reasons, never the values, until a later revision
+ * applies cleanly. The status is not changed by it: the instance serves its previous
+ * values, and restarting it would not help; the release needs fixing.</li>
  * </ul>
  * With several sources the worst status wins and each source is detailed under
  * {@code sources}.
@@ -48,14 +55,28 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 
 	private final Duration downAfter;
 
+	private final EtcdConfigRefresher refresher;
+
 	/**
 	 * Create an indicator.
 	 * @param watchers the watchers of the application's etcd sources
 	 * @param downAfter how long the watch may be down before the indicator reports DOWN
 	 */
 	public EtcdConfigHealthIndicator(EtcdConfigWatchers watchers, Duration downAfter) {
+		this(watchers, downAfter, null);
+	}
+
+	/**
+	 * Create an indicator that shows rejected revisions too.
+	 * @param watchers the watchers of the application's etcd sources
+	 * @param downAfter how long the watch may be down before the indicator reports DOWN
+	 * @param refresher the refresher, which knows the rejected revisions; {@code null}
+	 * when changes are applied by another listener
+	 */
+	public EtcdConfigHealthIndicator(EtcdConfigWatchers watchers, Duration downAfter, EtcdConfigRefresher refresher) {
 		this.watchers = watchers;
 		this.downAfter = downAfter;
+		this.refresher = refresher;
 	}
 
 	@Override
@@ -95,6 +116,15 @@ public class EtcdConfigHealthIndicator implements HealthIndicator {
 			.withDetail("stale", store.isFromSnapshotFile());
 		if (state != EtcdWatchStatus.State.WATCHING && notWatchingSince != null) {
 			health.withDetail("notWatchingSince", notWatchingSince.toString());
+		}
+		EtcdConfigRejection rejection = (this.refresher != null) ? this.refresher.getRejection(store.getName()) : null;
+		if (rejection != null) {
+			health.withDetail("rejected",
+					Map.of("revision", rejection.revision(), "properties",
+							rejection.properties()
+								.stream()
+								.map((property) -> Map.of("name", property.name(), "reason", property.reason()))
+								.toList()));
 		}
 		String lastError = prefixWatcher.getStatus().describeLastError();
 		Instant lastErrorTime = prefixWatcher.getStatus().getLastErrorTime();

@@ -5,8 +5,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 import io.github.etcdconfig.refresh.EtcdConfigRefresher;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -30,7 +30,10 @@ import org.springframework.context.ApplicationListener;
  * <li>{@code etcd.config.revision.lag}: how far the newest change under the prefixes was
  * ahead of what the watch had received, at the last check; writes outside the prefixes do
  * not count;</li>
- * <li>{@code etcd.config.keys}: the number of etcd keys held.</li>
+ * <li>{@code etcd.config.keys}: the number of etcd keys held;</li>
+ * <li>{@code etcd.config.rejections}: the revisions this instance rejected, because a
+ * bean failed to bind or validate, a {@code @Value} to convert, or a placeholder to
+ * resolve.</li>
  * </ul>
  */
 public class EtcdConfigMetrics implements MeterBinder, ApplicationListener<EtcdConfigChangedEvent> {
@@ -39,10 +42,23 @@ public class EtcdConfigMetrics implements MeterBinder, ApplicationListener<EtcdC
 
 	private final EtcdConfigWatchers watchers;
 
+	private final EtcdConfigRefresher refresher;
+
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	public EtcdConfigMetrics(EtcdConfigWatchers watchers) {
+		this(watchers, null);
+	}
+
+	/**
+	 * Create the metrics.
+	 * @param watchers the watchers of the application's etcd sources
+	 * @param refresher the refresher, which counts rejected revisions; {@code null} when
+	 * changes are applied by another listener
+	 */
+	public EtcdConfigMetrics(EtcdConfigWatchers watchers, EtcdConfigRefresher refresher) {
 		this.watchers = watchers;
+		this.refresher = refresher;
 	}
 
 	@Override
@@ -71,6 +87,14 @@ public class EtcdConfigMetrics implements MeterBinder, ApplicationListener<EtcdC
 				.description("The number of etcd keys the configuration holds")
 				.tags(tags)
 				.register(registry);
+			if (this.refresher != null) {
+				FunctionCounter
+					.builder("etcd.config.rejections", this.refresher, (refresher) -> refresher.getRejections(source))
+					.description("Revisions this instance could not apply cleanly (binding, validation, conversion, "
+							+ "placeholders)")
+					.tags(tags)
+					.register(registry);
+			}
 			changedKeys(registry, source);
 		}
 		this.registries.add(registry);

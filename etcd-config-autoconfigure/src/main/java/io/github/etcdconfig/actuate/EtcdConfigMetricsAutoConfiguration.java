@@ -1,9 +1,11 @@
 package io.github.etcdconfig.actuate;
 
 import io.github.etcdconfig.refresh.EtcdConfigRefreshAutoConfiguration;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigRefresher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -25,8 +27,8 @@ public class EtcdConfigMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EtcdConfigMetrics etcdConfigMetrics(EtcdConfigWatchers watchers) {
-		return new EtcdConfigMetrics(watchers);
+	EtcdConfigMetrics etcdConfigMetrics(EtcdConfigWatchers watchers, ObjectProvider<EtcdConfigRefresher> refresher) {
+		return new EtcdConfigMetrics(watchers, refresher.getIfUnique());
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.github.etcdconfig.ranges.EtcdKeyRange;
+
 import org.springframework.util.StringUtils;
 
 /**

@@ -1,14 +1,19 @@
 package io.github.etcdconfig.config;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 
 /**
  * The live, in-memory copy of one etcd source: the current {@link EtcdConfigSnapshot} and
- * the client that reads it. Property sources read the snapshot; only the loader and the
- * watcher's single applier thread replace it.
+ * the client that reads it. Property sources read the snapshot; the store alone makes and
+ * swaps in the next one, when the loader reads etcd or the watcher's single applier
+ * thread hands it changes ({@link #apply}, {@link #applyRead}, {@link #readAgain}).
  */
 public final class EtcdConfigStore implements AutoCloseable {
 
@@ -21,6 +26,9 @@ public final class EtcdConfigStore implements AutoCloseable {
 	private final Client client;
 
 	private volatile EtcdConfigSnapshot snapshot;
+
+	// Null unless a proposed change is being evaluated: a reader pays one volatile read.
+	private volatile Candidate candidate;
 
 	private volatile boolean fromSnapshotFile;
 
@@ -47,17 +55,109 @@ public final class EtcdConfigStore implements AutoCloseable {
 		return this.client;
 	}
 
+	/**
+	 * The snapshot the application reads: the live one, or, on a thread that evaluates a
+	 * proposed change ({@link #withCandidate}), the candidate.
+	 * @return the snapshot
+	 */
 	public EtcdConfigSnapshot getSnapshot() {
+		Candidate candidate = this.candidate;
+		if (candidate != null && candidate.thread() == Thread.currentThread()) {
+			return candidate.snapshot();
+		}
 		return this.snapshot;
 	}
 
 	/**
-	 * Replace the snapshot with one read from etcd, and keep it in the snapshot file when
-	 * there is one. Called by one thread at a time: the loader, then the watcher's
-	 * applier.
-	 * @param snapshot the new snapshot
+	 * The live snapshot, whichever thread asks.
+	 * @return the snapshot
 	 */
-	public void setSnapshot(EtcdConfigSnapshot snapshot) {
+	public EtcdConfigSnapshot getLiveSnapshot() {
+		return this.snapshot;
+	}
+
+	/**
+	 * Run an action that reads a candidate snapshot in place of the live one, on the
+	 * calling thread only: binding and placeholder resolution on that thread see the
+	 * candidate, while every other thread keeps reading the live snapshot. One thread at
+	 * a time may do so.
+	 * @param <T> the result type
+	 * @param candidate the snapshot to show
+	 * @param action the action
+	 * @return the action's result
+	 */
+	public <T> T withCandidate(EtcdConfigSnapshot candidate, Supplier<T> action) {
+		Candidate previous = this.candidate;
+		if (previous != null && previous.thread() != Thread.currentThread()) {
+			throw new IllegalStateException("Another thread evaluates a candidate of " + this.name);
+		}
+		this.candidate = new Candidate(Thread.currentThread(), candidate);
+		try {
+			return action.get();
+		}
+		finally {
+			this.candidate = previous;
+		}
+	}
+
+	/**
+	 * Whether a snapshot is a candidate shown to the calling thread only, which must
+	 * leave nothing behind that other threads would read.
+	 * @param snapshot a snapshot from {@link #getSnapshot()}
+	 * @return whether it is a candidate
+	 */
+	public boolean isCandidate(EtcdConfigSnapshot snapshot) {
+		Candidate candidate = this.candidate;
+		return candidate != null && candidate.snapshot() == snapshot && candidate.thread() == Thread.currentThread();
+	}
+
+	/**
+	 * Apply watched events, in order, and swap in the snapshot they make. Called by one
+	 * thread at a time: the watcher's applier.
+	 * @param events the events
+	 * @param revision the revision the result stands for
+	 * @param problems receives each key that could not be used; its previous value, if
+	 * any, is kept
+	 * @return the new snapshot and the changed properties
+	 */
+	public EtcdConfigSnapshot.Update apply(List<EtcdKeyEvent> events, long revision,
+			Consumer<EtcdConfigProblem> problems) {
+		return swap(this.snapshot.apply(events, revision, problems));
+	}
+
+	/**
+	 * Move to the state of a full read and swap in the snapshot it makes, as
+	 * {@link EtcdConfigSnapshot#applyRead} does. Called by one thread at a time: the
+	 * watcher's applier.
+	 * @param keys every key of this source, read at one revision
+	 * @param revision the revision of the read
+	 * @param problems receives each key that could not be used
+	 * @return the new snapshot and the changed properties
+	 */
+	public EtcdConfigSnapshot.Update applyRead(List<EtcdKeyEvent> keys, long revision,
+			Consumer<EtcdConfigProblem> problems) {
+		return swap(this.snapshot.applyRead(keys, revision, problems));
+	}
+
+	/**
+	 * Read every key of this source again and move to that state: what an explicit
+	 * refresh does when no watcher keeps the store current.
+	 * @param problems receives each key that could not be used
+	 * @return the new snapshot and the changed properties
+	 * @throws Exception when etcd cannot be read; the snapshot is kept
+	 */
+	public EtcdConfigSnapshot.Update readAgain(Consumer<EtcdConfigProblem> problems) throws Exception {
+		EtcdConfigReader.Result read = read();
+		return applyRead(read.keys(), read.revision(), problems);
+	}
+
+	private EtcdConfigSnapshot.Update swap(EtcdConfigSnapshot.Update update) {
+		setSnapshot(update.snapshot());
+		return update;
+	}
+
+	// Keeps a snapshot read from etcd in the snapshot file, when there is one.
+	void setSnapshot(EtcdConfigSnapshot snapshot) {
 		this.snapshot = snapshot;
 		this.fromSnapshotFile = false;
 		if (this.snapshotFile != null && snapshot.getRevision() > 0) {
@@ -177,6 +277,15 @@ public final class EtcdConfigStore implements AutoCloseable {
 	@Override
 	public String toString() {
 		return this.snapshot.toString();
+	}
+
+	/**
+	 * A snapshot shown to one thread.
+	 *
+	 * @param thread the thread
+	 * @param snapshot the snapshot
+	 */
+	private record Candidate(Thread thread, EtcdConfigSnapshot snapshot) {
 	}
 
 }

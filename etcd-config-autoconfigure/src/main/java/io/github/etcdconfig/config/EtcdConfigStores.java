@@ -1,15 +1,12 @@
 package io.github.etcdconfig.config;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdClientFactory;
-import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.client.EtcdProperties;
 import io.github.etcdconfig.client.EtcdSharedClients;
 import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
@@ -22,8 +19,6 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.context.aot.AbstractAotProcessor;
-import org.springframework.core.retry.RetryException;
-import org.springframework.core.retry.RetryTemplate;
 
 /**
  * The etcd sources of one application. Lives in the {@link ConfigurableBootstrapContext}
@@ -110,7 +105,7 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 		if (existing != null) {
 			if (!existing.isWatched()) {
 				// An explicit refresh without a watcher: only etcd knows what changed.
-				readAgain(existing, log);
+				EtcdConfigStoreLoader.readAgain(existing, log);
 			}
 			return existing;
 		}
@@ -129,7 +124,7 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 		EtcdConfigStore store = new EtcdConfigStore(resource, client, EtcdConfigSnapshot.empty(resource.getLayout(), 0),
 				(snapshotPath != null) ? new EtcdConfigSnapshotFile(snapshotPath) : null);
 		try {
-			readAtStartup(store, log);
+			EtcdConfigStoreLoader.readAtStartup(store, log);
 		}
 		catch (RuntimeException ex) {
 			// A client shared with a loaded source stays open for it.
@@ -153,70 +148,6 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 			}
 		}
 		return null;
-	}
-
-	private void readAtStartup(EtcdConfigStore store, Log log) {
-		EtcdConfigDataResource resource = store.getResource();
-		List<EtcdConfigProblem> problems = new ArrayList<>();
-		RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy(EtcdErrors::isRetryable));
-		EtcdConfigSnapshot snapshot;
-		try {
-			snapshot = retry.execute(() -> {
-				problems.clear();
-				// Built while the next page is read.
-				EtcdConfigSnapshot.Builder builder = EtcdConfigSnapshot.builder(resource.getLayout(), problems::add);
-				return builder.build(store.read(builder));
-			});
-		}
-		catch (RetryException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			String reason = EtcdErrors.describe(cause, resource.getConnection().getRequestTimeout());
-			if (store.getSnapshotFile() != null) {
-				try {
-					EtcdConfigSnapshot saved = store.getSnapshotFile()
-						.read(resource.getLayout(), (problem) -> problem.log(log));
-					store.setSnapshotFromFile(saved);
-					log.warn("etcd cannot be read (" + reason + "): starting from the snapshot file "
-							+ store.getSnapshotFile().getPath() + " at revision " + saved.getRevision()
-							+ ". Its values may be stale until etcd answers.");
-					return;
-				}
-				catch (IOException fileFailure) {
-					reason += "; " + fileFailure.getMessage();
-				}
-			}
-			if (!resource.isOptional()) {
-				throw EtcdConfigLoadException.readFailed(resource, reason, cause);
-			}
-			log.warn("Starting without configuration from " + resource + " (optional): " + reason
-					+ ". It will be read when etcd answers.");
-			return;
-		}
-		for (EtcdConfigProblem problem : problems) {
-			if (problem.kind() == EtcdConfigProblem.Kind.BROKEN_DOCUMENT && !resource.isOptional()) {
-				throw EtcdConfigLoadException.brokenDocument(resource, problem);
-			}
-			problem.log(log);
-		}
-		store.setSnapshot(snapshot);
-		if (log.isInfoEnabled()) {
-			log.info("Loaded " + snapshot.getKeyCount() + " keys (" + snapshot.getPropertyNames().length
-					+ " properties) from " + resource + " at revision " + snapshot.getRevision());
-		}
-	}
-
-	private void readAgain(EtcdConfigStore store, Log log) {
-		try {
-			EtcdConfigReader.Result read = store.read();
-			store.setSnapshot(store.getSnapshot()
-				.applyRead(read.keys(), read.revision(), (problem) -> problem.log(log))
-				.snapshot());
-		}
-		catch (Exception ex) {
-			log.warn("Cannot read " + store.getResource() + " again ("
-					+ EtcdErrors.describe(ex, store.getResource().getConnection().getRequestTimeout())
-					+ "); keeping the values of revision " + store.getSnapshot().getRevision());
-		}
 	}
 
 	@Override

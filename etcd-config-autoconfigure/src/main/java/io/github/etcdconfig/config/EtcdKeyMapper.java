@@ -75,19 +75,6 @@ public final class EtcdKeyMapper {
 	}
 
 	/**
-	 * A key as it can be printed in a message, even when it is not UTF-8.
-	 * @param key the key bytes
-	 * @return the printable key
-	 */
-	static String printable(byte[] key) {
-		StringBuilder result = new StringBuilder();
-		for (char c : new String(key, StandardCharsets.UTF_8).toCharArray()) {
-			result.append((c == '\uFFFD' || Character.isISOControl(c)) ? '?' : c);
-		}
-		return result.toString();
-	}
-
-	/**
 	 * Whether a key holds a whole document: its name ends in .yml, .yaml or .properties.
 	 * @param suffix the key without its layer prefix
 	 * @return whether it is a document key

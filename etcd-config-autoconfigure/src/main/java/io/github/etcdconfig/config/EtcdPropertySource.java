@@ -39,6 +39,9 @@ import org.springframework.core.env.PropertySource;
  * changes, so that Boot maps a listing once and sees a new one at once, even in the
  * middle of binding a bean.</li>
  * </ul>
+ * A thread that evaluates a proposed change reads the store's candidate snapshot
+ * ({@link EtcdConfigStore#withCandidate}); its listings are made for it alone and never
+ * kept, so other threads' binding is unaffected.
  */
 public class EtcdPropertySource extends EnumerablePropertySource<ConfigurableEnvironment>
 		implements OriginLookup<String> {
@@ -98,7 +101,9 @@ public class EtcdPropertySource extends EnumerablePropertySource<ConfigurableEnv
 	private Object lookUp(String name) {
 		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
 		if (snapshot.hasNamesUnder(name) && !this.groups.get().covers(name)) {
-			this.groups.updateAndGet((groups) -> groups.with(name, snapshot, this::views));
+			// The listing kept is the live snapshot's, even when a candidate asked.
+			EtcdConfigSnapshot live = this.store.getLiveSnapshot();
+			this.groups.updateAndGet((groups) -> groups.with(name, live, this::views));
 		}
 		return relaxedProperty(snapshot, name);
 	}
@@ -119,6 +124,10 @@ public class EtcdPropertySource extends EnumerablePropertySource<ConfigurableEnv
 		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
 		Groups groups = this.groups.get();
 		if (groups.names() != snapshot.getPropertyNames()) {
+			if (this.store.isCandidate(snapshot)) {
+				// Listed for the evaluating thread alone; live readers never see it.
+				return groups.at(snapshot, this::views).views();
+			}
 			groups = this.groups.updateAndGet((current) -> current.at(snapshot, this::views));
 		}
 		return groups.views();

@@ -3,8 +3,6 @@ package io.github.etcdconfig.refresh;
 import io.github.etcdconfig.client.EtcdProperties;
 import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.watch.EtcdConfigChangeListener;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

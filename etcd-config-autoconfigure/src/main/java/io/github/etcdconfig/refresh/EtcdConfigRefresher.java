@@ -3,12 +3,14 @@ package io.github.etcdconfig.refresh;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdPropertyChange;
-import io.github.etcdconfig.watch.EtcdConfigChangeListener;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -34,7 +36,11 @@ import org.springframework.util.function.SingletonSupplier;
  * {@code logging.level.*}, and the application's own listeners react;</li>
  * <li>refreshes the {@code @RefreshScope} beans the change touches, or all of them when
  * that cannot be told;</li>
- * <li>publishes {@link EtcdConfigChangedEvent}.</li>
+ * <li>publishes {@link EtcdConfigChangedEvent}, or {@link EtcdConfigRejectedEvent} when a
+ * bean failed to bind or validate, a {@code @Value} failed to convert, or a changed value
+ * refers to a placeholder that cannot be resolved. What failed keeps its previous value
+ * and is applied again with the next change; the revision counts as rejected until a
+ * later one is applied cleanly.</li>
  * </ol>
  * Each refresh is an {@link Observation} named {@value #OBSERVATION_NAME}, so it becomes
  * a timer when metrics are set up and a span when tracing is.
@@ -62,6 +68,10 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private volatile LastRefresh lastRefresh;
 
+	private final Map<String, Rejected> rejected = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicLong> rejections = new ConcurrentHashMap<>();
+
 	public EtcdConfigRefresher(ConfigurableApplicationContext context, EtcdPlaceholderDependencies dependencies,
 			ObjectProvider<RefreshScope> refreshScope, ObservationRegistry observationRegistry) {
 		this.context = context;
@@ -83,20 +93,27 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 
 	private void refresh(EtcdConfigStore store, EtcdConfigSnapshot.Update update) {
 		this.decryptedValues.update(update.changes());
-		List<String> names = new ArrayList<>(update.changes().size());
 		for (EtcdPropertyChange change : update.changes()) {
-			names.add(change.name());
 			if (hasPlaceholder(change.oldValue()) || hasPlaceholder(change.newValue())) {
 				this.dependencies.invalidate();
 			}
 		}
-		Set<String> keys = this.dependencies.expand(names);
+		Set<String> keys = keys(update.changes());
+		// What a rejected revision could not apply is tried again, so that a revision
+		// counts as applied only once all of it is.
+		Rejected rejected = this.rejected.get(store.getName());
+		if (rejected != null) {
+			keys.addAll(rejected.keys());
+		}
 		long revision = update.snapshot().getRevision();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Applying etcd revision " + revision + ": " + keys);
 		}
-		EnvironmentChangeEvent event = new EnvironmentChangeEvent(this.context, keys);
+		List<EtcdRejectedProperty> failed = EtcdRejectionReasons.unresolvable(this.context.getEnvironment(),
+				update.changes(), keys);
+		EtcdEnvironmentChangeEvent event = new EtcdEnvironmentChangeEvent(this.context, keys);
 		this.context.publishEvent(event);
+		failed.addAll(event.getRejected());
 		RefreshScope scope = this.refreshScope.get();
 		if (scope != null) {
 			for (String bean : this.scopeTargets.touchedBy(this.dependencies.changedBy(event))) {
@@ -104,12 +121,51 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 			}
 		}
 		this.lastRefresh = new LastRefresh(Instant.now(), revision, List.copyOf(keys));
-		this.context
-			.publishEvent(new EtcdConfigChangedEvent(this.context, store.getName(), revision, update.changes()));
+		if (failed.isEmpty()) {
+			this.rejected.remove(store.getName());
+			this.context
+				.publishEvent(new EtcdConfigChangedEvent(this.context, store.getName(), revision, update.changes()));
+			return;
+		}
+		EtcdConfigRejection rejection = new EtcdConfigRejection(revision, failed);
+		this.rejected.put(store.getName(), new Rejected(rejection, Set.copyOf(keys)));
+		this.rejections.computeIfAbsent(store.getName(), (name) -> new AtomicLong()).incrementAndGet();
+		logger.error("etcd revision " + revision + " of " + store.getName()
+				+ " was rejected; what failed keeps its previous values: " + failed);
+		this.context.publishEvent(new EtcdConfigRejectedEvent(this.context, store.getName(), rejection));
+	}
+
+	private Set<String> keys(List<EtcdPropertyChange> changes) {
+		List<String> names = new ArrayList<>(changes.size());
+		for (EtcdPropertyChange change : changes) {
+			names.add(change.name());
+		}
+		return this.dependencies.expand(names);
 	}
 
 	private static boolean hasPlaceholder(Object value) {
 		return value instanceof String text && text.contains("${");
+	}
+
+	/**
+	 * The revision of a source this instance rejected, while no later one was applied
+	 * cleanly.
+	 * @param sourceName the name of the etcd source
+	 * @return the rejection, or {@code null}
+	 */
+	public EtcdConfigRejection getRejection(String sourceName) {
+		Rejected rejected = this.rejected.get(sourceName);
+		return (rejected != null) ? rejected.rejection() : null;
+	}
+
+	/**
+	 * The number of revisions of a source rejected since start-up.
+	 * @param sourceName the name of the etcd source
+	 * @return the count
+	 */
+	public long getRejections(String sourceName) {
+		AtomicLong count = this.rejections.get(sourceName);
+		return (count != null) ? count.get() : 0;
 	}
 
 	/**
@@ -128,6 +184,15 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 	 * @param keys the changed property names
 	 */
 	public record LastRefresh(Instant time, long revision, List<String> keys) {
+	}
+
+	/**
+	 * A rejected revision and the names it changed, to apply again with the next change.
+	 *
+	 * @param rejection the revision and what failed
+	 * @param keys the names the revision affected
+	 */
+	private record Rejected(EtcdConfigRejection rejection, Set<String> keys) {
 	}
 
 }

@@ -2,6 +2,7 @@ package io.github.etcdconfig.refresh;
 
 import java.beans.PropertyDescriptor;
 import java.lang.reflect.Constructor;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -50,6 +51,11 @@ import org.springframework.context.ApplicationContext;
  * including names that change through placeholders. Beans without a no-argument
  * constructor are bound in place, and constructor-bound beans are never rebound, as in
  * Spring Cloud.
+ *
+ * <p>
+ * A bean that fails to bind is reported to the refresher with its property names and the
+ * reasons, never the values, and the revision counts as rejected. {@link #verify} binds
+ * fresh copies the same way and keeps none, to judge a proposed change.
  */
 public class EtcdConfigurationPropertiesRebinder extends ConfigurationPropertiesRebinder {
 
@@ -92,9 +98,45 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 		getErrors().clear();
 		for (String name : this.beans.getBeanNames()) {
 			if (touches(name, changed)) {
-				rebind(name);
+				rebind(name, event);
 			}
 		}
+	}
+
+	/**
+	 * Bind a fresh copy of every bean that changed names touch, with validation, as a
+	 * change would rebind them, and keep nothing: the beans are left as they are. Called
+	 * while the environment shows the values to verify.
+	 * @param names the changed names, placeholders followed
+	 * @return the properties that would fail, and why
+	 */
+	public List<EtcdRejectedProperty> verify(Collection<String> names) {
+		ChangedProperties changed = ChangedProperties.of(names);
+		List<EtcdRejectedProperty> rejected = new ArrayList<>();
+		for (String name : this.beans.getBeanNames()) {
+			if (this.applicationContext.containsBean(name) && touches(name, changed)) {
+				try {
+					Object bean = this.applicationContext.getBean(name);
+					ConfigurationPropertiesBindingPostProcessor binding = binding(name, bean);
+					Class<?> type = AopUtils.getTargetClass(bean);
+					// A bean without a no-argument constructor is only ever bound in
+					// place,
+					// which a verification must not do.
+					if (binding != null && hasDefaultConstructor(type)) {
+						bindFresh(binding, type, name);
+					}
+				}
+				catch (RuntimeException ex) {
+					rejected.addAll(reasons(name, ex));
+				}
+			}
+		}
+		return rejected;
+	}
+
+	private List<EtcdRejectedProperty> reasons(String name, RuntimeException ex) {
+		ConfigurationPropertyName prefix = this.prefixes.getOrDefault(name, UNKNOWN);
+		return EtcdRejectionReasons.binding(name, (prefix != UNKNOWN) ? prefix.toString() : "", ex);
 	}
 
 	private boolean touches(String name, ChangedProperties changed) {
@@ -110,6 +152,10 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 
 	@Override
 	public boolean rebind(String name) {
+		return rebind(name, null);
+	}
+
+	private boolean rebind(String name, EnvironmentChangeEvent event) {
 		if (!this.beans.getBeanNames().contains(name) || !this.applicationContext.containsBean(name)) {
 			return false;
 		}
@@ -118,34 +164,56 @@ public class EtcdConfigurationPropertiesRebinder extends ConfigurationProperties
 		}
 		catch (RuntimeException ex) {
 			getErrors().put(name, ex);
+			List<EtcdRejectedProperty> rejected = reasons(name, ex);
+			// Not the exception's message: Spring's quote the value.
 			logger.error("Cannot rebind '" + name + "' to the changed configuration; it keeps its previous values: "
-					+ ex.getMessage());
+					+ rejected);
+			if (event != null) {
+				EtcdEnvironmentChangeEvent.reject(event, rejected);
+			}
 			return false;
 		}
 	}
 
 	private boolean rebindInPlace(String name) {
 		Object bean = this.applicationContext.getBean(name);
+		ConfigurationPropertiesBindingPostProcessor binding = binding(name, bean);
+		if (binding == null) {
+			return false;
+		}
 		Object target = target(bean);
 		Class<?> type = AopUtils.getTargetClass(bean);
-		if (getNeverRefreshable().contains(type.getName()) || getNeverRefreshable().contains(name)) {
-			return false;
-		}
-		ConfigurationPropertiesBean properties = ConfigurationPropertiesBean.get(this.applicationContext, target, name);
-		if (properties == null || properties.asBindTarget().getBindMethod() == BindMethod.VALUE_OBJECT) {
-			return false;
-		}
-		ConfigurationPropertiesBindingPostProcessor binding = this.applicationContext.getBean(
-				ConfigurationPropertiesBindingPostProcessor.BEAN_NAME,
-				ConfigurationPropertiesBindingPostProcessor.class);
 		if (!hasDefaultConstructor(type)) {
 			binding.postProcessBeforeInitialization(target, name);
 			return true;
 		}
+		copyChanged(bindFresh(binding, type, name), target, Collections.newSetFromMap(new IdentityHashMap<>()));
+		return true;
+	}
+
+	// What binds the bean, or null when it is never rebound (never refreshable,
+	// constructor-bound).
+	private ConfigurationPropertiesBindingPostProcessor binding(String name, Object bean) {
+		Class<?> type = AopUtils.getTargetClass(bean);
+		if (getNeverRefreshable().contains(type.getName()) || getNeverRefreshable().contains(name)) {
+			return null;
+		}
+		ConfigurationPropertiesBean properties = ConfigurationPropertiesBean.get(this.applicationContext, target(bean),
+				name);
+		if (properties == null || properties.asBindTarget().getBindMethod() == BindMethod.VALUE_OBJECT) {
+			return null;
+		}
+		return this.applicationContext.getBean(ConfigurationPropertiesBindingPostProcessor.BEAN_NAME,
+				ConfigurationPropertiesBindingPostProcessor.class);
+	}
+
+	// A new instance of the bean's class bound to the environment as it is, validation
+	// included: what a change
+	// applies, and what a verification checks.
+	private static Object bindFresh(ConfigurationPropertiesBindingPostProcessor binding, Class<?> type, String name) {
 		Object fresh = BeanUtils.instantiateClass(type);
 		binding.postProcessBeforeInitialization(fresh, name);
-		copyChanged(fresh, target, Collections.newSetFromMap(new IdentityHashMap<>()));
-		return true;
+		return fresh;
 	}
 
 	private static Object target(Object bean) {

@@ -7,8 +7,10 @@ import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +26,6 @@ import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.ReflectionHints;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.TypeConverter;
-import org.springframework.beans.TypeMismatchException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
@@ -57,6 +58,14 @@ import org.springframework.util.function.SingletonSupplier;
  * {@code volatile}.
  *
  * <p>
+ * A point that cannot be updated keeps its value and is reported to the refresher with
+ * its property names and the reason, never the value: the revision counts as rejected.
+ * The points of {@code @RefreshScope} beans, which are created again instead, are
+ * resolved and converted too when a change touches them, so that a value their next
+ * creation would fail on rejects the revision at once. {@link #verify} resolves and
+ * converts the same way and injects nothing, to judge a proposed change.
+ *
+ * <p>
  * Ahead of time it registers reflection hints for the {@code @Value} fields and setters
  * of every bean, which it reads and writes by reflection, so that updates work in a
  * native image too.
@@ -69,6 +78,8 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 	private final SingletonSupplier<EtcdPlaceholderDependencies> dependencies;
 
 	private final Map<String, List<Target>> targetsByName = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<String, Target>> scopedByName = new ConcurrentHashMap<>();
 
 	private ConfigurableListableBeanFactory beanFactory;
 
@@ -88,6 +99,9 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 	public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
 		if (isSingleton(beanName)) {
 			doWithValueMembers(ClassUtils.getUserClass(bean), (member, value) -> record(bean, beanName, member, value));
+		}
+		else if (beanName != null && ScopedProxyUtils.isScopedTarget(beanName)) {
+			doWithValueMembers(ClassUtils.getUserClass(bean), (member, value) -> recordScoped(beanName, member, value));
 		}
 		return bean;
 	}
@@ -156,64 +170,138 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 		}
 	}
 
-	@Override
-	public void onApplicationEvent(EnvironmentChangeEvent event) {
-		if (this.targetsByName.isEmpty() || event.getKeys().isEmpty()) {
+	// A scoped bean (@RefreshScope) is created again rather than updated: its points are
+	// kept, one per bean and member, to check that the new values will do.
+	private void recordScoped(String beanName, Member member, Value value) {
+		Set<String> names = (value != null) ? Placeholders.names(value.value()) : Set.of();
+		if (names.isEmpty()) {
 			return;
 		}
-		Set<Target> targets = Collections.newSetFromMap(new IdentityHashMap<>());
-		ChangedProperties changed = this.dependencies.obtain().changedBy(event);
-		this.targetsByName.forEach((name, list) -> {
-			if (changed.contains(name)) {
-				targets.addAll(list);
-			}
-		});
+		Target target = new Target(new WeakReference<>(null), ScopedProxyUtils.getOriginalBeanName(beanName), member,
+				value.value());
+		for (String name : names) {
+			this.scopedByName.computeIfAbsent(name, (key) -> new ConcurrentHashMap<>())
+				.put(beanName + "#" + member, target);
+		}
+	}
+
+	@Override
+	public void onApplicationEvent(EnvironmentChangeEvent event) {
+		if ((this.targetsByName.isEmpty() && this.scopedByName.isEmpty()) || event.getKeys().isEmpty()) {
+			return;
+		}
 		TypeConverter converter = this.beanFactory.getTypeConverter();
-		for (Target target : targets) {
+		ChangedProperties changed = this.dependencies.obtain().changedBy(event);
+		for (Target target : touched(changed)) {
 			Object bean = target.bean().get();
 			if (bean == null) {
 				this.targetsByName.values().forEach((list) -> list.remove(target));
 				continue;
 			}
-			inject(target, bean, converter);
+			inject(target, bean, converter, event);
+		}
+		// What creating a touched scoped bean again would resolve, checked now rather
+		// than
+		// failing at its next use.
+		List<EtcdRejectedProperty> rejected = check(touchedScoped(changed), converter);
+		if (!rejected.isEmpty()) {
+			logger.warn("Re-creating a @RefreshScope bean will fail with the changed configuration: " + rejected);
+			EtcdEnvironmentChangeEvent.reject(event, rejected);
 		}
 	}
 
-	private void inject(Target target, Object bean, TypeConverter converter) {
-		try {
-			Object value = this.beanFactory.resolveEmbeddedValue(target.expression());
-			BeanExpressionResolver expressions = this.beanFactory.getBeanExpressionResolver();
-			if (expressions != null && value instanceof String text) {
-				value = expressions.evaluate(text, new BeanExpressionContext(this.beanFactory, null));
+	/**
+	 * Resolve and convert every injection point that changed names touch, as a change
+	 * would, and inject nothing. Called while the environment shows the values to verify.
+	 * @param names the changed names, placeholders followed
+	 * @return the properties that would fail, and why
+	 */
+	public List<EtcdRejectedProperty> verify(Collection<String> names) {
+		if (names.isEmpty()) {
+			return new ArrayList<>();
+		}
+		ChangedProperties changed = ChangedProperties.of(names);
+		List<Target> targets = new ArrayList<>(touched(changed));
+		targets.removeIf((target) -> target.bean().get() == null);
+		targets.addAll(touchedScoped(changed));
+		return check(targets, this.beanFactory.getTypeConverter());
+	}
+
+	private List<EtcdRejectedProperty> check(Collection<Target> targets, TypeConverter converter) {
+		List<EtcdRejectedProperty> rejected = new ArrayList<>();
+		for (Target target : targets) {
+			try {
+				resolve(target, converter);
 			}
+			catch (Exception ex) {
+				rejected.add(reason(target, ex));
+			}
+		}
+		return rejected;
+	}
+
+	private Collection<Target> touchedScoped(ChangedProperties changed) {
+		Map<String, Target> targets = new LinkedHashMap<>();
+		this.scopedByName.forEach((name, byMember) -> {
+			if (changed.contains(name)) {
+				targets.putAll(byMember);
+			}
+		});
+		return targets.values();
+	}
+
+	private Set<Target> touched(ChangedProperties changed) {
+		Set<Target> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+		this.targetsByName.forEach((name, list) -> {
+			if (changed.contains(name)) {
+				targets.addAll(list);
+			}
+		});
+		return targets;
+	}
+
+	private void inject(Target target, Object bean, TypeConverter converter, EnvironmentChangeEvent event) {
+		try {
+			Object converted = resolve(target, converter);
 			if (target.member() instanceof Field field) {
-				Object converted = converter.convertIfNecessary(value, field.getType(), field);
 				ReflectionUtils.makeAccessible(field);
 				field.set(bean, converted);
 			}
 			else {
 				Method method = (Method) target.member();
-				MethodParameter parameter = new MethodParameter(method, 0);
-				Object converted = converter.convertIfNecessary(value, parameter.getParameterType(), parameter);
 				ReflectionUtils.makeAccessible(method);
 				method.invoke(bean, converted);
 			}
 		}
 		catch (Exception ex) {
 			// Keep the old value: a half-resolved one is worse.
+			EtcdRejectedProperty rejected = reason(target, ex);
 			logger.warn("Could not update @Value(\"" + target.expression() + "\") of bean '" + target.beanName() + "' ("
-					+ target.member().getName() + "); it keeps its previous value: " + describe(ex));
+					+ target.member().getName() + "); it keeps its previous value: " + rejected.reason());
+			EtcdEnvironmentChangeEvent.reject(event, List.of(rejected));
 		}
+	}
+
+	// The value to inject, resolved the way the container did: placeholders, then SpEL,
+	// then type conversion.
+	private Object resolve(Target target, TypeConverter converter) {
+		Object value = this.beanFactory.resolveEmbeddedValue(target.expression());
+		BeanExpressionResolver expressions = this.beanFactory.getBeanExpressionResolver();
+		if (expressions != null && value instanceof String text) {
+			value = expressions.evaluate(text, new BeanExpressionContext(this.beanFactory, null));
+		}
+		if (target.member() instanceof Field field) {
+			return converter.convertIfNecessary(value, field.getType(), field);
+		}
+		MethodParameter parameter = new MethodParameter((Method) target.member(), 0);
+		return converter.convertIfNecessary(value, parameter.getParameterType(), parameter);
 	}
 
 	// Not the exception's own message: a failed conversion quotes the value, which may be
 	// a secret.
-	private static String describe(Exception ex) {
-		if (ex instanceof TypeMismatchException mismatch) {
-			return "the new value cannot be converted to " + mismatch.getRequiredType();
-		}
-		return (ex instanceof InvocationTargetException invocation)
-				? "the setter failed: " + invocation.getTargetException() : ex.getMessage();
+	private static EtcdRejectedProperty reason(Target target, Exception ex) {
+		Throwable failure = (ex instanceof InvocationTargetException invocation) ? invocation.getTargetException() : ex;
+		return EtcdRejectionReasons.value(target.expression(), target.beanName(), target.member().getName(), failure);
 	}
 
 	/**

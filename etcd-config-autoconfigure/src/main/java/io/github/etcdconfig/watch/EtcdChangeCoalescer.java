@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
-import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 
 /**
  * Decides when watched changes are applied: the coalescing policy.

@@ -12,9 +12,8 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdConnectivity;
 import io.github.etcdconfig.client.EtcdThreads;
-import io.github.etcdconfig.config.EtcdConfigProperties;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -444,7 +443,7 @@ public class EtcdPrefixWatcher {
 		 * @param pageSize keys per page of a full read
 		 * @return the settings
 		 */
-		public static Settings of(EtcdConfigProperties.Watch watch, Duration requestTimeout, int pageSize) {
+		public static Settings of(EtcdWatchProperties watch, Duration requestTimeout, int pageSize) {
 			return new Settings(watch.getCoalesceWindow(), watch.getFloodThreshold(), watch.getCheckInterval(),
 					watch.getRetryDelay(), watch.getMaxRetryDelay(), requestTimeout, pageSize);
 		}

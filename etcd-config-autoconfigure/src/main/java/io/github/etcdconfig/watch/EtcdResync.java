@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.etcd.jetcd.KV;
-import io.github.etcdconfig.config.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -10,8 +10,8 @@ import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 
 /**
  * The watch of one key range: a jetcd watch from the revision received so far + 1, whose

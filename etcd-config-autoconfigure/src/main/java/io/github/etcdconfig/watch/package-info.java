@@ -1,6 +1,8 @@
 /**
- * Following etcd: the watch session of a key range, coalescing, resync after compaction,
- * recovery after an outage, the liveness check, and the watch's status.
+ * Following a key range in etcd, whatever it holds: the watch session, coalescing, resync
+ * after compaction, recovery after an outage, the liveness check, the watch's status and
+ * its settings. Knows nothing of configuration: the configuration watchers that build on
+ * it live in {@code refresh}, and discovery follows its registry with it too.
  */
 @NullMarked
 package io.github.etcdconfig.watch;

@@ -1,7 +1,7 @@
 package io.github.etcdconfig.actuate;
 
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

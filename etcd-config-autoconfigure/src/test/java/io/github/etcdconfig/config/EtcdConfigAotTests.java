@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import io.github.etcdconfig.client.EtcdProperties;
 import io.github.etcdconfig.refresh.EtcdValueUpdater;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.watch.EtcdWatchProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -112,8 +113,9 @@ class EtcdConfigAotTests {
 			.forEach((registrar) -> registrar.registerHints(hints, getClass().getClassLoader()));
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(EtcdProperties.class, "setEndpoints"))
 			.accepts(hints);
-		assertThat(RuntimeHintsPredicates.reflection()
-			.onMethodInvocation(EtcdConfigProperties.Watch.class, "setCoalesceWindow")).accepts(hints);
+		assertThat(
+				RuntimeHintsPredicates.reflection().onMethodInvocation(EtcdWatchProperties.class, "setCoalesceWindow"))
+			.accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of(EtcdKeyMapper.YAML_CLASS)))
 			.accepts(hints);
 		assertThat(

@@ -7,7 +7,7 @@ import java.util.List;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;

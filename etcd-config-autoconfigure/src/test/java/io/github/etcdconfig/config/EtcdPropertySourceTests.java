@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.client.EtcdProperties;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -46,8 +47,8 @@ class EtcdPropertySourceTests {
 			events.add(EtcdKeyEvent.put(keysAndValues[i].getBytes(StandardCharsets.UTF_8),
 					keysAndValues[i + 1].getBytes(StandardCharsets.UTF_8), this.revision));
 		}
-		this.store.setSnapshot(this.store.getSnapshot().apply(events, this.revision, (problem) -> {
-		}).snapshot());
+		this.store.apply(events, this.revision, (problem) -> {
+		});
 	}
 
 	@Test

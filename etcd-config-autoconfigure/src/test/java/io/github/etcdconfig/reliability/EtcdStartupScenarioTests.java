@@ -11,7 +11,7 @@ import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.watch.EtcdWatchStatus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -10,8 +10,8 @@ import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.support.ValueHistory;
 import io.github.etcdconfig.test.EtcdKeys;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 
 import org.springframework.context.ConfigurableApplicationContext;
 

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 import io.github.etcdconfig.config.EtcdConfigProblem;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
-import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyMapper;
 import io.github.etcdconfig.config.EtcdPropertyChange;
 

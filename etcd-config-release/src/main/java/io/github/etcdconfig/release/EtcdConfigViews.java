@@ -10,10 +10,10 @@ import java.util.Map;
 
 import io.etcd.jetcd.KV;
 import io.github.etcdconfig.config.EtcdConfigLayout;
-import io.github.etcdconfig.config.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 
 /**
  * Reads properties the way an application reads them: the same key ranges, the same

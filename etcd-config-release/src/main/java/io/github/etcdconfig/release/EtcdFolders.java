@@ -11,7 +11,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.config.EtcdKeyMapper;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 
 /**
  * Lists the names of the folders inside a folder, such as the applications in

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.etcd.jetcd.KV;
-import io.github.etcdconfig.config.EtcdConfigReader;
-import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.config.EtcdKeyMapper;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 
 /**
  * The keys of one or more layers, read at one revision with the starter's own reader, and

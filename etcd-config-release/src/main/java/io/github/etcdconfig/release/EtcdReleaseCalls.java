@@ -3,10 +3,10 @@ package io.github.etcdconfig.release;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.ranges.EtcdCalls;
 import io.grpc.Status;
 
 /**
@@ -30,15 +30,7 @@ public final class EtcdReleaseCalls {
 	 * @throws EtcdReleaseException when the call failed or did not answer in time
 	 */
 	public static <T> T await(CompletableFuture<T> call, Duration timeout, String what) {
-		return run(() -> {
-			try {
-				return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (TimeoutException ex) {
-				call.cancel(false);
-				throw ex;
-			}
-		}, timeout, what);
+		return run(() -> EtcdCalls.get(call, timeout), timeout, what);
 	}
 
 	/**

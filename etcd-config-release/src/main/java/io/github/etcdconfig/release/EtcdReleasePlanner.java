@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.etcd.jetcd.KV;
-import io.github.etcdconfig.config.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 
 /**
  * Computes releases: what a push, a rollback or a promotion changes in etcd as it is now.

@@ -14,7 +14,7 @@ import io.etcd.jetcd.op.RangeCmp;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import io.github.etcdconfig.client.EtcdBytes;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 
 /**
  * Publishes a release plan as one etcd transaction: every change, the release record of

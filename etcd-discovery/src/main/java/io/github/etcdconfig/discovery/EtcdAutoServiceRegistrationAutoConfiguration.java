@@ -3,7 +3,8 @@ package io.github.etcdconfig.discovery;
 import java.util.function.Supplier;
 
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
+import io.github.etcdconfig.verify.EtcdProposalWatcher;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -57,9 +58,9 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 	@ConditionalOnBean(name = EtcdConfigStores.BEAN_NAME)
 	EtcdConfigStatusReporter etcdConfigStatusReporter(EtcdServiceRegistry registry, EtcdRegistration registration,
 			@Qualifier(EtcdConfigStores.BEAN_NAME) EtcdConfigStores stores, ObjectProvider<EtcdConfigWatchers> watchers,
-			EtcdDiscoveryProperties properties) {
+			EtcdDiscoveryProperties properties, ObjectProvider<EtcdProposalWatcher> proposals) {
 		return new EtcdConfigStatusReporter(registry, registration, stores, watchers,
-				properties.getConfigStatusInterval());
+				properties.getConfigStatusInterval(), proposals.getIfAvailable() != null);
 	}
 
 	private static String host(EtcdDiscoveryProperties properties, Supplier<InetUtils> inetUtils) {

@@ -1,6 +1,7 @@
 package io.github.etcdconfig.discovery;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -13,17 +14,22 @@ import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.lease.EtcdCalls;
+import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
-import io.github.etcdconfig.watch.EtcdConfigWatcher;
-import io.github.etcdconfig.watch.EtcdConfigWatchers;
+import io.github.etcdconfig.refresh.EtcdConfigRejectedEvent;
+import io.github.etcdconfig.refresh.EtcdConfigRejection;
+import io.github.etcdconfig.refresh.EtcdConfigWatcher;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
+import io.github.etcdconfig.verify.EtcdConfigVerdictEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.ApplicationListener;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.SmartApplicationListener;
 
 /**
  * Keeps this instance's {@link EtcdConfigStatus} in its registration, so that the
@@ -41,12 +47,18 @@ import org.springframework.context.ApplicationListener;
  * registration's lease.
  *
  * <p>
+ * A revision the instance rejected ({@link EtcdConfigRejectedEvent}) is reported as
+ * {@code rejected} beside the revision still applied, until a later one is applied. A
+ * verdict on a proposed change ({@link EtcdConfigVerdictEvent}) is written at once, the
+ * interval notwithstanding: the operator tool waits for it. The newest
+ * {@value EtcdConfigStatus#MAX_VERDICTS} verdicts are kept.
+ *
+ * <p>
  * One scheduler thread computes and writes the status; the watcher's applier thread only
  * records the applied snapshot and hands a report over, so a slow etcd never delays a
  * refresh.
  */
-public class EtcdConfigStatusReporter
-		implements ApplicationListener<EtcdConfigChangedEvent>, InitializingBean, DisposableBean {
+public class EtcdConfigStatusReporter implements SmartApplicationListener, InitializingBean, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(EtcdConfigStatusReporter.class);
 
@@ -61,6 +73,13 @@ public class EtcdConfigStatusReporter
 	private final long intervalNanos;
 
 	private final AtomicReference<EtcdConfigSnapshot> applied;
+
+	private final boolean verifies;
+
+	private final AtomicReference<EtcdConfigRejection> rejected = new AtomicReference<>();
+
+	// Replaced on the scheduler thread only; newest first.
+	private volatile List<EtcdConfigVerdict> verdicts = List.of();
 
 	private final ScheduledExecutorService scheduler = Executors
 		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-config-status"));
@@ -83,6 +102,22 @@ public class EtcdConfigStatusReporter
 	 */
 	public EtcdConfigStatusReporter(EtcdServiceRegistry registry, EtcdRegistration registration,
 			EtcdConfigStores stores, ObjectProvider<EtcdConfigWatchers> watchers, Duration interval) {
+		this(registry, registration, stores, watchers, interval, false);
+	}
+
+	/**
+	 * Create a reporter.
+	 * @param registry writes the registration
+	 * @param registration this instance
+	 * @param stores the application's etcd sources; the first one is reported
+	 * @param watchers the watchers, for the watch state; may provide none when etcd is
+	 * not watched
+	 * @param interval the shortest time between two writes
+	 * @param verifies whether this instance evaluates proposed changes
+	 */
+	public EtcdConfigStatusReporter(EtcdServiceRegistry registry, EtcdRegistration registration,
+			EtcdConfigStores stores, ObjectProvider<EtcdConfigWatchers> watchers, Duration interval, boolean verifies) {
+		this.verifies = verifies;
 		this.registry = registry;
 		this.registration = registration;
 		List<EtcdConfigStore> all = stores.getStores();
@@ -107,8 +142,44 @@ public class EtcdConfigStatusReporter
 	}
 
 	@Override
-	public void onApplicationEvent(EtcdConfigChangedEvent event) {
-		if (this.store == null || !this.store.getName().equals(event.getSourceName())) {
+	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
+		return EtcdConfigChangedEvent.class.isAssignableFrom(eventType)
+				|| EtcdConfigRejectedEvent.class.isAssignableFrom(eventType)
+				|| EtcdConfigVerdictEvent.class.isAssignableFrom(eventType);
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (this.store == null) {
+			return;
+		}
+		if (event instanceof EtcdConfigVerdictEvent verdict) {
+			// Written at once: the operator tool waits for it.
+			execute(() -> {
+				List<EtcdConfigVerdict> verdicts = new ArrayList<>(EtcdConfigStatus.MAX_VERDICTS);
+				verdicts.add(verdict.getVerdict());
+				this.verdicts.stream()
+					.filter((previous) -> !previous.proposal().equals(verdict.getVerdict().proposal()))
+					.limit(EtcdConfigStatus.MAX_VERDICTS - 1)
+					.forEach(verdicts::add);
+				this.verdicts = List.copyOf(verdicts);
+				write(System.nanoTime());
+			});
+		}
+		else if (event instanceof EtcdConfigRejectedEvent rejected) {
+			if (this.store.getName().equals(rejected.getSourceName())) {
+				// At once too: status --wait stops at the first rejection.
+				this.rejected.set(rejected.getRejection());
+				execute(() -> write(System.nanoTime()));
+			}
+		}
+		else if (event instanceof EtcdConfigChangedEvent changed) {
+			applied(changed);
+		}
+	}
+
+	private void applied(EtcdConfigChangedEvent event) {
+		if (!this.store.getName().equals(event.getSourceName())) {
 			return;
 		}
 		// Published on the applier thread, which replaces the snapshot only after the
@@ -117,8 +188,13 @@ public class EtcdConfigStatusReporter
 		if (snapshot.getRevision() == event.getRevision()) {
 			this.applied.set(snapshot);
 		}
+		this.rejected.set(null);
+		execute(this::report);
+	}
+
+	private void execute(Runnable task) {
 		try {
-			this.scheduler.execute(this::report);
+			this.scheduler.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
 			// Shutting down.
@@ -138,7 +214,8 @@ public class EtcdConfigStatusReporter
 			this.applied.compareAndSet(last, snapshot);
 			last = snapshot;
 		}
-		return new EtcdConfigStatus(last.getRevision(), this.store.isFromSnapshotFile(), watchState());
+		return new EtcdConfigStatus(last.getRevision(), this.store.isFromSnapshotFile(), watchState(), this.verifies,
+				this.rejected.get(), this.verdicts);
 	}
 
 	private void report() {
@@ -153,6 +230,10 @@ public class EtcdConfigStatusReporter
 			}
 			return;
 		}
+		write(now);
+	}
+
+	private void write(long now) {
 		EtcdConfigStatus status = current();
 		if (status.equals(this.written)) {
 			return;

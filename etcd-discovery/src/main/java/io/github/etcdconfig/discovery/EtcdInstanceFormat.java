@@ -118,12 +118,8 @@ public final class EtcdInstanceFormat {
 			return null;
 		}
 		Map<String, Object> json = object(config, "config");
-		Object revision = json.get("revision");
-		if (!(revision instanceof Number number) || number.longValue() < 0) {
-			throw new IllegalArgumentException("its config.revision is not a revision");
-		}
-		return new EtcdConfigStatus(number.longValue(), Boolean.TRUE.equals(bool(json, "stale")), text(json, "state"),
-				Boolean.TRUE.equals(bool(json, "verifies")), rejection(json.get("rejected")),
+		return new EtcdConfigStatus(revision(json, "config.revision"), Boolean.TRUE.equals(bool(json, "stale")),
+				text(json, "state"), Boolean.TRUE.equals(bool(json, "verifies")), rejection(json.get("rejected")),
 				list(json.get("verdicts"), "config.verdicts").stream().map(EtcdInstanceFormat::readVerdict).toList());
 	}
 
@@ -132,11 +128,15 @@ public final class EtcdInstanceFormat {
 			return null;
 		}
 		Map<String, Object> json = object(value, "config.rejected");
-		Object revision = json.get("revision");
-		if (!(revision instanceof Number number) || number.longValue() < 0) {
-			throw new IllegalArgumentException("its config.rejected.revision is not a revision");
+		return new EtcdConfigRejection(revision(json, "config.rejected.revision"),
+				readProperties(json.get("properties"), "config.rejected"));
+	}
+
+	private static long revision(Map<String, Object> json, String name) {
+		if (!(json.get("revision") instanceof Number number) || number.longValue() < 0) {
+			throw new IllegalArgumentException("its " + name + " is not a revision");
 		}
-		return new EtcdConfigRejection(number.longValue(), readProperties(json.get("properties"), "config.rejected"));
+		return number.longValue();
 	}
 
 	private static EtcdConfigVerdict readVerdict(Object value) {

@@ -11,11 +11,11 @@ import java.util.TreeMap;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdBytes;
-import io.github.etcdconfig.config.EtcdConfigProperties;
-import io.github.etcdconfig.config.EtcdConfigReader;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.watch.EtcdPrefixWatcher;
+import io.github.etcdconfig.watch.EtcdWatchProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -46,9 +46,6 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 
 	private static final Log logger = LogFactory.getLog(EtcdServiceInstances.class);
 
-	/** The registry is watched the way configuration is by default. */
-	private static final EtcdConfigProperties DEFAULTS = new EtcdConfigProperties();
-
 	private final Client client;
 
 	private final EtcdDiscoveryProperties properties;
@@ -77,7 +74,9 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 		this.requestTimeout = requestTimeout;
 		this.publisher = publisher;
 		this.watcher = new EtcdPrefixWatcher(client, this,
-				EtcdPrefixWatcher.Settings.of(DEFAULTS.getWatch(), requestTimeout, DEFAULTS.getPageSize()));
+				// The registry is watched the way configuration is by default.
+				EtcdPrefixWatcher.Settings.of(new EtcdWatchProperties(), requestTimeout,
+						EtcdConfigReader.DEFAULT_PAGE_SIZE));
 	}
 
 	/**
@@ -89,7 +88,7 @@ public class EtcdServiceInstances implements EtcdPrefixWatcher.Target, Initializ
 	public void afterPropertiesSet() {
 		try {
 			EtcdConfigReader.Result read = new EtcdConfigReader(this.client.getKVClient(), this.requestTimeout,
-					DEFAULTS.getPageSize())
+					EtcdConfigReader.DEFAULT_PAGE_SIZE)
 				.read(ranges());
 			resync(read.keys(), read.revision());
 		}

@@ -23,7 +23,7 @@ import io.github.etcdconfig.client.EtcdBackOff;
 import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.client.EtcdThreads;
-import io.github.etcdconfig.lease.EtcdCalls;
+import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.lease.EtcdLease;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

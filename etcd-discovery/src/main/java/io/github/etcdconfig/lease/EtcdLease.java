@@ -11,6 +11,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.ranges.EtcdCalls;
 
 /**
  * An etcd lease kept alive by heartbeats, and the one place that decides when it is lost.

@@ -24,7 +24,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.client.EtcdErrors;
-import io.github.etcdconfig.lease.EtcdCalls;
+import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.lease.EtcdLease;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

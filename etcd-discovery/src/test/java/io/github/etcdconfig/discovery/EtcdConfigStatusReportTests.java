@@ -4,16 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.etcd.jetcd.KeyValue;
+import io.github.etcdconfig.refresh.EtcdRejectedProperty;
 import io.github.etcdconfig.support.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
+import io.github.etcdconfig.verify.EtcdConfigVerdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -93,11 +97,67 @@ class EtcdConfigStatusReportTests {
 	}
 
 	@Test
+	void aRejectedRevisionIsReportedBesideTheAppliedOneUntilAFixedOneIsApplied() {
+		long applied = keys.put("/config-apps/refusing/limit", "5");
+		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), new Class<?>[] { Limited.class },
+				"spring.application.name=refusing", "etcd.discovery.port=9504")) {
+			String key = key(app);
+			await().atMost(Duration.ofSeconds(5)).until(() -> status(key) != null && status(key).verifies());
+
+			long rejected = keys.put("/config-apps/refusing/limit", "lots");
+
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> status(key).rejected() != null && status(key).rejected().revision() == rejected);
+			assertThat(status(key).revision()).isEqualTo(applied);
+			assertThat(status(key).rejected().properties()).containsExactly(new EtcdRejectedProperty("limit",
+					"cannot be converted to int for @Value of bean 'etcdConfigStatusReportTests.Limited' (limit)"));
+			assertThat(keys.get(key).getValue().toString()).doesNotContain("lots");
+
+			long fixed = keys.put("/config-apps/refusing/limit", "6");
+
+			await().atMost(Duration.ofSeconds(5)).until(() -> status(key).revision() == fixed);
+			assertThat(status(key).rejected()).isNull();
+		}
+	}
+
+	@Test
+	void aVerdictOnAProposalIsWrittenAtOnce() {
+		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), new Class<?>[] { Limited.class },
+				"spring.application.name=judged", "etcd.discovery.port=9505",
+				"etcd.discovery.config-status-interval=1m")) {
+			String key = key(app);
+			await().atMost(Duration.ofSeconds(5)).until(() -> status(key) != null && status(key).verifies());
+			String layer = "/config-apps/judged/";
+
+			keys.put("/config-proposals/config-apps/judged/p-1", "{\"id\": \"p-1\", \"layer\": \"" + layer
+					+ "\", \"baseRevision\": 1, \"puts\": {\"" + layer + "limit\": \"s3cret\"}, \"deletes\": []}");
+
+			await().atMost(Duration.ofSeconds(5)).until(() -> !status(key).verdicts().isEmpty());
+			EtcdConfigVerdict verdict = status(key).verdicts().get(0);
+			assertThat(verdict.proposal()).isEqualTo("p-1");
+			assertThat(verdict.verdict()).isEqualTo(EtcdConfigVerdict.Verdict.REJECTED);
+			assertThat(verdict.properties()).extracting(EtcdRejectedProperty::name).containsExactly("limit");
+			assertThat(keys.get(key).getValue().toString()).doesNotContain("s3cret");
+		}
+	}
+
+	@Test
 	void anEntryInTheSeedsFormReportsNoConfiguration() {
 		byte[] seed = "{\"endpoint\": \"http://localhost:3001\", \"status\": \"healthy\"}"
 			.getBytes(StandardCharsets.UTF_8);
 		assertThat(FORMAT.readConfigStatus(seed)).isNull();
 		assertThat(FORMAT.read("auth-service", "node-1", seed).getPort()).isEqualTo(3001);
+	}
+
+	/**
+	 * A bean with a {@code @Value} a release can break.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class Limited {
+
+		@Value("${limit:1}")
+		volatile int limit;
+
 	}
 
 	private static String key(ConfigurableApplicationContext app) {

@@ -1,4 +1,4 @@
-package io.github.etcdconfig.lease;
+package io.github.etcdconfig.ranges;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +13,9 @@ import io.github.etcdconfig.client.EtcdErrors;
 
 /**
  * Waits for jetcd calls with a deadline: jetcd itself would wait forever for a server
- * that does not answer.
+ * that does not answer (jetcd #1509). Every wait for an etcd call, in the starter and in
+ * the tools, goes through {@link #get}: on a deadline it cancels the call, so that no
+ * request is left in flight.
  */
 public final class EtcdCalls {
 
@@ -33,15 +35,36 @@ public final class EtcdCalls {
 	 */
 	public static <T> T await(CompletableFuture<T> call, Duration timeout, String what) throws InterruptedException {
 		try {
-			return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return get(call, timeout);
 		}
 		catch (TimeoutException ex) {
-			call.cancel(false);
 			throw EtcdExceptionFactory.newEtcdException(ErrorCode.DEADLINE_EXCEEDED,
 					what + ": etcd did not answer within " + timeout.toMillis() + " ms", ex);
 		}
 		catch (ExecutionException ex) {
 			throw failure(ex.getCause(), what);
+		}
+	}
+
+	/**
+	 * Wait for a call, as {@link CompletableFuture#get(long, TimeUnit)} does, and cancel
+	 * it when its deadline passes.
+	 * @param <T> the result type
+	 * @param call the call in flight
+	 * @param timeout how long to wait
+	 * @return the result
+	 * @throws TimeoutException when the call did not answer in time; it is cancelled
+	 * @throws ExecutionException when the call failed
+	 * @throws InterruptedException when the waiting thread was interrupted
+	 */
+	public static <T> T get(CompletableFuture<T> call, Duration timeout)
+			throws TimeoutException, ExecutionException, InterruptedException {
+		try {
+			return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			call.cancel(false);
+			throw ex;
 		}
 	}
 

@@ -1,4 +1,4 @@
-package io.github.etcdconfig.config;
+package io.github.etcdconfig.ranges;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.ByteSequence;
@@ -24,6 +23,9 @@ import io.github.etcdconfig.client.EtcdErrors;
  * ahead, so that reading and using the keys overlap.
  */
 public final class EtcdConfigReader {
+
+	/** Keys asked for in the first page, unless set otherwise. */
+	public static final int DEFAULT_PAGE_SIZE = 500;
 
 	static final int TARGET_PAGE_BYTES = 1024 * 1024;
 
@@ -76,7 +78,7 @@ public final class EtcdConfigReader {
 		while (pending != null) {
 			Page page;
 			try {
-				page = pending.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+				page = EtcdCalls.get(pending, this.timeout);
 			}
 			catch (ExecutionException ex) {
 				if (EtcdErrors.kind(ex) != EtcdErrors.Kind.TOO_LARGE || limit == 1) {

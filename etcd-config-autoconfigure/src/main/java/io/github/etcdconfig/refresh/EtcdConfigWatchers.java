@@ -1,4 +1,4 @@
-package io.github.etcdconfig.watch;
+package io.github.etcdconfig.refresh;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.github.etcdconfig.watch;
+package io.github.etcdconfig.refresh;
 
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;

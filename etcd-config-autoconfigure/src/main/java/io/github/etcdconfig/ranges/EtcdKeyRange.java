@@ -1,4 +1,4 @@
-package io.github.etcdconfig.config;
+package io.github.etcdconfig.ranges;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -151,7 +151,20 @@ public final class EtcdKeyRange {
 	}
 
 	private static String text(byte[] key) {
-		return EtcdKeyMapper.printable(key);
+		return printable(key);
+	}
+
+	/**
+	 * A key as it can be printed in a message, even when it is not UTF-8.
+	 * @param key the key bytes
+	 * @return the printable key
+	 */
+	public static String printable(byte[] key) {
+		StringBuilder result = new StringBuilder();
+		for (char c : new String(key, StandardCharsets.UTF_8).toCharArray()) {
+			result.append((c == '\uFFFD' || Character.isISOControl(c)) ? '?' : c);
+		}
+		return result.toString();
 	}
 
 }

@@ -1,14 +1,14 @@
-package io.github.etcdconfig.watch;
+package io.github.etcdconfig.refresh;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.etcdconfig.config.EtcdConfigDataResource;
-import io.github.etcdconfig.config.EtcdConfigProperties;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
-import io.github.etcdconfig.config.EtcdKeyEvent;
-import io.github.etcdconfig.config.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.github.etcdconfig.watch.EtcdPrefixWatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -96,16 +96,15 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
 	@Override
 	public void apply(List<EtcdKeyEvent> events, long revision) {
-		publish(this.store.getSnapshot().apply(events, revision, (problem) -> problem.log(logger)));
+		publish(this.store.apply(events, revision, (problem) -> problem.log(logger)));
 	}
 
 	@Override
 	public void resync(List<EtcdKeyEvent> keys, long revision) {
-		publish(this.store.getSnapshot().applyRead(keys, revision, (problem) -> problem.log(logger)));
+		publish(this.store.applyRead(keys, revision, (problem) -> problem.log(logger)));
 	}
 
 	private void publish(EtcdConfigSnapshot.Update update) {
-		this.store.setSnapshot(update.snapshot());
 		if (!update.isEmpty()) {
 			this.refreshes.incrementAndGet();
 			this.listener.onChange(this.store, update);

@@ -1,4 +1,4 @@
-package io.github.etcdconfig.config;
+package io.github.etcdconfig.ranges;
 
 /**
  * A key as read or watched: a put when {@code value} is set, a delete when it is

@@ -1,0 +1,192 @@
+package io.github.etcdconfig.verify;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.etcdconfig.client.EtcdBytes;
+import io.github.etcdconfig.config.EtcdConfigProblem;
+import io.github.etcdconfig.config.EtcdConfigSnapshot;
+import io.github.etcdconfig.config.EtcdConfigStore;
+import io.github.etcdconfig.config.EtcdConfigStores;
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.config.EtcdPropertyChange;
+import io.github.etcdconfig.refresh.EtcdConfigurationPropertiesRebinder;
+import io.github.etcdconfig.refresh.EtcdPlaceholderDependencies;
+import io.github.etcdconfig.refresh.EtcdRejectedProperty;
+import io.github.etcdconfig.refresh.EtcdRejectionReasons;
+import io.github.etcdconfig.refresh.EtcdValueUpdater;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * Judges a proposed change the way applying it would, and applies nothing. For each etcd
+ * source that reads the proposal's layer, it applies the change to a copy of the live
+ * snapshot, and shows that candidate to its own thread only
+ * ({@link EtcdConfigStore#withCandidate}) while it
+ * <ul>
+ * <li>resolves the placeholders of the affected properties;</li>
+ * <li>binds fresh copies of the {@code @ConfigurationProperties} beans the change
+ * touches, with validation ({@link EtcdConfigurationPropertiesRebinder#verify});</li>
+ * <li>resolves and converts the {@code @Value} injection points it touches
+ * ({@link EtcdValueUpdater#verify}).</li>
+ * </ul>
+ * These are the pieces a real change goes through, so a verdict says what applying would
+ * do. Other threads read the live snapshot all along: no live value or bean changes.
+ *
+ * <p>
+ * Which proposals it answers: those for a layer this instance reads, and, with IGNORED,
+ * those for another layer in its own application's folder (a profile it does not run).
+ * Proposals for other applications get no answer, so that every instance does not answer
+ * every proposal. A proposal that is oversized, malformed, not matching its key or
+ * reaching outside its layer is answered IGNORED with the reason.
+ */
+public class EtcdProposalEvaluator {
+
+	private final EtcdConfigStores stores;
+
+	private final ConfigurableEnvironment environment;
+
+	private final EtcdPlaceholderDependencies dependencies;
+
+	private final ObjectProvider<ConfigurationPropertiesRebinder> rebinder;
+
+	private final ObjectProvider<EtcdValueUpdater> valueUpdater;
+
+	private final EtcdVerifyProperties properties;
+
+	private final String applicationName;
+
+	/**
+	 * Create an evaluator.
+	 * @param stores the application's etcd sources
+	 * @param environment the environment
+	 * @param dependencies which properties follow others through placeholders
+	 * @param rebinder the rebinder of {@code @ConfigurationProperties} beans
+	 * @param valueUpdater the updater of {@code @Value} injection points, if enabled
+	 * @param properties the settings
+	 */
+	public EtcdProposalEvaluator(EtcdConfigStores stores, ConfigurableEnvironment environment,
+			EtcdPlaceholderDependencies dependencies, ObjectProvider<ConfigurationPropertiesRebinder> rebinder,
+			ObjectProvider<EtcdValueUpdater> valueUpdater, EtcdVerifyProperties properties) {
+		this.stores = stores;
+		this.environment = environment;
+		this.dependencies = dependencies;
+		this.rebinder = rebinder;
+		this.valueUpdater = valueUpdater;
+		this.properties = properties;
+		this.applicationName = environment.getProperty("spring.application.name");
+	}
+
+	/**
+	 * Judge a proposal.
+	 * @param key the proposal's key
+	 * @param value the proposal's value
+	 * @return the verdict, or {@code null} when the proposal is none of this instance's
+	 * business
+	 */
+	public EtcdConfigVerdict evaluate(String key, byte[] value) {
+		EtcdProposal.Key where = EtcdProposal.Key.of(this.properties.getPrefix(), key);
+		if (where == null) {
+			return null;
+		}
+		List<EtcdConfigStore> readers = readersOf(where.layer());
+		if (readers.isEmpty()) {
+			return isOwnFolder(where.layer())
+					? EtcdConfigVerdict.ignored(where.id(), "this instance does not read the layer " + where.layer())
+					: null;
+		}
+		long max = this.properties.getMaxProposalSize().toBytes();
+		if (value.length > max) {
+			return EtcdConfigVerdict.ignored(where.id(), "the proposal is " + value.length
+					+ " bytes, more than etcd.config.verify.max-proposal-size (" + max + " bytes)");
+		}
+		EtcdProposal proposal;
+		try {
+			proposal = EtcdProposal.parse(where, EtcdBytes.text(value));
+		}
+		catch (IllegalArgumentException ex) {
+			return EtcdConfigVerdict.ignored(where.id(), "malformed: " + ex.getMessage());
+		}
+		Set<EtcdRejectedProperty> rejected = new LinkedHashSet<>();
+		for (EtcdConfigStore store : readers) {
+			rejected.addAll(evaluate(store, proposal));
+		}
+		return rejected.isEmpty() ? EtcdConfigVerdict.accepted(proposal.id())
+				: EtcdConfigVerdict.rejected(proposal.id(), new ArrayList<>(rejected));
+	}
+
+	private List<EtcdRejectedProperty> evaluate(EtcdConfigStore store, EtcdProposal proposal) {
+		EtcdConfigSnapshot live = store.getLiveSnapshot();
+		List<EtcdKeyEvent> events = new ArrayList<>();
+		for (Map.Entry<String, String> put : proposal.puts().entrySet()) {
+			events.add(EtcdKeyEvent.put(bytes(put.getKey()), bytes(put.getValue()), live.getRevision()));
+		}
+		for (String delete : proposal.deletes()) {
+			events.add(EtcdKeyEvent.delete(bytes(delete), live.getRevision()));
+		}
+		List<EtcdRejectedProperty> rejected = new ArrayList<>();
+		EtcdConfigSnapshot.Update update = live.apply(events, live.getRevision(), (problem) -> {
+			// A document that does not parse would keep its previous version: the change
+			// would not be applied.
+			if (problem.kind() == EtcdConfigProblem.Kind.BROKEN_DOCUMENT) {
+				rejected.add(new EtcdRejectedProperty(problem.key(), problem.message()));
+			}
+		});
+		if (update.isEmpty()) {
+			return rejected;
+		}
+		List<String> names = update.changes().stream().map(EtcdPropertyChange::name).toList();
+		// Worked out on the live environment: what the index keeps must not come from
+		// the candidate.
+		Set<String> keys = this.dependencies.expand(names);
+		rejected.addAll(store.withCandidate(update.snapshot(), () -> check(update.changes(), keys)));
+		return rejected;
+	}
+
+	private List<EtcdRejectedProperty> check(List<EtcdPropertyChange> changes, Set<String> keys) {
+		List<EtcdRejectedProperty> rejected = new ArrayList<>(
+				EtcdRejectionReasons.unresolvable(this.environment, changes, keys));
+		if (this.rebinder.getIfAvailable() instanceof EtcdConfigurationPropertiesRebinder etcdRebinder) {
+			rejected.addAll(etcdRebinder.verify(keys));
+		}
+		EtcdValueUpdater updater = this.valueUpdater.getIfAvailable();
+		if (updater != null) {
+			rejected.addAll(updater.verify(keys));
+		}
+		return rejected;
+	}
+
+	private List<EtcdConfigStore> readersOf(String layer) {
+		return this.stores.getStores()
+			.stream()
+			.filter((store) -> store.getResource().getLayout().prefixes().contains(layer))
+			.toList();
+	}
+
+	// A layer of this application that it does not read, such as a profile it does not
+	// run.
+	private boolean isOwnFolder(String layer) {
+		if (this.applicationName == null) {
+			return false;
+		}
+		for (EtcdConfigStore store : this.stores.getStores()) {
+			for (String folder : store.getResource().getLayout().applicationFolders()) {
+				if (layer.startsWith(folder + this.applicationName + "/")) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
