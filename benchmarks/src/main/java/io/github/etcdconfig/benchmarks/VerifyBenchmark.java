@@ -58,38 +58,14 @@ public final class VerifyBenchmark {
 		long[] unverified = new long[samples];
 		long[] verification = new long[samples];
 		try (EtcdCluster etcd = EtcdCluster.builder().build().start(); Client client = etcd.newClient()) {
-			String endpoints = etcd.endpointsProperty();
-			for (int i = 0; i < instances; i++) {
-				apps.add(Apps.start(Apps.Mode.ETCD_CONFIG, endpoints, "etcd.discovery.enabled=true",
-						"spring.application.name=bench", "etcd.discovery.host=127.0.0.1",
-						"etcd.discovery.port=" + (9900 + i), "etcd.discovery.config-status-interval=100ms"));
+			try {
+				measure(etcd.endpointsProperty(), client, instances, samples, warmUps, apps, verified, unverified,
+						verification);
 			}
-			EtcdReleases releases = new EtcdReleases(client, EtcdReleaseSettings.defaults());
-			EtcdReleaseWorkflow workflow = new EtcdReleaseWorkflow(releases);
-			EtcdLayer layer = releases.layer("bench", null);
-			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-			while (releases.instances("bench").stream().filter(EtcdInstanceStatus::verifies).count() < instances) {
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("The instances do not all verify releases");
-				}
-				Thread.sleep(100);
+			finally {
+				// Before etcd stops, so that each instance deregisters.
+				apps.forEach(ConfigurableApplicationContext::close);
 			}
-			System.out
-				.println("Verify: " + instances + " instances, " + warmUps + " warm-ups, " + samples + " samples");
-			int value = 0;
-			for (int i = -warmUps; i < samples; i++) {
-				long[] verifyNanos = new long[1];
-				long with = push(releases, workflow, layer, ++value, EtcdVerifyOptions.DEFAULT, verifyNanos);
-				long without = push(releases, workflow, layer, ++value, EtcdVerifyOptions.SKIP, new long[1]);
-				if (i >= 0) {
-					verified[i] = with;
-					unverified[i] = without;
-					verification[i] = verifyNanos[0];
-				}
-			}
-		}
-		finally {
-			apps.forEach(ConfigurableApplicationContext::close);
 		}
 		Stats.Latency with = Stats.Latency.of(verified, samples);
 		Stats.Latency without = Stats.Latency.of(unverified, samples);
@@ -99,6 +75,38 @@ public final class VerifyBenchmark {
 		write(docs.resolve("benchmarks.md"), section);
 		// jetcd leaves non-daemon threads behind its closed clients.
 		System.exit(0);
+	}
+
+	private static void measure(String endpoints, Client client, int instances, int samples, int warmUps,
+			List<ConfigurableApplicationContext> apps, long[] verified, long[] unverified, long[] verification)
+			throws InterruptedException {
+		for (int i = 0; i < instances; i++) {
+			apps.add(Apps.start(Apps.Mode.ETCD_CONFIG, endpoints, "etcd.discovery.enabled=true",
+					"spring.application.name=bench", "etcd.discovery.host=127.0.0.1",
+					"etcd.discovery.port=" + (9900 + i), "etcd.discovery.config-status-interval=100ms"));
+		}
+		EtcdReleases releases = new EtcdReleases(client, EtcdReleaseSettings.defaults());
+		EtcdReleaseWorkflow workflow = new EtcdReleaseWorkflow(releases);
+		EtcdLayer layer = releases.layer("bench", null);
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (releases.instances("bench").stream().filter(EtcdInstanceStatus::verifies).count() < instances) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("The instances do not all verify releases");
+			}
+			Thread.sleep(100);
+		}
+		System.out.println("Verify: " + instances + " instances, " + warmUps + " warm-ups, " + samples + " samples");
+		int value = 0;
+		for (int i = -warmUps; i < samples; i++) {
+			long[] verifyNanos = new long[1];
+			long with = push(releases, workflow, layer, ++value, EtcdVerifyOptions.DEFAULT, verifyNanos);
+			long without = push(releases, workflow, layer, ++value, EtcdVerifyOptions.SKIP, new long[1]);
+			if (i >= 0) {
+				verified[i] = with;
+				unverified[i] = without;
+				verification[i] = verifyNanos[0];
+			}
+		}
 	}
 
 	// One push through the workflow, timed from the plan to the published release; then

@@ -1,12 +1,8 @@
 package io.github.etcdconfig.console;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchEvent;
 import io.github.etcdconfig.console.support.Apps;
 import io.github.etcdconfig.console.support.Browser;
 import io.github.etcdconfig.console.support.Users;
@@ -232,34 +228,32 @@ class EtcdConsoleBrowserTests {
 
 	@Test
 	@Order(8)
-	void aReleaseAnInstanceRejectsShowsItsVerdictsAndHasNoPublishButtonAndTheRolloutCountsTheRejection() {
-		String before = keys.value("/config-apps/greeter/greeting");
-		try (Watch.Watcher checker = rejectingInstance("greeter-checker", "greeting", "must not be blank")) {
-			browser.open("/layer?app=greeter");
-			String text = browser.find("#text").getAttribute("value");
-			browser.replaceText("#text", text.replace("greeting: " + before, "greeting: ''"));
-			browser.clickThrough("#check", "#verdicts");
+	void aReleaseTheInstancesRejectShowsTheirVerdictsWithoutAPublishButtonAndTheRolloutCountsARejection() {
+		browser.open("/layer?app=greeter");
+		String text = browser.find("#text").getAttribute("value");
+		browser.replaceText("#text", text.strip() + "\ngreeter.repeat: many\n");
+		browser.clickThrough("#check", "#verdicts");
 
-			assertThat(browser.text("#rejected")).contains("Rejected by 1 instance(s)", "cannot be published");
-			assertThat(browser.text("#verdicts")).contains("greeter/greeter-checker", "rejected", "greeting",
-					"must not be blank");
-			assertThat(browser.has("#publish")).isFalse();
-			look("rejected");
-			assertThat(keys.value("/config-apps/greeter/greeting")).isEqualTo(before);
-			assertThat(keys.values("/config-proposals/")).isEmpty();
+		assertThat(browser.text("#rejected")).contains("Rejected by 2 instance(s)", "cannot be published");
+		assertThat(browser.text("#verdicts")).contains("greeter/greeter-127.0.0.1-9701",
+				"greeter/greeter-127.0.0.1-9702", "rejected", "greeter.repeat");
+		assertThat(browser.has("#publish")).isFalse();
+		look("rejected");
+		assertThat(keys.value("/config-apps/greeter/greeter/repeat")).isNull();
+		assertThat(keys.values("/config-proposals/")).isEmpty();
 
-			// An instance that refused a revision it received: its row and the count say
-			// so.
-			long revision = keys.revision();
-			keys.put("/services/greeter/greeter-checker", registration("greeter-checker", ",\"rejected\":{\"revision\":"
-					+ revision + ",\"properties\":[{\"name\":\"greeting\",\"reason\":\"must not be blank\"}]}"));
+		// Written past the console, as etcdctl would: the instances refuse it, and the
+		// rollout page marks and counts them.
+		long revision = keys.put("/config-apps/greeter/greeter/repeat", "many");
+		try {
 			browser.open("/rollout?app=greeter&revision=" + revision);
-			browser.awaitText("1 rejected it", ROLLOUT);
-			assertThat(browser.text("tr.rejected")).contains("greeter/greeter-checker", "rejected", "greeting",
-					"must not be blank");
+			browser.awaitText("2 rejected it", ROLLOUT);
+			assertThat(browser.text("tr.rejected")).contains("rejected", "greeter.repeat");
+			look("rollout-rejected");
 		}
 		finally {
-			keys.delete("/services/greeter/greeter-checker");
+			long fixed = keys.delete("/config-apps/greeter/greeter/repeat");
+			await().atMost(ROLLOUT).until(() -> Apps.revision(greeter1) >= fixed && Apps.revision(greeter2) >= fixed);
 		}
 	}
 
@@ -305,39 +299,6 @@ class EtcdConsoleBrowserTests {
 				+ "&& table.getBoundingClientRect().right <= table.parentElement.getBoundingClientRect().right;");
 		assertThat(fits).isEqualTo(true);
 		look(null);
-	}
-
-	/**
-	 * A registered instance that verifies releases and rejects every proposal for the
-	 * application's layer, naming a property, as an instance whose bean refuses the value
-	 * answers (the protocol of issue 22).
-	 */
-	private static Watch.Watcher rejectingInstance(String id, String property, String reason) {
-		keys.put("/services/greeter/" + id, registration(id, ""));
-		return keys.client()
-			.getWatchClient()
-			.watch(EtcdKeys.bytes("/config-proposals/config-apps/greeter/"),
-					WatchOption.builder().isPrefix(true).build(),
-					Watch.listener((response) -> response.getEvents()
-						.stream()
-						.filter((event) -> event.getEventType() == WatchEvent.EventType.PUT)
-						.forEach((event) -> {
-							String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
-							String verdict = ",\"verdicts\":[{\"proposal\":\"" + key.substring(key.lastIndexOf('/') + 1)
-									+ "\",\"verdict\":\"REJECTED\",\"properties\":[{\"name\":\"" + property
-									+ "\",\"reason\":\"" + reason + "\"}]}]";
-							// On jetcd's thread: written without waiting.
-							keys.client()
-								.getKVClient()
-								.put(EtcdKeys.bytes("/services/greeter/" + id),
-										EtcdKeys.bytes(registration(id, verdict)));
-						})));
-	}
-
-	private static String registration(String id, String config) {
-		return "{\"instanceId\":\"" + id + "\",\"serviceId\":\"greeter\",\"host\":\"127.0.0.1\",\"port\":9798,"
-				+ "\"status\":\"healthy\",\"metadata\":{},\"config\":{\"revision\":1,\"stale\":false,"
-				+ "\"state\":\"WATCHING\",\"verifies\":true" + config + "}}";
 	}
 
 	/**

@@ -7,8 +7,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The sample application the console's tests release to: the starter and etcd-discovery,
- * and one bean whose {@code greeting} comes from etcd and is updated in place. Outside
- * the console's packages, so the console never scans it.
+ * and one bean whose {@code greeting} (and {@code greeter.repeat}, an int) comes from
+ * etcd and is updated in place. Outside the console's packages, so the console never
+ * scans it.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -27,8 +28,16 @@ public class Greeter {
 		@Value("${greeting:none}")
 		private volatile String greeting;
 
+		// How often to say it: an int, which a verified release must not break.
+		@Value("${greeter.repeat:1}")
+		private volatile int repeat;
+
 		public String get() {
 			return this.greeting;
+		}
+
+		public int repeat() {
+			return this.repeat;
 		}
 
 	}

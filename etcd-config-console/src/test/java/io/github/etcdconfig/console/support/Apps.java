@@ -3,6 +3,7 @@ package io.github.etcdconfig.console.support;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.console.EtcdConsoleApplication;
 import io.github.etcdconfig.sample.Greeter;
 
@@ -68,6 +69,13 @@ public final class Apps {
 	 */
 	public static String greeting(ConfigurableApplicationContext greeter) {
 		return greeter.getBean(Greeter.Greeting.class).get();
+	}
+
+	/**
+	 * The etcd revision an instance has read up to.
+	 */
+	public static long revision(ConfigurableApplicationContext greeter) {
+		return greeter.getBean(EtcdConfigStores.class).getStores().get(0).getSnapshot().getRevision();
 	}
 
 	// A setting given again replaces the default.
