@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A 3-member cluster with authentication, and an operator whose role may write only
- * billing's layers and their release records: billing's releases go through, anything
- * else is denied with exit code 5 and nothing written.
+ * billing's layers, their release records and their proposals, and read billing's
+ * instances: billing's releases go through, anything else is denied with exit code 5 and
+ * nothing written.
  */
 class EtcdConfigCliAuthTests {
 
@@ -46,10 +47,16 @@ class EtcdConfigCliAuthTests {
 			await(admin.getKVClient().put(bytes("/config-apps/payment/greeting"), bytes("hello")));
 			Auth auth = admin.getAuthClient();
 			await(auth.roleAdd(bytes("billing-releaser")));
-			for (String prefix : new String[] { "/config-apps/billing/", "/config-releases/config-apps/billing/" }) {
+			// The least-privilege role of docs/releases.md: billing's layers, their
+			// records
+			// and their proposals, and the registry of billing's instances to read.
+			for (String prefix : new String[] { "/config-apps/billing/", "/config-releases/config-apps/billing/",
+					"/config-proposals/config-apps/billing/" }) {
 				await(auth.roleGrantPermission(bytes("billing-releaser"), bytes(prefix),
 						OptionsUtil.prefixEndOf(bytes(prefix)), Permission.Type.READWRITE));
 			}
+			await(auth.roleGrantPermission(bytes("billing-releaser"), bytes("/services/billing/"),
+					OptionsUtil.prefixEndOf(bytes("/services/billing/")), Permission.Type.READ));
 			await(auth.userAdd(bytes("billing-ops"), bytes(PASSWORD)));
 			await(auth.userGrantRole(bytes("billing-ops"), bytes("billing-releaser")));
 		}

@@ -48,6 +48,7 @@ class EtcdConfigCliJarIT {
 				/config-apps/packaged/ (application packaged), read at revision 1:
 				  + greeting = hello
 				  1 added, 0 changed, 0 removed; the layer holds 0 key(s), then 1
+				Nothing was verified: no instance is registered.
 				Published release 1 of /config-apps/packaged/ at revision 2.
 				""");
 	}
