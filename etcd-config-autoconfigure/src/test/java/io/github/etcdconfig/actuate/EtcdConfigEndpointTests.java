@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;

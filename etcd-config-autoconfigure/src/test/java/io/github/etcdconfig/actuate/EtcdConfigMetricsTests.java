@@ -3,7 +3,7 @@ package io.github.etcdconfig.actuate;
 import java.time.Duration;
 
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.refresh.EtcdConfigWatchers;

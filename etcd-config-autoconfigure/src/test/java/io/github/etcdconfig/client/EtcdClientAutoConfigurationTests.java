@@ -9,7 +9,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.Connections;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;

@@ -7,7 +7,7 @@ import java.util.List;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;

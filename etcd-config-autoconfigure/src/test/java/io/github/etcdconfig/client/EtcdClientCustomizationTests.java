@@ -3,7 +3,7 @@ package io.github.etcdconfig.client;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.config.EtcdBootstrapper;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;

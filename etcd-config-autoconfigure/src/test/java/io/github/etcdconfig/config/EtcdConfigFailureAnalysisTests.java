@@ -3,7 +3,7 @@ package io.github.etcdconfig.config;
 import java.io.IOException;
 import java.net.ServerSocket;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;

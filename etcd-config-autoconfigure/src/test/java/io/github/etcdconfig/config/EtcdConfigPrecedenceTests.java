@@ -2,7 +2,7 @@ package io.github.etcdconfig.config;
 
 import java.util.Map;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AutoClose;

@@ -4,7 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Applied;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +76,7 @@ class EtcdConfigSnapshotCatchUpTests {
 			assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(last);
 			assertThat(store.isFromSnapshotFile()).isFalse();
 			assertThat(output).contains("from the snapshot file " + this.snapshot).contains("the 3 changes since");
-			Apps.awaitApplied(context, this.keys.put("/config/changed", "followed"));
+			Applied.awaitRevision(context, this.keys.put("/config/changed", "followed"));
 			assertThat(environment.getProperty("changed")).isEqualTo("followed");
 		}
 	}

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.etcdconfig.actuate.EtcdConfigHealthIndicator;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;

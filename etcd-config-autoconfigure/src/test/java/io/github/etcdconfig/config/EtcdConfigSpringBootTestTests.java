@@ -2,7 +2,7 @@ package io.github.etcdconfig.config;
 
 import java.time.Duration;
 
-import io.github.etcdconfig.support.TestApplication;
+import io.github.etcdconfig.test.TestApplication;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,7 @@
 package io.github.etcdconfig.refresh;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Applied;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +54,7 @@ class EtcdCipherValueRefreshTests {
 	}
 
 	private void putAndAwaitRefresh(String key, String value) {
-		Apps.awaitApplied(this.context, this.keys.put(key, value));
+		Applied.awaitRevision(this.context, this.keys.put(key, value));
 	}
 
 	@Test

@@ -1,6 +1,6 @@
 package io.github.etcdconfig.refresh;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Applied;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.ChangeRecorder;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -203,7 +204,7 @@ class EtcdLiveRefreshTests {
 		// undo it on any change.
 		logging.setLogLevel("com.example.quiet", LogLevel.DEBUG);
 		long revision = this.keys.put("/config/database/host", "db-quiet");
-		Apps.awaitApplied(this.context, revision);
+		Applied.awaitRevision(this.context, revision);
 		assertThat(logging.getLoggerConfiguration("com.example.quiet").getEffectiveLevel()).isEqualTo(LogLevel.DEBUG);
 	}
 

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Applied;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -119,7 +120,7 @@ class EtcdNameChangeTests {
 	void aBinderOfTheEnvironmentFindsNewNamesOfAGroup() {
 		this.keys.put("/config/logging/level/com/example/names", "debug");
 		long revision = this.keys.put("/config/other/thing", "x");
-		Apps.awaitApplied(this.context, revision);
+		Applied.awaitRevision(this.context, revision);
 		Map<String, String> levels = Binder.get(this.context.getEnvironment())
 			.bind("logging.level", Bindable.mapOf(String.class, String.class))
 			.orElse(Map.of());

@@ -2,7 +2,8 @@ package io.github.etcdconfig.refresh;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Applied;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +53,7 @@ class EtcdRefreshScopeTests {
 	}
 
 	private void putAndAwaitRefresh(String key, String value) {
-		Apps.awaitApplied(this.context, this.keys.put(key, value));
+		Applied.awaitRevision(this.context, this.keys.put(key, value));
 	}
 
 	private Reader bean(String name) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.ShopBeans;
 import io.github.etcdconfig.support.ShopProperties;
 import io.github.etcdconfig.test.EtcdClusterExtension;

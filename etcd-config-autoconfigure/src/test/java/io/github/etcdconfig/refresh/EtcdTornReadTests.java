@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.ChangeRecorder;
 import io.github.etcdconfig.test.EtcdClusterExtension;

@@ -10,7 +10,7 @@ import java.util.List;
 
 import io.github.etcdconfig.config.EtcdConfigFailureAnalyzer;
 import io.github.etcdconfig.config.EtcdConfigLoadException;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 import io.github.etcdconfig.config.EtcdConfigLoadException;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.ValueHistory;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.refresh.EtcdConfigWatcher;

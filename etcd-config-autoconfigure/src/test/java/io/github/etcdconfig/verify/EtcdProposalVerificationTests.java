@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.github.etcdconfig.refresh.EtcdRejectedProperty;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.ShopBeans;
 import io.github.etcdconfig.support.ShopProperties;
 import io.github.etcdconfig.test.EtcdClusterExtension;

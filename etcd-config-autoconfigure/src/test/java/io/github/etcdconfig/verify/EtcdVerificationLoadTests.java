@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.ShopBeans;
 import io.github.etcdconfig.support.ShopProperties;
 import io.github.etcdconfig.test.EtcdClusterExtension;

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.support.Applied;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdGrpcProxy;
@@ -62,9 +63,9 @@ class EtcdGrpcProxyTests {
 		this.keys.put("/config/proxied/value", "loaded");
 		try (ConfigurableApplicationContext context = run()) {
 			assertThat(context.getEnvironment().getProperty("proxied.value")).isEqualTo("loaded");
-			Apps.awaitApplied(context, this.keys.put("/config/proxied/value", "changed"));
+			Applied.awaitRevision(context, this.keys.put("/config/proxied/value", "changed"));
 			assertThat(context.getEnvironment().getProperty("proxied.value")).isEqualTo("changed");
-			Apps.awaitApplied(context, this.keys.delete("/config/proxied/value"));
+			Applied.awaitRevision(context, this.keys.delete("/config/proxied/value"));
 			assertThat(context.getEnvironment().containsProperty("proxied.value")).isFalse();
 		}
 	}
@@ -78,7 +79,7 @@ class EtcdGrpcProxyTests {
 			this.proxy.start();
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> "while the proxy was down".equals(context.getEnvironment().getProperty("proxied.value")));
-			Apps.awaitApplied(context, this.keys.put("/config/proxied/value", "after"));
+			Applied.awaitRevision(context, this.keys.put("/config/proxied/value", "after"));
 			assertThat(context.getEnvironment().getProperty("proxied.value")).isEqualTo("after");
 		}
 	}

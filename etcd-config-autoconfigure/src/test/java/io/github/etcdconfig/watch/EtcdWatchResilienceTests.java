@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.SteadyWriter;
 import io.github.etcdconfig.support.ValueHistory;
 import io.github.etcdconfig.test.EtcdCluster;

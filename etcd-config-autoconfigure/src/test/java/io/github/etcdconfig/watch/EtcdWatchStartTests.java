@@ -3,7 +3,7 @@ package io.github.etcdconfig.watch;
 import java.time.Duration;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.Test;

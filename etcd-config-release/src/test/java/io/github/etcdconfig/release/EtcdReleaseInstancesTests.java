@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
-import io.github.etcdconfig.release.support.Apps;
-import io.github.etcdconfig.release.support.ChildInstance;
+import io.github.etcdconfig.release.support.ChildMain;
 import io.github.etcdconfig.release.support.Files;
-import io.github.etcdconfig.release.support.TestApplication;
+import io.github.etcdconfig.release.support.Refreshes;
+import io.github.etcdconfig.test.Apps;
+import io.github.etcdconfig.test.ChildJvm;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +29,9 @@ import static org.awaitility.Awaitility.await;
  * release.
  */
 class EtcdReleaseInstancesTests {
+
+	// Instances report the revision they applied quickly, for the rollout.
+	private static final String STATUS_INTERVAL = "etcd.discovery.config-status-interval=100ms";
 
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
@@ -48,8 +53,8 @@ class EtcdReleaseInstancesTests {
 
 	@Test
 	void aPushOf100KeysReachesARunningApplicationAsOneRefreshAtTheReleasesRevision() {
-		try (ConfigurableApplicationContext app = Apps.run(endpoints(), "billing")) {
-			List<EtcdConfigChangedEvent> refreshes = app.getBean(TestApplication.Refreshes.class).events();
+		try (ConfigurableApplicationContext app = instance("billing")) {
+			List<EtcdConfigChangedEvent> refreshes = app.getBean(Refreshes.class).events();
 			StringBuilder yaml = new StringBuilder();
 			for (int i = 0; i < 100; i++) {
 				yaml.append("limits.key-").append(i).append(": ").append(i).append('\n');
@@ -72,12 +77,11 @@ class EtcdReleaseInstancesTests {
 	@Test
 	void aGrayReleaseReachesOnlyTheCanaryInstancesUntilItIsPromoted() {
 		keys.put("/config-apps/shop/greeting", "hello");
-		try (ConfigurableApplicationContext stable = Apps.run(endpoints(), "shop");
-				ConfigurableApplicationContext canary = Apps.run(endpoints(), "shop",
-						"spring.profiles.active=canary")) {
+		try (ConfigurableApplicationContext stable = instance("shop");
+				ConfigurableApplicationContext canary = instance("shop", "spring.profiles.active=canary")) {
 			EtcdRelease gray = publish(releases.layer("shop", "canary"), "greeting: hi\n");
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> Apps.revision(stable) >= gray.revision() && Apps.revision(canary) >= gray.revision());
+				.until(() -> revision(stable) >= gray.revision() && revision(canary) >= gray.revision());
 			assertThat(canary.getEnvironment().getProperty("greeting")).isEqualTo("hi");
 			assertThat(stable.getEnvironment().getProperty("greeting")).isEqualTo("hello");
 
@@ -95,11 +99,10 @@ class EtcdReleaseInstancesTests {
 
 	@Test
 	void aStoppedInstanceIsNamedAsNotHavingAppliedAReleaseUntilItRuns() {
-		try (ChildInstance frozen = ChildInstance.start(endpoints(), "checkout", "etcd.discovery.port=9602",
-				"etcd.discovery.ttl=60s");
-				ConfigurableApplicationContext running = Apps.run(endpoints(), "checkout",
-						"etcd.discovery.port=9601")) {
-			frozen.awaitReady(Duration.ofSeconds(60));
+		try (ChildJvm frozen = ChildJvm.start(ChildMain.class, endpoints(), "checkout", STATUS_INTERVAL,
+				"etcd.discovery.port=9602", "etcd.discovery.ttl=60s");
+				ConfigurableApplicationContext running = instance("checkout", "etcd.discovery.port=9601")) {
+			frozen.awaitLine("READY", Duration.ofSeconds(60));
 			EtcdLayer checkout = releases.layer("checkout", null);
 			EtcdRelease first = publish(checkout, "payment.provider: acme\n");
 			EtcdRollout both = releases.awaitRevision("checkout", first.revision(), Duration.ofSeconds(20));
@@ -127,6 +130,18 @@ class EtcdReleaseInstancesTests {
 
 	private static String endpoints() {
 		return etcd.cluster().endpointsProperty();
+	}
+
+	private static ConfigurableApplicationContext instance(String name, String... properties) {
+		String[] settings = new String[properties.length + 1];
+		settings[0] = STATUS_INTERVAL;
+		System.arraycopy(properties, 0, settings, 1, properties.length);
+		return Apps.run(endpoints(), name, new Class<?>[] { Refreshes.class }, settings);
+	}
+
+	// The etcd revision an instance has read up to.
+	private static long revision(ConfigurableApplicationContext app) {
+		return app.getBean(EtcdConfigStores.class).getStores().get(0).getSnapshot().getRevision();
 	}
 
 }

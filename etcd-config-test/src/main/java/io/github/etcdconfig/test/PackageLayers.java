@@ -46,8 +46,9 @@ public final class PackageLayers {
 			List.of("config", "lock"),
 			// Following the configuration and applying changes to the application.
 			List.of("refresh"),
-			// Health, endpoint and metrics.
-			List.of("actuate"),
+			// Health, endpoint and metrics; beside them, the verification of proposed
+			// releases against this instance's beans.
+			List.of("actuate", "verify"),
 			// Registration and discovery, which report the applied configuration.
 			List.of("discovery"),
 			// The release API of the operator tools.

@@ -8,6 +8,13 @@
  * tests, every call with a deadline.
  *
  * <p>
+ * Applications for tests: {@link io.github.etcdconfig.test.Apps} starts a
+ * {@link io.github.etcdconfig.test.TestApplication} against a test etcd with fast
+ * failures, {@link io.github.etcdconfig.test.ChildJvm} runs a main class in a second JVM
+ * that a test can kill or freeze, and {@link io.github.etcdconfig.test.PackageLayers} is
+ * the architecture rule every module checks.
+ *
+ * <p>
  * The etcd binary is taken from the {@code etcd.bin} system property, the
  * {@code ETCD_BIN} environment variable, the {@code PATH} or {@code /usr/bin/etcd}, in
  * that order. Without a binary, a single plain member can run in Docker through

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import io.etcd.jetcd.KeyValue;
 import io.github.etcdconfig.refresh.EtcdRejectedProperty;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.verify.EtcdConfigVerdict;
@@ -49,7 +49,7 @@ class EtcdConfigStatusReportTests {
 	@Test
 	void theRegistrationCarriesTheAppliedRevisionAfterARefreshOnTheSameLease() {
 		keys.put("/config-apps/reporting/greeting", "hello");
-		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), "spring.application.name=reporting",
+		try (ConfigurableApplicationContext app = Apps.run(etcd.cluster(), "spring.application.name=reporting",
 				"etcd.discovery.port=9501")) {
 			String key = key(app);
 			await().atMost(Duration.ofSeconds(5))
@@ -66,7 +66,7 @@ class EtcdConfigStatusReportTests {
 
 	@Test
 	void aChangeThatTouchesNoPropertyOfTheInstanceCountsAsApplied() {
-		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), "spring.application.name=grayed",
+		try (ConfigurableApplicationContext app = Apps.run(etcd.cluster(), "spring.application.name=grayed",
 				"etcd.discovery.port=9502")) {
 			String key = key(app);
 			long revision = keys.put("/config-apps/grayed/profiles/canary/greeting", "only for the canary");
@@ -76,7 +76,7 @@ class EtcdConfigStatusReportTests {
 
 	@Test
 	void aBurstOfRefreshesIsWrittenAFewTimesEndingWithTheLastRevision() {
-		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), "spring.application.name=bursty",
+		try (ConfigurableApplicationContext app = Apps.run(etcd.cluster(), "spring.application.name=bursty",
 				"etcd.discovery.port=9503", "etcd.discovery.config-status-interval=1s")) {
 			String key = key(app);
 			await().atMost(Duration.ofSeconds(5))
@@ -99,7 +99,7 @@ class EtcdConfigStatusReportTests {
 	@Test
 	void aRejectedRevisionIsReportedBesideTheAppliedOneUntilAFixedOneIsApplied() {
 		long applied = keys.put("/config-apps/refusing/limit", "5");
-		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), new Class<?>[] { Limited.class },
+		try (ConfigurableApplicationContext app = Apps.run(etcd.cluster(), new Class<?>[] { Limited.class },
 				"spring.application.name=refusing", "etcd.discovery.port=9504")) {
 			String key = key(app);
 			await().atMost(Duration.ofSeconds(5)).until(() -> status(key) != null && status(key).verifies());
@@ -122,7 +122,7 @@ class EtcdConfigStatusReportTests {
 
 	@Test
 	void aVerdictOnAProposalIsWrittenAtOnce() {
-		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), new Class<?>[] { Limited.class },
+		try (ConfigurableApplicationContext app = Apps.run(etcd.cluster(), new Class<?>[] { Limited.class },
 				"spring.application.name=judged", "etcd.discovery.port=9505",
 				"etcd.discovery.config-status-interval=1m")) {
 			String key = key(app);

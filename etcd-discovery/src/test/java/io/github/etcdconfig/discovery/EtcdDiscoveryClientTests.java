@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
@@ -46,7 +46,7 @@ class EtcdDiscoveryClientTests {
 	@BeforeAll
 	static void start() {
 		keys = new EtcdKeys(etcd.cluster().newClient());
-		app = Apps.plain(etcd.cluster(), new Class<?>[] { Heartbeats.class },
+		app = Apps.run(etcd.cluster(), new Class<?>[] { Heartbeats.class },
 				"spring.cloud.service-registry.auto-registration.enabled=false");
 		discovery = app.getBean(DiscoveryClient.class);
 	}

@@ -2,8 +2,9 @@ package io.github.etcdconfig.discovery;
 
 import java.time.Duration;
 
-import io.github.etcdconfig.support.Apps;
-import io.github.etcdconfig.support.ChildProcess;
+import io.github.etcdconfig.test.Apps;
+import io.github.etcdconfig.support.ChildMain;
+import io.github.etcdconfig.test.ChildJvm;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,9 +30,9 @@ class EtcdDiscoveryCrashTests {
 	@Test
 	void anInstanceKilledWithSigkillIsGoneFromDiscoveryWithinTheTtlPlusOneSecond() {
 		// The child JVM starts while this one starts the observer.
-		try (ChildProcess instance = ChildProcess.start("register", etcd.cluster().endpointsProperty(), "crash-service",
-				"9401", TTL.toSeconds() + "s");
-				ConfigurableApplicationContext observer = Apps.plain(etcd.cluster(),
+		try (ChildJvm instance = ChildJvm.start(ChildMain.class, "register", etcd.cluster().endpointsProperty(),
+				"crash-service", "9401", TTL.toSeconds() + "s");
+				ConfigurableApplicationContext observer = Apps.run(etcd.cluster(),
 						"spring.cloud.service-registry.auto-registration.enabled=false")) {
 			instance.awaitLine("REGISTERED", Duration.ofSeconds(30));
 			DiscoveryClient discovery = observer.getBean(DiscoveryClient.class);

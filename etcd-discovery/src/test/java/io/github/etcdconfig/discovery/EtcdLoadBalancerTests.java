@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +39,7 @@ class EtcdLoadBalancerTests {
 	@BeforeAll
 	static void start() {
 		keys = new EtcdKeys(etcd.cluster().newClient());
-		client = Apps.plain(etcd.cluster(), new Class<?>[] { Caller.class }, "spring.application.name=caller");
+		client = Apps.run(etcd.cluster(), new Class<?>[] { Caller.class }, "spring.application.name=caller");
 	}
 
 	@AfterAll

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.etcd.jetcd.KeyValue;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
@@ -53,7 +53,7 @@ class EtcdRestartTests {
 	}
 
 	private static ConfigurableApplicationContext instance(int port) {
-		return Apps.plain(etcd.cluster(), "spring.application.name=restarting", "etcd.discovery.port=" + port,
+		return Apps.run(etcd.cluster(), "spring.application.name=restarting", "etcd.discovery.port=" + port,
 				"etcd.discovery.ttl=2s");
 	}
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.etcd.jetcd.KeyValue;
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -133,7 +133,7 @@ class EtcdServiceRegistrationTests {
 
 	@Test
 	void anApplicationWithoutWebServerRegistersWithTheConfiguredPort() {
-		try (ConfigurableApplicationContext app = Apps.plain(etcd.cluster(), "spring.application.name=worker",
+		try (ConfigurableApplicationContext app = Apps.run(etcd.cluster(), "spring.application.name=worker",
 				"etcd.discovery.port=9090")) {
 			assertThat(keys.value("/services/worker/worker-127.0.0.1-9090")).contains("\"port\":9090");
 		}

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.support.ChildProcess;
+import io.github.etcdconfig.support.ChildMain;
 import io.github.etcdconfig.support.LockedCounter;
+import io.github.etcdconfig.test.ChildJvm;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +48,7 @@ class EtcdLockProcessTests {
 	void twoProcessesWithSeveralThreadsEachNeverOverlapInsideTheLock() throws Exception {
 		int threads = 3;
 		int iterations = 10;
-		try (ChildProcess other = ChildProcess.start("count", etcd.cluster().endpointsProperty(),
+		try (ChildJvm other = ChildJvm.start(ChildMain.class, "count", etcd.cluster().endpointsProperty(),
 				Integer.toString(threads), Integer.toString(iterations), Long.toString(TTL.toSeconds()))) {
 			other.awaitLine("STARTED", Duration.ofSeconds(30));
 			int overlapsHere = LockedCounter.run(this.locks, this.client, threads, iterations);
@@ -64,7 +65,7 @@ class EtcdLockProcessTests {
 
 	@Test
 	void aHolderKilledWithSigkillFreesTheLockWithinTheTtlPlusOneSecond() throws Exception {
-		try (ChildProcess holder = ChildProcess.start("hold", etcd.cluster().endpointsProperty(), "crash",
+		try (ChildJvm holder = ChildJvm.start(ChildMain.class, "hold", etcd.cluster().endpointsProperty(), "crash",
 				Long.toString(TTL.toSeconds()))) {
 			holder.awaitLine("HELD", Duration.ofSeconds(30));
 			EtcdLock lock = this.locks.obtain("crash");

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
 
-import io.github.etcdconfig.support.Apps;
+import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +37,7 @@ class EtcdLockRegistryTests {
 	@BeforeAll
 	static void start() {
 		keys = new EtcdKeys(etcd.cluster().newClient());
-		app = Apps.plain(etcd.cluster(), new Class<?>[] { LostLocks.class },
+		app = Apps.run(etcd.cluster(), new Class<?>[] { LostLocks.class },
 				"spring.cloud.service-registry.auto-registration.enabled=false", "etcd.lock.prefix=/app-locks/",
 				"etcd.lock.ttl=3s");
 	}

@@ -8,13 +8,15 @@ import io.github.etcdconfig.discovery.EtcdRegistration;
 import io.github.etcdconfig.discovery.EtcdServiceRegistry;
 import io.github.etcdconfig.lock.EtcdLockProperties;
 import io.github.etcdconfig.lock.EtcdLocks;
+import io.github.etcdconfig.test.ChildJvm;
+import io.github.etcdconfig.test.TestApplication;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * What a {@link ChildProcess} runs:
+ * What a {@link ChildJvm} of the discovery tests runs:
  * <ul>
  * <li>{@code register ENDPOINTS NAME PORT TTL}: an application without a web server that
  * registers, prints {@code REGISTERED} and runs until killed;</li>
