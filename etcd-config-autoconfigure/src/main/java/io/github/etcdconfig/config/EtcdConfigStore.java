@@ -79,8 +79,9 @@ public final class EtcdConfigStore implements AutoCloseable {
 	/**
 	 * Run an action that reads a candidate snapshot in place of the live one, on the
 	 * calling thread only: binding and placeholder resolution on that thread see the
-	 * candidate, while every other thread keeps reading the live snapshot. One thread at
-	 * a time may do so.
+	 * candidate, while every other thread keeps reading the live snapshot. Confined to
+	 * one thread (the proposals' applier): the check below catches a misuse, it does not
+	 * make two threads safe.
 	 * @param <T> the result type
 	 * @param candidate the snapshot to show
 	 * @param action the action

@@ -121,8 +121,15 @@ public class EtcdConfigRefresher implements EtcdConfigChangeListener {
 		failed.addAll(event.getRejected());
 		RefreshScope scope = this.refreshScope.get();
 		if (scope != null) {
+			// A bean that creating again would fail keeps its live instance; it is
+			// refreshed
+			// with the revision that applies cleanly, as the rejected names are tried
+			// again.
+			Set<String> keep = event.getRejectedScopedBeans();
 			for (String bean : this.scopeTargets.touchedBy(changed)) {
-				scope.refresh(bean);
+				if (!keep.contains(bean)) {
+					scope.refresh(bean);
+				}
 			}
 		}
 		this.lastRefresh = new LastRefresh(Instant.now(), revision, List.copyOf(keys));

@@ -2,7 +2,9 @@ package io.github.etcdconfig.refresh;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 
@@ -20,6 +22,8 @@ final class EtcdEnvironmentChangeEvent extends EnvironmentChangeEvent {
 
 	private final transient List<EtcdRejectedProperty> rejected = new ArrayList<>();
 
+	private final transient Set<String> rejectedScopedBeans = new LinkedHashSet<>();
+
 	EtcdEnvironmentChangeEvent(Object context, ChangedProperties changed) {
 		super(context, changed.names());
 		this.changed = changed;
@@ -36,12 +40,28 @@ final class EtcdEnvironmentChangeEvent extends EnvironmentChangeEvent {
 		}
 	}
 
+	/**
+	 * Report {@code @RefreshScope} beans that creating again would fail, if the event is
+	 * one of these: the refresher keeps their live instances.
+	 * @param event the event being handled
+	 * @param beanNames the beans' names
+	 */
+	static void rejectScoped(EnvironmentChangeEvent event, Collection<String> beanNames) {
+		if (event instanceof EtcdEnvironmentChangeEvent etcd) {
+			etcd.rejectedScopedBeans.addAll(beanNames);
+		}
+	}
+
 	ChangedProperties getChanged() {
 		return this.changed;
 	}
 
 	List<EtcdRejectedProperty> getRejected() {
 		return this.rejected;
+	}
+
+	Set<String> getRejectedScopedBeans() {
+		return this.rejectedScopedBeans;
 	}
 
 }

@@ -175,6 +175,9 @@ class EtcdRefreshScopeTargets implements MergedBeanDefinitionPostProcessor, Bean
 			if (configuration != null) {
 				addMembers(interest, ClassUtils.getUserClass(configuration), false);
 			}
+			// The instance the method returns gets its @Value fields and methods injected
+			// too.
+			addMembers(interest, type, false);
 		}
 		else {
 			addMembers(interest, type, true);

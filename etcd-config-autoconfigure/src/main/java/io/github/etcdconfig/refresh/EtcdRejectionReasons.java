@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationErrors;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.ClassUtils;
@@ -53,23 +54,40 @@ public final class EtcdRejectionReasons {
 		List<EtcdRejectedProperty> rejected = new ArrayList<>();
 		for (ObjectError error : errors) {
 			String name = errors.getName().toString();
-			String reason = error.getDefaultMessage();
 			if (error instanceof FieldError field) {
 				name = name + "." + DataObjectPropertyName.toDashedForm(field.getField());
-				// A message may interpolate the value (${validatedValue}): then the
-				// constraint's code says it.
-				if (reason != null && quotes(reason, field.getRejectedValue())) {
-					reason = "violates " + field.getCode();
-				}
 			}
-			rejected.add(new EtcdRejectedProperty(name, (reason != null) ? reason : "violates " + error.getCode()));
+			rejected.add(new EtcdRejectedProperty(name, reason(error, errors)));
 		}
 		return rejected;
 	}
 
+	// The constraint's message, unless it may quote a value (${validatedValue}): that of
+	// the field, or for a class-level constraint any the bean was bound from. Then the
+	// constraint's code says it.
+	private static String reason(ObjectError error, ValidationErrors errors) {
+		String message = error.getDefaultMessage();
+		if (message == null || quotes(message, error, errors)) {
+			return "violates " + error.getCode();
+		}
+		return message;
+	}
+
+	private static boolean quotes(String message, ObjectError error, ValidationErrors errors) {
+		if (error instanceof FieldError field) {
+			return quotes(message, field.getRejectedValue());
+		}
+		for (ConfigurationProperty property : errors.getBoundProperties()) {
+			if (quotes(message, property.getValue())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static boolean quotes(String message, Object value) {
 		String text = (value != null) ? value.toString() : "";
-		return text.length() >= 3 && message.contains(text);
+		return !text.isEmpty() && message.contains(text);
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +63,8 @@ import org.springframework.util.function.SingletonSupplier;
  * its property names and the reason, never the value: the revision counts as rejected.
  * The points of {@code @RefreshScope} beans, which are created again instead, are
  * resolved and converted too when a change touches them, so that a value their next
- * creation would fail on rejects the revision at once. {@link #verify} resolves and
+ * creation would fail on rejects the revision at once, and the bean is reported so that
+ * it is not created again until a revision applies cleanly. {@link #verify} resolves and
  * converts the same way and injects nothing, to judge a proposed change.
  *
  * <p>
@@ -201,12 +203,22 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 			inject(target, bean, converter, event);
 		}
 		// What creating a touched scoped bean again would resolve, checked now rather
-		// than
-		// failing at its next use.
-		List<EtcdRejectedProperty> rejected = check(touchedScoped(changed), converter);
+		// than failing at its next use: a bean that would fail is not refreshed, and
+		// keeps its live instance and previous values.
+		List<EtcdRejectedProperty> rejected = new ArrayList<>();
+		Set<String> beans = new LinkedHashSet<>();
+		for (Target target : touchedScoped(changed)) {
+			EtcdRejectedProperty failure = check(target, converter);
+			if (failure != null) {
+				rejected.add(failure);
+				beans.add(target.beanName());
+			}
+		}
 		if (!rejected.isEmpty()) {
-			logger.warn("Re-creating a @RefreshScope bean will fail with the changed configuration: " + rejected);
+			logger.warn("Re-creating @RefreshScope beans " + beans
+					+ " would fail with the changed configuration; they keep their previous values: " + rejected);
 			EtcdEnvironmentChangeEvent.reject(event, rejected);
+			EtcdEnvironmentChangeEvent.rejectScoped(event, beans);
 		}
 	}
 
@@ -230,14 +242,23 @@ public class EtcdValueUpdater implements BeanPostProcessor, BeanFactoryAware, Be
 	private List<EtcdRejectedProperty> check(Collection<Target> targets, TypeConverter converter) {
 		List<EtcdRejectedProperty> rejected = new ArrayList<>();
 		for (Target target : targets) {
-			try {
-				resolve(target, converter);
-			}
-			catch (Exception ex) {
-				rejected.add(reason(target, ex));
+			EtcdRejectedProperty failure = check(target, converter);
+			if (failure != null) {
+				rejected.add(failure);
 			}
 		}
 		return rejected;
+	}
+
+	// Why the point would fail, or null if it resolves and converts.
+	private EtcdRejectedProperty check(Target target, TypeConverter converter) {
+		try {
+			resolve(target, converter);
+			return null;
+		}
+		catch (Exception ex) {
+			return reason(target, ex);
+		}
 	}
 
 	private Collection<Target> touchedScoped(ChangedProperties changed) {

@@ -25,7 +25,9 @@ import io.etcd.jetcd.options.GetOption;
  * revision is past the revision at which its watch was last known to be current (its last
  * event, or the last check that found nothing it had missed): nothing written since then,
  * nothing missed. An idle cluster therefore costs one small request per check, whatever
- * the size of the ranges.
+ * the size of the ranges. The range read finds a key put or changed after the watch's
+ * last event, not a key deleted since then (a range read returns no deleted key): a watch
+ * that went silent is found by the next put in its range, as with the sorted read before.
  *
  * <p>
  * At most one check is outstanding. A request that times out is reported as a failure,

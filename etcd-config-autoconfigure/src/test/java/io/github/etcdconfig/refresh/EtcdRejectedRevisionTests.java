@@ -145,6 +145,18 @@ class EtcdRejectedRevisionTests {
 	}
 
 	@Test
+	void aRejectedRefreshScopeBeanKeepsItsValueUntilARevisionAppliesCleanly() {
+		ShopBeans.ScopedShop scoped = context.getBean(ShopBeans.ScopedShop.class);
+
+		awaitRejection(keys.put(FOLDER + "shop/scoped-limit", "high-s3cret"));
+
+		assertThat(scoped.getLimit()).isEqualTo(5);
+		keys.put(FOLDER + "shop/scoped-limit", "7");
+		await().atMost(Duration.ofSeconds(10)).until(() -> refresher().getRejection(source) == null);
+		assertThat(scoped.getLimit()).isEqualTo(7);
+	}
+
+	@Test
 	void aLaterRevisionThatLeavesTheBadValueInPlaceIsRejectedToo() {
 		keys.put(FOLDER + "shop/pool-size", "abc");
 		long unrelated = keys.put(FOLDER + "shop/greeting", "welcome");

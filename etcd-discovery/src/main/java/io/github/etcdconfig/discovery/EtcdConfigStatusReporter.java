@@ -182,8 +182,8 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 		if (!this.store.getName().equals(event.getSourceName())) {
 			return;
 		}
-		// Published on the applier thread, which replaces the snapshot only after the
-		// event: this is the one applied.
+		// Published on the applier thread, which swapped the snapshot in before the
+		// event: no later snapshot can be in yet, so this is the one applied.
 		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
 		if (snapshot.getRevision() == event.getRevision()) {
 			this.applied.set(snapshot);
