@@ -26,6 +26,10 @@ public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
 	// (TextEncryptorConfigBootstrapper.keysConfigured).
 	private static final String[] KEY_PROPERTIES = { "encrypt.key", "encrypt.key-store.location" };
 
+	// AbstractEnvironmentDecrypt.ENCRYPTED_PROPERTY_PREFIX, without loading Spring
+	// Cloud's decryption classes.
+	private static final String CIPHER = "{cipher}";
+
 	private static final String DECRYPTION_ENABLED = "spring.cloud.decrypt-environment-post-processor.enabled";
 
 	@Override
@@ -59,6 +63,15 @@ public class EtcdDecryptionCheck implements EnvironmentPostProcessor, Ordered {
 	public static boolean decrypts(Environment environment, ClassLoader classLoader) {
 		return isEnabled(environment) && ClassUtils.isPresent(TEXT_ENCRYPTOR, classLoader)
 				&& !PropertyUtils.bootstrapEnabled(environment) && !PropertyUtils.useLegacyProcessing(environment);
+	}
+
+	/**
+	 * Whether a value is a {@code {cipher}} value, which Spring Cloud decrypts.
+	 * @param value a property value
+	 * @return whether it is encrypted
+	 */
+	public static boolean isCipher(Object value) {
+		return value instanceof String text && text.startsWith(CIPHER);
 	}
 
 	private static boolean isEnabled(Environment environment) {

@@ -28,8 +28,6 @@ final class EtcdDecryptedValues {
 
 	private static final String DECRYPTED = AbstractEnvironmentDecrypt.DECRYPTED_PROPERTY_SOURCE_NAME;
 
-	private static final String CIPHER = AbstractEnvironmentDecrypt.ENCRYPTED_PROPERTY_PREFIX;
-
 	private final ConfigurableEnvironment environment;
 
 	EtcdDecryptedValues(ConfigurableEnvironment environment) {
@@ -88,15 +86,11 @@ final class EtcdDecryptedValues {
 
 	private static boolean involvesCipher(List<EtcdPropertyChange> changes) {
 		for (EtcdPropertyChange change : changes) {
-			if (isCipher(change.oldValue()) || isCipher(change.newValue())) {
+			if (EtcdDecryptionCheck.isCipher(change.oldValue()) || EtcdDecryptionCheck.isCipher(change.newValue())) {
 				return true;
 			}
 		}
 		return false;
-	}
-
-	private static boolean isCipher(Object value) {
-		return value instanceof String text && text.startsWith(CIPHER);
 	}
 
 }

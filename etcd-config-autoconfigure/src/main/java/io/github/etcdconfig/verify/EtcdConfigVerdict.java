@@ -12,7 +12,8 @@ import io.github.etcdconfig.refresh.EtcdRejectedProperty;
  * @param proposal the id of the proposal
  * @param verdict the answer
  * @param reason why, for a proposal that was ignored (malformed, oversized, a layer this
- * instance does not read); {@code null} otherwise
+ * instance does not read), or which properties were not checked ({@code {cipher}} values)
+ * for an accepted or rejected one; {@code null} otherwise
  * @param properties for a rejected proposal, the properties that would fail and why;
  * empty otherwise
  */

@@ -6,19 +6,24 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.github.etcdconfig.client.EtcdBytes;
+import io.github.etcdconfig.config.EtcdConfigLayout;
 import io.github.etcdconfig.config.EtcdConfigProblem;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
+import io.github.etcdconfig.config.EtcdDecryptionCheck;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.config.EtcdPropertyChange;
 import io.github.etcdconfig.refresh.EtcdConfigurationPropertiesRebinder;
 import io.github.etcdconfig.refresh.EtcdPlaceholderDependencies;
 import io.github.etcdconfig.refresh.EtcdRejectedProperty;
 import io.github.etcdconfig.refresh.EtcdRejectionReasons;
 import io.github.etcdconfig.refresh.EtcdValueUpdater;
+import io.github.etcdconfig.verify.EtcdConfigVerdict.Verdict;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
@@ -45,6 +50,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Proposals for other applications get no answer, so that every instance does not answer
  * every proposal. A proposal that is oversized, malformed, not matching its key or
  * reaching outside its layer is answered IGNORED with the reason.
+ *
+ * <p>
+ * Where Spring Cloud decrypts, a property whose proposed or current value is a
+ * {@code {cipher}} value is not checked: the decrypted values are held apart from the
+ * etcd sources and do not see the candidate. The verdict's reason names such properties,
+ * never their values.
  */
 public class EtcdProposalEvaluator {
 
@@ -61,6 +72,8 @@ public class EtcdProposalEvaluator {
 	private final EtcdVerifyProperties properties;
 
 	private final String applicationName;
+
+	private final boolean decrypts;
 
 	/**
 	 * Create an evaluator.
@@ -81,6 +94,7 @@ public class EtcdProposalEvaluator {
 		this.valueUpdater = valueUpdater;
 		this.properties = properties;
 		this.applicationName = environment.getProperty("spring.application.name");
+		this.decrypts = EtcdDecryptionCheck.decrypts(environment, getClass().getClassLoader());
 	}
 
 	/**
@@ -114,14 +128,18 @@ public class EtcdProposalEvaluator {
 			return EtcdConfigVerdict.ignored(where.id(), "malformed: " + ex.getMessage());
 		}
 		Set<EtcdRejectedProperty> rejected = new LinkedHashSet<>();
+		Set<String> unchecked = new TreeSet<>();
 		for (EtcdConfigStore store : readers) {
-			rejected.addAll(evaluate(store, proposal));
+			rejected.addAll(evaluate(store, proposal, unchecked));
 		}
-		return rejected.isEmpty() ? EtcdConfigVerdict.accepted(proposal.id())
-				: EtcdConfigVerdict.rejected(proposal.id(), new ArrayList<>(rejected));
+		String reason = unchecked.isEmpty() ? null
+				: "not checked: encrypted values are not decrypted for verification (" + String.join(", ", unchecked)
+						+ ")";
+		return rejected.isEmpty() ? new EtcdConfigVerdict(proposal.id(), Verdict.ACCEPTED, reason, List.of())
+				: new EtcdConfigVerdict(proposal.id(), Verdict.REJECTED, reason, new ArrayList<>(rejected));
 	}
 
-	private List<EtcdRejectedProperty> evaluate(EtcdConfigStore store, EtcdProposal proposal) {
+	private List<EtcdRejectedProperty> evaluate(EtcdConfigStore store, EtcdProposal proposal, Set<String> unchecked) {
 		EtcdConfigSnapshot live = store.getLiveSnapshot();
 		List<EtcdKeyEvent> events = new ArrayList<>();
 		for (Map.Entry<String, String> put : proposal.puts().entrySet()) {
@@ -138,14 +156,26 @@ public class EtcdProposalEvaluator {
 				rejected.add(new EtcdRejectedProperty(problem.key(), problem.message()));
 			}
 		});
-		if (update.isEmpty()) {
+		// The decrypted values rank above the etcd sources and do not see the candidate:
+		// a {cipher} value would be judged by its old plain text or by its cipher text.
+		List<EtcdPropertyChange> changes = new ArrayList<>();
+		for (EtcdPropertyChange change : update.changes()) {
+			if (this.decrypts && (EtcdDecryptionCheck.isCipher(change.oldValue())
+					|| EtcdDecryptionCheck.isCipher(change.newValue()))) {
+				unchecked.add(change.name());
+			}
+			else {
+				changes.add(change);
+			}
+		}
+		if (changes.isEmpty()) {
 			return rejected;
 		}
-		List<String> names = update.changes().stream().map(EtcdPropertyChange::name).toList();
+		List<String> names = changes.stream().map(EtcdPropertyChange::name).toList();
 		// Worked out on the live environment: what the index keeps must not come from
 		// the candidate.
 		Set<String> keys = this.dependencies.expand(names);
-		rejected.addAll(store.withCandidate(update.snapshot(), () -> check(update.changes(), keys)));
+		rejected.addAll(store.withCandidate(update.snapshot(), () -> check(changes, keys)));
 		return rejected;
 	}
 
@@ -160,6 +190,34 @@ public class EtcdProposalEvaluator {
 			rejected.addAll(updater.verify(keys));
 		}
 		return rejected;
+	}
+
+	/**
+	 * Where the proposals this instance answers lie: those of the layers it reads and of
+	 * its application's folder (proposals for profiles it does not run, answered
+	 * IGNORED), without other applications' folders, as for configuration. Never the
+	 * whole proposals prefix: etcd refuses a watch unless the user may read all of it,
+	 * and an instance has no business with other applications' proposed values.
+	 * @return the ranges, merged
+	 */
+	public List<EtcdKeyRange> ranges() {
+		List<EtcdKeyRange> ranges = new ArrayList<>();
+		for (EtcdConfigStore store : this.stores.getStores()) {
+			EtcdConfigLayout layout = store.getResource().getLayout();
+			List<String> prefixes = new ArrayList<>(layout.prefixes());
+			if (this.applicationName != null) {
+				layout.applicationFolders().forEach((folder) -> prefixes.add(folder + this.applicationName + "/"));
+			}
+			EtcdConfigLayout proposals = new EtcdConfigLayout(proposalPrefixes(prefixes), layout.profiles(),
+					proposalPrefixes(layout.applicationFolders()), List.of());
+			ranges.addAll(proposals.ranges());
+		}
+		return EtcdKeyRange.merge(ranges);
+	}
+
+	// Layer /config-apps/billing/ -> /config-proposals/config-apps/billing/.
+	private List<String> proposalPrefixes(List<String> prefixes) {
+		return prefixes.stream().map((prefix) -> this.properties.getPrefix() + prefix.substring(1)).toList();
 	}
 
 	private List<EtcdConfigStore> readersOf(String layer) {

@@ -15,8 +15,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Follows the proposals prefix with one more watch, and has each new proposal judged by
- * the {@link EtcdProposalEvaluator}; the verdict is published as an
+ * Follows the proposals of the layers this instance reads with one more watch (the ranges
+ * of {@link EtcdProposalEvaluator#ranges()}), and has each new proposal judged by the
+ * {@link EtcdProposalEvaluator}; the verdict is published as an
  * {@link EtcdConfigVerdictEvent}, which the registration carries to the operator tools.
  *
  * <p>
@@ -68,7 +69,7 @@ public class EtcdProposalWatcher implements EtcdPrefixWatcher.Target, SmartLifec
 
 	@Override
 	public List<EtcdKeyRange> ranges() {
-		return List.of(EtcdKeyRange.prefix(this.prefix));
+		return this.evaluator.ranges();
 	}
 
 	@Override
@@ -114,12 +115,13 @@ public class EtcdProposalWatcher implements EtcdPrefixWatcher.Target, SmartLifec
 		if (verdict == null) {
 			return;
 		}
+		String reason = (verdict.reason() != null) ? verdict.reason() : "";
 		if (verdict.verdict() == EtcdConfigVerdict.Verdict.ACCEPTED) {
-			logger.debug("Proposal " + key + " accepted");
+			logger.debug("Proposal " + key + " accepted " + reason);
 		}
 		else {
 			logger.info("Proposal " + key + " " + verdict.verdict() + ": "
-					+ ((verdict.reason() != null) ? verdict.reason() : verdict.properties()));
+					+ (verdict.properties().isEmpty() ? reason : verdict.properties() + " " + reason));
 		}
 		this.publisher.publishEvent(new EtcdConfigVerdictEvent(this, verdict));
 	}
@@ -160,7 +162,7 @@ public class EtcdProposalWatcher implements EtcdPrefixWatcher.Target, SmartLifec
 
 	@Override
 	public String toString() {
-		return "proposals " + this.prefix;
+		return "proposals " + this.evaluator.ranges();
 	}
 
 }

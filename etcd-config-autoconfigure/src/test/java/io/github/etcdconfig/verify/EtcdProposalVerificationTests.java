@@ -169,9 +169,25 @@ class EtcdProposalVerificationTests {
 	}
 
 	private static EtcdConfigVerdict propose(String layer, Map<String, String> puts, List<String> deletes) {
+		return propose(context, keys, layer, puts, deletes);
+	}
+
+	/**
+	 * Write a proposal and wait for the instance's verdict.
+	 * @param context the instance, with {@link ShopBeans}
+	 * @param keys a client that may write the proposal
+	 * @param layer the layer
+	 * @param puts the keys to put
+	 * @param deletes the keys to delete
+	 * @return the verdict
+	 */
+	static EtcdConfigVerdict propose(ConfigurableApplicationContext context, EtcdKeys keys, String layer,
+			Map<String, String> puts, List<String> deletes) {
 		String id = id();
 		keys.put(PROPOSALS + layer.substring(1) + id, json(id, layer, puts, deletes));
-		return awaitVerdict(id);
+		ShopBeans.Verdicts verdicts = context.getBean(ShopBeans.Verdicts.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> verdicts.of(id) != null);
+		return verdicts.of(id);
 	}
 
 	private static EtcdConfigVerdict awaitVerdict(String id) {
