@@ -151,9 +151,12 @@ class EtcdVerifiedReleasesTests {
 	void withoutVerificationABadReleaseStopsPushWaitWithExitSixWithinASecondOfTheRejection(Release release) {
 		SortedMap<String, String> before = keys.values("/config-apps/shop/");
 		AtomicLong rejectedAt = new AtomicLong();
+		// From the next revision on: a watch that etcd sets up after the push began still
+		// sees the rejection.
+		WatchOption fromNow = WatchOption.builder().isPrefix(true).withRevision(keys.revision() + 1).build();
 		try (Watch.Watcher registry = keys.client()
 			.getWatchClient()
-			.watch(EtcdKeys.bytes("/services/shop/"), WatchOption.builder().isPrefix(true).build(),
+			.watch(EtcdKeys.bytes("/services/shop/"), fromNow,
 					Watch.listener((response) -> response.getEvents()
 						.stream()
 						.filter((event) -> event.getKeyValue().getValue().toString().contains("\"rejected\""))
