@@ -36,13 +36,26 @@ public final class ChildJvm implements AutoCloseable {
 	 * @return the running JVM
 	 */
 	public static ChildJvm start(Class<?> main, String... args) {
+		return start(List.of(), main, args);
+	}
+
+	/**
+	 * Start a main class of the test class path with JVM options of its own, for example
+	 * a small heap when a test runs many children.
+	 * @param options JVM options, before the main class
+	 * @param main the class whose {@code main} to run
+	 * @param args its arguments
+	 * @return the running JVM
+	 */
+	public static ChildJvm start(List<String> options, Class<?> main, String... args) {
 		try {
 			Path output = Files.createTempFile("etcd-child-", ".log");
 			List<String> command = new ArrayList<>(
 					List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
 							// Fast start-up for a short-lived JVM.
-							"-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-							main.getName()));
+							"-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+			command.addAll(options);
+			command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
 			command.addAll(List.of(args));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(output.toFile())
