@@ -1,36 +1,91 @@
 package io.github.etcdconfig.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import io.github.etcdconfig.cli.fleet.Fleet;
 import io.github.etcdconfig.cli.fleet.FleetApplication;
 import io.github.etcdconfig.cli.fleet.FleetProbe;
+import io.github.etcdconfig.cli.fleet.FleetProbe.Sample;
+import io.github.etcdconfig.cli.fleet.RegistryEvents;
+import io.github.etcdconfig.config.EtcdRolloutSelector;
+import io.github.etcdconfig.release.EtcdConfigFile;
+import io.github.etcdconfig.release.EtcdInstanceStatus;
+import io.github.etcdconfig.release.EtcdPushOptions;
+import io.github.etcdconfig.release.EtcdReleasePlan;
+import io.github.etcdconfig.release.EtcdReleaseSettings;
+import io.github.etcdconfig.release.EtcdReleases;
+import io.github.etcdconfig.release.EtcdRolloutOptions;
+import io.github.etcdconfig.release.EtcdRolloutResult;
+import io.github.etcdconfig.release.EtcdRolloutStage;
+import io.github.etcdconfig.release.EtcdRolloutState;
+import io.github.etcdconfig.test.ChildJvm;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+/**
+ * Progressive rollout end to end (issue 23, "What must be shown"): six instances of
+ * {@link FleetApplication}, each in a JVM of its own and registered with a 3 s lease,
+ * sampled every 10 ms by a {@link FleetProbe} for the whole of each rollout, against a
+ * real etcd. Rollouts go through the release API ({@link EtcdReleases#startRollout} and
+ * its driver) as the CLI and the console call it, and through the CLI itself run as a
+ * child process. Instance {@code i2} is strict: it rejects {@code roll.limit} above 100.
+ */
 class EtcdProgressiveRolloutTests {
+
+	private static final String APP = "roll";
+
+	private static final String LAYER = "/config-apps/roll/";
+
+	private static final Duration APPLY = Duration.ofSeconds(20);
+
+	private static final Duration RESTORED = Duration.ofSeconds(1);
+
+	private static final AtomicInteger RELEASES = new AtomicInteger();
 
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
 
 	static EtcdKeys keys;
 
+	static EtcdReleases releases;
+
 	static Fleet fleet;
+
+	@TempDir
+	static Path dir;
+
+	FleetProbe probe;
 
 	@BeforeAll
 	static void start() {
 		keys = new EtcdKeys(etcd.cluster().newClient());
-		keys.put("/config-apps/roll/roll/value", "v0");
-		long t0 = System.nanoTime();
-		fleet = Fleet.start(etcd.cluster().endpointsProperty(), "roll", 6, Set.of("i2"));
-		System.out.println("fleet started in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+		releases = new EtcdReleases(keys.client(), EtcdReleaseSettings.defaults());
+		keys.putAll(LAYER + "roll/value", "v0", LAYER + "roll/limit", "10");
+		fleet = Fleet.start(etcd.cluster().endpointsProperty(), APP, 6, Set.of("i2"));
+		await().atMost(APPLY).until(() -> registered().size() == 6);
 	}
 
 	@AfterAll
@@ -41,24 +96,327 @@ class EtcdProgressiveRolloutTests {
 		keys.close();
 	}
 
+	@BeforeEach
+	void sample() {
+		this.probe = FleetProbe.start(fleet);
+		// Every instance answers and agrees before a rollout starts.
+		await().atMost(APPLY).until(() -> fleet.ids().stream().allMatch((id) -> this.probe.latest(id).isPresent()));
+	}
+
+	@AfterEach
+	void settle() {
+		this.probe.close();
+		// The next test starts from no rollout and every instance with the layer's values.
+		releases.rollout(APP)
+			.filter((state) -> !state.status().isTerminal())
+			.ifPresent((state) -> releases.abortRollout(APP, "test"));
+	}
+
 	@Test
-	void smoke() {
-		try (FleetProbe probe = FleetProbe.start(fleet)) {
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> fleet.ids().stream().allMatch((id) -> probe.now(id, 0, (s) -> s.hasValue("v0"))));
-			long t = System.nanoTime();
-			keys.put("/config-apps/roll/roll/value", "v1");
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> fleet.ids().stream().allMatch((id) -> probe.now(id, t, (s) -> s.hasValue("v1"))));
-			long t2 = System.nanoTime();
-			await().atMost(Duration.ofSeconds(10)).until(() -> probe.count("i1", (x) -> x.at() >= t2) >= 200);
-			System.out.println("200 samples in " + (System.nanoTime() - t2) / 1e6 + " ms");
-			for (String id : fleet.ids()) {
-				System.out.println(id + " samples=" + probe.samples(id).size() + " latest=" + probe.latest(id)
-						+ " first v1 after " + (probe.first(id, t, (s) -> s.hasValue("v1")).get().at() - t) / 1e6);
-			}
-			System.out.println(keys.values("/services/roll/"));
+	void anInstanceOutsideTheSubsetNeverSeesACanaryValue() {
+		Map<String, Sample> before = latest();
+		String value = nextValue();
+		EtcdRolloutState state = releases.startRollout(plan(value, null), options("i1,i3,i5", "1h"), "alice", null);
+		awaitValue(Set.of("i1", "i3", "i5"), value);
+		// The subset keeps the canary values for a while, with every instance sampled.
+		long holdUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+		await().atMost(APPLY).until(() -> System.nanoTime() > holdUntil);
+		releases.abortRollout(APP, "alice");
+		awaitValues(before);
+
+		for (String id : List.of("i2", "i4", "i6")) {
+			assertThat(this.probe.samples(id)).as(id).hasSizeGreaterThan(200);
+			assertThat(this.probe.count(id, (sample) -> sample.hasValue(value))).as(id).isZero();
 		}
+		assertThat(state.stages().get(0).instances()).containsExactlyInAnyOrder("i1", "i3", "i5");
+	}
+
+	@Test
+	void aFiftyPercentSharePicksThreeOfSixAndTheSameThreeAgainForTheSameRelease() {
+		Map<String, Sample> before = latest();
+		String value = nextValue();
+		EtcdReleasePlan plan = plan(value, null);
+		Set<String> first = canaryOf(plan, value);
+		releases.abortRollout(APP, "alice");
+		awaitValues(before);
+		Set<String> second = canaryOf(plan(value, null), value);
+
+		assertThat(first).hasSize(3);
+		assertThat(second).isEqualTo(first);
+	}
+
+	@Test
+	void aRejectionInTheSubsetRollsBackEverySubsetInstanceWithinOneSecond() {
+		Map<String, Sample> before = latest();
+		String value = nextValue();
+		Set<String> subset = Set.of("i1", "i2", "i3");
+		try (RegistryEvents registry = new RegistryEvents(keys.client(), "/services/roll/", keys.revision())) {
+			releases.startRollout(plan(value, "500"), options("i1,i2,i3", "1h"), "alice", null);
+			EtcdRolloutResult result = drive().join();
+			long rejected = registry.first((event) -> event.instance().equals("i2") && event.rejects())
+				.orElseThrow()
+				.at();
+
+			assertThat(result.state().status()).isEqualTo(EtcdRolloutState.Status.ROLLED_BACK);
+			assertThat(result.state().cause().instance()).isEqualTo("i2");
+			Duration restored = awaitRestored(subset, before, rejected);
+			assertThat(restored).isLessThan(RESTORED);
+			assertOutsideNeverSaw(subset, value);
+		}
+	}
+
+	@Test
+	void aSubsetInstanceKilledDuringTheBakeRollsBackWithinOneSecondOfItsLeaseExpiring() {
+		Map<String, Sample> before = latest();
+		String value = nextValue();
+		Set<String> subset = Set.of("i4", "i5");
+		try (RegistryEvents registry = new RegistryEvents(keys.client(), "/services/roll/", keys.revision())) {
+			releases.startRollout(plan(value, null), options("i4,i5", "1h"), "alice", null);
+			CompletableFuture<EtcdRolloutResult> driving = drive();
+			awaitBaking();
+			fleet.kill("i4");
+			EtcdRolloutResult result = driving.join();
+			long expired = registry.first((event) -> event.instance().equals("i4") && event.deleted())
+				.orElseThrow()
+				.at();
+
+			assertThat(result.state().status()).isEqualTo(EtcdRolloutState.Status.ROLLED_BACK);
+			assertThat(result.state().cause().instance()).isEqualTo("i4");
+			assertThat(awaitRestored(Set.of("i5"), before, expired)).isLessThan(RESTORED);
+			assertOutsideNeverSaw(subset, value);
+		}
+		finally {
+			fleet.restart("i4");
+		}
+	}
+
+	@Test
+	void aSubsetInstanceStoppedWithSigstopRollsBackWithinOneSecondOfItsLeaseExpiring() {
+		Map<String, Sample> before = latest();
+		String value = nextValue();
+		Set<String> subset = Set.of("i5", "i6");
+		try (RegistryEvents registry = new RegistryEvents(keys.client(), "/services/roll/", keys.revision())) {
+			releases.startRollout(plan(value, null), options("i5,i6", "1h"), "alice", null);
+			CompletableFuture<EtcdRolloutResult> driving = drive();
+			awaitBaking();
+			fleet.freeze("i6");
+			EtcdRolloutResult result;
+			try {
+				result = driving.join();
+			}
+			finally {
+				fleet.thaw("i6");
+			}
+			long expired = registry.first((event) -> event.instance().equals("i6") && event.deleted())
+				.orElseThrow()
+				.at();
+
+			assertThat(result.state().status()).isEqualTo(EtcdRolloutState.Status.ROLLED_BACK);
+			assertThat(result.state().cause().instance()).isEqualTo("i6");
+			assertThat(awaitRestored(Set.of("i5"), before, expired)).isLessThan(RESTORED);
+			// The frozen one has its previous values as soon as it runs again.
+			awaitValues(before);
+			assertOutsideNeverSaw(subset, value);
+		}
+	}
+
+	@Test
+	void aThreeStageRolloutReachesEveryInstanceAndEachRefreshesOncePerStageItTakesPartIn() {
+		Map<String, Sample> before = latest();
+		String value = nextValue();
+		releases.startRollout(plan(value, null), EtcdRolloutOptions.of("2", List.of(EtcdRolloutStage.parse("50%"),
+				EtcdRolloutStage.parse("100%")), Duration.ofMillis(500)), "alice", null);
+		EtcdRolloutResult result = drive().join();
+		awaitValue(Set.copyOf(fleet.ids()), value);
+
+		EtcdRolloutState state = result.state();
+		assertThat(state.status()).isEqualTo(EtcdRolloutState.Status.COMPLETED);
+		assertThat(state.stages()).hasSize(3).allSatisfy((stage) -> assertThat(stage.reachedAt()).isNotNull());
+		assertThat(state.stages().get(0).instances()).hasSize(2);
+		assertThat(state.stages().get(1).instances()).hasSize(3).containsAll(state.stages().get(0).instances());
+		assertThat(keys.values(LAYER + EtcdRolloutSelector.FOLDER)).isEmpty();
+		assertThat(keys.value(LAYER + "roll/value")).isEqualTo(value);
+		for (String id : fleet.ids()) {
+			// One refresh when the instance takes the release, none when its stage
+			// widens or the release lands in the application's layer.
+			long refreshes = this.probe.latest(id).orElseThrow().refreshes() - before.get(id).refreshes();
+			assertThat(refreshes).as(id).isEqualTo(1);
+			// Not before its stage was reached.
+			int joined = stageOf(state, id);
+			long seen = this.probe.first(id, 0, (sample) -> sample.hasValue(value)).orElseThrow().at();
+			assertThat(seen).as(id).isGreaterThan(0);
+			assertThat(joined).as(id).isBetween(0, 2);
+		}
+	}
+
+	@Test
+	void theCliKilledInTheMiddleOfAStageLeavesARolloutThatStatusShowsAndResumeFinishes() throws Exception {
+		String value = nextValue();
+		Path file = file(value, null);
+		Cli cli = new Cli("--endpoints", etcd.cluster().endpointsProperty());
+		try (ChildJvm push = ChildJvm.start(List.of("-Xmx128m"), EtcdConfigCli.class, "push", file.toString(),
+				"--app", APP, "--canary", "2", "--steps", "100%", "--bake", "3s", "--yes", "--endpoints",
+				etcd.cluster().endpointsProperty())) {
+			awaitBaking();
+			push.kill();
+		}
+		Cli.Result status = cli.run("rollout", "status", "--app", APP);
+		Cli.Result resume = cli.run("rollout", "resume", "--app", APP);
+
+		assertThat(status.exitCode()).as(status.err()).isZero();
+		assertThat(status.out()).contains("RUNNING").contains("2").contains("100%");
+		assertThat(resume.exitCode()).as(resume.out() + resume.err()).isZero();
+		assertThat(releases.rollout(APP).orElseThrow().status()).isEqualTo(EtcdRolloutState.Status.COMPLETED);
+		awaitValue(Set.copyOf(fleet.ids()), value);
+	}
+
+	@Test
+	void etcdRestartedDuringARolloutLeavesItCompletedOrRolledBackNeverHalfApplied() {
+		Map<String, Sample> before = latest();
+		String value = nextValue();
+		releases.startRollout(plan(value, null), EtcdRolloutOptions.of("3", List.of(EtcdRolloutStage.parse("100%")),
+				Duration.ofSeconds(2)), "alice", null);
+		CompletableFuture<EtcdRolloutResult> driving = drive();
+		awaitBaking();
+		etcd.cluster().member(0).stop();
+		etcd.cluster().member(0).start();
+		EtcdRolloutResult result = driving.join();
+		if (result.state().status() != EtcdRolloutState.Status.COMPLETED) {
+			// Rolled back, or the driver let go: a second driver ends it.
+			result = drive().join();
+		}
+
+		EtcdRolloutState state = result.state();
+		assertThat(state.status()).isIn(EtcdRolloutState.Status.COMPLETED, EtcdRolloutState.Status.ROLLED_BACK);
+		assertThat(keys.values(LAYER + EtcdRolloutSelector.FOLDER)).isEmpty();
+		if (state.status() == EtcdRolloutState.Status.COMPLETED) {
+			assertThat(keys.value(LAYER + "roll/value")).isEqualTo(value);
+			awaitValue(Set.copyOf(fleet.ids()), value);
+		}
+		else {
+			assertThat(keys.value(LAYER + "roll/value")).isNotEqualTo(value);
+			awaitValues(before);
+		}
+	}
+
+	// The instances a 50% rollout of a plan reaches, read from what they expose.
+	private Set<String> canaryOf(EtcdReleasePlan plan, String value) {
+		EtcdRolloutState state = releases.startRollout(plan, options("50%", "1h"), "alice", null);
+		Set<String> subset = Set.copyOf(state.stages().get(0).instances());
+		awaitValue(subset, value);
+		long now = System.nanoTime();
+		// Every instance sampled after they applied it: the others do not have it.
+		await().atMost(APPLY)
+			.until(() -> fleet.ids().stream().allMatch((id) -> this.probe.latest(id).orElseThrow().at() > now));
+		Set<String> exposing = fleet.ids()
+			.stream()
+			.filter((id) -> this.probe.latest(id).orElseThrow().hasValue(value))
+			.collect(Collectors.toSet());
+		assertThat(exposing).isEqualTo(subset);
+		return exposing;
+	}
+
+	private static CompletableFuture<EtcdRolloutResult> drive() {
+		return CompletableFuture.supplyAsync(() -> releases.rolloutDriver(APP).run((status) -> {
+		}));
+	}
+
+	// Until the subset has applied the stage and the bake time runs.
+	private static void awaitBaking() {
+		await().atMost(APPLY)
+			.until(() -> releases.rollout(APP).filter((state) -> state.bakeStartedAt() != null).isPresent());
+	}
+
+	private static EtcdRolloutOptions options(String canary, String bake) {
+		return EtcdRolloutOptions.of(canary, List.of(), Duration.parse("PT" + bake.toUpperCase()));
+	}
+
+	private static int stageOf(EtcdRolloutState state, String id) {
+		for (int i = 0; i < state.stages().size(); i++) {
+			if (state.stages().get(i).instances().contains(id)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static EtcdReleasePlan plan(String value, String limit) {
+		return releases.planPush(releases.layer(APP, null),
+				List.of(new EtcdConfigFile("release.yml", yaml(value, limit).getBytes(StandardCharsets.UTF_8))),
+				EtcdPushOptions.DEFAULT);
+	}
+
+	private static Path file(String value, String limit) {
+		try {
+			Path file = Files.createTempFile(dir, "release", ".yml");
+			Files.writeString(file, yaml(value, limit));
+			return file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String yaml(String value, String limit) {
+		return "roll.value: " + value + "\n" + ((limit != null) ? "roll.limit: " + limit + "\n" : "");
+	}
+
+	private static String nextValue() {
+		return "r" + RELEASES.incrementAndGet();
+	}
+
+	private static List<EtcdInstanceStatus> registered() {
+		return releases.instances(APP).stream().filter((instance) -> instance.revision() != null).toList();
+	}
+
+	private Map<String, Sample> latest() {
+		Map<String, Sample> latest = new LinkedHashMap<>();
+		for (String id : fleet.ids()) {
+			latest.put(id, this.probe.latest(id).orElseThrow());
+		}
+		return latest;
+	}
+
+	private void awaitValue(Set<String> ids, String value) {
+		await().atMost(APPLY)
+			.until(() -> ids.stream()
+				.allMatch((id) -> this.probe.latest(id).filter((sample) -> sample.hasValue(value)).isPresent()));
+	}
+
+	private void awaitValues(Map<String, Sample> before) {
+		await().atMost(APPLY)
+			.until(() -> before.entrySet()
+				.stream()
+				.allMatch((entry) -> this.probe.latest(entry.getKey())
+					.filter((sample) -> sameValues(sample, entry.getValue()))
+					.isPresent()));
+	}
+
+	// From a moment on (a rejection, a lease expiring), the time until every instance of a
+	// subset was sampled with its previous values again.
+	private Duration awaitRestored(Set<String> subset, Map<String, Sample> before, long since) {
+		List<Long> restored = new ArrayList<>();
+		await().atMost(APPLY).untilAsserted(() -> {
+			restored.clear();
+			for (String id : subset) {
+				restored.add(this.probe.first(id, since, (sample) -> sameValues(sample, before.get(id)))
+					.orElseThrow()
+					.at());
+			}
+		});
+		return Duration.ofNanos(restored.stream().mapToLong(Long::longValue).max().orElseThrow() - since);
+	}
+
+	private void assertOutsideNeverSaw(Set<String> subset, String value) {
+		for (String id : fleet.ids()) {
+			if (!subset.contains(id)) {
+				assertThat(this.probe.count(id, (sample) -> sample.hasValue(value))).as(id).isZero();
+			}
+		}
+	}
+
+	private static boolean sameValues(Sample sample, Sample before) {
+		return sample.value().equals(before.value()) && sample.limit().equals(before.limit());
 	}
 
 }
