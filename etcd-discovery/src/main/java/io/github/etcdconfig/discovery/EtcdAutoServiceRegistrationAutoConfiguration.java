@@ -49,8 +49,9 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 	@ConditionalOnMissingBean
 	EtcdAutoServiceRegistration etcdAutoServiceRegistration(ApplicationContext context, EtcdServiceRegistry registry,
 			AutoServiceRegistrationProperties autoRegistration, EtcdRegistration registration,
-			EtcdDiscoveryProperties properties) {
-		return new EtcdAutoServiceRegistration(context, registry, autoRegistration, registration, properties);
+			EtcdDiscoveryProperties properties, ObjectProvider<EtcdConfigStatusReporter> reporter) {
+		return new EtcdAutoServiceRegistration(context, registry, autoRegistration, registration, properties,
+				reporter.getIfAvailable());
 	}
 
 	@Bean
