@@ -34,6 +34,10 @@ final class Apps {
 	}
 
 	static ConfigurableApplicationContext start(Mode mode, String endpoints, String... more) {
+		return start(mode, endpoints, List.of(), more);
+	}
+
+	static ConfigurableApplicationContext start(Mode mode, String endpoints, List<Class<?>> extra, String... more) {
 		// Not registered in etcd-discovery's registry unless asked (the verification
 		// benchmark): a registration's writes are no part of what the others measure.
 		List<String> properties = new ArrayList<>(List.of("spring.main.banner-mode=off", "logging.level.root=warn",
@@ -41,6 +45,7 @@ final class Apps {
 				"etcd.discovery.enabled=false"));
 		properties.addAll(List.of(more));
 		List<Class<?>> sources = new ArrayList<>(List.of(ProbeApplication.class));
+		sources.addAll(extra);
 		if (mode != Mode.ETCD_CONFIG) {
 			properties.add("etcd.config.enabled=false");
 		}

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +127,7 @@ class EtcdProgressiveRolloutTests {
 		for (String id : List.of("i2", "i4", "i6")) {
 			assertThat(this.probe.samples(id)).as(id).hasSizeGreaterThan(200);
 			assertThat(this.probe.count(id, (sample) -> sample.hasValue(value))).as(id).isZero();
+			System.out.println("No leak: " + id + " sampled " + this.probe.samples(id).size() + " times");
 		}
 		assertThat(state.stages().get(0).instances()).containsExactlyInAnyOrder("i1", "i3", "i5");
 	}
@@ -158,7 +160,7 @@ class EtcdProgressiveRolloutTests {
 
 			assertThat(result.state().status()).isEqualTo(EtcdRolloutState.Status.ROLLED_BACK);
 			assertThat(result.state().cause().instance()).endsWith("/i2");
-			Duration restored = awaitRestored(subset, before, rejected);
+			Duration restored = report("rejection", awaitRestored(subset, before, rejected));
 			assertThat(restored).isLessThan(RESTORED);
 			assertOutsideNeverSaw(subset, value);
 		}
@@ -181,7 +183,7 @@ class EtcdProgressiveRolloutTests {
 
 			assertThat(result.state().status()).isEqualTo(EtcdRolloutState.Status.ROLLED_BACK);
 			assertThat(result.state().cause().instance()).endsWith("/i4");
-			assertThat(awaitRestored(Set.of("i5"), before, expired)).isLessThan(RESTORED);
+			assertThat(report("kill -9", awaitRestored(Set.of("i5"), before, expired))).isLessThan(RESTORED);
 			assertOutsideNeverSaw(subset, value);
 		}
 		finally {
@@ -212,7 +214,7 @@ class EtcdProgressiveRolloutTests {
 
 			assertThat(result.state().status()).isEqualTo(EtcdRolloutState.Status.ROLLED_BACK);
 			assertThat(result.state().cause().instance()).endsWith("/i6");
-			assertThat(awaitRestored(Set.of("i5"), before, expired)).isLessThan(RESTORED);
+			assertThat(report("SIGSTOP", awaitRestored(Set.of("i5"), before, expired))).isLessThan(RESTORED);
 			// The frozen one has its previous values as soon as it runs again.
 			awaitValues(before);
 			assertOutsideNeverSaw(subset, value);
@@ -239,11 +241,11 @@ class EtcdProgressiveRolloutTests {
 			// widens or the release lands in the application's layer.
 			long refreshes = this.probe.latest(id).orElseThrow().refreshes() - before.get(id).refreshes();
 			assertThat(refreshes).as(id).isEqualTo(1);
-			// Not before its stage was reached.
-			int joined = stageOf(state, id);
-			long seen = this.probe.first(id, 0, (sample) -> sample.hasValue(value)).orElseThrow().at();
-			assertThat(seen).as(id).isGreaterThan(0);
-			assertThat(joined).as(id).isBetween(0, 2);
+			// Not before the stage it joined was reached: the probe's clock turned into
+			// the wall clock the driver writes.
+			Instant reached = state.stages().get(stageOf(state, id)).reachedAt();
+			Sample seen = this.probe.first(id, 0, (sample) -> sample.hasValue(value)).orElseThrow();
+			assertThat(wallClock(seen)).as(id).isAfterOrEqualTo(reached);
 		}
 	}
 
@@ -328,6 +330,11 @@ class EtcdProgressiveRolloutTests {
 		return EtcdRolloutOptions.of(canary, null, Duration.parse("PT" + bake.toUpperCase()));
 	}
 
+	private static Instant wallClock(Sample sample) {
+		long nanosAgo = System.nanoTime() - sample.at();
+		return Instant.now().minusNanos(nanosAgo);
+	}
+
 	private static int stageOf(EtcdRolloutState state, String id) {
 		for (int i = 0; i < state.stages().size(); i++) {
 			if (state.stages().get(i).instances().contains(id)) {
@@ -410,6 +417,12 @@ class EtcdProgressiveRolloutTests {
 				assertThat(this.probe.count(id, (sample) -> sample.hasValue(value))).as(id).isZero();
 			}
 		}
+	}
+
+	// The figure goes into the test's output, for docs/pending/roll-suite.md.
+	private static Duration report(String what, Duration restored) {
+		System.out.println("Rollout restored after " + what + " in " + restored.toMillis() + " ms");
+		return restored;
 	}
 
 	private static boolean sameValues(Sample sample, Sample before) {
