@@ -286,6 +286,8 @@ class EtcdProgressiveRolloutTests {
 		}
 
 		EtcdRolloutState state = result.state();
+		System.out.println("Rollout across an etcd restart: " + state.status()
+				+ ((state.cause() != null) ? " (" + state.cause() + ")" : ""));
 		assertThat(state.status()).isIn(EtcdRolloutState.Status.COMPLETED, EtcdRolloutState.Status.ROLLED_BACK);
 		assertThat(keys.values(LAYER + EtcdRolloutSelector.FOLDER)).isEmpty();
 		if (state.status() == EtcdRolloutState.Status.COMPLETED) {
