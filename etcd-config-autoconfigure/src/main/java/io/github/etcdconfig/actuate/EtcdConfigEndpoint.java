@@ -156,8 +156,9 @@ public class EtcdConfigEndpoint {
 	 * @param properties every property, by name
 	 */
 	public record SourceDescriptor(String name, List<String> endpoints, List<String> prefixes, long revision,
-			long etcdRevision, int keys, String state, boolean stale, EtcdConfigSnapshot.Rollout rollout, long reconnects, long resyncs, long refreshes,
-			String lastError, String lastErrorTime, Map<String, PropertyDescriptor> properties) {
+			long etcdRevision, int keys, String state, boolean stale, EtcdConfigSnapshot.Rollout rollout,
+			long reconnects, long resyncs, long refreshes, String lastError, String lastErrorTime,
+			Map<String, PropertyDescriptor> properties) {
 	}
 
 	/**

@@ -102,9 +102,8 @@ class EtcdProposalVerificationTests {
 
 	@Test
 	void aProposalThatChangesOnlyTheStagedRolloutFolderIsIgnored() {
-		EtcdConfigVerdict verdict = propose(LAYER,
-				Map.of(LAYER + "_rollout/values/shop/pool-size", "lots", LAYER + "_rollout/selector",
-						"{\"id\": \"r-1\", \"seed\": \"s\", \"rules\": [{\"below\": 1}]}"),
+		EtcdConfigVerdict verdict = propose(LAYER, Map.of(LAYER + "_rollout/values/shop/pool-size", "lots",
+				LAYER + "_rollout/selector", "{\"id\": \"r-1\", \"seed\": \"s\", \"rules\": [{\"below\": 1}]}"),
 				List.of());
 
 		assertThat(verdict.verdict()).isEqualTo(EtcdConfigVerdict.Verdict.IGNORED);

@@ -112,7 +112,8 @@ class EtcdInstanceFormatTests {
 
 	@Test
 	void aRolloutWithoutAnIdIsMalformed() {
-		byte[] entry = "{\"config\": {\"revision\": 3, \"rollout\": {\"revision\": 2}}}".getBytes(StandardCharsets.UTF_8);
+		byte[] entry = "{\"config\": {\"revision\": 3, \"rollout\": {\"revision\": 2}}}"
+			.getBytes(StandardCharsets.UTF_8);
 
 		assertThatIllegalArgumentException().isThrownBy(() -> FORMAT.readConfigStatus(entry))
 			.withMessageContaining("config.rollout");

@@ -51,9 +51,9 @@ class EtcdRolloutRegistrationTests {
 
 	@Test
 	void theFirstRegistrationOfAMatchingInstanceAlreadyReportsTheRollout() {
-		long revision = keys.putAll("/config-apps/canaried/greeting", "hello", "/config-apps/canaried/_rollout/selector",
-				selector("r-1", "{\"metadata\": {\"zone\": \"a\"}}"), "/config-apps/canaried/_rollout/values/greeting",
-				"bonjour");
+		long revision = keys.putAll("/config-apps/canaried/greeting", "hello",
+				"/config-apps/canaried/_rollout/selector", selector("r-1", "{\"metadata\": {\"zone\": \"a\"}}"),
+				"/config-apps/canaried/_rollout/values/greeting", "bonjour");
 		try (ConfigurableApplicationContext app = Apps.run(etcd.cluster(), "spring.application.name=canaried",
 				"etcd.discovery.port=9511", "etcd.discovery.metadata.zone=a")) {
 			String key = key(app);
@@ -109,8 +109,7 @@ class EtcdRolloutRegistrationTests {
 	@Test
 	void aHealthIndicatorGoingDownIsPublishedInTheRegistration() {
 		try (ConfigurableApplicationContext app = Apps.run(etcd.cluster(), new Class<?>[] { Switchable.class },
-				"spring.application.name=ailing", "etcd.discovery.port=9514",
-				"etcd.discovery.health-interval=100ms")) {
+				"spring.application.name=ailing", "etcd.discovery.port=9514", "etcd.discovery.health-interval=100ms")) {
 			String key = key(app);
 			await().atMost(Duration.ofSeconds(5)).until(() -> "UP".equals(health(key)));
 
