@@ -285,7 +285,7 @@ final class SnapshotEditor {
 			// some shown layer holds.
 			EtcdConfigSnapshot draft = new EtcdConfigSnapshot(this.base.getLayout(), revision, next,
 					PropertyNameIndex.EMPTY, 0, rollouts);
-			shown = names.stream().filter((name) -> draft.getProperty(name) != null).toList();
+			shown = new ArrayList<>(names.stream().filter((name) -> draft.getProperty(name) != null).toList());
 		}
 		return new EtcdConfigSnapshot(this.base.getLayout(), revision, next, PropertyNameIndex.of(shown),
 				keyCount(next), rollouts);

@@ -290,6 +290,11 @@ final class EtcdCliReport {
 		}
 		return switch (result.outcome()) {
 			case COMPLETED, DETACHED -> EtcdConfigCli.OK;
+			case ABORTED -> {
+				this.output.note("Aborted: %s; every instance has the layer's values again.",
+						result.state().cause().reason());
+				yield EtcdConfigCli.ROLLED_BACK;
+			}
 			default -> {
 				this.output.note("Rolled back: %s of %s %s; every instance has the layer's values again.",
 						result.state().cause().instance(), result.state().application(),

@@ -35,7 +35,8 @@ import org.springframework.boot.convert.DurationStyle;
 		footerHeading = "%nExit codes:%n",
 		footer = { "  0  done, or nothing to do", "  1  differences found (diff)",
 				"  2  invalid input or not confirmed; nothing written",
-				"  3  conflict: the layer changed meanwhile, or a rollout of the application runs; nothing written",
+				"  3  conflict: the layer changed meanwhile; nothing written (also while a staged rollout of the "
+						+ "application runs)",
 				"  4  a wait timed out",
 				"  5  etcd unreachable, or permission denied",
 				"  6  rejected by an instance: a property would not bind, validate or resolve there; nothing written "

@@ -10,9 +10,9 @@ import java.util.function.Function;
 import io.etcd.jetcd.KeyValue;
 import io.github.etcdconfig.config.EtcdRolloutSelector;
 import io.github.etcdconfig.release.support.Files;
-import io.github.etcdconfig.release.support.StandIns;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
+import io.github.etcdconfig.test.StandIns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +49,14 @@ class EtcdRolloutTests {
 	@AfterAll
 	static void close() {
 		keys.close();
+	}
+
+	// Stand-in instances that match the selector as the starter's instances do.
+	private static StandIns standIns(String app, List<String> ids) {
+		return new StandIns(keys, app, ids, (json, id, metadata) -> {
+			EtcdRolloutSelector selector = EtcdRolloutSelector.parse(json);
+			return selector.matches(id, metadata) ? selector.id() : null;
+		});
 	}
 
 	private static EtcdReleasePlan greeting(String app, String value) {
@@ -94,7 +102,7 @@ class EtcdRolloutTests {
 
 	@Test
 	void startWritesTheSelectorTheValuesAndTheStateInOneTransactionAndLeavesTheLayerAlone() {
-		try (StandIns instances = new StandIns(keys, "start", SIX)) {
+		try (StandIns instances = standIns("start", SIX)) {
 			EtcdRolloutState state = start("start", "50%", null, Duration.ofMinutes(1));
 
 			KeyValue selector = keys.get("/config-apps/start/_rollout/selector");
@@ -163,7 +171,7 @@ class EtcdRolloutTests {
 
 	@Test
 	void theDriverWidensStageByStageAndCompletesAsOneReleaseOfTheLayer() {
-		try (StandIns instances = new StandIns(keys, "widening", SIX)) {
+		try (StandIns instances = standIns("widening", SIX)) {
 			start("widening", "1", "50%", Duration.ofMillis(300));
 			List<EtcdRolloutStatus> steps = new CopyOnWriteArrayList<>();
 
@@ -223,7 +231,7 @@ class EtcdRolloutTests {
 	// and check that it rolls back in one transaction: the subset's values, the state and
 	// the record at one revision.
 	private EtcdRolloutResult failing(String app, Function<StandIns, Function<String, Long>> failure) {
-		try (StandIns instances = new StandIns(keys, app, SIX)) {
+		try (StandIns instances = standIns(app, SIX)) {
 			EtcdRolloutState state = start(app, "2", null, Duration.ofMinutes(5));
 			String victim = state.currentStage().instances().get(0);
 			List<EtcdRolloutStatus> steps = new CopyOnWriteArrayList<>();
@@ -264,7 +272,7 @@ class EtcdRolloutTests {
 
 	@Test
 	void aPausedRolloutLetsItsDriverGoAndResumeDrivesItToTheEnd() {
-		try (StandIns instances = new StandIns(keys, "pausing", SIX)) {
+		try (StandIns instances = standIns("pausing", SIX)) {
 			start("pausing", "1", null, Duration.ofMillis(200));
 			releases.pauseRollout("pausing", "bob");
 
@@ -282,7 +290,7 @@ class EtcdRolloutTests {
 
 	@Test
 	void anAbortRemovesTheValuesAndRecordsWhoAbortedIt() {
-		try (StandIns instances = new StandIns(keys, "aborting", SIX)) {
+		try (StandIns instances = standIns("aborting", SIX)) {
 			start("aborting", "50%", null, Duration.ofMinutes(1));
 			await().atMost(Duration.ofSeconds(5)).until(() -> instances.exposing().size() == 3);
 
@@ -301,7 +309,7 @@ class EtcdRolloutTests {
 
 	@Test
 	void aDriverStartedWhileAnotherHoldsTheRolloutSaysSoAndWaitsForItsLease() {
-		try (StandIns instances = new StandIns(keys, "locked", SIX)) {
+		try (StandIns instances = standIns("locked", SIX)) {
 			start("locked", "1", null, Duration.ofMillis(200));
 			// A driver killed with its process: its lock stays until its lease expires.
 			long lease = EtcdKeys.await(keys.client().getLeaseClient().grant(2)).getID();

@@ -1,4 +1,4 @@
-package io.github.etcdconfig.release.support;
+package io.github.etcdconfig.test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -12,26 +12,32 @@ import java.util.function.Consumer;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
-import io.github.etcdconfig.config.EtcdRolloutSelector;
-import io.github.etcdconfig.test.EtcdKeys;
-import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.json.JsonWriter;
 
 /**
  * Stand-in instances of one application for tests of staged rollouts without running
  * applications: each registers as etcd-discovery does, and after every change of the
  * application's layer reports the revision it applied and, while the rollout's selector
- * matches it, {@code config.rollout} as issue 23's protocol writes it. A test then makes
- * one fail: reject, turn its status, report DOWN, or leave the registry.
+ * ({@code _rollout/selector} of the layer) admits it, {@code config.rollout} as issue
+ * 23's protocol writes it. A test then makes one fail: reject, turn its status, report
+ * DOWN, or leave the registry. Which instances a selector admits is the test's
+ * {@link Selector} (the starter's {@code EtcdRolloutSelector}, which this module does not
+ * depend on).
  */
 public final class StandIns implements AutoCloseable {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonWriter<Object> JSON = JsonWriter.standard();
+
+	private static final String SELECTOR_KEY = "_rollout/selector";
 
 	private final EtcdKeys keys;
 
 	private final String service;
 
 	private final Map<String, Instance> instances = new LinkedHashMap<>();
+
+	private final Selector selector;
 
 	// Registrations are written on this thread, never on jetcd's.
 	private final ExecutorService writer = Executors.newSingleThreadExecutor();
@@ -46,10 +52,12 @@ public final class StandIns implements AutoCloseable {
 	 * @param keys where to write
 	 * @param service the application
 	 * @param ids the instance ids
+	 * @param selector which instances a rollout's selector admits
 	 */
-	public StandIns(EtcdKeys keys, String service, List<String> ids) {
+	public StandIns(EtcdKeys keys, String service, List<String> ids, Selector selector) {
 		this.keys = keys;
 		this.service = service;
+		this.selector = selector;
 		for (int i = 0; i < ids.size(); i++) {
 			this.instances.put(ids.get(i), new Instance(ids.get(i), (i < ids.size() / 2) ? "a" : "b"));
 		}
@@ -68,15 +76,14 @@ public final class StandIns implements AutoCloseable {
 
 	private synchronized void applied(long revision) {
 		this.revision = Math.max(this.revision, revision);
-		KeyValue selectorKey = this.keys.get(layer() + EtcdRolloutSelector.SELECTOR_KEY);
-		EtcdRolloutSelector selector = (selectorKey != null)
-				? EtcdRolloutSelector.parse(selectorKey.getValue().toString(StandardCharsets.UTF_8)) : null;
+		KeyValue selectorKey = this.keys.get(layer() + SELECTOR_KEY);
+		String json = (selectorKey != null) ? selectorKey.getValue().toString(StandardCharsets.UTF_8) : null;
 		for (Instance instance : this.instances.values()) {
 			if (instance.gone) {
 				continue;
 			}
-			boolean matches = selector != null && selector.matches(instance.id, instance.metadata());
-			instance.rollout = matches ? Map.of("id", selector.id(), "revision", this.revision) : null;
+			String rollout = (json != null) ? this.selector.admits(json, instance.id, instance.metadata()) : null;
+			instance.rollout = (rollout != null) ? Map.of("id", rollout, "revision", this.revision) : null;
 			write(instance);
 		}
 	}
@@ -102,7 +109,7 @@ public final class StandIns implements AutoCloseable {
 		entry.put("health", instance.health);
 		entry.put("metadata", instance.metadata());
 		entry.put("config", config);
-		this.keys.put(key(instance.id), JSON.writeValueAsString(entry));
+		this.keys.put(key(instance.id), JSON.writeToString(entry));
 	}
 
 	private String key(String id) {
@@ -196,6 +203,23 @@ public final class StandIns implements AutoCloseable {
 		synchronized (this) {
 			this.instances.keySet().forEach((id) -> this.keys.delete(key(id)));
 		}
+	}
+
+	/**
+	 * Which instances a rollout's selector admits.
+	 */
+	@FunctionalInterface
+	public interface Selector {
+
+		/**
+		 * Whether a selector admits an instance.
+		 * @param json the selector's JSON
+		 * @param id the instance id
+		 * @param metadata its registry metadata
+		 * @return the rollout's id when it does, else {@code null}
+		 */
+		String admits(String json, String id, Map<String, String> metadata);
+
 	}
 
 	private static final class Instance {
