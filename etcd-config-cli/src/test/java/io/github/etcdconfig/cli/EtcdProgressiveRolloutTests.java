@@ -106,7 +106,8 @@ class EtcdProgressiveRolloutTests {
 	@AfterEach
 	void settle() {
 		this.probe.close();
-		// The next test starts from no rollout and every instance with the layer's values.
+		// The next test starts from no rollout and every instance with the layer's
+		// values.
 		releases.rollout(APP)
 			.filter(EtcdRolloutState::isActive)
 			.ifPresent((state) -> releases.abortRollout(APP, "test"));
@@ -225,7 +226,8 @@ class EtcdProgressiveRolloutTests {
 	void aThreeStageRolloutReachesEveryInstanceAndEachRefreshesOncePerStageItTakesPartIn() {
 		Map<String, Sample> before = latest();
 		String value = nextValue();
-		releases.startRollout(plan(value, null), EtcdRolloutOptions.of("2", "50%,100%", Duration.ofMillis(500)), "alice", null);
+		releases.startRollout(plan(value, null), EtcdRolloutOptions.of("2", "50%,100%", Duration.ofMillis(500)),
+				"alice", null);
 		EtcdRolloutResult result = drive().join();
 		awaitValue(Set.copyOf(fleet.ids()), value);
 
@@ -254,8 +256,8 @@ class EtcdProgressiveRolloutTests {
 		String value = nextValue();
 		Path file = file(value, null);
 		Cli cli = new Cli("--endpoints", etcd.cluster().endpointsProperty());
-		try (ChildJvm push = ChildJvm.start(List.of("-Xmx128m"), EtcdConfigCli.class, "push", file.toString(),
-				"--app", APP, "--canary", "2", "--steps", "100%", "--bake", "3s", "--yes", "--endpoints",
+		try (ChildJvm push = ChildJvm.start(List.of("-Xmx128m"), EtcdConfigCli.class, "push", file.toString(), "--app",
+				APP, "--canary", "2", "--steps", "100%", "--bake", "3s", "--yes", "--endpoints",
 				etcd.cluster().endpointsProperty())) {
 			awaitBaking();
 			push.kill();
@@ -274,7 +276,8 @@ class EtcdProgressiveRolloutTests {
 	void etcdRestartedDuringARolloutLeavesItCompletedOrRolledBackNeverHalfApplied() {
 		Map<String, Sample> before = latest();
 		String value = nextValue();
-		releases.startRollout(plan(value, null), EtcdRolloutOptions.of("3", "100%", Duration.ofSeconds(2)), "alice", null);
+		releases.startRollout(plan(value, null), EtcdRolloutOptions.of("3", "100%", Duration.ofSeconds(2)), "alice",
+				null);
 		CompletableFuture<EtcdRolloutResult> driving = drive();
 		awaitBaking();
 		etcd.cluster().member(0).stop();
@@ -398,16 +401,16 @@ class EtcdProgressiveRolloutTests {
 					.isPresent()));
 	}
 
-	// From a moment on (a rejection, a lease expiring), the time until every instance of a
+	// From a moment on (a rejection, a lease expiring), the time until every instance of
+	// a
 	// subset was sampled with its previous values again.
 	private Duration awaitRestored(Set<String> subset, Map<String, Sample> before, long since) {
 		List<Long> restored = new ArrayList<>();
 		await().atMost(APPLY).untilAsserted(() -> {
 			restored.clear();
 			for (String id : subset) {
-				restored.add(this.probe.first(id, since, (sample) -> sameValues(sample, before.get(id)))
-					.orElseThrow()
-					.at());
+				restored.add(
+						this.probe.first(id, since, (sample) -> sameValues(sample, before.get(id))).orElseThrow().at());
 			}
 		});
 		return Duration.ofNanos(restored.stream().mapToLong(Long::longValue).max().orElseThrow() - since);

@@ -10,10 +10,10 @@ import java.util.Set;
 import io.github.etcdconfig.test.ChildJvm;
 
 /**
- * Instances of {@link FleetApplication}, each in a child JVM of its own with a small heap,
- * registered under {@code /services/<app>/<id>} with ids {@code i1}, {@code i2}... and
- * metadata {@code zone=a} for odd and {@code zone=b} for even numbers. Each can be killed
- * with SIGKILL, frozen with SIGSTOP and replaced.
+ * Instances of {@link FleetApplication}, each in a child JVM of its own with a small
+ * heap, registered under {@code /services/<app>/<id>} with ids {@code i1}, {@code i2}...
+ * and metadata {@code zone=a} for odd and {@code zone=b} for even numbers. Each can be
+ * killed with SIGKILL, frozen with SIGSTOP and replaced.
  */
 public final class Fleet implements AutoCloseable {
 
@@ -138,10 +138,9 @@ public final class Fleet implements AutoCloseable {
 	private ChildJvm launch(String id) {
 		int number = Integer.parseInt(id.substring(1));
 		return ChildJvm.start(List.of("-Xmx96m", "-Xss512k", "-XX:+UseSerialGC",
-						// The CLI's test class path has slf4j-nop beside Logback.
-						"-Dorg.springframework.boot.logging.LoggingSystem=none"),
-				FleetApplication.class, this.endpoints, this.app, id, TTL.toSeconds() + "s",
-				Boolean.toString(this.strict.contains(id)),
+				// The CLI's test class path has slf4j-nop beside Logback.
+				"-Dorg.springframework.boot.logging.LoggingSystem=none"), FleetApplication.class, this.endpoints,
+				this.app, id, TTL.toSeconds() + "s", Boolean.toString(this.strict.contains(id)),
 				"etcd.discovery.metadata.zone=" + ((number % 2 == 1) ? "a" : "b"));
 	}
 

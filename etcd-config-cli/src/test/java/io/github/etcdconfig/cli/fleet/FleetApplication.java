@@ -30,8 +30,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * One instance of a {@link Fleet}, run in a child JVM: etcd-config and etcd-discovery,
- * registered as {@code /services/<app>/<id>} with a short lease, and a loopback socket that
- * answers each line it reads with a line of what the application sees now:
+ * registered as {@code /services/<app>/<id>} with a short lease, and a loopback socket
+ * that answers each line it reads with a line of what the application sees now:
  * {@code <refreshes> TAB <roll.value> TAB <roll.limit>} (empty for an absent property),
  * where refreshes counts the {@link EtcdConfigChangedEvent}s. A strict instance
  * ({@code roll.strict=true}) binds {@code roll.limit} with {@code @Max(100)}, so it
@@ -62,8 +62,7 @@ public class FleetApplication {
 			.properties("spring.main.banner-mode=off", "etcd.endpoints=" + args[0], "etcd.request-timeout=2s",
 					"spring.application.name=" + args[1], "etcd.discovery.instance-id=" + args[2],
 					"etcd.discovery.host=127.0.0.1", "etcd.discovery.port=8080", "etcd.discovery.ttl=" + args[3],
-					"etcd.discovery.config-status-interval=100ms", "roll.strict=" + args[4],
-					"logging.level.root=WARN")
+					"etcd.discovery.config-status-interval=100ms", "roll.strict=" + args[4], "logging.level.root=WARN")
 			.properties(Arrays.copyOfRange(args, 5, args.length))
 			.run();
 		Environment environment = context.getEnvironment();

@@ -30,18 +30,17 @@ public final class RegistryEvents implements AutoCloseable {
 	 */
 	public RegistryEvents(Client client, String folder, long revision) {
 		WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
-		this.watcher = client.getWatchClient()
-			.watch(EtcdKeys.bytes(folder), option, Watch.listener((response) -> {
-				long now = System.nanoTime();
-				for (WatchEvent event : response.getEvents()) {
-					String key = event.getKeyValue().getKey().toString();
-					Event seen = new Event(now, event.getEventType() == WatchEvent.EventType.DELETE,
-							key.substring(key.lastIndexOf('/') + 1), event.getKeyValue().getValue().toString());
-					synchronized (this.events) {
-						this.events.add(seen);
-					}
+		this.watcher = client.getWatchClient().watch(EtcdKeys.bytes(folder), option, Watch.listener((response) -> {
+			long now = System.nanoTime();
+			for (WatchEvent event : response.getEvents()) {
+				String key = event.getKeyValue().getKey().toString();
+				Event seen = new Event(now, event.getEventType() == WatchEvent.EventType.DELETE,
+						key.substring(key.lastIndexOf('/') + 1), event.getKeyValue().getValue().toString());
+				synchronized (this.events) {
+					this.events.add(seen);
 				}
-			}));
+			}
+		}));
 	}
 
 	/**
