@@ -1,7 +1,6 @@
 package io.github.etcdconfig.benchmarks;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -95,7 +94,7 @@ public final class RolloutBenchmark {
 		}
 		String section = section(started, loadBefore, instances, samples, changes, figures);
 		System.out.println(section);
-		write(docs.resolve("benchmarks.md"), section);
+		Sections.write(docs.resolve("benchmarks.md"), BEGIN, END, section);
 		// jetcd leaves non-daemon threads behind its closed clients.
 		System.exit(0);
 	}
@@ -289,8 +288,8 @@ public final class RolloutBenchmark {
 					+ "-pl benchmarks -am verify` (`-Dbench.rollout.instances`, `-Dbench.rollout.samples`, "
 					+ "`-Dbench.rollout.changes`).\n\n");
 		out.append("| From the failure to the subset restored | p50 | p99 | max |\n|---|---|---|---|\n");
-		row(out, "an instance of 3 rejects the release (it cannot bind a value)", figures.rejection());
-		row(out, "an instance of 2 turns `OUT_OF_SERVICE` during the bake", figures.outOfService());
+		Sections.row(out, "an instance of 3 rejects the release (it cannot bind a value)", figures.rejection());
+		Sections.row(out, "an instance of 2 turns `OUT_OF_SERVICE` during the bake", figures.outOfService());
 		out.append("\nThe propagation of an ordinary change of another property, from the put until all ")
 			.append(instances)
 			.append(" instances have it, with no rollout and with a rollout whose selector (`below 0.5`) matches "
@@ -298,32 +297,13 @@ public final class RolloutBenchmark {
 			.append(changes)
 			.append(" changes of each, in alternating blocks of 10:\n\n");
 		out.append("| Propagation | p50 | p99 | max |\n|---|---|---|---|\n");
-		row(out, "no rollout", figures.without());
-		row(out, "a rollout's selector matched on each change", figures.with());
+		Sections.row(out, "no rollout", figures.without());
+		Sections.row(out, "a rollout's selector matched on each change", figures.with());
 		out.append(String.format(Locale.ROOT,
 				"%nMatching the selector moves the propagation by %+.1f ms at p50 and %+.1f ms at p99.%n%n",
 				figures.with().p50() - figures.without().p50(), figures.with().p99() - figures.without().p99()));
 		out.append(END);
 		return out.toString();
-	}
-
-	private static void row(StringBuilder out, String what, Stats.Latency latency) {
-		out.append(String.format(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms |%n", what, latency.p50(),
-				latency.p99(), latency.max()));
-	}
-
-	// Into the part of the file the main run keeps: replaced when there, else appended.
-	private static void write(Path file, String section) throws Exception {
-		String text = Files.exists(file) ? Files.readString(file) : "";
-		int begin = text.indexOf(BEGIN);
-		int end = text.indexOf(END);
-		if (begin >= 0 && end > begin) {
-			text = text.substring(0, begin) + section + text.substring(end + END.length());
-		}
-		else {
-			text = text.stripTrailing() + "\n\n" + section + "\n";
-		}
-		Files.writeString(file, text);
 	}
 
 	/**

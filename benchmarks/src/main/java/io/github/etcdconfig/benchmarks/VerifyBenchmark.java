@@ -1,7 +1,6 @@
 package io.github.etcdconfig.benchmarks;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -72,7 +71,7 @@ public final class VerifyBenchmark {
 		Stats.Latency verify = Stats.Latency.of(verification, samples);
 		String section = section(started, loadBefore, instances, samples, warmUps, with, without, verify);
 		System.out.println(section);
-		write(docs.resolve("benchmarks.md"), section);
+		Sections.write(docs.resolve("benchmarks.md"), BEGIN, END, section);
 		// jetcd leaves non-daemon threads behind its closed clients.
 		System.exit(0);
 	}
@@ -153,34 +152,15 @@ public final class VerifyBenchmark {
 			.append(" unrecorded pairs. Reproduce: `./mvnw -q -B -Pbenchmarks,verify -pl benchmarks -am verify` "
 					+ "(`-Dbench.verify.instances`, `-Dbench.verify.samples`).\n\n");
 		out.append("| | p50 | p99 | max |\n|---|---|---|---|\n");
-		row(out, "push with verification", with);
-		row(out, "push with `--no-verify`", without);
-		row(out, "the verification alone (review with it)", verify);
+		Sections.row(out, "push with verification", with);
+		Sections.row(out, "push with `--no-verify`", without);
+		Sections.row(out, "the verification alone (review with it)", verify);
 		out.append(String.format(Locale.ROOT,
 				"%nVerification adds %.1f ms to a push at p50 (target ≤ 300 ms) and %.1f ms at p99 (the p99 of "
 						+ "the pushes with it against those without; target ≤ 1 s), with %d instances answering.%n%n",
 				with.p50() - without.p50(), with.p99() - without.p99(), instances));
 		out.append(END);
 		return out.toString();
-	}
-
-	private static void row(StringBuilder out, String what, Stats.Latency latency) {
-		out.append(String.format(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms |%n", what, latency.p50(),
-				latency.p99(), latency.max()));
-	}
-
-	// Into the part of the file the main run keeps: replaced when there, else appended.
-	private static void write(Path file, String section) throws Exception {
-		String text = Files.exists(file) ? Files.readString(file) : "";
-		int begin = text.indexOf(BEGIN);
-		int end = text.indexOf(END);
-		if (begin >= 0 && end > begin) {
-			text = text.substring(0, begin) + section + text.substring(end + END.length());
-		}
-		else {
-			text = text.stripTrailing() + "\n\n" + section + "\n";
-		}
-		Files.writeString(file, text);
 	}
 
 }
