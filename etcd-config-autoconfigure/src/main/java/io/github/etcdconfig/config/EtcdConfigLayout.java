@@ -46,8 +46,8 @@ import org.springframework.util.StringUtils;
  * rollout's values, {@code _rollout/values/}, as a layer right above the application
  * layer and below its profile layers; it lies inside the application's folder, so it is
  * read and watched with it, and a transaction that changes the selector and the values is
- * one refresh. The snapshot shows that layer only while the selector matches the instance.
- *
+ * one refresh. The snapshot shows that layer only while the selector matches the
+ * instance.
  * @param prefixes the prefixes, lowest precedence first
  * @param profiles the active profiles, used by documents with
  * spring.config.activate.on-profile
@@ -121,9 +121,9 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 
 	/**
 	 * This layout with the layer of each application layer's staged rollout, the values
-	 * under {@code _rollout/values/}, right above the application layer: what an
-	 * instance reads. Operator tools keep the layout without them, where the
-	 * {@code _rollout/} folder belongs to no layer.
+	 * under {@code _rollout/values/}, right above the application layer: what an instance
+	 * reads. Operator tools keep the layout without them, where the {@code _rollout/}
+	 * folder belongs to no layer.
 	 * @return the layout
 	 */
 	public EtcdConfigLayout withRolloutLayers() {

@@ -29,8 +29,8 @@ public record EtcdConfigProblem(String key, Kind kind, String message, String co
 		BROKEN_DOCUMENT,
 
 		/**
-		 * A staged rollout's selector that does not parse: the instance takes none of
-		 * the rollout's values.
+		 * A staged rollout's selector that does not parse: the instance takes none of the
+		 * rollout's values.
 		 */
 		BROKEN_SELECTOR
 

@@ -149,8 +149,8 @@ final class SnapshotRollouts {
 					// stage changes nothing for an instance already in it.
 					long since = (is && was && previous.parsed().id().equals(selector.parsed().id())) ? previous.since()
 							: revision;
-					next[i] = new Selector(selector.key(), selector.text(), selector.modRevision(), selector.parsed(), is,
-							is ? since : 0);
+					next[i] = new Selector(selector.key(), selector.text(), selector.modRevision(), selector.parsed(),
+							is, is ? since : 0);
 				}
 				if (was != is) {
 					names(before[i], affected);
@@ -184,8 +184,7 @@ final class SnapshotRollouts {
 	 * @param shown whether the instance takes the rollout's values
 	 * @param since the revision of the snapshot in which it took them; 0 when it does not
 	 */
-	record Selector(String key, String text, long modRevision, EtcdRolloutSelector parsed, boolean shown,
-			long since) {
+	record Selector(String key, String text, long modRevision, EtcdRolloutSelector parsed, boolean shown, long since) {
 
 		@Override
 		public String toString() {

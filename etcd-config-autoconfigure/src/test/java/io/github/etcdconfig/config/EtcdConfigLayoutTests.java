@@ -83,9 +83,9 @@ class EtcdConfigLayoutTests {
 		assertThat(this.billing.layerRanges(2)).hasToString("[/config-apps/billing/profiles/prod/*]");
 		EtcdConfigLayout old = EtcdConfigLayout.resolve(OLD_PATTERNS, "billing", List.of("prod"));
 		assertThat(old.layerRanges(0)).hasToString("[[/config/, /config/billing/), [/config/billing0, /config0)]");
-		assertThat(old.layerRanges(1))
-			.hasToString("[[/config/billing/, /config/billing/_rollout/), [/config/billing/_rollout0, /config/billing/prod/), "
-					+ "[/config/billing/prod0, /config/billing0)]");
+		assertThat(old.layerRanges(1)).hasToString(
+				"[[/config/billing/, /config/billing/_rollout/), [/config/billing/_rollout0, /config/billing/prod/), "
+						+ "[/config/billing/prod0, /config/billing0)]");
 	}
 
 	@Test

@@ -112,7 +112,8 @@ class EtcdRolloutLayerTests {
 			sampler.start();
 			this.keys.putAll(SELECTOR, selector("r-2", "{\"instances\": [\"orders-1\"]}"), VALUES + "greeting",
 					"bonjour");
-			this.keys.put(SELECTOR, selector("r-2", "{\"instances\": [\"orders-1\"]}, {\"metadata\": {\"zone\": \"a\"}}"));
+			this.keys.put(SELECTOR,
+					selector("r-2", "{\"instances\": [\"orders-1\"]}, {\"metadata\": {\"zone\": \"a\"}}"));
 			long last = this.keys.put(VALUES + "greeting", "hola");
 			await().atMost(Duration.ofSeconds(10)).until(() -> snapshot(app).getRevision() == last);
 			sampling.set(false);
@@ -158,8 +159,8 @@ class EtcdRolloutLayerTests {
 
 	@Test
 	void removingTheRolloutRestoresThePreviousValuesInOneRefresh() throws Exception {
-		this.keys.putAll(SELECTOR, selector("r-5", "{\"below\": 1}"), VALUES + "greeting", "bonjour",
-				VALUES + "limit", "7", VALUES + "extra", "new");
+		this.keys.putAll(SELECTOR, selector("r-5", "{\"below\": 1}"), VALUES + "greeting", "bonjour", VALUES + "limit",
+				"7", VALUES + "extra", "new");
 		try (ConfigurableApplicationContext app = run()) {
 			identify(app, CANARY);
 			assertThat(app.getEnvironment().getProperty("extra")).isEqualTo("new");
@@ -179,8 +180,7 @@ class EtcdRolloutLayerTests {
 	}
 
 	@Test
-	void aMalformedSelectorMatchesNoInstanceAndIsReportedByKeyWithoutItsValue(CapturedOutput output)
-			throws Exception {
+	void aMalformedSelectorMatchesNoInstanceAndIsReportedByKeyWithoutItsValue(CapturedOutput output) throws Exception {
 		this.keys.putAll(SELECTOR, "{\"id\": \"r-6\", \"rules\": \"s3cret\"}", VALUES + "greeting", "bonjour");
 		try (ConfigurableApplicationContext app = run()) {
 			identify(app, CANARY);
@@ -211,8 +211,8 @@ class EtcdRolloutLayerTests {
 
 	@Test
 	void aDocumentKeyInTheRolloutIsShownAsTheApplicationLayersDocumentsAre() throws Exception {
-		this.keys.putAll(SELECTOR, selector("r-8", "{\"instances\": [\"orders-1\"]}"),
-				VALUES + "application.yml", "greeting: guten tag\nrollout:\n  only: shown\n");
+		this.keys.putAll(SELECTOR, selector("r-8", "{\"instances\": [\"orders-1\"]}"), VALUES + "application.yml",
+				"greeting: guten tag\nrollout:\n  only: shown\n");
 		try (ConfigurableApplicationContext app = run()) {
 			identify(app, OTHER);
 			assertThat(app.getEnvironment().getProperty("rollout.only")).isNull();

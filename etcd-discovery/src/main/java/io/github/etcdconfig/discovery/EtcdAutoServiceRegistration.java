@@ -67,8 +67,8 @@ public class EtcdAutoServiceRegistration extends AbstractAutoServiceRegistration
 	}
 
 	/**
-	 * Register, once this instance has taken the staged rollout its id and metadata match:
-	 * the first registration already reports it.
+	 * Register, once this instance has taken the staged rollout its id and metadata
+	 * match: the first registration already reports it.
 	 */
 	@Override
 	protected void register() {

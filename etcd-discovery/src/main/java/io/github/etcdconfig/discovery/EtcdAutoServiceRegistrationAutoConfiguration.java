@@ -32,8 +32,9 @@ import org.springframework.core.env.Environment;
  * actuator's health endpoint, it publishes the aggregate health
  * ({@link EtcdHealthReporter}).
  */
-@AutoConfiguration(after = { AutoServiceRegistrationAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
-		UtilAutoConfiguration.class },
+@AutoConfiguration(
+		after = { AutoServiceRegistrationAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
+				UtilAutoConfiguration.class },
 		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration")
 @ConditionalOnBean({ AutoServiceRegistrationProperties.class, EtcdServiceRegistry.class })
 @ConditionalOnProperty(value = "spring.cloud.service-registry.auto-registration.enabled", matchIfMissing = true)

@@ -45,8 +45,8 @@ public record EtcdConfigStatus(long revision, boolean stale, String state, boole
 	 * @param rejected the revision rejected, or {@code null}
 	 * @param verdicts the latest verdicts, newest first
 	 */
-	public EtcdConfigStatus(long revision, boolean stale, String state, boolean verifies,
-			EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts) {
+	public EtcdConfigStatus(long revision, boolean stale, String state, boolean verifies, EtcdConfigRejection rejected,
+			List<EtcdConfigVerdict> verdicts) {
 		this(revision, stale, state, verifies, rejected, verdicts, null);
 	}
 
@@ -62,9 +62,9 @@ public record EtcdConfigStatus(long revision, boolean stale, String state, boole
 	}
 
 	/**
-	 * The staged rollout an instance takes part in: the selector at
-	 * {@code {application layer}_rollout/selector} matches it and it exposes the values
-	 * under {@code _rollout/values/}.
+	 * The staged rollout an instance takes part in: the selector at {@code {application
+	 * layer}_rollout/selector} matches it and it exposes the values under
+	 * {@code _rollout/values/}.
 	 *
 	 * @param id the rollout's id, as in its selector
 	 * @param revision the revision of the snapshot in which the instance took the

@@ -17,8 +17,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Publishes the aggregate status of the application's health indicators in its
  * registration, as {@code "health"}: a staged rollout rolls back when an instance of its
- * subset reports DOWN. Checked every {@code etcd.discovery.health-interval} on a thread of
- * its own, and written only when it changed; a failed write is tried again at the next
+ * subset reports DOWN. Checked every {@code etcd.discovery.health-interval} on a thread
+ * of its own, and written only when it changed; a failed write is tried again at the next
  * check. Independent of where the configuration comes from.
  */
 public class EtcdHealthReporter implements SmartLifecycle {

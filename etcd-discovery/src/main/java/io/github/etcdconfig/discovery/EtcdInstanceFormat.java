@@ -23,15 +23,15 @@ import org.springframework.boot.json.JsonWriter;
  * {@code {"instanceId", "serviceId", "host", "port", "secure", "uri", "endpoint", "status",
  * "metadata", "health"}}, where {@code health} is the aggregate status of the
  * application's health indicators (only with actuator and etcd.discovery.health-interval
- * on), and {@code endpoint} repeats {@code uri} in the seed's form, so the
- * seed's Node.js readers ({@code JSON.parse(v).endpoint}) find this instance too; and,
- * when the application loads configuration from etcd, {@code "config": {"revision",
- * "stale", "state", "verifies", "rejected", "verdicts"}} ({@link EtcdConfigStatus}),
- * which readers that ignore unknown fields never notice: {@code "rejected": {"revision",
- * "properties": [{"name", "reason"}]}} only while a revision is rejected, and
- * {@code "verdicts": [{"proposal", "verdict", "reason", "properties"}]}, newest first,
- * only once there is one, and {@code "rollout": {"id", "revision"}} only while the
- * instance exposes the values of a staged rollout. Entries written before these fields existed read as not
+ * on), and {@code endpoint} repeats {@code uri} in the seed's form, so the seed's Node.js
+ * readers ({@code JSON.parse(v).endpoint}) find this instance too; and, when the
+ * application loads configuration from etcd, {@code "config": {"revision", "stale",
+ * "state", "verifies", "rejected", "verdicts"}} ({@link EtcdConfigStatus}), which readers
+ * that ignore unknown fields never notice: {@code "rejected": {"revision", "properties":
+ * [{"name", "reason"}]}} only while a revision is rejected, and {@code "verdicts":
+ * [{"proposal", "verdict", "reason", "properties"}]}, newest first, only once there is
+ * one, and {@code "rollout": {"id", "revision"}} only while the instance exposes the
+ * values of a staged rollout. Entries written before these fields existed read as not
  * verifying, with nothing rejected.
  *
  * <p>
