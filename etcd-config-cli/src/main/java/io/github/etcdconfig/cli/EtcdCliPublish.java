@@ -130,8 +130,8 @@ public class EtcdCliPublish {
 					EtcdCliReport.duration(options.bake()));
 			return EtcdConfigCli.OK;
 		}
-		if (!this.yes && !command.confirm("Start a staged rollout (" + stages + ", bake "
-				+ EtcdCliReport.duration(options.bake()) + " each)?")) {
+		if (!this.yes && !command.confirm(
+				"Start a staged rollout (" + stages + ", bake " + EtcdCliReport.duration(options.bake()) + " each)?")) {
 			throw EtcdCliErrors.invalid("Not confirmed; nothing written.");
 		}
 		EtcdRolloutState state = workflow.startRollout(review, options, author(this.author), this.message);

@@ -37,8 +37,7 @@ import org.springframework.boot.convert.DurationStyle;
 				"  2  invalid input or not confirmed; nothing written",
 				"  3  conflict: the layer changed meanwhile; nothing written (also while a staged rollout of the "
 						+ "application runs)",
-				"  4  a wait timed out",
-				"  5  etcd unreachable, or permission denied",
+				"  4  a wait timed out", "  5  etcd unreachable, or permission denied",
 				"  6  rejected by an instance: a property would not bind, validate or resolve there; nothing written "
 						+ "(push, rollback, promote), or the release was refused (--wait)",
 				"  7  the staged rollout was rolled back (an instance of the subset failed: named with the cause) or "

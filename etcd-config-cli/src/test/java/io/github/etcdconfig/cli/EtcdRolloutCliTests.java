@@ -145,8 +145,7 @@ class EtcdRolloutCliTests {
 			assertThat(resumed.exitCode()).as(resumed.err()).isZero();
 			assertThat(resumed.out()).contains("Completed");
 			assertThat(keys.value("/config-apps/cli-control/greeting")).isEqualTo("hi");
-			assertThat(cli.run("rollout", "abort", "--app", "cli-control").exitCode())
-				.isEqualTo(EtcdConfigCli.INVALID);
+			assertThat(cli.run("rollout", "abort", "--app", "cli-control").exitCode()).isEqualTo(EtcdConfigCli.INVALID);
 		}
 	}
 
