@@ -56,7 +56,7 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>
  * {@code ./mvnw -q -B -Pbenchmarks,rollout -pl benchmarks -am verify};
- * {@code -Dbench.rollout.instances=6 -Dbench.rollout.samples=50
+ * {@code -Dbench.rollout.instances=6 -Dbench.rollout.samples=100
  * -Dbench.rollout.changes=300}.
  */
 public final class RolloutBenchmark {
@@ -76,7 +76,7 @@ public final class RolloutBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		int instances = Integer.getInteger("bench.rollout.instances", 6);
-		int samples = Integer.getInteger("bench.rollout.samples", 50);
+		int samples = Integer.getInteger("bench.rollout.samples", 100);
 		int changes = Integer.getInteger("bench.rollout.changes", 300);
 		Path docs = Path.of(System.getProperty("bench.docs", "docs"));
 		ZonedDateTime started = ZonedDateTime.now();
