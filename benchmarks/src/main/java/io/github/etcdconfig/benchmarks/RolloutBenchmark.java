@@ -46,8 +46,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Progressive rollout (issue 23): how long a rollback takes, from the failure of an
- * instance of the subset appearing in the registry to every instance of the subset
- * having its previous values again, over many rollbacks of two causes (a rejection by an
+ * instance of the subset appearing in the registry to every instance of the subset having
+ * its previous values again, over many rollbacks of two causes (a rejection by an
  * instance that cannot bind the values; an instance whose registration turns out of
  * service during the bake); and what matching a rollout's selector adds to the
  * propagation of an ordinary change. N instances of the probe application, each
@@ -106,12 +106,14 @@ public final class RolloutBenchmark {
 		put(client, layer.prefix() + "bench/rollout/value", "v0");
 		put(client, layer.prefix() + "bench/rollout/tick", "0");
 		for (int i = 1; i <= size; i++) {
-			fleet.add(new Instance("b" + i, Apps.start(Apps.Mode.ETCD_CONFIG, endpoints, List.of(Strict.class),
-					"etcd.discovery.enabled=true", "spring.application.name=bench", "etcd.discovery.host=127.0.0.1",
-					"etcd.discovery.port=9950", "etcd.discovery.instance-id=b" + i,
-					"etcd.discovery.config-status-interval=100ms", "bench.rollout.strict=" + (i == 2),
-					// The strict instance's rejections are expected: not one log line each.
-					"logging.level.io.github.etcdconfig.refresh=off")));
+			fleet.add(new Instance("b" + i,
+					Apps.start(Apps.Mode.ETCD_CONFIG, endpoints, List.of(Strict.class), "etcd.discovery.enabled=true",
+							"spring.application.name=bench", "etcd.discovery.host=127.0.0.1",
+							"etcd.discovery.port=9950", "etcd.discovery.instance-id=b" + i,
+							"etcd.discovery.config-status-interval=100ms", "bench.rollout.strict=" + (i == 2),
+							// The strict instance's rejections are expected: not one log
+							// line each.
+							"logging.level.io.github.etcdconfig.refresh=off")));
 		}
 		await(() -> releases.instances("bench").stream().filter((i) -> i.revision() != null).count() == size,
 				"every instance registered");
@@ -144,8 +146,8 @@ public final class RolloutBenchmark {
 		List<Instance> subset = List.of(fleet.get(0), fleet.get(1), fleet.get(2));
 		try (Registry registry = new Registry(client, "/services/bench/")) {
 			subset.forEach(Instance::clear);
-			releases.startRollout(plan(releases, layer, value, "many"), EtcdRolloutOptions.of("b1,b2,b3", null,
-					Duration.ofHours(1)), "bench", null);
+			releases.startRollout(plan(releases, layer, value, "many"),
+					EtcdRolloutOptions.of("b1,b2,b3", null, Duration.ofHours(1)), "bench", null);
 			EtcdRolloutResult result = releases.rolloutDriver("bench").run((status) -> {
 			});
 			if (result.state().status() != EtcdRolloutState.Status.ROLLED_BACK) {
@@ -164,8 +166,8 @@ public final class RolloutBenchmark {
 		List<Instance> subset = List.of(fleet.get(3), fleet.get(4));
 		try (Registry registry = new Registry(client, "/services/bench/")) {
 			subset.forEach(Instance::clear);
-			releases.startRollout(plan(releases, layer, value, null), EtcdRolloutOptions.of("b4,b5", null,
-					Duration.ofHours(1)), "bench", null);
+			releases.startRollout(plan(releases, layer, value, null),
+					EtcdRolloutOptions.of("b4,b5", null, Duration.ofHours(1)), "bench", null);
 			CompletableFuture<EtcdRolloutResult> driving = CompletableFuture
 				.supplyAsync(() -> releases.rolloutDriver("bench").run((status) -> {
 				}));
