@@ -112,13 +112,18 @@ public final class Fleet implements AutoCloseable {
 	}
 
 	/**
-	 * Start an instance again under the same id, after a kill.
-	 * @param id the instance
+	 * Start instances again under the same ids, side by side: a running one is killed
+	 * first (its registration stays until its lease expires or the new one replaces it).
+	 * @param ids the instances
 	 */
-	public void restart(String id) {
-		member(id).jvm.close();
-		this.members.put(id, new Member(id, launch(id)));
-		awaitListening(id);
+	public void restart(String... ids) {
+		for (String id : ids) {
+			member(id).jvm.close();
+			this.members.put(id, new Member(id, launch(id)));
+		}
+		for (String id : ids) {
+			awaitListening(id);
+		}
 	}
 
 	/**
