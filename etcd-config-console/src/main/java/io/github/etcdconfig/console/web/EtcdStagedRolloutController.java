@@ -188,16 +188,12 @@ public class EtcdStagedRolloutController {
 				rows.add(new SubsetRow(id, null, false, false, "left the registry", null, cause));
 				continue;
 			}
-			boolean applied = instance.hasApplied(state.stageRevision());
+			boolean applied = instance.hasApplied(state.id(), state.stageRevision());
 			boolean rejected = instance.hasRejected(state.startRevision());
-			rows.add(new SubsetRow(id, instance.uri(), applied, rejected, instance.status(), health(instance),
+			rows.add(new SubsetRow(id, instance.uri(), applied, rejected, instance.status(), instance.health(),
 					cause));
 		}
 		return rows;
-	}
-
-	private static String health(EtcdInstanceStatus instance) {
-		return null;
 	}
 
 	/**
