@@ -30,10 +30,24 @@ import org.springframework.util.StringUtils;
  * @param rejected the newest revision it refused to apply, or {@code null} when it
  * applied the newest it tried
  * @param verdicts its answers to the newest proposals, newest first
+ * @param rollout the staged rollout whose values it exposes, with the revision where it
+ * took them ({@code config.rollout}), or {@code null} when it exposes none
+ * @param health the aggregate health it publishes ({@code UP}, {@code DOWN}...), or
+ * {@code null} when it publishes none
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
 		Boolean stale, String state, String problem, Map<String, String> metadata, boolean verifies,
-		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts) {
+		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts, Rollout rollout, String health) {
+
+	/**
+	 * The staged rollout an instance exposes.
+	 *
+	 * @param id the rollout's (its selector's) id
+	 * @param revision the revision of the snapshot where it took the rollout's values
+	 */
+	public record Rollout(String id, long revision) {
+
+	}
 
 	/**
 	 * The metadata entry in which an instance names the profiles it runs
@@ -96,6 +110,36 @@ public record EtcdInstanceStatus(String service, String instance, String uri, St
 			.map((verdict) -> EtcdInstanceVerdict.of(toString(), verdict))
 			.findFirst()
 			.orElse(null);
+	}
+
+	/**
+	 * Whether it has applied a stage of a staged rollout: it exposes that rollout's
+	 * values, at the stage's revision or a later one.
+	 * @param rollout the rollout's id
+	 * @param stageRevision the revision of the stage's transaction
+	 * @return whether it has applied it
+	 */
+	public boolean hasApplied(String rollout, long stageRevision) {
+		return hasApplied(stageRevision) && this.rollout != null && this.rollout.id().equals(rollout);
+	}
+
+	/**
+	 * Whether its registration says that it serves: status {@code healthy} or {@code UP}
+	 * (or none, for entries of other writers).
+	 * @return whether it does
+	 */
+	@JsonIgnore
+	public boolean isServing() {
+		return this.status == null || this.status.equalsIgnoreCase("healthy") || this.status.equalsIgnoreCase("UP");
+	}
+
+	/**
+	 * Whether it publishes a health of {@code DOWN}.
+	 * @return whether it does
+	 */
+	@JsonIgnore
+	public boolean isDown() {
+		return "DOWN".equalsIgnoreCase(this.health);
 	}
 
 	/**

@@ -14,12 +14,16 @@ import java.util.function.Predicate;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.discovery.EtcdConfigStatus;
 import io.github.etcdconfig.discovery.EtcdInstanceFormat;
 import io.github.etcdconfig.discovery.EtcdServiceInstance;
+
+import org.springframework.boot.json.JsonParser;
+import org.springframework.boot.json.JsonParserFactory;
 
 /**
  * Reads the registry that {@code etcd-discovery} writes, with its own reader of the entry
@@ -45,6 +49,8 @@ final class EtcdInstances {
 
 	private final EtcdInstanceFormat format = new EtcdInstanceFormat();
 
+	private final JsonParser parser = JsonParserFactory.getJsonParser();
+
 	EtcdInstances(KV kv, Watch watch, String prefix, Duration timeout) {
 		this.kv = kv;
 		this.watch = watch;
@@ -57,23 +63,41 @@ final class EtcdInstances {
 	 * id.
 	 */
 	List<EtcdInstanceStatus> list(String application) {
+		return read(application).instances();
+	}
+
+	/**
+	 * The instances of an application, and the revision they were read at, from which a
+	 * watch of the registry misses nothing.
+	 */
+	Registry read(String application) {
 		String folder = folder(application);
 		List<EtcdInstanceStatus> instances = new ArrayList<>();
-		for (KeyValue kv : EtcdReleaseCalls.await(
+		GetResponse response = EtcdReleaseCalls.await(
 				this.kv.get(EtcdBytes.of(folder),
 						GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()),
-				this.timeout, "Reading the registry " + folder)
-			.getKvs()) {
+				this.timeout, "Reading the registry " + folder);
+		for (KeyValue kv : response.getKvs()) {
 			String path = kv.getKey().toString(StandardCharsets.UTF_8).substring(this.prefix.length());
 			int slash = path.indexOf('/');
 			if (slash > 0 && slash < path.length() - 1) {
 				instances.add(read(path.substring(0, slash), path.substring(slash + 1), kv.getValue().getBytes()));
 			}
 		}
-		return instances;
+		return new Registry(response.getHeader().getRevision(), instances);
 	}
 
-	private String folder(String application) {
+	/**
+	 * The registry as read.
+	 *
+	 * @param revision the revision of the read
+	 * @param instances the instances
+	 */
+	record Registry(long revision, List<EtcdInstanceStatus> instances) {
+
+	}
+
+	String folder(String application) {
 		return (application != null) ? this.prefix + application + "/" : this.prefix;
 	}
 
@@ -85,12 +109,28 @@ final class EtcdInstances {
 					(config != null) ? config.revision() : null, (config != null) ? config.stale() : null,
 					(config != null) ? config.state() : null, null, instance.getMetadata(),
 					config != null && config.verifies(), (config != null) ? config.rejected() : null,
-					(config != null) ? config.verdicts() : null);
+					(config != null) ? config.verdicts() : null, rollout(value), health(value));
 		}
 		catch (IllegalArgumentException ex) {
 			return new EtcdInstanceStatus(service, id, null, null, null, null, null,
-					"the entry cannot be read: " + ex.getMessage(), null, false, null, null);
+					"the entry cannot be read: " + ex.getMessage(), null, false, null, null, null, null);
 		}
+	}
+
+	// Stand-ins for the readers of config.rollout and health that etcd-discovery's
+	// EtcdInstanceFormat gains (issue 23, instance side), until they land.
+	private EtcdInstanceStatus.Rollout rollout(byte[] value) {
+		if (this.parser.parseMap(new String(value, StandardCharsets.UTF_8)).get("config") instanceof Map<?, ?> config
+				&& config.get("rollout") instanceof Map<?, ?> rollout && rollout.get("id") instanceof String id
+				&& rollout.get("revision") instanceof Number revision) {
+			return new EtcdInstanceStatus.Rollout(id, revision.longValue());
+		}
+		return null;
+	}
+
+	private String health(byte[] value) {
+		return (this.parser.parseMap(new String(value, StandardCharsets.UTF_8)).get("health") instanceof String health)
+				? health : null;
 	}
 
 	/**

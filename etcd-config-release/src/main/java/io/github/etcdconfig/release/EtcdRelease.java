@@ -24,13 +24,37 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param changes every key it changed
  * @param verification what the running instances said of it before it was published, or
  * {@code null} when it was published without asking them
+ * @param rollout for a staged rollout (kind {@code ROLLOUT}), its last state: the stages
+ * with when each was reached, and why it was rolled back; {@code null} otherwise
  */
 public record EtcdRelease(long id, String layer, String application, String profile, EtcdReleasePlan.Kind kind,
 		String detail, Instant time, String author, String message, long revision, List<EtcdKeyChange> changes,
-		EtcdVerification verification) {
+		EtcdVerification verification, EtcdRolloutState rollout) {
 
 	public EtcdRelease {
 		changes = List.copyOf(changes);
+	}
+
+	/**
+	 * A release that is no staged rollout.
+	 * @param id the release's number in its layer's history
+	 * @param layer the layer's prefix
+	 * @param application the application, or {@code null}
+	 * @param profile the profile, or {@code null}
+	 * @param kind push, rollback or promote
+	 * @param detail what it goes back to or comes from, or {@code null}
+	 * @param time when it was published
+	 * @param author who published it
+	 * @param message why, or {@code null}
+	 * @param revision the revision of its transaction
+	 * @param changes every key it changed
+	 * @param verification what the instances said of it, or {@code null}
+	 */
+	public EtcdRelease(long id, String layer, String application, String profile, EtcdReleasePlan.Kind kind,
+			String detail, Instant time, String author, String message, long revision, List<EtcdKeyChange> changes,
+			EtcdVerification verification) {
+		this(id, layer, application, profile, kind, detail, time, author, message, revision, changes, verification,
+				null);
 	}
 
 	/**
@@ -62,7 +86,7 @@ public record EtcdRelease(long id, String layer, String application, String prof
 
 	EtcdRelease withRevision(long revision) {
 		return new EtcdRelease(this.id, this.layer, this.application, this.profile, this.kind, this.detail, this.time,
-				this.author, this.message, revision, this.changes, this.verification);
+				this.author, this.message, revision, this.changes, this.verification, this.rollout);
 	}
 
 	/**
@@ -71,7 +95,7 @@ public record EtcdRelease(long id, String layer, String application, String prof
 	EtcdRelease in(EtcdLayer layer) {
 		return new EtcdRelease(this.id, this.layer, this.application, this.profile, this.kind, this.detail, this.time,
 				this.author, this.message, this.revision,
-				this.changes.stream().map((change) -> change.in(layer)).toList(), this.verification);
+				this.changes.stream().map((change) -> change.in(layer)).toList(), this.verification, this.rollout);
 	}
 
 	@Override

@@ -34,7 +34,13 @@ public record EtcdReleasePlan(Kind kind, String detail, long baseRevision, List<
 		PROMOTE,
 
 		/** A profile's layer emptied: a gray release ended without promotion. */
-		ABANDON
+		ABANDON,
+
+		/**
+		 * A staged rollout ended: completed into the application's layer, or rolled back
+		 * (no change).
+		 */
+		ROLLOUT
 
 	}
 

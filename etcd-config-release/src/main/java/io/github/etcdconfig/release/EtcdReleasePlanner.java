@@ -146,6 +146,18 @@ final class EtcdReleasePlanner {
 		return plan(EtcdReleasePlan.Kind.PUSH, null, state, targets, names);
 	}
 
+	/**
+	 * The end of a staged rollout as a release of its application's layer: the rollout's
+	 * values written into the layer when it completes, nothing when it is rolled back.
+	 * @param layer the application's layer
+	 * @param detail how it ended
+	 * @param values the rollout's values by key of the layer; none for a rollback
+	 * @return the plan, of kind {@code ROLLOUT}
+	 */
+	EtcdReleasePlan rolloutEnd(EtcdLayer layer, String detail, Map<String, String> values) {
+		return plan(EtcdReleasePlan.Kind.ROLLOUT, detail, read(layer), values, Map.of());
+	}
+
 	// How an application compares values: as text.
 	private static String text(Object value) {
 		return String.valueOf(value);

@@ -3,6 +3,7 @@ package io.github.etcdconfig.release;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
@@ -40,10 +41,13 @@ final class EtcdReleasePublisher {
 
 	private final EtcdReleaseSettings settings;
 
-	EtcdReleasePublisher(KV kv, EtcdReleaseRecords records, EtcdReleaseSettings settings) {
+	private final EtcdRolloutStore rollouts;
+
+	EtcdReleasePublisher(KV kv, EtcdReleaseRecords records, EtcdReleaseSettings settings, EtcdRolloutStore rollouts) {
 		this.kv = kv;
 		this.records = records;
 		this.settings = settings;
+		this.rollouts = rollouts;
 	}
 
 	/**
@@ -74,21 +78,42 @@ final class EtcdReleasePublisher {
 	 */
 	List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message, Instant time,
 			EtcdVerification verification) {
+		return publish(plan, author, message, time, verification, Rollout.NONE);
+	}
+
+	/**
+	 * Publish a plan, as part of a staged rollout or not.
+	 * @param rollout for the end of a rollout, its last state and what its transaction
+	 * does besides the plan; {@link Rollout#NONE} for any other release, which is refused
+	 * while a rollout of its application runs
+	 * @return the releases, one per layer, at the transaction's revision
+	 * @throws EtcdReleaseException (conflict) when a layer or the rollout changed since
+	 * it was read, or a rollout of an application layer of the plan runs
+	 */
+	List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message, Instant time,
+			EtcdVerification verification, Rollout rollout) {
 		checkSize(plan);
+		if (rollout.state() == null) {
+			refuseDuringRollout(plan);
+		}
 		List<EtcdRelease> releases = new ArrayList<>();
 		for (EtcdLayerChange layer : plan.layers()) {
 			EtcdLayer target = layer.layer();
 			releases.add(new EtcdRelease(layer.release(), target.prefix(), target.application(), target.profile(),
-					plan.kind(), plan.detail(), time, author, message, 0, layer.changes(), verification));
+					plan.kind(), plan.detail(), time, author, message, 0, layer.changes(), verification,
+					rollout.state()));
 		}
 		List<Op> operations = operations(plan);
+		operations.addAll(rollout.operations());
+		List<Cmp> compares = compares(plan);
+		compares.addAll(rollout.compares());
 		for (EtcdRelease release : releases) {
 			EtcdLayer layer = layerOf(plan, release);
 			operations.add(Op.put(EtcdBytes.of(this.records.key(layer, release.id())),
 					ByteSequence.from(this.records.write(release)), PutOption.DEFAULT));
 		}
 		TxnResponse response = EtcdReleaseCalls.await(
-				this.kv.txn().If(compares(plan).toArray(Cmp[]::new)).Then(operations.toArray(Op[]::new)).commit(),
+				this.kv.txn().If(compares.toArray(Cmp[]::new)).Then(operations.toArray(Op[]::new)).commit(),
 				this.settings.timeout(), "Publishing the release of " + describe(plan));
 		if (!response.isSucceeded()) {
 			throw new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT,
@@ -97,6 +122,51 @@ final class EtcdReleasePublisher {
 		}
 		long revision = response.getHeader().getRevision();
 		return releases.stream().map((release) -> release.withRevision(revision)).toList();
+	}
+
+	/**
+	 * Refuse a release of an application's layer while a rollout of that application runs
+	 * or is paused: the rollout's values would be lost, or mixed with another change. A
+	 * rollout that starts after this check makes the transaction fail, since it writes
+	 * into the layer's ranges that the transaction compares.
+	 */
+	void refuseDuringRollout(EtcdReleasePlan plan) {
+		for (EtcdLayerChange change : plan.layers()) {
+			EtcdLayer layer = change.layer();
+			if (layer.isApplicationLayer()) {
+				EtcdRolloutStore.Read read = this.rollouts.read(layer);
+				if (read != null && read.state().isActive()) {
+					throw running(read.state());
+				}
+			}
+		}
+	}
+
+	/**
+	 * The refusal of a release or rollout while a rollout runs.
+	 * @param state the running rollout
+	 * @return the exception (conflict)
+	 */
+	static EtcdReleaseException running(EtcdRolloutState state) {
+		return new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT,
+				"A rollout of " + state.application() + " is " + state.status().name().toLowerCase(Locale.ROOT)
+						+ " (id " + state.id() + ", stage " + (state.stage() + 1) + "/" + state.stages().size() + " "
+						+ state.currentStage().spec() + "); nothing was written. Let it finish, or end it with "
+						+ "'rollout abort --app " + state.application() + "'.");
+	}
+
+	/**
+	 * What the transaction that ends a staged rollout does besides its plan.
+	 *
+	 * @param state the rollout's last state, kept in the release record; {@code null} for
+	 * a release that is no rollout
+	 * @param compares what must hold besides the plan's compares
+	 * @param operations what is written besides the plan
+	 */
+	record Rollout(EtcdRolloutState state, List<Cmp> compares, List<Op> operations) {
+
+		static final Rollout NONE = new Rollout(null, List.of(), List.of());
+
 	}
 
 	// The changes, and per layer the removal of records beyond the number kept; the
@@ -120,7 +190,7 @@ final class EtcdReleasePublisher {
 		return operations;
 	}
 
-	private List<Cmp> compares(EtcdReleasePlan plan) {
+	List<Cmp> compares(EtcdReleasePlan plan) {
 		CmpTarget<?> unchanged = CmpTarget.modRevision(plan.baseRevision() + 1);
 		List<Cmp> compares = new ArrayList<>();
 		for (EtcdLayerChange layer : plan.layers()) {

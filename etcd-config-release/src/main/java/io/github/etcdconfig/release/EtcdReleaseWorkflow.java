@@ -2,6 +2,7 @@ package io.github.etcdconfig.release;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.springframework.util.StringUtils;
 
@@ -92,6 +93,55 @@ public final class EtcdReleaseWorkflow {
 	 */
 	public EtcdRollout awaitRollout(EtcdPublication publication, Duration timeout) {
 		return this.releases.awaitRevision(publication.application(), publication.revision(), timeout);
+	}
+
+	/**
+	 * Start a reviewed release as a staged rollout instead of publishing it to every
+	 * instance: its values go to the first stage's instances only
+	 * ({@link EtcdReleases#startRollout}). A release a running instance rejected in the
+	 * review is refused. Drive it on with {@link #driveRollout}.
+	 * @param review the review
+	 * @param options the stages and the bake time
+	 * @param author who starts it
+	 * @param message why, or {@code null} or blank
+	 * @return the rollout, running at its first stage
+	 * @throws EtcdReleaseException (rejected) when an instance rejected it; (invalid)
+	 * when it deletes a key, is empty or is not of an application's layer; (conflict)
+	 * when a rollout of the application runs, or the layer changed meanwhile
+	 */
+	public EtcdRolloutState startRollout(EtcdReleaseReview review, EtcdRolloutOptions options, String author,
+			String message) {
+		if (review.isRejected()) {
+			throw EtcdReleases.rejected(review.verification());
+		}
+		return this.releases.startRollout(review.plan(), options, author,
+				StringUtils.hasText(message) ? message.strip() : null);
+	}
+
+	/**
+	 * Drive an application's rollout on the calling thread until it completes, is rolled
+	 * back or aborted, or is paused.
+	 * @param application the application
+	 * @param listener told of every stage, wait, bake and the end, on this thread
+	 * @return how it ended
+	 * @throws EtcdReleaseException (conflict) when another driver holds it
+	 */
+	public EtcdRolloutResult driveRollout(String application, Consumer<EtcdRolloutStatus> listener) {
+		return this.releases.rolloutDriver(application).run(listener);
+	}
+
+	/**
+	 * Resume a paused rollout and drive it to its end on the calling thread; a running
+	 * rollout whose driver is gone (a command line killed) is driven on as it is, once
+	 * the old driver's lock has expired.
+	 * @param application the application
+	 * @param by who resumes it
+	 * @param listener told of every step
+	 * @return how it ended
+	 */
+	public EtcdRolloutResult resumeRollout(String application, String by, Consumer<EtcdRolloutStatus> listener) {
+		this.releases.resumeRollout(application, by);
+		return driveRollout(application, listener);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -64,6 +65,10 @@ public final class EtcdReleases {
 
 	private final Clock clock;
 
+	private final Client client;
+
+	private final EtcdRollouts rollouts;
+
 	/**
 	 * Create the releases of an etcd cluster.
 	 * @param client the client, closed by the caller
@@ -78,12 +83,16 @@ public final class EtcdReleases {
 		this.settings = settings;
 		this.records = new EtcdReleaseRecords(kv, settings.releasesPrefix(), settings.timeout());
 		this.planner = new EtcdReleasePlanner(kv, this.records, settings);
-		this.publisher = new EtcdReleasePublisher(kv, this.records, settings);
+		EtcdRolloutStore rolloutStore = new EtcdRolloutStore(kv, settings.releasesPrefix(), settings.timeout());
+		this.publisher = new EtcdReleasePublisher(kv, this.records, settings, rolloutStore);
 		this.views = new EtcdConfigViews(kv, settings.timeout());
 		this.instances = new EtcdInstances(kv, client.getWatchClient(), settings.servicesPrefix(), settings.timeout());
 		this.folders = new EtcdFolders(kv, settings.timeout());
 		this.proposals = new EtcdProposals(kv, client.getLeaseClient(), this.instances, settings);
 		this.clock = clock;
+		this.client = client;
+		this.rollouts = new EtcdRollouts(kv, settings, rolloutStore, this.planner, this.publisher, this.instances,
+				clock);
 	}
 
 	public EtcdReleaseSettings getSettings() {
@@ -498,6 +507,91 @@ public final class EtcdReleases {
 	 */
 	public EtcdRollout awaitRevision(String application, long revision, Duration timeout) {
 		return this.instances.await(application, revision, timeout);
+	}
+
+	/**
+	 * Start a staged rollout of a release of an application's layer: its values go to the
+	 * instances of the first stage only, through the layer's {@code _rollout/} folder,
+	 * which each instance matches against itself. One transaction writes the selector,
+	 * the values and the rollout's state; it holds only if the layer is unchanged since
+	 * the plan was read and no rollout of the application runs. Nothing drives the
+	 * rollout yet: {@link #rolloutDriver(String)} does.
+	 * @param plan a push or edit of an application's own layer, adding or changing keys
+	 * only
+	 * @param options the stages and the bake time
+	 * @param author who starts it
+	 * @param message why, or {@code null}
+	 * @return the rollout, running at its first stage
+	 * @throws EtcdReleaseException (invalid) when the plan is not of an application's
+	 * layer, is empty, deletes a key, or is too big; (conflict) when a rollout of the
+	 * application runs or is paused, or the layer changed meanwhile; nothing is written
+	 * in any case
+	 */
+	public EtcdRolloutState startRollout(EtcdReleasePlan plan, EtcdRolloutOptions options, String author,
+			String message) {
+		return this.rollouts.start(plan, options, author, message);
+	}
+
+	/**
+	 * The staged rollout of an application: running, paused, or the last one that ended.
+	 * @param application the application
+	 * @return the rollout, or empty when the application never had one
+	 */
+	public Optional<EtcdRolloutState> rollout(String application) {
+		EtcdRolloutStore.Read read = this.rollouts.read(this.rollouts.layer(application));
+		return Optional.ofNullable((read != null) ? read.state() : null);
+	}
+
+	/**
+	 * Pause an application's rollout at its stage: its instances keep the values, and its
+	 * driver lets go of it. Pausing a paused rollout does nothing.
+	 * @param application the application
+	 * @param by who pauses it
+	 * @return the rollout, paused
+	 * @throws EtcdReleaseException (invalid) when no rollout runs
+	 */
+	public EtcdRolloutState pauseRollout(String application, String by) {
+		return this.rollouts.pause(application, by);
+	}
+
+	/**
+	 * Resume a paused rollout: its stage bakes again in full. A driver must then drive it
+	 * ({@link #rolloutDriver(String)}).
+	 * @param application the application
+	 * @param by who resumes it
+	 * @return the rollout, running
+	 * @throws EtcdReleaseException (invalid) when no rollout runs or is paused
+	 */
+	public EtcdRolloutState resumeRollout(String application, String by) {
+		return this.rollouts.resume(application, by);
+	}
+
+	/**
+	 * Abort a running or paused rollout: its values are removed from every instance, in
+	 * one transaction with its state and record (cause {@code aborted by ...}).
+	 * @param application the application
+	 * @param by who aborts it
+	 * @return the record of the aborted rollout
+	 * @throws EtcdReleaseException (invalid) when no rollout runs or is paused
+	 */
+	public EtcdRelease abortRollout(String application, String by) {
+		this.rollouts.active(application);
+		EtcdRelease release = this.rollouts.rollBack(this.rollouts.layer(application), EtcdRolloutState.Status.ABORTED,
+				new EtcdRolloutState.Cause(by, "aborted by " + by));
+		if (release == null) {
+			throw EtcdReleaseException.invalid("The rollout of " + application + " ended meanwhile");
+		}
+		return release;
+	}
+
+	/**
+	 * A driver of an application's rollout, to run on a thread of the caller's.
+	 * @param application the application
+	 * @return the driver
+	 */
+	public EtcdRolloutDriver rolloutDriver(String application) {
+		return new EtcdRolloutDriver(this.client, this.rollouts, this.instances, this.rollouts.layer(application),
+				this.settings.timeout(), this.clock);
 	}
 
 }
