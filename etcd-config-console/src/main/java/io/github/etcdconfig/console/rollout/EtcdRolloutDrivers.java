@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.etcdconfig.release.EtcdReleaseException;
+import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
 import io.github.etcdconfig.release.EtcdRolloutResult;
 import io.github.etcdconfig.release.EtcdRolloutStatus;
@@ -16,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The console's drivers of staged rollouts: after a user publishes a staged rollout or
- * resumes one, a thread of its own runs the release API's driver
- * ({@link EtcdReleases#rolloutDriver}) until the rollout completes, is rolled back, aborted
+ * resumes one, a thread of its own runs the release API's driver through the workflow the
+ * CLI uses ({@link EtcdReleaseWorkflow#driveRollout}, {@link EtcdReleases#rolloutDriver})
+ * until the rollout completes, is rolled back, aborted
  * or paused, as the CLI does in the foreground. At most one driver per application runs in
  * the console; the driver's lock in etcd keeps a CLI and another console from driving the
  * same rollout at once. The rollout's state lives in etcd, so a driver stopped with the
@@ -33,7 +35,7 @@ public class EtcdRolloutDrivers implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(EtcdRolloutDrivers.class);
 
-	private final EtcdReleases releases;
+	private final EtcdReleaseWorkflow workflow;
 
 	private final Map<String, Thread> running = new ConcurrentHashMap<>();
 
@@ -43,8 +45,8 @@ public class EtcdRolloutDrivers implements DisposableBean {
 
 	private volatile boolean stopped;
 
-	public EtcdRolloutDrivers(EtcdReleases releases) {
-		this.releases = releases;
+	public EtcdRolloutDrivers(EtcdReleaseWorkflow workflow) {
+		this.workflow = workflow;
 	}
 
 	/**
@@ -102,8 +104,8 @@ public class EtcdRolloutDrivers implements DisposableBean {
 
 	private void run(String application) {
 		try {
-			EtcdRolloutResult result = this.releases.rolloutDriver(application)
-				.run((status) -> this.last.put(application, status));
+			EtcdRolloutResult result = this.workflow.driveRollout(application,
+					(status) -> this.last.put(application, status));
 			logger.info("Staged rollout of " + application + ": " + result.outcome() + " (" + result.state() + ")");
 		}
 		catch (EtcdReleaseException ex) {

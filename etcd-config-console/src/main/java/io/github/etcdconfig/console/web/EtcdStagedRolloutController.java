@@ -92,7 +92,9 @@ public class EtcdStagedRolloutController {
 	}
 
 	/**
-	 * Resume a paused rollout, and drive it on in the background.
+	 * Resume a paused rollout, and drive it on in the background; a running one that
+	 * nothing in this console drives (its command line was stopped) is driven on as it
+	 * is, once the old driver's lock has expired.
 	 */
 	@PostMapping("/apps/{application}/staged-rollout/resume")
 	public String resume(@PathVariable String application, Authentication user) {
@@ -109,16 +111,6 @@ public class EtcdStagedRolloutController {
 	public String abort(@PathVariable String application, Authentication user) {
 		checkPublish(user, application);
 		this.releases.abortRollout(application, this.access.name(user));
-		return redirect(application);
-	}
-
-	/**
-	 * Drive a rollout that runs with no driver, such as one whose CLI was stopped.
-	 */
-	@PostMapping("/apps/{application}/staged-rollout/drive")
-	public String drive(@PathVariable String application, Authentication user) {
-		checkPublish(user, application);
-		this.drivers.drive(application);
 		return redirect(application);
 	}
 

@@ -88,6 +88,14 @@ public final class StandIn implements AutoCloseable {
 	}
 
 	/**
+	 * Forget a rejection: it applies what comes next.
+	 */
+	public synchronized void accept() {
+		this.rejected = null;
+		register();
+	}
+
+	/**
 	 * Publish a health.
 	 */
 	public synchronized void health(String health) {

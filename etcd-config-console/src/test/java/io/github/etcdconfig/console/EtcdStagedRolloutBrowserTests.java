@@ -1,0 +1,199 @@
+package io.github.etcdconfig.console;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.etcdconfig.config.EtcdRolloutSelector;
+import io.github.etcdconfig.console.support.Apps;
+import io.github.etcdconfig.console.support.Browser;
+import io.github.etcdconfig.console.support.StandIn;
+import io.github.etcdconfig.console.support.Users;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Staged rollouts in the console, in headless Chromium, against a real etcd: a publisher
+ * publishes a change as a staged rollout from its difference, and the rollout page follows
+ * it, driven by the console in the background. Three stand-in instances of the
+ * application take the values as their selector says ({@link StandIn}). One browser
+ * session serves every test, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EtcdStagedRolloutBrowserTests {
+
+	private static final String APP = "shop";
+
+	private static final String LAYER = "/config-apps/shop/";
+
+	private static final Duration ROLLOUT = Duration.ofSeconds(30);
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension();
+
+	static EtcdKeys keys;
+
+	static List<StandIn> instances;
+
+	static ConfigurableApplicationContext console;
+
+	static Browser browser;
+
+	@BeforeAll
+	static void start() {
+		keys = new EtcdKeys(etcd.cluster().newClient());
+		keys.put(LAYER + "greeting", "hello");
+		keys.put(LAYER + "limits/rate", "100");
+		Browser.assumeInstalled();
+		CompletableFuture<Browser> chromium = CompletableFuture.supplyAsync(Browser::start);
+		instances = List.of(new StandIn(keys, APP, "shop-1"), new StandIn(keys, APP, "shop-2"),
+				new StandIn(keys, APP, "shop-3"));
+		console = Apps.console(etcd.cluster().endpointsProperty(), Users.settings());
+		browser = chromium.join().at(Apps.url(console));
+	}
+
+	@AfterAll
+	static void stop() {
+		if (browser != null) {
+			browser.close();
+		}
+		for (AutoCloseable closeable : new AutoCloseable[] { console, keys }) {
+			try {
+				if (closeable != null) {
+					closeable.close();
+				}
+			}
+			catch (Exception ex) {
+				// Stopping.
+			}
+		}
+	}
+
+	@Test
+	@Order(1)
+	void aRolloutWhoseSubsetRejectsTheValuesRollsItselfBackAndThePageNamesTheInstanceAndTheCause() {
+		browser.logIn(Users.PUBLISHER, Users.PUBLISHER_PASSWORD);
+		publishStaged("limits.rate: '100'", "limits.rate: '500'", "1,50%,100%", "60s", "a higher rate limit");
+
+		browser.awaitText("RUNNING", ROLLOUT);
+		browser.awaitText("the next stage starts in", ROLLOUT);
+		assertThat(browser.text("#stages")).contains("1", "50%", "100%");
+		StandIn canary = subset().get(0);
+		assertThat(browser.text("#subset")).contains(canary.id(), "applied", "UP");
+		assertThat(browser.text(".countdown")).matches("\\d+s");
+		browser.screenshot("staged-rollout");
+		assertThat(keys.value(LAYER + "limits/rate")).isEqualTo("100");
+
+		canary.reject("limits.rate", "must be at most 200");
+		browser.awaitText("ROLLED BACK", ROLLOUT);
+		assertThat(browser.text("#rollout-cause")).contains(canary.id(), "limits.rate");
+		assertThat(browser.text("tr.cause")).contains(canary.id(), "rejected");
+		assertThat(browser.has("#pause")).isFalse();
+		browser.screenshot("staged-rollout-rolled-back");
+		assertThat(keys.values(LAYER + "_rollout/")).isEmpty();
+		assertThat(keys.value(LAYER + "limits/rate")).isEqualTo("100");
+	}
+
+	@Test
+	@Order(2)
+	void aRolloutWithoutFailureWidensStageByStageAndCompletesAsAReleaseOfTheLayer() {
+		canaryAccepts();
+		publishStaged("greeting: hello", "greeting: hi", "1,100%", "1s", "a shorter greeting");
+
+		browser.awaitText("COMPLETED", ROLLOUT);
+		assertThat(browser.text("#stages")).contains("1", "100%");
+		assertThat(browser.text("#subset")).contains("shop-1", "shop-2", "shop-3");
+		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hi");
+		assertThat(keys.values(LAYER + "_rollout/")).isEmpty();
+		browser.open("/apps/" + APP);
+		assertThat(browser.has("#staged-rollout-link")).isFalse();
+	}
+
+	@Test
+	@Order(3)
+	void aPausedRolloutWaitsUntilItIsResumedAndTheApplicationPageLinksToIt() {
+		publishStaged("greeting: hi", "greeting: hey", "1,100%", "60s", null);
+		browser.awaitText("the next stage starts in", ROLLOUT);
+
+		browser.clickThrough("#pause", "#resume");
+		browser.awaitText("PAUSED", ROLLOUT);
+		browser.open("/apps/" + APP);
+		assertThat(browser.text("#staged-rollout-link")).contains("paused", "stage 1 of 2");
+		browser.clickThrough("#staged-rollout-link a", "#rollout");
+
+		browser.clickThrough("#resume", "#pause");
+		browser.awaitText("RUNNING", ROLLOUT);
+		browser.awaitText("the next stage starts in", ROLLOUT);
+		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hi");
+	}
+
+	@Test
+	@Order(4)
+	void aViewerSeesTheRolloutWithoutButtonsAndAForgedPostIsRefused() {
+		browser.logIn(Users.VIEWER, Users.VIEWER_PASSWORD);
+		browser.awaitText("Applications", Duration.ofSeconds(10));
+		browser.open("/apps/" + APP + "/staged-rollout");
+		browser.awaitText("RUNNING", ROLLOUT);
+		assertThat(browser.has("#pause")).isFalse();
+		assertThat(browser.has("#abort")).isFalse();
+		assertThat(browser.post("/apps/" + APP + "/staged-rollout/abort", "")).isEqualTo(403L);
+		assertThat(browser.text("#rollout-status")).isEqualTo("RUNNING");
+	}
+
+	@Test
+	@Order(5)
+	void anAbortedRolloutRemovesItsValuesAndNamesWhoAbortedIt() {
+		browser.logIn(Users.PUBLISHER, Users.PUBLISHER_PASSWORD);
+		browser.awaitText("Applications", Duration.ofSeconds(10));
+		browser.open("/apps/" + APP + "/staged-rollout");
+		browser.clickThrough("#abort", "#rollout-cause");
+
+		assertThat(browser.text("#rollout-status")).isEqualTo("ABORTED");
+		assertThat(browser.text("#rollout-cause")).contains("aborted by " + Users.PUBLISHER);
+		assertThat(keys.values(LAYER + "_rollout/")).isEmpty();
+		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hi");
+	}
+
+	/**
+	 * Edit the application's layer and publish the change as a staged rollout.
+	 */
+	private static void publishStaged(String before, String after, String stages, String bake, String message) {
+		browser.open("/layer?app=" + APP);
+		String text = browser.find("#text").getAttribute("value");
+		assertThat(text).contains(before);
+		browser.replaceText("#text", text.replace(before, after));
+		browser.clickThrough("#check", "#publish-staged");
+		browser.type("#stages-input", stages);
+		browser.type("#bake-input", bake);
+		if (message != null) {
+			browser.type("form.staged input[name=message]", message);
+		}
+		browser.clickThrough("#publish-staged", "#rollout-status");
+	}
+
+	/**
+	 * The stand-ins the running rollout's selector admits.
+	 */
+	private static List<StandIn> subset() {
+		EtcdRolloutSelector selector = EtcdRolloutSelector.parse(keys.value(LAYER + "_rollout/selector"));
+		return instances.stream().filter((instance) -> instance.isIn(selector)).toList();
+	}
+
+	// The instance that rejected the last rollout takes the next one.
+	private static void canaryAccepts() {
+		instances.forEach(StandIn::accept);
+	}
+
+}
