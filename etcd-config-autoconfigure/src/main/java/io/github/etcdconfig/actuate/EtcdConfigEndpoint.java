@@ -112,7 +112,7 @@ public class EtcdConfigEndpoint {
 				store.getResource().getConnection().getEndpoints().stream().map(EtcdEndpoints::redact).toList(),
 				store.getResource().getLayout().prefixes(), snapshot.getRevision(),
 				prefixWatcher.getStatus().getEtcdRevision(), snapshot.getKeyCount(),
-				prefixWatcher.getStatus().getState().name(), store.isFromSnapshotFile(),
+				prefixWatcher.getStatus().getState().name(), store.isFromSnapshotFile(), snapshot.getRollout(),
 				prefixWatcher.getStatus().getReconnects(), prefixWatcher.getStatus().getResyncs(),
 				watcher.getRefreshes(), lastError,
 				(lastError != null && prefixWatcher.getStatus().getLastErrorTime() != null)
@@ -146,6 +146,8 @@ public class EtcdConfigEndpoint {
 	 * @param keys the number of etcd keys held
 	 * @param state the watch state
 	 * @param stale whether the values come from the snapshot file and may be out of date
+	 * @param rollout the staged rollout whose values the instance shows (its id and the
+	 * revision at which it took them), or {@code null}
 	 * @param reconnects how many times a broken watch was created again
 	 * @param resyncs how many times the prefixes were read again
 	 * @param refreshes how many changes reached the application
@@ -154,8 +156,9 @@ public class EtcdConfigEndpoint {
 	 * @param properties every property, by name
 	 */
 	public record SourceDescriptor(String name, List<String> endpoints, List<String> prefixes, long revision,
-			long etcdRevision, int keys, String state, boolean stale, long reconnects, long resyncs, long refreshes,
-			String lastError, String lastErrorTime, Map<String, PropertyDescriptor> properties) {
+			long etcdRevision, int keys, String state, boolean stale, EtcdConfigSnapshot.Rollout rollout,
+			long reconnects, long resyncs, long refreshes, String lastError, String lastErrorTime,
+			Map<String, PropertyDescriptor> properties) {
 	}
 
 	/**

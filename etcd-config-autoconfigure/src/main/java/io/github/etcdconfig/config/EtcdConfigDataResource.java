@@ -90,7 +90,8 @@ public class EtcdConfigDataResource extends ConfigDataResource {
 		validate(connection, EtcdProperties.PREFIX);
 		validate(config, EtcdConfigProperties.PREFIX);
 		String application = binder.bind("spring.application.name", String.class).orElse(null);
-		EtcdConfigLayout layout = EtcdConfigLayout.resolve(config.getPrefixes(), application, profiles);
+		EtcdConfigLayout layout = EtcdConfigLayout.resolve(config.getPrefixes(), application, profiles)
+			.withRolloutLayers();
 		SslBundle sslBundle = StringUtils.hasText(connection.getSsl().getBundle())
 				? sslBundle(binder, connection.getSsl().getBundle()) : null;
 		return new EtcdConfigDataResource(connection, config, layout, sslBundle,

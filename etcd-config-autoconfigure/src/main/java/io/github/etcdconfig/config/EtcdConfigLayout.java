@@ -39,16 +39,43 @@ import org.springframework.util.StringUtils;
  * @param profiles the active profiles, used by documents with
  * spring.config.activate.on-profile
  * @param applicationFolders folders reserved for the layers of applications
+ * <p>
+ * Each application layer reserves its folder {@code _rollout/}
+ * ({@link EtcdRolloutSelector#FOLDER}) for a staged rollout: no key in it is a property
+ * of the application layer. An instance's layout ({@link #withRolloutLayers()}) adds the
+ * rollout's values, {@code _rollout/values/}, as a layer right above the application
+ * layer and below its profile layers; it lies inside the application's folder, so it is
+ * read and watched with it, and a transaction that changes the selector and the values is
+ * one refresh. The snapshot shows that layer only while the selector matches the
+ * instance.
+ * @param prefixes the prefixes, lowest precedence first
+ * @param profiles the active profiles, used by documents with
+ * spring.config.activate.on-profile
+ * @param applicationFolders folders reserved for the layers of applications
  * @param profileFolders folders reserved for the profile layers of this application
+ * @param rolloutFolders the {@code _rollout/} folders reserved in the application layers
  */
 public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List<String> applicationFolders,
-		List<String> profileFolders) {
+		List<String> profileFolders, List<String> rolloutFolders) {
 
 	public EtcdConfigLayout {
 		prefixes = List.copyOf(prefixes);
 		profiles = Collections.unmodifiableSet(new LinkedHashSet<>(profiles));
 		applicationFolders = List.copyOf(applicationFolders);
 		profileFolders = List.copyOf(profileFolders);
+		rolloutFolders = List.copyOf(rolloutFolders);
+	}
+
+	/**
+	 * A layout without rollout folders.
+	 * @param prefixes the prefixes, lowest precedence first
+	 * @param profiles the active profiles
+	 * @param applicationFolders folders reserved for the layers of applications
+	 * @param profileFolders folders reserved for the profile layers of this application
+	 */
+	public EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List<String> applicationFolders,
+			List<String> profileFolders) {
+		this(prefixes, profiles, applicationFolders, profileFolders, List.of());
 	}
 
 	/**
@@ -64,8 +91,10 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 		LinkedHashSet<String> resolved = new LinkedHashSet<>();
 		LinkedHashSet<String> applicationFolders = new LinkedHashSet<>();
 		LinkedHashSet<String> profileFolders = new LinkedHashSet<>();
+		LinkedHashSet<String> rolloutFolders = new LinkedHashSet<>();
 		boolean named = StringUtils.hasText(applicationName);
 		for (String pattern : patterns) {
+			String original = pattern;
 			if (pattern.contains(EtcdConfigProperties.APPLICATION_PLACEHOLDER)) {
 				applicationFolders.add(folderBefore(pattern, EtcdConfigProperties.APPLICATION_PLACEHOLDER));
 				if (!named) {
@@ -81,10 +110,63 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 			}
 			else {
 				addLast(resolved, pattern);
+				if (named && !pattern.equals(original)) {
+					rolloutFolders.add(pattern + EtcdRolloutSelector.FOLDER);
+				}
 			}
 		}
 		return new EtcdConfigLayout(new ArrayList<>(resolved), new LinkedHashSet<>(profiles),
-				new ArrayList<>(applicationFolders), new ArrayList<>(profileFolders));
+				new ArrayList<>(applicationFolders), new ArrayList<>(profileFolders), new ArrayList<>(rolloutFolders));
+	}
+
+	/**
+	 * This layout with the layer of each application layer's staged rollout, the values
+	 * under {@code _rollout/values/}, right above the application layer: what an instance
+	 * reads. Operator tools keep the layout without them, where the {@code _rollout/}
+	 * folder belongs to no layer.
+	 * @return the layout
+	 */
+	public EtcdConfigLayout withRolloutLayers() {
+		List<String> layered = new ArrayList<>();
+		for (String prefix : this.prefixes) {
+			layered.add(prefix);
+			String folder = prefix + EtcdRolloutSelector.FOLDER;
+			if (this.rolloutFolders.contains(folder)) {
+				layered.add(prefix + EtcdRolloutSelector.VALUES_FOLDER);
+			}
+		}
+		return new EtcdConfigLayout(layered, this.profiles, this.applicationFolders, this.profileFolders,
+				this.rolloutFolders);
+	}
+
+	/**
+	 * The rollout folder whose values a layer holds.
+	 * @param layer the index into {@link #prefixes()}
+	 * @return the folder, such as {@code /config-apps/orders/_rollout/}, or {@code null}
+	 * when the layer is no rollout's
+	 */
+	public String rolloutFolderOf(int layer) {
+		String prefix = this.prefixes.get(layer);
+		if (!prefix.endsWith(EtcdRolloutSelector.VALUES_FOLDER)) {
+			return null;
+		}
+		String folder = prefix.substring(0, prefix.length() - EtcdRolloutSelector.VALUES_FOLDER.length())
+				+ EtcdRolloutSelector.FOLDER;
+		return this.rolloutFolders.contains(folder) ? folder : null;
+	}
+
+	/**
+	 * The rollout layer whose selector a key is.
+	 * @param key the etcd key
+	 * @return the index into {@link #prefixes()} of the rollout's values layer, or -1
+	 * when the key is no selector of a rollout layer of this layout
+	 */
+	public int rolloutLayerOfSelector(String key) {
+		if (!key.endsWith(EtcdRolloutSelector.SELECTOR_KEY)) {
+			return -1;
+		}
+		String base = key.substring(0, key.length() - EtcdRolloutSelector.SELECTOR_KEY.length());
+		return this.prefixes.indexOf(base + EtcdRolloutSelector.VALUES_FOLDER);
 	}
 
 	private static String folderBefore(String pattern, String placeholder) {
@@ -112,7 +194,8 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 			}
 		}
 		if (best >= 0 && (reserves(this.applicationFolders, this.prefixes.get(best), key)
-				|| reserves(this.profileFolders, this.prefixes.get(best), key))) {
+				|| reserves(this.profileFolders, this.prefixes.get(best), key)
+				|| reserves(this.rolloutFolders, this.prefixes.get(best), key))) {
 			return -1;
 		}
 		return best;
@@ -166,6 +249,7 @@ public record EtcdConfigLayout(List<String> prefixes, Set<String> profiles, List
 		List<String> inside = new ArrayList<>(this.prefixes);
 		inside.addAll(this.applicationFolders);
 		inside.addAll(this.profileFolders);
+		inside.addAll(this.rolloutFolders);
 		List<EtcdKeyRange> parts = List.of(EtcdKeyRange.prefix(prefix));
 		for (String other : inside) {
 			if (isInside(other, prefix)) {

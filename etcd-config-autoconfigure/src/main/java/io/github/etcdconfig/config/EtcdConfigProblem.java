@@ -26,7 +26,13 @@ public record EtcdConfigProblem(String key, Kind kind, String message, String co
 		NOT_UTF8,
 
 		/** A document key that does not parse. */
-		BROKEN_DOCUMENT
+		BROKEN_DOCUMENT,
+
+		/**
+		 * A staged rollout's selector that does not parse: the instance takes none of the
+		 * rollout's values.
+		 */
+		BROKEN_SELECTOR
 
 	}
 

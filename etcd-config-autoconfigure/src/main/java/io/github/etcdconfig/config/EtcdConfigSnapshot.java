@@ -88,13 +88,16 @@ public final class EtcdConfigSnapshot {
 
 	private final int keyCount;
 
+	private final SnapshotRollouts rollouts;
+
 	EtcdConfigSnapshot(EtcdConfigLayout layout, long revision, SnapshotLayer[] layers, PropertyNameIndex names,
-			int keyCount) {
+			int keyCount, SnapshotRollouts rollouts) {
 		this.layout = layout;
 		this.revision = revision;
 		this.layers = layers;
 		this.names = names;
 		this.keyCount = keyCount;
+		this.rollouts = rollouts;
 	}
 
 	/**
@@ -108,7 +111,8 @@ public final class EtcdConfigSnapshot {
 		for (int i = 0; i < layers.length; i++) {
 			layers[i] = SnapshotLayer.empty(layout.prefixes().get(i));
 		}
-		return new EtcdConfigSnapshot(layout, revision, layers, PropertyNameIndex.EMPTY, 0);
+		return new EtcdConfigSnapshot(layout, revision, layers, PropertyNameIndex.EMPTY, 0,
+				SnapshotRollouts.empty(layout));
 	}
 
 	/**
@@ -159,6 +163,42 @@ public final class EtcdConfigSnapshot {
 
 	SnapshotLayer[] layers() {
 		return this.layers;
+	}
+
+	SnapshotRollouts rollouts() {
+		return this.rollouts;
+	}
+
+	/**
+	 * The staged rollout whose values this snapshot shows: its selector matches the
+	 * instance's identity.
+	 * @return the rollout, or {@code null} when the instance takes part in none
+	 */
+	public Rollout getRollout() {
+		SnapshotRollouts.Selector shown = this.rollouts.shown();
+		return (shown != null) ? new Rollout(shown.parsed().id(), shown.since()) : null;
+	}
+
+	/**
+	 * The identity the rollouts' selectors are matched against.
+	 * @return the identity, or {@code null} before one is set
+	 */
+	public EtcdInstanceIdentity getIdentity() {
+		return this.rollouts.identity();
+	}
+
+	/**
+	 * This snapshot with another identity: the same keys, at the same revision, with each
+	 * rollout layer shown or hidden as its selector matches the identity now.
+	 * @param identity the identity
+	 * @return the next snapshot and the changed properties
+	 */
+	public Update withIdentity(EtcdInstanceIdentity identity) {
+		Set<String> affected = new LinkedHashSet<>();
+		SnapshotEditor editor = new SnapshotEditor(this);
+		editor.identity(identity);
+		EtcdConfigSnapshot next = editor.build(this.revision, affected);
+		return new Update(next, SnapshotDiff.changes(this, next, affected));
 	}
 
 	PropertyNameIndex names() {
@@ -238,6 +278,9 @@ public final class EtcdConfigSnapshot {
 	// a plain key before the documents, and the document that sorts last first.
 	private <T> T winner(String name, Winner<T> winner) {
 		for (int i = this.layers.length - 1; i >= 0; i--) {
+			if (!this.rollouts.isShown(i)) {
+				continue;
+			}
 			SnapshotLayer layer = this.layers[i];
 			Entry entry = layer.plain().get(name);
 			if (entry != null) {
@@ -291,6 +334,7 @@ public final class EtcdConfigSnapshot {
 	 * @param action receives key, value and mod revision
 	 */
 	public void forEachKey(KeyAction action) {
+		this.rollouts.forEach((selector) -> action.accept(selector.key(), selector.text(), selector.modRevision()));
 		for (SnapshotLayer layer : this.layers) {
 			layer.plain().forEach((name, entry) -> action.accept(entry.key(), entry.value(), entry.modRevision()));
 			layer.shadowed()
@@ -371,6 +415,17 @@ public final class EtcdConfigSnapshot {
 		public EtcdConfigSnapshot build(long revision) {
 			return this.editor.buildFirst(revision, this.names);
 		}
+
+	}
+
+	/**
+	 * The staged rollout an instance takes part in.
+	 *
+	 * @param id the rollout's id, from its selector
+	 * @param revision the revision of the snapshot in which the instance took the
+	 * rollout's values
+	 */
+	public record Rollout(String id, long revision) {
 
 	}
 

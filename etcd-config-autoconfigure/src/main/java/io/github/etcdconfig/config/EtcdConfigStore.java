@@ -1,6 +1,7 @@
 package io.github.etcdconfig.config;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -33,6 +34,9 @@ public final class EtcdConfigStore implements AutoCloseable {
 	private volatile boolean fromSnapshotFile;
 
 	private volatile boolean watched;
+
+	// The watcher's applier thread, while a watcher keeps this store current.
+	private volatile Applier applier;
 
 	private final EtcdConfigSnapshotFile snapshotFile;
 
@@ -150,6 +154,45 @@ public final class EtcdConfigStore implements AutoCloseable {
 	public EtcdConfigSnapshot.Update readAgain(Consumer<EtcdConfigProblem> problems) throws Exception {
 		EtcdConfigReader.Result read = read();
 		return applyRead(read.keys(), read.revision(), problems);
+	}
+
+	/**
+	 * Match the staged rollouts' selectors against this instance's identity from now on,
+	 * showing or hiding each rollout's values. On the watcher's applier thread when one
+	 * keeps this store current, so the change is one refresh like any other; at once
+	 * otherwise.
+	 * @param identity the identity
+	 * @return completes once the snapshot with the identity is in and its change was
+	 * published
+	 */
+	public CompletableFuture<Void> setIdentity(EtcdInstanceIdentity identity) {
+		Applier applier = this.applier;
+		if (applier == null) {
+			synchronized (this) {
+				swap(this.snapshot.withIdentity(identity));
+			}
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		applier.execute(() -> {
+			try {
+				applier.publish(swap(this.snapshot.withIdentity(identity)));
+				done.complete(null);
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+			}
+		});
+		return done;
+	}
+
+	/**
+	 * Set the thread that alone changes this store while it is watched, and where its
+	 * changes are published.
+	 * @param applier the applier, or {@code null} when no watcher keeps the store current
+	 */
+	public void setApplier(Applier applier) {
+		this.applier = applier;
 	}
 
 	private EtcdConfigSnapshot.Update swap(EtcdConfigSnapshot.Update update) {
@@ -278,6 +321,26 @@ public final class EtcdConfigStore implements AutoCloseable {
 	@Override
 	public String toString() {
 		return this.snapshot.toString();
+	}
+
+	/**
+	 * The watcher's applier thread, seen from the store.
+	 */
+	public interface Applier {
+
+		/**
+		 * Run a task on the applier thread.
+		 * @param task the task
+		 */
+		void execute(Runnable task);
+
+		/**
+		 * Publish a change made on the applier thread, as the watcher publishes the
+		 * changes it applies.
+		 * @param update the change
+		 */
+		void publish(EtcdConfigSnapshot.Update update);
+
 	}
 
 	/**

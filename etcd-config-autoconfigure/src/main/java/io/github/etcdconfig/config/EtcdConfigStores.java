@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdClientFactory;
@@ -166,6 +167,19 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 	 */
 	public synchronized List<EtcdConfigStore> getStores() {
 		return List.copyOf(this.stores.values());
+	}
+
+	/**
+	 * Set who this instance is to staged rollouts: each store matches its rollouts'
+	 * selectors against the identity from now on. Until an identity is set, the instance
+	 * matches no selector and shows no rollout's values.
+	 * @param identity the instance id and metadata, as registered
+	 * @return completes once every store shows the values the identity takes and the
+	 * change was published
+	 */
+	public CompletableFuture<Void> setIdentity(EtcdInstanceIdentity identity) {
+		return CompletableFuture
+			.allOf(getStores().stream().map((store) -> store.setIdentity(identity)).toArray(CompletableFuture[]::new));
 	}
 
 	@Override

@@ -40,6 +40,8 @@ final class SnapshotEditor {
 
 	private final NavigableMap<String, Document>[] documents;
 
+	private final SnapshotRollouts.Editor rollouts;
+
 	@SuppressWarnings("unchecked")
 	SnapshotEditor(EtcdConfigSnapshot base) {
 		this.base = base;
@@ -48,6 +50,15 @@ final class SnapshotEditor {
 		this.plain = new OverlayMap.Editor[count];
 		this.shadowed = new Map[count];
 		this.documents = new NavigableMap[count];
+		this.rollouts = new SnapshotRollouts.Editor(base.rollouts());
+	}
+
+	/**
+	 * Match the rollouts' selectors against another identity.
+	 * @param identity the identity
+	 */
+	void identity(EtcdInstanceIdentity identity) {
+		this.rollouts.identity(identity);
 	}
 
 	/**
@@ -68,6 +79,10 @@ final class SnapshotEditor {
 		}
 		int index = this.base.getLayout().layerOf(key);
 		if (index < 0) {
+			int rollout = this.base.getLayout().rolloutLayerOfSelector(key);
+			if (rollout >= 0) {
+				applySelector(rollout, key, event, problems);
+			}
 			return;
 		}
 		String suffix = key.substring(this.layers[index].prefix().length());
@@ -97,6 +112,22 @@ final class SnapshotEditor {
 			putPlain(index, name, new Entry(key, value, event.modRevision()));
 		}
 		affected.add(name);
+	}
+
+	private void applySelector(int layer, String key, EtcdKeyEvent event, Consumer<EtcdConfigProblem> problems) {
+		if (event.isDelete()) {
+			this.rollouts.selector(layer, key, null, event.modRevision(), problems);
+			return;
+		}
+		try {
+			this.rollouts.selector(layer, key, EtcdKeyMapper.decode(event.value()), event.modRevision(), problems);
+		}
+		catch (CharacterCodingException ex) {
+			problems.accept(new EtcdConfigProblem(key, EtcdConfigProblem.Kind.BROKEN_SELECTOR,
+					"the selector is not UTF-8", "this instance takes no values of the rollout"));
+			this.rollouts.selector(layer, key, "", event.modRevision(), (ignored) -> {
+			});
+		}
 	}
 
 	private void applyDocument(int index, String key, String suffix, EtcdKeyEvent event, Collection<String> affected,
@@ -215,8 +246,10 @@ final class SnapshotEditor {
 	EtcdConfigSnapshot build(long revision, Collection<String> affected) {
 		SnapshotLayer[] next = layers();
 		int keyCount = keyCount(next);
+		SnapshotRollouts rollouts = this.rollouts.build(revision, this.layers, next, affected);
 		PropertyNameIndex names = this.base.names();
-		EtcdConfigSnapshot draft = new EtcdConfigSnapshot(this.base.getLayout(), revision, next, names, keyCount);
+		EtcdConfigSnapshot draft = new EtcdConfigSnapshot(this.base.getLayout(), revision, next, names, keyCount,
+				rollouts);
 		// The names change only when an affected name appears or disappears; otherwise
 		// the index is kept.
 		List<String> added = new ArrayList<>();
@@ -232,8 +265,8 @@ final class SnapshotEditor {
 			}
 		}
 		PropertyNameIndex nextNames = names.with(added, removed);
-		return (nextNames != names) ? new EtcdConfigSnapshot(this.base.getLayout(), revision, next, nextNames, keyCount)
-				: draft;
+		return (nextNames != names)
+				? new EtcdConfigSnapshot(this.base.getLayout(), revision, next, nextNames, keyCount, rollouts) : draft;
 	}
 
 	/**
@@ -245,8 +278,26 @@ final class SnapshotEditor {
 	 */
 	EtcdConfigSnapshot buildFirst(long revision, List<String> names) {
 		SnapshotLayer[] next = layers();
-		return new EtcdConfigSnapshot(this.base.getLayout(), revision, next, PropertyNameIndex.of(names),
-				keyCount(next));
+		SnapshotRollouts rollouts = this.rollouts.build(revision, this.layers, next, new ArrayList<>());
+		List<String> shown = names;
+		if (hidesAny(rollouts, next)) {
+			// The names of a hidden rollout layer are no properties: keep the ones that
+			// some shown layer holds.
+			EtcdConfigSnapshot draft = new EtcdConfigSnapshot(this.base.getLayout(), revision, next,
+					PropertyNameIndex.EMPTY, 0, rollouts);
+			shown = new ArrayList<>(names.stream().filter((name) -> draft.getProperty(name) != null).toList());
+		}
+		return new EtcdConfigSnapshot(this.base.getLayout(), revision, next, PropertyNameIndex.of(shown),
+				keyCount(next), rollouts);
+	}
+
+	private static boolean hidesAny(SnapshotRollouts rollouts, SnapshotLayer[] layers) {
+		for (int i = 0; i < layers.length; i++) {
+			if (!rollouts.isShown(i) && layers[i].keyCount() > 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private SnapshotLayer[] layers() {

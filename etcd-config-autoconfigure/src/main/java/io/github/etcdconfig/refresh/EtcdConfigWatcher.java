@@ -46,11 +46,25 @@ public class EtcdConfigWatcher implements EtcdPrefixWatcher.Target {
 
 	public void start() {
 		this.store.setWatched(true);
+		this.store.setApplier(new EtcdConfigStore.Applier() {
+
+			@Override
+			public void execute(Runnable task) {
+				EtcdConfigWatcher.this.watcher.execute(task);
+			}
+
+			@Override
+			public void publish(EtcdConfigSnapshot.Update update) {
+				EtcdConfigWatcher.this.publish(update);
+			}
+
+		});
 		this.watcher.start();
 	}
 
 	public void stop() {
 		this.watcher.stop();
+		this.store.setApplier(null);
 		this.store.setWatched(false);
 	}
 

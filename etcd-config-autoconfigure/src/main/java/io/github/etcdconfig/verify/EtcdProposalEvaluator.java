@@ -14,6 +14,7 @@ import io.github.etcdconfig.config.EtcdConfigProblem;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
+import io.github.etcdconfig.config.EtcdRolloutSelector;
 import io.github.etcdconfig.config.EtcdDecryptionCheck;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
@@ -49,7 +50,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * those for another layer in its own application's folder (a profile it does not run).
  * Proposals for other applications get no answer, so that every instance does not answer
  * every proposal. A proposal that is oversized, malformed, not matching its key or
- * reaching outside its layer is answered IGNORED with the reason.
+ * reaching outside its layer is answered IGNORED with the reason, and so is one that
+ * changes only the layer's staged rollout folder ({@code _rollout/}): a rollout is
+ * verified by the instances of its subset taking it.
  *
  * <p>
  * Where Spring Cloud decrypts, a property whose proposed or current value is a
@@ -127,6 +130,11 @@ public class EtcdProposalEvaluator {
 		catch (IllegalArgumentException ex) {
 			return EtcdConfigVerdict.ignored(where.id(), "malformed: " + ex.getMessage());
 		}
+		if (isRolloutOnly(where.layer(), proposal)) {
+			// A staged rollout is verified by its subset taking it, not by a proposal.
+			return EtcdConfigVerdict.ignored(proposal.id(),
+					"it changes only the staged rollout folder " + EtcdRolloutSelector.FOLDER);
+		}
 		Set<EtcdRejectedProperty> rejected = new LinkedHashSet<>();
 		Set<String> unchecked = new TreeSet<>();
 		for (EtcdConfigStore store : readers) {
@@ -137,6 +145,15 @@ public class EtcdProposalEvaluator {
 						+ ")";
 		return rejected.isEmpty() ? new EtcdConfigVerdict(proposal.id(), Verdict.ACCEPTED, reason, List.of())
 				: new EtcdConfigVerdict(proposal.id(), Verdict.REJECTED, reason, new ArrayList<>(rejected));
+	}
+
+	private static boolean isRolloutOnly(String layer, EtcdProposal proposal) {
+		String folder = layer + EtcdRolloutSelector.FOLDER;
+		if (proposal.puts().isEmpty() && proposal.deletes().isEmpty()) {
+			return false;
+		}
+		return proposal.puts().keySet().stream().allMatch((key) -> key.startsWith(folder))
+				&& proposal.deletes().stream().allMatch((key) -> key.startsWith(folder));
 	}
 
 	private List<EtcdRejectedProperty> evaluate(EtcdConfigStore store, EtcdProposal proposal, Set<String> unchecked) {

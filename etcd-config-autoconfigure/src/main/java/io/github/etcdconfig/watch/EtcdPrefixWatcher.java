@@ -293,7 +293,12 @@ public class EtcdPrefixWatcher {
 		this.status.setState(state);
 	}
 
-	private void execute(Runnable task) {
+	/**
+	 * Run a task on the applier thread, after what is queued there: the one thread that
+	 * changes the target's state. Does nothing once the watcher is stopping.
+	 * @param task the task
+	 */
+	public void execute(Runnable task) {
 		schedule(task, 0);
 	}
 

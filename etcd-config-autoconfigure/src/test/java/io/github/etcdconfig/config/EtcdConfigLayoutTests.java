@@ -77,13 +77,15 @@ class EtcdConfigLayoutTests {
 	@Test
 	void aLayersRangesHoldItsKeysAndNoKeyOfADeeperLayerOrAReservedFolder() {
 		assertThat(this.billing.layerRanges(0)).hasToString("[/config/*]");
-		assertThat(this.billing.layerRanges(1)).hasToString("[[/config-apps/billing/, /config-apps/billing/profiles/), "
+		assertThat(this.billing.layerRanges(1)).hasToString("[[/config-apps/billing/, /config-apps/billing/_rollout/), "
+				+ "[/config-apps/billing/_rollout0, /config-apps/billing/profiles/), "
 				+ "[/config-apps/billing/profiles0, /config-apps/billing0)]");
 		assertThat(this.billing.layerRanges(2)).hasToString("[/config-apps/billing/profiles/prod/*]");
 		EtcdConfigLayout old = EtcdConfigLayout.resolve(OLD_PATTERNS, "billing", List.of("prod"));
 		assertThat(old.layerRanges(0)).hasToString("[[/config/, /config/billing/), [/config/billing0, /config0)]");
-		assertThat(old.layerRanges(1))
-			.hasToString("[[/config/billing/, /config/billing/prod/), " + "[/config/billing/prod0, /config/billing0)]");
+		assertThat(old.layerRanges(1)).hasToString(
+				"[[/config/billing/, /config/billing/_rollout/), [/config/billing/_rollout0, /config/billing/prod/), "
+						+ "[/config/billing/prod0, /config/billing0)]");
 	}
 
 	@Test

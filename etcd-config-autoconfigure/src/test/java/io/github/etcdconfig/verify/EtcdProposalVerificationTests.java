@@ -101,6 +101,17 @@ class EtcdProposalVerificationTests {
 	}
 
 	@Test
+	void aProposalThatChangesOnlyTheStagedRolloutFolderIsIgnored() {
+		EtcdConfigVerdict verdict = propose(LAYER, Map.of(LAYER + "_rollout/values/shop/pool-size", "lots",
+				LAYER + "_rollout/selector", "{\"id\": \"r-1\", \"seed\": \"s\", \"rules\": [{\"below\": 1}]}"),
+				List.of());
+
+		assertThat(verdict.verdict()).isEqualTo(EtcdConfigVerdict.Verdict.IGNORED);
+		assertThat(verdict.reason()).contains("_rollout/");
+		assertThat(context.getBean(ShopProperties.class).getPoolSize()).isEqualTo(6);
+	}
+
+	@Test
 	void aConstraintOfANestedBeanRejectsAProposal() {
 		EtcdConfigVerdict verdict = propose(LAYER, Map.of(LAYER + "shop/nested/level", "11"), List.of());
 

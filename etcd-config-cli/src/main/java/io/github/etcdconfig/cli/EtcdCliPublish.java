@@ -9,6 +9,9 @@ import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleaseReview;
 import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
+import io.github.etcdconfig.release.EtcdRolloutOptions;
+import io.github.etcdconfig.release.EtcdRolloutStage;
+import io.github.etcdconfig.release.EtcdRolloutState;
 import io.github.etcdconfig.release.EtcdVerifyOptions;
 import picocli.CommandLine.Option;
 
@@ -99,9 +102,55 @@ public class EtcdCliPublish {
 		return report.rollout(workflow.awaitRollout(published, this.wait));
 	}
 
+	/**
+	 * Start a computed release as a staged rollout and drive it in the foreground: shown,
+	 * confirmed (or {@code --yes}), started through the release API's workflow, then
+	 * driven stage by stage, each printed, until it completes (exit 0), rolls back (exit
+	 * 7, naming the instance and the cause) or is paused from elsewhere (exit 0). The
+	 * running instances are not asked first: the subset is the check.
+	 * @param command the command, for its output and confirmation
+	 * @param releases the releases
+	 * @param plan the plan, of an application's own layer
+	 * @param options the stages and the bake
+	 * @return the exit code
+	 */
+	int rollout(EtcdCliCommand command, EtcdReleases releases, EtcdReleasePlan plan, EtcdRolloutOptions options) {
+		EtcdCliOutput output = command.output;
+		EtcdCliReport report = new EtcdCliReport(output);
+		EtcdReleaseWorkflow workflow = new EtcdReleaseWorkflow(releases);
+		report.plan(plan);
+		EtcdReleaseReview review = workflow.review(plan);
+		if (!review.isPublishable()) {
+			output.line("%s", review.notice());
+			return EtcdConfigCli.OK;
+		}
+		String stages = String.join(" -> ", options.stages().stream().map(EtcdRolloutStage::text).toList());
+		if (this.dryRun) {
+			output.line("Dry run: nothing written. Stages: %s, bake %s each.", stages,
+					EtcdCliReport.duration(options.bake()));
+			return EtcdConfigCli.OK;
+		}
+		if (!this.yes && !command.confirm(
+				"Start a staged rollout (" + stages + ", bake " + EtcdCliReport.duration(options.bake()) + " each)?")) {
+			throw EtcdCliErrors.invalid("Not confirmed; nothing written.");
+		}
+		EtcdRolloutState state = workflow.startRollout(review, options, author(this.author), this.message);
+		report.rolloutStarted(state);
+		return report.rolloutResult(workflow.driveRollout(state.application(), report::rolloutStep));
+	}
+
 	private String author() {
-		if (this.author != null) {
-			return this.author;
+		return author(this.author);
+	}
+
+	/**
+	 * Who a command acts as: the name given, else {@code user@host}.
+	 * @param given the name given, or {@code null}
+	 * @return the name
+	 */
+	static String author(String given) {
+		if (given != null) {
+			return given;
 		}
 		String host;
 		try {

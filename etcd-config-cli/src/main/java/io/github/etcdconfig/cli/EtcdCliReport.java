@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.etcdconfig.config.EtcdPropertyChange;
+import io.github.etcdconfig.config.EtcdRolloutSelector;
 import io.github.etcdconfig.refresh.EtcdRejectedProperty;
 import io.github.etcdconfig.release.EtcdConfigView;
 import io.github.etcdconfig.release.EtcdInstanceStatus;
@@ -18,6 +19,9 @@ import io.github.etcdconfig.release.EtcdPropertyRelease;
 import io.github.etcdconfig.release.EtcdRelease;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdRollout;
+import io.github.etcdconfig.release.EtcdRolloutResult;
+import io.github.etcdconfig.release.EtcdRolloutState;
+import io.github.etcdconfig.release.EtcdRolloutStatus;
 import io.github.etcdconfig.release.EtcdVerification;
 import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
@@ -254,6 +258,99 @@ final class EtcdCliReport {
 			}
 			this.output.line("%s", line.toString().stripTrailing());
 		}
+	}
+
+	/**
+	 * A staged rollout just started.
+	 */
+	void rolloutStarted(EtcdRolloutState state) {
+		this.output.line("Started rollout %s of %s at revision %d: stage 1/%d (%s) to %s.", state.id(),
+				state.application(), state.startRevision(), state.stages().size(), state.currentStage().spec(),
+				state.currentStage().instances());
+	}
+
+	/**
+	 * One step of a rollout's driver, as it happens: on standard output in text mode.
+	 */
+	void rolloutStep(EtcdRolloutStatus status) {
+		this.output.line("%s  %s", time(Instant.now()), status.message());
+	}
+
+	/**
+	 * How a driven rollout ended.
+	 * @return {@link EtcdConfigCli#OK} when it completed or was paused;
+	 * {@link EtcdConfigCli#ROLLED_BACK} when it was rolled back or aborted, naming the
+	 * instance and the cause
+	 */
+	int rolloutResult(EtcdRolloutResult result) {
+		this.output.put("outcome", result.outcome());
+		this.output.put("rollout", result.state());
+		if (result.release() != null) {
+			this.output.put("release", this.output.masks().show(result.release()));
+		}
+		return switch (result.outcome()) {
+			case COMPLETED, DETACHED -> EtcdConfigCli.OK;
+			case ABORTED -> {
+				this.output.note("Aborted: %s; every instance has the layer's values again.",
+						result.state().cause().reason());
+				yield EtcdConfigCli.ROLLED_BACK;
+			}
+			default -> {
+				this.output.note("Rolled back: %s of %s %s; every instance has the layer's values again.",
+						result.state().cause().instance(), result.state().application(),
+						result.state().cause().reason());
+				yield EtcdConfigCli.ROLLED_BACK;
+			}
+		};
+	}
+
+	/**
+	 * A rollout's state: status, stages with when each was reached and its instances, and
+	 * the cause of a rollback.
+	 */
+	void rolloutState(EtcdRolloutState state) {
+		this.output.put("rollout", state);
+		this.output.line("Rollout %s of %s: %s at stage %d/%d (%s)", state.id(), state.application(), state.status(),
+				state.stage() + 1, state.stages().size(), state.currentStage().spec());
+		this.output.line("Started %s by %s%s; properties: %s", time(state.startedAt()), state.author(),
+				(state.message() != null) ? " (" + state.message() + ")" : "", String.join(", ", state.properties()));
+		if (state.isActive()) {
+			this.output.line("Bake %s per stage; %s", duration(state.bake()),
+					(state.bakeEndsAt() != null) ? "this stage's bake ends " + time(state.bakeEndsAt())
+							: "waiting for this stage's instances to apply revision " + state.stageRevision());
+		}
+		List<String[]> rows = new ArrayList<>();
+		rows.add(new String[] { "STAGE", "SPEC", "REACHED", "INSTANCES" });
+		for (int i = 0; i < state.stages().size(); i++) {
+			EtcdRolloutState.Stage stage = state.stages().get(i);
+			rows.add(new String[] { Integer.toString(i + 1), stage.spec(),
+					(stage.reachedAt() != null) ? time(stage.reachedAt()) : "-",
+					(stage.reachedAt() != null) ? String.join(",", stage.instances()) : "-" });
+		}
+		table(rows);
+		if (state.cause() != null) {
+			this.output.line("Cause: %s", state.cause());
+		}
+	}
+
+	/**
+	 * A rollout's state, and how each registered instance stands towards it.
+	 */
+	void rolloutStatus(EtcdRolloutState state, List<EtcdInstanceStatus> instances) {
+		rolloutState(state);
+		if (!state.isActive()) {
+			return;
+		}
+		EtcdRolloutSelector selector = state.subsetSelector();
+		List<String[]> rows = new ArrayList<>();
+		rows.add(new String[] { "INSTANCE", "SUBSET", "ROLLOUT", "STATUS", "HEALTH" });
+		for (EtcdInstanceStatus instance : instances) {
+			boolean member = selector.matches(instance.instance(), instance.metadata());
+			rows.add(new String[] { instance.toString(), member ? "yes" : "no",
+					!member ? "-" : instance.hasApplied(state.id(), state.stageRevision()) ? "applied" : "pending",
+					text(instance.status()), text(instance.health()) });
+		}
+		table(rows);
 	}
 
 	static String duration(Duration duration) {

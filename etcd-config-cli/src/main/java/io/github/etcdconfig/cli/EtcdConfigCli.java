@@ -31,14 +31,17 @@ import org.springframework.boot.convert.DurationStyle;
 				+ "ETCDCTL_CERT and ETCDCTL_KEY are the defaults.",
 		subcommands = { EtcdPushCommand.class, EtcdDiffCommand.class, EtcdGetCommand.class, EtcdHistoryCommand.class,
 				EtcdRollbackCommand.class, EtcdStatusCommand.class, EtcdPromoteCommand.class, EtcdAbandonCommand.class,
-				EtcdExportCommand.class, AutoComplete.GenerateCompletion.class },
+				EtcdExportCommand.class, EtcdRolloutCommand.class, AutoComplete.GenerateCompletion.class },
 		footerHeading = "%nExit codes:%n",
 		footer = { "  0  done, or nothing to do", "  1  differences found (diff)",
 				"  2  invalid input or not confirmed; nothing written",
-				"  3  conflict: the layer changed meanwhile; nothing written", "  4  a wait timed out",
-				"  5  etcd unreachable, or permission denied",
+				"  3  conflict: the layer changed meanwhile; nothing written (also while a staged rollout of the "
+						+ "application runs)",
+				"  4  a wait timed out", "  5  etcd unreachable, or permission denied",
 				"  6  rejected by an instance: a property would not bind, validate or resolve there; nothing written "
 						+ "(push, rollback, promote), or the release was refused (--wait)",
+				"  7  the staged rollout was rolled back (an instance of the subset failed: named with the cause) or "
+						+ "aborted",
 				"", "Example:%n  etcd-config push billing.yml --app billing --message \"raise the rate limit\"" })
 public class EtcdConfigCli implements Callable<Integer> {
 
@@ -62,6 +65,9 @@ public class EtcdConfigCli implements Callable<Integer> {
 
 	/** A running instance rejects the release, or refused to apply it. */
 	public static final int REJECTED = 6;
+
+	/** A staged rollout was rolled back, or aborted. */
+	public static final int ROLLED_BACK = 7;
 
 	private final BufferedReader in;
 

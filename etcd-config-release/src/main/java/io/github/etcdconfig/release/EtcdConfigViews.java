@@ -63,18 +63,12 @@ final class EtcdConfigViews {
 	 */
 	static EtcdConfigView view(EtcdLayer layer, long revision, Iterable<EtcdKeyEvent> keys) {
 		Map<String, Long> revisions = new HashMap<>();
-		List<EtcdKeyEvent> kept = new ArrayList<>();
 		for (EtcdKeyEvent key : keys) {
-			if (EtcdLayer.isRolloutKey(layer.layout(), new String(key.key(), StandardCharsets.UTF_8))) {
-				// A staged rollout's selector and values are no property of the layer.
-				continue;
-			}
-			kept.add(key);
 			revisions.put(new String(key.key(), StandardCharsets.UTF_8), key.modRevision());
 		}
 		EtcdConfigLayout layout = layer.layout();
 		List<String> problems = new ArrayList<>();
-		EtcdConfigSnapshot snapshot = EtcdConfigSnapshot.of(layout, revision, kept,
+		EtcdConfigSnapshot snapshot = EtcdConfigSnapshot.of(layout, revision, keys,
 				(problem) -> problems.add(problem.toString()));
 		String[] names = snapshot.getPropertyNames().clone();
 		Arrays.sort(names);

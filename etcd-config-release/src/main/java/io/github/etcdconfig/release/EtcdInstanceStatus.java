@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.github.etcdconfig.discovery.EtcdConfigStatus;
 import io.github.etcdconfig.refresh.EtcdConfigRejection;
 import io.github.etcdconfig.verify.EtcdConfigVerdict;
 
@@ -37,17 +38,8 @@ import org.springframework.util.StringUtils;
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
 		Boolean stale, String state, String problem, Map<String, String> metadata, boolean verifies,
-		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts, Rollout rollout, String health) {
-
-	/**
-	 * The staged rollout an instance exposes.
-	 *
-	 * @param id the rollout's (its selector's) id
-	 * @param revision the revision of the snapshot where it took the rollout's values
-	 */
-	public record Rollout(String id, long revision) {
-
-	}
+		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts, EtcdConfigStatus.Rollout rollout,
+		String health) {
 
 	/**
 	 * The metadata entry in which an instance names the profiles it runs

@@ -22,9 +22,6 @@ import io.github.etcdconfig.discovery.EtcdConfigStatus;
 import io.github.etcdconfig.discovery.EtcdInstanceFormat;
 import io.github.etcdconfig.discovery.EtcdServiceInstance;
 
-import org.springframework.boot.json.JsonParser;
-import org.springframework.boot.json.JsonParserFactory;
-
 /**
  * Reads the registry that {@code etcd-discovery} writes, with its own reader of the entry
  * format, and waits for instances to apply a revision or to answer a proposal.
@@ -48,8 +45,6 @@ final class EtcdInstances {
 	private final Duration timeout;
 
 	private final EtcdInstanceFormat format = new EtcdInstanceFormat();
-
-	private final JsonParser parser = JsonParserFactory.getJsonParser();
 
 	EtcdInstances(KV kv, Watch watch, String prefix, Duration timeout) {
 		this.kv = kv;
@@ -109,28 +104,13 @@ final class EtcdInstances {
 					(config != null) ? config.revision() : null, (config != null) ? config.stale() : null,
 					(config != null) ? config.state() : null, null, instance.getMetadata(),
 					config != null && config.verifies(), (config != null) ? config.rejected() : null,
-					(config != null) ? config.verdicts() : null, rollout(value), health(value));
+					(config != null) ? config.verdicts() : null, (config != null) ? config.rollout() : null,
+					this.format.readHealth(value));
 		}
 		catch (IllegalArgumentException ex) {
 			return new EtcdInstanceStatus(service, id, null, null, null, null, null,
 					"the entry cannot be read: " + ex.getMessage(), null, false, null, null, null, null);
 		}
-	}
-
-	// Stand-ins for the readers of config.rollout and health that etcd-discovery's
-	// EtcdInstanceFormat gains (issue 23, instance side), until they land.
-	private EtcdInstanceStatus.Rollout rollout(byte[] value) {
-		if (this.parser.parseMap(new String(value, StandardCharsets.UTF_8)).get("config") instanceof Map<?, ?> config
-				&& config.get("rollout") instanceof Map<?, ?> rollout && rollout.get("id") instanceof String id
-				&& rollout.get("revision") instanceof Number revision) {
-			return new EtcdInstanceStatus.Rollout(id, revision.longValue());
-		}
-		return null;
-	}
-
-	private String health(byte[] value) {
-		return (this.parser.parseMap(new String(value, StandardCharsets.UTF_8)).get("health") instanceof String health)
-				? health : null;
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.etcdconfig.config.EtcdConfigLayout;
-import io.github.etcdconfig.config.EtcdRolloutSelector;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 
 import org.springframework.util.StringUtils;
@@ -91,24 +90,7 @@ public record EtcdLayer(String application, String profile, @JsonIgnore EtcdConf
 	 * @return whether it does
 	 */
 	public boolean contains(String key) {
-		return this.layout.layerOf(key) == index() && !isRolloutKey(this.layout, key);
-	}
-
-	/**
-	 * Whether a key belongs to the staged rollout of an application's layer
-	 * ({@code _rollout/}, {@link EtcdRolloutSelector#FOLDER}): reserved, never a property
-	 * of the layer, never listed, pruned or released as one.
-	 * @param layout the layout the key is read with
-	 * @param key the key
-	 * @return whether it is a rollout key
-	 */
-	static boolean isRolloutKey(EtcdConfigLayout layout, String key) {
-		for (String prefix : layout.prefixes()) {
-			if (key.startsWith(prefix + EtcdRolloutSelector.FOLDER)) {
-				return true;
-			}
-		}
-		return false;
+		return this.layout.layerOf(key) == index();
 	}
 
 	/**

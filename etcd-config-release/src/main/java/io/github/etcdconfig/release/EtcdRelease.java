@@ -36,28 +36,6 @@ public record EtcdRelease(long id, String layer, String application, String prof
 	}
 
 	/**
-	 * A release that is no staged rollout.
-	 * @param id the release's number in its layer's history
-	 * @param layer the layer's prefix
-	 * @param application the application, or {@code null}
-	 * @param profile the profile, or {@code null}
-	 * @param kind push, rollback or promote
-	 * @param detail what it goes back to or comes from, or {@code null}
-	 * @param time when it was published
-	 * @param author who published it
-	 * @param message why, or {@code null}
-	 * @param revision the revision of its transaction
-	 * @param changes every key it changed
-	 * @param verification what the instances said of it, or {@code null}
-	 */
-	public EtcdRelease(long id, String layer, String application, String profile, EtcdReleasePlan.Kind kind,
-			String detail, Instant time, String author, String message, long revision, List<EtcdKeyChange> changes,
-			EtcdVerification verification) {
-		this(id, layer, application, profile, kind, detail, time, author, message, revision, changes, verification,
-				null);
-	}
-
-	/**
 	 * How many keys it added.
 	 * @return the count
 	 */

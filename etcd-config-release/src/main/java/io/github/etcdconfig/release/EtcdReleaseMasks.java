@@ -150,7 +150,7 @@ public final class EtcdReleaseMasks {
 	public EtcdRelease show(EtcdRelease release) {
 		return new EtcdRelease(release.id(), release.layer(), release.application(), release.profile(), release.kind(),
 				release.detail(), release.time(), release.author(), release.message(), release.revision(),
-				release.changes().stream().map(this::show).toList(), release.verification());
+				release.changes().stream().map(this::show).toList(), release.verification(), release.rollout());
 	}
 
 }

@@ -127,8 +127,8 @@ final class EtcdReleasePublisher {
 	/**
 	 * Refuse a release of an application's layer while a rollout of that application runs
 	 * or is paused: the rollout's values would be lost, or mixed with another change. A
-	 * rollout that starts after this check makes the transaction fail, since it writes
-	 * into the layer's ranges that the transaction compares.
+	 * rollout that starts after this check makes the transaction fail: it compares the
+	 * rollout's state key.
 	 */
 	void refuseDuringRollout(EtcdReleasePlan plan) {
 		for (EtcdLayerChange change : plan.layers()) {
@@ -143,7 +143,9 @@ final class EtcdReleasePublisher {
 	}
 
 	/**
-	 * The refusal of a release or rollout while a rollout runs.
+	 * The refusal of a release or rollout while a rollout runs; the publisher's compares
+	 * also hold the rollout's state key, so that a rollout started after this check makes
+	 * the release's transaction fail.
 	 * @param state the running rollout
 	 * @return the exception (conflict)
 	 */
@@ -198,6 +200,11 @@ final class EtcdReleasePublisher {
 			ranges.add(EtcdKeyRange.prefix(this.records.folder(layer.layer())));
 			for (EtcdKeyRange range : ranges) {
 				compares.add(new RangeCmp(range.startKey(), range.endKey(), Cmp.Op.LESS, unchanged));
+			}
+			if (layer.layer().isApplicationLayer()) {
+				// The layer's ranges leave out its _rollout/ folder: a rollout started
+				// since the plan was read shows in its state.
+				compares.add(new Cmp(EtcdBytes.of(this.rollouts.stateKey(layer.layer())), Cmp.Op.LESS, unchanged));
 			}
 			for (EtcdKeyChange change : layer.changes()) {
 				if (change.type() != EtcdKeyChange.Type.ADDED) {

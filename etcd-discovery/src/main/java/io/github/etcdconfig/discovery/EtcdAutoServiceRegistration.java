@@ -30,6 +30,8 @@ public class EtcdAutoServiceRegistration extends AbstractAutoServiceRegistration
 
 	private final AtomicBoolean unnamedReported = new AtomicBoolean();
 
+	private final EtcdConfigStatusReporter reporter;
+
 	/**
 	 * Create the auto-registration.
 	 * @param context the application context
@@ -41,9 +43,40 @@ public class EtcdAutoServiceRegistration extends AbstractAutoServiceRegistration
 	public EtcdAutoServiceRegistration(ApplicationContext context, EtcdServiceRegistry registry,
 			AutoServiceRegistrationProperties autoRegistration, EtcdRegistration registration,
 			EtcdDiscoveryProperties properties) {
+		this(context, registry, autoRegistration, registration, properties, null);
+	}
+
+	/**
+	 * Create the auto-registration of an application that loads configuration from etcd.
+	 * @param context the application context
+	 * @param registry the registry
+	 * @param autoRegistration Spring Cloud's auto-registration settings
+	 * @param registration this application
+	 * @param properties the discovery settings
+	 * @param reporter reports the configuration in the registration, and sets the
+	 * instance's identity to staged rollouts before it registers; {@code null} without
+	 * etcd configuration
+	 */
+	public EtcdAutoServiceRegistration(ApplicationContext context, EtcdServiceRegistry registry,
+			AutoServiceRegistrationProperties autoRegistration, EtcdRegistration registration,
+			EtcdDiscoveryProperties properties, EtcdConfigStatusReporter reporter) {
 		super(context, registry, autoRegistration);
 		this.registration = registration;
 		this.properties = properties;
+		this.reporter = reporter;
+	}
+
+	/**
+	 * Register, once this instance has taken the staged rollout its id and metadata
+	 * match: the first registration already reports it.
+	 */
+	@Override
+	protected void register() {
+		EtcdRegistration registration = getRegistration();
+		if (this.reporter != null) {
+			this.reporter.identify(registration);
+		}
+		super.register();
 	}
 
 	/**

@@ -10,8 +10,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationProperties;
 import org.springframework.cloud.commons.util.InetUtils;
@@ -19,16 +21,21 @@ import org.springframework.cloud.commons.util.InetUtilsProperties;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
  * Registers this application in etcd when it starts, and deregisters it when it stops.
  * Follows Spring Cloud's {@code spring.cloud.service-registry.auto-registration.*}
  * settings. When the application loads configuration from etcd, its registration also
- * reports the configuration it has applied ({@link EtcdConfigStatusReporter}).
+ * reports the configuration it has applied ({@link EtcdConfigStatusReporter}); with
+ * actuator's health endpoint, it publishes the aggregate health
+ * ({@link EtcdHealthReporter}).
  */
-@AutoConfiguration(after = { AutoServiceRegistrationAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
-		UtilAutoConfiguration.class })
+@AutoConfiguration(
+		after = { AutoServiceRegistrationAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
+				UtilAutoConfiguration.class },
+		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration")
 @ConditionalOnBean({ AutoServiceRegistrationProperties.class, EtcdServiceRegistry.class })
 @ConditionalOnProperty(value = "spring.cloud.service-registry.auto-registration.enabled", matchIfMissing = true)
 public class EtcdAutoServiceRegistrationAutoConfiguration {
@@ -49,8 +56,9 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 	@ConditionalOnMissingBean
 	EtcdAutoServiceRegistration etcdAutoServiceRegistration(ApplicationContext context, EtcdServiceRegistry registry,
 			AutoServiceRegistrationProperties autoRegistration, EtcdRegistration registration,
-			EtcdDiscoveryProperties properties) {
-		return new EtcdAutoServiceRegistration(context, registry, autoRegistration, registration, properties);
+			EtcdDiscoveryProperties properties, ObjectProvider<EtcdConfigStatusReporter> reporter) {
+		return new EtcdAutoServiceRegistration(context, registry, autoRegistration, registration, properties,
+				reporter.getIfAvailable());
 	}
 
 	@Bean
@@ -61,6 +69,20 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 			EtcdDiscoveryProperties properties, ObjectProvider<EtcdProposalWatcher> proposals) {
 		return new EtcdConfigStatusReporter(registry, registration, stores, watchers,
 				properties.getConfigStatusInterval(), proposals.getIfAvailable() != null);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthEndpoint.class)
+	static class HealthReporterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(HealthEndpoint.class)
+		EtcdHealthReporter etcdHealthReporter(EtcdServiceRegistry registry, EtcdRegistration registration,
+				HealthEndpoint health, EtcdDiscoveryProperties properties) {
+			return new EtcdHealthReporter(registry, registration, health, properties.getHealthInterval());
+		}
+
 	}
 
 	private static String host(EtcdDiscoveryProperties properties, Supplier<InetUtils> inetUtils) {

@@ -4,16 +4,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.config.EtcdConfigSnapshot;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
+import io.github.etcdconfig.config.EtcdInstanceIdentity;
 import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.refresh.EtcdConfigChangedEvent;
 import io.github.etcdconfig.refresh.EtcdConfigRejectedEvent;
@@ -62,11 +65,17 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 
 	private static final Log logger = LogFactory.getLog(EtcdConfigStatusReporter.class);
 
+	// How long a registration waits for the rollout its identity takes: a refresh, at
+	// most, on the watcher's applier thread.
+	private static final Duration IDENTITY_TIMEOUT = Duration.ofSeconds(10);
+
 	private final EtcdServiceRegistry registry;
 
 	private final EtcdRegistration registration;
 
 	private final EtcdConfigStore store;
+
+	private final EtcdConfigStores stores;
 
 	private final ObjectProvider<EtcdConfigWatchers> watchers;
 
@@ -120,6 +129,7 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 		this.verifies = verifies;
 		this.registry = registry;
 		this.registration = registration;
+		this.stores = stores;
 		List<EtcdConfigStore> all = stores.getStores();
 		this.store = all.isEmpty() ? null : all.get(0);
 		this.watchers = watchers;
@@ -139,6 +149,33 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 		this.registration.setConfigStatus(current());
 		this.scheduler.scheduleWithFixedDelay(this::report, this.intervalNanos, this.intervalNanos,
 				TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Make the registration's id and metadata this instance's identity to staged
+	 * rollouts, and wait until the values of a rollout that matches it are applied, so
+	 * that the registration written next already reports the rollout: an operator never
+	 * sees this instance registered without the rollout it takes. Called right before
+	 * each registration, once the port, and so the default instance id, is known.
+	 * @param registration this instance
+	 */
+	public void identify(EtcdRegistration registration) {
+		EtcdInstanceIdentity identity = new EtcdInstanceIdentity(registration.getInstanceId(),
+				registration.getMetadata());
+		try {
+			this.stores.setIdentity(identity).get(IDENTITY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Registered anyway: the status is written again once the rollout is applied.
+			logger.warn("The staged rollouts were not matched against " + registration.getInstanceId() + " within "
+					+ IDENTITY_TIMEOUT.toSeconds() + " s; registering without them for now");
+		}
+		if (this.store != null) {
+			this.registration.setConfigStatus(current());
+		}
 	}
 
 	@Override
@@ -208,14 +245,17 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 	public EtcdConfigStatus current() {
 		EtcdConfigSnapshot snapshot = this.store.getSnapshot();
 		EtcdConfigSnapshot last = this.applied.get();
-		if (snapshot != last && snapshot.getRevision() > last.getRevision() && sameProperties(last, snapshot)) {
+		if (snapshot != last && snapshot.getRevision() >= last.getRevision() && sameProperties(last, snapshot)) {
 			// A change that reached no property of this instance: nothing to apply, so it
-			// is applied.
+			// is applied. At the same revision: a rollout shown or hidden whose values
+			// change nothing.
 			this.applied.compareAndSet(last, snapshot);
 			last = snapshot;
 		}
+		EtcdConfigSnapshot.Rollout rollout = last.getRollout();
 		return new EtcdConfigStatus(last.getRevision(), this.store.isFromSnapshotFile(), watchState(), this.verifies,
-				this.rejected.get(), this.verdicts);
+				this.rejected.get(), this.verdicts,
+				(rollout != null) ? new EtcdConfigStatus.Rollout(rollout.id(), rollout.revision()) : null);
 	}
 
 	private void report() {

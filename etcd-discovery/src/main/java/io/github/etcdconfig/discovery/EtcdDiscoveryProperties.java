@@ -129,6 +129,14 @@ public class EtcdDiscoveryProperties implements Validator {
 	 */
 	private Duration configStatusInterval = Duration.ofSeconds(1);
 
+	/**
+	 * How often the aggregate status of the application's health indicators (UP, DOWN,
+	 * OUT_OF_SERVICE, UNKNOWN) is checked and, when it changed, written into the
+	 * registration as "health", where a staged rollout watches it. Needs Spring Boot
+	 * actuator's health endpoint. Zero or negative: no health is published.
+	 */
+	private Duration healthInterval = Duration.ofSeconds(5);
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -263,6 +271,14 @@ public class EtcdDiscoveryProperties implements Validator {
 
 	public void setConfigStatusInterval(Duration configStatusInterval) {
 		this.configStatusInterval = configStatusInterval;
+	}
+
+	public Duration getHealthInterval() {
+		return this.healthInterval;
+	}
+
+	public void setHealthInterval(Duration healthInterval) {
+		this.healthInterval = healthInterval;
 	}
 
 	/**

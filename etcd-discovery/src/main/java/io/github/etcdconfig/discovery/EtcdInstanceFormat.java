@@ -21,14 +21,17 @@ import org.springframework.boot.json.JsonWriter;
  * <p>
  * Written:
  * {@code {"instanceId", "serviceId", "host", "port", "secure", "uri", "endpoint", "status",
- * "metadata"}}, where {@code endpoint} repeats {@code uri} in the seed's form, so the
- * seed's Node.js readers ({@code JSON.parse(v).endpoint}) find this instance too; and,
- * when the application loads configuration from etcd, {@code "config": {"revision",
- * "stale", "state", "verifies", "rejected", "verdicts"}} ({@link EtcdConfigStatus}),
- * which readers that ignore unknown fields never notice: {@code "rejected": {"revision",
- * "properties": [{"name", "reason"}]}} only while a revision is rejected, and
- * {@code "verdicts": [{"proposal", "verdict", "reason", "properties"}]}, newest first,
- * only once there is one. Entries written before these fields existed read as not
+ * "metadata", "health"}}, where {@code health} is the aggregate status of the
+ * application's health indicators (only with actuator and etcd.discovery.health-interval
+ * on), and {@code endpoint} repeats {@code uri} in the seed's form, so the seed's Node.js
+ * readers ({@code JSON.parse(v).endpoint}) find this instance too; and, when the
+ * application loads configuration from etcd, {@code "config": {"revision", "stale",
+ * "state", "verifies", "rejected", "verdicts"}} ({@link EtcdConfigStatus}), which readers
+ * that ignore unknown fields never notice: {@code "rejected": {"revision", "properties":
+ * [{"name", "reason"}]}} only while a revision is rejected, and {@code "verdicts":
+ * [{"proposal", "verdict", "reason", "properties"}]}, newest first, only once there is
+ * one, and {@code "rollout": {"id", "revision"}} only while the instance exposes the
+ * values of a staged rollout. Entries written before these fields existed read as not
  * verifying, with nothing rejected.
  *
  * <p>
@@ -63,6 +66,9 @@ public final class EtcdInstanceFormat {
 		value.put("endpoint", uri);
 		value.put("status", status);
 		value.put("metadata", registration.getMetadata());
+		if (registration.getHealth() != null) {
+			value.put("health", registration.getHealth());
+		}
 		EtcdConfigStatus config = registration.getConfigStatus();
 		if (config != null) {
 			Map<String, Object> applied = new LinkedHashMap<>();
@@ -78,6 +84,12 @@ public final class EtcdInstanceFormat {
 			}
 			if (!config.verdicts().isEmpty()) {
 				applied.put("verdicts", config.verdicts().stream().map(EtcdInstanceFormat::writeVerdict).toList());
+			}
+			if (config.rollout() != null) {
+				Map<String, Object> rollout = new LinkedHashMap<>();
+				rollout.put("id", config.rollout().id());
+				rollout.put("revision", config.rollout().revision());
+				applied.put("rollout", rollout);
 			}
 			value.put("config", applied);
 		}
@@ -120,7 +132,34 @@ public final class EtcdInstanceFormat {
 		Map<String, Object> json = object(config, "config");
 		return new EtcdConfigStatus(revision(json, "config.revision"), Boolean.TRUE.equals(bool(json, "stale")),
 				text(json, "state"), Boolean.TRUE.equals(bool(json, "verifies")), rejection(json.get("rejected")),
-				list(json.get("verdicts"), "config.verdicts").stream().map(EtcdInstanceFormat::readVerdict).toList());
+				list(json.get("verdicts"), "config.verdicts").stream().map(EtcdInstanceFormat::readVerdict).toList(),
+				rollout(json.get("rollout")));
+	}
+
+	private static EtcdConfigStatus.Rollout rollout(Object value) {
+		if (value == null) {
+			return null;
+		}
+		Map<String, Object> json = object(value, "config.rollout");
+		String id = text(json, "id");
+		if (id == null) {
+			throw new IllegalArgumentException("its config.rollout has no id");
+		}
+		return new EtcdConfigStatus.Rollout(id, revision(json, "config.rollout.revision"));
+	}
+
+	/**
+	 * Read the health an entry publishes: the aggregate status of its Spring Boot health
+	 * indicators ({@code UP}, {@code DOWN}, {@code OUT_OF_SERVICE}, {@code UNKNOWN} or a
+	 * custom one).
+	 * @param value the raw value
+	 * @return the health, or {@code null} when the entry publishes none (other writers,
+	 * applications without actuator, etcd.discovery.health-interval off)
+	 * @throws IllegalArgumentException when the value is not a JSON object or its health
+	 * is not a string
+	 */
+	public String readHealth(byte[] value) {
+		return text(parse(value), "health");
 	}
 
 	private static EtcdConfigRejection rejection(Object value) {

@@ -29,6 +29,8 @@ public class EtcdRegistration implements Registration {
 
 	private volatile EtcdConfigStatus configStatus;
 
+	private volatile String health;
+
 	/**
 	 * Describe an instance.
 	 * @param serviceId the service name
@@ -123,6 +125,25 @@ public class EtcdRegistration implements Registration {
 	 */
 	public void setConfigStatus(EtcdConfigStatus configStatus) {
 		this.configStatus = configStatus;
+	}
+
+	/**
+	 * The aggregate status of the application's health indicators, written with its
+	 * registration.
+	 * @return the health ({@code UP}, {@code DOWN}...), or {@code null} when none is
+	 * published
+	 */
+	public String getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * Set the health, to be written by the next registration or
+	 * {@link EtcdServiceRegistry#updateConfigStatus}.
+	 * @param health the health
+	 */
+	public void setHealth(String health) {
+		this.health = health;
 	}
 
 	@Override

@@ -83,6 +83,43 @@ class EtcdInstanceFormatTests {
 	}
 
 	@Test
+	void theStagedRolloutAnInstanceTakesIsWrittenAndReadBack() {
+		EtcdConfigStatus status = new EtcdConfigStatus(41, false, "WATCHING", true, null, List.of(),
+				new EtcdConfigStatus.Rollout("r-1", 40));
+
+		assertThat(config(write(status))).containsEntry("rollout", Map.of("id", "r-1", "revision", 40));
+		assertThat(FORMAT.readConfigStatus(write(status))).isEqualTo(status);
+	}
+
+	@Test
+	void withoutAStagedRolloutNoRolloutIsWritten() {
+		assertThat(config(write(new EtcdConfigStatus(7, false, "WATCHING")))).doesNotContainKey("rollout");
+	}
+
+	@Test
+	void theHealthIsWrittenAtTheTopAndReadBack() {
+		EtcdRegistration registration = new EtcdRegistration("billing", "billing-1", "localhost", 8080, false, Map.of(),
+				"UP");
+		registration.setHealth("DOWN");
+
+		byte[] entry = FORMAT.write(registration, "UP").getBytes(StandardCharsets.UTF_8);
+
+		assertThat(FORMAT.readHealth(entry)).isEqualTo("DOWN");
+		assertThat(FORMAT.readConfigStatus(entry)).isNull();
+		assertThat(FORMAT.readHealth("{\"endpoint\": \"http://localhost:3001\"}".getBytes(StandardCharsets.UTF_8)))
+			.isNull();
+	}
+
+	@Test
+	void aRolloutWithoutAnIdIsMalformed() {
+		byte[] entry = "{\"config\": {\"revision\": 3, \"rollout\": {\"revision\": 2}}}"
+			.getBytes(StandardCharsets.UTF_8);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> FORMAT.readConfigStatus(entry))
+			.withMessageContaining("config.rollout");
+	}
+
+	@Test
 	void aMalformedVerdictIsNamedWithoutQuotingTheEntry() {
 		byte[] entry = "{\"config\": {\"revision\": 3, \"verdicts\": [{\"proposal\": \"p\", \"verdict\": \"s3cret\"}]}}"
 			.getBytes(StandardCharsets.UTF_8);
