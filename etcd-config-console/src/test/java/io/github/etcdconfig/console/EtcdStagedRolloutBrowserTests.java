@@ -7,10 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import io.github.etcdconfig.config.EtcdRolloutSelector;
 import io.github.etcdconfig.console.support.Apps;
 import io.github.etcdconfig.console.support.Browser;
-import io.github.etcdconfig.console.support.StandIn;
 import io.github.etcdconfig.console.support.Users;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
+import io.github.etcdconfig.test.StandIns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * Staged rollouts in the console, in headless Chromium, against a real etcd: a publisher
  * publishes a change as a staged rollout from its difference, and the rollout page follows
  * it, driven by the console in the background. Three stand-in instances of the
- * application take the values as their selector says ({@link StandIn}). One browser
+ * application take the values as their selector says ({@link StandIns}). One browser
  * session serves every test, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,7 +45,7 @@ class EtcdStagedRolloutBrowserTests {
 
 	static EtcdKeys keys;
 
-	static List<StandIn> instances;
+	static StandIns instances;
 
 	static ConfigurableApplicationContext console;
 
@@ -58,8 +58,10 @@ class EtcdStagedRolloutBrowserTests {
 		keys.put(LAYER + "limits/rate", "100");
 		Browser.assumeInstalled();
 		CompletableFuture<Browser> chromium = CompletableFuture.supplyAsync(Browser::start);
-		instances = List.of(new StandIn(keys, APP, "shop-1"), new StandIn(keys, APP, "shop-2"),
-				new StandIn(keys, APP, "shop-3"));
+		instances = new StandIns(keys, APP, List.of("shop-1", "shop-2", "shop-3"), (json, id, metadata) -> {
+			EtcdRolloutSelector selector = EtcdRolloutSelector.parse(json);
+			return selector.matches(id, metadata) ? selector.id() : null;
+		});
 		console = Apps.console(etcd.cluster().endpointsProperty(), Users.settings());
 		browser = chromium.join().at(Apps.url(console));
 	}
@@ -69,7 +71,7 @@ class EtcdStagedRolloutBrowserTests {
 		if (browser != null) {
 			browser.close();
 		}
-		for (AutoCloseable closeable : new AutoCloseable[] { console, keys }) {
+		for (AutoCloseable closeable : new AutoCloseable[] { console, instances, keys }) {
 			try {
 				if (closeable != null) {
 					closeable.close();
@@ -85,37 +87,37 @@ class EtcdStagedRolloutBrowserTests {
 	@Order(1)
 	void aRolloutWhoseSubsetRejectsTheValuesRollsItselfBackAndThePageNamesTheInstanceAndTheCause() {
 		browser.logIn(Users.PUBLISHER, Users.PUBLISHER_PASSWORD);
-		publishStaged("limits.rate: '100'", "limits.rate: '500'", "1,50%,100%", "60s", "a higher rate limit");
+		publishStaged("greeting: hello", "greeting: go away", "1,50%,100%", "60s", "a blunter greeting");
 
 		browser.awaitText("RUNNING", ROLLOUT);
 		browser.awaitText("the next stage starts in", ROLLOUT);
 		assertThat(browser.text("#stages")).contains("1", "50%", "100%");
-		StandIn canary = subset().get(0);
-		assertThat(browser.text("#subset")).contains(canary.id(), "applied", "UP");
+		String canary = canary();
+		assertThat(browser.text("#subset")).contains(canary, "applied", "UP");
 		assertThat(browser.text(".countdown")).matches("\\d+s");
 		browser.screenshot("staged-rollout");
-		assertThat(keys.value(LAYER + "limits/rate")).isEqualTo("100");
+		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hello");
 
-		canary.reject("limits.rate", "must be at most 200");
+		instances.reject(canary);
 		browser.awaitText("ROLLED BACK", ROLLOUT);
-		assertThat(browser.text("#rollout-cause")).contains(canary.id(), "limits.rate");
-		assertThat(browser.text("tr.cause")).contains(canary.id(), "rejected");
+		assertThat(browser.text("#rollout-cause")).contains(canary, "greeting", "must not be rude");
+		assertThat(browser.text("tr.cause")).contains(canary, "rejected");
 		assertThat(browser.has("#pause")).isFalse();
 		browser.screenshot("staged-rollout-rolled-back");
 		assertThat(keys.values(LAYER + "_rollout/")).isEmpty();
-		assertThat(keys.value(LAYER + "limits/rate")).isEqualTo("100");
+		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hello");
 	}
 
 	@Test
 	@Order(2)
 	void aRolloutWithoutFailureWidensStageByStageAndCompletesAsAReleaseOfTheLayer() {
-		canaryAccepts();
-		publishStaged("greeting: hello", "greeting: hi", "1,100%", "1s", "a shorter greeting");
+		// The rejection of the last rollout is older than this one: it does not count.
+		publishStaged("limits.rate: '100'", "limits.rate: '500'", "1,100%", "1s", "a higher rate limit");
 
 		browser.awaitText("COMPLETED", ROLLOUT);
 		assertThat(browser.text("#stages")).contains("1", "100%");
 		assertThat(browser.text("#subset")).contains("shop-1", "shop-2", "shop-3");
-		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hi");
+		assertThat(keys.value(LAYER + "limits/rate")).isEqualTo("500");
 		assertThat(keys.values(LAYER + "_rollout/")).isEmpty();
 		browser.open("/apps/" + APP);
 		assertThat(browser.has("#staged-rollout-link")).isFalse();
@@ -124,7 +126,7 @@ class EtcdStagedRolloutBrowserTests {
 	@Test
 	@Order(3)
 	void aPausedRolloutWaitsUntilItIsResumedAndTheApplicationPageLinksToIt() {
-		publishStaged("greeting: hi", "greeting: hey", "1,100%", "60s", null);
+		publishStaged("greeting: hello", "greeting: hi", "1,100%", "60s", null);
 		browser.awaitText("the next stage starts in", ROLLOUT);
 
 		browser.clickThrough("#pause", "#resume");
@@ -136,7 +138,7 @@ class EtcdStagedRolloutBrowserTests {
 		browser.clickThrough("#resume", "#pause");
 		browser.awaitText("RUNNING", ROLLOUT);
 		browser.awaitText("the next stage starts in", ROLLOUT);
-		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hi");
+		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hello");
 	}
 
 	@Test
@@ -154,16 +156,37 @@ class EtcdStagedRolloutBrowserTests {
 
 	@Test
 	@Order(5)
-	void anAbortedRolloutRemovesItsValuesAndNamesWhoAbortedIt() {
+	void aRolloutWhoseSubsetReportsHealthDownRollsItselfBack() {
 		browser.logIn(Users.PUBLISHER, Users.PUBLISHER_PASSWORD);
 		browser.awaitText("Applications", Duration.ofSeconds(10));
 		browser.open("/apps/" + APP + "/staged-rollout");
+		browser.awaitText("RUNNING", ROLLOUT);
+		String canary = canary();
+
+		instances.health(canary, "DOWN");
+		try {
+			browser.awaitText("ROLLED BACK", ROLLOUT);
+			assertThat(browser.text("#rollout-cause")).contains(canary, "DOWN");
+			assertThat(browser.text("tr.cause")).contains(canary, "DOWN");
+			assertThat(keys.values(LAYER + "_rollout/")).isEmpty();
+			assertThat(keys.value(LAYER + "greeting")).isEqualTo("hello");
+		}
+		finally {
+			instances.health(canary, "UP");
+		}
+	}
+
+	@Test
+	@Order(6)
+	void anAbortedRolloutRemovesItsValuesAndNamesWhoAbortedIt() {
+		publishStaged("greeting: hello", "greeting: hi", "1,100%", "60s", null);
+		browser.awaitText("RUNNING", ROLLOUT);
 		browser.clickThrough("#abort", "#rollout-cause");
 
 		assertThat(browser.text("#rollout-status")).isEqualTo("ABORTED");
 		assertThat(browser.text("#rollout-cause")).contains("aborted by " + Users.PUBLISHER);
 		assertThat(keys.values(LAYER + "_rollout/")).isEmpty();
-		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hi");
+		assertThat(keys.value(LAYER + "greeting")).isEqualTo("hello");
 	}
 
 	/**
@@ -184,16 +207,11 @@ class EtcdStagedRolloutBrowserTests {
 	}
 
 	/**
-	 * The stand-ins the running rollout's selector admits.
+	 * The one instance of the first stage, once it has the values.
 	 */
-	private static List<StandIn> subset() {
-		EtcdRolloutSelector selector = EtcdRolloutSelector.parse(keys.value(LAYER + "_rollout/selector"));
-		return instances.stream().filter((instance) -> instance.isIn(selector)).toList();
-	}
-
-	// The instance that rejected the last rollout takes the next one.
-	private static void canaryAccepts() {
-		instances.forEach(StandIn::accept);
+	private static String canary() {
+		await().atMost(ROLLOUT).until(() -> instances.exposing().size() == 1);
+		return instances.exposing().get(0);
 	}
 
 }

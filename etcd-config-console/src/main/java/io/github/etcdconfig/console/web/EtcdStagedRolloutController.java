@@ -151,8 +151,8 @@ public class EtcdStagedRolloutController {
 		List<StageRow> rows = new ArrayList<>();
 		for (int i = 0; i < state.stages().size(); i++) {
 			EtcdRolloutState.Stage stage = state.stages().get(i);
-			String progress = (i < state.stage()) ? "done"
-					: (i > state.stage()) ? "next" : state.isActive() ? "current" : "last";
+			String progress = (i < state.stage() || state.status() == EtcdRolloutState.Status.COMPLETED) ? "done"
+					: (i > state.stage()) ? "next" : state.isActive() ? "current" : "stopped";
 			rows.add(new StageRow(i + 1, stage.spec(), stage.reachedAt(), stage.instances(), progress));
 		}
 		return rows;
@@ -196,7 +196,8 @@ public class EtcdStagedRolloutController {
 	 * @param spec the stage as written, such as {@code 10%}
 	 * @param reachedAt when it was reached, or {@code null}
 	 * @param instances the subset's instances when it was reached
-	 * @param progress done, current, next, or last (where an ended rollout stopped)
+	 * @param progress done, current, next, or stopped (where a rolled back or aborted
+	 * rollout ended)
 	 */
 	public record StageRow(int number, String spec, Instant reachedAt, List<String> instances, String progress) {
 
