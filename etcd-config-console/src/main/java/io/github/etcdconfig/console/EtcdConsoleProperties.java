@@ -96,8 +96,8 @@ public class EtcdConsoleProperties implements Validator {
 
 	/**
 	 * How often the rollout pages ask again: the rollout of a release for the instances'
-	 * applied revisions, and a staged rollout for its stage, subset and bake while it runs
-	 * or is paused.
+	 * applied revisions, and a staged rollout for its stage, subset and bake while it
+	 * runs or is paused.
 	 */
 	private Duration rolloutRefresh = Duration.ofSeconds(1);
 

@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Staged rollouts in the console, in headless Chromium, against a real etcd: a publisher
- * publishes a change as a staged rollout from its difference, and the rollout page follows
- * it, driven by the console in the background. Three stand-in instances of the
+ * publishes a change as a staged rollout from its difference, and the rollout page
+ * follows it, driven by the console in the background. Three stand-in instances of the
  * application take the values as their selector says ({@link StandIns}). One browser
  * session serves every test, in order.
  */

@@ -19,12 +19,11 @@ import org.springframework.stereotype.Component;
  * The console's drivers of staged rollouts: after a user publishes a staged rollout or
  * resumes one, a thread of its own runs the release API's driver through the workflow the
  * CLI uses ({@link EtcdReleaseWorkflow#driveRollout}, {@link EtcdReleases#rolloutDriver})
- * until the rollout completes, is rolled back, aborted
- * or paused, as the CLI does in the foreground. At most one driver per application runs in
- * the console; the driver's lock in etcd keeps a CLI and another console from driving the
- * same rollout at once. The rollout's state lives in etcd, so a driver stopped with the
- * console leaves a rollout that {@code etcd-config rollout resume} or the console's Resume
- * button drives on.
+ * until the rollout completes, is rolled back, aborted or paused, as the CLI does in the
+ * foreground. At most one driver per application runs in the console; the driver's lock
+ * in etcd keeps a CLI and another console from driving the same rollout at once. The
+ * rollout's state lives in etcd, so a driver stopped with the console leaves a rollout
+ * that {@code etcd-config rollout resume} or the console's Resume button drives on.
  *
  * <p>
  * Thread-safe. Each driver is a daemon platform thread named after its application; the

@@ -76,8 +76,8 @@ public class EtcdReviewPage {
 
 	/**
 	 * Whether a release may go out as a staged rollout: a change of one application's own
-	 * layer (not a profile's, not the shared one) that deletes nothing, as the release API
-	 * requires; the API checks it again.
+	 * layer (not a profile's, not the shared one) that deletes nothing, as the release
+	 * API requires; the API checks it again.
 	 * @param plan the release
 	 * @return whether it may
 	 */

@@ -181,10 +181,10 @@ public class EtcdStagedRolloutController {
 				continue;
 			}
 			boolean applied = instance.hasApplied(state.id(), state.stageRevision());
-			// As the driver judges it: a rejection of any revision since the rollout began.
+			// As the driver judges it: a rejection of any revision since the rollout
+			// began.
 			boolean rejected = instance.rejected() != null && instance.rejected().revision() >= state.startRevision();
-			rows.add(new SubsetRow(id, instance.uri(), applied, rejected, instance.status(), instance.health(),
-					cause));
+			rows.add(new SubsetRow(id, instance.uri(), applied, rejected, instance.status(), instance.health(), cause));
 		}
 		return rows;
 	}
