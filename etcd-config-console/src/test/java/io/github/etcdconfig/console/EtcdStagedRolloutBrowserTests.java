@@ -68,19 +68,7 @@ class EtcdStagedRolloutBrowserTests {
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		for (AutoCloseable closeable : new AutoCloseable[] { console, instances, keys }) {
-			try {
-				if (closeable != null) {
-					closeable.close();
-				}
-			}
-			catch (Exception ex) {
-				// Stopping.
-			}
-		}
+		Apps.close(browser, console, instances, keys);
 	}
 
 	@Test

@@ -61,10 +61,7 @@ public class EtcdStagedRolloutController {
 	 */
 	@GetMapping("/apps/{application}/staged-rollout")
 	public String page(@PathVariable String application, Authentication user, Model model) {
-		model.addAttribute("appName", application);
-		model.addAttribute("refresh", this.properties.getRolloutRefresh().toMillis());
-		model.addAttribute("canPublish", this.access.canPublish(user, application));
-		addRollout(application, model);
+		addRollout(application, user, model);
 		return "staged-rollout";
 	}
 
@@ -73,10 +70,7 @@ public class EtcdStagedRolloutController {
 	 */
 	@GetMapping("/apps/{application}/staged-rollout/state")
 	public String state(@PathVariable String application, Authentication user, Model model) {
-		model.addAttribute("appName", application);
-		model.addAttribute("refresh", this.properties.getRolloutRefresh().toMillis());
-		model.addAttribute("canPublish", this.access.canPublish(user, application));
-		addRollout(application, model);
+		addRollout(application, user, model);
 		return "staged-rollout :: rollout";
 	}
 
@@ -124,7 +118,10 @@ public class EtcdStagedRolloutController {
 		return "redirect:/apps/" + application + "/staged-rollout";
 	}
 
-	private void addRollout(String application, Model model) {
+	private void addRollout(String application, Authentication user, Model model) {
+		model.addAttribute("appName", application);
+		model.addAttribute("refresh", this.properties.getRolloutRefresh().toMillis());
+		model.addAttribute("canPublish", this.access.canPublish(user, application));
 		try {
 			EtcdRolloutState state = this.releases.rollout(application).orElse(null);
 			model.addAttribute("rollout", state);
