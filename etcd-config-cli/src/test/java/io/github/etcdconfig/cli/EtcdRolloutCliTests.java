@@ -9,9 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.etcd.jetcd.options.PutOption;
 import io.github.etcdconfig.config.EtcdRolloutSelector;
+import io.github.etcdconfig.release.EtcdConfigFile;
+import io.github.etcdconfig.release.EtcdPushOptions;
 import io.github.etcdconfig.release.EtcdReleaseSettings;
 import io.github.etcdconfig.release.EtcdReleases;
+import io.github.etcdconfig.release.EtcdRolloutOptions;
 import io.github.etcdconfig.release.EtcdRolloutState;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
@@ -120,11 +124,9 @@ class EtcdRolloutCliTests {
 		try (StandIns instances = standIns("cli-control")) {
 			releases.startRollout(
 					releases.planPush(releases.layer("cli-control", null),
-							List.of(new io.github.etcdconfig.release.EtcdConfigFile("a.yml",
-									"greeting: hi\n".getBytes(StandardCharsets.UTF_8))),
-							new io.github.etcdconfig.release.EtcdPushOptions(false, null)),
-					io.github.etcdconfig.release.EtcdRolloutOptions.of("50%", null, Duration.ofMillis(200)), "alice",
-					null);
+							List.of(new EtcdConfigFile("a.yml", "greeting: hi\n".getBytes(StandardCharsets.UTF_8))),
+							EtcdPushOptions.DEFAULT),
+					EtcdRolloutOptions.of("50%", null, Duration.ofMillis(200)), "alice", null);
 
 			Cli.Result push = cli.run("push", file("other.yml", "greeting: hey\n"), "--app", "cli-control", "--yes",
 					"--no-verify");
@@ -169,6 +171,32 @@ class EtcdRolloutCliTests {
 			assertThat(abort.out()).contains("ABORTED", "aborted by carol");
 			assertThat(push.join().exitCode()).isEqualTo(EtcdConfigCli.ROLLED_BACK);
 			assertThat(keys.values("/config-apps/cli-abort/_rollout/")).isEmpty();
+		}
+	}
+
+	@Test
+	void resumeAfterAKilledCommandLineWaitsForItsLockSayingSoAndFinishesTheRollout() {
+		try (StandIns instances = standIns("cli-killed")) {
+			releases.startRollout(
+					releases.planPush(releases.layer("cli-killed", null),
+							List.of(new EtcdConfigFile("a.yml", "greeting: hi\n".getBytes(StandardCharsets.UTF_8))),
+							EtcdPushOptions.DEFAULT),
+					EtcdRolloutOptions.of("1", null, Duration.ofMillis(200)), "alice", null);
+			// What a command line killed while driving leaves: its lock, until its lease
+			// expires.
+			long lease = EtcdKeys.await(keys.client().getLeaseClient().grant(2)).getID();
+			EtcdKeys.await(keys.client()
+				.getKVClient()
+				.put(EtcdKeys.bytes("/config-releases/config-apps/cli-killed/rollout-driver"),
+						EtcdKeys.bytes("driver 4242@ops-host"), PutOption.builder().withLeaseId(lease).build()));
+
+			Cli.Result status = cli.run("rollout", "status", "--app", "cli-killed");
+			Cli.Result resumed = cli.run("rollout", "resume", "--app", "cli-killed");
+
+			assertThat(status.out()).contains("RUNNING at stage 1/2 (1)");
+			assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+			assertThat(resumed.out()).contains("held by driver 4242@ops-host", "within 10 s", "Completed");
+			assertThat(keys.value("/config-apps/cli-killed/greeting")).isEqualTo("hi");
 		}
 	}
 

@@ -26,11 +26,20 @@ final class EtcdReleaseRecords {
 
 	private static final Pattern ID = Pattern.compile("\\d{10}");
 
-	private static final JsonMapper JSON = JsonMapper.builder()
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-		.addMixIn(EtcdRelease.class, Stored.class)
+	private static final JsonMapper JSON = mapper().addMixIn(EtcdRelease.class, Stored.class)
 		.addMixIn(EtcdKeyChange.class, StoredChange.class)
 		.build();
+
+	/**
+	 * How what the release tools keep in etcd is read: tolerant of members written by
+	 * later versions.
+	 * @return a builder of the mapper
+	 */
+	static JsonMapper.Builder mapper() {
+		return JsonMapper.builder()
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+					DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+	}
 
 	private final KV kv;
 

@@ -272,8 +272,12 @@ public final class EtcdRolloutDriver {
 			EtcdRolloutStore.Read after = this.rollouts.read(this.layer);
 			return Step.ended(ended(after.state(), release, listener));
 		}
+		// An instance that reports no configuration (another language's) cannot be
+		// waited for; its status, health and presence are still watched.
 		List<String> pending = members.stream()
-			.filter((id) -> !registered.get(id).hasApplied(state.id(), state.stageRevision()))
+			.map(registered::get)
+			.filter((instance) -> instance.isReporting() && !instance.hasApplied(state.id(), state.stageRevision()))
+			.map(EtcdInstanceStatus::instance)
 			.toList();
 		Instant now = this.clock.instant();
 		if (!pending.isEmpty()) {

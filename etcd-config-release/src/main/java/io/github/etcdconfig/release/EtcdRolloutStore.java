@@ -19,7 +19,6 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.config.EtcdRolloutSelector;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,8 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class EtcdRolloutStore {
 
-	private static final JsonMapper JSON = JsonMapper.builder()
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+	private static final JsonMapper JSON = EtcdReleaseRecords.mapper()
 		.addMixIn(EtcdRolloutState.class, Stored.class)
 		.build();
 
