@@ -8,8 +8,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.etcdconfig.config.EtcdConfigStores;
+import io.github.etcdconfig.config.EtcdInstanceIdentity;
 import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
@@ -104,6 +108,27 @@ class EtcdConfigEndpointTests {
 		finally {
 			keys.put("/config/db/host", "postgres");
 			keys.delete("/config/db/pool");
+		}
+	}
+
+	@Test
+	void showsTheStagedRolloutTheInstanceTakes() throws Exception {
+		long rollout = keys.putAll("/config-apps/shown/_rollout/selector",
+				"{\"id\": \"r-1\", \"seed\": \"s\", \"rules\": [{\"below\": 1}]}",
+				"/config-apps/shown/_rollout/values/db/host", "canary-db");
+		try (ConfigurableApplicationContext context = run("spring.application.name=shown")) {
+			assertThat(get(context)).doesNotContain("\"rollout\"");
+			context.getBean(EtcdConfigStores.BEAN_NAME, EtcdConfigStores.class)
+				.setIdentity(new EtcdInstanceIdentity("shown-1", Map.of()))
+				.get(10, TimeUnit.SECONDS);
+			String json = get(context);
+			assertThat(read(json, "$.sources[0].rollout.id")).isEqualTo("r-1");
+			assertThat(((Number) read(json, "$.sources[0].rollout.revision")).longValue()).isEqualTo(rollout);
+			assertThat(read(json, "$.sources[0].properties['db.host'].key"))
+				.isEqualTo("/config-apps/shown/_rollout/values/db/host");
+		}
+		finally {
+			keys.deletePrefix("/config-apps/shown/");
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.github.etcdconfig.config;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.support.ChangeRecorder;
 import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -220,6 +224,37 @@ class EtcdRolloutLayerTests {
 			assertThat(app.getEnvironment().getProperty("greeting")).isEqualTo("guten tag");
 			assertThat(app.getEnvironment().getProperty("rollout.only")).isEqualTo("shown");
 		}
+	}
+
+	@Test
+	void theSnapshotFileKeepsTheSelectorAndShowsTheRolloutOnlyOnceTheIdentityMatches(@TempDir Path folder)
+			throws Exception {
+		EtcdConfigLayout layout = EtcdConfigLayout
+			.resolve(new EtcdConfigProperties().getPrefixes(), "orders", List.of())
+			.withRolloutLayers();
+		EtcdConfigSnapshot saved = EtcdConfigSnapshot.of(layout, 9,
+				List.of(event(APP + "greeting", "hello"),
+						event(SELECTOR, selector("r-9", "{\"instances\": [\"orders-1\"]}")),
+						event(VALUES + "greeting", "bonjour")),
+				(problem) -> {
+				})
+			.withIdentity(CANARY)
+			.snapshot();
+		EtcdConfigSnapshotFile file = new EtcdConfigSnapshotFile(folder.resolve("orders.snapshot"));
+		file.write(saved);
+		file.close();
+
+		EtcdConfigSnapshot read = new EtcdConfigSnapshotFile(folder.resolve("orders.snapshot")).read(layout,
+				(problem) -> {
+				});
+
+		assertThat(read.getProperty("greeting")).isEqualTo("hello");
+		assertThat(read.withIdentity(OTHER).snapshot().getProperty("greeting")).isEqualTo("hello");
+		assertThat(read.withIdentity(CANARY).snapshot().getProperty("greeting")).isEqualTo("bonjour");
+	}
+
+	private static EtcdKeyEvent event(String key, String value) {
+		return EtcdKeyEvent.put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), 9);
 	}
 
 	@Test

@@ -180,9 +180,9 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 
 	/**
 	 * Write an instance's registration again with its current
-	 * {@link EtcdRegistration#getConfigStatus() configuration status}, on the lease it
-	 * has. Does nothing while the instance is not registered: its next registration
-	 * carries the status.
+	 * {@link EtcdRegistration#getConfigStatus() configuration status} and
+	 * {@link EtcdRegistration#getHealth() health}, on the lease it has. Does nothing
+	 * while the instance is not registered: its next registration carries the status.
 	 * @param registration the instance
 	 */
 	public void updateConfigStatus(EtcdRegistration registration) {
