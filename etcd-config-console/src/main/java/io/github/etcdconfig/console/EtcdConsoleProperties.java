@@ -95,7 +95,9 @@ public class EtcdConsoleProperties implements Validator {
 	private int historyLimit = 20;
 
 	/**
-	 * How often the rollout page asks for the instances' applied revisions.
+	 * How often the rollout pages ask again: the rollout of a release for the instances'
+	 * applied revisions, and a staged rollout for its stage, subset and bake while it
+	 * runs or is paused.
 	 */
 	private Duration rolloutRefresh = Duration.ofSeconds(1);
 

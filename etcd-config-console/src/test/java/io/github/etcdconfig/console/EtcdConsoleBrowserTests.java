@@ -71,19 +71,7 @@ class EtcdConsoleBrowserTests {
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		for (AutoCloseable closeable : new AutoCloseable[] { console, greeter1, greeter2, keys }) {
-			try {
-				if (closeable != null) {
-					closeable.close();
-				}
-			}
-			catch (Exception ex) {
-				// Stopping.
-			}
-		}
+		Apps.close(browser, console, greeter1, greeter2, keys);
 	}
 
 	@Test

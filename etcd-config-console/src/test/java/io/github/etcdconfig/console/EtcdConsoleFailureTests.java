@@ -73,7 +73,7 @@ class EtcdConsoleFailureTests {
 			publisher.logIn(Users.PUBLISHER, Users.PUBLISHER_PASSWORD);
 			HttpResponse<String> checked = publisher.post("/layer/check", "app=payment&format=yaml&text=greeting%3A+hi",
 					"/");
-			String id = checked.body().replaceAll("(?s).*action=\"/releases/([^\"]+)\".*", "$1");
+			String id = checked.body().replaceAll("(?s).*action=\"/releases/([^\"/]+)\".*", "$1");
 			HttpResponse<String> published = publisher.post("/releases/" + id, "message=denied", "/");
 
 			assertThat(published.statusCode()).isEqualTo(403);

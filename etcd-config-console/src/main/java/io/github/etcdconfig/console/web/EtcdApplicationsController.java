@@ -66,8 +66,8 @@ public class EtcdApplicationsController {
 
 	/**
 	 * One application: its layers, its effective properties in a profile (each with the
-	 * layer, key and revision it comes from, and the lower layers it overrides), and its
-	 * instances.
+	 * layer, key and revision it comes from, and the lower layers it overrides), its
+	 * instances, and its staged rollout while one runs.
 	 */
 	@GetMapping("/apps/{application}")
 	public String application(@PathVariable String application, @RequestParam(required = false) String profile,
@@ -92,6 +92,7 @@ public class EtcdApplicationsController {
 		model.addAttribute("newest", this.releases.newest(application));
 		model.addAttribute("canPublish", this.access.canPublish(user, application));
 		model.addAttribute("canPublishShared", this.access.canPublish(user, null));
+		model.addAttribute("stagedRollout", this.releases.rollout(application).orElse(null));
 		return "application";
 	}
 

@@ -1,8 +1,10 @@
 package io.github.etcdconfig.console.web;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.github.etcdconfig.console.EtcdConsoleProperties;
+import io.github.etcdconfig.console.rollout.EtcdRolloutDrivers;
 import io.github.etcdconfig.console.security.EtcdConsoleAccess;
 import io.github.etcdconfig.release.EtcdChangesSince;
 import io.github.etcdconfig.release.EtcdProperty;
@@ -12,9 +14,12 @@ import io.github.etcdconfig.release.EtcdReleaseMasks;
 import io.github.etcdconfig.release.EtcdReleasePlan;
 import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
+import io.github.etcdconfig.release.EtcdRolloutOptions;
+import io.github.etcdconfig.release.EtcdRolloutState;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -28,7 +33,10 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  * Publishes a pending release through the release API's workflow
  * ({@link EtcdReleaseWorkflow#publish}) as the logged-in user, with a message. When the
  * layer changed after the user saw the difference, nothing is written and the page shows
- * the other change, as the release API tells it ({@link EtcdReleases#changesSince}).
+ * the other change, as the release API tells it ({@link EtcdReleases#changesSince}). A
+ * change of an application's own layer may instead start a staged rollout, through the
+ * same workflow, which the console then drives in the background
+ * ({@link EtcdRolloutDrivers}).
  */
 @Controller
 public class EtcdPublishController {
@@ -49,9 +57,11 @@ public class EtcdPublishController {
 
 	private final EtcdConsoleProperties properties;
 
+	private final EtcdRolloutDrivers drivers;
+
 	public EtcdPublishController(EtcdReleases releases, EtcdReleaseWorkflow workflow, EtcdReleaseMasks masks,
 			EtcdChangeRows rows, EtcdPendingReleases pending, EtcdReviewPage review, EtcdConsoleAccess access,
-			EtcdConsoleProperties properties) {
+			EtcdConsoleProperties properties, EtcdRolloutDrivers drivers) {
 		this.releases = releases;
 		this.workflow = workflow;
 		this.masks = masks;
@@ -60,6 +70,7 @@ public class EtcdPublishController {
 		this.review = review;
 		this.access = access;
 		this.properties = properties;
+		this.drivers = drivers;
 	}
 
 	/**
@@ -91,6 +102,43 @@ public class EtcdPublishController {
 		redirect.addAttribute("revision", published.revision());
 		redirect.addAttribute("at", published.time().toEpochMilli());
 		return "redirect:/rollout";
+	}
+
+	/**
+	 * Publish a pending release as a staged rollout: its first stage is written at once,
+	 * and the console drives the next ones in the background; then show the rollout.
+	 */
+	@PostMapping("/releases/{id}/staged")
+	public String publishStaged(@PathVariable String id, @RequestParam String stages, @RequestParam String bake,
+			@RequestParam(required = false) String message, Authentication user, HttpSession session, Model model,
+			HttpServletResponse response) {
+		EtcdPendingReleases.Pending release = pending(session, id);
+		this.access.checkPublish(user, release.plan());
+		EtcdRolloutOptions options = EtcdRolloutOptions.of(null, stages, bakeTime(bake));
+		EtcdRolloutState started;
+		try {
+			started = this.workflow.startRollout(release.review(), options, this.access.name(user), message);
+		}
+		catch (EtcdReleaseException ex) {
+			if (ex.getReason() != EtcdReleaseException.Reason.CONFLICT) {
+				throw ex;
+			}
+			response.setStatus(HttpStatus.CONFLICT.value());
+			return conflict(release, ex, model);
+		}
+		this.pending.remove(session, id);
+		this.drivers.drive(started.application());
+		return "redirect:/apps/" + started.application() + "/staged-rollout";
+	}
+
+	private static Duration bakeTime(String bake) {
+		try {
+			return DurationStyle.detectAndParse(bake.strip());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new EtcdReleaseException(EtcdReleaseException.Reason.INVALID,
+					"The bake time '" + bake + "' is not a duration such as 60s or 5m");
+		}
 	}
 
 	/**

@@ -21,7 +21,8 @@ import org.springframework.ui.Model;
  * transaction, the workflow's notice when it changes nothing, otherwise its difference,
  * the running instances' verdicts ({@code etcd.console.verify}), and the form that
  * publishes it, kept as a pending release; a release an instance rejects gets no form,
- * and publishing it anyway is refused by the workflow.
+ * and publishing it anyway is refused by the workflow. A change of an application's own
+ * layer that deletes nothing may also be published as a staged rollout.
  */
 @Component
 public class EtcdReviewPage {
@@ -69,7 +70,21 @@ public class EtcdReviewPage {
 			model.addAttribute("diff", this.rows.diff(plan));
 			model.addAttribute("verification", review.verification());
 			model.addAttribute("rejected", review.isRejected());
+			model.addAttribute("stageable", isStageable(plan));
 		}
+	}
+
+	/**
+	 * Whether a release may go out as a staged rollout: a change of one application's own
+	 * layer (not a profile's, not the shared one) that deletes nothing, as the release
+	 * API requires; the API checks it again.
+	 * @param plan the release
+	 * @return whether it may
+	 */
+	static boolean isStageable(EtcdReleasePlan plan) {
+		return plan.kind() == EtcdReleasePlan.Kind.PUSH && plan.layers().size() == 1
+				&& plan.layers().get(0).layer().application() != null && plan.layers().get(0).layer().profile() == null
+				&& plan.layers().get(0).removed() == 0;
 	}
 
 }

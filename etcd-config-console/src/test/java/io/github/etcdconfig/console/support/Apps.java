@@ -78,6 +78,24 @@ public final class Apps {
 		return greeter.getBean(EtcdConfigStores.class).getStores().get(0).getSnapshot().getRevision();
 	}
 
+	/**
+	 * Stop what a test class started, in order, each whatever became of the others.
+	 * @param closeables the browser, the console, instances, clients; {@code null} for
+	 * those that never started
+	 */
+	public static void close(AutoCloseable... closeables) {
+		for (AutoCloseable closeable : closeables) {
+			try {
+				if (closeable != null) {
+					closeable.close();
+				}
+			}
+			catch (Exception ex) {
+				// Stopping.
+			}
+		}
+	}
+
 	// A setting given again replaces the default.
 	private static void settings(List<String> args, String... settings) {
 		for (String setting : settings) {
