@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 		footer = { "  etcd-config push billing.yml --app billing --message \"raise the rate limit\"",
 				"  etcd-config push canary.yml --app billing --profile canary --yes --wait=2m",
 				"  etcd-config push all.yml --app billing --prune --dry-run",
-				"  etcd-config push billing.yml --app billing --canary 10% --steps 50%,100% --bake 60s" })
+				"  etcd-config push billing.yml --app billing --canary 10%% --steps 50%%,100%% --bake 60s" })
 class EtcdPushCommand extends EtcdCliFileCommand {
 
 	@Mixin

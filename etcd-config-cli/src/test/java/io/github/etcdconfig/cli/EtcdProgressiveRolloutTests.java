@@ -144,7 +144,10 @@ class EtcdProgressiveRolloutTests {
 		fleet.restart("i5", "i6");
 		// The old JVMs are gone: every sample from here on is of the new ones.
 		long restarted = System.nanoTime();
-		await().atMost(APPLY).until(() -> this.probe.count("i6", (sample) -> sample.at() > restarted) > 100);
+		// Each new JVM answers from its own start: wait for enough samples of both.
+		await().atMost(APPLY)
+			.until(() -> this.probe.count("i5", (sample) -> sample.at() > restarted) > 100
+					&& this.probe.count("i6", (sample) -> sample.at() > restarted) > 100);
 		long aborting = System.nanoTime();
 		releases.abortRollout(APP, "alice");
 		awaitValues(before);

@@ -86,11 +86,7 @@ public class EtcdPublishController {
 			published = this.workflow.publish(release.review(), this.access.name(user), message);
 		}
 		catch (EtcdReleaseException ex) {
-			if (ex.getReason() != EtcdReleaseException.Reason.CONFLICT) {
-				throw ex;
-			}
-			response.setStatus(HttpStatus.CONFLICT.value());
-			return conflict(release, ex, model);
+			return conflict(release, ex, model, response);
 		}
 		this.pending.remove(session, id);
 		if (published.application() != null) {
@@ -120,11 +116,7 @@ public class EtcdPublishController {
 			started = this.workflow.startRollout(release.review(), options, this.access.name(user), message);
 		}
 		catch (EtcdReleaseException ex) {
-			if (ex.getReason() != EtcdReleaseException.Reason.CONFLICT) {
-				throw ex;
-			}
-			response.setStatus(HttpStatus.CONFLICT.value());
-			return conflict(release, ex, model);
+			return conflict(release, ex, model, response);
 		}
 		this.pending.remove(session, id);
 		this.drivers.drive(started.application());
@@ -168,7 +160,16 @@ public class EtcdPublishController {
 		return release;
 	}
 
-	private String conflict(EtcdPendingReleases.Pending release, EtcdReleaseException ex, Model model) {
+	/**
+	 * The conflict page when someone changed the layer since the release was read (409);
+	 * any other failure goes on to the error handling.
+	 */
+	private String conflict(EtcdPendingReleases.Pending release, EtcdReleaseException ex, Model model,
+			HttpServletResponse response) {
+		if (ex.getReason() != EtcdReleaseException.Reason.CONFLICT) {
+			throw ex;
+		}
+		response.setStatus(HttpStatus.CONFLICT.value());
 		List<OtherChange> others = this.releases.changesSince(release.plan(), this.properties.getHistoryLimit())
 			.stream()
 			.map(this::otherChange)
