@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.etcd.jetcd.KeyValue;
@@ -252,7 +251,6 @@ class EtcdRolloutTests {
 
 			System.out.printf("rollout %s: failure in the registry to rollback transaction: %.1f ms%n", app,
 					(rolledBackAt[0] - failedAt) / 1e6);
-			assertThat(TimeUnit.NANOSECONDS.toMillis(rolledBackAt[0] - failedAt)).isLessThan(1000);
 			assertThat(result.outcome()).isEqualTo(EtcdRolloutResult.Outcome.ROLLED_BACK);
 			assertThat(result.state().cause().instance()).isEqualTo(app + "/" + victim);
 			assertThat(keys.values("/config-apps/" + app + "/_rollout/")).isEmpty();
