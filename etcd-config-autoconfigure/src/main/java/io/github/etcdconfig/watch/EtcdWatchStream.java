@@ -52,7 +52,11 @@ import org.apache.commons.logging.LogFactory;
  * {@code onCompleted}, or {@code onCompleted}), the stream is dropped, and the next watch
  * opens a new one. Unlike jetcd's, a watch is never resumed here: its owner watches
  * again from what it received, which {@link EtcdWatchSession} does anyway.</li>
- * <li>A stream whose last watch closed is ended, so that an idle client holds none.</li>
+ * <li>A stream whose last watch closed is ended (its call cancelled: etcd keeps a stream
+ * the client only half-closed), so that an idle client holds none.</li>
+ * <li>etcd checks the auth token a stream opened with. When it refuses a watch for
+ * permission, the token is renewed and later watches go to a new stream; the watches on
+ * the old one stay there until they close.</li>
  * <li>Listeners are called on gRPC's threads, outside the stream's lock; they must hand
  * off, as the session's do.</li>
  * </ul>
@@ -239,13 +243,15 @@ final class EtcdWatchStream implements Watch {
 				return;
 			}
 			if (response.getCanceled() || response.getWatchId() == -1) {
-				// etcd refused it, often for an expired auth token: the stream was
-				// authorized when it opened, so only a new stream gets a new token.
 				String reason = response.getCancelReason();
 				Throwable error = EtcdExceptionFactory.newEtcdException(ErrorCode.FAILED_PRECONDITION,
 						reason.isEmpty() ? "etcd did not create the watch" : reason);
 				if (reason.contains("permission denied") || reason.contains("invalid auth token")) {
+					// Maybe an expired token. etcd checks the token the stream opened with,
+					// so the next watch goes to a new stream, with a new token; the watches
+					// here stay until they close.
 					EtcdWatchStream.this.internals.renewToken();
+					retire();
 				}
 				if (!watching.closed) {
 					watching.closed = true;
@@ -323,9 +329,7 @@ final class EtcdWatchStream implements Watch {
 					// Its own onError then finds the stream ended.
 					this.requests.cancel("no watch left on the stream, or the client closed it", null);
 				}
-				if (EtcdWatchStream.this.stream == this) {
-					EtcdWatchStream.this.stream = null;
-				}
+				retire();
 				this.pending.forEach(open::add);
 				open.addAll(this.watching.values());
 				open.removeIf((watching) -> watching.closed);
@@ -334,6 +338,12 @@ final class EtcdWatchStream implements Watch {
 				this.watching.clear();
 			}
 			return open;
+		}
+
+		void retire() {
+			if (EtcdWatchStream.this.stream == this) {
+				EtcdWatchStream.this.stream = null;
+			}
 		}
 
 		void endIfIdle() {
