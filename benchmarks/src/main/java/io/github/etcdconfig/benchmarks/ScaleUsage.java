@@ -53,8 +53,7 @@ final class ScaleUsage {
 			Map<String, Double> metrics = metrics(member.clientEndpoint());
 			members.add(new Member(member.name(), pid, rss(pid), metric(metrics, "go_memstats_heap_inuse_bytes"),
 					established.getOrDefault(member.clientEndpoint().getPort(), 0),
-					metric(metrics, EtcdMetrics.WATCH_STREAMS),
-					metric(metrics, EtcdMetrics.WATCHERS),
+					metric(metrics, EtcdMetrics.WATCH_STREAMS), metric(metrics, EtcdMetrics.WATCHERS),
 					metric(metrics, "etcd_debugging_mvcc_slow_watcher_total"),
 					metric(metrics, "etcd_network_client_grpc_sent_bytes_total"), cpuNanos(pid)));
 		}

@@ -19,8 +19,8 @@ import org.apache.commons.logging.LogFactory;
  *
  * <p>
  * jetcd keeps its gRPC channel to itself; this reaches it through jetcd's internals
- * ({@link EtcdClientInternals}). When they change, or the client is not jetcd's own, {@link #connectNow()} does
- * nothing and gRPC's backoff applies.
+ * ({@link EtcdClientInternals}). When they change, or the client is not jetcd's own,
+ * {@link #connectNow()} does nothing and gRPC's backoff applies.
  */
 public final class EtcdConnectivity {
 

@@ -454,8 +454,8 @@ public class EtcdPrefixWatcher {
 		/**
 		 * Settings whose watches share the client's one watch stream.
 		 * @param coalesceWindow how often a flooded application is refreshed at most
-		 * @param floodThreshold refreshes during which new changes arrived, within as many
-		 * windows, after which changes are coalesced over the window
+		 * @param floodThreshold refreshes during which new changes arrived, within as
+		 * many windows, after which changes are coalesced over the window
 		 * @param checkInterval interval of the liveness check
 		 * @param retryDelay first wait before what failed is tried again
 		 * @param maxRetryDelay longest wait between two tries

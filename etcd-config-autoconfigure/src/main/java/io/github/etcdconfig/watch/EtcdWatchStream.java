@@ -50,8 +50,8 @@ import org.apache.commons.logging.LogFactory;
  * needs is gone.</li>
  * <li>When the stream fails or etcd ends it, every watch on it ends ({@code onError} then
  * {@code onCompleted}, or {@code onCompleted}), the stream is dropped, and the next watch
- * opens a new one. Unlike jetcd's, a watch is never resumed here: its owner watches
- * again from what it received, which {@link EtcdWatchSession} does anyway.</li>
+ * opens a new one. Unlike jetcd's, a watch is never resumed here: its owner watches again
+ * from what it received, which {@link EtcdWatchSession} does anyway.</li>
  * <li>A stream whose last watch closed is ended (its call cancelled: etcd keeps a stream
  * the client only half-closed), so that an idle client holds none.</li>
  * <li>etcd checks the auth token a stream opened with. When it refuses a watch for
@@ -150,8 +150,9 @@ final class EtcdWatchStream implements Watch {
 	public void requestProgress() {
 		synchronized (this.lock) {
 			if (this.stream != null) {
-				this.stream
-					.send(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
+				this.stream.send(WatchRequest.newBuilder()
+					.setProgressRequest(WatchProgressRequest.getDefaultInstance())
+					.build());
 			}
 		}
 		this.fallback.requestProgress();
@@ -223,7 +224,8 @@ final class EtcdWatchStream implements Watch {
 				else {
 					io.etcd.jetcd.watch.WatchResponse delivered = new io.etcd.jetcd.watch.WatchResponse(response,
 							EtcdWatchStream.this.internals.namespace());
-					// A progress notification asked for on the stream is for every watch on
+					// A progress notification asked for on the stream is for every watch
+					// on
 					// it.
 					for (Watching watching : (response.getWatchId() == -1) ? this.watching.values()
 							: listOf(this.watching.get(response.getWatchId()))) {
@@ -247,8 +249,10 @@ final class EtcdWatchStream implements Watch {
 				Throwable error = EtcdExceptionFactory.newEtcdException(ErrorCode.FAILED_PRECONDITION,
 						reason.isEmpty() ? "etcd did not create the watch" : reason);
 				if (reason.contains("permission denied") || reason.contains("invalid auth token")) {
-					// Maybe an expired token. etcd checks the token the stream opened with,
-					// so the next watch goes to a new stream, with a new token; the watches
+					// Maybe an expired token. etcd checks the token the stream opened
+					// with,
+					// so the next watch goes to a new stream, with a new token; the
+					// watches
 					// here stay until they close.
 					EtcdWatchStream.this.internals.renewToken();
 					retire();

@@ -142,9 +142,10 @@ class EtcdWatchStreamTests {
 			Recorder behind = new Recorder();
 			try (Watch.Watcher first = watch.watch(EtcdBytes.of("/a/"), prefix(0), other);
 					Watch.Watcher second = watch.watch(EtcdBytes.of("/c/"), prefix(1), behind)) {
-				await().atMost(WAIT).untilAsserted(() -> assertThat(behind.errors).singleElement()
-					.isInstanceOfSatisfying(CompactedException.class,
-							(error) -> assertThat(error.getCompactedRevision()).isEqualTo(compacted)));
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(behind.errors).singleElement()
+						.isInstanceOfSatisfying(CompactedException.class,
+								(error) -> assertThat(error.getCompactedRevision()).isEqualTo(compacted)));
 				this.keys.put("/a/1", "x");
 				await().atMost(WAIT).untilAsserted(() -> assertThat(other.keys()).containsExactly("/a/1"));
 				assertThat(other.errors).isEmpty();

@@ -53,8 +53,8 @@ public final class EtcdMetrics {
 			int space = line.lastIndexOf(' ');
 			String name = line.substring(0, space);
 			int labels = name.indexOf('{');
-			metrics.merge((labels < 0) ? name : name.substring(0, labels), Double.parseDouble(line.substring(space + 1)),
-					Double::sum);
+			metrics.merge((labels < 0) ? name : name.substring(0, labels),
+					Double.parseDouble(line.substring(space + 1)), Double::sum);
 		}
 		return metrics;
 	}
