@@ -101,31 +101,27 @@ class EtcdWatchStreamTests {
 	void watchesOfOneClientShareOneStreamAndEachReceivesItsOwnRange() {
 		try (Client client = etcd.cluster().newClient()) {
 			Watch watch = EtcdWatchStream.of(client);
-			Recorder a = new Recorder();
-			Recorder b = new Recorder();
-			try (Watch.Watcher first = watch.watch(EtcdBytes.of("/a/"), prefix(0), a);
-					Watch.Watcher second = watch.watch(EtcdBytes.of("/b/"), prefix(0), b)) {
-				await().atMost(WAIT).until(() -> a.created() && b.created());
-				this.keys.put("/a/1", "x");
-				this.keys.put("/b/1", "y");
-				await().atMost(WAIT).untilAsserted(() -> {
-					assertThat(a.keys()).containsExactly("/a/1");
-					assertThat(b.keys()).containsExactly("/b/1");
-				});
-				assertThat(streams()).isOne();
-				assertThat(watchers()).isEqualTo(2);
-			}
+			Recorder a = watching(watch, "/a/", 0);
+			Recorder b = watching(watch, "/b/", 0);
+			await().atMost(WAIT).until(() -> a.created() && b.created());
+			this.keys.put("/a/1", "x");
+			this.keys.put("/b/1", "y");
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(a.keys()).containsExactly("/a/1");
+				assertThat(b.keys()).containsExactly("/b/1");
+			});
+			assertThat(streams()).isOne();
+			assertThat(watchers()).isEqualTo(2);
 		}
 	}
 
 	@Test
 	void closingTheLastWatchEndsTheStream() {
 		try (Client client = etcd.cluster().newClient()) {
-			Recorder recorder = new Recorder();
-			Watch.Watcher watcher = EtcdWatchStream.of(client).watch(EtcdBytes.of("/a/"), prefix(0), recorder);
+			Recorder recorder = watching(EtcdWatchStream.of(client), "/a/", 0);
 			await().atMost(WAIT).until(recorder::created);
 			assertThat(streams()).isOne();
-			watcher.close();
+			recorder.watcher.close();
 			await().atMost(WAIT).until(() -> streams() == 0);
 			assertThat(recorder.completed).hasPositiveValue();
 		}
@@ -138,31 +134,26 @@ class EtcdWatchStreamTests {
 		this.keys.compact(compacted);
 		try (Client client = etcd.cluster().newClient()) {
 			Watch watch = EtcdWatchStream.of(client);
-			Recorder other = new Recorder();
-			Recorder behind = new Recorder();
-			try (Watch.Watcher first = watch.watch(EtcdBytes.of("/a/"), prefix(0), other);
-					Watch.Watcher second = watch.watch(EtcdBytes.of("/c/"), prefix(1), behind)) {
-				await().atMost(WAIT)
-					.untilAsserted(() -> assertThat(behind.errors).singleElement()
-						.isInstanceOfSatisfying(CompactedException.class,
-								(error) -> assertThat(error.getCompactedRevision()).isEqualTo(compacted)));
-				this.keys.put("/a/1", "x");
-				await().atMost(WAIT).untilAsserted(() -> assertThat(other.keys()).containsExactly("/a/1"));
-				assertThat(other.errors).isEmpty();
-			}
+			Recorder other = watching(watch, "/a/", 0);
+			Recorder behind = watching(watch, "/c/", 1);
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(behind.errors).singleElement()
+					.isInstanceOfSatisfying(CompactedException.class,
+							(error) -> assertThat(error.getCompactedRevision()).isEqualTo(compacted)));
+			this.keys.put("/a/1", "x");
+			await().atMost(WAIT).untilAsserted(() -> assertThat(other.keys()).containsExactly("/a/1"));
+			assertThat(other.errors).isEmpty();
 		}
 	}
 
 	@Test
 	void aNamespacedClientWatchesInsideItsNamespace() {
 		try (Client client = etcd.cluster().clientBuilder().namespace(EtcdBytes.of("tenant")).build()) {
-			Recorder recorder = new Recorder();
-			try (Watch.Watcher watcher = EtcdWatchStream.of(client).watch(EtcdBytes.of("/a/"), prefix(0), recorder)) {
-				await().atMost(WAIT).until(recorder::created);
-				this.keys.put("/a/outside", "x");
-				this.keys.put("tenant/a/inside", "y");
-				await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.keys()).containsExactly("/a/inside"));
-			}
+			Recorder recorder = watching(EtcdWatchStream.of(client), "/a/", 0);
+			await().atMost(WAIT).until(recorder::created);
+			this.keys.put("/a/outside", "x");
+			this.keys.put("tenant/a/inside", "y");
+			await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.keys()).containsExactly("/a/inside"));
 		}
 	}
 
@@ -171,10 +162,8 @@ class EtcdWatchStreamTests {
 		EtcdMember member = etcd.cluster().member(0);
 		try (Client client = etcd.cluster().newClient()) {
 			Watch watch = EtcdWatchStream.of(client);
-			Recorder a = new Recorder();
-			Recorder b = new Recorder();
-			watch.watch(EtcdBytes.of("/a/"), prefix(0), a);
-			watch.watch(EtcdBytes.of("/b/"), prefix(0), b);
+			Recorder a = watching(watch, "/a/", 0);
+			Recorder b = watching(watch, "/b/", 0);
 			await().atMost(WAIT).until(() -> a.created() && b.created());
 			member.kill();
 			await().atMost(WAIT).until(() -> !a.errors.isEmpty() && !b.errors.isEmpty());
@@ -182,8 +171,7 @@ class EtcdWatchStreamTests {
 			member.start();
 			// Until the client has reconnected, a new watch fails as well.
 			Recorder again = await().atMost(WAIT).until(() -> {
-				Recorder recorder = new Recorder();
-				watch.watch(EtcdBytes.of("/a/"), prefix(0), recorder);
+				Recorder recorder = watching(watch, "/a/", 0);
 				await().atMost(WAIT).until(() -> recorder.created() || !recorder.errors.isEmpty());
 				return recorder;
 			}, Recorder::created);
@@ -192,13 +180,17 @@ class EtcdWatchStreamTests {
 		}
 	}
 
-	private static WatchOption prefix(long revision) {
-		return WatchOption.builder()
+	// A watch of a prefix from a revision that requires a leader, as the sessions' do.
+	private static Recorder watching(Watch watch, String prefix, long revision) {
+		WatchOption option = WatchOption.builder()
 			.isPrefix(true)
 			.withRevision(revision)
 			.withRequireLeader(true)
 			.withCreateNotify(true)
 			.build();
+		Recorder recorder = new Recorder();
+		recorder.watcher = watch.watch(EtcdBytes.of(prefix), option, recorder);
+		return recorder;
 	}
 
 	private static long streams() {
@@ -223,6 +215,8 @@ class EtcdWatchStreamTests {
 		final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
 		final AtomicInteger completed = new AtomicInteger();
+
+		Watch.Watcher watcher;
 
 		@Override
 		public void onNext(WatchResponse response) {
