@@ -15,12 +15,15 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.test.Apps;
+import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.test.EtcdMetrics;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -178,6 +181,47 @@ class EtcdWatchStreamTests {
 			this.keys.put("/a/1", "x");
 			await().atMost(WAIT).untilAsserted(() -> assertThat(again.keys()).contains("/a/1"));
 		}
+	}
+
+	@Nested
+	class Auth {
+
+		private static final String PASSWORD = "r3ader-Pa55";
+
+		@RegisterExtension
+		static EtcdClusterExtension secured = new EtcdClusterExtension(
+				EtcdCluster.builder().authTokenTtl(Duration.ofSeconds(2)));
+
+		@BeforeAll
+		static void enableAuth() {
+			secured.cluster().addUser("reader", PASSWORD, "/a/");
+			secured.cluster().enableAuth("root-Pa55");
+		}
+
+		@Test
+		void aWatchAskedForAfterTheStreamsTokenExpiredGoesToANewStreamAndTheOldWatchesGoOn() {
+			try (Client client = secured.cluster().newClient("reader", PASSWORD);
+					EtcdKeys root = new EtcdKeys(secured.cluster().newClient())) {
+				Watch watch = EtcdWatchStream.of(client);
+				Recorder first = watching(watch, "/a/", 0);
+				await().atMost(WAIT).until(first::created);
+				long created = System.nanoTime();
+				// The token the stream opened with expires after 2 s unused.
+				await().atMost(WAIT).until(() -> System.nanoTime() - created > Duration.ofSeconds(3).toNanos());
+				// As a session does: watch again until etcd confirms.
+				Recorder second = await().atMost(WAIT).until(() -> {
+					Recorder recorder = watching(watch, "/a/", 0);
+					await().atMost(WAIT).until(() -> recorder.created() || !recorder.errors.isEmpty());
+					return recorder;
+				}, Recorder::created);
+				root.put("/a/1", "x");
+				await().atMost(WAIT).untilAsserted(() -> {
+					assertThat(first.keys()).containsExactly("/a/1");
+					assertThat(second.keys()).containsExactly("/a/1");
+				});
+			}
+		}
+
 	}
 
 	// A watch of a prefix from a revision that requires a leader, as the sessions' do.
