@@ -30,6 +30,8 @@ import org.apache.commons.logging.LogFactory;
  * <ul>
  * <li>{@link EtcdWatchSession}: the watch of one range; order, resume and progress
  * notifications;</li>
+ * <li>{@link EtcdWatchStream}: the one gRPC watch stream that the sessions of every
+ * watcher on the client share (unless {@code shared-stream} is off);</li>
  * <li>{@link EtcdChangeCoalescer}: when changes are applied (at once, unless the
  * application is flooded);</li>
  * <li>{@link EtcdResync}: reading the ranges again after a gap the watches cannot fill

@@ -33,7 +33,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Every watch of one jetcd client on one gRPC watch stream: etcd holds one stream per
- * application instead of one per watched range (about 18 KB of etcd's memory each).
+ * application instead of one per watched range (each costs etcd about 100 KB, as measured
+ * in docs/scale.md).
  *
  * <p>
  * jetcd 0.8 opens a stream per {@code watch()}; etcd's protocol lets one bidirectional
