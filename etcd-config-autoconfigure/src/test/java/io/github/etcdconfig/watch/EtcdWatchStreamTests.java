@@ -1,5 +1,6 @@
 package io.github.etcdconfig.watch;
 
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -180,6 +181,21 @@ class EtcdWatchStreamTests {
 			}, Recorder::created);
 			this.keys.put("/a/1", "x");
 			await().atMost(WAIT).untilAsserted(() -> assertThat(again.keys()).contains("/a/1"));
+		}
+	}
+
+	@Test
+	void aClientWhoseChannelCannotBeReachedWatchesThroughJetcdWithAStreamPerWatch() {
+		try (Client client = etcd.cluster().newClient()) {
+			// Not jetcd's own client class: its internals are out of reach.
+			Client wrapped = (Client) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { Client.class }, (proxy, method, arguments) -> method.invoke(client, arguments));
+			Watch watch = EtcdWatchStream.of(wrapped);
+			Recorder a = watching(watch, "/a/", 0);
+			Recorder b = watching(watch, "/b/", 0);
+			await().atMost(WAIT).until(() -> a.created() && b.created());
+			assertThat(watch).isSameAs(client.getWatchClient());
+			assertThat(streams()).isEqualTo(2);
 		}
 	}
 
