@@ -225,9 +225,8 @@ final class EtcdWatchStream implements Watch {
 				else {
 					io.etcd.jetcd.watch.WatchResponse delivered = new io.etcd.jetcd.watch.WatchResponse(response,
 							EtcdWatchStream.this.internals.namespace());
-					// A progress notification asked for on the stream is for every watch
-					// on
-					// it.
+					// A progress notification asked for on the stream is for all its
+					// watches.
 					for (Watching watching : (response.getWatchId() == -1) ? this.watching.values()
 							: listOf(this.watching.get(response.getWatchId()))) {
 						if (!watching.closed) {
@@ -250,11 +249,9 @@ final class EtcdWatchStream implements Watch {
 				Throwable error = EtcdExceptionFactory.newEtcdException(ErrorCode.FAILED_PRECONDITION,
 						reason.isEmpty() ? "etcd did not create the watch" : reason);
 				if (reason.contains("permission denied") || reason.contains("invalid auth token")) {
-					// Maybe an expired token. etcd checks the token the stream opened
-					// with,
-					// so the next watch goes to a new stream, with a new token; the
-					// watches
-					// here stay until they close.
+					// Maybe an expired token. etcd checks the token the stream
+					// opened with, so the next watch goes to a new stream, with a
+					// new token; the watches here stay until they close.
 					EtcdWatchStream.this.internals.renewToken();
 					retire();
 				}
