@@ -241,7 +241,7 @@ final class EtcdWatchStream implements Watch {
 		private void created(WatchResponse response, List<Runnable> calls) {
 			Watching watching = this.pending.poll();
 			if (watching == null) {
-				logger.debug("etcd confirmed a watch no one asked for on " + this + "; ignored");
+				logger.debug("etcd confirmed a watch no one asked for on the stream; ignored");
 				return;
 			}
 			if (response.getCanceled() || response.getWatchId() == -1) {
