@@ -134,9 +134,10 @@ final class ScaleReport {
 				+ "the starter's `EtcdClientFactory` with the default settings (so `round_robin` over the three "
 				+ "endpoints: one connection to each member), an `EtcdConfigStore` loaded by `EtcdConfigStores.load` "
 				+ "(the paged read with the start-up retries, the snapshot) and the starter's `EtcdConfigWatcher` over "
-				+ "the default layout: one watch of `/config/` and one of `/config-apps/{application}/`, two gRPC "
-				+ "watch streams, since jetcd opens one per `watch()`. The instances are spread over "
-				+ settings.applications() + " applications. Only Spring is left out: an instance holds a value once "
+				+ "the default layout: one watch of `/config/` and one of `/config-apps/{application}/`, both on one "
+				+ "gRPC watch stream (`etcd.config.watch.shared-stream`; jetcd alone opens one per `watch()`). "
+				+ "The instances are spread over " + settings.applications()
+				+ " applications. Only Spring is left out: an instance holds a value once "
 				+ "the watcher has swapped in the snapshot that has it, which is when it calls its change listener.");
 		line("- **The floor** is the same number of bare jetcd watches of `/config/`, one client each, built by the "
 				+ "same factory, with the starter's watch options (from the revision read + 1, progress "
@@ -247,8 +248,8 @@ final class ScaleReport {
 		line();
 		line("The connection counts include this JVM's writer and the launcher's status probes (a few per member); "
 				+ "the watch streams and watchers are etcd's own gauges (`etcd_debugging_mvcc_watch_stream_total`, "
-				+ "`etcd_debugging_mvcc_watcher_total`): the starter's two per instance are one per watched key "
-				+ "range.");
+				+ "`etcd_debugging_mvcc_watcher_total`): a starter instance holds one stream with a watcher per "
+				+ "watched key range; bare jetcd watches hold a stream each.");
 		line();
 	}
 

@@ -2,9 +2,6 @@ package io.github.etcdconfig.benchmarks;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +12,7 @@ import java.util.Map;
 
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdMember;
+import io.github.etcdconfig.test.EtcdMetrics;
 
 /**
  * What the etcd members and the node JVMs use, read from {@code /proc} (resident memory,
@@ -22,8 +20,6 @@ import io.github.etcdconfig.test.EtcdMember;
  * streams, watchers, Go heap, bytes sent to clients).
  */
 final class ScaleUsage {
-
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private ScaleUsage() {
 	}
@@ -57,8 +53,7 @@ final class ScaleUsage {
 			Map<String, Double> metrics = metrics(member.clientEndpoint());
 			members.add(new Member(member.name(), pid, rss(pid), metric(metrics, "go_memstats_heap_inuse_bytes"),
 					established.getOrDefault(member.clientEndpoint().getPort(), 0),
-					metric(metrics, "etcd_debugging_mvcc_watch_stream_total"),
-					metric(metrics, "etcd_debugging_mvcc_watcher_total"),
+					metric(metrics, EtcdMetrics.WATCH_STREAMS), metric(metrics, EtcdMetrics.WATCHERS),
 					metric(metrics, "etcd_debugging_mvcc_slow_watcher_total"),
 					metric(metrics, "etcd_network_client_grpc_sent_bytes_total"), cpuNanos(pid)));
 		}
@@ -118,31 +113,13 @@ final class ScaleUsage {
 	}
 
 	private static Map<String, Double> metrics(URI endpoint) {
-		Map<String, Double> metrics = new HashMap<>();
 		try {
-			String body = HTTP
-				.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).timeout(Duration.ofSeconds(5)).build(),
-						HttpResponse.BodyHandlers.ofString())
-				.body();
-			for (String line : body.split("\n")) {
-				if (line.startsWith("#") || line.isBlank()) {
-					continue;
-				}
-				int space = line.lastIndexOf(' ');
-				String name = line.substring(0, space);
-				int labels = name.indexOf('{');
-				// Counters with labels (by gRPC method or service) are summed.
-				metrics.merge((labels < 0) ? name : name.substring(0, labels),
-						Double.parseDouble(line.substring(space + 1)), Double::sum);
-			}
+			return EtcdMetrics.read(endpoint);
 		}
 		catch (IOException ex) {
 			// Not answering: the figures stay 0.
+			return Map.of();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return metrics;
 	}
 
 	private static long metric(Map<String, Double> metrics, String name) {

@@ -1,8 +1,5 @@
 package io.github.etcdconfig.client;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-
 import io.etcd.jetcd.Client;
 import io.grpc.ManagedChannel;
 import org.apache.commons.logging.Log;
@@ -22,8 +19,8 @@ import org.apache.commons.logging.LogFactory;
  *
  * <p>
  * jetcd keeps its gRPC channel to itself; this reaches it through jetcd's internals
- * (0.8). When they change, or the client is not jetcd's own, {@link #connectNow()} does
- * nothing and gRPC's backoff applies.
+ * ({@link EtcdClientInternals}). When they change, or the client is not jetcd's own,
+ * {@link #connectNow()} does nothing and gRPC's backoff applies.
  */
 public final class EtcdConnectivity {
 
@@ -54,15 +51,10 @@ public final class EtcdConnectivity {
 		ManagedChannel channel = this.channel;
 		if (channel == null && !this.unavailable) {
 			try {
-				Field field = this.client.getClass().getDeclaredField("connectionManager");
-				field.setAccessible(true);
-				Object connectionManager = field.get(this.client);
-				Method getChannel = connectionManager.getClass().getDeclaredMethod("getChannel");
-				getChannel.setAccessible(true);
-				channel = (ManagedChannel) getChannel.invoke(connectionManager);
+				channel = EtcdClientInternals.of(this.client).channel();
 				this.channel = channel;
 			}
-			catch (ReflectiveOperationException | RuntimeException ex) {
+			catch (ReflectiveOperationException ex) {
 				this.unavailable = true;
 				logger.debug("Cannot reach the gRPC channel of " + this.client.getClass().getName()
 						+ "; reconnects follow gRPC's own backoff", ex);

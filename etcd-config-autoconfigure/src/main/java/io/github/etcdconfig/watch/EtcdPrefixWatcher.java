@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
 import io.github.etcdconfig.client.EtcdConnectivity;
 import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
@@ -29,6 +30,8 @@ import org.apache.commons.logging.LogFactory;
  * <ul>
  * <li>{@link EtcdWatchSession}: the watch of one range; order, resume and progress
  * notifications;</li>
+ * <li>{@link EtcdWatchStream}: the one gRPC watch stream that the sessions of every
+ * watcher on the client share (unless {@code shared-stream} is off);</li>
  * <li>{@link EtcdChangeCoalescer}: when changes are applied (at once, unless the
  * application is flooded);</li>
  * <li>{@link EtcdResync}: reading the ranges again after a gap the watches cannot fill
@@ -50,8 +53,6 @@ public class EtcdPrefixWatcher {
 
 	private static final Log logger = LogFactory.getLog(EtcdPrefixWatcher.class);
 
-	private final Client client;
-
 	private final Target target;
 
 	private final Settings settings;
@@ -59,6 +60,8 @@ public class EtcdPrefixWatcher {
 	private final EtcdWatchStatus status;
 
 	private final EtcdConnectivity connectivity;
+
+	private final Watch watch;
 
 	private final EtcdChangeCoalescer coalescer;
 
@@ -85,11 +88,11 @@ public class EtcdPrefixWatcher {
 	 * @param settings timing settings
 	 */
 	public EtcdPrefixWatcher(Client client, Target target, Settings settings) {
-		this.client = client;
 		this.target = target;
 		this.settings = settings;
 		this.status = new EtcdWatchStatus(settings.requestTimeout());
 		this.connectivity = new EtcdConnectivity(client);
+		this.watch = settings.sharedStream() ? EtcdWatchStream.of(client) : client.getWatchClient();
 		this.coalescer = new EtcdChangeCoalescer(settings.coalesceWindow(), settings.floodThreshold(),
 				this.status::getResponses, this::schedule, System::nanoTime, this::apply);
 		this.recovery = new EtcdWatchRecovery(settings.retryDelay(), settings.maxRetryDelay(),
@@ -188,7 +191,7 @@ public class EtcdPrefixWatcher {
 	// Runs on the applier thread from here on.
 
 	private void open(EtcdWatchSession session) {
-		session.open(this.client.getWatchClient(), this::execute, this.status::responded);
+		session.open(this.watch, this::execute, this.status::responded);
 	}
 
 	private void apply(List<EtcdKeyEvent> events, long revision) {
@@ -444,9 +447,28 @@ public class EtcdPrefixWatcher {
 	 * noticed within it
 	 * @param requestTimeout deadline of every etcd call
 	 * @param pageSize keys per page of a full read
+	 * @param sharedStream whether the watches share the client's one watch stream
+	 * ({@link EtcdWatchStream})
 	 */
 	public record Settings(Duration coalesceWindow, int floodThreshold, Duration checkInterval, Duration retryDelay,
-			Duration maxRetryDelay, Duration requestTimeout, int pageSize) {
+			Duration maxRetryDelay, Duration requestTimeout, int pageSize, boolean sharedStream) {
+
+		/**
+		 * Settings whose watches share the client's one watch stream.
+		 * @param coalesceWindow how often a flooded application is refreshed at most
+		 * @param floodThreshold refreshes during which new changes arrived, within as
+		 * many windows, after which changes are coalesced over the window
+		 * @param checkInterval interval of the liveness check
+		 * @param retryDelay first wait before what failed is tried again
+		 * @param maxRetryDelay longest wait between two tries
+		 * @param requestTimeout deadline of every etcd call
+		 * @param pageSize keys per page of a full read
+		 */
+		public Settings(Duration coalesceWindow, int floodThreshold, Duration checkInterval, Duration retryDelay,
+				Duration maxRetryDelay, Duration requestTimeout, int pageSize) {
+			this(coalesceWindow, floodThreshold, checkInterval, retryDelay, maxRetryDelay, requestTimeout, pageSize,
+					true);
+		}
 
 		/**
 		 * The settings of {@code etcd.config.watch}.
@@ -457,7 +479,7 @@ public class EtcdPrefixWatcher {
 		 */
 		public static Settings of(EtcdWatchProperties watch, Duration requestTimeout, int pageSize) {
 			return new Settings(watch.getCoalesceWindow(), watch.getFloodThreshold(), watch.getCheckInterval(),
-					watch.getRetryDelay(), watch.getMaxRetryDelay(), requestTimeout, pageSize);
+					watch.getRetryDelay(), watch.getMaxRetryDelay(), requestTimeout, pageSize, watch.isSharedStream());
 		}
 
 	}

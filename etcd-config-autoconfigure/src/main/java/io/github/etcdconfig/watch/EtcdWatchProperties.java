@@ -51,6 +51,14 @@ public class EtcdWatchProperties {
 	 */
 	private Duration maxRetryDelay = Duration.ofMillis(500);
 
+	/**
+	 * Whether the watches of one etcd client share one gRPC watch stream, so that etcd
+	 * holds one stream per application rather than one per watched range. Off, each watch
+	 * opens its own stream, as jetcd does. Either way a client whose gRPC channel cannot
+	 * be reached (another jetcd version) opens a stream per watch.
+	 */
+	private boolean sharedStream = true;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -97,6 +105,14 @@ public class EtcdWatchProperties {
 
 	public void setMaxRetryDelay(Duration maxRetryDelay) {
 		this.maxRetryDelay = maxRetryDelay;
+	}
+
+	public boolean isSharedStream() {
+		return this.sharedStream;
+	}
+
+	public void setSharedStream(boolean sharedStream) {
+		this.sharedStream = sharedStream;
 	}
 
 }

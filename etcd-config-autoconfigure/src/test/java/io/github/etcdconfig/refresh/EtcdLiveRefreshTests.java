@@ -1,9 +1,6 @@
 package io.github.etcdconfig.refresh;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.github.etcdconfig.support.Applied;
@@ -12,6 +9,7 @@ import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.ChangeRecorder;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
+import io.github.etcdconfig.test.EtcdMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -244,20 +242,7 @@ class EtcdLiveRefreshTests {
 
 	// How many range (read) requests a member has served, from its Prometheus metrics.
 	private static long rangeRequestsServed(URI endpoint) {
-		try {
-			HttpResponse<String> response = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(),
-						HttpResponse.BodyHandlers.ofString());
-			return response.body()
-				.lines()
-				.filter((line) -> line.startsWith("etcd_mvcc_range_total "))
-				.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
-				.findFirst()
-				.orElseThrow();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("Cannot read etcd metrics", ex);
-		}
+		return EtcdMetrics.value(endpoint, "etcd_mvcc_range_total");
 	}
 
 	@Configuration(proxyBeanMethods = false)

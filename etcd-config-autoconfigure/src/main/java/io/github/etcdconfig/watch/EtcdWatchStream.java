@@ -1,0 +1,414 @@
+package io.github.etcdconfig.watch;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.api.WatchCancelRequest;
+import io.etcd.jetcd.api.WatchCreateRequest;
+import io.etcd.jetcd.api.WatchGrpc;
+import io.etcd.jetcd.api.WatchProgressRequest;
+import io.etcd.jetcd.api.WatchRequest;
+import io.etcd.jetcd.api.WatchResponse;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
+import io.etcd.jetcd.options.OptionsUtil;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.support.Util;
+import io.github.etcdconfig.client.EtcdClientInternals;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Every watch of one jetcd client on one gRPC watch stream: etcd holds one stream per
+ * application instead of one per watched range (each costs etcd about 100 KB, as measured
+ * in docs/scale.md).
+ *
+ * <p>
+ * jetcd 0.8 opens a stream per {@code watch()}; etcd's protocol lets one bidirectional
+ * stream carry many watches, each made by a create request and named by the watch id of
+ * its created response. This is jetcd's {@link Watch} on such a stream, through
+ * jetcd-grpc's plain stubs on jetcd's own channel ({@link EtcdClientInternals}), with
+ * what jetcd's watch adds: its namespace, its auth token, and etcd's require-leader
+ * header.
+ * <ul>
+ * <li>etcd answers create requests in the order it receives them, so a created response
+ * belongs to the oldest create still waiting for one.</li>
+ * <li>A watch etcd cancels ends with {@code onError}, then {@code onCompleted}, as in
+ * jetcd: a {@code CompactedException} with the compacted revision when the history it
+ * needs is gone.</li>
+ * <li>When the stream fails or etcd ends it, every watch on it ends ({@code onError} then
+ * {@code onCompleted}, or {@code onCompleted}), the stream is dropped, and the next watch
+ * opens a new one. Unlike jetcd's, a watch is never resumed here: its owner watches again
+ * from what it received, which {@link EtcdWatchSession} does anyway.</li>
+ * <li>A stream whose last watch closed is ended (its call cancelled: etcd keeps a stream
+ * the client only half-closed), so that an idle client holds none.</li>
+ * <li>etcd checks the auth token a stream opened with. When it refuses a watch for
+ * permission, the token is renewed and later watches go to a new stream; the watches on
+ * the old one stay there until they close.</li>
+ * <li>Listeners are called on gRPC's threads, outside the stream's lock; they must hand
+ * off, as the session's do.</li>
+ * </ul>
+ *
+ * <p>
+ * Only watches that require a leader share the stream, since the header is the stream's;
+ * others, and every watch when jetcd's internals cannot be reached, go to jetcd's own
+ * watch. Thread-safe.
+ */
+final class EtcdWatchStream implements Watch {
+
+	private static final Log logger = LogFactory.getLog(EtcdWatchStream.class);
+
+	// One per client, for as long as the client lives. The value holds jetcd's
+	// connection manager, never the client, so a client no one holds can go.
+	private static final Map<Client, Watch> streams = Collections.synchronizedMap(new WeakHashMap<>());
+
+	private static final AtomicBoolean fallbackLogged = new AtomicBoolean();
+
+	private final EtcdClientInternals internals;
+
+	private final Watch fallback;
+
+	private final Object lock = new Object();
+
+	private Stream stream;
+
+	private EtcdWatchStream(EtcdClientInternals internals, Watch fallback) {
+		this.internals = internals;
+		this.fallback = fallback;
+	}
+
+	/**
+	 * The watch of a client that all its watchers share: one stream, or jetcd's own watch
+	 * when jetcd's internals cannot be reached.
+	 * @param client the client
+	 * @return its watch
+	 */
+	static Watch of(Client client) {
+		return streams.computeIfAbsent(client, EtcdWatchStream::create);
+	}
+
+	private static Watch create(Client client) {
+		try {
+			return new EtcdWatchStream(EtcdClientInternals.of(client), client.getWatchClient());
+		}
+		catch (ReflectiveOperationException ex) {
+			if (fallbackLogged.compareAndSet(false, true)) {
+				logger.debug("Cannot reach the gRPC channel of " + client.getClass().getName()
+						+ "; each watch opens its own stream, as jetcd does", ex);
+			}
+			return client.getWatchClient();
+		}
+	}
+
+	@Override
+	public Watcher watch(ByteSequence key, WatchOption option, Listener listener) {
+		if (!option.withRequireLeader()) {
+			return this.fallback.watch(key, option, listener);
+		}
+		ByteSequence namespace = this.internals.namespace();
+		WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder()
+			.setKey(Util.prefixNamespace(key, namespace))
+			.setStartRevision(option.getRevision())
+			.setPrevKv(option.isPrevKV())
+			.setProgressNotify(option.isProgressNotify());
+		option.getEndKey()
+			.or(() -> option.isPrefix() ? Optional.of(OptionsUtil.prefixEndOf(key)) : Optional.empty())
+			.ifPresent((end) -> create.setRangeEnd(Util.prefixNamespaceToRangeEnd(end, namespace)));
+		if (option.isNoPut()) {
+			create.addFilters(WatchCreateRequest.FilterType.NOPUT);
+		}
+		if (option.isNoDelete()) {
+			create.addFilters(WatchCreateRequest.FilterType.NODELETE);
+		}
+		Watching watching = new Watching(listener, option.isCreatedNotify());
+		synchronized (this.lock) {
+			Stream stream = this.stream;
+			if (stream == null) {
+				stream = new Stream();
+				this.stream = stream;
+			}
+			watching.stream = stream;
+			stream.pending.add(watching);
+			stream.send(WatchRequest.newBuilder().setCreateRequest(create).build());
+		}
+		return watching;
+	}
+
+	@Override
+	public void requestProgress() {
+		synchronized (this.lock) {
+			if (this.stream != null) {
+				this.stream.send(WatchRequest.newBuilder()
+					.setProgressRequest(WatchProgressRequest.getDefaultInstance())
+					.build());
+			}
+		}
+		this.fallback.requestProgress();
+	}
+
+	@Override
+	public void close() {
+		List<Watching> ended;
+		synchronized (this.lock) {
+			Stream stream = this.stream;
+			if (stream == null) {
+				return;
+			}
+			ended = stream.end();
+		}
+		ended.forEach((watching) -> watching.listener.onCompleted());
+	}
+
+	/**
+	 * One gRPC watch stream and the watches on it. Guarded by the lock.
+	 */
+	private final class Stream implements StreamObserver<WatchResponse> {
+
+		private final Deque<Watching> pending = new ArrayDeque<>();
+
+		private final Map<Long, Watching> watching = new HashMap<>();
+
+		private ClientCallStreamObserver<WatchRequest> requests;
+
+		private boolean ended;
+
+		/**
+		 * Send a request, opening the gRPC call first when this is the stream's first.
+		 * gRPC may report a failure of the call at once, on this thread: the stream then
+		 * ended already.
+		 * @param request the request
+		 */
+		void send(WatchRequest request) {
+			if (this.requests == null) {
+				WatchGrpc.WatchStub stub = Util.applyRequireLeader(true,
+						EtcdWatchStream.this.internals.newStub(WatchGrpc::newStub));
+				this.requests = (ClientCallStreamObserver<WatchRequest>) stub.watch(this);
+			}
+			if (!this.ended) {
+				this.requests.onNext(request);
+			}
+		}
+
+		@Override
+		public void onNext(WatchResponse response) {
+			List<Runnable> calls = new ArrayList<>(1);
+			synchronized (EtcdWatchStream.this.lock) {
+				if (this.ended) {
+					return;
+				}
+				if (response.getCreated()) {
+					created(response, calls);
+				}
+				else if (response.getCanceled()) {
+					Watching watching = this.watching.remove(response.getWatchId());
+					if (watching != null && !watching.closed) {
+						watching.closed = true;
+						Throwable error = cancelled(response);
+						calls.add(() -> watching.listener.onError(error));
+						calls.add(watching.listener::onCompleted);
+					}
+					endIfIdle();
+				}
+				else {
+					io.etcd.jetcd.watch.WatchResponse delivered = new io.etcd.jetcd.watch.WatchResponse(response,
+							EtcdWatchStream.this.internals.namespace());
+					// A progress notification asked for on the stream is for all its
+					// watches.
+					for (Watching watching : (response.getWatchId() == -1) ? this.watching.values()
+							: listOf(this.watching.get(response.getWatchId()))) {
+						if (!watching.closed) {
+							calls.add(() -> watching.listener.onNext(delivered));
+						}
+					}
+				}
+			}
+			calls.forEach(Runnable::run);
+		}
+
+		private void created(WatchResponse response, List<Runnable> calls) {
+			Watching watching = this.pending.poll();
+			if (watching == null) {
+				logger.debug("etcd confirmed a watch no one asked for on the stream; ignored");
+				return;
+			}
+			if (response.getCanceled() || response.getWatchId() == -1) {
+				String reason = response.getCancelReason();
+				Throwable error = EtcdExceptionFactory.newEtcdException(ErrorCode.FAILED_PRECONDITION,
+						reason.isEmpty() ? "etcd did not create the watch" : reason);
+				if (reason.contains("permission denied") || reason.contains("invalid auth token")) {
+					// Maybe an expired token. etcd checks the token the stream
+					// opened with, so the next watch goes to a new stream, with a
+					// new token; the watches here stay until they close.
+					EtcdWatchStream.this.internals.renewToken();
+					retire();
+				}
+				if (!watching.closed) {
+					watching.closed = true;
+					calls.add(() -> watching.listener.onError(error));
+					calls.add(watching.listener::onCompleted);
+				}
+				endIfIdle();
+				return;
+			}
+			watching.id = response.getWatchId();
+			if (watching.closed) {
+				// Closed while etcd created it.
+				cancel(watching.id);
+				endIfIdle();
+				return;
+			}
+			this.watching.put(watching.id, watching);
+			if (watching.createdNotify) {
+				io.etcd.jetcd.watch.WatchResponse created = new io.etcd.jetcd.watch.WatchResponse(response);
+				calls.add(() -> watching.listener.onNext(created));
+			}
+		}
+
+		private static Throwable cancelled(WatchResponse response) {
+			if (response.getCompactRevision() != 0) {
+				return EtcdExceptionFactory.newCompactedException(response.getCompactRevision());
+			}
+			String reason = response.getCancelReason();
+			return reason.isEmpty()
+					? EtcdExceptionFactory.newEtcdException(ErrorCode.OUT_OF_RANGE,
+							"etcdserver: mvcc: required revision is a future revision")
+					: EtcdExceptionFactory.newEtcdException(ErrorCode.FAILED_PRECONDITION, reason);
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			List<Watching> ended;
+			synchronized (EtcdWatchStream.this.lock) {
+				ended = end();
+			}
+			String message = String.valueOf(error.getMessage());
+			if (message.contains("permission denied") || message.contains("invalid auth token")) {
+				EtcdWatchStream.this.internals.renewToken();
+			}
+			Throwable failure = EtcdExceptionFactory.toEtcdException(error);
+			for (Watching watching : ended) {
+				watching.listener.onError(failure);
+				watching.listener.onCompleted();
+			}
+		}
+
+		@Override
+		public void onCompleted() {
+			List<Watching> ended;
+			synchronized (EtcdWatchStream.this.lock) {
+				ended = end();
+			}
+			ended.forEach((watching) -> watching.listener.onCompleted());
+		}
+
+		void cancel(long id) {
+			send(WatchRequest.newBuilder().setCancelRequest(WatchCancelRequest.newBuilder().setWatchId(id)).build());
+		}
+
+		/**
+		 * Drop this stream, and cancel its call if it is still open: etcd keeps a stream
+		 * whose client only half-closed it. The next watch opens a new one.
+		 * @return the watches that were open on it, now closed
+		 */
+		List<Watching> end() {
+			List<Watching> open = new ArrayList<>();
+			if (!this.ended) {
+				this.ended = true;
+				if (this.requests != null) {
+					// Its own onError then finds the stream ended.
+					this.requests.cancel("no watch left on the stream, or the client closed it", null);
+				}
+				retire();
+				this.pending.forEach(open::add);
+				open.addAll(this.watching.values());
+				open.removeIf((watching) -> watching.closed);
+				open.forEach((watching) -> watching.closed = true);
+				this.pending.clear();
+				this.watching.clear();
+			}
+			return open;
+		}
+
+		void retire() {
+			if (EtcdWatchStream.this.stream == this) {
+				EtcdWatchStream.this.stream = null;
+			}
+		}
+
+		void endIfIdle() {
+			if (!this.ended && this.pending.isEmpty() && this.watching.isEmpty()) {
+				end();
+			}
+		}
+
+		private static List<Watching> listOf(Watching watching) {
+			return (watching != null) ? List.of(watching) : List.of();
+		}
+
+	}
+
+	/**
+	 * One watch on the stream.
+	 */
+	private final class Watching implements Watcher {
+
+		private final Listener listener;
+
+		private final boolean createdNotify;
+
+		private Stream stream;
+
+		private long id = -1;
+
+		private boolean closed;
+
+		Watching(Listener listener, boolean createdNotify) {
+			this.listener = listener;
+			this.createdNotify = createdNotify;
+		}
+
+		@Override
+		public void close() {
+			synchronized (EtcdWatchStream.this.lock) {
+				if (this.closed) {
+					return;
+				}
+				this.closed = true;
+				if (this.id != -1 && this.stream.watching.remove(this.id) == this && !this.stream.ended) {
+					this.stream.cancel(this.id);
+				}
+				// One still waiting for etcd stays in line, to be cancelled once created.
+				this.stream.endIfIdle();
+			}
+			// jetcd ends a closed watch so.
+			this.listener.onCompleted();
+		}
+
+		@Override
+		public boolean isClosed() {
+			synchronized (EtcdWatchStream.this.lock) {
+				return this.closed;
+			}
+		}
+
+		@Override
+		public void requestProgress() {
+			EtcdWatchStream.this.requestProgress();
+		}
+
+	}
+
+}
