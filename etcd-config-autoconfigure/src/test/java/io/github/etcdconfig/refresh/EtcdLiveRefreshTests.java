@@ -1,9 +1,5 @@
 package io.github.etcdconfig.refresh;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.github.etcdconfig.support.Applied;
@@ -233,31 +229,13 @@ class EtcdLiveRefreshTests {
 	void anExplicitRefreshServesEtcdValuesFromTheSnapshotWithoutReadingEtcd() {
 		this.keys.put("/config/database/host", "db-4");
 		awaitProperty("database.host", "db-4");
-		long reads = rangeRequestsServed(etcd.cluster().clientEndpoints().get(0));
+		long reads = etcd.cluster().member(0).rangesServed();
 		this.context.getBean(ContextRefresher.class).refresh();
-		assertThat(rangeRequestsServed(etcd.cluster().clientEndpoints().get(0))).isEqualTo(reads);
+		assertThat(etcd.cluster().member(0).rangesServed()).isEqualTo(reads);
 		assertThat(this.context.getEnvironment().getProperty("database.host")).isEqualTo("db-4");
 		this.keys.put("/config/database/host", "db-5");
 		awaitProperty("database.host", "db-5");
 		assertThat(this.context.getBean(ScopedBean.class).host()).isEqualTo("db-5");
-	}
-
-	// How many range (read) requests a member has served, from its Prometheus metrics.
-	private static long rangeRequestsServed(URI endpoint) {
-		try {
-			HttpResponse<String> response = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(),
-						HttpResponse.BodyHandlers.ofString());
-			return response.body()
-				.lines()
-				.filter((line) -> line.startsWith("etcd_mvcc_range_total "))
-				.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
-				.findFirst()
-				.orElseThrow();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("Cannot read etcd metrics", ex);
-		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +101,32 @@ public final class EtcdMember {
 	/** The peer URL; {@code null} for a member running in Docker. */
 	public URI peerEndpoint() {
 		return peerEndpoint;
+	}
+
+	/**
+	 * How many range (read) requests this member has served since it started, from its
+	 * Prometheus metrics ({@code etcd_mvcc_range_total}): which member a read went to.
+	 * Plain members only (the metrics are read over http).
+	 */
+	public long rangesServed() {
+		try {
+			HttpResponse<String> response = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(clientEndpoint.resolve("/metrics")).build(),
+						HttpResponse.BodyHandlers.ofString());
+			return response.body()
+				.lines()
+				.filter(line -> line.startsWith("etcd_mvcc_range_total "))
+				.mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+				.findFirst()
+				.orElseThrow();
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("Cannot read the metrics of " + name, e);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while reading the metrics of " + name, e);
+		}
 	}
 
 	/** The process id of the current (or last) etcd process of this member. */
