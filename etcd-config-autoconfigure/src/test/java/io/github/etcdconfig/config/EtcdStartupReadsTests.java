@@ -13,9 +13,6 @@ import java.util.function.IntFunction;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
-import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
@@ -25,6 +22,7 @@ import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
+import io.grpc.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,12 +122,11 @@ class EtcdStartupReadsTests {
 				.containsEntry("/config/startup/key-00", "written while a member lagged");
 		}
 		// What etcd 3.4 answers for a revision the member has not applied.
-		assertThat(failures).singleElement()
-			.extracting(EtcdErrors::unwrap)
-			.isInstanceOfSatisfying(EtcdException.class, (failure) -> {
-				assertThat(failure.getErrorCode()).isEqualTo(ErrorCode.OUT_OF_RANGE);
-				assertThat(failure.getMessage()).contains("required revision is a future revision");
-			});
+		assertThat(failures).singleElement().satisfies((failure) -> {
+			Status status = Status.fromThrowable(failure);
+			assertThat(status.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+			assertThat(status.getDescription()).isEqualTo("etcdserver: mvcc: required revision is a future revision");
+		});
 	}
 
 	@Test
