@@ -14,15 +14,17 @@ import io.github.etcdconfig.test.EtcdKeys;
 
 /**
  * The CPU an idle instance uses on its own machine, the starter's against bare jetcd
- * watches of the same key ranges with the same options (issue 25: within 1.5×). Each kind
- * runs in a JVM of its own against one etcd member with etcd's default progress
+ * watches of the same key ranges with the same options (issue 25: within 1.5×): the
+ * starter's watcher alone ({@code starter}, as in the scale benchmark), a whole Spring
+ * application with it ({@code application}), and one registered with etcd-discovery
+ * ({@code registered}). Each kind runs in a JVM of its own against one etcd member with etcd's default progress
  * notification interval (10 min), as in production; after a warm-up, the JVM's threads
  * are read from Linux's scheduler statistics ({@link SchedStats}) over the measured
  * interval: CPU time and wake-ups, per thread group. Run it on a quiet machine:
  *
  * <pre>
  * ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
- * java -cp "$(cat benchmarks/target/classpath)" io.github.etcdconfig.benchmarks.IdleCpu [seconds] [rounds]
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath)" io.github.etcdconfig.benchmarks.IdleCpu [seconds] [rounds] [kinds]
  * </pre>
  */
 public final class IdleCpu {
@@ -39,6 +41,7 @@ public final class IdleCpu {
 		}
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 60;
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
+		String[] kinds = ((args.length > 2) ? args[2] : "watches,starter,application,registered").split(",");
 		try (EtcdCluster etcd = EtcdCluster.builder().arg("--experimental-watch-progress-notify-interval=10m").build()) {
 			etcd.start();
 			try (EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
@@ -48,7 +51,7 @@ public final class IdleCpu {
 				}
 			}
 			for (int round = 0; round < rounds; round++) {
-				for (String mode : new String[] { "watches", "starter" }) {
+				for (String mode : kinds) {
 					measure(mode, etcd.endpointsProperty(), seconds);
 				}
 			}
@@ -96,6 +99,14 @@ public final class IdleCpu {
 
 	// The measured JVM: one instance, watching until it is killed.
 	private static void instance(String mode, String endpoints) throws Exception {
+		if (mode.equals("application") || mode.equals("registered")) {
+			Apps.start(Apps.Mode.ETCD_CONFIG, endpoints, "spring.application.name=app0",
+					"etcd.discovery.enabled=" + mode.equals("registered"), "etcd.discovery.port=8080");
+			System.out.println("WATCHING");
+			System.out.flush();
+			TimeUnit.DAYS.sleep(1);
+			return;
+		}
 		ScaleArrivals arrivals = new ScaleArrivals(1);
 		ScaleInstance instance = switch (mode) {
 			case "watches" -> ScaleBareInstance.starterWatches(0, ScaleInstance.resource(endpoints, "app0"), arrivals);
