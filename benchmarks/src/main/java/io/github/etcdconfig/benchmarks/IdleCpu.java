@@ -17,13 +17,14 @@ import io.github.etcdconfig.test.EtcdKeys;
  * watches of the same key ranges with the same options (issue 25: within 1.5×): the
  * starter's watcher alone ({@code starter}, as in the scale benchmark), a whole Spring
  * application with it ({@code application}), and one registered with etcd-discovery
- * ({@code registered}). Each kind runs in a JVM of its own against one etcd member with etcd's default progress
- * notification interval (10 min), as in production; after a warm-up, the JVM's threads
- * are read from Linux's scheduler statistics ({@link SchedStats}) over the measured
- * interval: CPU time and wake-ups, per thread group. Run it on a quiet machine:
+ * ({@code registered}). Each kind runs in a JVM of its own against one etcd member with
+ * etcd's default progress notification interval (10 min), as in production; after a
+ * warm-up, the JVM's threads are read from Linux's scheduler statistics
+ * ({@link SchedStats}) over the measured interval: CPU time and wake-ups, per thread
+ * group. Run it on a quiet machine:
  *
  * <pre>
- * ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+ * ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/classpath -DskipTests
  * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath)" io.github.etcdconfig.benchmarks.IdleCpu [seconds] [rounds] [kinds]
  * </pre>
  */
@@ -42,7 +43,9 @@ public final class IdleCpu {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 60;
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
 		String[] kinds = ((args.length > 2) ? args[2] : "watches,starter,application,registered").split(",");
-		try (EtcdCluster etcd = EtcdCluster.builder().arg("--experimental-watch-progress-notify-interval=10m").build()) {
+		try (EtcdCluster etcd = EtcdCluster.builder()
+			.arg("--experimental-watch-progress-notify-interval=10m")
+			.build()) {
 			etcd.start();
 			try (EtcdKeys keys = new EtcdKeys(etcd.newClient())) {
 				for (int i = 0; i < 100; i++) {
@@ -84,8 +87,8 @@ public final class IdleCpu {
 				cpu += groupCpu;
 				wakeUps += groupWakeUps;
 				if (groupWakeUps > 0) {
-					groups.put(group.getKey(), String.format("%.2f ms, %.0f wake-ups/min", groupCpu / 1e6,
-							groupWakeUps * 60.0 / seconds));
+					groups.put(group.getKey(),
+							String.format("%.2f ms, %.0f wake-ups/min", groupCpu / 1e6, groupWakeUps * 60.0 / seconds));
 				}
 			}
 			System.out.printf("%s: %.1f ms of CPU in %d s (%.3f %% of a core), %.0f wake-ups/min%n", mode, cpu / 1e6,

@@ -17,12 +17,12 @@ import io.github.etcdconfig.client.EtcdErrors;
 
 /**
  * Reads every key in some key ranges at one etcd revision. It first asks etcd for its
- * current revision with one linearizable request ({@link EtcdRevisionRequest}), then reads
- * every page, of every range, pinned to that revision, so the result is one consistent
- * state even while keys change, and never older than etcd's state when the read began.
- * Page sizes adapt so that a response stays near 1 MiB, well under etcd's limits,
- * whatever the size of the values. One page is asked for ahead, so that reading and
- * using the keys overlap.
+ * current revision with one linearizable request ({@link EtcdRevisionRequest}), then
+ * reads every page, of every range, pinned to that revision, so the result is one
+ * consistent state even while keys change, and never older than etcd's state when the
+ * read began. Page sizes adapt so that a response stays near 1 MiB, well under etcd's
+ * limits, whatever the size of the values. One page is asked for ahead, so that reading
+ * and using the keys overlap.
  *
  * <p>
  * The pages are serializable: the member that receives one answers from its own copy,
@@ -32,8 +32,9 @@ import io.github.etcdconfig.client.EtcdErrors;
  * revision never changes, and a member that has not applied the revision yet answers
  * {@code OUT_OF_RANGE} ("required revision is a future revision", etcd 3.4) instead of
  * older data. Such a page is asked for again, linearizable, which makes the member wait
- * until it has applied the revision. A revision compacted meanwhile fails the linearizable
- * page too, with the same status, and the read fails as before: the caller reads again.
+ * until it has applied the revision. A revision compacted meanwhile fails the
+ * linearizable page too, with the same status, and the read fails as before: the caller
+ * reads again.
  */
 public final class EtcdConfigReader {
 

@@ -137,8 +137,8 @@ public final class EtcdWatchStatus {
 	}
 
 	/**
-	 * Be told when the state changes, instead of asking at intervals: an idle
-	 * application then has no thread that wakes up to find nothing changed.
+	 * Be told when the state changes, instead of asking at intervals: an idle application
+	 * then has no thread that wakes up to find nothing changed.
 	 * @param listener called on the thread that changed the state (the watcher's applier
 	 * thread, or the one that stops it); it must return at once
 	 */
