@@ -30,11 +30,12 @@ import io.github.etcdconfig.client.EtcdErrors;
  * leader a read-index round for each request), and etcd's gRPC proxy may answer one from
  * its cache. That is safe because each page names its revision: what a key held at a
  * revision never changes, and a member that has not applied the revision yet answers
- * {@code OUT_OF_RANGE} ("required revision is a future revision", etcd 3.4) instead of
- * older data. Such a page is asked for again, linearizable, which makes the member wait
- * until it has applied the revision. A revision compacted meanwhile fails the
- * linearizable page too, with the same status, and the read fails as before: the caller
- * reads again.
+ * {@code OUT_OF_RANGE} ("required revision is a future revision", etcd 3.4; etcd's gRPC
+ * proxy passes it on as {@code UNKNOWN}) instead of older data. A page that fails so is
+ * asked for again, linearizable, which makes the member wait until it has applied the
+ * revision; a page that fails as unreachable, denied or too large is not. A revision
+ * compacted meanwhile fails the linearizable page too, with the same status, and the read
+ * fails as before: the caller reads again.
  */
 public final class EtcdConfigReader {
 
@@ -102,9 +103,10 @@ public final class EtcdConfigReader {
 			}
 			catch (ExecutionException ex) {
 				EtcdErrors.Kind kind = EtcdErrors.kind(ex);
-				if (kind == EtcdErrors.Kind.COMPACTED && serializable) {
+				if (serializable && (kind == EtcdErrors.Kind.COMPACTED || kind == EtcdErrors.Kind.OTHER)) {
 					// The member has not applied the revision yet (or it was compacted,
-					// which the linearizable page reports in turn).
+					// which the linearizable page reports in turn). etcd's gRPC proxy
+					// passes that on as UNKNOWN.
 					serializable = false;
 				}
 				else if (kind == EtcdErrors.Kind.TOO_LARGE && limit > 1) {
