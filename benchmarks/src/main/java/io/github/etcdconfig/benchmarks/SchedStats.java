@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 /**
  * How long threads ran and how long they waited for a CPU while runnable, from Linux's
  * scheduler statistics ({@code /proc/<pid>/task/<tid>/schedstat}: nanoseconds on a CPU,
- * nanoseconds waiting on a run queue). Threads are grouped by name without their trailing
+ * nanoseconds waiting on a run queue, times it was put on a CPU: its wake-ups, for a
+ * thread that sleeps between tasks). Threads are grouped by name without their trailing
  * numbers (all of jetcd's {@code vert.x-eventloop-thread-N} together); a whole other
  * process counts as one group. Empty where there is no such file.
  */
@@ -24,7 +25,8 @@ final class SchedStats {
 	 * @param pid a process
 	 * @param name the group of all its threads, or {@code null} to group them by thread
 	 * name
-	 * @return per group, nanoseconds on a CPU and nanoseconds waiting for one
+	 * @return per group, nanoseconds on a CPU, nanoseconds waiting for one and the times
+	 * it was put on a CPU
 	 */
 	static Map<String, long[]> read(long pid, String name) {
 		Map<String, long[]> groups = new TreeMap<>();
@@ -34,9 +36,10 @@ final class SchedStats {
 					String[] fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
 					String group = (name != null) ? name
 							: Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+$", "");
-					long[] total = groups.computeIfAbsent(group, (key) -> new long[2]);
-					total[0] += Long.parseLong(fields[0]);
-					total[1] += Long.parseLong(fields[1]);
+					long[] total = groups.computeIfAbsent(group, (key) -> new long[3]);
+					for (int i = 0; i < total.length; i++) {
+						total[i] += Long.parseLong(fields[i]);
+					}
 				}
 				catch (IOException | RuntimeException ex) {
 					// The thread ended meanwhile: it counts no more.
@@ -60,7 +63,7 @@ final class SchedStats {
 	static Map<String, double[]> perEvent(Map<String, long[]> before, Map<String, long[]> after, int events) {
 		Map<String, double[]> used = new TreeMap<>();
 		after.forEach((group, total) -> {
-			long[] start = before.getOrDefault(group, new long[2]);
+			long[] start = before.getOrDefault(group, new long[3]);
 			used.put(group,
 					new double[] { (total[0] - start[0]) / 1e3 / events, (total[1] - start[1]) / 1e3 / events });
 		});

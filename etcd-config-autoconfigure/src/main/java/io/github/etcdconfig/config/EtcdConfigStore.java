@@ -2,6 +2,7 @@ package io.github.etcdconfig.config;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -41,6 +42,8 @@ public final class EtcdConfigStore implements AutoCloseable {
 	private final EtcdConfigSnapshotFile snapshotFile;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final List<Runnable> snapshotListeners = new CopyOnWriteArrayList<>();
 
 	EtcdConfigStore(EtcdConfigDataResource resource, Client client, EtcdConfigSnapshot snapshot,
 			EtcdConfigSnapshotFile snapshotFile) {
@@ -200,6 +203,16 @@ public final class EtcdConfigStore implements AutoCloseable {
 		return update;
 	}
 
+	/**
+	 * Be told when a new snapshot is swapped in, whether or not it changes a property:
+	 * what reports the applied state waits for this instead of asking at intervals.
+	 * @param listener called on the thread that swapped it in (the watcher's applier
+	 * thread, or the loader's); it must return at once
+	 */
+	public void addSnapshotListener(Runnable listener) {
+		this.snapshotListeners.add(listener);
+	}
+
 	// Keeps a snapshot read from etcd in the snapshot file, when there is one.
 	void setSnapshot(EtcdConfigSnapshot snapshot) {
 		this.snapshot = snapshot;
@@ -207,11 +220,13 @@ public final class EtcdConfigStore implements AutoCloseable {
 		if (this.snapshotFile != null && snapshot.getRevision() > 0) {
 			this.snapshotFile.write(snapshot);
 		}
+		this.snapshotListeners.forEach(Runnable::run);
 	}
 
 	void setSnapshotFromFile(EtcdConfigSnapshot snapshot) {
 		this.snapshot = snapshot;
 		this.fromSnapshotFile = true;
+		this.snapshotListeners.forEach(Runnable::run);
 	}
 
 	/**

@@ -12,7 +12,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -40,8 +39,6 @@ import io.etcd.jetcd.watch.WatchResponse;
 public final class EtcdHistoryReader {
 
 	private static final ByteSequence EVERY_KEY = ByteSequence.from(new byte[] { 0 });
-
-	private static final GetOption REVISION_ONLY = GetOption.builder().withCountOnly(true).build();
 
 	private final Client client;
 
@@ -74,7 +71,7 @@ public final class EtcdHistoryReader {
 		long current;
 		try {
 			current = EtcdCalls
-				.await(this.client.getKVClient().get(ranges.get(0).startKey(), REVISION_ONLY), this.timeout,
+				.await(EtcdRevisionRequest.send(this.client.getKVClient(), ranges.get(0).startKey()), this.timeout,
 						"Reading etcd's revision")
 				.getHeader()
 				.getRevision();

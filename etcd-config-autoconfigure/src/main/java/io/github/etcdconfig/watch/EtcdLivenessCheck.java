@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 
 /**
  * Asks etcd for its revision, and for the newest change in a watched range after what its
@@ -44,9 +45,6 @@ import io.etcd.jetcd.options.GetOption;
  * Confined to the applier thread.
  */
 final class EtcdLivenessCheck {
-
-	// etcd's revision alone: no value read, no key sent back.
-	private static final GetOption REVISION_ONLY = GetOption.builder().withCountOnly(true).build();
 
 	private final KV kv;
 
@@ -102,7 +100,7 @@ final class EtcdLivenessCheck {
 			return false;
 		}
 		EtcdWatchSession first = sessions.get(0);
-		send(first, () -> this.kv.get(first.range().startKey(), REVISION_ONLY), result, (response) -> {
+		send(first, () -> EtcdRevisionRequest.send(this.kv, first.range().startKey()), result, (response) -> {
 			long etcdRevision = response.getHeader().getRevision();
 			for (EtcdWatchSession session : sessions) {
 				if (etcdRevision <= session.currentAt()) {

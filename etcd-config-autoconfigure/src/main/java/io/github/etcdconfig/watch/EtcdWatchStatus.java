@@ -2,6 +2,8 @@ package io.github.etcdconfig.watch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.etcdconfig.client.EtcdErrors;
@@ -56,6 +58,8 @@ public final class EtcdWatchStatus {
 	private volatile long lag;
 
 	private volatile Instant notWatchingSince;
+
+	private final List<Runnable> stateListeners = new CopyOnWriteArrayList<>();
 
 	EtcdWatchStatus(Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
@@ -132,7 +136,18 @@ public final class EtcdWatchStatus {
 		return this.responses.get();
 	}
 
+	/**
+	 * Be told when the state changes, instead of asking at intervals: an idle application
+	 * then has no thread that wakes up to find nothing changed.
+	 * @param listener called on the thread that changed the state (the watcher's applier
+	 * thread, or the one that stops it); it must return at once
+	 */
+	public void addStateListener(Runnable listener) {
+		this.stateListeners.add(listener);
+	}
+
 	void setState(State state) {
+		State previous = this.state;
 		// Written before the state, so a reader that sees a state other than WATCHING
 		// also sees since when.
 		if (state == State.WATCHING || state == State.STOPPED) {
@@ -142,6 +157,9 @@ public final class EtcdWatchStatus {
 			this.notWatchingSince = Instant.now();
 		}
 		this.state = state;
+		if (state != previous) {
+			this.stateListeners.forEach(Runnable::run);
+		}
 	}
 
 	void failed(Throwable error) {

@@ -1,6 +1,5 @@
 package io.github.etcdconfig.refresh;
 
-import java.net.URI;
 import java.time.Duration;
 
 import io.github.etcdconfig.support.Applied;
@@ -9,7 +8,6 @@ import io.github.etcdconfig.support.DatabaseProperties;
 import io.github.etcdconfig.support.ChangeRecorder;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
-import io.github.etcdconfig.test.EtcdMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -231,18 +229,13 @@ class EtcdLiveRefreshTests {
 	void anExplicitRefreshServesEtcdValuesFromTheSnapshotWithoutReadingEtcd() {
 		this.keys.put("/config/database/host", "db-4");
 		awaitProperty("database.host", "db-4");
-		long reads = rangeRequestsServed(etcd.cluster().clientEndpoints().get(0));
+		long reads = etcd.cluster().member(0).rangesServed();
 		this.context.getBean(ContextRefresher.class).refresh();
-		assertThat(rangeRequestsServed(etcd.cluster().clientEndpoints().get(0))).isEqualTo(reads);
+		assertThat(etcd.cluster().member(0).rangesServed()).isEqualTo(reads);
 		assertThat(this.context.getEnvironment().getProperty("database.host")).isEqualTo("db-4");
 		this.keys.put("/config/database/host", "db-5");
 		awaitProperty("database.host", "db-5");
 		assertThat(this.context.getBean(ScopedBean.class).host()).isEqualTo("db-5");
-	}
-
-	// How many range (read) requests a member has served, from its Prometheus metrics.
-	private static long rangeRequestsServed(URI endpoint) {
-		return EtcdMetrics.value(endpoint, "etcd_mvcc_range_total");
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,8 +3,11 @@ package io.github.etcdconfig.watch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.support.Applied;
 import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdCluster;
@@ -30,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * An application pointed at etcd's gRPC proxy ({@code etcd grpc-proxy start}) instead of
  * the members, the documented way past a thousand instances: it loads, follows changes,
  * survives a restart of the proxy and of a member behind it, and restarts from its
- * snapshot file through it.
+ * snapshot file through it. The proxy's cache answers the pages of a load (serializable,
+ * pinned to the revision the load read first) and never hides a change.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EtcdGrpcProxyTests {
@@ -116,6 +120,38 @@ class EtcdGrpcProxyTests {
 			assertThat(context.getEnvironment().getProperty("proxied.other")).isEqualTo("unchanged");
 			assertThat(output).contains("the 1 changes since");
 		}
+	}
+
+	@Test
+	void theProxysCacheServesThePagesOfALoadAtTheSameRevisionAndNeverAnOlderState() throws Exception {
+		String[] batch = new String[100];
+		for (int i = 0; i < 50; i++) {
+			batch[2 * i] = String.format("/config/proxied/key-%02d", i);
+			batch[2 * i + 1] = "value-" + i;
+		}
+		this.keys.putAll(batch);
+		List<EtcdKeyRange> ranges = List.of(EtcdKeyRange.prefix("/config/proxied/"));
+		try (Client proxied = Client.builder().endpoints(this.proxy.endpoint()).build()) {
+			EtcdConfigReader reader = new EtcdConfigReader(proxied.getKVClient(), Duration.ofSeconds(5), 10);
+			long before = rangesServed();
+			reader.read(ranges);
+			long first = rangesServed() - before;
+			EtcdConfigReader.Result again = reader.read(ranges);
+			long second = rangesServed() - before - first;
+			// The revision and the pages; then the revision alone, the pages from the
+			// cache.
+			assertThat(first).isGreaterThanOrEqualTo(3);
+			assertThat(second).isEqualTo(1);
+			assertThat(again.keys()).hasSize(50);
+			this.keys.put("/config/proxied/key-00", "changed");
+			EtcdConfigReader.Result changed = reader.read(ranges);
+			assertThat(new String(changed.keys().get(0).value())).isEqualTo("changed");
+		}
+	}
+
+	// Range requests the members served: what reached etcd through the proxy.
+	private static long rangesServed() {
+		return etcd.cluster().members().stream().mapToLong(EtcdMember::rangesServed).sum();
 	}
 
 	private ConfigurableApplicationContext run(String... properties) {

@@ -100,6 +100,15 @@ public final class EtcdMember {
 		return peerEndpoint;
 	}
 
+	/**
+	 * How many range (read) requests this member has served since it started, from its
+	 * Prometheus metrics ({@code etcd_mvcc_range_total}): which member a read went to.
+	 * Plain members only (the metrics are read over http).
+	 */
+	public long rangesServed() {
+		return EtcdMetrics.value(clientEndpoint, "etcd_mvcc_range_total");
+	}
+
 	/** The process id of the current (or last) etcd process of this member. */
 	public long pid() {
 		return requireProcess("pid").pid();

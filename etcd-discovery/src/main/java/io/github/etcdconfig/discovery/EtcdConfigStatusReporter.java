@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.etcdconfig.client.EtcdThreads;
@@ -32,6 +33,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.SmartApplicationListener;
 
 /**
@@ -47,7 +49,10 @@ import org.springframework.context.event.SmartApplicationListener;
  * watcher has it. The registration is written again at most once per
  * {@code etcd.discovery.config-status-interval}: a change after a quiet period at once,
  * the changes of a burst together, and the last state always. The write keeps the
- * registration's lease.
+ * registration's lease. The reporter is told of every change (a snapshot swapped in,
+ * whether or not it changed a property; a new watch state; the events below) instead of
+ * asking at intervals, so an idle instance's reporter thread sleeps; a write that fails
+ * is tried again after the interval.
  *
  * <p>
  * A revision the instance rejected ({@link EtcdConfigRejectedEvent}) is reported as
@@ -100,6 +105,8 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 
 	private boolean pending;
 
+	private final AtomicBoolean followingWatchState = new AtomicBoolean();
+
 	/**
 	 * Create a reporter.
 	 * @param registry writes the registration
@@ -147,8 +154,7 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 			return;
 		}
 		this.registration.setConfigStatus(current());
-		this.scheduler.scheduleWithFixedDelay(this::report, this.intervalNanos, this.intervalNanos,
-				TimeUnit.NANOSECONDS);
+		this.store.addSnapshotListener(() -> execute(this::report));
 	}
 
 	/**
@@ -180,7 +186,8 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 
 	@Override
 	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
-		return EtcdConfigChangedEvent.class.isAssignableFrom(eventType)
+		return ContextRefreshedEvent.class.isAssignableFrom(eventType)
+				|| EtcdConfigChangedEvent.class.isAssignableFrom(eventType)
 				|| EtcdConfigRejectedEvent.class.isAssignableFrom(eventType)
 				|| EtcdConfigVerdictEvent.class.isAssignableFrom(eventType);
 	}
@@ -190,7 +197,12 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 		if (this.store == null) {
 			return;
 		}
-		if (event instanceof EtcdConfigVerdictEvent verdict) {
+		if (event instanceof ContextRefreshedEvent) {
+			// The watchers exist and have started by now.
+			followWatchState();
+			execute(this::report);
+		}
+		else if (event instanceof EtcdConfigVerdictEvent verdict) {
 			// Written at once: the operator tool waits for it.
 			execute(() -> {
 				List<EtcdConfigVerdict> verdicts = new ArrayList<>(EtcdConfigStatus.MAX_VERDICTS);
@@ -229,6 +241,18 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 		execute(this::report);
 	}
 
+	private void followWatchState() {
+		EtcdConfigWatchers all = this.watchers.getIfAvailable();
+		if (all == null || this.followingWatchState.getAndSet(true)) {
+			return;
+		}
+		for (EtcdConfigWatcher watcher : all.getWatchers()) {
+			if (watcher.getStore() == this.store) {
+				watcher.getWatcher().getStatus().addStateListener(() -> execute(this::report));
+			}
+		}
+	}
+
 	private void execute(Runnable task) {
 		try {
 			this.scheduler.execute(task);
@@ -261,16 +285,20 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 	private void report() {
 		long now = System.nanoTime();
 		if (now - this.nextWrite < 0) {
-			if (!this.pending) {
-				this.pending = true;
-				this.scheduler.schedule(() -> {
-					this.pending = false;
-					report();
-				}, this.nextWrite - now, TimeUnit.NANOSECONDS);
-			}
+			reportLater(this.nextWrite - now);
 			return;
 		}
 		write(now);
+	}
+
+	private void reportLater(long delayNanos) {
+		if (!this.pending) {
+			this.pending = true;
+			this.scheduler.schedule(() -> {
+				this.pending = false;
+				report();
+			}, delayNanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 	private void write(long now) {
@@ -284,10 +312,11 @@ public class EtcdConfigStatusReporter implements SmartApplicationListener, Initi
 			this.written = status;
 		}
 		catch (RuntimeException ex) {
-			// The next check writes it again; the lease keeps the previous status
+			// Written again after the interval; the lease keeps the previous status
 			// meanwhile.
 			logger.debug("Cannot write the configuration status of " + this.registration + " now ("
 					+ EtcdCalls.describe(ex) + ")");
+			reportLater(this.intervalNanos);
 		}
 		this.nextWrite = now + this.intervalNanos;
 	}

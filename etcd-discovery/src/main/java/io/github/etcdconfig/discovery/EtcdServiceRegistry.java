@@ -63,8 +63,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration>, D
 	private final ScheduledExecutorService worker = Executors
 		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-registry"));
 
-	private final ScheduledExecutorService heartbeats = Executors
-		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-registry-heartbeat"));
+	private final ScheduledExecutorService heartbeats = EtcdLease.scheduler("etcd-registry-heartbeat");
 
 	/** By key; only touched on the worker thread. */
 	private final Map<String, Registered> registered = new HashMap<>();

@@ -4,13 +4,11 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdBytes;
-import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.lease.EtcdLease;
 import org.jspecify.annotations.Nullable;
 
@@ -51,8 +49,7 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 
 	private final ByteSequence owner;
 
-	private final ScheduledExecutorService heartbeats = Executors
-		.newSingleThreadScheduledExecutor(EtcdThreads.daemon("etcd-lock-heartbeat"));
+	private final ScheduledExecutorService heartbeats = EtcdLease.scheduler("etcd-lock-heartbeat");
 
 	private final ConcurrentMap<String, EtcdLock> locks = new ConcurrentHashMap<>();
 
