@@ -138,8 +138,29 @@ public final class EtcdRolloutDriver {
 				}), this.timeout, "Granting the lease of the rollout driver of " + application());
 	}
 
+	/**
+	 * This driver's holder, the value of its lock key.
+	 * @return the holder
+	 */
+	String holder() {
+		return this.holder;
+	}
+
 	private EtcdLease lock(ScheduledExecutorService scheduler, Consumer<EtcdRolloutStatus> listener) {
 		EtcdLease lease = grant(scheduler);
+		try {
+			return lock(lease, listener);
+		}
+		catch (RuntimeException ex) {
+			// A lock call that timed out may still have committed: the key then goes with
+			// this lease, whose heartbeats must not keep it held. A revocation that fails
+			// leaves it to expire, and the next attempt takes the key over as its own.
+			lease.revoke();
+			throw ex;
+		}
+	}
+
+	private EtcdLease lock(EtcdLease lease, Consumer<EtcdRolloutStatus> listener) {
 		String key = this.rollouts.store().driverKey(this.layer);
 		long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
 		boolean told = false;
@@ -160,9 +181,11 @@ public final class EtcdRolloutDriver {
 				}
 				List<KeyValue> held = response.getGetResponses().get(0).getKvs();
 				String by = held.isEmpty() ? "another driver" : held.get(0).getValue().toString(StandardCharsets.UTF_8);
+				if (this.holder.equals(by) && takeOver(key, lease)) {
+					return lease;
+				}
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
-					lease.revoke();
 					throw new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT,
 							"The rollout of " + application() + " is driven by " + by
 									+ " (the console, or another command line); "
@@ -183,6 +206,19 @@ public final class EtcdRolloutDriver {
 			Thread.currentThread().interrupt();
 			throw new EtcdReleaseException(EtcdReleaseException.Reason.UNAVAILABLE, "The driver was interrupted", ex);
 		}
+	}
+
+	// The key holds this driver's own holder, left by an earlier attempt whose call timed
+	// out but committed, on a lease no longer kept alive: bind it to the live lease.
+	private boolean takeOver(String key, EtcdLease lease) {
+		return EtcdReleaseCalls
+			.await(this.client.getKVClient()
+				.txn()
+				.If(new Cmp(EtcdBytes.of(key), Cmp.Op.EQUAL, CmpTarget.value(EtcdBytes.of(this.holder))))
+				.Then(Op.put(EtcdBytes.of(key), EtcdBytes.of(this.holder),
+						PutOption.builder().withLeaseId(lease.getId()).build()))
+				.commit(), this.timeout, "Taking the driver lock of " + application())
+			.isSucceeded();
 	}
 
 	private EtcdRolloutResult drive(ScheduledExecutorService scheduler, Consumer<EtcdRolloutStatus> listener) {

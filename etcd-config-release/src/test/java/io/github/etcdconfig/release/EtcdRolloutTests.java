@@ -325,4 +325,30 @@ class EtcdRolloutTests {
 		}
 	}
 
+	@Test
+	void aDriverFindingItsOwnLockFromAnAttemptThatTimedOutButCommittedTakesItOverWithoutWaiting() {
+		try (StandIns instances = standIns("relocking", SIX)) {
+			start("relocking", "1", null, Duration.ofMillis(200));
+			EtcdRolloutDriver driver = releases.rolloutDriver("relocking");
+			// The lock as a timed-out attempt of this driver left it: its own holder, on
+			// a
+			// lease it no longer keeps alive.
+			long leaked = EtcdKeys.await(keys.client().getLeaseClient().grant(60)).getID();
+			EtcdKeys.await(keys.client()
+				.getKVClient()
+				.put(EtcdKeys.bytes("/config-releases/config-apps/relocking/rollout-driver"),
+						EtcdKeys.bytes(driver.holder()),
+						io.etcd.jetcd.options.PutOption.builder().withLeaseId(leaked).build()));
+			List<EtcdRolloutStatus> steps = new CopyOnWriteArrayList<>();
+
+			EtcdRolloutResult result = driver.run(steps::add);
+
+			assertThat(steps).extracting(EtcdRolloutStatus::event)
+				.doesNotContain(EtcdRolloutStatus.Event.WAITING_FOR_LOCK);
+			assertThat(result.outcome()).isEqualTo(EtcdRolloutResult.Outcome.COMPLETED);
+			// The lock went with the driver's own lease, not with the leaked one.
+			assertThat(keys.values("/config-releases/config-apps/relocking/rollout-driver")).isEmpty();
+		}
+	}
+
 }
