@@ -6,10 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -232,7 +230,9 @@ public final class EtcdRolloutDriver {
 			.watch(EtcdBytes.of(this.instances.folder(application())), from, wake);
 				Watch.Watcher state = this.client.getWatchClient()
 					.watch(EtcdBytes.of(this.rollouts.store().stateKey(this.layer)), from, wake)) {
-			Set<String> members = new LinkedHashSet<>();
+			// The instances that took the rollout's values, and the lease each was
+			// registered on when it joined: a restart registers it again on another.
+			Map<String, Long> members = new LinkedHashMap<>();
 			String told = null;
 			long outageSince = 0;
 			while (true) {
@@ -280,7 +280,7 @@ public final class EtcdRolloutDriver {
 	/**
 	 * One look at the rollout and the registry, and what it calls for.
 	 */
-	private Step step(Set<String> members, Consumer<EtcdRolloutStatus> listener, String told) {
+	private Step step(Map<String, Long> members, Consumer<EtcdRolloutStatus> listener, String told) {
 		EtcdRolloutStore.Read read = this.rollouts.read(this.layer);
 		EtcdRolloutState state = read.state();
 		if (!state.isActive()) {
@@ -296,12 +296,12 @@ public final class EtcdRolloutDriver {
 		this.instances.list(application()).forEach((instance) -> registered.put(instance.instance(), instance));
 		EtcdRolloutSelector selector = state.subsetSelector();
 		for (int i = 0; i <= state.stage(); i++) {
-			members.addAll(state.stages().get(i).instances());
+			state.stages().get(i).instances().forEach((id) -> join(members, id, registered.get(id)));
 		}
 		registered.values()
 			.stream()
 			.filter((instance) -> selector.matches(instance.instance(), instance.metadata()))
-			.forEach((instance) -> members.add(instance.instance()));
+			.forEach((instance) -> join(members, instance.instance(), instance));
 		EtcdRolloutState.Cause cause = failure(members, registered, state);
 		if (cause != null) {
 			EtcdRelease release = this.rollouts.rollBack(this.layer, EtcdRolloutState.Status.ROLLED_BACK, cause);
@@ -310,7 +310,8 @@ public final class EtcdRolloutDriver {
 		}
 		// An instance that reports no configuration (another language's) cannot be
 		// waited for; its status, health and presence are still watched.
-		List<String> pending = members.stream()
+		List<String> pending = members.keySet()
+			.stream()
 			.map(registered::get)
 			.filter((instance) -> instance.isReporting() && !instance.hasApplied(state.id(), state.stageRevision()))
 			.map(EtcdInstanceStatus::instance)
@@ -330,7 +331,7 @@ public final class EtcdRolloutDriver {
 					"Baking");
 			listener.accept(new EtcdRolloutStatus(EtcdRolloutStatus.Event.BAKING, baking, List.of(),
 					"Stage " + (state.stage() + 1) + "/" + state.stages().size() + " (" + state.currentStage().spec()
-							+ "): " + members.size() + " instance(s) " + members + " applied it; baking "
+							+ "): " + members.size() + " instance(s) " + members.keySet() + " applied it; baking "
 							+ state.bake().toSeconds() + " s until " + baking.bakeEndsAt()));
 			return Step.next(baking.bakeEndsAt(), null);
 		}
@@ -349,14 +350,24 @@ public final class EtcdRolloutDriver {
 		return Step.next(now, null);
 	}
 
+	// An instance joins with the lease it is registered on, or none while it is not.
+	private static void join(Map<String, Long> members, String id, EtcdInstanceStatus instance) {
+		members.putIfAbsent(id, (instance != null) ? instance.lease() : null);
+	}
+
 	// The first failure among the instances that took the rollout's values.
-	private EtcdRolloutState.Cause failure(Set<String> members, Map<String, EtcdInstanceStatus> registered,
+	private EtcdRolloutState.Cause failure(Map<String, Long> members, Map<String, EtcdInstanceStatus> registered,
 			EtcdRolloutState state) {
-		for (String id : members) {
-			EtcdInstanceStatus instance = registered.get(id);
-			String name = application() + "/" + id;
+		for (Map.Entry<String, Long> member : members.entrySet()) {
+			EtcdInstanceStatus instance = registered.get(member.getKey());
+			String name = application() + "/" + member.getKey();
 			if (instance == null) {
 				return new EtcdRolloutState.Cause(name, "left the registry (stopped, or its lease expired)");
+			}
+			// A process that crashed and started again within its lease's time overwrites
+			// its entry before the old lease expires: it never leaves the registry.
+			if (member.getValue() != null && member.getValue() != instance.lease()) {
+				return new EtcdRolloutState.Cause(name, "restarted: registered again on a new lease");
 			}
 			if (instance.rejected() != null && instance.rejected().revision() >= state.startRevision()) {
 				return new EtcdRolloutState.Cause(name, "rejected the release at revision "

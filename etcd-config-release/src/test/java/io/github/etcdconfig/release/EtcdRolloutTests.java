@@ -220,6 +220,13 @@ class EtcdRolloutTests {
 	}
 
 	@Test
+	void anInstanceRegisteredAgainOnANewLeaseRollsBackAsRestarted() {
+		EtcdRolloutResult result = failing("restarting", (instances) -> (id) -> instances.restart(id));
+
+		assertThat(result.state().cause().reason()).contains("restarted", "new lease");
+	}
+
+	@Test
 	void aHealthOfDownRollsBack() {
 		EtcdRolloutResult result = failing("down", (instances) -> (id) -> instances.health(id, "DOWN"));
 
