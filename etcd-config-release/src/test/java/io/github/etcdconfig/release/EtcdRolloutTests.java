@@ -169,6 +169,32 @@ class EtcdRolloutTests {
 	}
 
 	@Test
+	void aRolloutWhoseLastTransactionWouldExceedTheLimitIsRefusedAtItsStartThoughItFitsAPush() {
+		EtcdReleases limited = new EtcdReleases(keys.client(),
+				new EtcdReleaseSettings(EtcdReleaseSettings.defaults().prefixes(), "/config-releases/", "/services/",
+						10, 100, EtcdReleaseSettings.DEFAULT_TIMEOUT));
+		StringBuilder yaml = new StringBuilder();
+		// Nine changes and their record: a push fills the limit exactly.
+		for (int i = 0; i < 9; i++) {
+			yaml.append("key").append(i).append(": ").append(i).append('\n');
+		}
+		try (StandIns instances = standIns("oversized", SIX)) {
+			EtcdReleasePlan plan = limited.planPush(limited.layer("oversized", null), Files.yaml(yaml.toString()),
+					EtcdPushOptions.DEFAULT);
+
+			EtcdReleaseException refused = catchThrowableOfType(EtcdReleaseException.class,
+					() -> limited.startRollout(plan, EtcdRolloutOptions.of("1", null, null), "alice", null));
+
+			assertThat(refused.getReason()).isEqualTo(EtcdReleaseException.Reason.INVALID);
+			assertThat(refused.getMessage()).contains("needs 12 operations", "staged rollout", "limit of 10");
+			assertThat(keys.values("/config-apps/oversized/")).isEmpty();
+			assertThat(limited.rollout("oversized")).isEmpty();
+			limited.publish(plan, "alice", null);
+			assertThat(keys.values("/config-apps/oversized/")).hasSize(9);
+		}
+	}
+
+	@Test
 	void theDriverWidensStageByStageAndCompletesAsOneReleaseOfTheLayer() {
 		try (StandIns instances = standIns("widening", SIX)) {
 			start("widening", "1", "50%", Duration.ofMillis(300));
