@@ -169,14 +169,14 @@ public final class EtcdConfigStore implements AutoCloseable {
 		Applier applier = this.applier;
 		if (applier == null) {
 			synchronized (this) {
-				swap(this.snapshot.withIdentity(identity));
+				swapIdentity(identity);
 			}
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<Void> done = new CompletableFuture<>();
 		applier.execute(() -> {
 			try {
-				applier.publish(swap(this.snapshot.withIdentity(identity)));
+				applier.publish(swapIdentity(identity));
 				done.complete(null);
 			}
 			catch (RuntimeException ex) {
@@ -193,6 +193,17 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 */
 	public void setApplier(Applier applier) {
 		this.applier = applier;
+	}
+
+	// The identity changes which values show, not where they came from: values from the
+	// snapshot file stay stale (and out of the file) until etcd is read.
+	private EtcdConfigSnapshot.Update swapIdentity(EtcdInstanceIdentity identity) {
+		EtcdConfigSnapshot.Update update = this.snapshot.withIdentity(identity);
+		if (this.fromSnapshotFile) {
+			this.snapshot = update.snapshot();
+			return update;
+		}
+		return swap(update);
 	}
 
 	private EtcdConfigSnapshot.Update swap(EtcdConfigSnapshot.Update update) {

@@ -3,6 +3,8 @@ package io.github.etcdconfig.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.github.etcdconfig.actuate.EtcdConfigHealthIndicator;
 import io.github.etcdconfig.test.Apps;
@@ -71,6 +73,36 @@ class EtcdConfigSnapshotFallbackTests {
 					assertThat(context.getBean(EtcdConfigHealthIndicator.class).health().getDetails())
 						.containsEntry("stale", false);
 				});
+			}
+		}
+		finally {
+			if (!member.isRunning()) {
+				member.start();
+			}
+			keys.client().close();
+		}
+	}
+
+	@Test
+	void anIdentitySetWhileStartedFromTheSnapshotLeavesTheValuesStale() throws Exception {
+		Path snapshot = this.folder.resolve("etcd.snapshot");
+		EtcdMember member = etcd.cluster().member(0);
+		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
+		try {
+			keys.put("/config/database/host", "known-host");
+			try (ConfigurableApplicationContext first = run(snapshot)) {
+				await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(snapshot));
+			}
+			member.stop();
+			try (ConfigurableApplicationContext context = run(snapshot)) {
+				EtcdConfigStores stores = context.getBean(EtcdConfigStores.class);
+
+				// What etcd-discovery does once the instance is registered.
+				stores.setIdentity(new EtcdInstanceIdentity("stale-1", Map.of())).get(10, TimeUnit.SECONDS);
+
+				assertThat(stores.getStores().get(0).isFromSnapshotFile()).isTrue();
+				assertThat(context.getBean(EtcdConfigHealthIndicator.class).health().getDetails())
+					.containsEntry("stale", true);
 			}
 		}
 		finally {
