@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
@@ -41,6 +42,12 @@ public final class EtcdConfigStore implements AutoCloseable {
 	private final EtcdConfigSnapshotFile snapshotFile;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	// Serialises every compute-and-swap of the snapshot (the applier's changes, an
+	// explicit
+	// refresh's read, an identity set without a watcher), so that none is computed from a
+	// snapshot another replaces meanwhile. Held around no etcd call and no Spring code.
+	private final Object swapping = new Object();
 
 	EtcdConfigStore(EtcdConfigDataResource resource, Client client, EtcdConfigSnapshot snapshot,
 			EtcdConfigSnapshotFile snapshotFile) {
@@ -127,7 +134,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 */
 	public EtcdConfigSnapshot.Update apply(List<EtcdKeyEvent> events, long revision,
 			Consumer<EtcdConfigProblem> problems) {
-		return swap(this.snapshot.apply(events, revision, problems));
+		return update((snapshot) -> snapshot.apply(events, revision, problems));
 	}
 
 	/**
@@ -141,7 +148,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 */
 	public EtcdConfigSnapshot.Update applyRead(List<EtcdKeyEvent> keys, long revision,
 			Consumer<EtcdConfigProblem> problems) {
-		return swap(this.snapshot.applyRead(keys, revision, problems));
+		return update((snapshot) -> snapshot.applyRead(keys, revision, problems));
 	}
 
 	/**
@@ -168,9 +175,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	public CompletableFuture<Void> setIdentity(EtcdInstanceIdentity identity) {
 		Applier applier = this.applier;
 		if (applier == null) {
-			synchronized (this) {
-				swapIdentity(identity);
-			}
+			swapIdentity(identity);
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<Void> done = new CompletableFuture<>();
@@ -198,31 +203,41 @@ public final class EtcdConfigStore implements AutoCloseable {
 	// The identity changes which values show, not where they came from: values from the
 	// snapshot file stay stale (and out of the file) until etcd is read.
 	private EtcdConfigSnapshot.Update swapIdentity(EtcdInstanceIdentity identity) {
-		EtcdConfigSnapshot.Update update = this.snapshot.withIdentity(identity);
-		if (this.fromSnapshotFile) {
-			this.snapshot = update.snapshot();
+		synchronized (this.swapping) {
+			EtcdConfigSnapshot.Update update = this.snapshot.withIdentity(identity);
+			if (this.fromSnapshotFile) {
+				this.snapshot = update.snapshot();
+				return update;
+			}
+			setSnapshot(update.snapshot());
 			return update;
 		}
-		return swap(update);
 	}
 
-	private EtcdConfigSnapshot.Update swap(EtcdConfigSnapshot.Update update) {
-		setSnapshot(update.snapshot());
-		return update;
+	private EtcdConfigSnapshot.Update update(Function<EtcdConfigSnapshot, EtcdConfigSnapshot.Update> change) {
+		synchronized (this.swapping) {
+			EtcdConfigSnapshot.Update update = change.apply(this.snapshot);
+			setSnapshot(update.snapshot());
+			return update;
+		}
 	}
 
 	// Keeps a snapshot read from etcd in the snapshot file, when there is one.
 	void setSnapshot(EtcdConfigSnapshot snapshot) {
-		this.snapshot = snapshot;
-		this.fromSnapshotFile = false;
-		if (this.snapshotFile != null && snapshot.getRevision() > 0) {
-			this.snapshotFile.write(snapshot);
+		synchronized (this.swapping) {
+			this.snapshot = snapshot;
+			this.fromSnapshotFile = false;
+			if (this.snapshotFile != null && snapshot.getRevision() > 0) {
+				this.snapshotFile.write(snapshot);
+			}
 		}
 	}
 
 	void setSnapshotFromFile(EtcdConfigSnapshot snapshot) {
-		this.snapshot = snapshot;
-		this.fromSnapshotFile = true;
+		synchronized (this.swapping) {
+			this.snapshot = snapshot;
+			this.fromSnapshotFile = true;
+		}
 	}
 
 	/**
