@@ -34,7 +34,8 @@ import io.github.etcdconfig.lease.EtcdLease;
  * stage by stage, and completes it as a release of the application's layer. It watches
  * the registry all along and rolls the rollout back at once, in one transaction, when an
  * instance of the subset rejects the release, turns to a status other than healthy,
- * publishes a health of DOWN, or leaves the registry.
+ * publishes a health of DOWN, leaves the registry, or registers again on a new lease (a
+ * restart).
  *
  * <p>
  * One driver at a time holds a rollout: the lock is a key next to the rollout's state,
