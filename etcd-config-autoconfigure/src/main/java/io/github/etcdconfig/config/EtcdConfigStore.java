@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
@@ -44,6 +45,12 @@ public final class EtcdConfigStore implements AutoCloseable {
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final List<Runnable> snapshotListeners = new CopyOnWriteArrayList<>();
+
+	// Serialises every compute-and-swap of the snapshot (the applier's changes, an
+	// explicit refresh's read, an identity set without a watcher), so that none is
+	// computed from a snapshot another replaces meanwhile. Held around no etcd call and
+	// no Spring code.
+	private final Object swapping = new Object();
 
 	EtcdConfigStore(EtcdConfigDataResource resource, Client client, EtcdConfigSnapshot snapshot,
 			EtcdConfigSnapshotFile snapshotFile) {
@@ -130,7 +137,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 */
 	public EtcdConfigSnapshot.Update apply(List<EtcdKeyEvent> events, long revision,
 			Consumer<EtcdConfigProblem> problems) {
-		return swap(this.snapshot.apply(events, revision, problems));
+		return update((snapshot) -> snapshot.apply(events, revision, problems));
 	}
 
 	/**
@@ -144,7 +151,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 	 */
 	public EtcdConfigSnapshot.Update applyRead(List<EtcdKeyEvent> keys, long revision,
 			Consumer<EtcdConfigProblem> problems) {
-		return swap(this.snapshot.applyRead(keys, revision, problems));
+		return update((snapshot) -> snapshot.applyRead(keys, revision, problems));
 	}
 
 	/**
@@ -171,15 +178,13 @@ public final class EtcdConfigStore implements AutoCloseable {
 	public CompletableFuture<Void> setIdentity(EtcdInstanceIdentity identity) {
 		Applier applier = this.applier;
 		if (applier == null) {
-			synchronized (this) {
-				swap(this.snapshot.withIdentity(identity));
-			}
+			swapIdentity(identity);
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<Void> done = new CompletableFuture<>();
 		applier.execute(() -> {
 			try {
-				applier.publish(swap(this.snapshot.withIdentity(identity)));
+				applier.publish(swapIdentity(identity));
 				done.complete(null);
 			}
 			catch (RuntimeException ex) {
@@ -198,9 +203,26 @@ public final class EtcdConfigStore implements AutoCloseable {
 		this.applier = applier;
 	}
 
-	private EtcdConfigSnapshot.Update swap(EtcdConfigSnapshot.Update update) {
-		setSnapshot(update.snapshot());
-		return update;
+	// The identity changes which values show, not where they came from: values from the
+	// snapshot file stay stale (and out of the file) until etcd is read.
+	private EtcdConfigSnapshot.Update swapIdentity(EtcdInstanceIdentity identity) {
+		synchronized (this.swapping) {
+			EtcdConfigSnapshot.Update update = this.snapshot.withIdentity(identity);
+			if (this.fromSnapshotFile) {
+				this.snapshot = update.snapshot();
+				return update;
+			}
+			setSnapshot(update.snapshot());
+			return update;
+		}
+	}
+
+	private EtcdConfigSnapshot.Update update(Function<EtcdConfigSnapshot, EtcdConfigSnapshot.Update> change) {
+		synchronized (this.swapping) {
+			EtcdConfigSnapshot.Update update = change.apply(this.snapshot);
+			setSnapshot(update.snapshot());
+			return update;
+		}
 	}
 
 	/**
@@ -215,17 +237,21 @@ public final class EtcdConfigStore implements AutoCloseable {
 
 	// Keeps a snapshot read from etcd in the snapshot file, when there is one.
 	void setSnapshot(EtcdConfigSnapshot snapshot) {
-		this.snapshot = snapshot;
-		this.fromSnapshotFile = false;
-		if (this.snapshotFile != null && snapshot.getRevision() > 0) {
-			this.snapshotFile.write(snapshot);
+		synchronized (this.swapping) {
+			this.snapshot = snapshot;
+			this.fromSnapshotFile = false;
+			if (this.snapshotFile != null && snapshot.getRevision() > 0) {
+				this.snapshotFile.write(snapshot);
+			}
 		}
 		this.snapshotListeners.forEach(Runnable::run);
 	}
 
 	void setSnapshotFromFile(EtcdConfigSnapshot snapshot) {
-		this.snapshot = snapshot;
-		this.fromSnapshotFile = true;
+		synchronized (this.swapping) {
+			this.snapshot = snapshot;
+			this.fromSnapshotFile = true;
+		}
 		this.snapshotListeners.forEach(Runnable::run);
 	}
 

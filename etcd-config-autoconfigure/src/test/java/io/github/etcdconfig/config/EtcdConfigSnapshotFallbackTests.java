@@ -3,6 +3,9 @@ package io.github.etcdconfig.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.github.etcdconfig.actuate.EtcdConfigHealthIndicator;
 import io.github.etcdconfig.test.Apps;
@@ -42,9 +45,11 @@ class EtcdConfigSnapshotFallbackTests {
 				"etcd.config.watch.max-retry-delay=500ms");
 	}
 
-	@Test
-	void startsFromTheSnapshotWhileEtcdIsDownAndCatchesUpWhenItReturns(CapturedOutput output) {
-		Path snapshot = this.folder.resolve("etcd.snapshot");
+	// Write the snapshot file from a first run, change etcd while the application is
+	// away,
+	// stop etcd and run the application again, from its snapshot file; etcd runs again
+	// afterwards.
+	private void startedFromTheSnapshot(Path snapshot, Consumer<EtcdKeys> whileAway, WhileDown test) throws Exception {
 		EtcdMember member = etcd.cluster().member(0);
 		EtcdKeys keys = new EtcdKeys(etcd.cluster().newClient());
 		try {
@@ -52,25 +57,10 @@ class EtcdConfigSnapshotFallbackTests {
 			try (ConfigurableApplicationContext first = run(snapshot)) {
 				await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(snapshot));
 			}
-			keys.put("/config/database/host", "changed-while-away");
-			keys.put("/config/added", "while-away");
+			whileAway.accept(keys);
 			member.stop();
 			try (ConfigurableApplicationContext context = run(snapshot)) {
-				EtcdConfigStore store = context.getBean(EtcdConfigStores.class).getStores().get(0);
-				assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("known-host");
-				assertThat(store.isFromSnapshotFile()).isTrue();
-				assertThat(output).contains("starting from the snapshot file " + snapshot);
-				Health stale = context.getBean(EtcdConfigHealthIndicator.class).health();
-				assertThat(stale.getStatus()).isEqualTo(Status.UP);
-				assertThat(stale.getDetails()).containsEntry("stale", true);
-				member.start();
-				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-					assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("changed-while-away");
-					assertThat(context.getEnvironment().getProperty("added")).isEqualTo("while-away");
-					assertThat(store.isFromSnapshotFile()).isFalse();
-					assertThat(context.getBean(EtcdConfigHealthIndicator.class).health().getDetails())
-						.containsEntry("stale", false);
-				});
+				test.run(context, member);
 			}
 		}
 		finally {
@@ -79,6 +69,46 @@ class EtcdConfigSnapshotFallbackTests {
 			}
 			keys.client().close();
 		}
+	}
+
+	@Test
+	void startsFromTheSnapshotWhileEtcdIsDownAndCatchesUpWhenItReturns(CapturedOutput output) throws Exception {
+		Path snapshot = this.folder.resolve("etcd.snapshot");
+		startedFromTheSnapshot(snapshot, (keys) -> {
+			keys.put("/config/database/host", "changed-while-away");
+			keys.put("/config/added", "while-away");
+		}, (context, member) -> {
+			EtcdConfigStore store = context.getBean(EtcdConfigStores.class).getStores().get(0);
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("known-host");
+			assertThat(store.isFromSnapshotFile()).isTrue();
+			assertThat(output).contains("starting from the snapshot file " + snapshot);
+			Health stale = context.getBean(EtcdConfigHealthIndicator.class).health();
+			assertThat(stale.getStatus()).isEqualTo(Status.UP);
+			assertThat(stale.getDetails()).containsEntry("stale", true);
+			member.start();
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("changed-while-away");
+				assertThat(context.getEnvironment().getProperty("added")).isEqualTo("while-away");
+				assertThat(store.isFromSnapshotFile()).isFalse();
+				assertThat(context.getBean(EtcdConfigHealthIndicator.class).health().getDetails())
+					.containsEntry("stale", false);
+			});
+		});
+	}
+
+	@Test
+	void anIdentitySetWhileStartedFromTheSnapshotLeavesTheValuesStale() throws Exception {
+		startedFromTheSnapshot(this.folder.resolve("etcd.snapshot"), (keys) -> {
+		}, (context, member) -> {
+			EtcdConfigStores stores = context.getBean(EtcdConfigStores.class);
+
+			// What etcd-discovery does once the instance is registered.
+			stores.setIdentity(new EtcdInstanceIdentity("stale-1", Map.of())).get(10, TimeUnit.SECONDS);
+
+			assertThat(stores.getStores().get(0).isFromSnapshotFile()).isTrue();
+			assertThat(context.getBean(EtcdConfigHealthIndicator.class).health().getDetails()).containsEntry("stale",
+					true);
+		});
 	}
 
 	@Test
@@ -95,6 +125,14 @@ class EtcdConfigSnapshotFallbackTests {
 		finally {
 			member.start();
 		}
+	}
+
+	// A test against the application started from its snapshot file while etcd is down.
+	@FunctionalInterface
+	private interface WhileDown {
+
+		void run(ConfigurableApplicationContext context, EtcdMember member) throws Exception;
+
 	}
 
 }

@@ -35,11 +35,13 @@ import org.springframework.util.StringUtils;
  * took them ({@code config.rollout}), or {@code null} when it exposes none
  * @param health the aggregate health it publishes ({@code UP}, {@code DOWN}...), or
  * {@code null} when it publishes none
+ * @param lease the lease its registration is bound to, {@code 0} for none: a process that
+ * registers again under the same id (a restart) does so on a new lease
  */
 public record EtcdInstanceStatus(String service, String instance, String uri, String status, Long revision,
 		Boolean stale, String state, String problem, Map<String, String> metadata, boolean verifies,
-		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts, EtcdConfigStatus.Rollout rollout,
-		String health) {
+		EtcdConfigRejection rejected, List<EtcdConfigVerdict> verdicts, EtcdConfigStatus.Rollout rollout, String health,
+		@JsonIgnore long lease) {
 
 	/**
 	 * The metadata entry in which an instance names the profiles it runs

@@ -76,7 +76,8 @@ final class EtcdInstances {
 			String path = kv.getKey().toString(StandardCharsets.UTF_8).substring(this.prefix.length());
 			int slash = path.indexOf('/');
 			if (slash > 0 && slash < path.length() - 1) {
-				instances.add(read(path.substring(0, slash), path.substring(slash + 1), kv.getValue().getBytes()));
+				instances.add(read(path.substring(0, slash), path.substring(slash + 1), kv.getValue().getBytes(),
+						kv.getLease()));
 			}
 		}
 		return new Registry(response.getHeader().getRevision(), instances);
@@ -96,7 +97,7 @@ final class EtcdInstances {
 		return (application != null) ? this.prefix + application + "/" : this.prefix;
 	}
 
-	private EtcdInstanceStatus read(String service, String id, byte[] value) {
+	private EtcdInstanceStatus read(String service, String id, byte[] value, long lease) {
 		try {
 			EtcdServiceInstance instance = this.format.read(service, id, value);
 			EtcdConfigStatus config = this.format.readConfigStatus(value);
@@ -105,11 +106,11 @@ final class EtcdInstances {
 					(config != null) ? config.state() : null, null, instance.getMetadata(),
 					config != null && config.verifies(), (config != null) ? config.rejected() : null,
 					(config != null) ? config.verdicts() : null, (config != null) ? config.rollout() : null,
-					this.format.readHealth(value));
+					this.format.readHealth(value), lease);
 		}
 		catch (IllegalArgumentException ex) {
 			return new EtcdInstanceStatus(service, id, null, null, null, null, null,
-					"the entry cannot be read: " + ex.getMessage(), null, false, null, null, null, null);
+					"the entry cannot be read: " + ex.getMessage(), null, false, null, null, null, null, lease);
 		}
 	}
 

@@ -56,11 +56,26 @@ final class EtcdReleasePublisher {
 	 * @throws EtcdReleaseException (invalid) naming the limit and what to do
 	 */
 	void checkSize(EtcdReleasePlan plan) {
-		// One record per layer comes on top of the changes.
-		int operations = Math.max(operations(plan).size() + plan.layers().size(), compares(plan).size());
+		checkSize(plan, Rollout.NONE);
+	}
+
+	/**
+	 * Refuse a plan that does not fit in one transaction with what a staged rollout's
+	 * transaction does besides it.
+	 * @param plan the plan
+	 * @param rollout what the transaction does besides the plan, {@link Rollout#NONE} for
+	 * a release that is no rollout
+	 * @throws EtcdReleaseException (invalid) naming the limit and what to do
+	 */
+	void checkSize(EtcdReleasePlan plan, Rollout rollout) {
+		// One record per layer comes on top of the changes; etcd limits the operations
+		// and the compares of a transaction each.
+		int operations = Math.max(operations(plan).size() + plan.layers().size() + rollout.operations().size(),
+				compares(plan).size() + rollout.compares().size());
 		if (operations > this.settings.maxTxnOps()) {
-			throw EtcdReleaseException.invalid("This release needs " + operations
-					+ " operations in one transaction, more than etcd's limit of " + this.settings.maxTxnOps()
+			throw EtcdReleaseException.invalid("This release needs " + operations + " operations in one transaction"
+					+ ((rollout.state() != null) ? " (the staged rollout's last one)" : "")
+					+ ", more than etcd's limit of " + this.settings.maxTxnOps()
 					+ " (--max-txn-ops). A release is never split across transactions, so that no instance sees half "
 					+ "of it. Put the configuration into one document key instead (push FILE --document "
 					+ "application.yml: one key, atomic at any size up to etcd's request limit), or raise etcd's "
@@ -92,7 +107,7 @@ final class EtcdReleasePublisher {
 	 */
 	List<EtcdRelease> publish(EtcdReleasePlan plan, String author, String message, Instant time,
 			EtcdVerification verification, Rollout rollout) {
-		checkSize(plan);
+		checkSize(plan, rollout);
 		if (rollout.state() == null) {
 			refuseDuringRollout(plan);
 		}

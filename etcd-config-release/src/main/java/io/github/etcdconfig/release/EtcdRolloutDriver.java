@@ -6,10 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -36,7 +34,8 @@ import io.github.etcdconfig.lease.EtcdLease;
  * stage by stage, and completes it as a release of the application's layer. It watches
  * the registry all along and rolls the rollout back at once, in one transaction, when an
  * instance of the subset rejects the release, turns to a status other than healthy,
- * publishes a health of DOWN, or leaves the registry.
+ * publishes a health of DOWN, leaves the registry, or registers again on a new lease (a
+ * restart).
  *
  * <p>
  * One driver at a time holds a rollout: the lock is a key next to the rollout's state,
@@ -138,8 +137,29 @@ public final class EtcdRolloutDriver {
 				}), this.timeout, "Granting the lease of the rollout driver of " + application());
 	}
 
+	/**
+	 * This driver's holder, the value of its lock key.
+	 * @return the holder
+	 */
+	String holder() {
+		return this.holder;
+	}
+
 	private EtcdLease lock(ScheduledExecutorService scheduler, Consumer<EtcdRolloutStatus> listener) {
 		EtcdLease lease = grant(scheduler);
+		try {
+			return lock(lease, listener);
+		}
+		catch (RuntimeException ex) {
+			// A lock call that timed out may still have committed: the key then goes with
+			// this lease, whose heartbeats must not keep it held. A revocation that fails
+			// leaves it to expire, and the next attempt takes the key over as its own.
+			lease.revoke();
+			throw ex;
+		}
+	}
+
+	private EtcdLease lock(EtcdLease lease, Consumer<EtcdRolloutStatus> listener) {
 		String key = this.rollouts.store().driverKey(this.layer);
 		long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
 		boolean told = false;
@@ -160,9 +180,11 @@ public final class EtcdRolloutDriver {
 				}
 				List<KeyValue> held = response.getGetResponses().get(0).getKvs();
 				String by = held.isEmpty() ? "another driver" : held.get(0).getValue().toString(StandardCharsets.UTF_8);
+				if (this.holder.equals(by) && takeOver(key, lease)) {
+					return lease;
+				}
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
-					lease.revoke();
 					throw new EtcdReleaseException(EtcdReleaseException.Reason.CONFLICT,
 							"The rollout of " + application() + " is driven by " + by
 									+ " (the console, or another command line); "
@@ -185,6 +207,19 @@ public final class EtcdRolloutDriver {
 		}
 	}
 
+	// The key holds this driver's own holder, left by an earlier attempt whose call timed
+	// out but committed, on a lease no longer kept alive: bind it to the live lease.
+	private boolean takeOver(String key, EtcdLease lease) {
+		return EtcdReleaseCalls
+			.await(this.client.getKVClient()
+				.txn()
+				.If(new Cmp(EtcdBytes.of(key), Cmp.Op.EQUAL, CmpTarget.value(EtcdBytes.of(this.holder))))
+				.Then(Op.put(EtcdBytes.of(key), EtcdBytes.of(this.holder),
+						PutOption.builder().withLeaseId(lease.getId()).build()))
+				.commit(), this.timeout, "Taking the driver lock of " + application())
+			.isSucceeded();
+	}
+
 	private EtcdRolloutResult drive(ScheduledExecutorService scheduler, Consumer<EtcdRolloutStatus> listener) {
 		Semaphore changed = new Semaphore(0);
 		Watch.Listener wake = Watch.listener((response) -> changed.release(), (error) -> changed.release());
@@ -196,7 +231,9 @@ public final class EtcdRolloutDriver {
 			.watch(EtcdBytes.of(this.instances.folder(application())), from, wake);
 				Watch.Watcher state = this.client.getWatchClient()
 					.watch(EtcdBytes.of(this.rollouts.store().stateKey(this.layer)), from, wake)) {
-			Set<String> members = new LinkedHashSet<>();
+			// The instances that took the rollout's values, and the lease each was
+			// registered on when it joined: a restart registers it again on another.
+			Map<String, Long> members = new LinkedHashMap<>();
 			String told = null;
 			long outageSince = 0;
 			while (true) {
@@ -244,7 +281,7 @@ public final class EtcdRolloutDriver {
 	/**
 	 * One look at the rollout and the registry, and what it calls for.
 	 */
-	private Step step(Set<String> members, Consumer<EtcdRolloutStatus> listener, String told) {
+	private Step step(Map<String, Long> members, Consumer<EtcdRolloutStatus> listener, String told) {
 		EtcdRolloutStore.Read read = this.rollouts.read(this.layer);
 		EtcdRolloutState state = read.state();
 		if (!state.isActive()) {
@@ -260,12 +297,12 @@ public final class EtcdRolloutDriver {
 		this.instances.list(application()).forEach((instance) -> registered.put(instance.instance(), instance));
 		EtcdRolloutSelector selector = state.subsetSelector();
 		for (int i = 0; i <= state.stage(); i++) {
-			members.addAll(state.stages().get(i).instances());
+			state.stages().get(i).instances().forEach((id) -> join(members, id, registered.get(id)));
 		}
 		registered.values()
 			.stream()
 			.filter((instance) -> selector.matches(instance.instance(), instance.metadata()))
-			.forEach((instance) -> members.add(instance.instance()));
+			.forEach((instance) -> join(members, instance.instance(), instance));
 		EtcdRolloutState.Cause cause = failure(members, registered, state);
 		if (cause != null) {
 			EtcdRelease release = this.rollouts.rollBack(this.layer, EtcdRolloutState.Status.ROLLED_BACK, cause);
@@ -274,7 +311,8 @@ public final class EtcdRolloutDriver {
 		}
 		// An instance that reports no configuration (another language's) cannot be
 		// waited for; its status, health and presence are still watched.
-		List<String> pending = members.stream()
+		List<String> pending = members.keySet()
+			.stream()
 			.map(registered::get)
 			.filter((instance) -> instance.isReporting() && !instance.hasApplied(state.id(), state.stageRevision()))
 			.map(EtcdInstanceStatus::instance)
@@ -294,7 +332,7 @@ public final class EtcdRolloutDriver {
 					"Baking");
 			listener.accept(new EtcdRolloutStatus(EtcdRolloutStatus.Event.BAKING, baking, List.of(),
 					"Stage " + (state.stage() + 1) + "/" + state.stages().size() + " (" + state.currentStage().spec()
-							+ "): " + members.size() + " instance(s) " + members + " applied it; baking "
+							+ "): " + members.size() + " instance(s) " + members.keySet() + " applied it; baking "
 							+ state.bake().toSeconds() + " s until " + baking.bakeEndsAt()));
 			return Step.next(baking.bakeEndsAt(), null);
 		}
@@ -313,14 +351,24 @@ public final class EtcdRolloutDriver {
 		return Step.next(now, null);
 	}
 
+	// An instance joins with the lease it is registered on, or none while it is not.
+	private static void join(Map<String, Long> members, String id, EtcdInstanceStatus instance) {
+		members.putIfAbsent(id, (instance != null) ? instance.lease() : null);
+	}
+
 	// The first failure among the instances that took the rollout's values.
-	private EtcdRolloutState.Cause failure(Set<String> members, Map<String, EtcdInstanceStatus> registered,
+	private EtcdRolloutState.Cause failure(Map<String, Long> members, Map<String, EtcdInstanceStatus> registered,
 			EtcdRolloutState state) {
-		for (String id : members) {
-			EtcdInstanceStatus instance = registered.get(id);
-			String name = application() + "/" + id;
+		for (Map.Entry<String, Long> member : members.entrySet()) {
+			EtcdInstanceStatus instance = registered.get(member.getKey());
+			String name = application() + "/" + member.getKey();
 			if (instance == null) {
 				return new EtcdRolloutState.Cause(name, "left the registry (stopped, or its lease expired)");
+			}
+			// A process that crashed and started again within its lease's time overwrites
+			// its entry before the old lease expires: it never leaves the registry.
+			if (member.getValue() != null && member.getValue() != instance.lease()) {
+				return new EtcdRolloutState.Cause(name, "restarted: registered again on a new lease");
 			}
 			if (instance.rejected() != null && instance.rejected().revision() >= state.startRevision()) {
 				return new EtcdRolloutState.Cause(name, "rejected the release at revision "

@@ -99,7 +99,6 @@ final class EtcdRollouts {
 					+ removed + "; nothing was written. Push without --prune, or release the deletion on its own "
 					+ "without --canary.");
 		}
-		this.publisher.checkSize(plan);
 		EtcdLayer layer = change.layer();
 		EtcdRolloutStore.Read before = this.store.read(layer);
 		if (before != null && before.state().isActive()) {
@@ -119,6 +118,11 @@ final class EtcdRollouts {
 		EtcdRolloutState state = new EtcdRolloutState(id, layer.application(), layer.prefix(),
 				EtcdRolloutState.Status.RUNNING, stages, 0, options.bake(), null, selector.toJson(), 0, 0, author,
 				message, properties(change), null, now, now);
+		// The transaction that completes the rollout is its largest: the plan, its
+		// record,
+		// and the rollout's end. One that cannot commit is refused before anything is
+		// written, not at its last stage.
+		this.publisher.checkSize(plan, ending(layer, before, state));
 		List<Cmp> compares = this.publisher.compares(plan);
 		compares.add(this.store.unchanged(layer, before));
 		List<Op> operations = new ArrayList<>();
@@ -237,10 +241,7 @@ final class EtcdRollouts {
 		EtcdReleasePlan plan = this.planner.rolloutEnd(layer,
 				"staged rollout " + state.id() + " completed in " + state.stages().size() + " stages",
 				this.store.values(layer));
-		return this.publisher
-			.publish(plan, state.author(), state.message(), now, null,
-					new EtcdReleasePublisher.Rollout(completed, List.of(this.store.unchanged(layer, read)),
-							List.of(EtcdRolloutStore.deleteFolder(layer), this.store.put(layer, completed))))
+		return this.publisher.publish(plan, state.author(), state.message(), now, null, ending(layer, read, completed))
 			.get(0);
 	}
 
@@ -266,9 +267,7 @@ final class EtcdRollouts {
 					Map.of());
 			try {
 				return this.publisher
-					.publish(plan, state.author(), state.message(), now, null,
-							new EtcdReleasePublisher.Rollout(ended, List.of(this.store.unchanged(layer, read)),
-									List.of(EtcdRolloutStore.deleteFolder(layer), this.store.put(layer, ended))))
+					.publish(plan, state.author(), state.message(), now, null, ending(layer, read, ended))
 					.get(0);
 			}
 			catch (EtcdReleaseException ex) {
@@ -279,6 +278,14 @@ final class EtcdRollouts {
 			}
 		}
 		throw conflict;
+	}
+
+	// What the transaction that ends a rollout does besides its plan: the rollout's
+	// folder
+	// deleted and its last state written, guarded by the state as read.
+	private EtcdReleasePublisher.Rollout ending(EtcdLayer layer, EtcdRolloutStore.Read read, EtcdRolloutState ended) {
+		return new EtcdReleasePublisher.Rollout(ended, List.of(this.store.unchanged(layer, read)),
+				List.of(EtcdRolloutStore.deleteFolder(layer), this.store.put(layer, ended)));
 	}
 
 	private EtcdReleaseException changedMeanwhile(EtcdLayer layer) {

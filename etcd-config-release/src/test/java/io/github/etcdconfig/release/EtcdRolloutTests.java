@@ -169,6 +169,32 @@ class EtcdRolloutTests {
 	}
 
 	@Test
+	void aRolloutWhoseLastTransactionWouldExceedTheLimitIsRefusedAtItsStartThoughItFitsAPush() {
+		EtcdReleases limited = new EtcdReleases(keys.client(),
+				new EtcdReleaseSettings(EtcdReleaseSettings.defaults().prefixes(), "/config-releases/", "/services/",
+						10, 100, EtcdReleaseSettings.DEFAULT_TIMEOUT));
+		StringBuilder yaml = new StringBuilder();
+		// Nine changes and their record: a push fills the limit exactly.
+		for (int i = 0; i < 9; i++) {
+			yaml.append("key").append(i).append(": ").append(i).append('\n');
+		}
+		try (StandIns instances = standIns("oversized", SIX)) {
+			EtcdReleasePlan plan = limited.planPush(limited.layer("oversized", null), Files.yaml(yaml.toString()),
+					EtcdPushOptions.DEFAULT);
+
+			EtcdReleaseException refused = catchThrowableOfType(EtcdReleaseException.class,
+					() -> limited.startRollout(plan, EtcdRolloutOptions.of("1", null, null), "alice", null));
+
+			assertThat(refused.getReason()).isEqualTo(EtcdReleaseException.Reason.INVALID);
+			assertThat(refused.getMessage()).contains("needs 12 operations", "staged rollout", "limit of 10");
+			assertThat(keys.values("/config-apps/oversized/")).isEmpty();
+			assertThat(limited.rollout("oversized")).isEmpty();
+			limited.publish(plan, "alice", null);
+			assertThat(keys.values("/config-apps/oversized/")).hasSize(9);
+		}
+	}
+
+	@Test
 	void theDriverWidensStageByStageAndCompletesAsOneReleaseOfTheLayer() {
 		try (StandIns instances = standIns("widening", SIX)) {
 			start("widening", "1", "50%", Duration.ofMillis(300));
@@ -217,6 +243,13 @@ class EtcdRolloutTests {
 		EtcdRolloutResult result = failing("leaving", (instances) -> (id) -> instances.leave(id));
 
 		assertThat(result.state().cause().reason()).contains("left the registry");
+	}
+
+	@Test
+	void anInstanceRegisteredAgainOnANewLeaseRollsBackAsRestarted() {
+		EtcdRolloutResult result = failing("restarting", (instances) -> (id) -> instances.restart(id));
+
+		assertThat(result.state().cause().reason()).contains("restarted", "new lease");
 	}
 
 	@Test
@@ -322,6 +355,32 @@ class EtcdRolloutTests {
 			assertThat(steps.get(0).event()).isEqualTo(EtcdRolloutStatus.Event.WAITING_FOR_LOCK);
 			assertThat(steps.get(0).message()).contains("held by killed", "lease");
 			assertThat(result.outcome()).isEqualTo(EtcdRolloutResult.Outcome.COMPLETED);
+		}
+	}
+
+	@Test
+	void aDriverFindingItsOwnLockFromAnAttemptThatTimedOutButCommittedTakesItOverWithoutWaiting() {
+		try (StandIns instances = standIns("relocking", SIX)) {
+			start("relocking", "1", null, Duration.ofMillis(200));
+			EtcdRolloutDriver driver = releases.rolloutDriver("relocking");
+			// The lock as a timed-out attempt of this driver left it: its own holder, on
+			// a
+			// lease it no longer keeps alive.
+			long leaked = EtcdKeys.await(keys.client().getLeaseClient().grant(60)).getID();
+			EtcdKeys.await(keys.client()
+				.getKVClient()
+				.put(EtcdKeys.bytes("/config-releases/config-apps/relocking/rollout-driver"),
+						EtcdKeys.bytes(driver.holder()),
+						io.etcd.jetcd.options.PutOption.builder().withLeaseId(leaked).build()));
+			List<EtcdRolloutStatus> steps = new CopyOnWriteArrayList<>();
+
+			EtcdRolloutResult result = driver.run(steps::add);
+
+			assertThat(steps).extracting(EtcdRolloutStatus::event)
+				.doesNotContain(EtcdRolloutStatus.Event.WAITING_FOR_LOCK);
+			assertThat(result.outcome()).isEqualTo(EtcdRolloutResult.Outcome.COMPLETED);
+			// The lock went with the driver's own lease, not with the leaked one.
+			assertThat(keys.values("/config-releases/config-apps/relocking/rollout-driver")).isEmpty();
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 
 import org.springframework.boot.json.JsonWriter;
@@ -109,7 +110,16 @@ public final class StandIns implements AutoCloseable {
 		entry.put("health", instance.health);
 		entry.put("metadata", instance.metadata());
 		entry.put("config", config);
-		this.keys.put(key(instance.id), JSON.writeToString(entry));
+		String json = JSON.writeToString(entry);
+		if (instance.lease == 0) {
+			this.keys.put(key(instance.id), json);
+		}
+		else {
+			EtcdKeys.await(this.keys.client()
+				.getKVClient()
+				.put(EtcdKeys.bytes(key(instance.id)), EtcdKeys.bytes(json),
+						PutOption.builder().withLeaseId(instance.lease).build()));
+		}
 	}
 
 	private String key(String id) {
@@ -157,6 +167,18 @@ public final class StandIns implements AutoCloseable {
 			this.instances.get(id).gone = true;
 			return this.keys.delete(key(id));
 		}
+	}
+
+	/**
+	 * Register an instance again on a new lease, as a process that crashed and started
+	 * again within its lease's time does: its entry is overwritten, and never leaves the
+	 * registry.
+	 * @param id the instance
+	 * @return the revision of its new registration
+	 */
+	public long restart(String id) {
+		long lease = EtcdKeys.await(this.keys.client().getLeaseClient().grant(60)).getID();
+		return change(id, (instance) -> instance.lease = lease);
 	}
 
 	private long change(String id, Consumer<Instance> change) {
@@ -237,6 +259,8 @@ public final class StandIns implements AutoCloseable {
 		volatile Map<String, Object> rollout;
 
 		volatile boolean gone;
+
+		volatile long lease;
 
 		Instance(String id, String zone) {
 			this.id = id;

@@ -7,6 +7,7 @@ import io.github.etcdconfig.release.EtcdReleaseException;
 import io.github.etcdconfig.release.EtcdReleaseWorkflow;
 import io.github.etcdconfig.release.EtcdReleases;
 import io.github.etcdconfig.release.EtcdRolloutResult;
+import io.github.etcdconfig.release.EtcdRolloutState;
 import io.github.etcdconfig.release.EtcdRolloutStatus;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -36,6 +37,8 @@ public class EtcdRolloutDrivers implements DisposableBean {
 
 	private final EtcdReleaseWorkflow workflow;
 
+	private final EtcdReleases releases;
+
 	private final Map<String, Thread> running = new ConcurrentHashMap<>();
 
 	private final Map<String, EtcdRolloutStatus> last = new ConcurrentHashMap<>();
@@ -44,8 +47,9 @@ public class EtcdRolloutDrivers implements DisposableBean {
 
 	private volatile boolean stopped;
 
-	public EtcdRolloutDrivers(EtcdReleaseWorkflow workflow) {
+	public EtcdRolloutDrivers(EtcdReleaseWorkflow workflow, EtcdReleases releases) {
 		this.workflow = workflow;
+		this.releases = releases;
 	}
 
 	/**
@@ -102,9 +106,11 @@ public class EtcdRolloutDrivers implements DisposableBean {
 	}
 
 	private void run(String application) {
+		EtcdRolloutResult.Outcome outcome = null;
 		try {
 			EtcdRolloutResult result = this.workflow.driveRollout(application,
 					(status) -> this.last.put(application, status));
+			outcome = result.outcome();
 			logger.info("Staged rollout of " + application + ": " + result.outcome() + " (" + result.state() + ")");
 		}
 		catch (EtcdReleaseException ex) {
@@ -120,6 +126,26 @@ public class EtcdRolloutDrivers implements DisposableBean {
 		}
 		finally {
 			this.running.remove(application, Thread.currentThread());
+		}
+		if (outcome == EtcdRolloutResult.Outcome.DETACHED) {
+			driveIfResumed(application);
+		}
+	}
+
+	// A Resume while this driver was letting go of a paused rollout found it still alive
+	// and started none: drive the rollout on. Read after leaving the running drivers, so
+	// a Resume either starts a driver itself or its state is seen here.
+	private void driveIfResumed(String application) {
+		try {
+			if (!this.stopped && this.releases.rollout(application)
+				.filter((state) -> state.status() == EtcdRolloutState.Status.RUNNING)
+				.isPresent()) {
+				drive(application);
+			}
+		}
+		catch (EtcdReleaseException ex) {
+			logger.warn("The staged rollout of " + application + " could not be read after its driver let go: "
+					+ ex.getMessage());
 		}
 	}
 
