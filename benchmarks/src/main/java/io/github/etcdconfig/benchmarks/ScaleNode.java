@@ -209,7 +209,10 @@ public final class ScaleNode {
 			long start = System.nanoTime();
 			RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy((failure) -> {
 				synchronized (failures) {
-					failures[0]++;
+					// The first failure of each node names its cause in the node's log.
+					if (failures[0]++ == 0) {
+						System.err.println("storm: first failed read: " + failure);
+					}
 				}
 				return true;
 			}));
