@@ -30,12 +30,14 @@ import io.github.etcdconfig.lease.EtcdLease;
 
 /**
  * Drives one application's staged rollout to its end, on the calling thread: waits until
- * the instances of the current stage have applied it, lets them bake, widens the rollout
+ * the instances of the current stage have applied it (for the rollout's apply timeout at
+ * most, from the stage being reached), lets them bake, widens the rollout
  * stage by stage, and completes it as a release of the application's layer. It watches
  * the registry all along and rolls the rollout back at once, in one transaction, when an
  * instance of the subset rejects the release, turns to a status other than healthy,
  * publishes a health of DOWN, leaves the registry, or registers again on a new lease (a
- * restart).
+ * restart), and when the instances of a stage have not all applied it within the apply
+ * timeout.
  *
  * <p>
  * One driver at a time holds a rollout: the lock is a key next to the rollout's state,
@@ -305,9 +307,7 @@ public final class EtcdRolloutDriver {
 			.forEach((instance) -> join(members, instance.instance(), instance));
 		EtcdRolloutState.Cause cause = failure(members, registered, state);
 		if (cause != null) {
-			EtcdRelease release = this.rollouts.rollBack(this.layer, EtcdRolloutState.Status.ROLLED_BACK, cause);
-			EtcdRolloutStore.Read after = this.rollouts.read(this.layer);
-			return Step.ended(ended(after.state(), release, listener));
+			return rollBack(cause, listener);
 		}
 		// An instance that reports no configuration (another language's) cannot be
 		// waited for; its status, health and presence are still watched.
@@ -318,6 +318,18 @@ public final class EtcdRolloutDriver {
 			.map(EtcdInstanceStatus::instance)
 			.toList();
 		Instant now = this.clock.instant();
+		// A member that reports a revision but never applies (its watch off or broken under
+		// a live lease, an identity the registry does not know) would hold the rollout,
+		// and the others its values, forever. Once the stage was applied (it bakes), an
+		// instance that turns stale for a while is waited for as before.
+		Instant deadline = (state.bakeStartedAt() == null) ? state.applyDeadline() : null;
+		if (!pending.isEmpty() && deadline != null && !now.isBefore(deadline)) {
+			EtcdRolloutState.Cause late = new EtcdRolloutState.Cause(
+					String.join(", ", pending.stream().map((id) -> application() + "/" + id).toList()),
+					"did not apply stage " + (state.stage() + 1) + " (" + state.currentStage().spec() + ") within "
+							+ EtcdRolloutOptions.text(state.applyTimeout()));
+			return rollBack(late, listener);
+		}
 		if (!pending.isEmpty()) {
 			String message = "Stage " + (state.stage() + 1) + "/" + state.stages().size() + " ("
 					+ state.currentStage().spec() + "): waiting for " + pending + " to apply revision "
@@ -325,7 +337,8 @@ public final class EtcdRolloutDriver {
 			if (!message.equals(told)) {
 				listener.accept(new EtcdRolloutStatus(EtcdRolloutStatus.Event.WAITING, state, pending, message));
 			}
-			return Step.next(now.plus(RECHECK), message);
+			Instant wakeAt = now.plus(RECHECK);
+			return Step.next((deadline != null && deadline.isBefore(wakeAt)) ? deadline : wakeAt, message);
 		}
 		if (state.bakeStartedAt() == null) {
 			EtcdRolloutState baking = this.rollouts.update(this.layer, read, state.withBakeStartedAt(now, now),
@@ -349,6 +362,13 @@ public final class EtcdRolloutDriver {
 						+ ") reached at revision " + widened.stageRevision() + ": "
 						+ widened.currentStage().instances()));
 		return Step.next(now, null);
+	}
+
+	// One transaction removes the rollout's values and records the cause.
+	private Step rollBack(EtcdRolloutState.Cause cause, Consumer<EtcdRolloutStatus> listener) {
+		EtcdRelease release = this.rollouts.rollBack(this.layer, EtcdRolloutState.Status.ROLLED_BACK, cause);
+		EtcdRolloutStore.Read after = this.rollouts.read(this.layer);
+		return Step.ended(ended(after.state(), release, listener));
 	}
 
 	// An instance joins with the lease it is registered on, or none while it is not.

@@ -21,6 +21,9 @@ import io.github.etcdconfig.config.EtcdRolloutSelector;
  * @param stages the stages, each with when it was reached and its instances then
  * @param stage the index of the current stage
  * @param bake how long each stage bakes
+ * @param applyTimeout how long, from a stage being reached, its instances are given to
+ * apply it ({@link EtcdRolloutOptions#DEFAULT_APPLY_TIMEOUT} for a state written
+ * without it)
  * @param bakeStartedAt when the current stage's instances had all applied the values (the
  * bake runs from there), or {@code null} while they have not
  * @param selector the selector written for the current stage, as JSON
@@ -36,11 +39,12 @@ import io.github.etcdconfig.config.EtcdRolloutSelector;
  * @param updatedAt when this state was written
  */
 public record EtcdRolloutState(String id, String application, String layer, Status status, List<Stage> stages,
-		int stage, Duration bake, Instant bakeStartedAt, String selector, long startRevision, long stageRevision,
+		int stage, Duration bake, Duration applyTimeout, Instant bakeStartedAt, String selector, long startRevision, long stageRevision,
 		String author, String message, List<String> properties, Cause cause, Instant startedAt, Instant updatedAt) {
 
 	public EtcdRolloutState {
 		stages = List.copyOf(stages);
+		applyTimeout = (applyTimeout != null) ? applyTimeout : EtcdRolloutOptions.DEFAULT_APPLY_TIMEOUT;
 		properties = (properties != null) ? List.copyOf(properties) : List.of();
 	}
 
@@ -151,27 +155,38 @@ public record EtcdRolloutState(String id, String application, String layer, Stat
 		return (this.bakeStartedAt != null) ? this.bakeStartedAt.plus(this.bake) : null;
 	}
 
+	/**
+	 * When the current stage's instances must all have applied it: its
+	 * {@link Stage#reachedAt() reachedAt} and the {@link #applyTimeout() apply timeout}.
+	 * @return the instant, or {@code null} for a stage not reached
+	 */
+	@JsonIgnore
+	public Instant applyDeadline() {
+		Instant reachedAt = currentStage().reachedAt();
+		return (reachedAt != null) ? reachedAt.plus(this.applyTimeout) : null;
+	}
+
 	EtcdRolloutState with(Status status, Instant now) {
 		return new EtcdRolloutState(this.id, this.application, this.layer, status, this.stages, this.stage, this.bake,
-				this.bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author, this.message,
+				this.applyTimeout, this.bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author, this.message,
 				this.properties, this.cause, this.startedAt, now);
 	}
 
 	EtcdRolloutState withBakeStartedAt(Instant bakeStartedAt, Instant now) {
 		return new EtcdRolloutState(this.id, this.application, this.layer, this.status, this.stages, this.stage,
-				this.bake, bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author,
+				this.bake, this.applyTimeout, bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author,
 				this.message, this.properties, this.cause, this.startedAt, now);
 	}
 
 	EtcdRolloutState withCause(Status status, Cause cause, Instant now) {
 		return new EtcdRolloutState(this.id, this.application, this.layer, status, this.stages, this.stage, this.bake,
-				this.bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author, this.message,
+				this.applyTimeout, this.bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author, this.message,
 				this.properties, cause, this.startedAt, now);
 	}
 
 	EtcdRolloutState withRevisions(long startRevision, long stageRevision) {
 		return new EtcdRolloutState(this.id, this.application, this.layer, this.status, this.stages, this.stage,
-				this.bake, this.bakeStartedAt, this.selector, startRevision, stageRevision, this.author, this.message,
+				this.bake, this.applyTimeout, this.bakeStartedAt, this.selector, startRevision, stageRevision, this.author, this.message,
 				this.properties, this.cause, this.startedAt, this.updatedAt);
 	}
 
@@ -185,7 +200,7 @@ public record EtcdRolloutState(String id, String application, String layer, Stat
 	EtcdRolloutState reached(int next, EtcdRolloutSelector selector, List<String> instances, Instant now) {
 		List<Stage> stages = new ArrayList<>(this.stages);
 		stages.set(next, new Stage(stages.get(next).spec(), now, instances));
-		return new EtcdRolloutState(this.id, this.application, this.layer, this.status, stages, next, this.bake, null,
+		return new EtcdRolloutState(this.id, this.application, this.layer, this.status, stages, next, this.bake, this.applyTimeout, null,
 				selector.toJson(), this.startRevision, this.stageRevision, this.author, this.message, this.properties,
 				this.cause, this.startedAt, now);
 	}

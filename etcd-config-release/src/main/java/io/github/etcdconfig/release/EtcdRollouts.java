@@ -116,7 +116,8 @@ final class EtcdRollouts {
 		}
 		stages.set(0, new EtcdRolloutState.Stage(first.text(), now, subset(layer.application(), selector)));
 		EtcdRolloutState state = new EtcdRolloutState(id, layer.application(), layer.prefix(),
-				EtcdRolloutState.Status.RUNNING, stages, 0, options.bake(), null, selector.toJson(), 0, 0, author,
+				EtcdRolloutState.Status.RUNNING, stages, 0, options.bake(), options.applyTimeout(), null,
+				selector.toJson(), 0, 0, author,
 				message, properties(change), null, now, now);
 		// The transaction that completes the rollout is its largest: the plan, its
 		// record,
