@@ -34,8 +34,8 @@ class EtcdPushCommand extends EtcdCliFileCommand {
 	@Option(names = "--canary", paramLabel = "SELECTOR",
 			description = "start a staged rollout: the release goes first to these running instances only: a share "
 					+ "(10%%), a count (2), instance ids (a,b) or registry metadata (zone=a); then the --steps, and "
-					+ "100%%. Rolls back by itself (exit 7) when one of them rejects it, turns unhealthy, reports DOWN "
-					+ "or leaves the registry")
+					+ "100%%. Rolls back by itself (exit 7) when one of them rejects it, turns unhealthy, reports DOWN, "
+					+ "leaves the registry or does not apply a stage within --apply-timeout")
 	String canary;
 
 	@Option(names = "--steps", paramLabel = "STAGES",
@@ -47,15 +47,23 @@ class EtcdPushCommand extends EtcdCliFileCommand {
 					+ "the next (default: 60s)")
 	Duration bake;
 
+	@Option(names = "--apply-timeout", paramLabel = "DURATION",
+			description = "with --canary: how long each stage's instances are given to apply it before the rollout "
+					+ "rolls back naming those that did not (default: 2m)")
+	Duration applyTimeout;
+
 	@Override
 	int run(EtcdReleases releases) {
 		if (this.canary == null && this.steps == null) {
 			if (this.bake != null) {
 				throw EtcdCliErrors.invalid("--bake applies to a staged rollout: give --canary too");
 			}
+			if (this.applyTimeout != null) {
+				throw EtcdCliErrors.invalid("--apply-timeout applies to a staged rollout: give --canary too");
+			}
 			return this.publish.publish(this, releases, plan(releases), this.allowEmpty);
 		}
-		EtcdRolloutOptions options = EtcdRolloutOptions.of(this.canary, this.steps, this.bake);
+		EtcdRolloutOptions options = EtcdRolloutOptions.of(this.canary, this.steps, this.bake, this.applyTimeout);
 		return this.publish.rollout(this, releases, plan(releases), options);
 	}
 

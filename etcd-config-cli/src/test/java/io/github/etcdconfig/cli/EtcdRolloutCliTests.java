@@ -175,6 +175,16 @@ class EtcdRolloutCliTests {
 	}
 
 	@Test
+	void anApplyTimeoutWithoutACanaryIsRefusedWithExitTwo() {
+		Cli.Result result = cli.run("push", file("timeout.yml", "greeting: hi\n"), "--app", "cli-timeout",
+				"--apply-timeout", "1s", "--yes");
+
+		assertThat(result.exitCode()).isEqualTo(EtcdConfigCli.INVALID);
+		assertThat(result.err()).contains("--apply-timeout applies to a staged rollout");
+		assertThat(keys.value("/config-apps/cli-timeout/greeting")).isNull();
+	}
+
+	@Test
 	void resumeAfterAKilledCommandLineWaitsForItsLockSayingSoAndFinishesTheRollout() {
 		try (StandIns instances = standIns("cli-killed")) {
 			releases.startRollout(

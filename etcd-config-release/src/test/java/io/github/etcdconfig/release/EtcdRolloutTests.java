@@ -302,6 +302,57 @@ class EtcdRolloutTests {
 	}
 
 	@Test
+	void aStageNotAppliedWithinItsApplyTimeoutRollsBackNamingTheInstance() {
+		// i2 reports the layer's revisions but never takes the rollout's values, as an
+		// instance whose identity does not match the registry does.
+		try (StandIns instances = new StandIns(keys, "late", SIX, (json, id, metadata) -> {
+			EtcdRolloutSelector selector = EtcdRolloutSelector.parse(json);
+			return (selector.matches(id, metadata) && !id.equals("i2")) ? selector.id() : null;
+		})) {
+			keys.put("/config-apps/late/greeting", "hello");
+			EtcdRolloutState state = releases.startRollout(greeting("late", "hi"),
+					EtcdRolloutOptions.of("i1,i2", null, Duration.ofMinutes(5), Duration.ofSeconds(1)), "alice", null);
+			assertThat(state.applyTimeout()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(releases.rollout("late").orElseThrow().applyTimeout()).isEqualTo(Duration.ofSeconds(1));
+
+			EtcdRolloutResult result = CompletableFuture
+				.supplyAsync(() -> releases.rolloutDriver("late").run((step) -> {
+				}))
+				.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+				.join();
+
+			assertThat(result.outcome()).isEqualTo(EtcdRolloutResult.Outcome.ROLLED_BACK);
+			assertThat(result.state().cause())
+				.hasToString("late/i2: did not apply stage 1 (i1,i2) within 1s");
+			assertThat(keys.values("/config-apps/late/_rollout/")).isEmpty();
+			assertThat(keys.value("/config-apps/late/greeting")).isEqualTo("hello");
+			await().atMost(Duration.ofSeconds(5)).until(() -> instances.exposing().isEmpty());
+		}
+	}
+
+	@Test
+	void aStateWrittenWithoutAnApplyTimeoutIsReadWithTheDefault() {
+		assertThat(EtcdRolloutOptions.of("1", null, null).applyTimeout())
+			.isEqualTo(EtcdRolloutOptions.DEFAULT_APPLY_TIMEOUT)
+			.isEqualTo(Duration.ofMinutes(2));
+		try (StandIns instances = standIns("older", SIX)) {
+			keys.put("/config-apps/older/greeting", "hello");
+			releases.startRollout(greeting("older", "hi"),
+					EtcdRolloutOptions.of("1", null, Duration.ofMinutes(5), Duration.ofSeconds(7)), "alice", null);
+			String key = "/config-releases/config-apps/older/rollout";
+			String stored = keys.value(key);
+			assertThat(stored).contains("\"applyTimeout\"");
+
+			// As a version before the apply timeout wrote it.
+			keys.put(key, stored.replaceAll("\"applyTimeout\":[^,]*,", ""));
+
+			assertThat(releases.rollout("older").orElseThrow().applyTimeout())
+				.isEqualTo(EtcdRolloutOptions.DEFAULT_APPLY_TIMEOUT);
+			releases.abortRollout("older", "alice");
+		}
+	}
+
+	@Test
 	void aPausedRolloutLetsItsDriverGoAndResumeDrivesItToTheEnd() {
 		try (StandIns instances = standIns("pausing", SIX)) {
 			start("pausing", "1", null, Duration.ofMillis(200));
