@@ -31,13 +31,12 @@ import io.github.etcdconfig.lease.EtcdLease;
 /**
  * Drives one application's staged rollout to its end, on the calling thread: waits until
  * the instances of the current stage have applied it (for the rollout's apply timeout at
- * most, from the stage being reached), lets them bake, widens the rollout
- * stage by stage, and completes it as a release of the application's layer. It watches
- * the registry all along and rolls the rollout back at once, in one transaction, when an
- * instance of the subset rejects the release, turns to a status other than healthy,
- * publishes a health of DOWN, leaves the registry, or registers again on a new lease (a
- * restart), and when the instances of a stage have not all applied it within the apply
- * timeout.
+ * most, from the stage being reached), lets them bake, widens the rollout stage by stage,
+ * and completes it as a release of the application's layer. It watches the registry all
+ * along and rolls the rollout back at once, in one transaction, when an instance of the
+ * subset rejects the release, turns to a status other than healthy, publishes a health of
+ * DOWN, leaves the registry, or registers again on a new lease (a restart), and when the
+ * instances of a stage have not all applied it within the apply timeout.
  *
  * <p>
  * One driver at a time holds a rollout: the lock is a key next to the rollout's state,
@@ -318,7 +317,8 @@ public final class EtcdRolloutDriver {
 			.map(EtcdInstanceStatus::instance)
 			.toList();
 		Instant now = this.clock.instant();
-		// A member that reports a revision but never applies (its watch off or broken under
+		// A member that reports a revision but never applies (its watch off or broken
+		// under
 		// a live lease, an identity the registry does not know) would hold the rollout,
 		// and the others its values, forever. Once the stage was applied (it bakes), an
 		// instance that turns stale for a while is waited for as before.

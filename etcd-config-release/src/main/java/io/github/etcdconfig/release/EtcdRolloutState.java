@@ -22,8 +22,8 @@ import io.github.etcdconfig.config.EtcdRolloutSelector;
  * @param stage the index of the current stage
  * @param bake how long each stage bakes
  * @param applyTimeout how long, from a stage being reached, its instances are given to
- * apply it ({@link EtcdRolloutOptions#DEFAULT_APPLY_TIMEOUT} for a state written
- * without it)
+ * apply it ({@link EtcdRolloutOptions#DEFAULT_APPLY_TIMEOUT} for a state written without
+ * it)
  * @param bakeStartedAt when the current stage's instances had all applied the values (the
  * bake runs from there), or {@code null} while they have not
  * @param selector the selector written for the current stage, as JSON
@@ -39,8 +39,9 @@ import io.github.etcdconfig.config.EtcdRolloutSelector;
  * @param updatedAt when this state was written
  */
 public record EtcdRolloutState(String id, String application, String layer, Status status, List<Stage> stages,
-		int stage, Duration bake, Duration applyTimeout, Instant bakeStartedAt, String selector, long startRevision, long stageRevision,
-		String author, String message, List<String> properties, Cause cause, Instant startedAt, Instant updatedAt) {
+		int stage, Duration bake, Duration applyTimeout, Instant bakeStartedAt, String selector, long startRevision,
+		long stageRevision, String author, String message, List<String> properties, Cause cause, Instant startedAt,
+		Instant updatedAt) {
 
 	public EtcdRolloutState {
 		stages = List.copyOf(stages);
@@ -168,26 +169,26 @@ public record EtcdRolloutState(String id, String application, String layer, Stat
 
 	EtcdRolloutState with(Status status, Instant now) {
 		return new EtcdRolloutState(this.id, this.application, this.layer, status, this.stages, this.stage, this.bake,
-				this.applyTimeout, this.bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author, this.message,
-				this.properties, this.cause, this.startedAt, now);
+				this.applyTimeout, this.bakeStartedAt, this.selector, this.startRevision, this.stageRevision,
+				this.author, this.message, this.properties, this.cause, this.startedAt, now);
 	}
 
 	EtcdRolloutState withBakeStartedAt(Instant bakeStartedAt, Instant now) {
 		return new EtcdRolloutState(this.id, this.application, this.layer, this.status, this.stages, this.stage,
-				this.bake, this.applyTimeout, bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author,
-				this.message, this.properties, this.cause, this.startedAt, now);
+				this.bake, this.applyTimeout, bakeStartedAt, this.selector, this.startRevision, this.stageRevision,
+				this.author, this.message, this.properties, this.cause, this.startedAt, now);
 	}
 
 	EtcdRolloutState withCause(Status status, Cause cause, Instant now) {
 		return new EtcdRolloutState(this.id, this.application, this.layer, status, this.stages, this.stage, this.bake,
-				this.applyTimeout, this.bakeStartedAt, this.selector, this.startRevision, this.stageRevision, this.author, this.message,
-				this.properties, cause, this.startedAt, now);
+				this.applyTimeout, this.bakeStartedAt, this.selector, this.startRevision, this.stageRevision,
+				this.author, this.message, this.properties, cause, this.startedAt, now);
 	}
 
 	EtcdRolloutState withRevisions(long startRevision, long stageRevision) {
 		return new EtcdRolloutState(this.id, this.application, this.layer, this.status, this.stages, this.stage,
-				this.bake, this.applyTimeout, this.bakeStartedAt, this.selector, startRevision, stageRevision, this.author, this.message,
-				this.properties, this.cause, this.startedAt, this.updatedAt);
+				this.bake, this.applyTimeout, this.bakeStartedAt, this.selector, startRevision, stageRevision,
+				this.author, this.message, this.properties, this.cause, this.startedAt, this.updatedAt);
 	}
 
 	/**
@@ -200,9 +201,9 @@ public record EtcdRolloutState(String id, String application, String layer, Stat
 	EtcdRolloutState reached(int next, EtcdRolloutSelector selector, List<String> instances, Instant now) {
 		List<Stage> stages = new ArrayList<>(this.stages);
 		stages.set(next, new Stage(stages.get(next).spec(), now, instances));
-		return new EtcdRolloutState(this.id, this.application, this.layer, this.status, stages, next, this.bake, this.applyTimeout, null,
-				selector.toJson(), this.startRevision, this.stageRevision, this.author, this.message, this.properties,
-				this.cause, this.startedAt, now);
+		return new EtcdRolloutState(this.id, this.application, this.layer, this.status, stages, next, this.bake,
+				this.applyTimeout, null, selector.toJson(), this.startRevision, this.stageRevision, this.author,
+				this.message, this.properties, this.cause, this.startedAt, now);
 	}
 
 	/**

@@ -117,8 +117,7 @@ final class EtcdRollouts {
 		stages.set(0, new EtcdRolloutState.Stage(first.text(), now, subset(layer.application(), selector)));
 		EtcdRolloutState state = new EtcdRolloutState(id, layer.application(), layer.prefix(),
 				EtcdRolloutState.Status.RUNNING, stages, 0, options.bake(), options.applyTimeout(), null,
-				selector.toJson(), 0, 0, author,
-				message, properties(change), null, now, now);
+				selector.toJson(), 0, 0, author, message, properties(change), null, now, now);
 		// The transaction that completes the rollout is its largest: the plan, its
 		// record,
 		// and the rollout's end. One that cannot commit is refused before anything is

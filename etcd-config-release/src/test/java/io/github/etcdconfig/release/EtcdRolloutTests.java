@@ -322,8 +322,7 @@ class EtcdRolloutTests {
 				.join();
 
 			assertThat(result.outcome()).isEqualTo(EtcdRolloutResult.Outcome.ROLLED_BACK);
-			assertThat(result.state().cause())
-				.hasToString("late/i2: did not apply stage 1 (i1,i2) within 1s");
+			assertThat(result.state().cause()).hasToString("late/i2: did not apply stage 1 (i1,i2) within 1s");
 			assertThat(keys.values("/config-apps/late/_rollout/")).isEmpty();
 			assertThat(keys.value("/config-apps/late/greeting")).isEqualTo("hello");
 			await().atMost(Duration.ofSeconds(5)).until(() -> instances.exposing().isEmpty());
