@@ -318,10 +318,9 @@ public final class EtcdRolloutDriver {
 			.toList();
 		Instant now = this.clock.instant();
 		// A member that reports a revision but never applies (its watch off or broken
-		// under
-		// a live lease, an identity the registry does not know) would hold the rollout,
-		// and the others its values, forever. Once the stage was applied (it bakes), an
-		// instance that turns stale for a while is waited for as before.
+		// under a live lease, an identity the registry does not know) would hold the
+		// rollout, and the others its values, forever. Once the stage was applied (it
+		// bakes), an instance that turns stale for a while is waited for as before.
 		Instant deadline = (state.bakeStartedAt() == null) ? state.applyDeadline() : null;
 		if (!pending.isEmpty() && deadline != null && !now.isBefore(deadline)) {
 			EtcdRolloutState.Cause late = new EtcdRolloutState.Cause(
