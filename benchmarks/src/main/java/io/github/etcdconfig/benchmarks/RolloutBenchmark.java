@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -271,14 +270,9 @@ public final class RolloutBenchmark {
 
 	private static String section(ZonedDateTime started, String loadBefore, int instances, int samples, int changes,
 			Figures figures) {
-		StringBuilder out = new StringBuilder();
-		out.append(BEGIN).append("\n\n## Progressive rollout: rollback time and the selector's cost\n\n");
-		out.append("Measured by `RolloutBenchmark` on ")
-			.append(started.format(DateTimeFormatter.RFC_1123_DATE_TIME))
-			.append(", load average ")
-			.append(loadBefore)
-			.append(" before it: ")
-			.append(instances)
+		StringBuilder out = Sections.start(BEGIN, "Progressive rollout: rollback time and the selector's cost",
+				"RolloutBenchmark", started, loadBefore);
+		out.append(instances)
 			.append(" running instances of the probe application, each registered with etcd-discovery (one JVM, each "
 					+ "with its own jetcd client), one etcd member on loopback; rollouts through the release API "
 					+ "(`startRollout` and its driver, as `push --canary` runs them). A rollback is timed from the "

@@ -2,6 +2,8 @@ package io.github.etcdconfig.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
@@ -33,6 +35,29 @@ final class Sections {
 			text = text.stripTrailing() + "\n\n" + section + "\n";
 		}
 		Files.writeString(file, text);
+	}
+
+	/**
+	 * Start a section: its begin marker, its title, and when and under what load which
+	 * benchmark measured it, up to {@code "before it: "}.
+	 * @param begin the section's begin marker
+	 * @param title the section's title
+	 * @param benchmark the benchmark's class name
+	 * @param started when the run started
+	 * @param loadBefore the load average before it
+	 * @return the section so far
+	 */
+	static StringBuilder start(String begin, String title, String benchmark, ZonedDateTime started, String loadBefore) {
+		return new StringBuilder().append(begin)
+			.append("\n\n## ")
+			.append(title)
+			.append("\n\nMeasured by `")
+			.append(benchmark)
+			.append("` on ")
+			.append(started.format(DateTimeFormatter.RFC_1123_DATE_TIME))
+			.append(", load average ")
+			.append(loadBefore)
+			.append(" before it: ");
 	}
 
 	/**

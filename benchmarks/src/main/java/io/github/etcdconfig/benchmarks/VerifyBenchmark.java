@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -132,14 +131,9 @@ public final class VerifyBenchmark {
 
 	private static String section(ZonedDateTime started, String loadBefore, int instances, int samples, int warmUps,
 			Stats.Latency with, Stats.Latency without, Stats.Latency verify) {
-		StringBuilder out = new StringBuilder();
-		out.append(BEGIN).append("\n\n## Verified releases: what verification adds to a push\n\n");
-		out.append("Measured by `VerifyBenchmark` on ")
-			.append(started.format(DateTimeFormatter.RFC_1123_DATE_TIME))
-			.append(", load average ")
-			.append(loadBefore)
-			.append(" before it: ")
-			.append(instances)
+		StringBuilder out = Sections.start(BEGIN, "Verified releases: what verification adds to a push",
+				"VerifyBenchmark", started, loadBefore);
+		out.append(instances)
 			.append(" running instances of the probe application (one JVM, each with its own jetcd client and "
 					+ "registration), one etcd member on loopback. A push is the release API's workflow as `push "
 					+ "--yes` runs it: plan, review (with verification: the proposal written, every instance's "
