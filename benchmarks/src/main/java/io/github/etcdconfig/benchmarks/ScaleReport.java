@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 import io.github.etcdconfig.benchmarks.ScaleBenchmark.Settings;
 import io.github.etcdconfig.benchmarks.ScaleCell.Mode;
@@ -222,12 +223,16 @@ final class ScaleReport {
 				+ "connected and read; \"watching\" once every watch was confirmed. Idle CPU is the window with "
 				+ "nothing written (" + this.run.settings().idle().toSeconds() + " s, which holds one round of the "
 				+ "starter's 30 s liveness check); the busiest second shows a round's burst. CPU per put and bytes "
-				+ "per put are taken over the recorded puts.");
+				+ "per put are taken over the recorded puts. CPU per put above idle takes off what the member used "
+				+ "while idle, at the idle window's rate, over the time the recorded puts took: the starter's puts "
+				+ "take longer (each waits for the last instance), so more of the background work (liveness "
+				+ "checks, raft heartbeats) falls into each put's raw figure.");
 		line();
 		line("| instances | kind | connections per member | watch streams, all members | watchers, all members | "
 				+ "RSS before (MB) | RSS connected (MB) | RSS watching (MB) | Go heap watching (MB) | "
-				+ "idle CPU (% of a core) | idle CPU, busiest second | CPU per put (ms) | sent per put (KB) |");
-		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+				+ "idle CPU (% of a core) | idle CPU, busiest second | CPU per put (ms) | CPU per put above idle (ms) | "
+				+ "sent per put (KB) |");
+		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : this.run.results()) {
 			List<Member> watching = result.watching();
 			Optional<Propagation> propagation = Optional.ofNullable(result.propagation());
@@ -240,6 +245,8 @@ final class ScaleReport {
 					+ perMember(watching, Member::heap, MB, "%.1f") + " | " + values(result.idle().etcdMean(), "%.1f")
 					+ " | " + values(result.idle().etcdPeak(), "%.0f") + " | "
 					+ propagation.map((p) -> values(p.etcdCpuPerPut(), "%.2f")).orElse("–") + " | "
+					+ propagation.map((p) -> values(p.etcdCpuPerPutAboveIdle(result.idle()), "%.2f")).orElse("–")
+					+ " | "
 					+ propagation
 						.map((p) -> values(Arrays.stream(p.sentPerPut()).map((b) -> b / 1024).toArray(), "%.0f"))
 						.orElse("–")
@@ -272,6 +279,23 @@ final class ScaleReport {
 					+ seconds(result.watchMillis()) + " | "
 					+ Optional.ofNullable(result.propagation()).map((p) -> fmt("%.1f", p.nodesCpuPerPut())).orElse("–")
 					+ " | " + fmt("%.1f", result.idle().nodesMean()) + " |");
+		}
+		line();
+		line("Idle node CPU by thread (all node JVMs, % of a core; thread names without their numbers; groups "
+				+ "under 0.1 % left out):");
+		line();
+		line("| instances | kind | by thread |");
+		line("|---:|---|---|");
+		for (Result result : this.run.results()) {
+			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | "
+					+ result.idle()
+						.nodesByThread()
+						.entrySet()
+						.stream()
+						.filter((group) -> group.getValue() >= 0.1)
+						.map((group) -> "`" + group.getKey().replace("|", "/") + "` " + fmt("%.1f", group.getValue()))
+						.collect(Collectors.joining(", "))
+					+ " |");
 		}
 		line();
 	}
