@@ -20,15 +20,41 @@ import io.github.etcdconfig.ranges.EtcdRevisionRequest;
  * a way to find a watch that went silent.
  *
  * <p>
- * Each check first asks for etcd's revision alone: a linearizable count of one key, which
- * etcd answers from its index without reading a value (about 1 ms of etcd's CPU where a
- * sorted read of a 10,000-key range costs 26 ms). A range is read only when etcd's
- * revision is past the revision at which its watch was last known to be current (its last
- * event, or the last check that found nothing it had missed): nothing written since then,
- * nothing missed. An idle cluster therefore costs one small request per check, whatever
- * the size of the ranges. The range read finds a key put or changed after the watch's
- * last event, not a key deleted since then (a range read returns no deleted key): a watch
- * that went silent is found by the next put in its range, as with the sorted read before.
+ * Each check first asks for etcd's revision alone: a count of one key, which etcd answers
+ * from its index without reading a value (about 1 ms of etcd's CPU where a sorted read of
+ * a 10,000-key range costs 26 ms). A range is read only when etcd's revision is past the
+ * revision at which its watch was last known to be current (its last event, or the last
+ * check that found nothing it had missed): nothing written since then, nothing missed. An
+ * idle cluster therefore costs one small request per check, whatever the size of the
+ * ranges. The range read finds a key put or changed after the watch's last event, not a
+ * key deleted since then (a range read returns no deleted key): a watch that went silent
+ * is found by the next put in its range, as with the sorted read before.
+ *
+ * <p>
+ * Both requests are serializable: the member that receives one answers from its own
+ * state, without the ReadIndex round with the leader (a heartbeat to every follower) that
+ * a linearizable read costs, so a check costs the cluster one member's index lookup. This
+ * is sound for what the check has to find:
+ * <ul>
+ * <li>a serializable response's header revision is the answering member's applied
+ * revision, and its state at that revision is the cluster's committed state at that
+ * revision (members apply the same log in order). A range read that finds nothing after
+ * what the watch received therefore proves that nothing changed in the range up to its
+ * header revision, whichever member answered;</li>
+ * <li>a member that lags answers with an older revision: the check finds less than it
+ * would on the leader, never something false, and a session's revision checked only goes
+ * up ({@link EtcdWatchSession#currentAt(long)}). A silent watch is found by the first
+ * check that reaches a member that has applied the change the watch missed; jetcd spreads
+ * requests over the endpoints, so that is the next check or the one after;</li>
+ * <li>a member without a leader still answers from its state, so the check does not prove
+ * that the cluster has a quorum. The watches do: they are opened with require-leader, and
+ * a member that loses its leader cancels them, which the watcher handles as a broken
+ * watch;</li>
+ * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing, serializable or not: the
+ * timeout below.</li>
+ * </ul>
+ * The start-up reader keeps asking linearizably ({@link EtcdRevisionRequest#send}): an
+ * application must not start from a state older than etcd's at the moment it asked.
  *
  * <p>
  * At most one check is outstanding. A request that times out is reported as a failure,
@@ -100,7 +126,7 @@ final class EtcdLivenessCheck {
 			return false;
 		}
 		EtcdWatchSession first = sessions.get(0);
-		send(first, () -> EtcdRevisionRequest.send(this.kv, first.range().startKey()), result, (response) -> {
+		send(first, () -> EtcdRevisionRequest.sendApplied(this.kv, first.range().startKey()), result, (response) -> {
 			long etcdRevision = response.getHeader().getRevision();
 			for (EtcdWatchSession session : sessions) {
 				if (etcdRevision <= session.currentAt()) {
@@ -123,6 +149,7 @@ final class EtcdLivenessCheck {
 			.withSortField(GetOption.SortTarget.MOD)
 			.withSortOrder(GetOption.SortOrder.DESCEND)
 			.withMinModRevision(received + 1)
+			.withSerializable(true)
 			.build();
 		send(session, () -> this.kv.get(session.range().startKey(), newer), result, (response) -> {
 			long etcdRevision = response.getHeader().getRevision();

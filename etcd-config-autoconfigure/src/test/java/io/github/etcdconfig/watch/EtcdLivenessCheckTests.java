@@ -115,6 +115,23 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
+	void bothRequestsOfACheckAreAnsweredByTheMemberThatReceivesThemWithoutTheLeader() {
+		this.check.run(List.of(session()), result());
+		answer(0, 12);
+		assertThat(this.options).hasSize(2).allSatisfy((option) -> assertThat(option.isSerializable()).isTrue());
+	}
+
+	@Test
+	void aMemberThatLagsBehindWhatTheWatchReceivedFindsNothingMissed() {
+		EtcdWatchSession session = session();
+		this.check.run(List.of(session), result());
+		answer(0, 7);
+		assertThat(this.options).hasSize(1);
+		assertThat(this.answers).containsExactly(0L);
+		assertThat(session.currentAt()).isEqualTo(10);
+	}
+
+	@Test
 	void anAnsweredCheckLeavesNoTimeoutToWakeUpFor() {
 		this.check.run(List.of(session()), result());
 		assertThat(this.scheduler.pending()).isOne();
@@ -167,7 +184,10 @@ class EtcdLivenessCheckTests {
 				});
 	}
 
-	private static final class NoCallbacks implements EtcdWatchSession.Callbacks {
+	/**
+	 * Callbacks of a session that is not opened.
+	 */
+	static final class NoCallbacks implements EtcdWatchSession.Callbacks {
 
 		@Override
 		public void watching(EtcdWatchSession session) {
