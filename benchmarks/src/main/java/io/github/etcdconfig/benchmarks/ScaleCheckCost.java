@@ -16,7 +16,8 @@ import io.github.etcdconfig.test.EtcdCluster;
 
 /**
  * What the starter's liveness check costs etcd, against the number of keys in the checked
- * range. The check asks for the newest change in a range after the revision the watch
+ * range, linearizable (as before) and serializable (as now), and what its first request,
+ * etcd's revision alone, costs either way. The check asks for the newest change in a range after the revision the watch
  * received (keys only, sorted by modification revision, descending, limit 1, a minimum
  * modification revision): etcd reads and sorts every key of the range to answer it.
  * Measured with one client, one request at a time, against a fresh 3-member cluster; a
@@ -27,6 +28,12 @@ import io.github.etcdconfig.test.EtcdCluster;
 final class ScaleCheckCost {
 
 	static final String CHECK = "the liveness check";
+
+	static final String CHECK_SERIALIZABLE = "the liveness check, serializable (now)";
+
+	static final String PROBE = "etcd's revision, linearizable (the probe before)";
+
+	static final String PROBE_SERIALIZABLE = "etcd's revision, serializable (the probe now)";
 
 	private static final int REQUESTS = 1_000;
 
@@ -78,6 +85,24 @@ final class ScaleCheckCost {
 							.withSortOrder(GetOption.SortOrder.DESCEND)
 							.withMinModRevision(revision + 1)
 							.build()));
+				// The same answered by the member that receives it (EtcdLivenessCheck now).
+				costs.add(cost(etcd, kv, size, CHECK_SERIALIZABLE, range,
+						GetOption.builder()
+							.withRange(range.endKey())
+							.withKeysOnly(true)
+							.withLimit(1)
+							.withSortField(GetOption.SortTarget.MOD)
+							.withSortOrder(GetOption.SortOrder.DESCEND)
+							.withMinModRevision(revision + 1)
+							.withSerializable(true)
+							.build()));
+				if (size == sizes[0]) {
+					// What each check asks first, whatever the size of the ranges: a count
+					// of one key (EtcdRevisionRequest).
+					costs.add(cost(etcd, kv, size, PROBE, range, GetOption.builder().withCountOnly(true).build()));
+					costs.add(cost(etcd, kv, size, PROBE_SERIALIZABLE, range,
+							GetOption.builder().withCountOnly(true).withSerializable(true).build()));
+				}
 				costs.add(cost(etcd, kv, size, "count only", range,
 						GetOption.builder().withRange(range.endKey()).withCountOnly(true).build()));
 				costs.add(cost(etcd, kv, size, "one key", range, GetOption.builder().withLimit(1).build()));
