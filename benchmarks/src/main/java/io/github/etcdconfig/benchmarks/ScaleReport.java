@@ -270,18 +270,23 @@ final class ScaleReport {
 		line();
 		line("| instances | kind | node JVMs | live threads | heap per instance (KB) | connect and read (s) | failed "
 				+ "and started again | all watching (s) | node CPU per put (ms, all nodes) | idle node CPU (% of a "
-				+ "core) |");
-		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+				+ "core) | idle node CPU without the JIT compiler (% of a core) |");
+		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : this.run.results()) {
 			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | " + result.nodes() + " | "
 					+ result.nodeThreads() + " | " + fmt("%.0f", result.nodeHeap() / 1024.0 / result.instances())
 					+ " | " + seconds(result.connectMillis()) + " | " + result.startFailures() + " | "
 					+ seconds(result.watchMillis()) + " | "
 					+ Optional.ofNullable(result.propagation()).map((p) -> fmt("%.1f", p.nodesCpuPerPut())).orElse("–")
-					+ " | " + fmt("%.1f", result.idle().nodesMean()) + " |");
+					+ " | " + fmt("%.1f", result.idle().nodesMean()) + " | "
+					+ fmt("%.1f", result.idle().nodesMeanWithoutCompiler()) + " |");
 		}
 		line();
-		line("Idle node CPU by thread (all node JVMs, % of a core; thread names without their numbers; groups "
+		line("The idle window comes right after the instances started watching: code that first runs in it (the "
+				+ "starter's liveness check, whose first round falls in the window) is compiled by the JIT then, "
+				+ "a warm-up that each real instance pays once. The column without the JIT compiler threads (C1, C2, "
+				+ "the code sweeper) shows the idle cost without it, beside the raw figure. Idle node CPU by thread "
+				+ "(all node JVMs, % of a core; thread names without their numbers and cut to 12 characters; groups "
 				+ "under 0.1 % left out):");
 		line();
 		line("| instances | kind | by thread |");
