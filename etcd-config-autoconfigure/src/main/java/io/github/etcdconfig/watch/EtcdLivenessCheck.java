@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -13,6 +14,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks etcd for its revision, and for the newest change in a watched range after what its
@@ -26,7 +28,10 @@ import io.github.etcdconfig.ranges.EtcdRevisionRequest;
  * revision at which its watch was last known to be current (its last event, or the last
  * check that found nothing it had missed): nothing written since then, nothing missed. An
  * idle cluster therefore costs one small request per check, whatever the size of the
- * ranges. The range read finds a key put or changed after the watch's last event, not a
+ * ranges. While a range known to be behind is read anyway (another range received a later
+ * revision than the one at which it was last known current: the application's folder
+ * while the shared layer changes), that read's answer gives etcd's revision, and the
+ * check asks nothing else first. The range read finds a key put or changed after the watch's last event, not a
  * key deleted since then (a range read returns no deleted key): a watch that went silent
  * is found by the next put in its range, as with the sorted read before.
  *
@@ -125,22 +130,51 @@ final class EtcdLivenessCheck {
 		if (this.outstanding > 0 || sessions.isEmpty()) {
 			return false;
 		}
+		EtcdWatchSession behind = knownBehind(sessions);
+		if (behind != null) {
+			// Its range is read whatever etcd's revision: that read's answer carries etcd's
+			// revision too, so the check asks once instead of twice.
+			checkRange(behind, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
+			return true;
+		}
 		EtcdWatchSession first = sessions.get(0);
-		send(first, () -> EtcdRevisionRequest.sendApplied(this.kv, first.range().startKey()), result, (response) -> {
-			long etcdRevision = response.getHeader().getRevision();
-			for (EtcdWatchSession session : sessions) {
-				if (etcdRevision <= session.currentAt()) {
-					result.answered(session, etcdRevision, 0);
-				}
-				else {
-					checkRange(session, result);
-				}
-			}
-		});
+		send(first, () -> EtcdRevisionRequest.sendApplied(this.kv, first.range().startKey()), result,
+				(response) -> checkOthers(sessions, null, response.getHeader().getRevision(), result));
 		return true;
 	}
 
-	private void checkRange(EtcdWatchSession session, Result result) {
+	/**
+	 * A session that is known to be behind etcd's revision before asking: another session
+	 * received a later revision than the one at which this one was last known current.
+	 * That is the usual case while a fleet's shared range changes and its application's
+	 * range does not (an event of one range says nothing of another range's watch, which
+	 * may have gone silent, so the range is read; but etcd's revision need not be asked
+	 * for first).
+	 * @param sessions the sessions
+	 * @return the first such session, or {@code null}
+	 */
+	private static @Nullable EtcdWatchSession knownBehind(List<EtcdWatchSession> sessions) {
+		long received = sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
+		return sessions.stream().filter((session) -> session.currentAt() < received).findFirst().orElse(null);
+	}
+
+	private void checkOthers(List<EtcdWatchSession> sessions, @Nullable EtcdWatchSession done, long etcdRevision,
+			Result result) {
+		for (EtcdWatchSession session : sessions) {
+			if (session == done) {
+				continue;
+			}
+			if (etcdRevision <= session.currentAt()) {
+				result.answered(session, etcdRevision, 0);
+			}
+			else {
+				checkRange(session, result, (ignored) -> {
+				});
+			}
+		}
+	}
+
+	private void checkRange(EtcdWatchSession session, Result result, LongConsumer then) {
 		long received = session.revision();
 		GetOption newer = GetOption.builder()
 			.withRange(session.range().endKey())
@@ -158,6 +192,7 @@ final class EtcdLivenessCheck {
 				session.currentAt(etcdRevision);
 			}
 			result.answered(session, etcdRevision, newest);
+			then.accept(etcdRevision);
 		});
 	}
 

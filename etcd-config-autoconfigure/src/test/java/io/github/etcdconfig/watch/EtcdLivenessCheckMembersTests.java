@@ -1,5 +1,6 @@
 package io.github.etcdconfig.watch;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -7,8 +8,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import io.github.etcdconfig.test.EtcdCluster;
@@ -24,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The liveness check against a 3-member cluster, answered by one member without the
- * leader: a member that lags finds nothing wrong with a watch that is current, and a
- * member that is current finds what a silent watch missed.
+ * leader: a member that lags finds nothing wrong with a watch that is current, a member
+ * that is current finds what a silent watch missed, and a check while only the shared
+ * range changes is one request.
  */
 class EtcdLivenessCheckMembersTests {
 
@@ -98,8 +102,37 @@ class EtcdLivenessCheckMembersTests {
 		}
 	}
 
+	@Test
+	void aCheckWhileOnlyTheSharedRangeChangesAsksEtcdOnce() {
+		try (Client client = etcd.cluster().newClient()) {
+			EtcdKeys writer = new EtcdKeys(client);
+			long loaded = writer.put("/config/liveness/key", "loaded");
+			long received = writer.put("/config/liveness/key", "received by the shared range's watch");
+			EtcdWatchSession shared = new EtcdWatchSession(RANGE, received, new EtcdLivenessCheckTests.NoCallbacks());
+			EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/liveness/"), loaded,
+					new EtcdLivenessCheckTests.NoCallbacks());
+			AtomicInteger requests = new AtomicInteger();
+			KV kv = client.getKVClient();
+			KV counting = (KV) Proxy.newProxyInstance(KV.class.getClassLoader(), new Class<?>[] { KV.class },
+					(proxy, method, args) -> {
+						requests.incrementAndGet();
+						return method.invoke(kv, args);
+					});
+			check(counting).run(List.of(shared, application), result());
+			await().atMost(TIMEOUT).until(() -> this.answers.size() == 2 || !this.failures.isEmpty());
+			assertThat(this.failures).isEmpty();
+			assertThat(this.answers).allSatisfy((answer) -> assertThat(answer[1]).isZero());
+			assertThat(requests).hasValue(1);
+			assertThat(application.currentAt()).isGreaterThanOrEqualTo(received);
+		}
+	}
+
 	private EtcdLivenessCheck check(Client client) {
-		return new EtcdLivenessCheck(client.getKVClient(), Duration.ofSeconds(5), this.applier, (task, delay) -> {
+		return check(client.getKVClient());
+	}
+
+	private EtcdLivenessCheck check(KV kv) {
+		return new EtcdLivenessCheck(kv, Duration.ofSeconds(5), this.applier, (task, delay) -> {
 			ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
 			return () -> scheduled.cancel(false);
 		}, () -> 0);

@@ -115,6 +115,33 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
+	void aRangeBehindWhatAnotherRangeReceivedIsReadWithoutAskingEtcdsRevisionFirst() {
+		EtcdWatchSession shared = new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 12, new NoCallbacks());
+		EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
+				new NoCallbacks());
+		this.check.run(List.of(shared, application), result());
+		assertThat(this.options).singleElement().satisfies((option) -> {
+			assertThat(option.isCountOnly()).isFalse();
+			assertThat(option.getMinModRevision()).isEqualTo(11);
+		});
+		answer(0, 12);
+		assertThat(this.options).hasSize(1);
+		assertThat(this.answers).containsExactly(0L, 0L);
+		assertThat(application.currentAt()).isEqualTo(12);
+	}
+
+	@Test
+	void theOtherRangesAreReadWhenTheAnswerOfTheRangeBehindShowsEtcdMovedPastThem() {
+		EtcdWatchSession shared = new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 12, new NoCallbacks());
+		EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
+				new NoCallbacks());
+		this.check.run(List.of(shared, application), result());
+		answer(0, 14);
+		assertThat(this.options).hasSize(2);
+		assertThat(this.options.get(1).getMinModRevision()).isEqualTo(13);
+	}
+
+	@Test
 	void bothRequestsOfACheckAreAnsweredByTheMemberThatReceivesThemWithoutTheLeader() {
 		this.check.run(List.of(session()), result());
 		answer(0, 12);
