@@ -642,7 +642,7 @@ final class ScaleCell {
 			SchedStats.read(pid, null).forEach((group, used) -> {
 				// Linux keeps 15 characters of a thread's name: jetcd-pool-9-th and
 				// jetcd-pool-77-t are one group.
-				String name = group.replaceAll("[0-9]+", "N");
+				String name = group.replaceAll("(?<=[-#])[0-9]+|[0-9]+$", "N");
 				long[] total = all.computeIfAbsent(name.substring(0, Math.min(name.length(), 12)),
 						(key) -> new long[used.length]);
 				for (int i = 0; i < used.length; i++) {
