@@ -54,7 +54,9 @@ import org.jspecify.annotations.Nullable;
  * <li>a member without a leader still answers from its state, so the check does not prove
  * that the cluster has a quorum. The watches do: they are opened with require-leader, and
  * a member that loses its leader cancels them, which the watcher handles as a broken
- * watch;</li>
+ * watch. While etcd is taken for unreachable, etcd's revision is asked linearizably
+ * (rarely: once per recovery step without a watch on its way), since that answer ends the
+ * outage and starts a resync;</li>
  * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing, serializable or not: the
  * timeout below.</li>
  * </ul>
@@ -127,10 +129,24 @@ final class EtcdLivenessCheck {
 	 * @return whether a check was sent
 	 */
 	boolean run(List<EtcdWatchSession> sessions, Result result) {
+		return run(sessions, result, false);
+	}
+
+	/**
+	 * Check every session's range, unless the last check has not been answered yet.
+	 * @param sessions the sessions
+	 * @param result receives each answer, or the failure
+	 * @param throughLeader whether etcd's revision must be asked linearizably: while
+	 * etcd is taken for unreachable, the first answer ends the outage and starts a resync,
+	 * and a member cut off from its leader still answers a serializable request; it
+	 * would end the outage over and over, each resync failing in turn
+	 * @return whether a check was sent
+	 */
+	boolean run(List<EtcdWatchSession> sessions, Result result, boolean throughLeader) {
 		if (this.outstanding > 0 || sessions.isEmpty()) {
 			return false;
 		}
-		EtcdWatchSession behind = knownBehind(sessions);
+		EtcdWatchSession behind = throughLeader ? null : knownBehind(sessions);
 		if (behind != null) {
 			// Its range is read whatever etcd's revision: that read's answer carries etcd's
 			// revision too, so the check asks once instead of twice.
@@ -138,7 +154,10 @@ final class EtcdLivenessCheck {
 			return true;
 		}
 		EtcdWatchSession first = sessions.get(0);
-		send(first, () -> EtcdRevisionRequest.sendApplied(this.kv, first.range().startKey()), result,
+		send(first,
+				() -> throughLeader ? EtcdRevisionRequest.send(this.kv, first.range().startKey())
+						: EtcdRevisionRequest.sendApplied(this.kv, first.range().startKey()),
+				result,
 				(response) -> checkOthers(sessions, null, response.getHeader().getRevision(), result));
 		return true;
 	}

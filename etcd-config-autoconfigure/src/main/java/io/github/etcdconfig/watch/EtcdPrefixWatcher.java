@@ -263,7 +263,7 @@ public class EtcdPrefixWatcher {
 			opening |= session.phase() == EtcdWatchSession.Phase.OPENING;
 		}
 		if (this.unreachable && !opening) {
-			this.liveness.run(this.sessions, this.events);
+			this.liveness.run(this.sessions, this.events, true);
 		}
 		updateState();
 	}

@@ -149,6 +149,18 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
+	void whileEtcdIsTakenForUnreachableItsRevisionIsAskedThroughTheLeader() {
+		EtcdWatchSession shared = new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 12, new NoCallbacks());
+		EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
+				new NoCallbacks());
+		this.check.run(List.of(shared, application), result(), true);
+		assertThat(this.options).singleElement().satisfies((option) -> {
+			assertThat(option.isCountOnly()).isTrue();
+			assertThat(option.isSerializable()).isFalse();
+		});
+	}
+
+	@Test
 	void aMemberThatLagsBehindWhatTheWatchReceivedFindsNothingMissed() {
 		EtcdWatchSession session = session();
 		this.check.run(List.of(session), result());
