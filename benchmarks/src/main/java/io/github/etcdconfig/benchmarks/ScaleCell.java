@@ -111,9 +111,9 @@ final class ScaleCell {
 
 		/**
 		 * The node JVMs' idle CPU without their JIT compiler threads: the idle window
-		 * comes right after the instances started watching, and code that first runs in it
-		 * (the liveness check's, whose first round falls in the window) is compiled then.
-		 * That is a warm-up, which each real instance pays once, not an idle cost.
+		 * comes right after the instances started watching, and code that first runs in
+		 * it (the liveness check's, whose first round falls in the window) is compiled
+		 * then. That is a warm-up, which each real instance pays once, not an idle cost.
 		 * @return percent of a core
 		 */
 		double nodesMeanWithoutCompiler() {
@@ -342,6 +342,7 @@ final class ScaleCell {
 	}
 
 	private Idle idle() throws InterruptedException {
+		pause(this.settings.idleWarmUp());
 		int seconds = (int) this.settings.idle().toSeconds();
 		List<Member> members = ScaleUsage.sample(this.etcd);
 		double[] mean = new double[members.size()];

@@ -17,13 +17,13 @@ import io.github.etcdconfig.test.EtcdCluster;
 /**
  * What the starter's liveness check costs etcd, against the number of keys in the checked
  * range, linearizable (as before) and serializable (as now), and what its first request,
- * etcd's revision alone, costs either way. The check asks for the newest change in a range after the revision the watch
- * received (keys only, sorted by modification revision, descending, limit 1, a minimum
- * modification revision): etcd reads and sorts every key of the range to answer it.
- * Measured with one client, one request at a time, against a fresh 3-member cluster; a
- * count-only read of the same range and a read of one key are measured alike for
- * comparison. The members' CPU while idle (raft heartbeats) is measured first and taken
- * off.
+ * etcd's revision alone, costs either way. The check asks for the newest change in a
+ * range after the revision the watch received (keys only, sorted by modification
+ * revision, descending, limit 1, a minimum modification revision): etcd reads and sorts
+ * every key of the range to answer it. Measured with one client, one request at a time,
+ * against a fresh 3-member cluster; a count-only read of the same range and a read of one
+ * key are measured alike for comparison. The members' CPU while idle (raft heartbeats) is
+ * measured first and taken off.
  */
 final class ScaleCheckCost {
 
@@ -85,7 +85,8 @@ final class ScaleCheckCost {
 							.withSortOrder(GetOption.SortOrder.DESCEND)
 							.withMinModRevision(revision + 1)
 							.build()));
-				// The same answered by the member that receives it (EtcdLivenessCheck now).
+				// The same answered by the member that receives it (EtcdLivenessCheck
+				// now).
 				costs.add(cost(etcd, kv, size, CHECK_SERIALIZABLE, range,
 						GetOption.builder()
 							.withRange(range.endKey())
@@ -97,7 +98,8 @@ final class ScaleCheckCost {
 							.withSerializable(true)
 							.build()));
 				if (size == sizes[0]) {
-					// What each check asks first, whatever the size of the ranges: a count
+					// What each check asks first, whatever the size of the ranges: a
+					// count
 					// of one key (EtcdRevisionRequest).
 					costs.add(cost(etcd, kv, size, PROBE, range, GetOption.builder().withCountOnly(true).build()));
 					costs.add(cost(etcd, kv, size, PROBE_SERIALIZABLE, range,

@@ -114,7 +114,10 @@ final class ScaleReport {
 		line();
 		line("This run: sizes " + settings.sizes() + ", parts " + settings.parts() + ", " + settings.puts()
 				+ " recorded puts per cell after " + settings.warmUpPuts() + " unrecorded ones, an idle window of "
-				+ settings.idle().toSeconds() + " s, an outage of " + settings.outage().toSeconds() + " s.");
+				+ settings.idle().toSeconds() + " s"
+				+ (settings.idleWarmUp().isZero() ? ""
+						: " after " + settings.idleWarmUp().toSeconds() + " s unmeasured (`idle-warm-up`)")
+				+ ", an outage of " + settings.outage().toSeconds() + " s.");
 		line();
 	}
 

@@ -31,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * ranges. While a range known to be behind is read anyway (another range received a later
  * revision than the one at which it was last known current: the application's folder
  * while the shared layer changes), that read's answer gives etcd's revision, and the
- * check asks nothing else first. The range read finds a key put or changed after the watch's last event, not a
- * key deleted since then (a range read returns no deleted key): a watch that went silent
- * is found by the next put in its range, as with the sorted read before.
+ * check asks nothing else first. The range read finds a key put or changed after the
+ * watch's last event, not a key deleted since then (a range read returns no deleted key):
+ * a watch that went silent is found by the next put in its range, as with the sorted read
+ * before.
  *
  * <p>
  * Both requests are serializable: the member that receives one answers from its own
@@ -136,10 +137,10 @@ final class EtcdLivenessCheck {
 	 * Check every session's range, unless the last check has not been answered yet.
 	 * @param sessions the sessions
 	 * @param result receives each answer, or the failure
-	 * @param throughLeader whether etcd's revision must be asked linearizably: while
-	 * etcd is taken for unreachable, the first answer ends the outage and starts a resync,
-	 * and a member cut off from its leader still answers a serializable request; it
-	 * would end the outage over and over, each resync failing in turn
+	 * @param throughLeader whether etcd's revision must be asked linearizably: while etcd
+	 * is taken for unreachable, the first answer ends the outage and starts a resync, and
+	 * a member cut off from its leader still answers a serializable request; it would end
+	 * the outage over and over, each resync failing in turn
 	 * @return whether a check was sent
 	 */
 	boolean run(List<EtcdWatchSession> sessions, Result result, boolean throughLeader) {
@@ -148,7 +149,8 @@ final class EtcdLivenessCheck {
 		}
 		EtcdWatchSession behind = throughLeader ? null : knownBehind(sessions);
 		if (behind != null) {
-			// Its range is read whatever etcd's revision: that read's answer carries etcd's
+			// Its range is read whatever etcd's revision: that read's answer carries
+			// etcd's
 			// revision too, so the check asks once instead of twice.
 			checkRange(behind, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
 			return true;
@@ -157,8 +159,7 @@ final class EtcdLivenessCheck {
 		send(first,
 				() -> throughLeader ? EtcdRevisionRequest.send(this.kv, first.range().startKey())
 						: EtcdRevisionRequest.sendApplied(this.kv, first.range().startKey()),
-				result,
-				(response) -> checkOthers(sessions, null, response.getHeader().getRevision(), result));
+				result, (response) -> checkOthers(sessions, null, response.getHeader().getRevision(), result));
 		return true;
 	}
 
