@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.benchmarks.ScaleUsage.Member;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import io.github.etcdconfig.test.EtcdCluster;
 
 /**
@@ -75,32 +76,15 @@ final class ScaleCheckCost {
 					.getHeader()
 					.getRevision();
 				// The starter's check (EtcdLivenessCheck), with nothing newer than the
-				// watch received.
+				// watch received: linearizable as before, and answered by the member that
+				// receives it as now.
 				costs.add(cost(etcd, kv, size, CHECK, range,
-						GetOption.builder()
-							.withRange(range.endKey())
-							.withKeysOnly(true)
-							.withLimit(1)
-							.withSortField(GetOption.SortTarget.MOD)
-							.withSortOrder(GetOption.SortOrder.DESCEND)
-							.withMinModRevision(revision + 1)
-							.build()));
-				// The same answered by the member that receives it (EtcdLivenessCheck
-				// now).
+						EtcdRevisionRequest.newestChangeAfter(range, revision, false)));
 				costs.add(cost(etcd, kv, size, CHECK_SERIALIZABLE, range,
-						GetOption.builder()
-							.withRange(range.endKey())
-							.withKeysOnly(true)
-							.withLimit(1)
-							.withSortField(GetOption.SortTarget.MOD)
-							.withSortOrder(GetOption.SortOrder.DESCEND)
-							.withMinModRevision(revision + 1)
-							.withSerializable(true)
-							.build()));
+						EtcdRevisionRequest.newestChangeAfter(range, revision, true)));
 				if (size == sizes[0]) {
 					// What each check asks first, whatever the size of the ranges: a
-					// count
-					// of one key (EtcdRevisionRequest).
+					// count of one key (EtcdRevisionRequest).
 					costs.add(cost(etcd, kv, size, PROBE, range, GetOption.builder().withCountOnly(true).build()));
 					costs.add(cost(etcd, kv, size, PROBE_SERIALIZABLE, range,
 							GetOption.builder().withCountOnly(true).withSerializable(true).build()));

@@ -57,4 +57,25 @@ public final class EtcdRevisionRequest {
 		return kv.get(key, APPLIED_REVISION_ONLY);
 	}
 
+	/**
+	 * What to ask for the newest change in a range after a revision: keys only, sorted by
+	 * modification revision, descending, limit 1, with a minimum modification revision.
+	 * etcd reads and sorts every key of the range to answer it.
+	 * @param range the range
+	 * @param revision the revision after which changes count
+	 * @param serializable whether the member that receives it answers from its own state
+	 * @return the options of the read
+	 */
+	public static GetOption newestChangeAfter(EtcdKeyRange range, long revision, boolean serializable) {
+		return GetOption.builder()
+			.withRange(range.endKey())
+			.withKeysOnly(true)
+			.withLimit(1)
+			.withSortField(GetOption.SortTarget.MOD)
+			.withSortOrder(GetOption.SortOrder.DESCEND)
+			.withMinModRevision(revision + 1)
+			.withSerializable(serializable)
+			.build();
+	}
+
 }

@@ -196,15 +196,7 @@ final class EtcdLivenessCheck {
 
 	private void checkRange(EtcdWatchSession session, Result result, LongConsumer then) {
 		long received = session.revision();
-		GetOption newer = GetOption.builder()
-			.withRange(session.range().endKey())
-			.withKeysOnly(true)
-			.withLimit(1)
-			.withSortField(GetOption.SortTarget.MOD)
-			.withSortOrder(GetOption.SortOrder.DESCEND)
-			.withMinModRevision(received + 1)
-			.withSerializable(true)
-			.build();
+		GetOption newer = EtcdRevisionRequest.newestChangeAfter(session.range(), received, true);
 		send(session, () -> this.kv.get(session.range().startKey(), newer), result, (response) -> {
 			long etcdRevision = response.getHeader().getRevision();
 			long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();

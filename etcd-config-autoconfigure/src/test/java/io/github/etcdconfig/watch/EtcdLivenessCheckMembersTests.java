@@ -14,6 +14,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
+import io.github.etcdconfig.support.LaggingMember;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
@@ -60,12 +61,8 @@ class EtcdLivenessCheckMembersTests {
 		List<EtcdMember> others = etcd.cluster().members().stream().filter((member) -> member != lagging).toList();
 		try (Client leaderClient = clientOf(leader); Client laggingClient = clientOf(lagging)) {
 			EtcdKeys writer = new EtcdKeys(leaderClient);
-			lagging.pause();
-			// More than the kernel keeps in the paused member's socket buffers: it cannot
-			// read its way up to the put below once it runs again.
-			for (int i = 0; i < 16; i++) {
-				writer.put("/filler/" + i, new byte[1024 * 1024]);
-			}
+			// It cannot read its way up to the put below once it runs again.
+			LaggingMember.leaveBehind(lagging, writer);
 			long written = writer.put("/config/liveness/key", "received by the watch");
 			others.forEach(EtcdMember::pause);
 			lagging.resume();

@@ -41,6 +41,14 @@ class EtcdLivenessCheckTests {
 
 	private final List<Throwable> failures = new ArrayList<>();
 
+	// A shared range whose watch received revision 12, and an application's range last
+	// known current at 10.
+	private final EtcdWatchSession shared = new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 12,
+			new NoCallbacks());
+
+	private final EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
+			new NoCallbacks());
+
 	private final EtcdLivenessCheck check = new EtcdLivenessCheck(kv(), TIMEOUT, Runnable::run, this.scheduler,
 			this.responses::get);
 
@@ -116,10 +124,7 @@ class EtcdLivenessCheckTests {
 
 	@Test
 	void aRangeBehindWhatAnotherRangeReceivedIsReadWithoutAskingEtcdsRevisionFirst() {
-		EtcdWatchSession shared = new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 12, new NoCallbacks());
-		EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
-				new NoCallbacks());
-		this.check.run(List.of(shared, application), result());
+		this.check.run(List.of(this.shared, this.application), result());
 		assertThat(this.options).singleElement().satisfies((option) -> {
 			assertThat(option.isCountOnly()).isFalse();
 			assertThat(option.getMinModRevision()).isEqualTo(11);
@@ -127,15 +132,12 @@ class EtcdLivenessCheckTests {
 		answer(0, 12);
 		assertThat(this.options).hasSize(1);
 		assertThat(this.answers).containsExactly(0L, 0L);
-		assertThat(application.currentAt()).isEqualTo(12);
+		assertThat(this.application.currentAt()).isEqualTo(12);
 	}
 
 	@Test
 	void theOtherRangesAreReadWhenTheAnswerOfTheRangeBehindShowsEtcdMovedPastThem() {
-		EtcdWatchSession shared = new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 12, new NoCallbacks());
-		EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
-				new NoCallbacks());
-		this.check.run(List.of(shared, application), result());
+		this.check.run(List.of(this.shared, this.application), result());
 		answer(0, 14);
 		assertThat(this.options).hasSize(2);
 		assertThat(this.options.get(1).getMinModRevision()).isEqualTo(13);
@@ -150,10 +152,7 @@ class EtcdLivenessCheckTests {
 
 	@Test
 	void whileEtcdIsTakenForUnreachableItsRevisionIsAskedThroughTheLeader() {
-		EtcdWatchSession shared = new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 12, new NoCallbacks());
-		EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
-				new NoCallbacks());
-		this.check.run(List.of(shared, application), result(), true);
+		this.check.run(List.of(this.shared, this.application), result(), true);
 		assertThat(this.options).singleElement().satisfies((option) -> {
 			assertThat(option.isCountOnly()).isTrue();
 			assertThat(option.isSerializable()).isFalse();
