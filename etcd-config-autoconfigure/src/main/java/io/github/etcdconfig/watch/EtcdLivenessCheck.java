@@ -65,6 +65,12 @@ import org.jspecify.annotations.Nullable;
  * application must not start from a state older than etcd's at the moment it asked.
  *
  * <p>
+ * The watchers of one client share their answers ({@link EtcdClientAnswers}): a check
+ * that comes within a check interval of an answer to another watcher's check on the same
+ * client takes that answer's revision instead of asking again (its own earlier answers do
+ * not count).
+ *
+ * <p>
  * At most one check is outstanding. A request that times out is reported as a failure,
  * but the watcher sends no other while it has not been answered: a hung etcd (stopped
  * with SIGSTOP, say) would otherwise collect a pile of requests to answer all at once
@@ -90,6 +96,10 @@ final class EtcdLivenessCheck {
 
 	private final LongSupplier responses;
 
+	private final EtcdClientAnswers answers;
+
+	private final long reuseNanos;
+
 	private int outstanding;
 
 	/**
@@ -101,11 +111,29 @@ final class EtcdLivenessCheck {
 	 * @param responses counts the watch responses with events received so far
 	 */
 	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses) {
+		this(kv, timeout, applier, scheduler, responses, new EtcdClientAnswers(), Duration.ZERO);
+	}
+
+	/**
+	 * Create a check that takes an answer another watcher on the same client received
+	 * within the reuse time instead of asking for etcd's revision again.
+	 * @param kv the client's KV service
+	 * @param timeout how long etcd has to answer
+	 * @param applier the applier thread, which receives the outcomes
+	 * @param scheduler schedules the timeout on the applier thread
+	 * @param responses counts the watch responses with events received so far
+	 * @param answers the answers of every check on the client
+	 * @param reuse how old an answer may be to be taken: the check interval
+	 */
+	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses,
+			EtcdClientAnswers answers, Duration reuse) {
 		this.kv = kv;
 		this.timeout = timeout;
 		this.applier = applier;
 		this.scheduler = scheduler;
 		this.responses = responses;
+		this.answers = answers;
+		this.reuseNanos = reuse.toNanos();
 	}
 
 	/**
@@ -153,6 +181,11 @@ final class EtcdLivenessCheck {
 			// etcd's
 			// revision too, so the check asks once instead of twice.
 			checkRange(behind, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
+			return true;
+		}
+		long recent = throughLeader ? 0 : this.answers.revisionWithin(this, this.reuseNanos, System.nanoTime());
+		if (recent > 0) {
+			checkOthers(sessions, null, recent, result);
 			return true;
 		}
 		EtcdWatchSession first = sessions.get(0);
@@ -229,6 +262,7 @@ final class EtcdLivenessCheck {
 				cancelTimeout[0].run();
 			}
 			if (error == null) {
+				this.answers.answered(this, response.getHeader().getRevision(), System.nanoTime());
 				answered.accept(response);
 			}
 			else if (!timedOut[0]) {

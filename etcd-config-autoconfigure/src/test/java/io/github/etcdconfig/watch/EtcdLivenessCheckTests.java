@@ -151,6 +151,27 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
+	void aCheckWithinAnIntervalOfAnotherWatchersAnswerOnTheSameClientAsksNothing() {
+		EtcdClientAnswers shared = new EtcdClientAnswers();
+		EtcdLivenessCheck configuration = sharing(shared);
+		EtcdLivenessCheck discovery = sharing(shared);
+		configuration.run(List.of(session()), result());
+		answer(0, 10);
+		discovery.run(List.of(session()), result());
+		assertThat(this.options).hasSize(1);
+		assertThat(this.answers).containsExactly(0L, 0L);
+	}
+
+	@Test
+	void aCheckDoesNotTakeItsOwnEarlierAnswer() {
+		EtcdLivenessCheck alone = sharing(new EtcdClientAnswers());
+		alone.run(List.of(session()), result());
+		answer(0, 10);
+		alone.run(List.of(session()), result());
+		assertThat(this.options).hasSize(2);
+	}
+
+	@Test
 	void whileEtcdIsTakenForUnreachableItsRevisionIsAskedThroughTheLeader() {
 		this.check.run(List.of(this.shared, this.application), result(), true);
 		assertThat(this.options).singleElement().satisfies((option) -> {
@@ -175,6 +196,11 @@ class EtcdLivenessCheckTests {
 		assertThat(this.scheduler.pending()).isOne();
 		answer(0, 10);
 		assertThat(this.scheduler.pending()).isZero();
+	}
+
+	private EtcdLivenessCheck sharing(EtcdClientAnswers answers) {
+		return new EtcdLivenessCheck(kv(), TIMEOUT, Runnable::run, this.scheduler, this.responses::get, answers,
+				Duration.ofMinutes(1));
 	}
 
 	private void answer(int request, long etcdRevision, long... modRevisions) {
