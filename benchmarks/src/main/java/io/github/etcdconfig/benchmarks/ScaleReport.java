@@ -506,12 +506,18 @@ final class ScaleReport {
 					+ fmt("%.1f %%", Arrays.stream(full.idle().etcdMean()).sum()) + " | "
 					+ fmt("%.1f cores", (fit[0] + fit[1] * TARGET_INSTANCES) / 100) + " |"));
 		for (ScaleCheckCost.Cost cost : this.run.checks()) {
-			if (cost.request().equals(ScaleCheckCost.CHECK)) {
-				// One check of the shared range per instance every 30 s.
+			// One request per instance every 30 s: etcd's revision while nothing is
+			// written,
+			// the read of the shared range when something was (both serializable now).
+			String what = cost.request().equals(ScaleCheckCost.PROBE_SERIALIZABLE)
+					? "the liveness check while nothing is written (etcd's revision, serializable), every 30 s"
+					: cost.request().equals(ScaleCheckCost.CHECK_SERIALIZABLE) ? "the liveness check's read of a "
+							+ "shared range of " + count(cost.keys()) + " keys (serializable), every 30 s" : null;
+			if (what != null) {
 				double cores = cost.etcdCpuMicros() / 1e6 / 30;
-				line("| the liveness check of a shared range of " + count(cost.keys()) + " keys, every 30 s | "
-						+ fmt("%.4f %% of a core", cores * 100) + " | " + fmt("%.1f %%", cores * 100 * largest) + " | "
-						+ fmt("%.1f cores", cores * TARGET_INSTANCES) + " |");
+				line("| " + what + " | " + fmt("%.4f %% of a core", cores * 100) + " | "
+						+ fmt("%.1f %%", cores * 100 * largest) + " | " + fmt("%.1f cores", cores * TARGET_INSTANCES)
+						+ " |");
 			}
 		}
 		Optional.ofNullable(full.storm()).ifPresent((storm) -> {
