@@ -50,14 +50,17 @@ public final class ScaleBenchmark {
 	 * @param warmUpPuts unrecorded puts before them
 	 * @param idle the window in which nothing is written; the starter's liveness check
 	 * runs once in 30 s
+	 * @param idleWarmUp an unmeasured wait before the idle window ({@code idle-warm-up},
+	 * seconds, 0): with 45 s every starter instance has run its first liveness check, and
+	 * the JIT compiled its code, before the window
 	 * @param outage how long the whole cluster is down
 	 * @param proxies gRPC proxies for the cells through etcd's gRPC proxy
 	 * @param parts the parts to run
 	 * @param docs where scale.md goes
 	 */
 	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
-			int applicationKeys, int stormKeys, int puts, int warmUpPuts, Duration idle, Duration outage, int proxies,
-			Set<String> parts, Path docs) {
+			int applicationKeys, int stormKeys, int puts, int warmUpPuts, Duration idle, Duration idleWarmUp,
+			Duration outage, int proxies, Set<String> parts, Path docs) {
 
 		boolean runs(String part) {
 			return this.parts.contains(part);
@@ -74,6 +77,7 @@ public final class ScaleBenchmark {
 					Integer.parseInt(property("app-keys", "10")), Integer.parseInt(property("storm-keys", "10000")),
 					Integer.parseInt(property("puts", "200")), Integer.parseInt(property("warm-up", "50")),
 					Duration.ofSeconds(Long.parseLong(property("idle", "30"))),
+					Duration.ofSeconds(Long.parseLong(property("idle-warm-up", "0"))),
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),
 					Integer.parseInt(property("proxies", "3")),
 					Set.of(property("parts", "check,latency,storm,restart,outage,proxy").split(",")),

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,8 +103,27 @@ final class ScaleCell {
 	 * @param etcdPeak each member's busiest second
 	 * @param nodesMean all node JVMs together
 	 * @param proxiesMean all gRPC proxies together
+	 * @param nodesByThread all node JVMs together by thread group (thread names without
+	 * their trailing numbers, from {@link SchedStats}), percent of a core, largest first
 	 */
-	record Idle(int seconds, double[] etcdMean, double[] etcdPeak, double nodesMean, double proxiesMean) {
+	record Idle(int seconds, double[] etcdMean, double[] etcdPeak, double nodesMean, double proxiesMean,
+			Map<String, Double> nodesByThread) {
+
+		/**
+		 * The node JVMs' idle CPU without their JIT compiler threads: the idle window
+		 * comes right after the instances started watching, and code that first runs in
+		 * it (the liveness check's, whose first round falls in the window) is compiled
+		 * then. That is a warm-up, which each real instance pays once, not an idle cost.
+		 * @return percent of a core
+		 */
+		double nodesMeanWithoutCompiler() {
+			return this.nodesMean - this.nodesByThread.entrySet()
+				.stream()
+				.filter((group) -> group.getKey().contains("CompilerT") || group.getKey().startsWith("Sweeper"))
+				.mapToDouble(Map.Entry::getValue)
+				.sum();
+		}
+
 	}
 
 	/**
@@ -117,9 +137,30 @@ final class ScaleCell {
 	 * @param nodesCpuPerPut the node JVMs' CPU per put, ms
 	 * @param sentPerPut bytes each member sent to clients per put
 	 * @param proxiesCpuPerPut the gRPC proxies' CPU per put, ms
+	 * @param windowNanos how long the recorded puts took, pauses included
 	 */
 	record Propagation(Latency last, Latency median, Latency lastFromPut, int lost, double[] etcdCpuPerPut,
-			double nodesCpuPerPut, double[] sentPerPut, double proxiesCpuPerPut) {
+			double nodesCpuPerPut, double[] sentPerPut, double proxiesCpuPerPut, long windowNanos) {
+
+		/**
+		 * Each member's CPU per put with what it used while idle over the same window
+		 * taken off: the starter's puts last longer (each waits for the last instance),
+		 * so more of its background work (liveness checks, raft heartbeats) falls into
+		 * each put's share of the raw figure.
+		 * @param idle the same cell's idle window
+		 * @return ms per put, per member
+		 */
+		double[] etcdCpuPerPutAboveIdle(Idle idle) {
+			double[] above = new double[this.etcdCpuPerPut.length];
+			int puts = this.last.samples();
+			for (int i = 0; i < above.length; i++) {
+				double idleMillis = (i < idle.etcdMean().length)
+						? idle.etcdMean()[i] / 100 * this.windowNanos / 1e6 / puts : 0;
+				above[i] = this.etcdCpuPerPut[i] - idleMillis;
+			}
+			return above;
+		}
+
 	}
 
 	/**
@@ -301,11 +342,13 @@ final class ScaleCell {
 	}
 
 	private Idle idle() throws InterruptedException {
+		pause(this.settings.idleWarmUp());
 		int seconds = (int) this.settings.idle().toSeconds();
 		List<Member> members = ScaleUsage.sample(this.etcd);
 		double[] mean = new double[members.size()];
 		double[] peak = new double[members.size()];
 		long nodesStart = nodesCpu();
+		Map<String, long[]> threadsStart = nodeThreads();
 		long proxiesStart = cpu(this.proxies);
 		long start = System.nanoTime();
 		List<Member> previous = members;
@@ -322,10 +365,25 @@ final class ScaleCell {
 		for (int i = 0; i < mean.length; i++) {
 			mean[i] = percent(previous.get(i).cpuNanos() - members.get(i).cpuNanos(), elapsed);
 		}
+		Map<String, Double> byThread = new LinkedHashMap<>();
+		Map<String, long[]> threadsEnd = nodeThreads();
+		threadsEnd.entrySet()
+			.stream()
+			.map((group) -> Map.entry(group.getKey(),
+					percent(group.getValue()[0] - threadsStart.getOrDefault(group.getKey(), new long[3])[0], elapsed)))
+			.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+			.forEach((group) -> byThread.put(group.getKey(), group.getValue()));
 		Idle idle = new Idle(seconds, mean, peak, percent(nodesCpu() - nodesStart, elapsed),
-				percent(cpu(this.proxies) - proxiesStart, elapsed));
-		log("idle: etcd %s %% of a core (busiest second %s), nodes %.1f %%", Arrays.toString(round(mean)),
-				Arrays.toString(round(peak)), idle.nodesMean());
+				percent(cpu(this.proxies) - proxiesStart, elapsed), byThread);
+		log("idle: etcd %s %% of a core (busiest second %s), nodes %.1f %% (%.1f %% without the JIT compiler)",
+				Arrays.toString(round(mean)), Arrays.toString(round(peak)), idle.nodesMean(),
+				idle.nodesMeanWithoutCompiler());
+		log("idle nodes by thread: %s",
+				byThread.entrySet()
+					.stream()
+					.filter((group) -> group.getValue() >= 0.05)
+					.map((group) -> String.format("%s %.2f %%", group.getKey(), group.getValue()))
+					.toList());
 		return idle;
 	}
 
@@ -338,8 +396,10 @@ final class ScaleCell {
 		List<Member> before = null;
 		long nodesBefore = 0;
 		long proxiesBefore = 0;
+		long windowStart = 0;
 		for (int i = -this.settings.warmUpPuts(); i < puts; i++) {
 			if (i == 0) {
+				windowStart = System.nanoTime();
 				before = ScaleUsage.sample(this.etcd);
 				nodesBefore = nodesCpu();
 				proxiesBefore = cpu(this.proxies);
@@ -359,10 +419,12 @@ final class ScaleCell {
 			pause(Duration.ofMillis(20 + ThreadLocalRandom.current().nextInt(20)));
 		}
 		List<Member> after = ScaleUsage.sample(this.etcd);
+		long window = System.nanoTime() - windowStart;
 		double nodesCpu = (nodesCpu() - nodesBefore) / 1e6 / puts;
 		Propagation propagation = new Propagation(Latency.of(last, puts), Latency.of(median, puts),
 				Latency.of(lastFromPut, puts), lost, perMember(before, after, Member::cpuNanos, 1e6 * puts), nodesCpu,
-				perMember(before, after, Member::sentBytes, puts), (cpu(this.proxies) - proxiesBefore) / 1e6 / puts);
+				perMember(before, after, Member::sentBytes, puts), (cpu(this.proxies) - proxiesBefore) / 1e6 / puts,
+				window);
 		log("last instance after the ack: p50 %.2f ms, p99 %.2f ms; median instance p50 %.2f ms; lost %d",
 				propagation.last().p50(), propagation.last().p99(), propagation.median().p50(), lost);
 		return propagation;
@@ -572,6 +634,24 @@ final class ScaleCell {
 
 	private long nodesCpu() {
 		return cpu(this.nodes.pids());
+	}
+
+	// Every node JVM's threads by group, summed: GC, event loops, the starter's appliers.
+	private Map<String, long[]> nodeThreads() {
+		Map<String, long[]> all = new HashMap<>();
+		for (long pid : this.nodes.pids()) {
+			SchedStats.read(pid, null).forEach((group, used) -> {
+				// Linux keeps 15 characters of a thread's name: jetcd-pool-9-th and
+				// jetcd-pool-77-t are one group.
+				String name = group.replaceAll("(?<=[-#])[0-9]+|[0-9]+$", "N");
+				long[] total = all.computeIfAbsent(name.substring(0, Math.min(name.length(), 12)),
+						(key) -> new long[used.length]);
+				for (int i = 0; i < used.length; i++) {
+					total[i] += used[i];
+				}
+			});
+		}
+		return all;
 	}
 
 	private static long cpu(List<Long> pids) {

@@ -12,21 +12,29 @@ import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.benchmarks.ScaleUsage.Member;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import io.github.etcdconfig.test.EtcdCluster;
 
 /**
  * What the starter's liveness check costs etcd, against the number of keys in the checked
- * range. The check asks for the newest change in a range after the revision the watch
- * received (keys only, sorted by modification revision, descending, limit 1, a minimum
- * modification revision): etcd reads and sorts every key of the range to answer it.
- * Measured with one client, one request at a time, against a fresh 3-member cluster; a
- * count-only read of the same range and a read of one key are measured alike for
- * comparison. The members' CPU while idle (raft heartbeats) is measured first and taken
- * off.
+ * range, linearizable (as before) and serializable (as now), and what its first request,
+ * etcd's revision alone, costs either way. The check asks for the newest change in a
+ * range after the revision the watch received (keys only, sorted by modification
+ * revision, descending, limit 1, a minimum modification revision): etcd reads and sorts
+ * every key of the range to answer it. Measured with one client, one request at a time,
+ * against a fresh 3-member cluster; a count-only read of the same range and a read of one
+ * key are measured alike for comparison. The members' CPU while idle (raft heartbeats) is
+ * measured first and taken off.
  */
 final class ScaleCheckCost {
 
 	static final String CHECK = "the liveness check";
+
+	static final String CHECK_SERIALIZABLE = "the liveness check, serializable (now)";
+
+	static final String PROBE = "etcd's revision, linearizable (the probe before)";
+
+	static final String PROBE_SERIALIZABLE = "etcd's revision, serializable (the probe now)";
 
 	private static final int REQUESTS = 1_000;
 
@@ -68,16 +76,19 @@ final class ScaleCheckCost {
 					.getHeader()
 					.getRevision();
 				// The starter's check (EtcdLivenessCheck), with nothing newer than the
-				// watch received.
+				// watch received: linearizable as before, and answered by the member that
+				// receives it as now.
 				costs.add(cost(etcd, kv, size, CHECK, range,
-						GetOption.builder()
-							.withRange(range.endKey())
-							.withKeysOnly(true)
-							.withLimit(1)
-							.withSortField(GetOption.SortTarget.MOD)
-							.withSortOrder(GetOption.SortOrder.DESCEND)
-							.withMinModRevision(revision + 1)
-							.build()));
+						EtcdRevisionRequest.newestChangeAfter(range, revision, false)));
+				costs.add(cost(etcd, kv, size, CHECK_SERIALIZABLE, range,
+						EtcdRevisionRequest.newestChangeAfter(range, revision, true)));
+				if (size == sizes[0]) {
+					// What each check asks first, whatever the size of the ranges: a
+					// count of one key (EtcdRevisionRequest).
+					costs.add(cost(etcd, kv, size, PROBE, range, GetOption.builder().withCountOnly(true).build()));
+					costs.add(cost(etcd, kv, size, PROBE_SERIALIZABLE, range,
+							GetOption.builder().withCountOnly(true).withSerializable(true).build()));
+				}
 				costs.add(cost(etcd, kv, size, "count only", range,
 						GetOption.builder().withRange(range.endKey()).withCountOnly(true).build()));
 				costs.add(cost(etcd, kv, size, "one key", range, GetOption.builder().withLimit(1).build()));

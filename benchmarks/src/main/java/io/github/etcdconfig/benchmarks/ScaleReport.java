@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 import io.github.etcdconfig.benchmarks.ScaleBenchmark.Settings;
 import io.github.etcdconfig.benchmarks.ScaleCell.Mode;
@@ -113,7 +114,10 @@ final class ScaleReport {
 		line();
 		line("This run: sizes " + settings.sizes() + ", parts " + settings.parts() + ", " + settings.puts()
 				+ " recorded puts per cell after " + settings.warmUpPuts() + " unrecorded ones, an idle window of "
-				+ settings.idle().toSeconds() + " s, an outage of " + settings.outage().toSeconds() + " s.");
+				+ settings.idle().toSeconds() + " s"
+				+ (settings.idleWarmUp().isZero() ? ""
+						: " after " + settings.idleWarmUp().toSeconds() + " s unmeasured (`idle-warm-up`)")
+				+ ", an outage of " + settings.outage().toSeconds() + " s.");
 		line();
 	}
 
@@ -222,12 +226,16 @@ final class ScaleReport {
 				+ "connected and read; \"watching\" once every watch was confirmed. Idle CPU is the window with "
 				+ "nothing written (" + this.run.settings().idle().toSeconds() + " s, which holds one round of the "
 				+ "starter's 30 s liveness check); the busiest second shows a round's burst. CPU per put and bytes "
-				+ "per put are taken over the recorded puts.");
+				+ "per put are taken over the recorded puts. CPU per put above idle takes off what the member used "
+				+ "while idle, at the idle window's rate, over the time the recorded puts took: the starter's puts "
+				+ "take longer (each waits for the last instance), so more of the background work (liveness "
+				+ "checks, raft heartbeats) falls into each put's raw figure.");
 		line();
 		line("| instances | kind | connections per member | watch streams, all members | watchers, all members | "
 				+ "RSS before (MB) | RSS connected (MB) | RSS watching (MB) | Go heap watching (MB) | "
-				+ "idle CPU (% of a core) | idle CPU, busiest second | CPU per put (ms) | sent per put (KB) |");
-		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+				+ "idle CPU (% of a core) | idle CPU, busiest second | CPU per put (ms) | CPU per put above idle (ms) | "
+				+ "sent per put (KB) |");
+		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : this.run.results()) {
 			List<Member> watching = result.watching();
 			Optional<Propagation> propagation = Optional.ofNullable(result.propagation());
@@ -240,6 +248,8 @@ final class ScaleReport {
 					+ perMember(watching, Member::heap, MB, "%.1f") + " | " + values(result.idle().etcdMean(), "%.1f")
 					+ " | " + values(result.idle().etcdPeak(), "%.0f") + " | "
 					+ propagation.map((p) -> values(p.etcdCpuPerPut(), "%.2f")).orElse("–") + " | "
+					+ propagation.map((p) -> values(p.etcdCpuPerPutAboveIdle(result.idle()), "%.2f")).orElse("–")
+					+ " | "
 					+ propagation
 						.map((p) -> values(Arrays.stream(p.sentPerPut()).map((b) -> b / 1024).toArray(), "%.0f"))
 						.orElse("–")
@@ -263,15 +273,37 @@ final class ScaleReport {
 		line();
 		line("| instances | kind | node JVMs | live threads | heap per instance (KB) | connect and read (s) | failed "
 				+ "and started again | all watching (s) | node CPU per put (ms, all nodes) | idle node CPU (% of a "
-				+ "core) |");
-		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+				+ "core) | idle node CPU without the JIT compiler (% of a core) |");
+		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : this.run.results()) {
 			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | " + result.nodes() + " | "
 					+ result.nodeThreads() + " | " + fmt("%.0f", result.nodeHeap() / 1024.0 / result.instances())
 					+ " | " + seconds(result.connectMillis()) + " | " + result.startFailures() + " | "
 					+ seconds(result.watchMillis()) + " | "
 					+ Optional.ofNullable(result.propagation()).map((p) -> fmt("%.1f", p.nodesCpuPerPut())).orElse("–")
-					+ " | " + fmt("%.1f", result.idle().nodesMean()) + " |");
+					+ " | " + fmt("%.1f", result.idle().nodesMean()) + " | "
+					+ fmt("%.1f", result.idle().nodesMeanWithoutCompiler()) + " |");
+		}
+		line();
+		line("The idle window comes right after the instances started watching: code that first runs in it (the "
+				+ "starter's liveness check, whose first round falls in the window) is compiled by the JIT then, "
+				+ "a warm-up that each real instance pays once. The column without the JIT compiler threads (C1, C2, "
+				+ "the code sweeper) shows the idle cost without it, beside the raw figure. Idle node CPU by thread "
+				+ "(all node JVMs, % of a core; thread names without their numbers and cut to 12 characters; groups "
+				+ "under 0.1 % left out):");
+		line();
+		line("| instances | kind | by thread |");
+		line("|---:|---|---|");
+		for (Result result : this.run.results()) {
+			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | "
+					+ result.idle()
+						.nodesByThread()
+						.entrySet()
+						.stream()
+						.filter((group) -> group.getValue() >= 0.1)
+						.map((group) -> "`" + group.getKey().replace("|", "/") + "` " + fmt("%.1f", group.getValue()))
+						.collect(Collectors.joining(", "))
+					+ " |");
 		}
 		line();
 	}
@@ -392,13 +424,15 @@ final class ScaleReport {
 		}
 		line("## What the liveness check costs etcd");
 		line();
-		line("Every 30 s (`etcd.config.watch.check-interval`) each instance asks etcd, for each watched range, for the "
-				+ "newest change after what its watch received: keys only, sorted by modification revision, "
-				+ "descending, limit 1, with a minimum modification revision. etcd answers a sorted or filtered range "
-				+ "by reading every key of the range and sorting them, so the check costs in proportion to the keys in "
-				+ "the range. Measured with one client, one request at a time, against a fresh cluster, etcd's CPU "
-				+ "(all members, idle CPU taken off) per request, next to a count-only read of the same range and a "
-				+ "read of one key:");
+		line("Every 30 s (`etcd.config.watch.check-interval`) each instance asks etcd for its revision (a count of "
+				+ "one key, \"etcd's revision\" below) and then, for each watched range whose watch may have missed "
+				+ "something since, for the newest change after what its watch received: keys only, sorted by "
+				+ "modification revision, descending, limit 1, with a minimum modification revision. etcd answers a "
+				+ "sorted or filtered range by reading every key of the range and sorting them, so that read costs in "
+				+ "proportion to the keys in the range. Both requests were linearizable (a ReadIndex round with the "
+				+ "leader each) and are serializable now (answered by the member that receives them). Measured with "
+				+ "one client, one request at a time, against a fresh cluster, etcd's CPU (all members, idle CPU "
+				+ "taken off) per request, next to a count-only read of the same range and a read of one key:");
 		line();
 		line("| keys in the range | request | etcd CPU per request (µs) | latency p50 (ms) | latency p99 (ms) |");
 		line("|---:|---|---:|---:|---:|");
@@ -472,12 +506,18 @@ final class ScaleReport {
 					+ fmt("%.1f %%", Arrays.stream(full.idle().etcdMean()).sum()) + " | "
 					+ fmt("%.1f cores", (fit[0] + fit[1] * TARGET_INSTANCES) / 100) + " |"));
 		for (ScaleCheckCost.Cost cost : this.run.checks()) {
-			if (cost.request().equals(ScaleCheckCost.CHECK)) {
-				// One check of the shared range per instance every 30 s.
+			// One request per instance every 30 s: etcd's revision while nothing is
+			// written,
+			// the read of the shared range when something was (both serializable now).
+			String what = cost.request().equals(ScaleCheckCost.PROBE_SERIALIZABLE)
+					? "the liveness check while nothing is written (etcd's revision, serializable), every 30 s"
+					: cost.request().equals(ScaleCheckCost.CHECK_SERIALIZABLE) ? "the liveness check's read of a "
+							+ "shared range of " + count(cost.keys()) + " keys (serializable), every 30 s" : null;
+			if (what != null) {
 				double cores = cost.etcdCpuMicros() / 1e6 / 30;
-				line("| the liveness check of a shared range of " + count(cost.keys()) + " keys, every 30 s | "
-						+ fmt("%.4f %% of a core", cores * 100) + " | " + fmt("%.1f %%", cores * 100 * largest) + " | "
-						+ fmt("%.1f cores", cores * TARGET_INSTANCES) + " |");
+				line("| " + what + " | " + fmt("%.4f %% of a core", cores * 100) + " | "
+						+ fmt("%.1f %%", cores * 100 * largest) + " | " + fmt("%.1f cores", cores * TARGET_INSTANCES)
+						+ " |");
 			}
 		}
 		Optional.ofNullable(full.storm()).ifPresent((storm) -> {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -13,6 +14,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks etcd for its revision, and for the newest change in a watched range after what its
@@ -20,15 +22,54 @@ import io.github.etcdconfig.ranges.EtcdRevisionRequest;
  * a way to find a watch that went silent.
  *
  * <p>
- * Each check first asks for etcd's revision alone: a linearizable count of one key, which
- * etcd answers from its index without reading a value (about 1 ms of etcd's CPU where a
- * sorted read of a 10,000-key range costs 26 ms). A range is read only when etcd's
+ * Each check first asks for etcd's revision alone: a count of one key, which etcd answers
+ * from its index without reading a value (about 0.3 ms of etcd's CPU, all members, as
+ * asked here, and 0.9 ms linearizable, where a sorted read of a 10,000-key range costs 13
+ * ms: {@code ScaleCheckCost} in the benchmarks). A range is read only when etcd's
  * revision is past the revision at which its watch was last known to be current (its last
  * event, or the last check that found nothing it had missed): nothing written since then,
  * nothing missed. An idle cluster therefore costs one small request per check, whatever
- * the size of the ranges. The range read finds a key put or changed after the watch's
- * last event, not a key deleted since then (a range read returns no deleted key): a watch
- * that went silent is found by the next put in its range, as with the sorted read before.
+ * the size of the ranges. While a range known to be behind is read anyway (another range
+ * received a later revision than the one at which it was last known current: the
+ * application's folder while the shared layer changes), that read's answer gives etcd's
+ * revision, and the check asks nothing else first. The range read finds a key put or
+ * changed after the watch's last event, not a key deleted since then (a range read
+ * returns no deleted key): a watch that went silent is found by the next put in its
+ * range, as with the sorted read before.
+ *
+ * <p>
+ * Both requests are serializable: the member that receives one answers from its own
+ * state, without the ReadIndex round with the leader (a heartbeat to every follower) that
+ * a linearizable read costs, so a check costs the cluster one member's index lookup. This
+ * is sound for what the check has to find:
+ * <ul>
+ * <li>a serializable response's header revision is the answering member's applied
+ * revision, and its state at that revision is the cluster's committed state at that
+ * revision (members apply the same log in order). A range read that finds nothing after
+ * what the watch received therefore proves that nothing changed in the range up to its
+ * header revision, whichever member answered;</li>
+ * <li>a member that lags answers with an older revision: the check finds less than it
+ * would on the leader, never something false, and a session's revision checked only goes
+ * up ({@link EtcdWatchSession#currentAt(long)}). A silent watch is found by the first
+ * check that reaches a member that has applied the change the watch missed; jetcd spreads
+ * requests over the endpoints, so that is the next check or the one after;</li>
+ * <li>a member without a leader still answers from its state, so the check does not prove
+ * that the cluster has a quorum. The watches do: they are opened with require-leader, and
+ * a member that loses its leader cancels them, which the watcher handles as a broken
+ * watch. While etcd is taken for unreachable, etcd's revision is asked linearizably
+ * (rarely: once per recovery step without a watch on its way), since that answer ends the
+ * outage and starts a resync;</li>
+ * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing, serializable or not: the
+ * timeout below.</li>
+ * </ul>
+ * The start-up reader keeps asking linearizably ({@link EtcdRevisionRequest#send}): an
+ * application must not start from a state older than etcd's at the moment it asked.
+ *
+ * <p>
+ * The watchers of one client share their answers ({@link EtcdClientAnswers}): a check
+ * that comes within a check interval of an answer to another watcher's check on the same
+ * client takes that answer's revision instead of asking again (its own earlier answers do
+ * not count).
  *
  * <p>
  * At most one check is outstanding. A request that times out is reported as a failure,
@@ -56,6 +97,10 @@ final class EtcdLivenessCheck {
 
 	private final LongSupplier responses;
 
+	private final EtcdClientAnswers answers;
+
+	private final long reuseNanos;
+
 	private int outstanding;
 
 	/**
@@ -67,11 +112,29 @@ final class EtcdLivenessCheck {
 	 * @param responses counts the watch responses with events received so far
 	 */
 	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses) {
+		this(kv, timeout, applier, scheduler, responses, new EtcdClientAnswers(), Duration.ZERO);
+	}
+
+	/**
+	 * Create a check that takes an answer another watcher on the same client received
+	 * within the reuse time instead of asking for etcd's revision again.
+	 * @param kv the client's KV service
+	 * @param timeout how long etcd has to answer
+	 * @param applier the applier thread, which receives the outcomes
+	 * @param scheduler schedules the timeout on the applier thread
+	 * @param responses counts the watch responses with events received so far
+	 * @param answers the answers of every check on the client
+	 * @param reuse how old an answer may be to be taken: the check interval
+	 */
+	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses,
+			EtcdClientAnswers answers, Duration reuse) {
 		this.kv = kv;
 		this.timeout = timeout;
 		this.applier = applier;
 		this.scheduler = scheduler;
 		this.responses = responses;
+		this.answers = answers;
+		this.reuseNanos = reuse.toNanos();
 	}
 
 	/**
@@ -96,34 +159,78 @@ final class EtcdLivenessCheck {
 	 * @return whether a check was sent
 	 */
 	boolean run(List<EtcdWatchSession> sessions, Result result) {
+		return run(sessions, result, false);
+	}
+
+	/**
+	 * Check every session's range, unless the last check has not been answered yet.
+	 * @param sessions the sessions
+	 * @param result receives each answer, or the failure
+	 * @param throughLeader whether etcd's revision must be asked linearizably: while etcd
+	 * is taken for unreachable, the first answer ends the outage and starts a resync, and
+	 * a member cut off from its leader still answers a serializable request; it would end
+	 * the outage over and over, each resync failing in turn
+	 * @return whether a check was sent
+	 */
+	boolean run(List<EtcdWatchSession> sessions, Result result, boolean throughLeader) {
 		if (this.outstanding > 0 || sessions.isEmpty()) {
 			return false;
 		}
+		EtcdWatchSession behind = throughLeader ? null : knownBehind(sessions);
+		if (behind != null) {
+			// Its range is read whatever etcd's revision: that read's answer carries
+			// etcd's
+			// revision too, so the check asks once instead of twice.
+			checkRange(behind, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
+			return true;
+		}
+		long recent = throughLeader ? 0 : this.answers.revisionWithin(this, this.reuseNanos, System.nanoTime());
+		if (recent > 0) {
+			checkOthers(sessions, null, recent, result);
+			return true;
+		}
 		EtcdWatchSession first = sessions.get(0);
-		send(first, () -> EtcdRevisionRequest.send(this.kv, first.range().startKey()), result, (response) -> {
-			long etcdRevision = response.getHeader().getRevision();
-			for (EtcdWatchSession session : sessions) {
-				if (etcdRevision <= session.currentAt()) {
-					result.answered(session, etcdRevision, 0);
-				}
-				else {
-					checkRange(session, result);
-				}
-			}
-		});
+		send(first,
+				() -> throughLeader ? EtcdRevisionRequest.send(this.kv, first.range().startKey())
+						: EtcdRevisionRequest.sendApplied(this.kv, first.range().startKey()),
+				result, (response) -> checkOthers(sessions, null, response.getHeader().getRevision(), result));
 		return true;
 	}
 
-	private void checkRange(EtcdWatchSession session, Result result) {
+	/**
+	 * A session that is known to be behind etcd's revision before asking: another session
+	 * received a later revision than the one at which this one was last known current.
+	 * That is the usual case while a fleet's shared range changes and its application's
+	 * range does not (an event of one range says nothing of another range's watch, which
+	 * may have gone silent, so the range is read; but etcd's revision need not be asked
+	 * for first).
+	 * @param sessions the sessions
+	 * @return the first such session, or {@code null}
+	 */
+	private static @Nullable EtcdWatchSession knownBehind(List<EtcdWatchSession> sessions) {
+		long received = sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
+		return sessions.stream().filter((session) -> session.currentAt() < received).findFirst().orElse(null);
+	}
+
+	private void checkOthers(List<EtcdWatchSession> sessions, @Nullable EtcdWatchSession done, long etcdRevision,
+			Result result) {
+		for (EtcdWatchSession session : sessions) {
+			if (session == done) {
+				continue;
+			}
+			if (etcdRevision <= session.currentAt()) {
+				result.answered(session, etcdRevision, 0);
+			}
+			else {
+				checkRange(session, result, (ignored) -> {
+				});
+			}
+		}
+	}
+
+	private void checkRange(EtcdWatchSession session, Result result, LongConsumer then) {
 		long received = session.revision();
-		GetOption newer = GetOption.builder()
-			.withRange(session.range().endKey())
-			.withKeysOnly(true)
-			.withLimit(1)
-			.withSortField(GetOption.SortTarget.MOD)
-			.withSortOrder(GetOption.SortOrder.DESCEND)
-			.withMinModRevision(received + 1)
-			.build();
+		GetOption newer = EtcdRevisionRequest.newestChangeAfter(session.range(), received, true);
 		send(session, () -> this.kv.get(session.range().startKey(), newer), result, (response) -> {
 			long etcdRevision = response.getHeader().getRevision();
 			long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
@@ -131,6 +238,7 @@ final class EtcdLivenessCheck {
 				session.currentAt(etcdRevision);
 			}
 			result.answered(session, etcdRevision, newest);
+			then.accept(etcdRevision);
 		});
 	}
 
@@ -155,6 +263,7 @@ final class EtcdLivenessCheck {
 				cancelTimeout[0].run();
 			}
 			if (error == null) {
+				this.answers.answered(this, response.getHeader().getRevision(), System.nanoTime());
 				answered.accept(response);
 			}
 			else if (!timedOut[0]) {

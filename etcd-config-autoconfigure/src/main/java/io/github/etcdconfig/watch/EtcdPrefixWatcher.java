@@ -99,7 +99,7 @@ public class EtcdPrefixWatcher {
 				() -> ThreadLocalRandom.current().nextDouble(), System::nanoTime, this::schedule, this::recover,
 				target.toString());
 		this.liveness = new EtcdLivenessCheck(client.getKVClient(), settings.requestTimeout(), this::execute,
-				this::schedule, this.status::getResponses);
+				this::schedule, this.status::getResponses, EtcdClientAnswers.of(client), settings.checkInterval());
 		this.resync = new EtcdResync(client.getKVClient(), settings.requestTimeout(), settings.pageSize(), target);
 	}
 
@@ -263,7 +263,7 @@ public class EtcdPrefixWatcher {
 			opening |= session.phase() == EtcdWatchSession.Phase.OPENING;
 		}
 		if (this.unreachable && !opening) {
-			this.liveness.run(this.sessions, this.events);
+			this.liveness.run(this.sessions, this.events, true);
 		}
 		updateState();
 	}

@@ -16,6 +16,7 @@ import io.etcd.jetcd.KV;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.github.etcdconfig.support.LaggingMember;
 import io.github.etcdconfig.support.SteadyWriter;
 import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdCluster;
@@ -98,12 +99,8 @@ class EtcdStartupReadsTests {
 		List<Throwable> failures = new CopyOnWriteArrayList<>();
 		try (Client leaderClient = clientOf(leader); Client laggingClient = clientOf(lagging)) {
 			EtcdKeys writer = new EtcdKeys(leaderClient);
-			lagging.pause();
-			// More than the kernel keeps in the paused member's socket buffers: it cannot
-			// read its way up to the put below once it runs again.
-			for (int i = 0; i < 16; i++) {
-				writer.put("/filler/" + i, new byte[1024 * 1024]);
-			}
+			// It cannot read its way up to the put below once it runs again.
+			LaggingMember.leaveBehind(lagging, writer);
 			long written = writer.put("/config/startup/key-00", "written while a member lagged");
 			// The revision from the leader; the pages from the member that missed the
 			// put, which cannot catch up until the first page has failed.

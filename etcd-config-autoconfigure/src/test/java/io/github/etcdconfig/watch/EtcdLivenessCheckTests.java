@@ -41,6 +41,14 @@ class EtcdLivenessCheckTests {
 
 	private final List<Throwable> failures = new ArrayList<>();
 
+	// A shared range whose watch received revision 12, and an application's range last
+	// known current at 10.
+	private final EtcdWatchSession shared = new EtcdWatchSession(EtcdKeyRange.prefix("/config/"), 12,
+			new NoCallbacks());
+
+	private final EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
+			new NoCallbacks());
+
 	private final EtcdLivenessCheck check = new EtcdLivenessCheck(kv(), TIMEOUT, Runnable::run, this.scheduler,
 			this.responses::get);
 
@@ -115,11 +123,84 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
+	void aRangeBehindWhatAnotherRangeReceivedIsReadWithoutAskingEtcdsRevisionFirst() {
+		this.check.run(List.of(this.shared, this.application), result());
+		assertThat(this.options).singleElement().satisfies((option) -> {
+			assertThat(option.isCountOnly()).isFalse();
+			assertThat(option.getMinModRevision()).isEqualTo(11);
+		});
+		answer(0, 12);
+		assertThat(this.options).hasSize(1);
+		assertThat(this.answers).containsExactly(0L, 0L);
+		assertThat(this.application.currentAt()).isEqualTo(12);
+	}
+
+	@Test
+	void theOtherRangesAreReadWhenTheAnswerOfTheRangeBehindShowsEtcdMovedPastThem() {
+		this.check.run(List.of(this.shared, this.application), result());
+		answer(0, 14);
+		assertThat(this.options).hasSize(2);
+		assertThat(this.options.get(1).getMinModRevision()).isEqualTo(13);
+	}
+
+	@Test
+	void bothRequestsOfACheckAreAnsweredByTheMemberThatReceivesThemWithoutTheLeader() {
+		this.check.run(List.of(session()), result());
+		answer(0, 12);
+		assertThat(this.options).hasSize(2).allSatisfy((option) -> assertThat(option.isSerializable()).isTrue());
+	}
+
+	@Test
+	void aCheckWithinAnIntervalOfAnotherWatchersAnswerOnTheSameClientAsksNothing() {
+		EtcdClientAnswers shared = new EtcdClientAnswers();
+		EtcdLivenessCheck configuration = sharing(shared);
+		EtcdLivenessCheck discovery = sharing(shared);
+		configuration.run(List.of(session()), result());
+		answer(0, 10);
+		discovery.run(List.of(session()), result());
+		assertThat(this.options).hasSize(1);
+		assertThat(this.answers).containsExactly(0L, 0L);
+	}
+
+	@Test
+	void aCheckDoesNotTakeItsOwnEarlierAnswer() {
+		EtcdLivenessCheck alone = sharing(new EtcdClientAnswers());
+		alone.run(List.of(session()), result());
+		answer(0, 10);
+		alone.run(List.of(session()), result());
+		assertThat(this.options).hasSize(2);
+	}
+
+	@Test
+	void whileEtcdIsTakenForUnreachableItsRevisionIsAskedThroughTheLeader() {
+		this.check.run(List.of(this.shared, this.application), result(), true);
+		assertThat(this.options).singleElement().satisfies((option) -> {
+			assertThat(option.isCountOnly()).isTrue();
+			assertThat(option.isSerializable()).isFalse();
+		});
+	}
+
+	@Test
+	void aMemberThatLagsBehindWhatTheWatchReceivedFindsNothingMissed() {
+		EtcdWatchSession session = session();
+		this.check.run(List.of(session), result());
+		answer(0, 7);
+		assertThat(this.options).hasSize(1);
+		assertThat(this.answers).containsExactly(0L);
+		assertThat(session.currentAt()).isEqualTo(10);
+	}
+
+	@Test
 	void anAnsweredCheckLeavesNoTimeoutToWakeUpFor() {
 		this.check.run(List.of(session()), result());
 		assertThat(this.scheduler.pending()).isOne();
 		answer(0, 10);
 		assertThat(this.scheduler.pending()).isZero();
+	}
+
+	private EtcdLivenessCheck sharing(EtcdClientAnswers answers) {
+		return new EtcdLivenessCheck(kv(), TIMEOUT, Runnable::run, this.scheduler, this.responses::get, answers,
+				Duration.ofMinutes(1));
 	}
 
 	private void answer(int request, long etcdRevision, long... modRevisions) {
@@ -167,7 +248,10 @@ class EtcdLivenessCheckTests {
 				});
 	}
 
-	private static final class NoCallbacks implements EtcdWatchSession.Callbacks {
+	/**
+	 * Callbacks of a session that is not opened.
+	 */
+	static final class NoCallbacks implements EtcdWatchSession.Callbacks {
 
 		@Override
 		public void watching(EtcdWatchSession session) {

@@ -3,13 +3,17 @@ package io.github.etcdconfig.watch;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
@@ -104,6 +108,52 @@ class EtcdPrefixWatcherTests {
 				watcher.stop();
 			}
 		}
+	}
+
+	@Test
+	void theWatchersOfOneClientAskEtcdsRevisionAboutOncePerInterval() {
+		try (Client client = etcd.cluster().newClient()) {
+			long start = new EtcdKeys(client).put("/watched/key-0", "start");
+			AtomicInteger probes = new AtomicInteger();
+			Client counting = countingProbes(client, probes);
+			List<EtcdPrefixWatcher> watchers = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				watchers.add(new EtcdPrefixWatcher(counting, new Recorder(start),
+						new EtcdPrefixWatcher.Settings(Duration.ofMillis(10), 3, Duration.ofSeconds(1),
+								Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(5), 500)));
+			}
+			watchers.forEach(EtcdPrefixWatcher::start);
+			try {
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> watchers.stream()
+						.allMatch((watcher) -> watcher.getStatus().getState() == EtcdWatchStatus.State.WATCHING));
+				int before = probes.get();
+				long started = System.nanoTime();
+				await().atMost(Duration.ofSeconds(60)).until(() -> probes.get() - before >= 5);
+				// Four watchers asking on their own every 0.5 to 1.5 s would ask five
+				// times
+				// in about 1.25 s; sharing, about once a second.
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofSeconds(3));
+			}
+			finally {
+				watchers.forEach(EtcdPrefixWatcher::stop);
+			}
+		}
+	}
+
+	// A client that counts the requests for etcd's revision alone.
+	private static Client countingProbes(Client client, AtomicInteger probes) {
+		KV kv = client.getKVClient();
+		KV counting = (KV) Proxy.newProxyInstance(KV.class.getClassLoader(), new Class<?>[] { KV.class },
+				(proxy, method, args) -> {
+					if (method.getName().equals("get") && args.length == 2 && args[1] instanceof GetOption option
+							&& option.isCountOnly()) {
+						probes.incrementAndGet();
+					}
+					return method.invoke(kv, args);
+				});
+		return (Client) Proxy.newProxyInstance(Client.class.getClassLoader(), new Class<?>[] { Client.class }, (proxy,
+				method, args) -> method.getName().equals("getKVClient") ? counting : method.invoke(client, args));
 	}
 
 	// A client whose watches are confirmed by etcd but then deliver no event: a watch
