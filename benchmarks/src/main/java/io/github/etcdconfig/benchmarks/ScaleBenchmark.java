@@ -53,11 +53,12 @@ public final class ScaleBenchmark {
 	 * @param outage how long the whole cluster is down
 	 * @param proxies gRPC proxies for the cells through etcd's gRPC proxy
 	 * @param parts the parts to run
+	 * @param modes the kinds of instance to run, by {@link Mode} name
 	 * @param docs where scale.md goes
 	 */
 	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
 			int applicationKeys, int stormKeys, int puts, int warmUpPuts, Duration idle, Duration outage, int proxies,
-			Set<String> parts, Path docs) {
+			Set<String> parts, Set<String> modes, Path docs) {
 
 		boolean runs(String part) {
 			return this.parts.contains(part);
@@ -77,7 +78,7 @@ public final class ScaleBenchmark {
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),
 					Integer.parseInt(property("proxies", "3")),
 					Set.of(property("parts", "check,latency,storm,restart,outage,proxy").split(",")),
-					Path.of(property("docs", "docs")));
+					Set.of(property("modes", "bare,watches,starter,proxied").split(",")), Path.of(property("docs", "docs")));
 		}
 
 		// bench.scale.NAME, or NAME=value in bench.scale.options (comma-separated), which
@@ -111,7 +112,8 @@ public final class ScaleBenchmark {
 		List<String> incomplete = new ArrayList<>();
 		for (int size : settings.sizes()) {
 			for (Mode mode : Mode.values()) {
-				if (mode != Mode.PROXIED || settings.runs("proxy")) {
+				if ((mode != Mode.PROXIED || settings.runs("proxy"))
+						&& settings.modes().contains(mode.name().toLowerCase(Locale.ROOT))) {
 					try {
 						results.add(new ScaleCell(settings, size, mode, logs).run());
 					}

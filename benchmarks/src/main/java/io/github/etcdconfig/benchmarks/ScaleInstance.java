@@ -1,5 +1,6 @@
 package io.github.etcdconfig.benchmarks;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -58,6 +59,22 @@ interface ScaleInstance extends AutoCloseable {
 	static EtcdConfigDataResource resource(String endpoints, String application) {
 		Binder binder = new Binder(new MapConfigurationPropertySource(
 				Map.of("etcd.endpoints", endpoints, "spring.application.name", application)));
+		return EtcdConfigDataResource.create(binder, "", List.of(), false);
+	}
+
+	/**
+	 * The starter's settings of an instance that reads one prefix and keeps a snapshot
+	 * file: the default client settings.
+	 * @param endpoints etcd's client URLs, comma-separated
+	 * @param application spring.application.name
+	 * @param prefix the one prefix read
+	 * @param snapshot the snapshot file
+	 * @return the resource the starter would load
+	 */
+	static EtcdConfigDataResource resource(String endpoints, String application, String prefix, Path snapshot) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("etcd.endpoints", endpoints,
+				"spring.application.name", application, "etcd.config.prefixes", prefix, "etcd.config.snapshot.path",
+				snapshot.toString())));
 		return EtcdConfigDataResource.create(binder, "", List.of(), false);
 	}
 

@@ -19,6 +19,7 @@ import io.github.etcdconfig.benchmarks.ScaleCell.Mode;
 import io.github.etcdconfig.benchmarks.ScaleCell.Propagation;
 import io.github.etcdconfig.benchmarks.ScaleCell.Recovery;
 import io.github.etcdconfig.benchmarks.ScaleCell.Result;
+import io.github.etcdconfig.benchmarks.ScaleCell.FileStorm;
 import io.github.etcdconfig.benchmarks.ScaleCell.Storm;
 import io.github.etcdconfig.benchmarks.ScaleUsage.Member;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
@@ -306,6 +307,45 @@ final class ScaleReport {
 					+ values(storm.etcdCpu(), "%.0f") + " | " + fmt("%.0f", Arrays.stream(storm.sentBytes()).sum() / MB)
 					+ " | " + fmt("%.0f", storm.nodesCpu()) + " | "
 					+ ((storm.spanMillis() <= 60_000 && storm.gaveUp() == 0) ? "yes" : "no") + " |");
+		}
+		line();
+		fileStorm();
+	}
+
+	private void fileStorm() {
+		List<Result> storms = results((result) -> result.fileStorm() != null);
+		if (storms.isEmpty()) {
+			return;
+		}
+		FileStorm first = storms.get(0).fileStorm();
+		line("### From the snapshot files");
+		line();
+		line("A restart of a deployed fleet: every instance first loads the " + count(first.keys())
+				+ " keys once through the starter (`EtcdConfigStores.load`) with a snapshot file of its own "
+				+ "(`etcd.config.snapshot.path`), a few at a time; then " + first.changed()
+				+ " keys of the range change; then every instance starts again at once through the same "
+				+ "`EtcdConfigStores.load`, which reads etcd's history since its file's revision, or every key when "
+				+ "etcd cannot serve that history. An instance is ready once it holds the " + first.changed()
+				+ " changed values: etcd's state at the storm's start, not its file's. The loads that wrote the files "
+				+ "give etcd's CPU per full load, the figure the storm is held against. Target: every instance ready "
+				+ "within 60 s, and etcd's CPU for the storm at most that of " + FileStorm.TARGET_FULL_LOADS
+				+ " full loads.");
+		line();
+		line("| instances | last ready (s) | ready p50 / p99 (s) | from history | full reads | not ready | "
+				+ "etcd CPU for the storm, per member (ms) | etcd CPU per full load, per member (ms) | "
+				+ "storm ÷ " + FileStorm.TARGET_FULL_LOADS + " full loads | node CPU during (% of a core) | "
+				+ "within 60 s | CPU target |");
+		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+		for (Result result : storms) {
+			FileStorm storm = result.fileStorm();
+			boolean inTime = storm.lastReadyMillis() <= 60_000 && storm.notReady() == 0;
+			line("| " + count(result.instances()) + " | " + fmt("%.1f", storm.lastReadyMillis() / 1000) + " | "
+					+ fmt("%.1f", storm.ready().p50() / 1000) + " / " + fmt("%.1f", storm.ready().p99() / 1000)
+					+ " | " + storm.fromHistory() + " | " + storm.fullReads() + " | " + storm.notReady() + " | "
+					+ values(storm.etcdCpuMillis(), "%.0f") + " | " + values(storm.etcdCpuPerFullLoad(), "%.1f")
+					+ " | " + fmt("%.2f", storm.ofTargetFullLoads()) + " | " + fmt("%.0f", storm.nodesCpu()) + " | "
+					+ (inTime ? "met" : "missed") + " | " + ((storm.ofTargetFullLoads() <= 1) ? "met" : "missed")
+					+ " |");
 		}
 		line();
 	}
