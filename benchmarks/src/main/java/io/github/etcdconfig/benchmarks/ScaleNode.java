@@ -16,22 +16,16 @@ import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.etcd.jetcd.Client;
-import io.github.etcdconfig.client.EtcdClientFactory;
-import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
+import io.github.etcdconfig.config.EtcdConfigLoadException;
 import io.github.etcdconfig.config.EtcdConfigStore;
 import io.github.etcdconfig.config.EtcdConfigStores;
-import io.github.etcdconfig.ranges.EtcdConfigReader;
-import io.github.etcdconfig.ranges.EtcdKeyRange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 
-import org.springframework.core.retry.RetryException;
-import org.springframework.core.retry.RetryTemplate;
 
 /**
  * A JVM that simulates many application instances for {@link ScaleBenchmark}. It reads
@@ -49,8 +43,9 @@ import org.springframework.core.retry.RetryTemplate;
  * <li>{@code await <sequence> <timeout-ms>}: wait until every instance holds a probe
  * value; answers {@code arrived <sequence> <count> <arrival>...}, arrivals in
  * nanoseconds, 0 for one that did not arrive</li>
- * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once: a
- * new client, the paged read of the prefix with the start-up retries, closed again;
+ * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once,
+ * through the starter ({@link EtcdConfigStores#load}) without a snapshot file, and closes
+ * again;
  * answers {@code stormed <failed reads> (<start>
  * <end>)...}, end -1 for an instance whose retries gave up</li>
  * <li>{@code snapshots <prefix>}: every instance loads the prefix once through the
@@ -219,49 +214,44 @@ public final class ScaleNode {
 	}
 
 	/**
-	 * Every instance starts at once, as after a deployment or a node failure: a new
-	 * client and the starter's paged read at its page size, with its start-up retries.
-	 * The snapshot is not built: that work is each instance's own CPU in real life, while
-	 * here it would take the two cores from etcd.
+	 * Every instance starts at once, as after a deployment or a node failure, through the
+	 * starter's own start-up ({@link EtcdConfigStores#load}: a new client, etcd's
+	 * revision, the paged read with the start-up retries, the snapshot), then closes.
+	 * Each instance's snapshot is built here on the node's share of two cores, while in
+	 * real life it is the instance's own CPU.
 	 */
 	private String storm(String prefix, int keys) throws Exception {
-		EtcdKeyRange range = EtcdKeyRange.prefix(prefix);
 		int[] failures = { 0 };
 		List<long[]> times = inParallel(this.instances.size(), (i) -> {
-			EtcdConfigDataResource resource = this.resources.get(i);
+			EtcdConfigStores stores = EtcdConfigStores.get(new DefaultBootstrapContext());
+			ScaleStartLog log = new ScaleStartLog();
 			long start = System.nanoTime();
-			RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy((failure) -> {
-				synchronized (failures) {
-					// The first failure of each node names its cause in the node's log.
-					if (failures[0]++ == 0) {
-						System.err.println("storm: first failed read: " + failure);
-					}
-				}
-				return true;
-			}));
-			int read;
 			try {
-				read = retry.execute(() -> {
-					try (Client client = EtcdClientFactory.standard(List.of())
-						.create(new PropertiesEtcdConnectionDetails(resource.getConnection(), null),
-								resource.getConnection())) {
-						return new EtcdConfigReader(client.getKVClient(), resource.getConnection().getRequestTimeout(),
-								resource.getConfig().getPageSize())
-							.read(List.of(range))
-							.keys()
-							.size();
-					}
-				});
+				int read = stores.load(ScaleInstance.resource(this.endpoints, "storm", prefix, null), log)
+					.getSnapshot()
+					.getKeyCount();
+				long end = System.nanoTime();
+				if (read != keys) {
+					throw new IllegalStateException("Read " + read + " keys of " + prefix + ", expected " + keys);
+				}
+				return new long[] { start, end };
 			}
-			catch (RetryException ex) {
+			catch (EtcdConfigLoadException ex) {
 				// The application would fail to start, and be started again by its
 				// platform.
 				return new long[] { start, -1 };
 			}
-			if (read != keys) {
-				throw new IllegalStateException("Read " + read + " keys of " + prefix + ", expected " + keys);
+			finally {
+				stores.destroy();
+				List<String> failed = log.lines().stream().filter((line) -> line.startsWith("Reading ")).toList();
+				synchronized (failures) {
+					// The first failure of each node names its cause in the node's log.
+					if (failures[0] == 0 && !failed.isEmpty()) {
+						System.err.println("storm: first failed read: " + failed.get(0));
+					}
+					failures[0] += failed.size();
+				}
 			}
-			return new long[] { start, System.nanoTime() };
 		});
 		StringBuilder reply = new StringBuilder("stormed " + failures[0]);
 		for (long[] time : times) {
@@ -316,7 +306,8 @@ public final class ScaleNode {
 				store.getSnapshot().forEachKey((key, held, revision) -> holding[0] += value.equals(held) ? 1 : 0);
 				long end = System.nanoTime();
 				synchronized (kinds) {
-					kinds[log.fromHistory() ? 0 : 1]++;
+					kinds[0] += log.fromHistory() ? 1 : 0;
+					kinds[1] += log.fullRead() ? 1 : 0;
 				}
 				if (holding[0] != changed) {
 					System.err.println("filestorm: instance " + i + " holds " + holding[0] + " of the " + changed

@@ -285,10 +285,12 @@ final class ScaleReport {
 		line("## Start-up storm");
 		line();
 		line("Every instance starts at once, as after a deployment of every application or the loss of a "
-				+ "Kubernetes node pool: a new client (a new connection to every member) and the starter's paged read "
+				+ "Kubernetes node pool, through the starter's own start-up (`EtcdConfigStores.load`, without a "
+				+ "snapshot file): a new client (a new connection to every member), etcd's revision and the paged read "
 				+ "of " + count(storms.get(0).storm().keys()) + " keys at its page size ("
-				+ "`etcd.config.page-size`, 500), with the start-up retries, then the client is closed. The snapshot "
-				+ "is not built: that is each instance's own CPU in real life. Meanwhile a writer puts a key outside "
+				+ "`etcd.config.page-size`, 500) with the start-up retries (`etcd.config.retry`), and the snapshot, "
+				+ "then the client is closed. The snapshots are built here on the nodes' share of two cores, while in "
+				+ "real life each instance builds its own on its own CPU. Meanwhile a writer puts a key outside "
 				+ "every watched range every " + ScalePutTimer.INTERVAL_MILLIS + " ms; its latency in the "
 				+ ScaleCell.STORM_BASELINE.toSeconds() + " s before the storm and during it is etcd's answer to "
 				+ "\"what does the storm do to everyone else\". Target: every instance loaded within 60 s.");

@@ -22,6 +22,14 @@ final class ScaleStartLog implements Log {
 		return this.lines.stream().anyMatch((line) -> line.startsWith("Started ") && line.contains("snapshot file"));
 	}
 
+	/**
+	 * Whether the instance read every key of etcd.
+	 * @return whether it did
+	 */
+	synchronized boolean fullRead() {
+		return this.lines.stream().anyMatch((line) -> line.startsWith("Loaded "));
+	}
+
 	synchronized List<String> lines() {
 		return List.copyOf(this.lines);
 	}
