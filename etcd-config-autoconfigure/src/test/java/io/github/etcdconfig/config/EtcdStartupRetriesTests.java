@@ -83,14 +83,14 @@ class EtcdStartupRetriesTests {
 		EtcdConfigStore store = load(settings(), (call) -> call == 3);
 		assertThat(store.getSnapshot().getKeyCount()).isEqualTo(50);
 		assertThat(this.gets.stream().filter(Get::countOnly)).hasSize(1);
-		assertThat(this.gets.stream().filter((get) -> get.from().equals("/config/"))).hasSize(1);
+		assertThat(this.gets.stream().filter((get) -> !get.countOnly() && get.from().equals("/config/"))).hasSize(1);
 		assertThat(this.gets.stream().filter((get) -> !get.countOnly()).map(Get::revision).distinct()).hasSize(1);
 	}
 
 	@Test
 	void aPageThatTimedOutIsAskedForAgainWithAQuarterOfItsKeys() {
 		load(settings(), (call) -> call == 3);
-		assertThat(this.gets.get(2).limit()).isEqualTo(this.gets.get(3).limit() * 4);
+		assertThat(this.gets.get(3).limit()).isEqualTo(this.gets.get(2).limit() / 4);
 		assertThat(this.gets.get(2).from()).isEqualTo(this.gets.get(3).from());
 	}
 
