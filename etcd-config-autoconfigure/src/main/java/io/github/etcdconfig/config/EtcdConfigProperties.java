@@ -192,8 +192,8 @@ public class EtcdConfigProperties implements Validator {
 
 	/**
 	 * Retries of the start-up load. The defaults give up after about 15 seconds in which
-	 * no page of keys arrived; while pages arrive, an attempt goes on from the page that
-	 * failed and the budget starts again.
+	 * etcd answered nothing; while it answers (its revision, pages of keys), an attempt
+	 * goes on from the page that failed and the budget starts again.
 	 */
 	public static class Retry {
 
@@ -225,9 +225,9 @@ public class EtcdConfigProperties implements Validator {
 		private Duration jitter = Duration.ofMillis(250);
 
 		/**
-		 * Total time allowed for all attempts and waits in which no page of keys arrives;
-		 * start-up fails (or goes on without etcd) after it. A page that arrives starts
-		 * the budget again, with the pages read kept.
+		 * Total time allowed for all attempts and waits in which etcd answers nothing;
+		 * start-up fails (or goes on without etcd) after it. A budget in which etcd
+		 * answered is followed by another, with the pages read kept.
 		 */
 		private Duration timeout = Duration.ofSeconds(15);
 

@@ -85,10 +85,12 @@ final class EtcdConfigStoreLoader {
 	/**
 	 * Read every key with the retries of {@code etcd.config.retry}. An attempt goes on
 	 * from the page where the one before it failed, at the same revision, so that the
-	 * pages already read are kept; and the retries start again while pages keep arriving:
+	 * pages already read are kept; and the retries start again while etcd keeps answering
+	 * (its revision, then the pages):
 	 * a load that moves on, however slowly (a fleet loading at once, a busy client), is
-	 * never given up, while one that reads nothing in a whole budget fails as before.
-	 * @throws RetryException when a budget passed without a page, or a failure is not
+	 * never given up, while one that etcd answers nothing in a whole budget fails as
+	 * before.
+	 * @throws RetryException when a budget passed without an answer, or a failure is not
 	 * worth another attempt
 	 */
 	private static EtcdConfigSnapshot readWithRetries(EtcdConfigStore store, List<EtcdConfigProblem> problems,
@@ -97,8 +99,8 @@ final class EtcdConfigStoreLoader {
 		EtcdConfigReader.Progress progress = new EtcdConfigReader.Progress();
 		EtcdConfigSnapshot.Builder[] builder = { null };
 		while (true) {
-			long pagesBefore = progress.getPages();
-			RetryTemplate retry = retries(resource, () -> progress.getPages() + " pages read", log);
+			long answersBefore = progress.getAnswers();
+			RetryTemplate retry = retries(resource, () -> progress.getAnswers() + " answers of etcd so far", log);
 			try {
 				return retry.execute(() -> {
 					if (!progress.isStarted()) {
@@ -112,10 +114,10 @@ final class EtcdConfigStoreLoader {
 			}
 			catch (RetryException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				if (progress.getPages() == pagesBefore || !EtcdErrors.isRetryable(cause)) {
+				if (progress.getAnswers() == answersBefore || !EtcdErrors.isRetryable(cause)) {
 					throw ex;
 				}
-				log.info("Reading " + resource + " is slow (" + progress.getPages() + " pages so far): trying on");
+				log.info("Reading " + resource + " is slow (" + progress.getAnswers() + " answers of etcd so far): trying on");
 			}
 		}
 	}

@@ -118,6 +118,7 @@ public final class EtcdConfigReader {
 			long revision = call(EtcdRevisionRequest.send(this.kv, ranges.get(0).startKey()), progress).getHeader()
 				.getRevision();
 			progress.start(revision, ranges.get(0).startKey(), this.pageSize);
+			progress.answered();
 		}
 		boolean serializable = true;
 		CompletableFuture<Page> pending = get(progress, ranges, serializable);
@@ -150,7 +151,7 @@ public final class EtcdConfigReader {
 				pending = get(progress, ranges, serializable);
 				continue;
 			}
-			progress.pageRead();
+			progress.answered();
 			if (page.more()) {
 				progress.limit = nextLimit(progress.limit, page.bytes());
 				progress.from = page.next();
@@ -254,7 +255,7 @@ public final class EtcdConfigReader {
 
 		private int limit;
 
-		private long pages;
+		private long answers;
 
 		private long timeoutFactor = 1;
 
@@ -267,12 +268,12 @@ public final class EtcdConfigReader {
 		}
 
 		/**
-		 * Pages read so far, over every attempt: what tells a slow read that moves on
-		 * from one that does not.
-		 * @return the pages
+		 * Calls etcd answered so far (its revision, then the pages), over every attempt:
+		 * what tells a slow read that moves on from one that does not.
+		 * @return the answers
 		 */
-		public long getPages() {
-			return this.pages;
+		public long getAnswers() {
+			return this.answers;
 		}
 
 		void start(long revision, ByteSequence from, int limit) {
@@ -287,8 +288,8 @@ public final class EtcdConfigReader {
 			this.from = null;
 		}
 
-		void pageRead() {
-			this.pages++;
+		void answered() {
+			this.answers++;
 			this.timeoutFactor = 1;
 		}
 
