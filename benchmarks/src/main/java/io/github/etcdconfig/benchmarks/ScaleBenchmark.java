@@ -80,7 +80,8 @@ public final class ScaleBenchmark {
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),
 					Integer.parseInt(property("proxies", "3")),
 					Set.of(property("parts", "check,latency,storm,restart,outage,proxy").split(",")),
-					Set.of(property("modes", "bare,watches,starter,proxied").split(",")), Path.of(property("docs", "docs")));
+					Set.of(property("modes", "bare,watches,starter,proxied").split(",")),
+					Path.of(property("docs", "docs")));
 		}
 
 		// bench.scale.NAME, or NAME=value in bench.scale.options (comma-separated), which

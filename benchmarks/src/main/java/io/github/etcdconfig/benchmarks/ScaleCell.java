@@ -153,8 +153,8 @@ final class ScaleCell {
 	 * @param fullReads instances that read every key instead
 	 * @param notReady instances that failed, or started without etcd's values
 	 * @param etcdCpuMillis each member's CPU during the storm, ms
-	 * @param etcdCpuPerFullLoad each member's CPU per full load of the range, ms, from the
-	 * loads that wrote the files
+	 * @param etcdCpuPerFullLoad each member's CPU per full load of the range, ms, from
+	 * the loads that wrote the files
 	 * @param nodesCpu the node JVMs' CPU during the storm, percent of a core
 	 */
 	record FileStorm(int keys, int changed, Latency ready, double lastReadyMillis, int fromHistory, int fullReads,
@@ -164,8 +164,8 @@ final class ScaleCell {
 		static final int TARGET_FULL_LOADS = 100;
 
 		/**
-		 * The storm's etcd CPU, all members, as a share of
-		 * {@value #TARGET_FULL_LOADS} full loads'.
+		 * The storm's etcd CPU, all members, as a share of {@value #TARGET_FULL_LOADS}
+		 * full loads'.
 		 * @return the ratio; at most 1 meets the target
 		 */
 		double ofTargetFullLoads() {
@@ -462,8 +462,8 @@ final class ScaleCell {
 	/**
 	 * Every instance loads the storm's range once and writes its snapshot file, then
 	 * {@value #FILE_STORM_CHANGES} keys of the range change, then every instance starts
-	 * again from its file at once. The loads that wrote the files give etcd's CPU per full
-	 * load, the figure the storm is held against.
+	 * again from its file at once. The loads that wrote the files give etcd's CPU per
+	 * full load, the figure the storm is held against.
 	 */
 	private FileStorm fileStorm() throws Exception {
 		List<Member> beforeLoads = ScaleUsage.sample(this.etcd);

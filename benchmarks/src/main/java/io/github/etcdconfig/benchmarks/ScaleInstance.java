@@ -75,8 +75,8 @@ interface ScaleInstance extends AutoCloseable {
 	 */
 	static EtcdConfigDataResource resource(String endpoints, String application, String prefix,
 			@Nullable Path snapshot) {
-		Map<String, String> settings = new HashMap<>(
-				Map.of("etcd.endpoints", endpoints, "spring.application.name", application, "etcd.config.prefixes", prefix));
+		Map<String, String> settings = new HashMap<>(Map.of("etcd.endpoints", endpoints, "spring.application.name",
+				application, "etcd.config.prefixes", prefix));
 		if (snapshot != null) {
 			settings.put("etcd.config.snapshot.path", snapshot.toString());
 		}

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 
-
 /**
  * A JVM that simulates many application instances for {@link ScaleBenchmark}. It reads
  * one command per line on standard input and answers each with one line on standard
@@ -45,13 +44,12 @@ import org.springframework.boot.bootstrap.DefaultBootstrapContext;
  * nanoseconds, 0 for one that did not arrive</li>
  * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once,
  * through the starter ({@link EtcdConfigStores#load}) without a snapshot file, and closes
- * again;
- * answers {@code stormed <failed reads> (<start>
+ * again; answers {@code stormed <failed reads> (<start>
  * <end>)...}, end -1 for an instance whose retries gave up</li>
  * <li>{@code snapshots <prefix>}: every instance loads the prefix once through the
- * starter ({@link EtcdConfigStores#load}) with a snapshot file of its own, in a
- * temporary folder of this node, a few at a time, and closes again, which leaves the
- * file written; answers {@code snapshots <millis>}</li>
+ * starter ({@link EtcdConfigStores#load}) with a snapshot file of its own, in a temporary
+ * folder of this node, a few at a time, and closes again, which leaves the file written;
+ * answers {@code snapshots <millis>}</li>
  * <li>{@code filestorm <value> <changed>}: every instance starts again at once from its
  * snapshot file, through {@link EtcdConfigStores#load}, and is ready once it holds
  * {@code changed} keys with the value; answers

@@ -334,18 +334,18 @@ final class ScaleReport {
 				+ " full loads.");
 		line();
 		line("| instances | last ready (s) | ready p50 / p99 (s) | from history | full reads | not ready | "
-				+ "etcd CPU for the storm, per member (ms) | etcd CPU per full load, per member (ms) | "
-				+ "storm ÷ " + FileStorm.TARGET_FULL_LOADS + " full loads | node CPU during (% of a core) | "
+				+ "etcd CPU for the storm, per member (ms) | etcd CPU per full load, per member (ms) | " + "storm ÷ "
+				+ FileStorm.TARGET_FULL_LOADS + " full loads | node CPU during (% of a core) | "
 				+ "within 60 s | CPU target |");
 		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
 		for (Result result : storms) {
 			FileStorm storm = result.fileStorm();
 			boolean inTime = storm.lastReadyMillis() <= 60_000 && storm.notReady() == 0;
 			line("| " + count(result.instances()) + " | " + fmt("%.1f", storm.lastReadyMillis() / 1000) + " | "
-					+ fmt("%.1f", storm.ready().p50() / 1000) + " / " + fmt("%.1f", storm.ready().p99() / 1000)
-					+ " | " + storm.fromHistory() + " | " + storm.fullReads() + " | " + storm.notReady() + " | "
-					+ values(storm.etcdCpuMillis(), "%.0f") + " | " + values(storm.etcdCpuPerFullLoad(), "%.1f")
-					+ " | " + fmt("%.2f", storm.ofTargetFullLoads()) + " | " + fmt("%.0f", storm.nodesCpu()) + " | "
+					+ fmt("%.1f", storm.ready().p50() / 1000) + " / " + fmt("%.1f", storm.ready().p99() / 1000) + " | "
+					+ storm.fromHistory() + " | " + storm.fullReads() + " | " + storm.notReady() + " | "
+					+ values(storm.etcdCpuMillis(), "%.0f") + " | " + values(storm.etcdCpuPerFullLoad(), "%.1f") + " | "
+					+ fmt("%.2f", storm.ofTargetFullLoads()) + " | " + fmt("%.0f", storm.nodesCpu()) + " | "
 					+ (inTime ? "met" : "missed") + " | " + ((storm.ofTargetFullLoads() <= 1) ? "met" : "missed")
 					+ " |");
 		}

@@ -86,15 +86,14 @@ final class EtcdConfigStoreLoader {
 	 * Read every key with the retries of {@code etcd.config.retry}. An attempt goes on
 	 * from the page where the one before it failed, at the same revision, so that the
 	 * pages already read are kept; and the retries start again while etcd keeps answering
-	 * (its revision, then the pages):
-	 * a load that moves on, however slowly (a fleet loading at once, a busy client), is
-	 * never given up, while one that etcd answers nothing in a whole budget fails as
-	 * before.
+	 * (its revision, then the pages): a load that moves on, however slowly (a fleet
+	 * loading at once, a busy client), is never given up, while one that etcd answers
+	 * nothing in a whole budget fails as before.
 	 * @throws RetryException when a budget passed without an answer, or a failure is not
 	 * worth another attempt
 	 */
-	private static EtcdConfigSnapshot readWithRetries(EtcdConfigStore store, List<EtcdConfigProblem> problems,
-			Log log) throws RetryException {
+	private static EtcdConfigSnapshot readWithRetries(EtcdConfigStore store, List<EtcdConfigProblem> problems, Log log)
+			throws RetryException {
 		EtcdConfigDataResource resource = store.getResource();
 		EtcdConfigReader.Progress progress = new EtcdConfigReader.Progress();
 		EtcdConfigSnapshot.Builder[] builder = { null };
@@ -117,7 +116,8 @@ final class EtcdConfigStoreLoader {
 				if (progress.getAnswers() == answersBefore || !EtcdErrors.isRetryable(cause)) {
 					throw ex;
 				}
-				log.info("Reading " + resource + " is slow (" + progress.getAnswers() + " answers of etcd so far): trying on");
+				log.info("Reading " + resource + " is slow (" + progress.getAnswers()
+						+ " answers of etcd so far): trying on");
 			}
 		}
 	}
@@ -181,8 +181,8 @@ final class EtcdConfigStoreLoader {
 		store.setSnapshot(current);
 		if (log.isInfoEnabled()) {
 			log.info("Started " + resource + " from the snapshot file " + file.getPath() + " at revision "
-					+ saved.getRevision() + " and the " + changes.get().events().size() + " changes since, up to revision "
-					+ current.getRevision());
+					+ saved.getRevision() + " and the " + changes.get().events().size()
+					+ " changes since, up to revision " + current.getRevision());
 		}
 		return true;
 	}

@@ -91,8 +91,8 @@ public final class EtcdHistoryReader {
 	 */
 	public Optional<Changes> readOrFail(List<EtcdKeyRange> ranges, long since)
 			throws TimeoutException, ExecutionException, InterruptedException {
-		long current = EtcdCalls.get(EtcdRevisionRequest.send(this.client.getKVClient(), ranges.get(0).startKey()),
-				this.timeout)
+		long current = EtcdCalls
+			.get(EtcdRevisionRequest.send(this.client.getKVClient(), ranges.get(0).startKey()), this.timeout)
 			.getHeader()
 			.getRevision();
 		if (current == since) {

@@ -169,8 +169,8 @@ class EtcdStartupRetriesTests {
 				return invoke(method, kv, args);
 			}
 			GetOption option = (GetOption) args[1];
-			this.gets.add(new Get(((ByteSequence) args[0]).toString(StandardCharsets.UTF_8), option.isCountOnly(), option.getLimit(),
-					option.getRevision()));
+			this.gets.add(new Get(((ByteSequence) args[0]).toString(StandardCharsets.UTF_8), option.isCountOnly(),
+					option.getLimit(), option.getRevision()));
 			return heldBack.test(calls.incrementAndGet()) ? new CompletableFuture<>() : invoke(method, kv, args);
 		});
 		return proxy(Client.class, client,
