@@ -421,30 +421,14 @@ final class ScaleCell {
 			long end = System.nanoTime();
 			List<Member> after = ScaleUsage.sample(this.etcd);
 			long nodesAfter = nodesCpu();
-			int failures = 0;
-			int gaveUp = 0;
-			List<Long> loads = new ArrayList<>();
-			long first = Long.MAX_VALUE;
-			long lastEnd = 0;
-			for (String[] reply : replies) {
-				failures += Integer.parseInt(reply[1]);
-				for (int i = 2; i + 1 < reply.length; i += 2) {
-					long from = Long.parseLong(reply[i]);
-					long to = Long.parseLong(reply[i + 1]);
-					if (to < 0) {
-						gaveUp++;
-						continue;
-					}
-					loads.add(to - from);
-					first = Math.min(first, from);
-					lastEnd = Math.max(lastEnd, to);
-				}
-			}
-			long[] loadTimes = loads.stream().mapToLong(Long::longValue).toArray();
+			int failures = replies.stream().mapToInt((reply) -> Integer.parseInt(reply[1])).sum();
+			Starts starts = Starts.of(replies, 2);
+			long[] loadTimes = starts.durations();
+			int gaveUp = starts.failed();
 			long[] before10 = timer.between(start - STORM_BASELINE.toNanos(), start);
 			long[] during = timer.between(start, end);
 			Latency load = latency(loadTimes);
-			Storm storm = new Storm(this.settings.stormKeys(), failures, gaveUp, load, (lastEnd - first) / 1e6,
+			Storm storm = new Storm(this.settings.stormKeys(), failures, gaveUp, load, starts.spanMillis(),
 					latency(before10), latency(during),
 					perMember(before, after, Member::cpuNanos, (end - start) / 100.0),
 					percent(nodesAfter - nodesBefore, end - start),
@@ -483,37 +467,56 @@ final class ScaleCell {
 		long end = System.nanoTime();
 		List<Member> after = ScaleUsage.sample(this.etcd);
 		double nodesCpu = percent(nodesCpu() - nodesBefore, end - start);
-		int fromHistory = 0;
-		int fullReads = 0;
-		int notReady = 0;
-		List<Long> ready = new ArrayList<>();
-		long first = Long.MAX_VALUE;
-		long last = 0;
-		for (String[] reply : replies) {
-			fromHistory += Integer.parseInt(reply[1]);
-			fullReads += Integer.parseInt(reply[2]);
-			for (int i = 3; i + 1 < reply.length; i += 2) {
-				long from = Long.parseLong(reply[i]);
-				long to = Long.parseLong(reply[i + 1]);
-				first = Math.min(first, from);
-				if (to < 0) {
-					notReady++;
-					continue;
-				}
-				ready.add(to - from);
-				last = Math.max(last, to);
-			}
-		}
-		FileStorm storm = new FileStorm(this.settings.stormKeys(), FILE_STORM_CHANGES,
-				latency(ready.stream().mapToLong(Long::longValue).toArray()), (last == 0) ? 0 : (last - first) / 1e6,
-				fromHistory, fullReads, notReady, perMember(before, after, Member::cpuNanos, 1e6), perFullLoad,
-				nodesCpu);
+		int fromHistory = replies.stream().mapToInt((reply) -> Integer.parseInt(reply[1])).sum();
+		int fullReads = replies.stream().mapToInt((reply) -> Integer.parseInt(reply[2])).sum();
+		Starts starts = Starts.of(replies, 3);
+		FileStorm storm = new FileStorm(this.settings.stormKeys(), FILE_STORM_CHANGES, latency(starts.durations()),
+				starts.spanMillis(), fromHistory, fullReads, starts.failed(),
+				perMember(before, after, Member::cpuNanos, 1e6), perFullLoad, nodesCpu);
 		log("storm from snapshot files: the files written in %d ms (etcd %s ms per full load); %d ready, the last "
 				+ "after %.0f ms (p50 %.0f ms), %d from history, %d full reads, %d not ready; etcd %s ms, %.2f of %d "
-				+ "full loads", loadsMillis, Arrays.toString(round(perFullLoad)), ready.size(), storm.lastReadyMillis(),
-				storm.ready().p50(), fromHistory, fullReads, notReady, Arrays.toString(round(storm.etcdCpuMillis())),
-				storm.ofTargetFullLoads(), FileStorm.TARGET_FULL_LOADS);
+				+ "full loads", loadsMillis, Arrays.toString(round(perFullLoad)), starts.durations().length,
+				storm.lastReadyMillis(), storm.ready().p50(), fromHistory, fullReads, starts.failed(),
+				Arrays.toString(round(storm.etcdCpuMillis())), storm.ofTargetFullLoads(), FileStorm.TARGET_FULL_LOADS);
 		return storm;
+	}
+
+	/**
+	 * When each instance of a storm started and was done, as the nodes answered: pairs of
+	 * {@link System#nanoTime()}, an end of -1 for an instance that did not start.
+	 *
+	 * @param durations the start-up time of each instance that started
+	 * @param failed instances that did not start
+	 * @param first the first start
+	 * @param last the last end, 0 when none started
+	 */
+	private record Starts(long[] durations, int failed, long first, long last) {
+
+		static Starts of(List<String[]> replies, int firstPair) {
+			List<Long> durations = new ArrayList<>();
+			int failed = 0;
+			long first = Long.MAX_VALUE;
+			long last = 0;
+			for (String[] reply : replies) {
+				for (int i = firstPair; i + 1 < reply.length; i += 2) {
+					long from = Long.parseLong(reply[i]);
+					long to = Long.parseLong(reply[i + 1]);
+					first = Math.min(first, from);
+					if (to < 0) {
+						failed++;
+						continue;
+					}
+					durations.add(to - from);
+					last = Math.max(last, to);
+				}
+			}
+			return new Starts(durations.stream().mapToLong(Long::longValue).toArray(), failed, first, last);
+		}
+
+		double spanMillis() {
+			return (this.last == 0) ? 0 : (this.last - this.first) / 1e6;
+		}
+
 	}
 
 	/**
