@@ -99,11 +99,11 @@ public final class EtcdConfigReader {
 	 * revision, and the next attempt asks for the page that failed, at that revision: a
 	 * read that fails on its last page does not read the others again. A page that does
 	 * not answer in time is asked for again with a quarter of its keys and twice the
-	 * deadline (at most {@value #MAX_TIMEOUT_FACTOR} times the reader's), so that a read
-	 * slowed down by a busy client or etcd still moves on, and the work of each attempt
-	 * is not thrown away. When the revision was compacted meanwhile, the progress starts
-	 * over ({@link Progress#isStarted()} is false again) and the read fails: the caller
-	 * drops what it received and reads again.
+	 * deadline (at most 4 times the reader's), so that a read slowed down by a busy
+	 * client or etcd still moves on, and the work of each attempt is not thrown away.
+	 * When the revision was compacted meanwhile, the progress starts over
+	 * ({@link Progress#isStarted()} is false again) and the read fails: the caller drops
+	 * what it received and reads again.
 	 * @param ranges ranges that do not overlap; the same ones on every attempt
 	 * @param keys receives the keys, in key order per range, on the calling thread
 	 * @param progress where the read stands; new for a new read
