@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.github.etcdconfig.client.EtcdErrors;
@@ -15,6 +16,7 @@ import org.apache.commons.logging.Log;
 
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
 
 /**
  * Reading a store's keys from etcd for {@link EtcdConfigStores}: at start-up with the
@@ -97,26 +99,37 @@ final class EtcdConfigStoreLoader {
 		EtcdConfigDataResource resource = store.getResource();
 		EtcdConfigReader.Progress progress = new EtcdConfigReader.Progress();
 		EtcdConfigSnapshot.Builder[] builder = { null };
+		return retryWhileEtcdAnswers(resource, progress::getAnswers, log, () -> {
+			if (!progress.isStarted()) {
+				// A new read, or one whose revision was compacted: nothing kept.
+				problems.clear();
+				builder[0] = EtcdConfigSnapshot.builder(resource.getLayout(), problems::add);
+			}
+			// Built while the next page is read.
+			return builder[0].build(store.read(builder[0], progress));
+		});
+	}
+
+	/**
+	 * Run the attempts of a start-up read with the retries of {@code etcd.config.retry},
+	 * and with another budget of them after each budget in which etcd answered.
+	 * @param answers the calls etcd answered so far
+	 * @throws RetryException when a budget passed without an answer, or a failure is not
+	 * worth another attempt
+	 */
+	private static <T> T retryWhileEtcdAnswers(EtcdConfigDataResource resource, LongSupplier answers, Log log,
+			Retryable<T> attempt) throws RetryException {
 		while (true) {
-			long answersBefore = progress.getAnswers();
-			RetryTemplate retry = retries(resource, () -> progress.getAnswers() + " answers of etcd so far", log);
+			long answersBefore = answers.getAsLong();
 			try {
-				return retry.execute(() -> {
-					if (!progress.isStarted()) {
-						// A new read, or one whose revision was compacted: nothing kept.
-						problems.clear();
-						builder[0] = EtcdConfigSnapshot.builder(resource.getLayout(), problems::add);
-					}
-					// Built while the next page is read.
-					return builder[0].build(store.read(builder[0], progress));
-				});
+				return retries(resource, () -> answers.getAsLong() + " answers of etcd so far", log).execute(attempt);
 			}
 			catch (RetryException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				if (progress.getAnswers() == answersBefore || !EtcdErrors.isRetryable(cause)) {
+				if (answers.getAsLong() == answersBefore || !EtcdErrors.isRetryable(cause)) {
 					throw ex;
 				}
-				log.info("Reading " + resource + " is slow (" + progress.getAnswers()
+				log.info("Reading " + resource + " is slow (" + answers.getAsLong()
 						+ " answers of etcd so far): trying on");
 			}
 		}
@@ -162,14 +175,19 @@ final class EtcdConfigStoreLoader {
 			return false;
 		}
 		int[] attempts = { 0 };
-		Optional<EtcdHistoryReader.Changes> changes = retries(resource, () -> "catching up from the snapshot file", log)
-			.execute(() -> {
-				Duration timeout = resource.getConnection()
-					.getRequestTimeout()
-					.multipliedBy(1L << Math.min(attempts[0]++, MAX_TIMEOUT_DOUBLINGS));
-				return new EtcdHistoryReader(store.getClient(), timeout, catchUpRevisions)
-					.readOrFail(resource.getLayout().ranges(), saved.getRevision());
-			});
+		// etcd's revision, once answered: kept across attempts, like a full read's.
+		long[] revision = { 0 };
+		Optional<EtcdHistoryReader.Changes> changes = retryWhileEtcdAnswers(resource, () -> (revision[0] > 0) ? 1 : 0,
+				log, () -> {
+					Duration timeout = resource.getConnection()
+						.getRequestTimeout()
+						.multipliedBy(1L << Math.min(attempts[0]++, MAX_TIMEOUT_DOUBLINGS));
+					EtcdHistoryReader history = new EtcdHistoryReader(store.getClient(), timeout, catchUpRevisions);
+					if (revision[0] == 0) {
+						revision[0] = history.revision(resource.getLayout().ranges());
+					}
+					return history.readOrFail(resource.getLayout().ranges(), saved.getRevision(), revision[0]);
+				});
 		if (changes.isEmpty()) {
 			log.debug("The history of etcd since revision " + saved.getRevision() + " of the snapshot file "
 					+ file.getPath() + " cannot be used; reading every key of " + resource);

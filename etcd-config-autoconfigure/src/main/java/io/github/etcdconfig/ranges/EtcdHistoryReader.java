@@ -91,10 +91,23 @@ public final class EtcdHistoryReader {
 	 */
 	public Optional<Changes> readOrFail(List<EtcdKeyRange> ranges, long since)
 			throws TimeoutException, ExecutionException, InterruptedException {
-		long current = EtcdCalls
-			.get(EtcdRevisionRequest.send(this.client.getKVClient(), ranges.get(0).startKey()), this.timeout)
-			.getHeader()
-			.getRevision();
+		return readOrFail(ranges, since, revision(ranges));
+	}
+
+	/**
+	 * Read the changes in the ranges after a revision up to a revision of etcd read
+	 * before, as {@link #readOrFail(List, long)} does once it has read etcd's revision: a
+	 * caller that tries again keeps the revision it was answered.
+	 * @param ranges the ranges
+	 * @param since the revision already held
+	 * @param current etcd's revision, from {@link #revision(List)}
+	 * @return the changes, or empty when the history cannot be used
+	 * @throws TimeoutException when the history did not arrive in time
+	 * @throws ExecutionException when etcd could not be reached
+	 * @throws InterruptedException when the calling thread was interrupted
+	 */
+	public Optional<Changes> readOrFail(List<EtcdKeyRange> ranges, long since, long current)
+			throws TimeoutException, ExecutionException, InterruptedException {
 		if (current == since) {
 			return Optional.of(new Changes(List.of(), current));
 		}
@@ -114,6 +127,21 @@ public final class EtcdHistoryReader {
 			// etcd ended: the history cannot be used, whatever the next attempt does.
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * etcd's current revision, linearizable: the revision a catch-up reads up to.
+	 * @param ranges the ranges, whose first start key the user may read
+	 * @return the revision
+	 * @throws TimeoutException when etcd did not answer in time
+	 * @throws ExecutionException when etcd could not be reached, or refused the request
+	 * @throws InterruptedException when the calling thread was interrupted
+	 */
+	public long revision(List<EtcdKeyRange> ranges) throws TimeoutException, ExecutionException, InterruptedException {
+		return EtcdCalls
+			.get(EtcdRevisionRequest.send(this.client.getKVClient(), ranges.get(0).startKey()), this.timeout)
+			.getHeader()
+			.getRevision();
 	}
 
 	/**

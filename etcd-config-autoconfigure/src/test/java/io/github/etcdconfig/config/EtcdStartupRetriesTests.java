@@ -16,6 +16,7 @@ import java.util.function.IntPredicate;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.client.EtcdClientFactory;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -131,6 +132,22 @@ class EtcdStartupRetriesTests {
 		assertThat(this.gets).hasSize(2).allMatch(Get::countOnly);
 	}
 
+	@Test
+	void aRestartFromTheSnapshotFileKeepsEtcdsRevisionAndTriesOnWhileTheHistoryIsLate() {
+		Map<String, String> settings = settings();
+		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
+		// One attempt per budget: the history's first watch does not answer within it.
+		settings.put("etcd.config.retry.max-retries", "0");
+		load(settings, (call) -> false);
+		this.loaded.remove(0).destroy();
+		long changed = this.keys.put("/config/retries/key-07", "changed since the file");
+		this.gets.clear();
+		EtcdConfigStore store = load(settings, (call) -> false, (watch) -> watch == 1);
+		assertThat(store.getSnapshot().getProperty("retries.key-07")).isEqualTo("changed since the file");
+		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(changed);
+		assertThat(this.gets).singleElement().matches(Get::countOnly);
+	}
+
 	private static Map<String, String> settings() {
 		Map<String, String> settings = new HashMap<>();
 		settings.put("etcd.endpoints", etcd.cluster().endpointsProperty());
@@ -149,22 +166,40 @@ class EtcdStartupRetriesTests {
 	 * busy client does not serve in time.
 	 */
 	private EtcdConfigStore load(Map<String, String> settings, IntPredicate heldBack) {
+		return load(settings, heldBack, (watch) -> false);
+	}
+
+	/**
+	 * Load as {@link #load(Map, IntPredicate)} does, with the n-th watch (from 1) held
+	 * back too: it never sends an event.
+	 */
+	private EtcdConfigStore load(Map<String, String> settings, IntPredicate heldBack, IntPredicate heldBackWatch) {
 		EtcdConfigDataResource resource = EtcdConfigDataResource
 			.create(new Binder(new MapConfigurationPropertySource(settings)), "", List.of(), false);
 		DefaultBootstrapContext bootstrap = new DefaultBootstrapContext();
 		AtomicInteger calls = new AtomicInteger();
+		AtomicInteger watches = new AtomicInteger();
 		bootstrap.register(EtcdClientFactory.class, InstanceSupplier.of((connection, properties) -> {
 			Client client = EtcdClientFactory.standard(List.of()).create(connection, properties);
-			return holdingBack(client, heldBack, calls);
+			return holdingBack(client, heldBack, calls, heldBackWatch, watches);
 		}));
 		EtcdConfigStores stores = EtcdConfigStores.get(bootstrap);
 		this.loaded.add(stores);
 		return stores.load(resource, log);
 	}
 
-	private Client holdingBack(Client client, IntPredicate heldBack, AtomicInteger calls) {
+	private Client holdingBack(Client client, IntPredicate heldBack, AtomicInteger calls, IntPredicate heldBackWatch,
+			AtomicInteger watches) {
+		Watch watch = client.getWatchClient();
+		Watch holdingWatch = proxy(Watch.class, (method, args) -> {
+			if (method.getName().equals("watch") && heldBackWatch.test(watches.incrementAndGet())) {
+				return proxy(Watch.Watcher.class, (watcherMethod,
+						watcherArgs) -> (watcherMethod.getReturnType() == boolean.class) ? false : null);
+			}
+			return invoke(method, watch, args);
+		});
 		KV kv = client.getKVClient();
-		KV holding = proxy(KV.class, kv, (method, args) -> {
+		KV holding = proxy(KV.class, (method, args) -> {
 			if (!method.getName().equals("get") || args.length != 2) {
 				return invoke(method, kv, args);
 			}
@@ -173,12 +208,15 @@ class EtcdStartupRetriesTests {
 					option.getLimit(), option.getRevision()));
 			return heldBack.test(calls.incrementAndGet()) ? new CompletableFuture<>() : invoke(method, kv, args);
 		});
-		return proxy(Client.class, client,
-				(method, args) -> method.getName().equals("getKVClient") ? holding : invoke(method, client, args));
+		return proxy(Client.class, (method, args) -> switch (method.getName()) {
+			case "getKVClient" -> holding;
+			case "getWatchClient" -> holdingWatch;
+			default -> invoke(method, client, args);
+		});
 	}
 
 	@SuppressWarnings("unchecked")
-	private static <T> T proxy(Class<T> type, T target, Handler handler) {
+	private static <T> T proxy(Class<T> type, Handler handler) {
 		return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
 				(proxy, method, args) -> handler.handle(method, (args != null) ? args : new Object[0]));
 	}
