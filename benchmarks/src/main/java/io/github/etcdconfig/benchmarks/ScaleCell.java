@@ -87,12 +87,13 @@ final class ScaleCell {
 	 * @param idle etcd and the nodes with nothing written
 	 * @param propagation puts to every instance
 	 * @param storm every instance loading at once
+	 * @param fileStorm every instance starting at once from its snapshot file
 	 * @param recoveries member restarts and the whole cluster's outage
 	 */
 	record Result(int instances, Mode mode, int nodes, List<Member> baseline, List<Member> connected,
 			List<Member> watching, long connectMillis, int startFailures, long watchMillis, long nodeThreads,
 			long nodeHeap, long clockSkewMicros, long proxiesRss, Idle idle, Propagation propagation, Storm storm,
-			List<Recovery> recoveries) {
+			FileStorm fileStorm, List<Recovery> recoveries) {
 	}
 
 	/**
@@ -180,6 +181,43 @@ final class ScaleCell {
 	record Storm(int keys, int failures, int gaveUp, Latency load, double spanMillis, Latency putsBefore,
 			Latency putsDuring, double[] etcdCpu, double nodesCpu, long[] sentBytes) {
 	}
+
+	/**
+	 * Every instance starts again at once from its snapshot file after a few keys of the
+	 * storm's range changed.
+	 *
+	 * @param keys keys in the range
+	 * @param changed keys changed since the files were written
+	 * @param ready each ready instance's start-up time
+	 * @param lastReadyMillis from the first start to the last instance ready
+	 * @param fromHistory instances that read etcd's history since their file
+	 * @param fullReads instances that read every key instead
+	 * @param notReady instances that failed, or started without etcd's values
+	 * @param etcdCpuMillis each member's CPU during the storm, ms
+	 * @param etcdCpuPerFullLoad each member's CPU per full load of the range, ms, from
+	 * the loads that wrote the files
+	 * @param nodesCpu the node JVMs' CPU during the storm, percent of a core
+	 */
+	record FileStorm(int keys, int changed, Latency ready, double lastReadyMillis, int fromHistory, int fullReads,
+			int notReady, double[] etcdCpuMillis, double[] etcdCpuPerFullLoad, double nodesCpu) {
+
+		/** Full loads the target allows the storm's etcd CPU. */
+		static final int TARGET_FULL_LOADS = 100;
+
+		/**
+		 * The storm's etcd CPU, all members, as a share of {@value #TARGET_FULL_LOADS}
+		 * full loads'.
+		 * @return the ratio; at most 1 meets the target
+		 */
+		double ofTargetFullLoads() {
+			return Arrays.stream(this.etcdCpuMillis).sum()
+					/ (Arrays.stream(this.etcdCpuPerFullLoad).sum() * TARGET_FULL_LOADS);
+		}
+
+	}
+
+	/** Keys of the storm's range that change before the start from the snapshot files. */
+	static final int FILE_STORM_CHANGES = 10;
 
 	/**
 	 * One disturbance and how the instances came through it; {@code NaN} for what was not
@@ -276,10 +314,12 @@ final class ScaleCell {
 				Idle idle = idle();
 				Propagation propagation = this.settings.runs("latency") ? propagate() : null;
 				Storm storm = null;
+				FileStorm fileStorm = null;
 				List<Recovery> recoveries = new ArrayList<>();
 				if (this.mode == Mode.STARTER) {
 					if (this.settings.runs("storm")) {
 						storm = storm();
+						fileStorm = fileStorm();
 						// The restarts start from a cluster that has served the storm,
 						// with every instance watching.
 						this.nodes.call("track");
@@ -296,7 +336,7 @@ final class ScaleCell {
 				nodes.call("stop");
 				return new Result(this.instances, this.mode, count, baseline, connected, watching, connectMillis,
 						startFailures, watchMillis, threads, heap, skew, proxiesRss, idle, propagation, storm,
-						recoveries);
+						fileStorm, recoveries);
 			}
 		}
 	}
@@ -310,8 +350,7 @@ final class ScaleCell {
 			}
 		}
 		for (int key = 0; key < this.settings.stormKeys(); key++) {
-			puts.add(this.writer.put(Keys.bytes(String.format("%sg%03d/k%05d", STORM_PREFIX, key / 100, key)),
-					Keys.bytes(Keys.value(key))));
+			puts.add(this.writer.put(Keys.bytes(stormKey(key)), Keys.bytes(Keys.value(key))));
 			if (puts.size() == 1_000) {
 				puts.forEach(Keys::await);
 				puts.clear();
@@ -319,6 +358,10 @@ final class ScaleCell {
 		}
 		puts.add(this.writer.put(Keys.bytes(ScaleInstance.PROBE_KEY), Keys.bytes("0")));
 		puts.forEach(Keys::await);
+	}
+
+	private static String stormKey(int key) {
+		return String.format("%sg%03d/k%05d", STORM_PREFIX, key / 100, key);
 	}
 
 	// nanoTime is CLOCK_MONOTONIC on Linux, one clock for every process of the machine;
@@ -440,30 +483,14 @@ final class ScaleCell {
 			long end = System.nanoTime();
 			List<Member> after = ScaleUsage.sample(this.etcd);
 			long nodesAfter = nodesCpu();
-			int failures = 0;
-			int gaveUp = 0;
-			List<Long> loads = new ArrayList<>();
-			long first = Long.MAX_VALUE;
-			long lastEnd = 0;
-			for (String[] reply : replies) {
-				failures += Integer.parseInt(reply[1]);
-				for (int i = 2; i + 1 < reply.length; i += 2) {
-					long from = Long.parseLong(reply[i]);
-					long to = Long.parseLong(reply[i + 1]);
-					if (to < 0) {
-						gaveUp++;
-						continue;
-					}
-					loads.add(to - from);
-					first = Math.min(first, from);
-					lastEnd = Math.max(lastEnd, to);
-				}
-			}
-			long[] loadTimes = loads.stream().mapToLong(Long::longValue).toArray();
+			int failures = replies.stream().mapToInt((reply) -> Integer.parseInt(reply[1])).sum();
+			Starts starts = Starts.of(replies, 2);
+			long[] loadTimes = starts.durations();
+			int gaveUp = starts.failed();
 			long[] before10 = timer.between(start - STORM_BASELINE.toNanos(), start);
 			long[] during = timer.between(start, end);
 			Latency load = latency(loadTimes);
-			Storm storm = new Storm(this.settings.stormKeys(), failures, gaveUp, load, (lastEnd - first) / 1e6,
+			Storm storm = new Storm(this.settings.stormKeys(), failures, gaveUp, load, starts.spanMillis(),
 					latency(before10), latency(during),
 					perMember(before, after, Member::cpuNanos, (end - start) / 100.0),
 					percent(nodesAfter - nodesBefore, end - start),
@@ -476,6 +503,82 @@ final class ScaleCell {
 					storm.putsDuring().p99());
 			return storm;
 		}
+	}
+
+	/**
+	 * Every instance loads the storm's range once and writes its snapshot file, then
+	 * {@value #FILE_STORM_CHANGES} keys of the range change, then every instance starts
+	 * again from its file at once. The loads that wrote the files give etcd's CPU per
+	 * full load, the figure the storm is held against.
+	 */
+	private FileStorm fileStorm() throws Exception {
+		List<Member> beforeLoads = ScaleUsage.sample(this.etcd);
+		long loadsMillis = max(this.nodes.call("snapshots " + STORM_PREFIX), 1);
+		List<Member> afterLoads = ScaleUsage.sample(this.etcd);
+		double[] perFullLoad = perMember(beforeLoads, afterLoads, Member::cpuNanos, 1e6 * this.instances);
+		String value = "changed-" + System.nanoTime();
+		int stride = this.settings.stormKeys() / FILE_STORM_CHANGES;
+		for (int i = 0; i < FILE_STORM_CHANGES; i++) {
+			Keys.await(this.writer.put(Keys.bytes(stormKey(i * stride)), Keys.bytes(value)));
+		}
+		pause(Duration.ofSeconds(2));
+		List<Member> before = ScaleUsage.sample(this.etcd);
+		long nodesBefore = nodesCpu();
+		long start = System.nanoTime();
+		List<String[]> replies = this.nodes.call("filestorm " + value + " " + FILE_STORM_CHANGES);
+		long end = System.nanoTime();
+		List<Member> after = ScaleUsage.sample(this.etcd);
+		double nodesCpu = percent(nodesCpu() - nodesBefore, end - start);
+		int fromHistory = replies.stream().mapToInt((reply) -> Integer.parseInt(reply[1])).sum();
+		int fullReads = replies.stream().mapToInt((reply) -> Integer.parseInt(reply[2])).sum();
+		Starts starts = Starts.of(replies, 3);
+		FileStorm storm = new FileStorm(this.settings.stormKeys(), FILE_STORM_CHANGES, latency(starts.durations()),
+				starts.spanMillis(), fromHistory, fullReads, starts.failed(),
+				perMember(before, after, Member::cpuNanos, 1e6), perFullLoad, nodesCpu);
+		log("storm from snapshot files: the files written in %d ms (etcd %s ms per full load); %d ready, the last "
+				+ "after %.0f ms (p50 %.0f ms), %d from history, %d full reads, %d not ready; etcd %s ms, %.2f of %d "
+				+ "full loads", loadsMillis, Arrays.toString(round(perFullLoad)), starts.durations().length,
+				storm.lastReadyMillis(), storm.ready().p50(), fromHistory, fullReads, starts.failed(),
+				Arrays.toString(round(storm.etcdCpuMillis())), storm.ofTargetFullLoads(), FileStorm.TARGET_FULL_LOADS);
+		return storm;
+	}
+
+	/**
+	 * When each instance of a storm started and was done, as the nodes answered: pairs of
+	 * {@link System#nanoTime()}, an end of -1 for an instance that did not start.
+	 *
+	 * @param durations the start-up time of each instance that started
+	 * @param failed instances that did not start
+	 * @param first the first start
+	 * @param last the last end, 0 when none started
+	 */
+	private record Starts(long[] durations, int failed, long first, long last) {
+
+		static Starts of(List<String[]> replies, int firstPair) {
+			List<Long> durations = new ArrayList<>();
+			int failed = 0;
+			long first = Long.MAX_VALUE;
+			long last = 0;
+			for (String[] reply : replies) {
+				for (int i = firstPair; i + 1 < reply.length; i += 2) {
+					long from = Long.parseLong(reply[i]);
+					long to = Long.parseLong(reply[i + 1]);
+					first = Math.min(first, from);
+					if (to < 0) {
+						failed++;
+						continue;
+					}
+					durations.add(to - from);
+					last = Math.max(last, to);
+				}
+			}
+			return new Starts(durations.stream().mapToLong(Long::longValue).toArray(), failed, first, last);
+		}
+
+		double spanMillis() {
+			return (this.last == 0) ? 0 : (this.last - this.first) / 1e6;
+		}
+
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package io.github.etcdconfig.benchmarks;
 
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.github.etcdconfig.config.EtcdConfigDataResource;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -59,6 +62,26 @@ interface ScaleInstance extends AutoCloseable {
 		Binder binder = new Binder(new MapConfigurationPropertySource(
 				Map.of("etcd.endpoints", endpoints, "spring.application.name", application)));
 		return EtcdConfigDataResource.create(binder, "", List.of(), false);
+	}
+
+	/**
+	 * The starter's settings of an instance that reads one prefix and keeps a snapshot
+	 * file: the default client settings.
+	 * @param endpoints etcd's client URLs, comma-separated
+	 * @param application spring.application.name
+	 * @param prefix the one prefix read
+	 * @param snapshot the snapshot file, or {@code null} for none
+	 * @return the resource the starter would load
+	 */
+	static EtcdConfigDataResource resource(String endpoints, String application, String prefix,
+			@Nullable Path snapshot) {
+		Map<String, String> settings = new HashMap<>(Map.of("etcd.endpoints", endpoints, "spring.application.name",
+				application, "etcd.config.prefixes", prefix));
+		if (snapshot != null) {
+			settings.put("etcd.config.snapshot.path", snapshot.toString());
+		}
+		return EtcdConfigDataResource.create(new Binder(new MapConfigurationPropertySource(settings)), "", List.of(),
+				false);
 	}
 
 }

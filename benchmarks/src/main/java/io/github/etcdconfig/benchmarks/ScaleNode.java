@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +16,15 @@ import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.etcd.jetcd.Client;
-import io.github.etcdconfig.client.EtcdClientFactory;
-import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
-import io.github.etcdconfig.ranges.EtcdConfigReader;
-import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.github.etcdconfig.config.EtcdConfigLoadException;
+import io.github.etcdconfig.config.EtcdConfigStore;
+import io.github.etcdconfig.config.EtcdConfigStores;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.core.retry.RetryException;
-import org.springframework.core.retry.RetryTemplate;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 
 /**
  * A JVM that simulates many application instances for {@link ScaleBenchmark}. It reads
@@ -41,10 +42,19 @@ import org.springframework.core.retry.RetryTemplate;
  * <li>{@code await <sequence> <timeout-ms>}: wait until every instance holds a probe
  * value; answers {@code arrived <sequence> <count> <arrival>...}, arrivals in
  * nanoseconds, 0 for one that did not arrive</li>
- * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once: a
- * new client, the paged read of the prefix with the start-up retries, closed again;
- * answers {@code stormed <failed reads> (<start>
+ * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once,
+ * through the starter ({@link EtcdConfigStores#load}) without a snapshot file, and closes
+ * again; answers {@code stormed <failed reads> (<start>
  * <end>)...}, end -1 for an instance whose retries gave up</li>
+ * <li>{@code snapshots <prefix>}: every instance loads the prefix once through the
+ * starter ({@link EtcdConfigStores#load}) with a snapshot file of its own, in a temporary
+ * folder of this node, a few at a time, and closes again, which leaves the file written;
+ * answers {@code snapshots <millis>}</li>
+ * <li>{@code filestorm <value> <changed>}: every instance starts again at once from its
+ * snapshot file, through {@link EtcdConfigStores#load}, and is ready once it holds
+ * {@code changed} keys with the value; answers
+ * {@code filestormed <from history> <full reads> (<start> <end>)...}, end -1 for an
+ * instance that failed or was not ready with etcd's values</li>
  * <li>{@code track}: from now on, note when each instance stops and starts watching
  * again</li>
  * <li>{@code settled <quiet-ms> <timeout-ms>}: wait until every instance watches and none
@@ -65,11 +75,15 @@ public final class ScaleNode {
 
 	private static final int START_ATTEMPTS = 3;
 
+	private static final Log NODE_LOG = LogFactory.getLog(ScaleNode.class);
+
 	private final String endpoints;
 
 	private final List<ScaleInstance> instances = new ArrayList<>();
 
 	private final List<EtcdConfigDataResource> resources = new ArrayList<>();
+
+	private final List<EtcdConfigDataResource> fileResources = new ArrayList<>();
 
 	private ScaleArrivals arrivals;
 
@@ -115,6 +129,8 @@ public final class ScaleNode {
 			case "watch" -> watch();
 			case "await" -> await(Long.parseLong(command[1]), Duration.ofMillis(Long.parseLong(command[2])));
 			case "storm" -> storm(command[1], Integer.parseInt(command[2]));
+			case "snapshots" -> snapshots(command[1]);
+			case "filestorm" -> fileStorm(command[1], Integer.parseInt(command[2]));
 			case "track" -> {
 				if (this.tracker != null) {
 					this.tracker.close();
@@ -196,51 +212,119 @@ public final class ScaleNode {
 	}
 
 	/**
-	 * Every instance starts at once, as after a deployment or a node failure: a new
-	 * client and the starter's paged read at its page size, with its start-up retries.
-	 * The snapshot is not built: that work is each instance's own CPU in real life, while
-	 * here it would take the two cores from etcd.
+	 * Every instance starts at once, as after a deployment or a node failure, through the
+	 * starter's own start-up ({@link EtcdConfigStores#load}: a new client, etcd's
+	 * revision, the paged read with the start-up retries, the snapshot), then closes.
+	 * Each instance's snapshot is built here on the node's share of two cores, while in
+	 * real life it is the instance's own CPU.
 	 */
 	private String storm(String prefix, int keys) throws Exception {
-		EtcdKeyRange range = EtcdKeyRange.prefix(prefix);
 		int[] failures = { 0 };
 		List<long[]> times = inParallel(this.instances.size(), (i) -> {
-			EtcdConfigDataResource resource = this.resources.get(i);
+			EtcdConfigStores stores = EtcdConfigStores.get(new DefaultBootstrapContext());
+			ScaleStartLog log = new ScaleStartLog();
 			long start = System.nanoTime();
-			RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy((failure) -> {
-				synchronized (failures) {
-					// The first failure of each node names its cause in the node's log.
-					if (failures[0]++ == 0) {
-						System.err.println("storm: first failed read: " + failure);
-					}
-				}
-				return true;
-			}));
-			int read;
 			try {
-				read = retry.execute(() -> {
-					try (Client client = EtcdClientFactory.standard(List.of())
-						.create(new PropertiesEtcdConnectionDetails(resource.getConnection(), null),
-								resource.getConnection())) {
-						return new EtcdConfigReader(client.getKVClient(), resource.getConnection().getRequestTimeout(),
-								resource.getConfig().getPageSize())
-							.read(List.of(range))
-							.keys()
-							.size();
-					}
-				});
+				int read = stores.load(ScaleInstance.resource(this.endpoints, "storm", prefix, null), log)
+					.getSnapshot()
+					.getKeyCount();
+				long end = System.nanoTime();
+				if (read != keys) {
+					throw new IllegalStateException("Read " + read + " keys of " + prefix + ", expected " + keys);
+				}
+				return new long[] { start, end };
 			}
-			catch (RetryException ex) {
+			catch (EtcdConfigLoadException ex) {
 				// The application would fail to start, and be started again by its
 				// platform.
 				return new long[] { start, -1 };
 			}
-			if (read != keys) {
-				throw new IllegalStateException("Read " + read + " keys of " + prefix + ", expected " + keys);
+			finally {
+				stores.destroy();
+				List<String> failed = log.lines().stream().filter((line) -> line.startsWith("Reading ")).toList();
+				synchronized (failures) {
+					// The first failure of each node names its cause in the node's log.
+					if (failures[0] == 0 && !failed.isEmpty()) {
+						System.err.println("storm: first failed read: " + failed.get(0));
+					}
+					failures[0] += failed.size();
+				}
 			}
-			return new long[] { start, System.nanoTime() };
 		});
 		StringBuilder reply = new StringBuilder("stormed " + failures[0]);
+		for (long[] time : times) {
+			reply.append(' ').append(time[0]).append(' ').append(time[1]);
+		}
+		return reply.toString();
+	}
+
+	/**
+	 * Every instance loads the storm's prefix once, with a snapshot file of its own, and
+	 * closes: the state a deployed fleet is in before a restart.
+	 */
+	private String snapshots(String prefix) throws Exception {
+		long start = System.nanoTime();
+		Path folder = Files.createTempDirectory("scale-snapshots");
+		folder.toFile().deleteOnExit();
+		this.fileResources.clear();
+		for (int i = 0; i < this.instances.size(); i++) {
+			this.fileResources.add(ScaleInstance.resource(this.endpoints, "storm", prefix,
+					folder.resolve("instance-" + i + ".snapshot")));
+		}
+		inParallel(8, (i) -> {
+			EtcdConfigStores stores = EtcdConfigStores.get(new DefaultBootstrapContext());
+			try {
+				stores.load(this.fileResources.get(i), NODE_LOG);
+			}
+			finally {
+				// Waits for the snapshot file's writer.
+				stores.destroy();
+			}
+			return 0;
+		});
+		return "snapshots " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+	}
+
+	/**
+	 * Every instance starts at once from its snapshot file, as a restarted fleet does,
+	 * through the starter's own start-up ({@link EtcdConfigStores#load}: the history
+	 * since the file's revision, or a full read when etcd cannot serve it). An instance
+	 * counts as ready only with the changed values, that is with etcd's state at the
+	 * storm's start, not the file's.
+	 */
+	private String fileStorm(String value, int changed) throws Exception {
+		int[] kinds = { 0, 0 };
+		List<long[]> times = inParallel(this.instances.size(), (i) -> {
+			EtcdConfigStores stores = EtcdConfigStores.get(new DefaultBootstrapContext());
+			ScaleStartLog log = new ScaleStartLog();
+			long start = System.nanoTime();
+			try {
+				EtcdConfigStore store = stores.load(this.fileResources.get(i), log);
+				int[] holding = { 0 };
+				store.getSnapshot().forEachKey((key, held, revision) -> holding[0] += value.equals(held) ? 1 : 0);
+				long end = System.nanoTime();
+				synchronized (kinds) {
+					kinds[0] += log.fromHistory() ? 1 : 0;
+					kinds[1] += log.fullRead() ? 1 : 0;
+				}
+				if (holding[0] != changed) {
+					System.err.println("filestorm: instance " + i + " holds " + holding[0] + " of the " + changed
+							+ " changed values: " + log.lines());
+					return new long[] { start, -1 };
+				}
+				return new long[] { start, end };
+			}
+			catch (RuntimeException ex) {
+				System.err.println("filestorm: instance " + i + " failed to start: " + ex);
+				return new long[] { start, -1 };
+			}
+			finally {
+				// The instance's heap and threads are its own in real life: released here
+				// so that a ready instance does not slow the others down.
+				stores.destroy();
+			}
+		});
+		StringBuilder reply = new StringBuilder("filestormed " + kinds[0] + " " + kinds[1]);
 		for (long[] time : times) {
 			reply.append(' ').append(time[0]).append(' ').append(time[1]);
 		}

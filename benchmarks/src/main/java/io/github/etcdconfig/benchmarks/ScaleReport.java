@@ -20,6 +20,7 @@ import io.github.etcdconfig.benchmarks.ScaleCell.Mode;
 import io.github.etcdconfig.benchmarks.ScaleCell.Propagation;
 import io.github.etcdconfig.benchmarks.ScaleCell.Recovery;
 import io.github.etcdconfig.benchmarks.ScaleCell.Result;
+import io.github.etcdconfig.benchmarks.ScaleCell.FileStorm;
 import io.github.etcdconfig.benchmarks.ScaleCell.Storm;
 import io.github.etcdconfig.benchmarks.ScaleUsage.Member;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
@@ -316,10 +317,12 @@ final class ScaleReport {
 		line("## Start-up storm");
 		line();
 		line("Every instance starts at once, as after a deployment of every application or the loss of a "
-				+ "Kubernetes node pool: a new client (a new connection to every member) and the starter's paged read "
+				+ "Kubernetes node pool, through the starter's own start-up (`EtcdConfigStores.load`, without a "
+				+ "snapshot file): a new client (a new connection to every member), etcd's revision and the paged read "
 				+ "of " + count(storms.get(0).storm().keys()) + " keys at its page size ("
-				+ "`etcd.config.page-size`, 500), with the start-up retries, then the client is closed. The snapshot "
-				+ "is not built: that is each instance's own CPU in real life. Meanwhile a writer puts a key outside "
+				+ "`etcd.config.page-size`, 500) with the start-up retries (`etcd.config.retry`), and the snapshot, "
+				+ "then the client is closed. The snapshots are built here on the nodes' share of two cores, while in "
+				+ "real life each instance builds its own on its own CPU. Meanwhile a writer puts a key outside "
 				+ "every watched range every " + ScalePutTimer.INTERVAL_MILLIS + " ms; its latency in the "
 				+ ScaleCell.STORM_BASELINE.toSeconds() + " s before the storm and during it is etcd's answer to "
 				+ "\"what does the storm do to everyone else\". Target: every instance loaded within 60 s.");
@@ -338,6 +341,49 @@ final class ScaleReport {
 					+ values(storm.etcdCpu(), "%.0f") + " | " + fmt("%.0f", Arrays.stream(storm.sentBytes()).sum() / MB)
 					+ " | " + fmt("%.0f", storm.nodesCpu()) + " | "
 					+ ((storm.spanMillis() <= 60_000 && storm.gaveUp() == 0) ? "yes" : "no") + " |");
+		}
+		line();
+		fileStorm();
+	}
+
+	private void fileStorm() {
+		List<Result> storms = results((result) -> result.fileStorm() != null);
+		if (storms.isEmpty()) {
+			return;
+		}
+		FileStorm first = storms.get(0).fileStorm();
+		line("### From the snapshot files");
+		line();
+		line("A restart of a deployed fleet: every instance first loads the " + count(first.keys())
+				+ " keys once through the starter (`EtcdConfigStores.load`) with a snapshot file of its own "
+				+ "(`etcd.config.snapshot.path`), a few at a time; then " + first.changed()
+				+ " keys of the range change; then every instance starts again at once through the same "
+				+ "`EtcdConfigStores.load`, which reads etcd's history since its file's revision, or every key when "
+				+ "etcd cannot serve that history. An instance is ready once it holds the " + first.changed()
+				+ " changed values: etcd's state at the storm's start, not its file's. The loads that wrote the files "
+				+ "give etcd's CPU per full load, the figure the storm is held against. Target: every instance ready "
+				+ "within 60 s, and etcd's CPU for the storm at most that of " + FileStorm.TARGET_FULL_LOADS
+				+ " full loads.");
+		line();
+		line("| instances | last ready (s) | ready p50 / p99 (s) | from history | full reads | not ready | "
+				+ "etcd CPU for the storm, per member: mean (max) (ms) | all members (ms) | "
+				+ "etcd CPU per full load, per member: mean (max) (ms) | " + FileStorm.TARGET_FULL_LOADS
+				+ " full loads, all members (ms) | storm ÷ " + FileStorm.TARGET_FULL_LOADS + " full loads | "
+				+ "node CPU during (% of a core) | within 60 s | CPU target |");
+		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+		for (Result result : storms) {
+			FileStorm storm = result.fileStorm();
+			boolean inTime = storm.lastReadyMillis() <= 60_000 && storm.notReady() == 0;
+			line("| " + count(result.instances()) + " | " + fmt("%.1f", storm.lastReadyMillis() / 1000) + " | "
+					+ fmt("%.1f", storm.ready().p50() / 1000) + " / " + fmt("%.1f", storm.ready().p99() / 1000) + " | "
+					+ storm.fromHistory() + " | " + storm.fullReads() + " | " + storm.notReady() + " | "
+					+ values(storm.etcdCpuMillis(), "%.0f") + " | "
+					+ fmt("%.0f", Arrays.stream(storm.etcdCpuMillis()).sum()) + " | "
+					+ values(storm.etcdCpuPerFullLoad(), "%.1f") + " | "
+					+ fmt("%.0f", Arrays.stream(storm.etcdCpuPerFullLoad()).sum() * FileStorm.TARGET_FULL_LOADS) + " | "
+					+ fmt("%.2f", storm.ofTargetFullLoads()) + " | " + fmt("%.0f", storm.nodesCpu()) + " | "
+					+ (inTime ? "met" : "missed") + " | " + ((storm.ofTargetFullLoads() <= 1) ? "met" : "missed")
+					+ " |");
 		}
 		line();
 	}

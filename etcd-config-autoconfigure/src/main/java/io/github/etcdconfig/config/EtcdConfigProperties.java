@@ -191,7 +191,9 @@ public class EtcdConfigProperties implements Validator {
 	}
 
 	/**
-	 * Retries of the start-up load. The defaults give up after about 15 seconds.
+	 * Retries of the start-up load. The defaults give up after about 15 seconds in which
+	 * etcd answered nothing; while it answers (its revision, pages of keys), an attempt
+	 * goes on from the page that failed and the budget starts again.
 	 */
 	public static class Retry {
 
@@ -223,8 +225,9 @@ public class EtcdConfigProperties implements Validator {
 		private Duration jitter = Duration.ofMillis(250);
 
 		/**
-		 * Total time allowed for all attempts and waits; start-up fails (or goes on
-		 * without etcd) after it.
+		 * Total time allowed for all attempts and waits in which etcd answers nothing;
+		 * start-up fails (or goes on without etcd) after it. A budget in which etcd
+		 * answered is followed by another, with the pages read kept.
 		 */
 		private Duration timeout = Duration.ofSeconds(15);
 

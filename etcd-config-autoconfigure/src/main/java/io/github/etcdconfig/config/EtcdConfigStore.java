@@ -330,6 +330,19 @@ public final class EtcdConfigStore implements AutoCloseable {
 		return reader().read(this.resource.getLayout().ranges(), keys);
 	}
 
+	/**
+	 * Read every key of this source at one revision from where an earlier attempt
+	 * stopped, handing each over as its page arrives.
+	 * @param keys receives the keys of the pages after {@code progress}
+	 * @param progress where the read stands
+	 * @return the revision they were read at
+	 * @throws Exception when etcd cannot be read
+	 * @see EtcdConfigReader#read(List, Consumer, EtcdConfigReader.Progress)
+	 */
+	public long read(Consumer<EtcdKeyEvent> keys, EtcdConfigReader.Progress progress) throws Exception {
+		return reader().read(this.resource.getLayout().ranges(), keys, progress);
+	}
+
 	private EtcdConfigReader reader() {
 		return new EtcdConfigReader(this.client.getKVClient(), this.resource.getConnection().getRequestTimeout(),
 				this.resource.getConfig().getPageSize());

@@ -2,16 +2,21 @@ package io.github.etcdconfig.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdHistoryReader;
 import org.apache.commons.logging.Log;
 
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
 
 /**
  * Reading a store's keys from etcd for {@link EtcdConfigStores}: at start-up with the
@@ -19,6 +24,10 @@ import org.springframework.core.retry.RetryTemplate;
  * of optional sources; and again, for an explicit refresh of a source no watcher follows.
  */
 final class EtcdConfigStoreLoader {
+
+	// A catch-up's deadline doubles on each attempt, up to 4 times the request timeout,
+	// as a page's does (EtcdConfigReader.Progress).
+	private static final int MAX_TIMEOUT_DOUBLINGS = 2;
 
 	private EtcdConfigStoreLoader() {
 	}
@@ -35,19 +44,13 @@ final class EtcdConfigStoreLoader {
 	static void readAtStartup(EtcdConfigStore store, Log log) {
 		EtcdConfigDataResource resource = store.getResource();
 		List<EtcdConfigProblem> problems = new ArrayList<>();
-		if (catchUpFromSnapshotFile(store, problems, log)) {
-			return;
-		}
-		problems.clear();
-		RetryTemplate retry = new RetryTemplate(resource.getConfig().getRetry().toPolicy(EtcdErrors::isRetryable));
 		EtcdConfigSnapshot snapshot;
 		try {
-			snapshot = retry.execute(() -> {
-				problems.clear();
-				// Built while the next page is read.
-				EtcdConfigSnapshot.Builder builder = EtcdConfigSnapshot.builder(resource.getLayout(), problems::add);
-				return builder.build(store.read(builder));
-			});
+			if (catchUpFromSnapshotFile(store, problems, log)) {
+				return;
+			}
+			problems.clear();
+			snapshot = readWithRetries(store, problems, log);
 		}
 		catch (RetryException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -82,49 +85,124 @@ final class EtcdConfigStoreLoader {
 	}
 
 	/**
+	 * Read every key with the retries of {@code etcd.config.retry}. An attempt goes on
+	 * from the page where the one before it failed, at the same revision, so that the
+	 * pages already read are kept; and the retries start again while etcd keeps answering
+	 * (its revision, then the pages): a load that moves on, however slowly (a fleet
+	 * loading at once, a busy client), is never given up, while one that etcd answers
+	 * nothing in a whole budget fails as before.
+	 * @throws RetryException when a budget passed without an answer, or a failure is not
+	 * worth another attempt
+	 */
+	private static EtcdConfigSnapshot readWithRetries(EtcdConfigStore store, List<EtcdConfigProblem> problems, Log log)
+			throws RetryException {
+		EtcdConfigDataResource resource = store.getResource();
+		EtcdConfigReader.Progress progress = new EtcdConfigReader.Progress();
+		EtcdConfigSnapshot.Builder[] builder = { null };
+		return retryWhileEtcdAnswers(resource, progress::getAnswers, log, () -> {
+			if (!progress.isStarted()) {
+				// A new read, or one whose revision was compacted: nothing kept.
+				problems.clear();
+				builder[0] = EtcdConfigSnapshot.builder(resource.getLayout(), problems::add);
+			}
+			// Built while the next page is read.
+			return builder[0].build(store.read(builder[0], progress));
+		});
+	}
+
+	/**
+	 * Run the attempts of a start-up read with the retries of {@code etcd.config.retry},
+	 * and with another budget of them after each budget in which etcd answered.
+	 * @param answers the calls etcd answered so far
+	 * @throws RetryException when a budget passed without an answer, or a failure is not
+	 * worth another attempt
+	 */
+	private static <T> T retryWhileEtcdAnswers(EtcdConfigDataResource resource, LongSupplier answers, Log log,
+			Retryable<T> attempt) throws RetryException {
+		while (true) {
+			long answersBefore = answers.getAsLong();
+			try {
+				return retries(resource, () -> answers.getAsLong() + " answers of etcd so far", log).execute(attempt);
+			}
+			catch (RetryException ex) {
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				if (answers.getAsLong() == answersBefore || !EtcdErrors.isRetryable(cause)) {
+					throw ex;
+				}
+				log.info("Reading " + resource + " is slow (" + answers.getAsLong()
+						+ " answers of etcd so far): trying on");
+			}
+		}
+	}
+
+	// The start-up retries; each failed attempt is logged at DEBUG, with how far it got.
+	private static RetryTemplate retries(EtcdConfigDataResource resource, Supplier<String> progress, Log log) {
+		return new RetryTemplate(resource.getConfig().getRetry().toPolicy((failure) -> {
+			if (log.isDebugEnabled()) {
+				log.debug("Reading " + resource + " failed (" + progress.get() + "): "
+						+ EtcdErrors.describe(failure, resource.getConnection().getRequestTimeout()));
+			}
+			return !(failure instanceof InterruptedException) && EtcdErrors.isRetryable(failure);
+		}));
+	}
+
+	/**
 	 * Start from the snapshot file and read only what changed in etcd since its revision,
 	 * when etcd still has that history: a restart then costs etcd in proportion to the
 	 * changes, not to the keys. The store ends at etcd's revision of the moment or a
-	 * later one, as after a full read.
+	 * later one, as after a full read. While etcd does not answer, the catch-up is tried
+	 * again with the start-up retries, each attempt more patient than the one before:
+	 * reading every key instead would cost etcd far more, and a fleet restarted at once
+	 * would turn a slow etcd into one that reads every key for every instance.
 	 * @return whether the store was loaded so; if not, it is left as it was
+	 * @throws RetryException when etcd did not answer within the retries: reading every
+	 * key would not do better
 	 */
-	private static boolean catchUpFromSnapshotFile(EtcdConfigStore store, List<EtcdConfigProblem> problems, Log log) {
+	private static boolean catchUpFromSnapshotFile(EtcdConfigStore store, List<EtcdConfigProblem> problems, Log log)
+			throws RetryException {
 		EtcdConfigDataResource resource = store.getResource();
 		EtcdConfigSnapshotFile file = store.getSnapshotFile();
 		long catchUpRevisions = resource.getConfig().getSnapshot().getCatchUpRevisions();
 		if (file == null || catchUpRevisions <= 0 || !Files.isRegularFile(file.getPath())) {
 			return false;
 		}
+		EtcdConfigSnapshot saved;
 		try {
-			EtcdConfigSnapshot saved = file.read(resource.getLayout(), problems::add);
-			EtcdHistoryReader history = new EtcdHistoryReader(store.getClient(),
-					resource.getConnection().getRequestTimeout(), catchUpRevisions);
-			Optional<EtcdHistoryReader.Changes> changes = history.readSince(resource.getLayout().ranges(),
-					saved.getRevision());
-			if (changes.isEmpty()) {
-				log.debug("The history of etcd since revision " + saved.getRevision() + " of the snapshot file "
-						+ file.getPath() + " cannot be used; reading every key of " + resource);
-				return false;
-			}
-			EtcdConfigSnapshot current = saved.apply(changes.get().events(), changes.get().revision(), problems::add)
-				.snapshot();
-			report(resource, problems, log);
-			store.setSnapshot(current);
-			if (log.isInfoEnabled()) {
-				log.info("Started " + resource + " from the snapshot file " + file.getPath() + " at revision "
-						+ saved.getRevision() + " and the " + changes.get().events().size()
-						+ " changes since, up to revision " + current.getRevision());
-			}
-			return true;
+			saved = file.read(resource.getLayout(), problems::add);
 		}
 		catch (IOException ex) {
 			log.debug("Reading every key of " + resource + ": " + ex.getMessage());
 			return false;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		int[] attempts = { 0 };
+		// etcd's revision, once answered: kept across attempts, like a full read's.
+		long[] revision = { 0 };
+		Optional<EtcdHistoryReader.Changes> changes = retryWhileEtcdAnswers(resource, () -> (revision[0] > 0) ? 1 : 0,
+				log, () -> {
+					Duration timeout = resource.getConnection()
+						.getRequestTimeout()
+						.multipliedBy(1L << Math.min(attempts[0]++, MAX_TIMEOUT_DOUBLINGS));
+					EtcdHistoryReader history = new EtcdHistoryReader(store.getClient(), timeout, catchUpRevisions);
+					if (revision[0] == 0) {
+						revision[0] = history.revision(resource.getLayout().ranges());
+					}
+					return history.readOrFail(resource.getLayout().ranges(), saved.getRevision(), revision[0]);
+				});
+		if (changes.isEmpty()) {
+			log.debug("The history of etcd since revision " + saved.getRevision() + " of the snapshot file "
+					+ file.getPath() + " cannot be used; reading every key of " + resource);
 			return false;
 		}
+		EtcdConfigSnapshot current = saved.apply(changes.get().events(), changes.get().revision(), problems::add)
+			.snapshot();
+		report(resource, problems, log);
+		store.setSnapshot(current);
+		if (log.isInfoEnabled()) {
+			log.info("Started " + resource + " from the snapshot file " + file.getPath() + " at revision "
+					+ saved.getRevision() + " and the " + changes.get().events().size()
+					+ " changes since, up to revision " + current.getRevision());
+		}
+		return true;
 	}
 
 	private static void report(EtcdConfigDataResource resource, List<EtcdConfigProblem> problems, Log log) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.ByteSequence;
@@ -43,6 +44,9 @@ public final class EtcdConfigReader {
 	public static final int DEFAULT_PAGE_SIZE = 500;
 
 	static final int TARGET_PAGE_BYTES = 1024 * 1024;
+
+	/** The longest deadline of a call, in deadlines of the reader. */
+	static final long MAX_TIMEOUT_FACTOR = 4;
 
 	private final KV kv;
 
@@ -84,22 +88,44 @@ public final class EtcdConfigReader {
 	 * @throws Exception when a call fails or times out
 	 */
 	public long read(List<EtcdKeyRange> ranges, Consumer<EtcdKeyEvent> keys) throws Exception {
+		return read(ranges, keys, new Progress());
+	}
+
+	/**
+	 * Read all keys in the ranges from where an earlier attempt of the same read stopped,
+	 * handing each to a consumer as its page arrives, as {@link #read(List, Consumer)}
+	 * does. The consumer has received exactly the keys of the pages before
+	 * {@code progress}, so an attempt that fails leaves it with whole pages, all of one
+	 * revision, and the next attempt asks for the page that failed, at that revision: a
+	 * read that fails on its last page does not read the others again. A page that does
+	 * not answer in time is asked for again with a quarter of its keys and twice the
+	 * deadline (at most 4 times the reader's), so that a read slowed down by a busy
+	 * client or etcd still moves on, and the work of each attempt is not thrown away.
+	 * When the revision was compacted meanwhile, the progress starts over
+	 * ({@link Progress#isStarted()} is false again) and the read fails: the caller drops
+	 * what it received and reads again.
+	 * @param ranges ranges that do not overlap; the same ones on every attempt
+	 * @param keys receives the keys, in key order per range, on the calling thread
+	 * @param progress where the read stands; new for a new read
+	 * @return the revision the keys were read at
+	 * @throws Exception when a call fails or times out
+	 */
+	public long read(List<EtcdKeyRange> ranges, Consumer<EtcdKeyEvent> keys, Progress progress) throws Exception {
 		if (ranges.isEmpty()) {
 			return 0;
 		}
-		long revision = EtcdCalls.get(EtcdRevisionRequest.send(this.kv, ranges.get(0).startKey()), this.timeout)
-			.getHeader()
-			.getRevision();
-		int limit = this.pageSize;
-		// Where the pending request reads: a range, and the key to start from.
-		int range = 0;
-		ByteSequence from = ranges.get(0).startKey();
+		if (!progress.isStarted()) {
+			long revision = call(EtcdRevisionRequest.send(this.kv, ranges.get(0).startKey()), progress).getHeader()
+				.getRevision();
+			progress.start(revision, ranges.get(0).startKey(), this.pageSize);
+			progress.answered();
+		}
 		boolean serializable = true;
-		CompletableFuture<Page> pending = get(from, ranges.get(0).endKey(), limit, revision, serializable);
+		CompletableFuture<Page> pending = get(progress, ranges, serializable);
 		while (pending != null) {
 			Page page;
 			try {
-				page = EtcdCalls.get(pending, this.timeout);
+				page = call(pending, progress);
 			}
 			catch (ExecutionException ex) {
 				EtcdErrors.Kind kind = EtcdErrors.kind(ex);
@@ -109,30 +135,53 @@ public final class EtcdConfigReader {
 					// passes that on as UNKNOWN.
 					serializable = false;
 				}
-				else if (kind == EtcdErrors.Kind.TOO_LARGE && limit > 1) {
+				else if (kind == EtcdErrors.Kind.TOO_LARGE && progress.limit > 1) {
 					// A page of large values was bigger than the client accepts: ask for
 					// fewer keys.
-					limit = Math.max(1, limit / 8);
+					progress.limit = Math.max(1, progress.limit / 8);
 				}
 				else {
+					if (kind == EtcdErrors.Kind.COMPACTED) {
+						// The keys handed over are of a revision that can no longer be
+						// completed.
+						progress.restart();
+					}
 					throw ex;
 				}
-				pending = get(from, ranges.get(range).endKey(), limit, revision, serializable);
+				pending = get(progress, ranges, serializable);
 				continue;
 			}
+			progress.answered();
 			if (page.more()) {
-				limit = nextLimit(limit, page.bytes());
-				from = page.next();
+				progress.limit = nextLimit(progress.limit, page.bytes());
+				progress.from = page.next();
 			}
 			else {
-				range++;
-				from = (range < ranges.size()) ? ranges.get(range).startKey() : null;
+				progress.range++;
+				progress.from = (progress.range < ranges.size()) ? ranges.get(progress.range).startKey() : null;
 			}
 			serializable = true;
-			pending = (from != null) ? get(from, ranges.get(range).endKey(), limit, revision, serializable) : null;
+			pending = get(progress, ranges, serializable);
 			page.keys().forEach(keys);
 		}
-		return revision;
+		return progress.revision;
+	}
+
+	// Waits for a call with the deadline the progress allows; a call that does not
+	// answer in time makes the next one smaller and more patient.
+	private <T> T call(CompletableFuture<T> call, Progress progress) throws Exception {
+		try {
+			return EtcdCalls.get(call, this.timeout.multipliedBy(progress.timeoutFactor));
+		}
+		catch (TimeoutException ex) {
+			progress.timedOut();
+			throw ex;
+		}
+	}
+
+	private CompletableFuture<Page> get(Progress progress, List<EtcdKeyRange> ranges, boolean serializable) {
+		return (progress.from != null) ? get(progress.from, ranges.get(progress.range).endKey(), progress.limit,
+				progress.revision, serializable) : null;
 	}
 
 	private CompletableFuture<Page> get(ByteSequence from, ByteSequence end, int limit, long revision,
@@ -188,6 +237,65 @@ public final class EtcdConfigReader {
 			byte[] last = keys.get(keys.size() - 1).key();
 			ByteSequence next = ByteSequence.from(Arrays.copyOf(last, last.length + 1));
 			return new Page(keys, bytes, true, next);
+		}
+
+	}
+
+	/**
+	 * Where a read stands, kept across its attempts: the revision it reads at, the next
+	 * page, and how patient the next call is. Confined to the reading thread.
+	 */
+	public static final class Progress {
+
+		private long revision;
+
+		private int range;
+
+		private ByteSequence from;
+
+		private int limit;
+
+		private long answers;
+
+		private long timeoutFactor = 1;
+
+		/**
+		 * Whether etcd's revision was read, so that an attempt goes on at it.
+		 * @return whether the read started
+		 */
+		public boolean isStarted() {
+			return this.revision > 0;
+		}
+
+		/**
+		 * Calls etcd answered so far (its revision, then the pages), over every attempt:
+		 * what tells a slow read that moves on from one that does not.
+		 * @return the answers
+		 */
+		public long getAnswers() {
+			return this.answers;
+		}
+
+		void start(long revision, ByteSequence from, int limit) {
+			this.revision = revision;
+			this.range = 0;
+			this.from = from;
+			this.limit = limit;
+		}
+
+		void restart() {
+			this.revision = 0;
+			this.from = null;
+		}
+
+		void answered() {
+			this.answers++;
+			this.timeoutFactor = 1;
+		}
+
+		void timedOut() {
+			this.limit = Math.max(1, this.limit / 4);
+			this.timeoutFactor = Math.min(MAX_TIMEOUT_FACTOR, this.timeoutFactor * 2);
 		}
 
 	}

@@ -15,6 +15,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.github.etcdconfig.client.EtcdErrors;
 
 /**
  * Reads what changed in some key ranges since a revision, from etcd's history instead of
@@ -68,17 +69,45 @@ public final class EtcdHistoryReader {
 	 * @throws InterruptedException when the calling thread was interrupted
 	 */
 	public Optional<Changes> readSince(List<EtcdKeyRange> ranges, long since) throws InterruptedException {
-		long current;
 		try {
-			current = EtcdCalls
-				.await(EtcdRevisionRequest.send(this.client.getKVClient(), ranges.get(0).startKey()), this.timeout,
-						"Reading etcd's revision")
-				.getHeader()
-				.getRevision();
+			return readOrFail(ranges, since);
 		}
-		catch (RuntimeException ex) {
+		catch (TimeoutException | ExecutionException | RuntimeException ex) {
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * Read the changes in the ranges after a revision, as {@link #readSince} does, but
+	 * fail when etcd does not answer in time or cannot be reached, instead of giving up
+	 * the history: a caller that tries again (a fleet restarting at once) then keeps
+	 * reading the changes rather than every key, which would cost etcd far more.
+	 * @param ranges the ranges
+	 * @param since the revision already held
+	 * @return the changes, or empty when the history cannot be used
+	 * @throws TimeoutException when a step did not answer in time
+	 * @throws ExecutionException when etcd could not be reached, or refused a step
+	 * @throws InterruptedException when the calling thread was interrupted
+	 */
+	public Optional<Changes> readOrFail(List<EtcdKeyRange> ranges, long since)
+			throws TimeoutException, ExecutionException, InterruptedException {
+		return readOrFail(ranges, since, revision(ranges));
+	}
+
+	/**
+	 * Read the changes in the ranges after a revision up to a revision of etcd read
+	 * before, as {@link #readOrFail(List, long)} does once it has read etcd's revision: a
+	 * caller that tries again keeps the revision it was answered.
+	 * @param ranges the ranges
+	 * @param since the revision already held
+	 * @param current etcd's revision, from {@link #revision(List)}
+	 * @return the changes, or empty when the history cannot be used
+	 * @throws TimeoutException when the history did not arrive in time
+	 * @throws ExecutionException when etcd could not be reached
+	 * @throws InterruptedException when the calling thread was interrupted
+	 */
+	public Optional<Changes> readOrFail(List<EtcdKeyRange> ranges, long since, long current)
+			throws TimeoutException, ExecutionException, InterruptedException {
 		if (current == since) {
 			return Optional.of(new Changes(List.of(), current));
 		}
@@ -90,9 +119,29 @@ public final class EtcdHistoryReader {
 		try (Watch.Watcher watcher = this.client.getWatchClient().watch(EVERY_KEY, option, replay)) {
 			return Optional.of(EtcdCalls.get(replay.done, this.timeout));
 		}
-		catch (TimeoutException | ExecutionException | RuntimeException ex) {
+		catch (ExecutionException | RuntimeException ex) {
+			if (EtcdErrors.kind(ex) == EtcdErrors.Kind.UNREACHABLE) {
+				throw new ExecutionException(ex);
+			}
+			// Compacted history, a user who may not watch every key, or a watch that
+			// etcd ended: the history cannot be used, whatever the next attempt does.
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * etcd's current revision, linearizable: the revision a catch-up reads up to.
+	 * @param ranges the ranges, whose first start key the user may read
+	 * @return the revision
+	 * @throws TimeoutException when etcd did not answer in time
+	 * @throws ExecutionException when etcd could not be reached, or refused the request
+	 * @throws InterruptedException when the calling thread was interrupted
+	 */
+	public long revision(List<EtcdKeyRange> ranges) throws TimeoutException, ExecutionException, InterruptedException {
+		return EtcdCalls
+			.get(EtcdRevisionRequest.send(this.client.getKVClient(), ranges.get(0).startKey()), this.timeout)
+			.getHeader()
+			.getRevision();
 	}
 
 	/**
