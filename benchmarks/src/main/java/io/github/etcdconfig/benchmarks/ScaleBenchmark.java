@@ -48,6 +48,10 @@ public final class ScaleBenchmark {
 	 * under {@code /config-apps/}
 	 * @param applicationKeys keys in each application's folder
 	 * @param stormKeys keys each instance reads in the start-up storm
+	 * @param stormWave the most instances in their start-up at once in a storm
+	 * ({@code storm-wave}, 0: every instance at once), as a deployment that starts a
+	 * fleet in waves (Kubernetes' {@code maxSurge}) does; a run with a wave is published
+	 * beside the one without, never instead of it
 	 * @param puts recorded puts per cell
 	 * @param warmUpPuts unrecorded puts before them
 	 * @param idle the window in which nothing is written; the starter's liveness check
@@ -62,8 +66,8 @@ public final class ScaleBenchmark {
 	 * @param docs where scale.md goes
 	 */
 	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
-			int applicationKeys, int stormKeys, int puts, int warmUpPuts, Duration idle, Duration idleWarmUp,
-			Duration outage, int proxies, Set<String> parts, Set<String> modes, Path docs) {
+			int applicationKeys, int stormKeys, int stormWave, int puts, int warmUpPuts, Duration idle,
+			Duration idleWarmUp, Duration outage, int proxies, Set<String> parts, Set<String> modes, Path docs) {
 
 		boolean runs(String part) {
 			return this.parts.contains(part);
@@ -78,7 +82,8 @@ public final class ScaleBenchmark {
 					Integer.parseInt(property("jvms", "4")), property("node-heap", "2g"),
 					Integer.parseInt(property("keys", "1000")), Integer.parseInt(property("apps", "20")),
 					Integer.parseInt(property("app-keys", "10")), Integer.parseInt(property("storm-keys", "10000")),
-					Integer.parseInt(property("puts", "200")), Integer.parseInt(property("warm-up", "50")),
+					Integer.parseInt(property("storm-wave", "0")), Integer.parseInt(property("puts", "200")),
+					Integer.parseInt(property("warm-up", "50")),
 					Duration.ofSeconds(Long.parseLong(property("idle", "30"))),
 					Duration.ofSeconds(Long.parseLong(property("idle-warm-up", "0"))),
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),

@@ -479,7 +479,8 @@ final class ScaleCell {
 			List<Member> before = ScaleUsage.sample(this.etcd);
 			long nodesBefore = nodesCpu();
 			long start = System.nanoTime();
-			List<String[]> replies = this.nodes.call("storm " + STORM_PREFIX + " " + this.settings.stormKeys());
+			List<String[]> replies = this.nodes
+				.call("storm " + STORM_PREFIX + " " + this.settings.stormKeys() + " " + atOncePerNode());
 			long end = System.nanoTime();
 			List<Member> after = ScaleUsage.sample(this.etcd);
 			long nodesAfter = nodesCpu();
@@ -525,7 +526,8 @@ final class ScaleCell {
 		List<Member> before = ScaleUsage.sample(this.etcd);
 		long nodesBefore = nodesCpu();
 		long start = System.nanoTime();
-		List<String[]> replies = this.nodes.call("filestorm " + value + " " + FILE_STORM_CHANGES);
+		List<String[]> replies = this.nodes
+			.call("filestorm " + value + " " + FILE_STORM_CHANGES + " " + atOncePerNode());
 		long end = System.nanoTime();
 		List<Member> after = ScaleUsage.sample(this.etcd);
 		double nodesCpu = percent(nodesCpu() - nodesBefore, end - start);
@@ -655,13 +657,21 @@ final class ScaleCell {
 
 	/**
 	 * What every node saw since {@code track}.
-	 *
 	 * @param disturbed instances whose watch broke
 	 * @param notWatching instances that did not watch again within the deadline:
 	 * reported, not fatal, since what a saturated machine does is a result too
 	 * @param lastWatchingAgain when the last of them watched again, 0 when none broke
 	 * @param longestGapMillis the longest time one instance did not watch
 	 */
+	/**
+	 * How many of a node's instances a storm starts at once: all of them, or the node's
+	 * share of {@code storm-wave}.
+	 */
+	private int atOncePerNode() {
+		int wave = this.settings.stormWave();
+		return (wave <= 0) ? 0 : Math.max(1, (wave + this.settings.jvms() - 1) / this.settings.jvms());
+	}
+
 	private record Settled(int disturbed, int notWatching, long lastWatchingAgain, double longestGapMillis) {
 
 		double since(long start) {

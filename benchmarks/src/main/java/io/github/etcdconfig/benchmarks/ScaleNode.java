@@ -42,19 +42,20 @@ import org.springframework.boot.bootstrap.DefaultBootstrapContext;
  * <li>{@code await <sequence> <timeout-ms>}: wait until every instance holds a probe
  * value; answers {@code arrived <sequence> <count> <arrival>...}, arrivals in
  * nanoseconds, 0 for one that did not arrive</li>
- * <li>{@code storm <prefix> <keys>}: every instance starts as a new JVM would, at once,
- * through the starter ({@link EtcdConfigStores#load}) without a snapshot file, and closes
- * again; answers {@code stormed <failed reads> (<start>
+ * <li>{@code storm <prefix> <keys> <at once>}: every instance starts as a new JVM would,
+ * at once (or at most {@code at once} of this node's at a time, 0 for all), through the
+ * starter ({@link EtcdConfigStores#load}) without a snapshot file, and closes again;
+ * answers {@code stormed <failed reads> (<start>
  * <end>)...}, end -1 for an instance whose retries gave up</li>
  * <li>{@code snapshots <prefix>}: every instance loads the prefix once through the
  * starter ({@link EtcdConfigStores#load}) with a snapshot file of its own, in a temporary
  * folder of this node, a few at a time, and closes again, which leaves the file written;
  * answers {@code snapshots <millis>}</li>
- * <li>{@code filestorm <value> <changed>}: every instance starts again at once from its
- * snapshot file, through {@link EtcdConfigStores#load}, and is ready once it holds
- * {@code changed} keys with the value; answers
- * {@code filestormed <from history> <full reads> (<start> <end>)...}, end -1 for an
- * instance that failed or was not ready with etcd's values</li>
+ * <li>{@code filestorm <value> <changed> <at once>}: every instance starts again at once
+ * (or at most {@code at once} at a time) from its snapshot file, through
+ * {@link EtcdConfigStores#load}, and is ready once it holds {@code changed} keys with the
+ * value; answers {@code filestormed <from history> <full reads> (<start> <end>)...}, end
+ * -1 for an instance that failed or was not ready with etcd's values</li>
  * <li>{@code track}: from now on, note when each instance stops and starts watching
  * again</li>
  * <li>{@code settled <quiet-ms> <timeout-ms>}: wait until every instance watches and none
@@ -128,9 +129,9 @@ public final class ScaleNode {
 					Integer.parseInt(command[4]));
 			case "watch" -> watch();
 			case "await" -> await(Long.parseLong(command[1]), Duration.ofMillis(Long.parseLong(command[2])));
-			case "storm" -> storm(command[1], Integer.parseInt(command[2]));
+			case "storm" -> storm(command[1], Integer.parseInt(command[2]), Integer.parseInt(command[3]));
 			case "snapshots" -> snapshots(command[1]);
-			case "filestorm" -> fileStorm(command[1], Integer.parseInt(command[2]));
+			case "filestorm" -> fileStorm(command[1], Integer.parseInt(command[2]), Integer.parseInt(command[3]));
 			case "track" -> {
 				if (this.tracker != null) {
 					this.tracker.close();
@@ -218,9 +219,9 @@ public final class ScaleNode {
 	 * Each instance's snapshot is built here on the node's share of two cores, while in
 	 * real life it is the instance's own CPU.
 	 */
-	private String storm(String prefix, int keys) throws Exception {
+	private String storm(String prefix, int keys, int atOnce) throws Exception {
 		int[] failures = { 0 };
-		List<long[]> times = inParallel(this.instances.size(), (i) -> {
+		List<long[]> times = inParallel(atOnce, (i) -> {
 			EtcdConfigStores stores = EtcdConfigStores.get(new DefaultBootstrapContext());
 			ScaleStartLog log = new ScaleStartLog();
 			long start = System.nanoTime();
@@ -292,9 +293,9 @@ public final class ScaleNode {
 	 * counts as ready only with the changed values, that is with etcd's state at the
 	 * storm's start, not the file's.
 	 */
-	private String fileStorm(String value, int changed) throws Exception {
+	private String fileStorm(String value, int changed, int atOnce) throws Exception {
 		int[] kinds = { 0, 0 };
-		List<long[]> times = inParallel(this.instances.size(), (i) -> {
+		List<long[]> times = inParallel(atOnce, (i) -> {
 			EtcdConfigStores stores = EtcdConfigStores.get(new DefaultBootstrapContext());
 			ScaleStartLog log = new ScaleStartLog();
 			long start = System.nanoTime();
@@ -346,7 +347,8 @@ public final class ScaleNode {
 	}
 
 	private <T> List<T> inParallel(int threads, IndexedTask<T> task) throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, this.instances.size())));
+		int size = (threads <= 0) ? this.instances.size() : Math.min(threads, this.instances.size());
+		ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, size));
 		try {
 			List<Future<T>> futures = new ArrayList<>();
 			for (int i = 0; i < this.instances.size(); i++) {

@@ -118,7 +118,11 @@ final class ScaleReport {
 				+ settings.idle().toSeconds() + " s"
 				+ (settings.idleWarmUp().isZero() ? ""
 						: " after " + settings.idleWarmUp().toSeconds() + " s unmeasured (`idle-warm-up`)")
-				+ ", an outage of " + settings.outage().toSeconds() + " s.");
+				+ ", an outage of " + settings.outage().toSeconds() + " s"
+				+ ((settings.stormWave() > 0)
+						? ", storms in waves of at most " + settings.stormWave() + " instances at once (`storm-wave`)"
+						: "")
+				+ ".");
 		line();
 	}
 
