@@ -24,9 +24,9 @@ import io.github.etcdconfig.ranges.EtcdCalls;
  * Each heartbeat is one request with a deadline, sent every {@code heartbeat} on the
  * owner's scheduler on the one keep-alive stream that every lease of the client shares
  * ({@link EtcdLeaseStream}); its answer is handled on that scheduler too, never on gRPC's
- * event loop. The lease is <em>lost</em> when etcd answers that it
- * does not know it (it expired or was revoked), or when no heartbeat was confirmed for a
- * whole TTL: etcd may then have expired it, so the holder must assume it did. The owner's
+ * event loop. The lease is <em>lost</em> when etcd answers that it does not know it (it
+ * expired or was revoked), or when no heartbeat was confirmed for a whole TTL: etcd may
+ * then have expired it, so the holder must assume it did. The owner's
  * {@link LossListener} is told once, on the scheduler thread.
  *
  * <p>

@@ -45,27 +45,27 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * jetcd's own {@code keepAlive(id, observer)} also shares one stream per client, but it
  * is not used: it sends on a timer of jetcd's every 500 ms and checks deadlines every
- * second (three wake-ups a second of an otherwise idle application), chooses the
- * interval itself (a third of the TTL etcd answered), and has no deadline per heartbeat:
- * a stream that hangs without an error (etcd frozen, a connection silently dropped) keeps
- * the lease's holder believing nothing until jetcd's own deadline, which it then only
- * reports as the end of the stream.
+ * second (three wake-ups a second of an otherwise idle application), chooses the interval
+ * itself (a third of the TTL etcd answered), and has no deadline per heartbeat: a stream
+ * that hangs without an error (etcd frozen, a connection silently dropped) keeps the
+ * lease's holder believing nothing until jetcd's own deadline, which it then only reports
+ * as the end of the stream.
  * <ul>
  * <li>A heartbeat not answered within its deadline fails with
  * {@link ErrorCode#DEADLINE_EXCEEDED}, exactly as the call of its own did, and ends the
  * stream (its call cancelled): a stream that leaves one heartbeat unanswered is not
  * trusted with the next. Heartbeats still waiting on it fail as well; the next heartbeat
  * opens a new stream.</li>
- * <li>When the stream fails or etcd ends it, every heartbeat waiting on it fails with
- * the stream's error, and the next heartbeat opens a new stream.</li>
- * <li>etcd answers the requests of a stream in order, so an answer belongs to the
- * oldest heartbeat of its lease still waiting.</li>
+ * <li>When the stream fails or etcd ends it, every heartbeat waiting on it fails with the
+ * stream's error, and the next heartbeat opens a new stream.</li>
+ * <li>etcd answers the requests of a stream in order, so an answer belongs to the oldest
+ * heartbeat of its lease still waiting.</li>
  * <li>The stream is ended once no heartbeat waits on it and no lease of the client is
  * open ({@link #open()}, {@link #close()}), so a client whose leases are gone holds
  * none.</li>
  * <li>The returned futures are completed on gRPC's threads or on the timer of
- * {@link CompletableFuture#orTimeout}; the caller hands them off, as
- * {@link EtcdLease} does to its scheduler.</li>
+ * {@link CompletableFuture#orTimeout}; the caller hands them off, as {@link EtcdLease}
+ * does to its scheduler.</li>
  * </ul>
  * When jetcd's internals cannot be reached, each heartbeat is jetcd's
  * {@code keepAliveOnce}, a stream of its own (logged once at DEBUG). Thread-safe.
@@ -112,8 +112,10 @@ final class EtcdLeaseStream {
 		}
 		catch (ReflectiveOperationException ex) {
 			if (fallbackLogged.compareAndSet(false, true)) {
-				logger.debug("Cannot reach the gRPC channel of " + client.getClass().getName()
-						+ "; each heartbeat of a lease opens its own stream, as jetcd's keepAliveOnce does", ex);
+				logger.debug(
+						"Cannot reach the gRPC channel of " + client.getClass().getName()
+								+ "; each heartbeat of a lease opens its own stream, as jetcd's keepAliveOnce does",
+						ex);
 			}
 		}
 		return new EtcdLeaseStream(internals, client.getLeaseClient());
@@ -155,13 +157,30 @@ final class EtcdLeaseStream {
 		}
 		CompletableFuture<LeaseKeepAliveResponse> answer = new CompletableFuture<>();
 		Stream stream;
+		List<CompletableFuture<LeaseKeepAliveResponse>> failed = List.of();
+		RuntimeException failure = null;
 		synchronized (this.lock) {
 			stream = this.stream;
 			if (stream == null) {
 				stream = new Stream();
 				this.stream = stream;
 			}
-			stream.send(id, answer);
+			try {
+				stream.send(id, answer);
+			}
+			catch (RuntimeException ex) {
+				// gRPC refused the call or its request (or jetcd's internals the stub):
+				// the heartbeats on it fail, and the next one tries a new stream.
+				failure = ex;
+				failed = stream.end();
+			}
+		}
+		if (failure != null) {
+			for (CompletableFuture<LeaseKeepAliveResponse> waiting : failed) {
+				waiting.completeExceptionally(failure);
+			}
+			answer.completeExceptionally(failure);
+			return answer;
 		}
 		Stream sentOn = stream;
 		answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
@@ -235,8 +254,8 @@ final class EtcdLeaseStream {
 				answer.complete(new LeaseKeepAliveResponse(response));
 			}
 			else {
-				answer.completeExceptionally(
-						EtcdExceptionFactory.newEtcdException(ErrorCode.NOT_FOUND, "etcdserver: requested lease not found"));
+				answer.completeExceptionally(EtcdExceptionFactory.newEtcdException(ErrorCode.NOT_FOUND,
+						"etcdserver: requested lease not found"));
 			}
 		}
 
