@@ -94,7 +94,8 @@ public final class EtcdWatchStream implements Watch {
 	 * The watch of a client that all its watchers share: one stream, or jetcd's own watch
 	 * when jetcd's internals cannot be reached. Short-lived watches (a lock's wait) use
 	 * it too, so that they open no stream of their own while the client's watchers hold
-	 * one.
+	 * one. Close the watchers it returns, never the watch itself: that would end every
+	 * watch of the client on it.
 	 * @param client the client
 	 * @return its watch
 	 */

@@ -146,11 +146,12 @@ public final class EtcdLease {
 	public CompletableFuture<Void> revoke() {
 		this.alive = false;
 		cancelTimers();
-		release();
-		return this.client.getLeaseClient()
+		CompletableFuture<Void> revoked = this.client.getLeaseClient()
 			.revoke(this.id)
 			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
 			.thenApply((response) -> null);
+		release();
+		return revoked;
 	}
 
 	/**
