@@ -1,6 +1,5 @@
 package io.github.etcdconfig.lock;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,7 @@ class EtcdLockWaitTests {
 				.watch(EtcdBytes.of("/config/"), WatchOption.builder().isPrefix(true).withRequireLeader(true).build(),
 						Watch.listener((response) -> {
 						}));
-			await().atMost(WAIT).until(() -> watchers() == 1);
+			await().atMost(WAIT).until(() -> gauge(EtcdMetrics.WATCHERS) == 1);
 			EtcdLock held = holder.obtain("shared-stream");
 			held.lock();
 			CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
@@ -49,8 +48,8 @@ class EtcdLockWaitTests {
 				lock.unlock();
 				return true;
 			});
-			await().atMost(WAIT).until(() -> watchers() == 2);
-			assertThat(streams()).isOne();
+			await().atMost(WAIT).until(() -> gauge(EtcdMetrics.WATCHERS) == 2);
+			assertThat(gauge(EtcdMetrics.WATCH_STREAMS)).isOne();
 			held.unlock();
 			assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 			watcher.close();
@@ -59,16 +58,9 @@ class EtcdLockWaitTests {
 		}
 	}
 
-	private static long streams() {
-		return EtcdMetrics.value(endpoint(), EtcdMetrics.WATCH_STREAMS);
-	}
-
-	private static long watchers() {
-		return EtcdMetrics.value(endpoint(), EtcdMetrics.WATCHERS);
-	}
-
-	private static URI endpoint() {
-		return etcd.cluster().clientEndpoints().get(0);
+	// etcd's own gauges of watches.
+	private static long gauge(String name) {
+		return EtcdMetrics.value(etcd.cluster().clientEndpoints().get(0), name);
 	}
 
 }
