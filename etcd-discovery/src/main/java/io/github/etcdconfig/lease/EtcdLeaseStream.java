@@ -192,16 +192,6 @@ final class EtcdLeaseStream {
 	}
 
 	/**
-	 * Whether a stream is open, for tests.
-	 * @return whether heartbeats go to an open stream now
-	 */
-	boolean isStreaming() {
-		synchronized (this.lock) {
-			return this.stream != null;
-		}
-	}
-
-	/**
 	 * One gRPC {@code LeaseKeepAlive} stream and the heartbeats waiting on it. Guarded by
 	 * the lock.
 	 */
