@@ -67,7 +67,7 @@ import org.apache.commons.logging.LogFactory;
  * others, and every watch when jetcd's internals cannot be reached, go to jetcd's own
  * watch. Thread-safe.
  */
-final class EtcdWatchStream implements Watch {
+public final class EtcdWatchStream implements Watch {
 
 	private static final Log logger = LogFactory.getLog(EtcdWatchStream.class);
 
@@ -92,11 +92,14 @@ final class EtcdWatchStream implements Watch {
 
 	/**
 	 * The watch of a client that all its watchers share: one stream, or jetcd's own watch
-	 * when jetcd's internals cannot be reached.
+	 * when jetcd's internals cannot be reached. Short-lived watches (a lock's wait) use
+	 * it too, so that they open no stream of their own while the client's watchers hold
+	 * one. Close the watchers it returns, never the watch itself: that would end every
+	 * watch of the client on it.
 	 * @param client the client
 	 * @return its watch
 	 */
-	static Watch of(Client client) {
+	public static Watch of(Client client) {
 		return streams.computeIfAbsent(client, EtcdWatchStream::create);
 	}
 

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A member's Prometheus metrics ({@code /metrics} on its client port, plain HTTP), by
  * name; a metric with labels (by gRPC method, by service) is summed over them. etcd 3.4
@@ -34,6 +36,18 @@ public final class EtcdMetrics {
 	 * @throws IOException when the member does not answer
 	 */
 	public static Map<String, Double> read(URI endpoint) throws IOException {
+		return read(endpoint, null);
+	}
+
+	/**
+	 * Read a member's metrics of one label, such as one gRPC method's
+	 * ({@code grpc_method="LeaseKeepAlive"}).
+	 * @param endpoint the member's client endpoint
+	 * @param label the label and its value, as etcd writes it; {@code null} for all
+	 * @return every metric with that label, by name, summed over its other labels
+	 * @throws IOException when the member does not answer
+	 */
+	public static Map<String, Double> read(URI endpoint, @Nullable String label) throws IOException {
 		String body;
 		try {
 			body = HTTP
@@ -53,6 +67,9 @@ public final class EtcdMetrics {
 			int space = line.lastIndexOf(' ');
 			String name = line.substring(0, space);
 			int labels = name.indexOf('{');
+			if (label != null && (labels < 0 || !name.substring(labels).contains(label))) {
+				continue;
+			}
 			metrics.merge((labels < 0) ? name : name.substring(0, labels),
 					Double.parseDouble(line.substring(space + 1)), Double::sum);
 		}
@@ -66,8 +83,20 @@ public final class EtcdMetrics {
 	 * @return its value (summed over its labels), 0 when the member has none
 	 */
 	public static long value(URI endpoint, String name) {
+		return value(endpoint, name, null);
+	}
+
+	/**
+	 * One metric of a member, of one label.
+	 * @param endpoint the member's client endpoint
+	 * @param name the metric's name
+	 * @param label the label and its value, as etcd writes it, such as
+	 * {@code grpc_method="LeaseKeepAlive"}; {@code null} for all
+	 * @return its value (summed over its other labels), 0 when the member has none
+	 */
+	public static long value(URI endpoint, String name, @Nullable String label) {
 		try {
-			return read(endpoint).getOrDefault(name, 0.0).longValue();
+			return read(endpoint, label).getOrDefault(name, 0.0).longValue();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot read the metrics of " + endpoint, ex);

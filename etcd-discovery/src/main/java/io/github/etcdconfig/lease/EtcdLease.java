@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
@@ -20,11 +21,12 @@ import io.github.etcdconfig.ranges.EtcdCalls;
  * Service registration and locks both hold their keys on such leases.
  *
  * <p>
- * Each heartbeat is one {@code keepAliveOnce} call with a deadline, sent every
- * {@code heartbeat} on the owner's scheduler; its answer is handled on that scheduler
- * too, never on jetcd's event loop. The lease is <em>lost</em> when etcd answers that it
- * does not know it (it expired or was revoked), or when no heartbeat was confirmed for a
- * whole TTL: etcd may then have expired it, so the holder must assume it did. The owner's
+ * Each heartbeat is one request with a deadline, sent every {@code heartbeat} on the
+ * owner's scheduler on the one keep-alive stream that every lease of the client shares
+ * ({@link EtcdLeaseStream}); its answer is handled on that scheduler too, never on gRPC's
+ * event loop. The lease is <em>lost</em> when etcd answers that it does not know it (it
+ * expired or was revoked), or when no heartbeat was confirmed for a whole TTL: etcd may
+ * then have expired it, so the holder must assume it did. The owner's
  * {@link LossListener} is told once, on the scheduler thread.
  *
  * <p>
@@ -47,6 +49,10 @@ public final class EtcdLease {
 
 	private final LossListener listener;
 
+	private final EtcdLeaseStream stream;
+
+	private final AtomicBoolean open = new AtomicBoolean(true);
+
 	/** When the last confirmed heartbeat (or the grant) was sent. */
 	private volatile long confirmedAt;
 
@@ -68,6 +74,8 @@ public final class EtcdLease {
 		this.scheduler = scheduler;
 		this.listener = listener;
 		this.confirmedAt = sentAt;
+		this.stream = EtcdLeaseStream.of(client);
+		this.stream.open();
 	}
 
 	/**
@@ -138,10 +146,12 @@ public final class EtcdLease {
 	public CompletableFuture<Void> revoke() {
 		this.alive = false;
 		cancelTimers();
-		return this.client.getLeaseClient()
+		CompletableFuture<Void> revoked = this.client.getLeaseClient()
 			.revoke(this.id)
 			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
 			.thenApply((response) -> null);
+		release();
+		return revoked;
 	}
 
 	/**
@@ -170,9 +180,7 @@ public final class EtcdLease {
 			return;
 		}
 		long sentAt = System.nanoTime();
-		this.client.getLeaseClient()
-			.keepAliveOnce(this.id)
-			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+		this.stream.keepAliveOnce(this.id, this.timeout)
 			.whenCompleteAsync((response, error) -> answered(sentAt, response, error), this.scheduler);
 	}
 
@@ -206,6 +214,7 @@ public final class EtcdLease {
 		this.lossReason = reason;
 		this.alive = false;
 		cancelTimers();
+		release();
 		this.listener.leaseLost(this, reason);
 	}
 
@@ -220,6 +229,13 @@ public final class EtcdLease {
 		}
 		long remaining = this.confirmedAt + this.ttlNanos - System.nanoTime();
 		this.expiry = this.scheduler.schedule(this::checkExpiry, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+	}
+
+	// The stream may end once no lease of the client needs it.
+	private void release() {
+		if (this.open.compareAndSet(true, false)) {
+			this.stream.close();
+		}
 	}
 
 	private void cancelTimers() {

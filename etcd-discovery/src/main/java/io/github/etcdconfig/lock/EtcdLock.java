@@ -26,6 +26,7 @@ import io.github.etcdconfig.client.EtcdBytes;
 import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.lease.EtcdLease;
+import io.github.etcdconfig.watch.EtcdWatchStream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -340,13 +341,21 @@ public final class EtcdLock implements Lock {
 			throws InterruptedException {
 		CompletableFuture<Void> wake = new CompletableFuture<>();
 		this.wakeUp = wake;
-		WatchOption option = WatchOption.builder().withRevision(revision + 1).withNoPut(true).build();
-		// Called on jetcd's event loop: it only completes the future.
-		Watch.Watcher watcher = this.locks.client().getWatchClient().watch(ahead, option, Watch.listener((response) -> {
-			if (response.getEvents().stream().anyMatch((e) -> e.getEventType() == WatchEvent.EventType.DELETE)) {
-				wake.complete(null);
-			}
-		}, (error) -> wake.complete(null), () -> wake.complete(null)));
+		// On the client's one watch stream, beside its watchers' (the stream takes only
+		// watches that require a leader; without one, the wait ends and the queue is
+		// read again).
+		WatchOption option = WatchOption.builder()
+			.withRevision(revision + 1)
+			.withNoPut(true)
+			.withRequireLeader(true)
+			.build();
+		// Called on gRPC's threads: it only completes the future.
+		Watch.Watcher watcher = EtcdWatchStream.of(this.locks.client())
+			.watch(ahead, option, Watch.listener((response) -> {
+				if (response.getEvents().stream().anyMatch((e) -> e.getEventType() == WatchEvent.EventType.DELETE)) {
+					wake.complete(null);
+				}
+			}, (error) -> wake.complete(null), () -> wake.complete(null)));
 		try {
 			if (lease.isAlive()) {
 				wake.get(Math.min(remaining(deadline), this.locks.ttl().toNanos()), TimeUnit.NANOSECONDS);
