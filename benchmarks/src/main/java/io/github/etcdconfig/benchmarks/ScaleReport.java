@@ -324,7 +324,7 @@ final class ScaleReport {
 				+ "Kubernetes node pool, through the starter's own start-up (`EtcdConfigStores.load`, without a "
 				+ "snapshot file): a new client (a new connection to every member), etcd's revision and the paged read "
 				+ "of " + count(storms.get(0).storm().keys()) + " keys at its page size ("
-				+ "`etcd.config.page-size`, 500) with the start-up retries (`etcd.config.retry`), and the snapshot, "
+				+ "`etcd.config.page-size`, 500) with the start-up retries (`etcd.config.retry.*`), and the snapshot, "
 				+ "then the client is closed. The snapshots are built here on the nodes' share of two cores, while in "
 				+ "real life each instance builds its own on its own CPU. Meanwhile a writer puts a key outside "
 				+ "every watched range every " + ScalePutTimer.INTERVAL_MILLIS + " ms; its latency in the "
