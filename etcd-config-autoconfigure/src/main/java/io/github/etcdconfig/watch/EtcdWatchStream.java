@@ -2,14 +2,11 @@ package io.github.etcdconfig.watch;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -26,10 +23,12 @@ import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.Util;
 import io.github.etcdconfig.client.EtcdClientInternals;
+import io.github.etcdconfig.client.EtcdPerClient;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every watch of one jetcd client on one gRPC watch stream: etcd holds one stream per
@@ -71,11 +70,10 @@ public final class EtcdWatchStream implements Watch {
 
 	private static final Log logger = LogFactory.getLog(EtcdWatchStream.class);
 
-	// One per client, for as long as the client lives. The value holds jetcd's
-	// connection manager, never the client, so a client no one holds can go.
-	private static final Map<Client, Watch> streams = Collections.synchronizedMap(new WeakHashMap<>());
-
-	private static final AtomicBoolean fallbackLogged = new AtomicBoolean();
+	// The value holds jetcd's connection manager, never the client, so a client no one
+	// holds can go.
+	private static final EtcdPerClient<Watch> streams = EtcdPerClient.ofInternals(EtcdWatchStream::create, logger,
+			"each watch opens its own stream, as jetcd does");
 
 	private final EtcdClientInternals internals;
 
@@ -100,20 +98,11 @@ public final class EtcdWatchStream implements Watch {
 	 * @return its watch
 	 */
 	public static Watch of(Client client) {
-		return streams.computeIfAbsent(client, EtcdWatchStream::create);
+		return streams.get(client);
 	}
 
-	private static Watch create(Client client) {
-		try {
-			return new EtcdWatchStream(EtcdClientInternals.of(client), client.getWatchClient());
-		}
-		catch (ReflectiveOperationException ex) {
-			if (fallbackLogged.compareAndSet(false, true)) {
-				logger.debug("Cannot reach the gRPC channel of " + client.getClass().getName()
-						+ "; each watch opens its own stream, as jetcd does", ex);
-			}
-			return client.getWatchClient();
-		}
+	private static Watch create(Client client, @Nullable EtcdClientInternals internals) {
+		return (internals != null) ? new EtcdWatchStream(internals, client.getWatchClient()) : client.getWatchClient();
 	}
 
 	@Override
@@ -251,11 +240,10 @@ public final class EtcdWatchStream implements Watch {
 				String reason = response.getCancelReason();
 				Throwable error = EtcdExceptionFactory.newEtcdException(ErrorCode.FAILED_PRECONDITION,
 						reason.isEmpty() ? "etcd did not create the watch" : reason);
-				if (reason.contains("permission denied") || reason.contains("invalid auth token")) {
+				if (EtcdWatchStream.this.internals.renewTokenIfRefused(reason)) {
 					// Maybe an expired token. etcd checks the token the stream
 					// opened with, so the next watch goes to a new stream, with a
 					// new token; the watches here stay until they close.
-					EtcdWatchStream.this.internals.renewToken();
 					retire();
 				}
 				if (!watching.closed) {
@@ -297,10 +285,7 @@ public final class EtcdWatchStream implements Watch {
 			synchronized (EtcdWatchStream.this.lock) {
 				ended = end();
 			}
-			String message = String.valueOf(error.getMessage());
-			if (message.contains("permission denied") || message.contains("invalid auth token")) {
-				EtcdWatchStream.this.internals.renewToken();
-			}
+			EtcdWatchStream.this.internals.renewTokenIfRefused(error.getMessage());
 			Throwable failure = EtcdExceptionFactory.toEtcdException(error);
 			for (Watching watching : ended) {
 				watching.listener.onError(failure);

@@ -3,16 +3,13 @@ package io.github.etcdconfig.lease;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.api.LeaseGrpc;
@@ -22,6 +19,7 @@ import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.Util;
 import io.github.etcdconfig.client.EtcdClientInternals;
+import io.github.etcdconfig.client.EtcdPerClient;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
@@ -74,12 +72,11 @@ final class EtcdLeaseStream {
 
 	private static final Log logger = LogFactory.getLog(EtcdLeaseStream.class);
 
-	// One per client, for as long as the client lives. The value holds jetcd's
-	// connection manager (and, without it, the client's lease client), never the
-	// client itself.
-	private static final Map<Client, EtcdLeaseStream> streams = Collections.synchronizedMap(new WeakHashMap<>());
-
-	private static final AtomicBoolean fallbackLogged = new AtomicBoolean();
+	// The value holds jetcd's connection manager (and, without it, the client's lease
+	// client), never the client itself.
+	private static final EtcdPerClient<EtcdLeaseStream> streams = EtcdPerClient.ofInternals(
+			(client, internals) -> new EtcdLeaseStream(internals, client.getLeaseClient()), logger,
+			"each heartbeat of a lease opens its own stream, as jetcd's keepAliveOnce does");
 
 	private final @Nullable EtcdClientInternals internals;
 
@@ -102,23 +99,7 @@ final class EtcdLeaseStream {
 	 * @return its stream
 	 */
 	static EtcdLeaseStream of(Client client) {
-		return streams.computeIfAbsent(client, EtcdLeaseStream::create);
-	}
-
-	private static EtcdLeaseStream create(Client client) {
-		EtcdClientInternals internals = null;
-		try {
-			internals = EtcdClientInternals.of(client);
-		}
-		catch (ReflectiveOperationException ex) {
-			if (fallbackLogged.compareAndSet(false, true)) {
-				logger.debug(
-						"Cannot reach the gRPC channel of " + client.getClass().getName()
-								+ "; each heartbeat of a lease opens its own stream, as jetcd's keepAliveOnce does",
-						ex);
-			}
-		}
-		return new EtcdLeaseStream(internals, client.getLeaseClient());
+		return streams.get(client);
 	}
 
 	/**
@@ -251,10 +232,7 @@ final class EtcdLeaseStream {
 
 		@Override
 		public void onError(Throwable error) {
-			String message = String.valueOf(error.getMessage());
-			if (message.contains("permission denied") || message.contains("invalid auth token")) {
-				EtcdLeaseStream.this.internals.renewToken();
-			}
+			EtcdLeaseStream.this.internals.renewTokenIfRefused(error.getMessage());
 			fail(EtcdExceptionFactory.toEtcdException(error));
 		}
 
