@@ -24,7 +24,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.Util;
 import io.github.etcdconfig.client.EtcdClientInternals;
 import io.github.etcdconfig.client.EtcdPerClient;
-import io.grpc.stub.ClientCallStreamObserver;
+import io.github.etcdconfig.client.EtcdStreamCall;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -173,32 +173,24 @@ public final class EtcdWatchStream implements Watch {
 
 		private final Map<Long, Watching> watching = new HashMap<>();
 
-		private ClientCallStreamObserver<WatchRequest> requests;
-
-		private boolean ended;
+		private final EtcdStreamCall<WatchRequest> call = EtcdStreamCall.of(EtcdWatchStream.this.internals,
+				WatchGrpc::newStub, WatchGrpc.WatchStub::watch, this);
 
 		/**
 		 * Send a request, opening the gRPC call first when this is the stream's first.
 		 * gRPC may report a failure of the call at once, on this thread: the stream then
-		 * ended already.
+		 * ended already, and the request is dropped.
 		 * @param request the request
 		 */
 		void send(WatchRequest request) {
-			if (this.requests == null) {
-				WatchGrpc.WatchStub stub = Util.applyRequireLeader(true,
-						EtcdWatchStream.this.internals.newStub(WatchGrpc::newStub));
-				this.requests = (ClientCallStreamObserver<WatchRequest>) stub.watch(this);
-			}
-			if (!this.ended) {
-				this.requests.onNext(request);
-			}
+			this.call.send(request);
 		}
 
 		@Override
 		public void onNext(WatchResponse response) {
 			List<Runnable> calls = new ArrayList<>(1);
 			synchronized (EtcdWatchStream.this.lock) {
-				if (this.ended) {
+				if (this.call.isEnded()) {
 					return;
 				}
 				if (response.getCreated()) {
@@ -313,12 +305,8 @@ public final class EtcdWatchStream implements Watch {
 		 */
 		List<Watching> end() {
 			List<Watching> open = new ArrayList<>();
-			if (!this.ended) {
-				this.ended = true;
-				if (this.requests != null) {
-					// Its own onError then finds the stream ended.
-					this.requests.cancel("no watch left on the stream, or the client closed it", null);
-				}
+			// Its own onError then finds the stream ended.
+			if (this.call.end("no watch left on the stream, or the client closed it")) {
 				retire();
 				this.pending.forEach(open::add);
 				open.addAll(this.watching.values());
@@ -337,7 +325,7 @@ public final class EtcdWatchStream implements Watch {
 		}
 
 		void endIfIdle() {
-			if (!this.ended && this.pending.isEmpty() && this.watching.isEmpty()) {
+			if (!this.call.isEnded() && this.pending.isEmpty() && this.watching.isEmpty()) {
 				end();
 			}
 		}
@@ -375,7 +363,8 @@ public final class EtcdWatchStream implements Watch {
 					return;
 				}
 				this.closed = true;
-				if (this.id != -1 && this.stream.watching.remove(this.id) == this && !this.stream.ended) {
+				if (this.id != -1 && this.stream.watching.remove(this.id) == this
+						&& !this.stream.call.isEnded()) {
 					this.stream.cancel(this.id);
 				}
 				// One still waiting for etcd stays in line, to be cancelled once created.

@@ -17,10 +17,9 @@ import io.etcd.jetcd.api.LeaseKeepAliveRequest;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.support.Util;
 import io.github.etcdconfig.client.EtcdClientInternals;
 import io.github.etcdconfig.client.EtcdPerClient;
-import io.grpc.stub.ClientCallStreamObserver;
+import io.github.etcdconfig.client.EtcdStreamCall;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -133,7 +132,8 @@ final class EtcdLeaseStream {
 	 * {@code DEADLINE_EXCEEDED} when etcd did not answer in time
 	 */
 	CompletableFuture<LeaseKeepAliveResponse> keepAliveOnce(long id, Duration timeout) {
-		if (this.internals == null) {
+		EtcdClientInternals internals = this.internals;
+		if (internals == null) {
 			return this.fallback.keepAliveOnce(id).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		CompletableFuture<LeaseKeepAliveResponse> answer = new CompletableFuture<>();
@@ -143,7 +143,7 @@ final class EtcdLeaseStream {
 		synchronized (this.lock) {
 			stream = this.stream;
 			if (stream == null) {
-				stream = new Stream();
+				stream = new Stream(internals);
 				this.stream = stream;
 			}
 			try {
@@ -180,9 +180,11 @@ final class EtcdLeaseStream {
 
 		private final Map<Long, Deque<CompletableFuture<LeaseKeepAliveResponse>>> waiting = new HashMap<>();
 
-		private @Nullable ClientCallStreamObserver<LeaseKeepAliveRequest> requests;
+		private final EtcdStreamCall<LeaseKeepAliveRequest> call;
 
-		private boolean ended;
+		Stream(EtcdClientInternals internals) {
+			this.call = EtcdStreamCall.of(internals, LeaseGrpc::newStub, LeaseGrpc.LeaseStub::leaseKeepAlive, this);
+		}
 
 		/**
 		 * Send a heartbeat, opening the gRPC call first when this is the stream's first.
@@ -190,25 +192,20 @@ final class EtcdLeaseStream {
 		 * then failed already.
 		 */
 		void send(long id, CompletableFuture<LeaseKeepAliveResponse> answer) {
-			if (this.requests == null) {
-				LeaseGrpc.LeaseStub stub = Util.applyRequireLeader(true,
-						EtcdLeaseStream.this.internals.newStub(LeaseGrpc::newStub));
-				this.requests = (ClientCallStreamObserver<LeaseKeepAliveRequest>) stub.leaseKeepAlive(this);
-			}
-			if (this.ended) {
+			if (!this.call.open()) {
 				answer.completeExceptionally(
 						EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "the lease stream just failed"));
 				return;
 			}
 			this.waiting.computeIfAbsent(id, (key) -> new ArrayDeque<>()).add(answer);
-			this.requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
+			this.call.send(LeaseKeepAliveRequest.newBuilder().setID(id).build());
 		}
 
 		@Override
 		public void onNext(io.etcd.jetcd.api.LeaseKeepAliveResponse response) {
 			CompletableFuture<LeaseKeepAliveResponse> answer;
 			synchronized (EtcdLeaseStream.this.lock) {
-				if (this.ended) {
+				if (this.call.isEnded()) {
 					return;
 				}
 				Deque<CompletableFuture<LeaseKeepAliveResponse>> queue = this.waiting.get(response.getID());
@@ -261,12 +258,8 @@ final class EtcdLeaseStream {
 		 */
 		List<CompletableFuture<LeaseKeepAliveResponse>> end() {
 			List<CompletableFuture<LeaseKeepAliveResponse>> waiting = new ArrayList<>();
-			if (!this.ended) {
-				this.ended = true;
-				if (this.requests != null) {
-					// Its own onError then finds the stream ended.
-					this.requests.cancel("no lease left on the stream, or a heartbeat was not answered in time", null);
-				}
+			// Its own onError then finds the stream ended.
+			if (this.call.end("no lease left on the stream, or a heartbeat was not answered in time")) {
 				if (EtcdLeaseStream.this.stream == this) {
 					EtcdLeaseStream.this.stream = null;
 				}
@@ -277,7 +270,7 @@ final class EtcdLeaseStream {
 		}
 
 		void endIfIdle() {
-			if (!this.ended && this.waiting.isEmpty() && EtcdLeaseStream.this.open == 0) {
+			if (!this.call.isEnded() && this.waiting.isEmpty() && EtcdLeaseStream.this.open == 0) {
 				end();
 			}
 		}
