@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #get(Client)}, kept for as long as the client lives.
  *
  * <p>
- * The client is held weakly, so a client no one holds can go, and the object with it.
- * The object must therefore not hold the client itself, only what it needs of it (such
- * as {@link EtcdClientInternals}, which holds jetcd's connection manager). Thread-safe.
+ * The client is held weakly, so a client no one holds can go, and the object with it. The
+ * object must therefore not hold the client itself, only what it needs of it (such as
+ * {@link EtcdClientInternals}, which holds jetcd's connection manager). Thread-safe.
  *
  * @param <T> the type of the object
  */
@@ -65,8 +65,9 @@ public final class EtcdPerClient<T> {
 			}
 			catch (ReflectiveOperationException ex) {
 				if (fallbackLogged.compareAndSet(false, true)) {
-					logger.debug("Cannot reach the gRPC channel of " + client.getClass().getName() + "; "
-							+ withoutInternals, ex);
+					logger.debug(
+							"Cannot reach the gRPC channel of " + client.getClass().getName() + "; " + withoutInternals,
+							ex);
 				}
 			}
 			return create.apply(client, internals);

@@ -59,8 +59,8 @@ public final class EtcdStreamCall<Q> {
 	}
 
 	/**
-	 * Open the call if this is its first request, and tell whether a request can be
-	 * sent: gRPC may fail the call at once, on this thread, and it then ended already.
+	 * Open the call if this is its first request, and tell whether a request can be sent:
+	 * gRPC may fail the call at once, on this thread, and it then ended already.
 	 * @return whether the call is open
 	 */
 	public boolean open() {

@@ -21,7 +21,8 @@ import io.github.etcdconfig.client.EtcdPerClient;
  */
 final class EtcdClientAnswers {
 
-	private static final EtcdPerClient<EtcdClientAnswers> answers = EtcdPerClient.of((client) -> new EtcdClientAnswers());
+	private static final EtcdPerClient<EtcdClientAnswers> answers = EtcdPerClient
+		.of((client) -> new EtcdClientAnswers());
 
 	private long revision;
 

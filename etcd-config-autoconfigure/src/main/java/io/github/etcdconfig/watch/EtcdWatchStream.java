@@ -363,8 +363,7 @@ public final class EtcdWatchStream implements Watch {
 					return;
 				}
 				this.closed = true;
-				if (this.id != -1 && this.stream.watching.remove(this.id) == this
-						&& !this.stream.call.isEnded()) {
+				if (this.id != -1 && this.stream.watching.remove(this.id) == this && !this.stream.call.isEnded()) {
 					this.stream.cancel(this.id);
 				}
 				// One still waiting for etcd stays in line, to be cancelled once created.

@@ -157,9 +157,9 @@ public final class EtcdLease {
 	/**
 	 * Stop the heartbeats without revoking the lease, for an owner that shuts down while
 	 * the lease's holder may still rely on its keys: etcd expires the lease within its
-	 * TTL, and its keys with it. The lease no longer needs the client's keep-alive stream,
-	 * which ends once no other lease of the client does. {@link #isAlive()} does not
-	 * change, and {@link #revoke()} still gives the lease back.
+	 * TTL, and its keys with it. The lease no longer needs the client's keep-alive
+	 * stream, which ends once no other lease of the client does. {@link #isAlive()} does
+	 * not change, and {@link #revoke()} still gives the lease back.
 	 */
 	public void stopHeartbeats() {
 		cancelTimers();

@@ -145,8 +145,8 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 	EtcdLease grant(EtcdLease.LossListener listener) throws InterruptedException {
 		// Revoked and lost leases have let the stream go already.
 		this.leases.removeIf((lease) -> !lease.isAlive());
-		EtcdLease lease = EtcdLease.grant(this.client, this.ttl, this.ttl.dividedBy(3), this.timeout,
-				this.heartbeats, listener);
+		EtcdLease lease = EtcdLease.grant(this.client, this.ttl, this.ttl.dividedBy(3), this.timeout, this.heartbeats,
+				listener);
 		this.leases.add(lease);
 		if (this.heartbeats.isShutdown()) {
 			// Granted while destroy() stopped the others.
