@@ -17,10 +17,10 @@ import org.jspecify.annotations.Nullable;
  * token.
  *
  * <p>
- * The one place that reflects on jetcd. {@link #of(Client)} returns {@code null} when the
- * internals cannot be reached (another jetcd version, or a client that is not jetcd's
- * own); callers then use jetcd's public API. Holds jetcd's connection manager, not the
- * client.
+ * The one place that reflects on jetcd. {@link #of(Client)} fails when the internals
+ * cannot be reached (another jetcd version, or a client that is not jetcd's own); callers
+ * then use jetcd's public API ({@link EtcdPerClient#ofInternals} passes them
+ * {@code null}). Holds jetcd's connection manager, not the client.
  */
 public final class EtcdClientInternals {
 
