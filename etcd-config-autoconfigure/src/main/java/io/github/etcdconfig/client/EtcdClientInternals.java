@@ -8,6 +8,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.AbstractStub;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What jetcd keeps to itself of a client's connection, reached through jetcd's internals
@@ -16,10 +17,10 @@ import io.grpc.stub.AbstractStub;
  * token.
  *
  * <p>
- * The one place that reflects on jetcd. {@link #of(Client)} returns {@code null} when the
- * internals cannot be reached (another jetcd version, or a client that is not jetcd's
- * own); callers then use jetcd's public API. Holds jetcd's connection manager, not the
- * client.
+ * The one place that reflects on jetcd. {@link #of(Client)} fails when the internals
+ * cannot be reached (another jetcd version, or a client that is not jetcd's own); callers
+ * then use jetcd's public API ({@link EtcdPerClient#ofInternals} passes them
+ * {@code null}). Holds jetcd's connection manager, not the client.
  */
 public final class EtcdClientInternals {
 
@@ -107,6 +108,22 @@ public final class EtcdClientInternals {
 		catch (ReflectiveOperationException ex) {
 			throw new IllegalStateException("Cannot renew jetcd's auth token", ex);
 		}
+	}
+
+	/**
+	 * Renew the auth token, as {@link #renewToken()}, when etcd refused a call or a
+	 * stream with an error that may come of an expired token ("permission denied",
+	 * "invalid auth token"): etcd checks the token a stream opened with, so the stream's
+	 * owner opens the next stream with the new one.
+	 * @param message etcd's error message, or the cancel reason of a watch
+	 * @return whether the message was such an error, and the token renewed
+	 */
+	public boolean renewTokenIfRefused(@Nullable String message) {
+		if (message == null || !(message.contains("permission denied") || message.contains("invalid auth token"))) {
+			return false;
+		}
+		renewToken();
+		return true;
 	}
 
 	private static Method accessible(Method method) {

@@ -1,10 +1,7 @@
 package io.github.etcdconfig.watch;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.client.EtcdPerClient;
 
 /**
  * The newest answer etcd gave to the liveness checks of a client's watchers, shared by
@@ -24,7 +21,8 @@ import io.etcd.jetcd.Client;
  */
 final class EtcdClientAnswers {
 
-	private static final Map<Client, EtcdClientAnswers> answers = Collections.synchronizedMap(new WeakHashMap<>());
+	private static final EtcdPerClient<EtcdClientAnswers> answers = EtcdPerClient
+		.of((client) -> new EtcdClientAnswers());
 
 	private long revision;
 
@@ -38,7 +36,7 @@ final class EtcdClientAnswers {
 	 * @return the same instance for every watcher on the client
 	 */
 	static EtcdClientAnswers of(Client client) {
-		return answers.computeIfAbsent(client, (key) -> new EtcdClientAnswers());
+		return answers.get(client);
 	}
 
 	/**

@@ -2,14 +2,11 @@ package io.github.etcdconfig.watch;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -26,10 +23,12 @@ import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.Util;
 import io.github.etcdconfig.client.EtcdClientInternals;
-import io.grpc.stub.ClientCallStreamObserver;
+import io.github.etcdconfig.client.EtcdPerClient;
+import io.github.etcdconfig.client.EtcdStreamCall;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every watch of one jetcd client on one gRPC watch stream: etcd holds one stream per
@@ -71,11 +70,10 @@ public final class EtcdWatchStream implements Watch {
 
 	private static final Log logger = LogFactory.getLog(EtcdWatchStream.class);
 
-	// One per client, for as long as the client lives. The value holds jetcd's
-	// connection manager, never the client, so a client no one holds can go.
-	private static final Map<Client, Watch> streams = Collections.synchronizedMap(new WeakHashMap<>());
-
-	private static final AtomicBoolean fallbackLogged = new AtomicBoolean();
+	// The value holds jetcd's connection manager, never the client, so a client no one
+	// holds can go.
+	private static final EtcdPerClient<Watch> streams = EtcdPerClient.ofInternals(EtcdWatchStream::create, logger,
+			"each watch opens its own stream, as jetcd does");
 
 	private final EtcdClientInternals internals;
 
@@ -100,20 +98,11 @@ public final class EtcdWatchStream implements Watch {
 	 * @return its watch
 	 */
 	public static Watch of(Client client) {
-		return streams.computeIfAbsent(client, EtcdWatchStream::create);
+		return streams.get(client);
 	}
 
-	private static Watch create(Client client) {
-		try {
-			return new EtcdWatchStream(EtcdClientInternals.of(client), client.getWatchClient());
-		}
-		catch (ReflectiveOperationException ex) {
-			if (fallbackLogged.compareAndSet(false, true)) {
-				logger.debug("Cannot reach the gRPC channel of " + client.getClass().getName()
-						+ "; each watch opens its own stream, as jetcd does", ex);
-			}
-			return client.getWatchClient();
-		}
+	private static Watch create(Client client, @Nullable EtcdClientInternals internals) {
+		return (internals != null) ? new EtcdWatchStream(internals, client.getWatchClient()) : client.getWatchClient();
 	}
 
 	@Override
@@ -184,32 +173,24 @@ public final class EtcdWatchStream implements Watch {
 
 		private final Map<Long, Watching> watching = new HashMap<>();
 
-		private ClientCallStreamObserver<WatchRequest> requests;
-
-		private boolean ended;
+		private final EtcdStreamCall<WatchRequest> call = EtcdStreamCall.of(EtcdWatchStream.this.internals,
+				WatchGrpc::newStub, WatchGrpc.WatchStub::watch, this);
 
 		/**
 		 * Send a request, opening the gRPC call first when this is the stream's first.
 		 * gRPC may report a failure of the call at once, on this thread: the stream then
-		 * ended already.
+		 * ended already, and the request is dropped.
 		 * @param request the request
 		 */
 		void send(WatchRequest request) {
-			if (this.requests == null) {
-				WatchGrpc.WatchStub stub = Util.applyRequireLeader(true,
-						EtcdWatchStream.this.internals.newStub(WatchGrpc::newStub));
-				this.requests = (ClientCallStreamObserver<WatchRequest>) stub.watch(this);
-			}
-			if (!this.ended) {
-				this.requests.onNext(request);
-			}
+			this.call.send(request);
 		}
 
 		@Override
 		public void onNext(WatchResponse response) {
 			List<Runnable> calls = new ArrayList<>(1);
 			synchronized (EtcdWatchStream.this.lock) {
-				if (this.ended) {
+				if (this.call.isEnded()) {
 					return;
 				}
 				if (response.getCreated()) {
@@ -251,11 +232,10 @@ public final class EtcdWatchStream implements Watch {
 				String reason = response.getCancelReason();
 				Throwable error = EtcdExceptionFactory.newEtcdException(ErrorCode.FAILED_PRECONDITION,
 						reason.isEmpty() ? "etcd did not create the watch" : reason);
-				if (reason.contains("permission denied") || reason.contains("invalid auth token")) {
+				if (EtcdWatchStream.this.internals.renewTokenIfRefused(reason)) {
 					// Maybe an expired token. etcd checks the token the stream
 					// opened with, so the next watch goes to a new stream, with a
 					// new token; the watches here stay until they close.
-					EtcdWatchStream.this.internals.renewToken();
 					retire();
 				}
 				if (!watching.closed) {
@@ -297,10 +277,7 @@ public final class EtcdWatchStream implements Watch {
 			synchronized (EtcdWatchStream.this.lock) {
 				ended = end();
 			}
-			String message = String.valueOf(error.getMessage());
-			if (message.contains("permission denied") || message.contains("invalid auth token")) {
-				EtcdWatchStream.this.internals.renewToken();
-			}
+			EtcdWatchStream.this.internals.renewTokenIfRefused(error.getMessage());
 			Throwable failure = EtcdExceptionFactory.toEtcdException(error);
 			for (Watching watching : ended) {
 				watching.listener.onError(failure);
@@ -328,12 +305,8 @@ public final class EtcdWatchStream implements Watch {
 		 */
 		List<Watching> end() {
 			List<Watching> open = new ArrayList<>();
-			if (!this.ended) {
-				this.ended = true;
-				if (this.requests != null) {
-					// Its own onError then finds the stream ended.
-					this.requests.cancel("no watch left on the stream, or the client closed it", null);
-				}
+			// Its own onError then finds the stream ended.
+			if (this.call.end("no watch left on the stream, or the client closed it")) {
 				retire();
 				this.pending.forEach(open::add);
 				open.addAll(this.watching.values());
@@ -352,7 +325,7 @@ public final class EtcdWatchStream implements Watch {
 		}
 
 		void endIfIdle() {
-			if (!this.ended && this.pending.isEmpty() && this.watching.isEmpty()) {
+			if (!this.call.isEnded() && this.pending.isEmpty() && this.watching.isEmpty()) {
 				end();
 			}
 		}
@@ -390,7 +363,7 @@ public final class EtcdWatchStream implements Watch {
 					return;
 				}
 				this.closed = true;
-				if (this.id != -1 && this.stream.watching.remove(this.id) == this && !this.stream.ended) {
+				if (this.id != -1 && this.stream.watching.remove(this.id) == this && !this.stream.call.isEnded()) {
 					this.stream.cancel(this.id);
 				}
 				// One still waiting for etcd stays in line, to be cancelled once created.

@@ -155,6 +155,18 @@ public final class EtcdLease {
 	}
 
 	/**
+	 * Stop the heartbeats without revoking the lease, for an owner that shuts down while
+	 * the lease's holder may still rely on its keys: etcd expires the lease within its
+	 * TTL, and its keys with it. The lease no longer needs the client's keep-alive
+	 * stream, which ends once no other lease of the client does. {@link #isAlive()} does
+	 * not change, and {@link #revoke()} still gives the lease back.
+	 */
+	public void stopHeartbeats() {
+		cancelTimers();
+		release();
+	}
+
+	/**
 	 * A scheduler for the heartbeats of leases, one thread. Each confirmed heartbeat
 	 * cancels the expiry check it makes obsolete; the cancelled check leaves the queue at
 	 * once instead of waking the thread when it was due (a wake-up per heartbeat, 18 a

@@ -3,16 +3,13 @@ package io.github.etcdconfig.lease;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.api.LeaseGrpc;
@@ -20,9 +17,9 @@ import io.etcd.jetcd.api.LeaseKeepAliveRequest;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.support.Util;
 import io.github.etcdconfig.client.EtcdClientInternals;
-import io.grpc.stub.ClientCallStreamObserver;
+import io.github.etcdconfig.client.EtcdPerClient;
+import io.github.etcdconfig.client.EtcdStreamCall;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -74,12 +71,11 @@ final class EtcdLeaseStream {
 
 	private static final Log logger = LogFactory.getLog(EtcdLeaseStream.class);
 
-	// One per client, for as long as the client lives. The value holds jetcd's
-	// connection manager (and, without it, the client's lease client), never the
-	// client itself.
-	private static final Map<Client, EtcdLeaseStream> streams = Collections.synchronizedMap(new WeakHashMap<>());
-
-	private static final AtomicBoolean fallbackLogged = new AtomicBoolean();
+	// The value holds jetcd's connection manager (and, without it, the client's lease
+	// client), never the client itself.
+	private static final EtcdPerClient<EtcdLeaseStream> streams = EtcdPerClient.ofInternals(
+			(client, internals) -> new EtcdLeaseStream(internals, client.getLeaseClient()), logger,
+			"each heartbeat of a lease opens its own stream, as jetcd's keepAliveOnce does");
 
 	private final @Nullable EtcdClientInternals internals;
 
@@ -102,23 +98,7 @@ final class EtcdLeaseStream {
 	 * @return its stream
 	 */
 	static EtcdLeaseStream of(Client client) {
-		return streams.computeIfAbsent(client, EtcdLeaseStream::create);
-	}
-
-	private static EtcdLeaseStream create(Client client) {
-		EtcdClientInternals internals = null;
-		try {
-			internals = EtcdClientInternals.of(client);
-		}
-		catch (ReflectiveOperationException ex) {
-			if (fallbackLogged.compareAndSet(false, true)) {
-				logger.debug(
-						"Cannot reach the gRPC channel of " + client.getClass().getName()
-								+ "; each heartbeat of a lease opens its own stream, as jetcd's keepAliveOnce does",
-						ex);
-			}
-		}
-		return new EtcdLeaseStream(internals, client.getLeaseClient());
+		return streams.get(client);
 	}
 
 	/**
@@ -152,7 +132,8 @@ final class EtcdLeaseStream {
 	 * {@code DEADLINE_EXCEEDED} when etcd did not answer in time
 	 */
 	CompletableFuture<LeaseKeepAliveResponse> keepAliveOnce(long id, Duration timeout) {
-		if (this.internals == null) {
+		EtcdClientInternals internals = this.internals;
+		if (internals == null) {
 			return this.fallback.keepAliveOnce(id).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		CompletableFuture<LeaseKeepAliveResponse> answer = new CompletableFuture<>();
@@ -162,7 +143,7 @@ final class EtcdLeaseStream {
 		synchronized (this.lock) {
 			stream = this.stream;
 			if (stream == null) {
-				stream = new Stream();
+				stream = new Stream(internals);
 				this.stream = stream;
 			}
 			try {
@@ -199,9 +180,11 @@ final class EtcdLeaseStream {
 
 		private final Map<Long, Deque<CompletableFuture<LeaseKeepAliveResponse>>> waiting = new HashMap<>();
 
-		private @Nullable ClientCallStreamObserver<LeaseKeepAliveRequest> requests;
+		private final EtcdStreamCall<LeaseKeepAliveRequest> call;
 
-		private boolean ended;
+		Stream(EtcdClientInternals internals) {
+			this.call = EtcdStreamCall.of(internals, LeaseGrpc::newStub, LeaseGrpc.LeaseStub::leaseKeepAlive, this);
+		}
 
 		/**
 		 * Send a heartbeat, opening the gRPC call first when this is the stream's first.
@@ -209,25 +192,20 @@ final class EtcdLeaseStream {
 		 * then failed already.
 		 */
 		void send(long id, CompletableFuture<LeaseKeepAliveResponse> answer) {
-			if (this.requests == null) {
-				LeaseGrpc.LeaseStub stub = Util.applyRequireLeader(true,
-						EtcdLeaseStream.this.internals.newStub(LeaseGrpc::newStub));
-				this.requests = (ClientCallStreamObserver<LeaseKeepAliveRequest>) stub.leaseKeepAlive(this);
-			}
-			if (this.ended) {
+			if (!this.call.open()) {
 				answer.completeExceptionally(
 						EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "the lease stream just failed"));
 				return;
 			}
 			this.waiting.computeIfAbsent(id, (key) -> new ArrayDeque<>()).add(answer);
-			this.requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
+			this.call.send(LeaseKeepAliveRequest.newBuilder().setID(id).build());
 		}
 
 		@Override
 		public void onNext(io.etcd.jetcd.api.LeaseKeepAliveResponse response) {
 			CompletableFuture<LeaseKeepAliveResponse> answer;
 			synchronized (EtcdLeaseStream.this.lock) {
-				if (this.ended) {
+				if (this.call.isEnded()) {
 					return;
 				}
 				Deque<CompletableFuture<LeaseKeepAliveResponse>> queue = this.waiting.get(response.getID());
@@ -251,10 +229,7 @@ final class EtcdLeaseStream {
 
 		@Override
 		public void onError(Throwable error) {
-			String message = String.valueOf(error.getMessage());
-			if (message.contains("permission denied") || message.contains("invalid auth token")) {
-				EtcdLeaseStream.this.internals.renewToken();
-			}
+			EtcdLeaseStream.this.internals.renewTokenIfRefused(error.getMessage());
 			fail(EtcdExceptionFactory.toEtcdException(error));
 		}
 
@@ -283,12 +258,8 @@ final class EtcdLeaseStream {
 		 */
 		List<CompletableFuture<LeaseKeepAliveResponse>> end() {
 			List<CompletableFuture<LeaseKeepAliveResponse>> waiting = new ArrayList<>();
-			if (!this.ended) {
-				this.ended = true;
-				if (this.requests != null) {
-					// Its own onError then finds the stream ended.
-					this.requests.cancel("no lease left on the stream, or a heartbeat was not answered in time", null);
-				}
+			// Its own onError then finds the stream ended.
+			if (this.call.end("no lease left on the stream, or a heartbeat was not answered in time")) {
 				if (EtcdLeaseStream.this.stream == this) {
 					EtcdLeaseStream.this.stream = null;
 				}
@@ -299,7 +270,7 @@ final class EtcdLeaseStream {
 		}
 
 		void endIfIdle() {
-			if (!this.ended && this.waiting.isEmpty() && EtcdLeaseStream.this.open == 0) {
+			if (!this.call.isEnded() && this.waiting.isEmpty() && EtcdLeaseStream.this.open == 0) {
 				end();
 			}
 		}

@@ -2,6 +2,7 @@ package io.github.etcdconfig.lock;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +54,9 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 
 	private final ConcurrentMap<String, EtcdLock> locks = new ConcurrentHashMap<>();
 
+	/** The leases granted that may still be alive: held locks' and contenders'. */
+	private final Set<EtcdLease> leases = ConcurrentHashMap.newKeySet();
+
 	private volatile ApplicationEventPublisher publisher;
 
 	/**
@@ -99,11 +103,12 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 	/**
 	 * Stop the heartbeats. A lock still held is freed by etcd when its lease expires,
 	 * within the TTL, rather than at once: its holder may still be inside the critical
-	 * section.
+	 * section. Its lease no longer keeps the client's keep-alive stream open.
 	 */
 	@Override
 	public void destroy() {
 		this.heartbeats.shutdownNow();
+		this.leases.forEach(EtcdLease::stopHeartbeats);
 	}
 
 	Client client() {
@@ -138,7 +143,16 @@ public class EtcdLocks implements ApplicationEventPublisherAware, DisposableBean
 	}
 
 	EtcdLease grant(EtcdLease.LossListener listener) throws InterruptedException {
-		return EtcdLease.grant(this.client, this.ttl, this.ttl.dividedBy(3), this.timeout, this.heartbeats, listener);
+		// Revoked and lost leases have let the stream go already.
+		this.leases.removeIf((lease) -> !lease.isAlive());
+		EtcdLease lease = EtcdLease.grant(this.client, this.ttl, this.ttl.dividedBy(3), this.timeout, this.heartbeats,
+				listener);
+		this.leases.add(lease);
+		if (this.heartbeats.isShutdown()) {
+			// Granted while destroy() stopped the others.
+			lease.stopHeartbeats();
+		}
+		return lease;
 	}
 
 	void publish(EtcdLockLostEvent event) {

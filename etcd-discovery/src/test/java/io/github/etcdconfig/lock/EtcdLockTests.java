@@ -1,5 +1,6 @@
 package io.github.etcdconfig.lock;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import io.etcd.jetcd.KeyValue;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
+import io.github.etcdconfig.test.EtcdMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +32,8 @@ import static org.awaitility.Awaitility.await;
 class EtcdLockTests {
 
 	private static final Duration TTL = Duration.ofSeconds(3);
+
+	private static final String KEEP_ALIVE = "grpc_method=\"LeaseKeepAlive\"";
 
 	@RegisterExtension
 	static EtcdClusterExtension etcd = new EtcdClusterExtension();
@@ -231,6 +235,30 @@ class EtcdLockTests {
 		finally {
 			parent.unlock();
 		}
+	}
+
+	@Test
+	void destroyingTheLocksEndsTheKeepAliveStreamAndLeavesAHeldLockToExpire() {
+		// Streams of other tests may still be closing; the count is absolute.
+		await().atMost(Duration.ofSeconds(30)).until(() -> openKeepAliveStreams() == 0);
+		EtcdLock lock = this.processA.obtain("shutdown");
+		lock.lock();
+		long lease = keys.keyValues("/locks/shutdown/").get(0).getLease();
+		await().atMost(Duration.ofSeconds(5)).until(() -> openKeepAliveStreams() == 1);
+		this.processA.destroy();
+		// The client stays open: the stream ends because no lease of it needs one.
+		await().atMost(Duration.ofSeconds(5)).until(() -> openKeepAliveStreams() == 0);
+		assertThat(lock.isHeld()).isTrue();
+		assertThat(keys.keyValues("/locks/shutdown/")).hasSize(1);
+		await().atMost(TTL.plusSeconds(2)).until(() -> keys.ttl(lease) == -1);
+		assertThat(keys.keyValues("/locks/shutdown/")).isEmpty();
+	}
+
+	// Keep-alive streams etcd opened and has not ended.
+	private static long openKeepAliveStreams() {
+		URI endpoint = etcd.cluster().clientEndpoints().get(0);
+		return EtcdMetrics.value(endpoint, "grpc_server_started_total", KEEP_ALIVE)
+				- EtcdMetrics.value(endpoint, "grpc_server_handled_total", KEEP_ALIVE);
 	}
 
 }
