@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 
@@ -60,6 +61,9 @@ class EtcdStartupRetriesTests {
 
 	private final List<EtcdConfigStores> loaded = new CopyOnWriteArrayList<>();
 
+	// The gets (from 1) that fail at once, as they do while jetcd closes.
+	private IntPredicate refused = (call) -> false;
+
 	@BeforeEach
 	void seed() {
 		this.keys = new EtcdKeys(etcd.cluster().newClient());
@@ -93,6 +97,29 @@ class EtcdStartupRetriesTests {
 		load(settings(), (call) -> call == 3);
 		assertThat(this.gets.get(3).limit()).isEqualTo(this.gets.get(2).limit() / 4);
 		assertThat(this.gets.get(2).from()).isEqualTo(this.gets.get(3).from());
+	}
+
+	@Test
+	void aPageAskedForAheadThatFailsAtOnceDoesNotLoseThePageBeforeIt() {
+		// The second page is asked for before the first is handed over, and fails at once.
+		this.refused = (call) -> call == 3;
+		EtcdConfigStore store = load(settings(), (call) -> false);
+		assertThat(store.getSnapshot().getKeyCount()).isEqualTo(50);
+		assertThat(store.getSnapshot().getProperty("retries.key-00")).isEqualTo("value-0");
+	}
+
+	@Test
+	void thePagesAfterOneThatTimedOutAskForNoMoreKeysThanTheOneThatAnswered() {
+		// Values of 64 KB make the second page 16 keys; it does not answer, and is asked
+		// for again with 4. Each later page of 4 keys would scale back to 16.
+		for (int i = 0; i < 50; i++) {
+			this.keys.put(String.format("/config/retries/key-%02d", i), new byte[64 * 1024]);
+		}
+		load(settings(), (call) -> call == 3);
+		long answered = this.gets.get(3).limit();
+		assertThat(answered).isEqualTo(this.gets.get(2).limit() / 4);
+		assertThat(this.gets.subList(4, this.gets.size())).hasSizeGreaterThan(2)
+			.allMatch((get) -> get.limit() <= answered);
 	}
 
 	@Test
@@ -206,7 +233,11 @@ class EtcdStartupRetriesTests {
 			GetOption option = (GetOption) args[1];
 			this.gets.add(new Get(((ByteSequence) args[0]).toString(StandardCharsets.UTF_8), option.isCountOnly(),
 					option.getLimit(), option.getRevision()));
-			return heldBack.test(calls.incrementAndGet()) ? new CompletableFuture<>() : invoke(method, kv, args);
+			int call = calls.incrementAndGet();
+			if (this.refused.test(call)) {
+				throw new RejectedExecutionException("the client is closing");
+			}
+			return heldBack.test(call) ? new CompletableFuture<>() : invoke(method, kv, args);
 		});
 		return proxy(Client.class, (method, args) -> switch (method.getName()) {
 			case "getKVClient" -> holding;
