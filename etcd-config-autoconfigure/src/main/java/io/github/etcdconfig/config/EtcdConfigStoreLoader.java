@@ -54,6 +54,11 @@ final class EtcdConfigStoreLoader {
 		}
 		catch (RetryException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (interrupted(cause)) {
+				// The application is being stopped: neither the snapshot file nor an
+				// optional source's empty start stands in for etcd.
+				throw EtcdConfigLoadException.readFailed(resource, "interrupted while reading etcd", cause);
+			}
 			String reason = EtcdErrors.describe(cause, resource.getConnection().getRequestTimeout());
 			if (store.getSnapshotFile() != null) {
 				try {
@@ -126,13 +131,26 @@ final class EtcdConfigStoreLoader {
 			}
 			catch (RetryException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				if (answers.getAsLong() == answersBefore || !EtcdErrors.isRetryable(cause)) {
+				if (interrupted(cause) || answers.getAsLong() == answersBefore || !EtcdErrors.isRetryable(cause)) {
 					throw ex;
 				}
 				log.info("Reading " + resource + " is slow (" + answers.getAsLong()
 						+ " answers of etcd so far): trying on");
 			}
 		}
+	}
+
+	/**
+	 * Whether the start-up was interrupted: the last attempt failed so, or the retries
+	 * were, while they waited. The thread's interrupt flag is set again, since waiting
+	 * for a call or between attempts cleared it.
+	 */
+	private static boolean interrupted(Throwable cause) {
+		if (cause instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+			Thread.currentThread().interrupt();
+			return true;
+		}
+		return false;
 	}
 
 	// The start-up retries; each failed attempt is logged at DEBUG, with how far it got.

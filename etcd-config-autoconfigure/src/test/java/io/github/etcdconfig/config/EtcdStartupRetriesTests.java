@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 
 import io.etcd.jetcd.ByteSequence;
@@ -37,6 +39,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The start-up load when etcd answers some calls too late, as in a fleet that starts at
@@ -142,6 +145,28 @@ class EtcdStartupRetriesTests {
 		settings.put("etcd.config.retry.max-retries", "2");
 		assertThatExceptionOfType(EtcdConfigLoadException.class).isThrownBy(() -> load(settings, (call) -> call > 1))
 			.withMessageContaining("etcd.request-timeout");
+	}
+
+	@Test
+	void anInterruptEndsTheStartUpAtOnceWithTheThreadStillInterrupted() {
+		// The second page does not answer; the load is interrupted while it waits.
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		AtomicBoolean interrupted = new AtomicBoolean();
+		Thread starting = new Thread(() -> {
+			try {
+				load(settings(), (call) -> call == 3);
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+			interrupted.set(Thread.currentThread().isInterrupted());
+		});
+		starting.start();
+		await().until(() -> this.gets.size() == 3);
+		starting.interrupt();
+		await().until(() -> !starting.isAlive());
+		assertThat(failure.get()).isInstanceOf(EtcdConfigLoadException.class);
+		assertThat(interrupted).isTrue();
 	}
 
 	@Test
