@@ -200,6 +200,23 @@ class EtcdStartupRetriesTests {
 		assertThat(this.gets).singleElement().matches(Get::countOnly);
 	}
 
+	@Test
+	void aRestartFromTheSnapshotFileReadsEveryKeyWhenEtcdAnswersButItsHistoryNever() {
+		Map<String, String> settings = settings();
+		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
+		settings.put("etcd.config.retry.max-retries", "1");
+		load(settings, (call) -> false);
+		this.loaded.remove(0).destroy();
+		long changed = this.keys.put("/config/retries/key-07", "changed since the file");
+		this.gets.clear();
+		// etcd's revision answers; no watch of its history ever sends an event.
+		EtcdConfigStore store = load(settings, (call) -> false, (watch) -> true);
+		assertThat(store.isFromSnapshotFile()).isFalse();
+		assertThat(store.getSnapshot().getProperty("retries.key-07")).isEqualTo("changed since the file");
+		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(changed);
+		assertThat(this.gets.stream().filter((get) -> !get.countOnly())).isNotEmpty();
+	}
+
 	private static Map<String, String> settings() {
 		Map<String, String> settings = new HashMap<>();
 		settings.put("etcd.endpoints", etcd.cluster().endpointsProperty());
