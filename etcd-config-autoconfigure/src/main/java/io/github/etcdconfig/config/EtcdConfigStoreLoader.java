@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdHistoryReader;
 import org.apache.commons.logging.Log;
@@ -24,10 +25,6 @@ import org.springframework.core.retry.Retryable;
  * of optional sources; and again, for an explicit refresh of a source no watcher follows.
  */
 final class EtcdConfigStoreLoader {
-
-	// A catch-up's deadline doubles on each attempt, up to 4 times the request timeout,
-	// as a page's does (EtcdConfigReader.Progress).
-	private static final int MAX_TIMEOUT_DOUBLINGS = 2;
 
 	private EtcdConfigStoreLoader() {
 	}
@@ -201,9 +198,8 @@ final class EtcdConfigStoreLoader {
 		Optional<EtcdHistoryReader.Changes> changes;
 		try {
 			changes = retryWhileEtcdAnswers(resource, () -> (revision[0] > 0) ? 1 : 0, log, () -> {
-				Duration timeout = resource.getConnection()
-					.getRequestTimeout()
-					.multipliedBy(1L << Math.min(attempts[0]++, MAX_TIMEOUT_DOUBLINGS));
+				// Each failed attempt makes the next more patient, as a timed-out page does.
+				Duration timeout = EtcdCalls.patient(resource.getConnection().getRequestTimeout(), attempts[0]++);
 				EtcdHistoryReader history = new EtcdHistoryReader(store.getClient(), timeout, catchUpRevisions);
 				if (revision[0] == 0) {
 					revision[0] = history.revision(resource.getLayout().ranges());

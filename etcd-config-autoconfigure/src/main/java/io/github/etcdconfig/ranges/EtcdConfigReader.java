@@ -47,9 +47,6 @@ public final class EtcdConfigReader {
 
 	static final int MAX_PAGE_KEYS = 50_000;
 
-	/** The longest deadline of a call, in deadlines of the reader. */
-	static final long MAX_TIMEOUT_FACTOR = 4;
-
 	private final KV kv;
 
 	private final Duration timeout;
@@ -179,7 +176,7 @@ public final class EtcdConfigReader {
 	// answer in time makes the next one smaller and more patient.
 	private <T> T call(CompletableFuture<T> call, Progress progress) throws Exception {
 		try {
-			return EtcdCalls.get(call, this.timeout.multipliedBy(progress.timeoutFactor));
+			return EtcdCalls.get(call, EtcdCalls.patient(this.timeout, progress.timeouts));
 		}
 		catch (TimeoutException ex) {
 			progress.timedOut();
@@ -265,7 +262,8 @@ public final class EtcdConfigReader {
 
 		private long answers;
 
-		private long timeoutFactor = 1;
+		// Calls that timed out since etcd last answered.
+		private long timeouts;
 
 		// The most keys a page may ask for: after a timeout, no more than answered, so
 		// that a member too slow for a full page is not asked for one again.
@@ -302,7 +300,7 @@ public final class EtcdConfigReader {
 
 		void answered() {
 			this.answers++;
-			this.timeoutFactor = 1;
+			this.timeouts = 0;
 		}
 
 		int nextLimit(Page page) {
@@ -313,7 +311,7 @@ public final class EtcdConfigReader {
 		void timedOut() {
 			this.limit = Math.max(1, this.limit / 4);
 			this.ceiling = Math.min(this.ceiling, this.limit);
-			this.timeoutFactor = Math.min(MAX_TIMEOUT_FACTOR, this.timeoutFactor * 2);
+			this.timeouts++;
 		}
 
 	}
