@@ -198,7 +198,8 @@ final class EtcdConfigStoreLoader {
 		Optional<EtcdHistoryReader.Changes> changes;
 		try {
 			changes = retryWhileEtcdAnswers(resource, () -> (revision[0] > 0) ? 1 : 0, log, () -> {
-				// Each failed attempt makes the next more patient, as a timed-out page does.
+				// Each failed attempt makes the next more patient, as a timed-out page
+				// does.
 				Duration timeout = EtcdCalls.patient(resource.getConnection().getRequestTimeout(), attempts[0]++);
 				EtcdHistoryReader history = new EtcdHistoryReader(store.getClient(), timeout, catchUpRevisions);
 				if (revision[0] == 0) {

@@ -52,8 +52,8 @@ public final class EtcdCalls {
 	/**
 	 * The deadline of a call asked for again after calls that did not answer: twice as
 	 * long for each of them, up to 4 times the first, so that a busy etcd or client gets
-	 * the time it needs while one that answers nothing is not waited for without end.
-	 * The one rule of the start-up reads' pages and of the snapshot file's catch-up.
+	 * the time it needs while one that answers nothing is not waited for without end. The
+	 * one rule of the start-up reads' pages and of the snapshot file's catch-up.
 	 * @param timeout the deadline of the first call
 	 * @param failures the calls before it that did not answer
 	 * @return the deadline

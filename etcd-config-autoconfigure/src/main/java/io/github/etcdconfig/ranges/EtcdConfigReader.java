@@ -100,10 +100,9 @@ public final class EtcdConfigReader {
 	 * not answer in time is asked for again with a quarter of its keys and twice the
 	 * deadline (at most 4 times the reader's), and no later page of the read asks for
 	 * more keys than that, so that a read slowed down by a busy client or etcd still
-	 * moves on, and the work of each attempt is not thrown away.
-	 * When the revision was compacted meanwhile, the progress starts over
-	 * ({@link Progress#isStarted()} is false again) and the read fails: the caller drops
-	 * what it received and reads again.
+	 * moves on, and the work of each attempt is not thrown away. When the revision was
+	 * compacted meanwhile, the progress starts over ({@link Progress#isStarted()} is
+	 * false again) and the read fails: the caller drops what it received and reads again.
 	 * @param ranges ranges that do not overlap; the same ones on every attempt
 	 * @param keys receives the keys, in key order per range, on the calling thread
 	 * @param progress where the read stands; new for a new read
@@ -163,8 +162,8 @@ public final class EtcdConfigReader {
 			// The progress moves on only once the keys are handed over: a next page that
 			// fails at once (a client that is closing) leaves it at this page, which the
 			// next attempt reads again instead of losing it.
-			pending = (from != null) ? get(from, ranges.get(range).endKey(), progress.limit, progress.revision,
-					serializable) : null;
+			pending = (from != null)
+					? get(from, ranges.get(range).endKey(), progress.limit, progress.revision, serializable) : null;
 			page.keys().forEach(keys);
 			progress.range = range;
 			progress.from = from;

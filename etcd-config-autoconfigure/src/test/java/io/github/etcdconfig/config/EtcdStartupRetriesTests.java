@@ -104,7 +104,8 @@ class EtcdStartupRetriesTests {
 
 	@Test
 	void aPageAskedForAheadThatFailsAtOnceDoesNotLoseThePageBeforeIt() {
-		// The second page is asked for before the first is handed over, and fails at once.
+		// The second page is asked for before the first is handed over, and fails at
+		// once.
 		this.refused = (call) -> call == 3;
 		EtcdConfigStore store = load(settings(), (call) -> false);
 		assertThat(store.getSnapshot().getKeyCount()).isEqualTo(50);
