@@ -64,6 +64,9 @@ class EtcdStartupRetriesTests {
 
 	private final List<EtcdConfigStores> loaded = new CopyOnWriteArrayList<>();
 
+	// The revision of the change a restart finds (startThenChangeAKey).
+	private long changed;
+
 	// The gets (from 1) that fail at once, as they do while jetcd closes.
 	private IntPredicate refused = (call) -> false;
 
@@ -116,9 +119,7 @@ class EtcdStartupRetriesTests {
 	void thePagesAfterOneThatTimedOutAskForNoMoreKeysThanTheOneThatAnswered() {
 		// Values of 64 KB make the second page 16 keys; it does not answer, and is asked
 		// for again with 4. Each later page of 4 keys would scale back to 16.
-		for (int i = 0; i < 50; i++) {
-			this.keys.put(String.format("/config/retries/key-%02d", i), new byte[64 * 1024]);
-		}
+		putValuesOf64Kb();
 		load(settings(), (call) -> call == 3);
 		long answered = this.gets.get(3).limit();
 		assertThat(answered).isEqualTo(this.gets.get(2).limit() / 4);
@@ -130,9 +131,7 @@ class EtcdStartupRetriesTests {
 	void theRetriesGoOnWhilePagesKeepArriving() {
 		// Values of 64 KB keep the pages to about 16 keys; every other page does not
 		// answer, so each budget of two attempts reads one page of the four.
-		for (int i = 0; i < 50; i++) {
-			this.keys.put(String.format("/config/retries/key-%02d", i), new byte[64 * 1024]);
-		}
+		putValuesOf64Kb();
 		Map<String, String> settings = settings();
 		settings.put("etcd.config.retry.max-retries", "1");
 		EtcdConfigStore store = load(settings, (call) -> call > 1 && call % 2 == 1);
@@ -173,49 +172,57 @@ class EtcdStartupRetriesTests {
 	@Test
 	void aRestartFromTheSnapshotFileTriesEtcdsHistoryAgainRatherThanReadingEveryKey() {
 		Map<String, String> settings = settings();
-		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
-		load(settings, (call) -> false);
-		this.loaded.remove(0).destroy();
-		long changed = this.keys.put("/config/retries/key-07", "changed since the file");
-		this.gets.clear();
+		startThenChangeAKey(settings);
 		// etcd's revision, the catch-up's first step, does not answer the first time.
 		EtcdConfigStore store = load(settings, (call) -> call == 1);
-		assertThat(store.getSnapshot().getProperty("retries.key-07")).isEqualTo("changed since the file");
-		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(changed);
+		assertHoldsTheChange(store);
 		assertThat(this.gets).hasSize(2).allMatch(Get::countOnly);
 	}
 
 	@Test
 	void aRestartFromTheSnapshotFileKeepsEtcdsRevisionAndTriesOnWhileTheHistoryIsLate() {
 		Map<String, String> settings = settings();
-		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
 		// One attempt per budget: the history's first watch does not answer within it.
 		settings.put("etcd.config.retry.max-retries", "0");
-		load(settings, (call) -> false);
-		this.loaded.remove(0).destroy();
-		long changed = this.keys.put("/config/retries/key-07", "changed since the file");
-		this.gets.clear();
+		startThenChangeAKey(settings);
 		EtcdConfigStore store = load(settings, (call) -> false, (watch) -> watch == 1);
-		assertThat(store.getSnapshot().getProperty("retries.key-07")).isEqualTo("changed since the file");
-		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(changed);
+		assertHoldsTheChange(store);
 		assertThat(this.gets).singleElement().matches(Get::countOnly);
 	}
 
 	@Test
 	void aRestartFromTheSnapshotFileReadsEveryKeyWhenEtcdAnswersButItsHistoryNever() {
 		Map<String, String> settings = settings();
-		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
 		settings.put("etcd.config.retry.max-retries", "1");
-		load(settings, (call) -> false);
-		this.loaded.remove(0).destroy();
-		long changed = this.keys.put("/config/retries/key-07", "changed since the file");
-		this.gets.clear();
+		startThenChangeAKey(settings);
 		// etcd's revision answers; no watch of its history ever sends an event.
 		EtcdConfigStore store = load(settings, (call) -> false, (watch) -> true);
 		assertThat(store.isFromSnapshotFile()).isFalse();
-		assertThat(store.getSnapshot().getProperty("retries.key-07")).isEqualTo("changed since the file");
-		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(changed);
+		assertHoldsTheChange(store);
 		assertThat(this.gets.stream().filter((get) -> !get.countOnly())).isNotEmpty();
+	}
+
+	// Values of 64 KB keep a page to about 16 keys.
+	private void putValuesOf64Kb() {
+		for (int i = 0; i < 50; i++) {
+			this.keys.put(String.format("/config/retries/key-%02d", i), new byte[64 * 1024]);
+		}
+	}
+
+	/**
+	 * Load once with a snapshot file, then change a key in etcd: what a restart finds.
+	 */
+	private void startThenChangeAKey(Map<String, String> settings) {
+		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
+		load(settings, (call) -> false);
+		this.loaded.remove(0).destroy();
+		this.changed = this.keys.put("/config/retries/key-07", "changed since the file");
+		this.gets.clear();
+	}
+
+	private void assertHoldsTheChange(EtcdConfigStore store) {
+		assertThat(store.getSnapshot().getProperty("retries.key-07")).isEqualTo("changed since the file");
+		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(this.changed);
 	}
 
 	private static Map<String, String> settings() {
