@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdHistoryReader;
 import org.apache.commons.logging.Log;
@@ -24,10 +25,6 @@ import org.springframework.core.retry.Retryable;
  * of optional sources; and again, for an explicit refresh of a source no watcher follows.
  */
 final class EtcdConfigStoreLoader {
-
-	// A catch-up's deadline doubles on each attempt, up to 4 times the request timeout,
-	// as a page's does (EtcdConfigReader.Progress).
-	private static final int MAX_TIMEOUT_DOUBLINGS = 2;
 
 	private EtcdConfigStoreLoader() {
 	}
@@ -54,6 +51,11 @@ final class EtcdConfigStoreLoader {
 		}
 		catch (RetryException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (interrupted(cause)) {
+				// The application is being stopped: neither the snapshot file nor an
+				// optional source's empty start stands in for etcd.
+				throw EtcdConfigLoadException.readFailed(resource, "interrupted while reading etcd", cause);
+			}
 			String reason = EtcdErrors.describe(cause, resource.getConnection().getRequestTimeout());
 			if (store.getSnapshotFile() != null) {
 				try {
@@ -126,13 +128,26 @@ final class EtcdConfigStoreLoader {
 			}
 			catch (RetryException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				if (answers.getAsLong() == answersBefore || !EtcdErrors.isRetryable(cause)) {
+				if (interrupted(cause) || answers.getAsLong() == answersBefore || !EtcdErrors.isRetryable(cause)) {
 					throw ex;
 				}
 				log.info("Reading " + resource + " is slow (" + answers.getAsLong()
 						+ " answers of etcd so far): trying on");
 			}
 		}
+	}
+
+	/**
+	 * Whether the start-up was interrupted: the last attempt failed so, or the retries
+	 * were, while they waited. The thread's interrupt flag is set again, since waiting
+	 * for a call or between attempts cleared it.
+	 */
+	private static boolean interrupted(Throwable cause) {
+		if (cause instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+			Thread.currentThread().interrupt();
+			return true;
+		}
+		return false;
 	}
 
 	// The start-up retries; each failed attempt is logged at DEBUG, with how far it got.
@@ -153,9 +168,12 @@ final class EtcdConfigStoreLoader {
 	 * later one, as after a full read. While etcd does not answer, the catch-up is tried
 	 * again with the start-up retries, each attempt more patient than the one before:
 	 * reading every key instead would cost etcd far more, and a fleet restarted at once
-	 * would turn a slow etcd into one that reads every key for every instance.
+	 * would turn a slow etcd into one that reads every key for every instance. When etcd
+	 * answered its revision but the history did not arrive within the retries, every key
+	 * is read instead: etcd answers, and a full read ends current where the file may be
+	 * stale.
 	 * @return whether the store was loaded so; if not, it is left as it was
-	 * @throws RetryException when etcd did not answer within the retries: reading every
+	 * @throws RetryException when etcd answered nothing within the retries: reading every
 	 * key would not do better
 	 */
 	private static boolean catchUpFromSnapshotFile(EtcdConfigStore store, List<EtcdConfigProblem> problems, Log log)
@@ -177,17 +195,33 @@ final class EtcdConfigStoreLoader {
 		int[] attempts = { 0 };
 		// etcd's revision, once answered: kept across attempts, like a full read's.
 		long[] revision = { 0 };
-		Optional<EtcdHistoryReader.Changes> changes = retryWhileEtcdAnswers(resource, () -> (revision[0] > 0) ? 1 : 0,
-				log, () -> {
-					Duration timeout = resource.getConnection()
-						.getRequestTimeout()
-						.multipliedBy(1L << Math.min(attempts[0]++, MAX_TIMEOUT_DOUBLINGS));
-					EtcdHistoryReader history = new EtcdHistoryReader(store.getClient(), timeout, catchUpRevisions);
-					if (revision[0] == 0) {
-						revision[0] = history.revision(resource.getLayout().ranges());
-					}
-					return history.readOrFail(resource.getLayout().ranges(), saved.getRevision(), revision[0]);
-				});
+		Optional<EtcdHistoryReader.Changes> changes;
+		try {
+			changes = retryWhileEtcdAnswers(resource, () -> (revision[0] > 0) ? 1 : 0, log, () -> {
+				// Each failed attempt makes the next more patient, as a timed-out page
+				// does.
+				Duration timeout = EtcdCalls.patient(resource.getConnection().getRequestTimeout(), attempts[0]++);
+				EtcdHistoryReader history = new EtcdHistoryReader(store.getClient(), timeout, catchUpRevisions);
+				if (revision[0] == 0) {
+					revision[0] = history.revision(resource.getLayout().ranges());
+				}
+				return history.readOrFail(resource.getLayout().ranges(), saved.getRevision(), revision[0]);
+			});
+		}
+		catch (RetryException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (revision[0] == 0 || interrupted(cause) || !EtcdErrors.isRetryable(cause)) {
+				throw ex;
+			}
+			// etcd answered, but replays its history slower than the deadlines allow: a
+			// full read, whose retries go on while pages arrive, ends current, where the
+			// file may be stale.
+			log.info("The history of etcd since revision " + saved.getRevision() + " of the snapshot file "
+					+ file.getPath() + " did not arrive in time ("
+					+ EtcdErrors.describe(cause, resource.getConnection().getRequestTimeout())
+					+ "); reading every key of " + resource);
+			return false;
+		}
 		if (changes.isEmpty()) {
 			log.debug("The history of etcd since revision " + saved.getRevision() + " of the snapshot file "
 					+ file.getPath() + " cannot be used; reading every key of " + resource);

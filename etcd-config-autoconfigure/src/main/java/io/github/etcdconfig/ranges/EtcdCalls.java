@@ -19,6 +19,9 @@ import io.github.etcdconfig.client.EtcdErrors;
  */
 public final class EtcdCalls {
 
+	// A deadline is at most 2^2 = 4 times the first.
+	private static final int MAX_DOUBLINGS = 2;
+
 	private EtcdCalls() {
 	}
 
@@ -44,6 +47,19 @@ public final class EtcdCalls {
 		catch (ExecutionException ex) {
 			throw failure(ex.getCause(), what);
 		}
+	}
+
+	/**
+	 * The deadline of a call asked for again after calls that did not answer: twice as
+	 * long for each of them, up to 4 times the first, so that a busy etcd or client gets
+	 * the time it needs while one that answers nothing is not waited for without end. The
+	 * one rule of the start-up reads' pages and of the snapshot file's catch-up.
+	 * @param timeout the deadline of the first call
+	 * @param failures the calls before it that did not answer
+	 * @return the deadline
+	 */
+	public static Duration patient(Duration timeout, long failures) {
+		return timeout.multipliedBy(1L << Math.min(Math.max(failures, 0), MAX_DOUBLINGS));
 	}
 
 	/**

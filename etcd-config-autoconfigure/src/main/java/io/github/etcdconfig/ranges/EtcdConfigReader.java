@@ -45,8 +45,7 @@ public final class EtcdConfigReader {
 
 	static final int TARGET_PAGE_BYTES = 1024 * 1024;
 
-	/** The longest deadline of a call, in deadlines of the reader. */
-	static final long MAX_TIMEOUT_FACTOR = 4;
+	static final int MAX_PAGE_KEYS = 50_000;
 
 	private final KV kv;
 
@@ -99,11 +98,11 @@ public final class EtcdConfigReader {
 	 * revision, and the next attempt asks for the page that failed, at that revision: a
 	 * read that fails on its last page does not read the others again. A page that does
 	 * not answer in time is asked for again with a quarter of its keys and twice the
-	 * deadline (at most 4 times the reader's), so that a read slowed down by a busy
-	 * client or etcd still moves on, and the work of each attempt is not thrown away.
-	 * When the revision was compacted meanwhile, the progress starts over
-	 * ({@link Progress#isStarted()} is false again) and the read fails: the caller drops
-	 * what it received and reads again.
+	 * deadline (at most 4 times the reader's), and no later page of the read asks for
+	 * more keys than that, so that a read slowed down by a busy client or etcd still
+	 * moves on, and the work of each attempt is not thrown away. When the revision was
+	 * compacted meanwhile, the progress starts over ({@link Progress#isStarted()} is
+	 * false again) and the read fails: the caller drops what it received and reads again.
 	 * @param ranges ranges that do not overlap; the same ones on every attempt
 	 * @param keys receives the keys, in key order per range, on the calling thread
 	 * @param progress where the read stands; new for a new read
@@ -152,17 +151,22 @@ public final class EtcdConfigReader {
 				continue;
 			}
 			progress.answered();
-			if (page.more()) {
-				progress.limit = nextLimit(progress.limit, page.bytes());
-				progress.from = page.next();
+			int range = progress.range;
+			ByteSequence from = page.next();
+			if (!page.more()) {
+				range++;
+				from = (range < ranges.size()) ? ranges.get(range).startKey() : null;
 			}
-			else {
-				progress.range++;
-				progress.from = (progress.range < ranges.size()) ? ranges.get(progress.range).startKey() : null;
-			}
+			progress.limit = progress.nextLimit(page);
 			serializable = true;
-			pending = get(progress, ranges, serializable);
+			// The progress moves on only once the keys are handed over: a next page that
+			// fails at once (a client that is closing) leaves it at this page, which the
+			// next attempt reads again instead of losing it.
+			pending = (from != null)
+					? get(from, ranges.get(range).endKey(), progress.limit, progress.revision, serializable) : null;
 			page.keys().forEach(keys);
+			progress.range = range;
+			progress.from = from;
 		}
 		return progress.revision;
 	}
@@ -171,7 +175,7 @@ public final class EtcdConfigReader {
 	// answer in time makes the next one smaller and more patient.
 	private <T> T call(CompletableFuture<T> call, Progress progress) throws Exception {
 		try {
-			return EtcdCalls.get(call, this.timeout.multipliedBy(progress.timeoutFactor));
+			return EtcdCalls.get(call, EtcdCalls.patient(this.timeout, progress.timeouts));
 		}
 		catch (TimeoutException ex) {
 			progress.timedOut();
@@ -206,7 +210,7 @@ public final class EtcdConfigReader {
 			return limit;
 		}
 		long scaled = limit * (long) TARGET_PAGE_BYTES / bytes;
-		return (int) Math.max(1, Math.min(scaled, 50_000));
+		return (int) Math.max(1, Math.min(scaled, MAX_PAGE_KEYS));
 	}
 
 	/**
@@ -257,7 +261,12 @@ public final class EtcdConfigReader {
 
 		private long answers;
 
-		private long timeoutFactor = 1;
+		// Calls that timed out since etcd last answered.
+		private long timeouts;
+
+		// The most keys a page may ask for: after a timeout, no more than answered, so
+		// that a member too slow for a full page is not asked for one again.
+		private int ceiling = MAX_PAGE_KEYS;
 
 		/**
 		 * Whether etcd's revision was read, so that an attempt goes on at it.
@@ -280,7 +289,7 @@ public final class EtcdConfigReader {
 			this.revision = revision;
 			this.range = 0;
 			this.from = from;
-			this.limit = limit;
+			this.limit = Math.min(limit, this.ceiling);
 		}
 
 		void restart() {
@@ -290,12 +299,18 @@ public final class EtcdConfigReader {
 
 		void answered() {
 			this.answers++;
-			this.timeoutFactor = 1;
+			this.timeouts = 0;
+		}
+
+		int nextLimit(Page page) {
+			return (page.more()) ? Math.min(this.ceiling, EtcdConfigReader.nextLimit(this.limit, page.bytes()))
+					: this.limit;
 		}
 
 		void timedOut() {
 			this.limit = Math.max(1, this.limit / 4);
-			this.timeoutFactor = Math.min(MAX_TIMEOUT_FACTOR, this.timeoutFactor * 2);
+			this.ceiling = Math.min(this.ceiling, this.limit);
+			this.timeouts++;
 		}
 
 	}

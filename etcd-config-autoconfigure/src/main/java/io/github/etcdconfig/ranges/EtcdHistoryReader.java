@@ -34,8 +34,9 @@ import io.github.etcdconfig.client.EtcdErrors;
  * It gives up, and the caller reads every key instead, when etcd compacted the history it
  * needs, when more revisions than allowed passed since (replaying them would cost more
  * than a read), when etcd's revision is below the given one (another cluster, or one
- * restored from a backup), when the user may not watch the whole key space, or when etcd
- * does not answer in time. jetcd's callbacks only add to a list: they never block.
+ * restored from a backup), or when the user may not watch the whole key space. When etcd
+ * does not answer in time, it fails instead: the caller tries again. jetcd's callbacks
+ * only add to a list: they never block.
  */
 public final class EtcdHistoryReader {
 
@@ -60,44 +61,11 @@ public final class EtcdHistoryReader {
 	}
 
 	/**
-	 * Read the changes in the ranges after a revision, up to etcd's current revision at
-	 * least.
-	 * @param ranges the ranges
-	 * @param since the revision already held
-	 * @return the changes and the revision they bring the ranges to, or empty when the
-	 * history cannot be used (see the class comment)
-	 * @throws InterruptedException when the calling thread was interrupted
-	 */
-	public Optional<Changes> readSince(List<EtcdKeyRange> ranges, long since) throws InterruptedException {
-		try {
-			return readOrFail(ranges, since);
-		}
-		catch (TimeoutException | ExecutionException | RuntimeException ex) {
-			return Optional.empty();
-		}
-	}
-
-	/**
-	 * Read the changes in the ranges after a revision, as {@link #readSince} does, but
-	 * fail when etcd does not answer in time or cannot be reached, instead of giving up
-	 * the history: a caller that tries again (a fleet restarting at once) then keeps
-	 * reading the changes rather than every key, which would cost etcd far more.
-	 * @param ranges the ranges
-	 * @param since the revision already held
-	 * @return the changes, or empty when the history cannot be used
-	 * @throws TimeoutException when a step did not answer in time
-	 * @throws ExecutionException when etcd could not be reached, or refused a step
-	 * @throws InterruptedException when the calling thread was interrupted
-	 */
-	public Optional<Changes> readOrFail(List<EtcdKeyRange> ranges, long since)
-			throws TimeoutException, ExecutionException, InterruptedException {
-		return readOrFail(ranges, since, revision(ranges));
-	}
-
-	/**
 	 * Read the changes in the ranges after a revision up to a revision of etcd read
-	 * before, as {@link #readOrFail(List, long)} does once it has read etcd's revision: a
-	 * caller that tries again keeps the revision it was answered.
+	 * before. It fails when etcd does not answer in time or cannot be reached, instead of
+	 * giving up the history: a caller that tries again (a fleet restarting at once) then
+	 * keeps reading the changes rather than every key, which would cost etcd far more,
+	 * and keeps the revision it was answered.
 	 * @param ranges the ranges
 	 * @param since the revision already held
 	 * @param current etcd's revision, from {@link #revision(List)}

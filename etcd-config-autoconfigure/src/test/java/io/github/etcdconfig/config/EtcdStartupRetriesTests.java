@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 
 import io.etcd.jetcd.ByteSequence;
@@ -36,6 +39,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The start-up load when etcd answers some calls too late, as in a fleet that starts at
@@ -59,6 +63,12 @@ class EtcdStartupRetriesTests {
 	private final List<Get> gets = new CopyOnWriteArrayList<>();
 
 	private final List<EtcdConfigStores> loaded = new CopyOnWriteArrayList<>();
+
+	// The revision of the change a restart finds (startThenChangeAKey).
+	private long changed;
+
+	// The gets (from 1) that fail at once, as they do while jetcd closes.
+	private IntPredicate refused = (call) -> false;
 
 	@BeforeEach
 	void seed() {
@@ -96,12 +106,32 @@ class EtcdStartupRetriesTests {
 	}
 
 	@Test
+	void aPageAskedForAheadThatFailsAtOnceDoesNotLoseThePageBeforeIt() {
+		// The second page is asked for before the first is handed over, and fails at
+		// once.
+		this.refused = (call) -> call == 3;
+		EtcdConfigStore store = load(settings(), (call) -> false);
+		assertThat(store.getSnapshot().getKeyCount()).isEqualTo(50);
+		assertThat(store.getSnapshot().getProperty("retries.key-00")).isEqualTo("value-0");
+	}
+
+	@Test
+	void thePagesAfterOneThatTimedOutAskForNoMoreKeysThanTheOneThatAnswered() {
+		// Values of 64 KB make the second page 16 keys; it does not answer, and is asked
+		// for again with 4. Each later page of 4 keys would scale back to 16.
+		putValuesOf64Kb();
+		load(settings(), (call) -> call == 3);
+		long answered = this.gets.get(3).limit();
+		assertThat(answered).isEqualTo(this.gets.get(2).limit() / 4);
+		assertThat(this.gets.subList(4, this.gets.size())).hasSizeGreaterThan(2)
+			.allMatch((get) -> get.limit() <= answered);
+	}
+
+	@Test
 	void theRetriesGoOnWhilePagesKeepArriving() {
 		// Values of 64 KB keep the pages to about 16 keys; every other page does not
 		// answer, so each budget of two attempts reads one page of the four.
-		for (int i = 0; i < 50; i++) {
-			this.keys.put(String.format("/config/retries/key-%02d", i), new byte[64 * 1024]);
-		}
+		putValuesOf64Kb();
 		Map<String, String> settings = settings();
 		settings.put("etcd.config.retry.max-retries", "1");
 		EtcdConfigStore store = load(settings, (call) -> call > 1 && call % 2 == 1);
@@ -118,34 +148,81 @@ class EtcdStartupRetriesTests {
 	}
 
 	@Test
+	void anInterruptEndsTheStartUpAtOnceWithTheThreadStillInterrupted() {
+		// The second page does not answer; the load is interrupted while it waits.
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		AtomicBoolean interrupted = new AtomicBoolean();
+		Thread starting = new Thread(() -> {
+			try {
+				load(settings(), (call) -> call == 3);
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+			interrupted.set(Thread.currentThread().isInterrupted());
+		});
+		starting.start();
+		await().until(() -> this.gets.size() == 3);
+		starting.interrupt();
+		await().until(() -> !starting.isAlive());
+		assertThat(failure.get()).isInstanceOf(EtcdConfigLoadException.class);
+		assertThat(interrupted).isTrue();
+	}
+
+	@Test
 	void aRestartFromTheSnapshotFileTriesEtcdsHistoryAgainRatherThanReadingEveryKey() {
 		Map<String, String> settings = settings();
-		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
-		load(settings, (call) -> false);
-		this.loaded.remove(0).destroy();
-		long changed = this.keys.put("/config/retries/key-07", "changed since the file");
-		this.gets.clear();
+		startThenChangeAKey(settings);
 		// etcd's revision, the catch-up's first step, does not answer the first time.
 		EtcdConfigStore store = load(settings, (call) -> call == 1);
-		assertThat(store.getSnapshot().getProperty("retries.key-07")).isEqualTo("changed since the file");
-		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(changed);
+		assertHoldsTheChange(store);
 		assertThat(this.gets).hasSize(2).allMatch(Get::countOnly);
 	}
 
 	@Test
 	void aRestartFromTheSnapshotFileKeepsEtcdsRevisionAndTriesOnWhileTheHistoryIsLate() {
 		Map<String, String> settings = settings();
-		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
 		// One attempt per budget: the history's first watch does not answer within it.
 		settings.put("etcd.config.retry.max-retries", "0");
+		startThenChangeAKey(settings);
+		EtcdConfigStore store = load(settings, (call) -> false, (watch) -> watch == 1);
+		assertHoldsTheChange(store);
+		assertThat(this.gets).singleElement().matches(Get::countOnly);
+	}
+
+	@Test
+	void aRestartFromTheSnapshotFileReadsEveryKeyWhenEtcdAnswersButItsHistoryNever() {
+		Map<String, String> settings = settings();
+		settings.put("etcd.config.retry.max-retries", "1");
+		startThenChangeAKey(settings);
+		// etcd's revision answers; no watch of its history ever sends an event.
+		EtcdConfigStore store = load(settings, (call) -> false, (watch) -> true);
+		assertThat(store.isFromSnapshotFile()).isFalse();
+		assertHoldsTheChange(store);
+		assertThat(this.gets.stream().filter((get) -> !get.countOnly())).isNotEmpty();
+	}
+
+	// Values of 64 KB keep a page to about 16 keys.
+	private void putValuesOf64Kb() {
+		for (int i = 0; i < 50; i++) {
+			this.keys.put(String.format("/config/retries/key-%02d", i), new byte[64 * 1024]);
+		}
+	}
+
+	/**
+	 * Load once with a snapshot file, then change a key in etcd: what a restart finds.
+	 */
+	private void startThenChangeAKey(Map<String, String> settings) {
+		settings.put("etcd.config.snapshot.path", this.folder.resolve("etcd.snapshot").toString());
 		load(settings, (call) -> false);
 		this.loaded.remove(0).destroy();
-		long changed = this.keys.put("/config/retries/key-07", "changed since the file");
+		this.changed = this.keys.put("/config/retries/key-07", "changed since the file");
 		this.gets.clear();
-		EtcdConfigStore store = load(settings, (call) -> false, (watch) -> watch == 1);
+	}
+
+	private void assertHoldsTheChange(EtcdConfigStore store) {
 		assertThat(store.getSnapshot().getProperty("retries.key-07")).isEqualTo("changed since the file");
-		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(changed);
-		assertThat(this.gets).singleElement().matches(Get::countOnly);
+		assertThat(store.getSnapshot().getRevision()).isGreaterThanOrEqualTo(this.changed);
 	}
 
 	private static Map<String, String> settings() {
@@ -206,7 +283,11 @@ class EtcdStartupRetriesTests {
 			GetOption option = (GetOption) args[1];
 			this.gets.add(new Get(((ByteSequence) args[0]).toString(StandardCharsets.UTF_8), option.isCountOnly(),
 					option.getLimit(), option.getRevision()));
-			return heldBack.test(calls.incrementAndGet()) ? new CompletableFuture<>() : invoke(method, kv, args);
+			int call = calls.incrementAndGet();
+			if (this.refused.test(call)) {
+				throw new RejectedExecutionException("the client is closing");
+			}
+			return heldBack.test(call) ? new CompletableFuture<>() : invoke(method, kv, args);
 		});
 		return proxy(Client.class, (method, args) -> switch (method.getName()) {
 			case "getKVClient" -> holding;
