@@ -151,6 +151,22 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
+	void twoChecksNeverSendTheSameRequestSoThatEtcdsGrpcProxyForwardsThemInsteadOfAnsweringFromItsCache() {
+		EtcdWatchSession session = session();
+		this.check.run(List.of(session), result());
+		answer(0, 12);
+		answer(1, 12);
+		this.check.run(List.of(session), result());
+		answer(2, 13);
+		assertThat(this.options).hasSize(4)
+			.allSatisfy((option) -> assertThat(option.getMaxModRevision()).isGreaterThanOrEqualTo(1L << 40));
+		assertThat(this.options.get(2).isCountOnly()).isTrue();
+		assertThat(this.options.get(2).getMaxModRevision()).isNotEqualTo(this.options.get(0).getMaxModRevision());
+		assertThat(this.options.get(3).getMinModRevision()).isEqualTo(this.options.get(1).getMinModRevision());
+		assertThat(this.options.get(3).getMaxModRevision()).isNotEqualTo(this.options.get(1).getMaxModRevision());
+	}
+
+	@Test
 	void aCheckWithinAnIntervalOfAnotherWatchersAnswerOnTheSameClientAsksNothing() {
 		EtcdClientAnswers shared = new EtcdClientAnswers();
 		EtcdLivenessCheck configuration = sharing(shared);

@@ -158,7 +158,7 @@ class EtcdPrefixWatcherTests {
 
 	// A client whose watches are confirmed by etcd but then deliver no event: a watch
 	// that went silent.
-	private static Client silentWatches(Client client) {
+	static Client silentWatches(Client client) {
 		Watch watch = client.getWatchClient();
 		Watch silent = (Watch) Proxy.newProxyInstance(Watch.class.getClassLoader(), new Class<?>[] { Watch.class },
 				(proxy, method, args) -> {
