@@ -54,11 +54,12 @@ public final class EtcdRevisionRequest {
 	 */
 	public static CompletableFuture<GetResponse> sendApplied(KV kv, ByteSequence key) {
 		// etcd computes a count from its index; the filter applies to returned keys only.
-		return kv.get(key, GetOption.builder()
-			.withCountOnly(true)
-			.withSerializable(true)
-			.withMaxModRevision(uniqueMaxModRevision())
-			.build());
+		return kv.get(key,
+				GetOption.builder()
+					.withCountOnly(true)
+					.withSerializable(true)
+					.withMaxModRevision(uniqueMaxModRevision())
+					.build());
 	}
 
 	/**

@@ -62,12 +62,12 @@ import org.jspecify.annotations.Nullable;
  * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing, serializable or not: the
  * timeout below.</li>
  * </ul>
- * Both are also unique (a random maximum modification revision, far above any
- * revision): etcd's gRPC proxy answers a serializable request it has seen before from its
- * cache, which would hide a hung etcd and keep the revision a check sees from moving
- * ({@link EtcdRevisionRequest#sendApplied}).
- * The start-up reader keeps asking linearizably ({@link EtcdRevisionRequest#send}): an
- * application must not start from a state older than etcd's at the moment it asked.
+ * Both are also unique (a random maximum modification revision, far above any revision):
+ * etcd's gRPC proxy answers a serializable request it has seen before from its cache,
+ * which would hide a hung etcd and keep the revision a check sees from moving
+ * ({@link EtcdRevisionRequest#sendApplied}). The start-up reader keeps asking
+ * linearizably ({@link EtcdRevisionRequest#send}): an application must not start from a
+ * state older than etcd's at the moment it asked.
  *
  * <p>
  * The watchers of one client share their answers ({@link EtcdClientAnswers}): a check
