@@ -174,13 +174,8 @@ class EtcdGrpcProxyTests {
 		long start = this.keys.put("/watched/key-0", "start");
 		try (Client proxied = Client.builder().endpoints(this.proxy.endpoint()).build()) {
 			EtcdPrefixWatcherTests.Recorder target = new EtcdPrefixWatcherTests.Recorder(start);
-			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(EtcdPrefixWatcherTests.silentWatches(proxied), target,
-					new EtcdPrefixWatcher.Settings(Duration.ofMillis(10), 3, Duration.ofMillis(200),
-							Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(1), 500));
-			watcher.start();
+			EtcdPrefixWatcher watcher = EtcdPrefixWatcherTests.watchingSilently(proxied, target);
 			try {
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> watcher.getStatus().getState() == EtcdWatchStatus.State.WATCHING);
 				// A check answered through the proxy: a request the proxy could keep.
 				await().atMost(Duration.ofSeconds(30)).until(() -> watcher.getStatus().getEtcdRevision() >= start);
 				this.keys.put("/watched/key-1", "missed by the watch");
