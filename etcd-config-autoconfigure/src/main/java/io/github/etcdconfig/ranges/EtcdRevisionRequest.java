@@ -1,12 +1,22 @@
 package io.github.etcdconfig.ranges;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.StatusRequest;
+import io.etcd.jetcd.api.StatusResponse;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.github.etcdconfig.client.EtcdClientInternals;
+import io.grpc.stub.StreamObserver;
 
 /**
  * Asks etcd for its current revision the cheapest way: a linearizable count of one key,
@@ -16,20 +26,15 @@ import io.etcd.jetcd.options.GetOption;
  * answers. The revision is the response header's.
  *
  * <p>
- * {@link #sendApplied} asks the same without the leader: the member that receives it
- * answers with the revision it has applied, which may be behind the cluster's. The
- * liveness check uses it; a start-up read, which must not start from an old state, does
- * not. Each such request is unique, so that etcd's gRPC proxy forwards it instead of
- * answering from its cache.
+ * {@link #applied} asks the member that receives the request for its status instead: its
+ * applied revision, which may be behind the cluster's, without a round with the leader.
+ * The liveness check uses it; a start-up read, which must not start from an old state,
+ * does not.
  */
 public final class EtcdRevisionRequest {
 
 	// etcd's revision alone: no value read, no key sent back.
 	private static final GetOption REVISION_ONLY = GetOption.builder().withCountOnly(true).build();
-
-	// The lowest maximum modification revision a serializable request is sent with: far
-	// above any revision etcd reaches (2^40, a million writes a second for 35 years).
-	private static final long UNIQUE_FLOOR = 1L << 40;
 
 	private EtcdRevisionRequest() {
 	}
@@ -46,63 +51,85 @@ public final class EtcdRevisionRequest {
 	}
 
 	/**
-	 * Send the request serializable: the answering member's applied revision, without a
-	 * round with the leader.
-	 * @param kv the client's KV service
-	 * @param key a key the user may read (a range's start key)
-	 * @return the response, whose header holds the answering member's revision
+	 * What asks etcd's revision as the member that receives the request has applied it:
+	 * etcd's {@code Maintenance.Status}, sent on the client's own channel. The member
+	 * answers from its own state, without a round with the leader; etcd's gRPC proxy
+	 * forwards it (it caches range reads only), so a hung etcd behind a proxy answers
+	 * nothing. An answer from a member without a leader is a failure: such a member would
+	 * answer, with a revision that no longer moves. When jetcd's internals cannot be
+	 * reached, the linearizable count ({@link #send}).
+	 * @param client the client
+	 * @param timeout the gRPC deadline of each request
+	 * @return sends the request for a key the user may read (used by the count only) and
+	 * returns the revision
 	 */
-	public static CompletableFuture<GetResponse> sendApplied(KV kv, ByteSequence key) {
-		// etcd computes a count from its index; the filter applies to returned keys only.
-		return kv.get(key,
-				GetOption.builder()
-					.withCountOnly(true)
-					.withSerializable(true)
-					.withMaxModRevision(uniqueMaxModRevision())
-					.build());
+	public static Function<ByteSequence, CompletableFuture<Long>> applied(Client client, Duration timeout) {
+		KV kv = client.getKVClient();
+		try {
+			EtcdClientInternals internals = EtcdClientInternals.of(client);
+			return (key) -> status(internals, timeout);
+		}
+		catch (ReflectiveOperationException ex) {
+			return (key) -> send(kv, key).thenApply((response) -> response.getHeader().getRevision());
+		}
+	}
+
+	private static CompletableFuture<Long> status(EtcdClientInternals internals, Duration timeout) {
+		CompletableFuture<Long> revision = new CompletableFuture<>();
+		// Answered on a gRPC thread: completing the future only hands the answer on.
+		internals.newStub(MaintenanceGrpc::newStub)
+			.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+			.status(StatusRequest.getDefaultInstance(), new StreamObserver<>() {
+
+				@Override
+				public void onNext(StatusResponse response) {
+					if (response.getLeader() == 0) {
+						revision.completeExceptionally(EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE,
+								"etcd member " + Long.toHexString(response.getHeader().getMemberId())
+										+ " has no leader"));
+					}
+					else {
+						revision.complete(response.getHeader().getRevision());
+					}
+				}
+
+				@Override
+				public void onError(Throwable error) {
+					if (String.valueOf(error.getMessage()).contains("invalid auth token")) {
+						// An expired token: jetcd fetches a new one for the next call.
+						internals.renewToken();
+					}
+					revision.completeExceptionally(EtcdExceptionFactory.toEtcdException(error));
+				}
+
+				@Override
+				public void onCompleted() {
+				}
+
+			});
+		return revision;
 	}
 
 	/**
 	 * What to ask for the newest change in a range after a revision: keys only, sorted by
 	 * modification revision, descending, limit 1, with a minimum modification revision.
-	 * etcd reads and sorts every key of the range to answer it. A serializable read is
-	 * made unique, as {@link #sendApplied}: etcd's gRPC proxy would otherwise answer it
-	 * from its cache.
+	 * etcd reads and sorts every key of the range to answer it. etcd's gRPC proxy
+	 * answers a serializable read it has seen before from its cache.
 	 * @param range the range
 	 * @param revision the revision after which changes count
 	 * @param serializable whether the member that receives it answers from its own state
 	 * @return the options of the read
 	 */
 	public static GetOption newestChangeAfter(EtcdKeyRange range, long revision, boolean serializable) {
-		GetOption.Builder builder = GetOption.builder()
+		return GetOption.builder()
 			.withRange(range.endKey())
 			.withKeysOnly(true)
 			.withLimit(1)
 			.withSortField(GetOption.SortTarget.MOD)
 			.withSortOrder(GetOption.SortOrder.DESCEND)
 			.withMinModRevision(revision + 1)
-			.withSerializable(serializable);
-		if (serializable) {
-			// The minimum modification revision already makes etcd read the whole range
-			// before the limit: the maximum costs one comparison per key read.
-			builder.withMaxModRevision(uniqueMaxModRevision());
-		}
-		return builder.build();
-	}
-
-	/**
-	 * A maximum modification revision no key reaches, different for each request: etcd's
-	 * gRPC proxy ({@code etcd grpc-proxy start}) answers a serializable range request
-	 * from its cache when it has seen the same request before (the same bytes, from any
-	 * client), and drops that answer only when a write or compaction goes through the
-	 * proxy itself. A cached answer would carry an old revision while etcd's moves on
-	 * (writes sent to the members), and would come at once while etcd hangs. A request
-	 * the proxy has never seen is forwarded; etcd's answer is the same with the filter as
-	 * without it.
-	 * @return a revision of at least 2^40
-	 */
-	static long uniqueMaxModRevision() {
-		return ThreadLocalRandom.current().nextLong(UNIQUE_FLOOR, Long.MAX_VALUE);
+			.withSerializable(serializable)
+			.build();
 	}
 
 }
