@@ -24,10 +24,10 @@ import org.jspecify.annotations.Nullable;
  * a way to find a watch that went silent.
  *
  * <p>
- * Each check first asks for etcd's revision alone: a count of one key, which etcd answers
- * from its index without reading a value (about 0.3 ms of etcd's CPU, all members, as
- * asked here, and 0.9 ms linearizable, where a sorted read of a 10,000-key range costs 13
- * ms: {@code ScaleCheckCost} in the benchmarks). A range is read only when etcd's
+ * Each check first asks for etcd's revision alone: the status of the member that receives
+ * it, which that member answers from its own state without reading a key (where a sorted
+ * read of a 10,000-key range costs 13 ms of etcd's CPU: {@code ScaleCheckCost} in the
+ * benchmarks). A range is read only when etcd's
  * revision is past the revision at which its watch was last known to be current (its last
  * event, or the last check that found nothing it had missed): nothing written since then,
  * nothing missed. An idle cluster therefore costs one small request per check, whatever
