@@ -84,9 +84,9 @@ public final class EtcdRevisionRequest {
 				@Override
 				public void onNext(StatusResponse response) {
 					if (response.getLeader() == 0) {
-						revision.completeExceptionally(EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE,
-								"etcd member " + Long.toHexString(response.getHeader().getMemberId())
-										+ " has no leader"));
+						revision.completeExceptionally(
+								EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "etcd member "
+										+ Long.toHexString(response.getHeader().getMemberId()) + " has no leader"));
 					}
 					else {
 						revision.complete(response.getHeader().getRevision());
@@ -113,8 +113,8 @@ public final class EtcdRevisionRequest {
 	/**
 	 * What to ask for the newest change in a range after a revision: keys only, sorted by
 	 * modification revision, descending, limit 1, with a minimum modification revision.
-	 * etcd reads and sorts every key of the range to answer it. etcd's gRPC proxy
-	 * answers a serializable read it has seen before from its cache.
+	 * etcd reads and sorts every key of the range to answer it. etcd's gRPC proxy answers
+	 * a serializable read it has seen before from its cache.
 	 * @param range the range
 	 * @param revision the revision after which changes count
 	 * @param serializable whether the member that receives it answers from its own state

@@ -27,17 +27,16 @@ import org.jspecify.annotations.Nullable;
  * Each check first asks for etcd's revision alone: the status of the member that receives
  * it, which that member answers from its own state without reading a key (where a sorted
  * read of a 10,000-key range costs 13 ms of etcd's CPU: {@code ScaleCheckCost} in the
- * benchmarks). A range is read only when etcd's
- * revision is past the revision at which its watch was last known to be current (its last
- * event, or the last check that found nothing it had missed): nothing written since then,
- * nothing missed. An idle cluster therefore costs one small request per check, whatever
- * the size of the ranges. While a range known to be behind is read anyway (another range
- * received a later revision than the one at which it was last known current: the
- * application's folder while the shared layer changes), that read's answer gives etcd's
- * revision, and the check asks nothing else first. The range read finds a key put or
- * changed after the watch's last event, not a key deleted since then (a range read
- * returns no deleted key): a watch that went silent is found by the next put in its
- * range, as with the sorted read before.
+ * benchmarks). A range is read only when etcd's revision is past the revision at which
+ * its watch was last known to be current (its last event, or the last check that found
+ * nothing it had missed): nothing written since then, nothing missed. An idle cluster
+ * therefore costs one small request per check, whatever the size of the ranges. While a
+ * range known to be behind is read anyway (another range received a later revision than
+ * the one at which it was last known current: the application's folder while the shared
+ * layer changes), that read's answer gives etcd's revision, and the check asks nothing
+ * else first. The range read finds a key put or changed after the watch's last event, not
+ * a key deleted since then (a range read returns no deleted key): a watch that went
+ * silent is found by the next put in its range, as with the sorted read before.
  *
  * <p>
  * etcd's revision is asked with etcd's {@code Maintenance.Status}
@@ -54,16 +53,16 @@ import org.jspecify.annotations.Nullable;
  * up ({@link EtcdWatchSession#currentAt(long)}). jetcd spreads requests over the
  * endpoints, so the next check or the one after reaches a member that has applied the
  * change a silent watch missed;</li>
- * <li>a member without a leader still answers: that answer counts as a failure, so a check
- * that succeeds proves that the member it reached has a leader;</li>
+ * <li>a member without a leader still answers: that answer counts as a failure, so a
+ * check that succeeds proves that the member it reached has a leader;</li>
  * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing: the timeout below.</li>
  * </ul>
  * The range read is linearizable: etcd's gRPC proxy answers a serializable range read it
  * has seen before from its cache, and a unique one would grow the proxy's index of cached
  * ranges without end. It comes only after etcd moved on, so it costs the leader's round
  * only then. While etcd is taken for unreachable, etcd's revision is asked with a
- * linearizable count ({@link EtcdRevisionRequest#send}), as the start-up reader asks: that
- * answer ends the outage and starts a resync.
+ * linearizable count ({@link EtcdRevisionRequest#send}), as the start-up reader asks:
+ * that answer ends the outage and starts a resync.
  *
  * <p>
  * The watchers of one client share their answers ({@link EtcdClientAnswers}): a check
@@ -176,8 +175,8 @@ final class EtcdLivenessCheck {
 	 * @param sessions the sessions
 	 * @param result receives each answer, or the failure
 	 * @param throughLeader whether etcd's revision must be asked linearizably: while etcd
-	 * is taken for unreachable, the first answer ends the outage and starts a resync, which
-	 * must not start from a member's older state
+	 * is taken for unreachable, the first answer ends the outage and starts a resync,
+	 * which must not start from a member's older state
 	 * @return whether a check was sent
 	 */
 	boolean run(List<EtcdWatchSession> sessions, Result result, boolean throughLeader) {
@@ -200,8 +199,10 @@ final class EtcdLivenessCheck {
 		EtcdWatchSession first = sessions.get(0);
 		ByteSequence key = first.range().startKey();
 		send(first,
-				() -> throughLeader ? EtcdRevisionRequest.send(this.kv, key)
-					.thenApply((response) -> response.getHeader().getRevision()) : this.memberRevision.apply(key),
+				() -> throughLeader
+						? EtcdRevisionRequest.send(this.kv, key)
+							.thenApply((response) -> response.getHeader().getRevision())
+						: this.memberRevision.apply(key),
 				Long::longValue, result, (etcdRevision) -> checkOthers(sessions, null, etcdRevision, result));
 		return true;
 	}
@@ -242,14 +243,14 @@ final class EtcdLivenessCheck {
 		GetOption newer = EtcdRevisionRequest.newestChangeAfter(session.range(), received, false);
 		send(session, () -> this.kv.get(session.range().startKey(), newer),
 				(response) -> response.getHeader().getRevision(), result, (response) -> {
-			long etcdRevision = response.getHeader().getRevision();
-			long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
-			if (newest == 0) {
-				session.currentAt(etcdRevision);
-			}
-			result.answered(session, etcdRevision, newest);
-			then.accept(etcdRevision);
-		});
+					long etcdRevision = response.getHeader().getRevision();
+					long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
+					if (newest == 0) {
+						session.currentAt(etcdRevision);
+					}
+					result.answered(session, etcdRevision, newest);
+					then.accept(etcdRevision);
+				});
 	}
 
 	private <T> void send(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,

@@ -101,7 +101,8 @@ public class EtcdPrefixWatcher {
 				target.toString());
 		this.liveness = new EtcdLivenessCheck(client.getKVClient(),
 				EtcdRevisionRequest.applied(client, settings.requestTimeout()), settings.requestTimeout(),
-				this::execute, this::schedule, this.status::getResponses, EtcdClientAnswers.of(client), settings.checkInterval());
+				this::execute, this::schedule, this.status::getResponses, EtcdClientAnswers.of(client),
+				settings.checkInterval());
 		this.resync = new EtcdResync(client.getKVClient(), settings.requestTimeout(), settings.pageSize(), target);
 	}
 

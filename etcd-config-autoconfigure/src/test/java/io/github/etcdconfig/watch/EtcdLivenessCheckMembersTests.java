@@ -83,7 +83,9 @@ class EtcdLivenessCheckMembersTests {
 			long missed = writer.put("/config/liveness/key", "missed by the watch");
 			// Once the follower has applied the put, as it soon does.
 			await().atMost(TIMEOUT)
-				.until(() -> EtcdRevisionRequest.applied(followerClient, TIMEOUT).apply(RANGE.startKey()).get() >= missed);
+				.until(() -> EtcdRevisionRequest.applied(followerClient, TIMEOUT)
+					.apply(RANGE.startKey())
+					.get() >= missed);
 			EtcdWatchSession silent = new EtcdWatchSession(RANGE, received, new EtcdLivenessCheckTests.NoCallbacks());
 			check(followerClient).run(List.of(silent), result());
 			await().atMost(TIMEOUT).until(() -> !this.answers.isEmpty() || !this.failures.isEmpty());

@@ -51,8 +51,8 @@ class EtcdLivenessCheckTests {
 	private final EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
 			new NoCallbacks());
 
-	private final EtcdLivenessCheck check = new EtcdLivenessCheck(kv(), this::status, TIMEOUT,
-			Runnable::run, this.scheduler, this.responses::get);
+	private final EtcdLivenessCheck check = new EtcdLivenessCheck(kv(), this::status, TIMEOUT, Runnable::run,
+			this.scheduler, this.responses::get);
 
 	@Test
 	void checksComeAtTheIntervalSpreadByUpToHalfOfItEitherWay() {
@@ -164,7 +164,9 @@ class EtcdLivenessCheckTests {
 	void aMemberWithoutALeaderFailsTheCheck() {
 		this.check.run(List.of(session()), result());
 		this.requests.get(0).completeExceptionally(new IllegalStateException("etcd member 1 has no leader"));
-		assertThat(this.failures).singleElement().extracting(Throwable::getMessage).isEqualTo("etcd member 1 has no leader");
+		assertThat(this.failures).singleElement()
+			.extracting(Throwable::getMessage)
+			.isEqualTo("etcd member 1 has no leader");
 	}
 
 	@Test
@@ -216,8 +218,8 @@ class EtcdLivenessCheckTests {
 	}
 
 	private EtcdLivenessCheck sharing(EtcdClientAnswers answers) {
-		return new EtcdLivenessCheck(kv(), this::status, TIMEOUT, Runnable::run, this.scheduler,
-				this.responses::get, answers, Duration.ofMinutes(1));
+		return new EtcdLivenessCheck(kv(), this::status, TIMEOUT, Runnable::run, this.scheduler, this.responses::get,
+				answers, Duration.ofMinutes(1));
 	}
 
 	@SuppressWarnings("unchecked")
