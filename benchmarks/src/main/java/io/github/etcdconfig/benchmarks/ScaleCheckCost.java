@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.GetOption;
@@ -17,8 +20,9 @@ import io.github.etcdconfig.test.EtcdCluster;
 
 /**
  * What the starter's liveness check costs etcd, against the number of keys in the checked
- * range, linearizable (as before) and serializable (as now), and what its first request,
- * etcd's revision alone, costs either way. The check asks for the newest change in a
+ * range, linearizable (as now) and serializable (which etcd's gRPC proxy answers from its
+ * cache), and what its first request, etcd's revision alone, costs as the member's Status
+ * (as now) and as a count of one key, linearizable or serializable. The check asks for the newest change in a
  * range after the revision the watch received (keys only, sorted by modification
  * revision, descending, limit 1, a minimum modification revision): etcd reads and sorts
  * every key of the range to answer it. Measured with one client, one request at a time,
@@ -28,13 +32,15 @@ import io.github.etcdconfig.test.EtcdCluster;
  */
 final class ScaleCheckCost {
 
-	static final String CHECK = "the liveness check";
+	static final String CHECK = "the liveness check (linearizable, now)";
 
-	static final String CHECK_SERIALIZABLE = "the liveness check, serializable (now)";
+	static final String CHECK_SERIALIZABLE = "the liveness check, serializable";
 
-	static final String PROBE = "etcd's revision, linearizable (the probe before)";
+	static final String PROBE = "etcd's revision, linearizable count";
 
-	static final String PROBE_SERIALIZABLE = "etcd's revision, serializable (the probe now)";
+	static final String PROBE_SERIALIZABLE = "etcd's revision, serializable count";
+
+	static final String PROBE_STATUS = "etcd's revision, Status (the probe now)";
 
 	private static final int REQUESTS = 1_000;
 
@@ -76,15 +82,18 @@ final class ScaleCheckCost {
 					.getHeader()
 					.getRevision();
 				// The starter's check (EtcdLivenessCheck), with nothing newer than the
-				// watch received: linearizable as before, and answered by the member that
-				// receives it as now.
+				// watch received: linearizable as now, and answered by the member that
+				// receives it for comparison.
 				costs.add(cost(etcd, kv, size, CHECK, range,
 						EtcdRevisionRequest.newestChangeAfter(range, revision, false)));
 				costs.add(cost(etcd, kv, size, CHECK_SERIALIZABLE, range,
 						EtcdRevisionRequest.newestChangeAfter(range, revision, true)));
 				if (size == sizes[0]) {
-					// What each check asks first, whatever the size of the ranges: a
-					// count of one key (EtcdRevisionRequest).
+					// What each check asks first, whatever the size of the ranges: the
+					// member's Status (EtcdRevisionRequest.applied), and a count of one key.
+					Function<ByteSequence, CompletableFuture<Long>> status = EtcdRevisionRequest.applied(client,
+							Duration.ofSeconds(10));
+					costs.add(cost(etcd, size, PROBE_STATUS, () -> status.apply(range.startKey())));
 					costs.add(cost(etcd, kv, size, PROBE, range, GetOption.builder().withCountOnly(true).build()));
 					costs.add(cost(etcd, kv, size, PROBE_SERIALIZABLE, range,
 							GetOption.builder().withCountOnly(true).withSerializable(true).build()));
@@ -99,6 +108,11 @@ final class ScaleCheckCost {
 
 	private static Cost cost(EtcdCluster etcd, KV kv, int size, String request, EtcdKeyRange range, GetOption option)
 			throws Exception {
+		return cost(etcd, size, request, () -> kv.get(range.startKey(), option));
+	}
+
+	private static Cost cost(EtcdCluster etcd, int size, String request, Supplier<CompletableFuture<?>> send)
+			throws Exception {
 		List<Member> idle = ScaleUsage.sample(etcd);
 		long idleStart = System.nanoTime();
 		ScaleCell.pause(Duration.ofSeconds(2));
@@ -112,7 +126,7 @@ final class ScaleCheckCost {
 				start = System.nanoTime();
 			}
 			long sent = System.nanoTime();
-			kv.get(range.startKey(), option).get(10, TimeUnit.SECONDS);
+			send.get().get(10, TimeUnit.SECONDS);
 			if (i >= 0) {
 				latencies[i] = System.nanoTime() - sent;
 			}

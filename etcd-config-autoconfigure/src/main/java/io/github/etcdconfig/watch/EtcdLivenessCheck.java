@@ -6,12 +6,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import org.jspecify.annotations.Nullable;
@@ -22,48 +24,45 @@ import org.jspecify.annotations.Nullable;
  * a way to find a watch that went silent.
  *
  * <p>
- * Each check first asks for etcd's revision alone: a count of one key, which etcd answers
- * from its index without reading a value (about 0.3 ms of etcd's CPU, all members, as
- * asked here, and 0.9 ms linearizable, where a sorted read of a 10,000-key range costs 13
- * ms: {@code ScaleCheckCost} in the benchmarks). A range is read only when etcd's
- * revision is past the revision at which its watch was last known to be current (its last
- * event, or the last check that found nothing it had missed): nothing written since then,
- * nothing missed. An idle cluster therefore costs one small request per check, whatever
- * the size of the ranges. While a range known to be behind is read anyway (another range
- * received a later revision than the one at which it was last known current: the
- * application's folder while the shared layer changes), that read's answer gives etcd's
- * revision, and the check asks nothing else first. The range read finds a key put or
- * changed after the watch's last event, not a key deleted since then (a range read
- * returns no deleted key): a watch that went silent is found by the next put in its
- * range, as with the sorted read before.
+ * Each check first asks for etcd's revision alone: the status of the member that receives
+ * it, which that member answers from its own state without reading a key (where a sorted
+ * read of a 10,000-key range costs 13 ms of etcd's CPU: {@code ScaleCheckCost} in the
+ * benchmarks). A range is read only when etcd's revision is past the revision at which
+ * its watch was last known to be current (its last event, or the last check that found
+ * nothing it had missed): nothing written since then, nothing missed. An idle cluster
+ * therefore costs one small request per check, whatever the size of the ranges. While a
+ * range known to be behind is read anyway (another range received a later revision than
+ * the one at which it was last known current: the application's folder while the shared
+ * layer changes), that read's answer gives etcd's revision, and the check asks nothing
+ * else first. The range read finds a key put or changed after the watch's last event, not
+ * a key deleted since then (a range read returns no deleted key): a watch that went
+ * silent is found by the next put in its range, as with the sorted read before.
  *
  * <p>
- * Both requests are serializable: the member that receives one answers from its own
+ * etcd's revision is asked with etcd's {@code Maintenance.Status}
+ * ({@link EtcdRevisionRequest#applied}): the member that receives it answers from its own
  * state, without the ReadIndex round with the leader (a heartbeat to every follower) that
- * a linearizable read costs, so a check costs the cluster one member's index lookup. This
- * is sound for what the check has to find:
+ * a linearizable read costs, and etcd's gRPC proxy forwards it instead of answering from
+ * its cache. This is sound for what the check has to find:
  * <ul>
- * <li>a serializable response's header revision is the answering member's applied
- * revision, and its state at that revision is the cluster's committed state at that
- * revision (members apply the same log in order). A range read that finds nothing after
- * what the watch received therefore proves that nothing changed in the range up to its
- * header revision, whichever member answered;</li>
+ * <li>the answer's revision is the member's applied revision, and its state at that
+ * revision is the cluster's committed state at that revision (members apply the same log
+ * in order);</li>
  * <li>a member that lags answers with an older revision: the check finds less than it
  * would on the leader, never something false, and a session's revision checked only goes
- * up ({@link EtcdWatchSession#currentAt(long)}). A silent watch is found by the first
- * check that reaches a member that has applied the change the watch missed; jetcd spreads
- * requests over the endpoints, so that is the next check or the one after;</li>
- * <li>a member without a leader still answers from its state, so the check does not prove
- * that the cluster has a quorum. The watches do: they are opened with require-leader, and
- * a member that loses its leader cancels them, which the watcher handles as a broken
- * watch. While etcd is taken for unreachable, etcd's revision is asked linearizably
- * (rarely: once per recovery step without a watch on its way), since that answer ends the
- * outage and starts a resync;</li>
- * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing, serializable or not: the
- * timeout below.</li>
+ * up ({@link EtcdWatchSession#currentAt(long)}). jetcd spreads requests over the
+ * endpoints, so the next check or the one after reaches a member that has applied the
+ * change a silent watch missed;</li>
+ * <li>a member without a leader still answers: that answer counts as a failure, so a
+ * check that succeeds proves that the member it reached has a leader;</li>
+ * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing: the timeout below.</li>
  * </ul>
- * The start-up reader keeps asking linearizably ({@link EtcdRevisionRequest#send}): an
- * application must not start from a state older than etcd's at the moment it asked.
+ * The range read is linearizable: etcd's gRPC proxy answers a serializable range read it
+ * has seen before from its cache, and a unique one would grow the proxy's index of cached
+ * ranges without end. It comes only after etcd moved on, so it costs the leader's round
+ * only then. While etcd is taken for unreachable, etcd's revision is asked with a
+ * linearizable count ({@link EtcdRevisionRequest#send}), as the start-up reader asks:
+ * that answer ends the outage and starts a resync.
  *
  * <p>
  * The watchers of one client share their answers ({@link EtcdClientAnswers}): a check
@@ -89,6 +88,8 @@ final class EtcdLivenessCheck {
 
 	private final KV kv;
 
+	private final Function<ByteSequence, CompletableFuture<Long>> memberRevision;
+
 	private final Duration timeout;
 
 	private final Executor applier;
@@ -106,19 +107,24 @@ final class EtcdLivenessCheck {
 	/**
 	 * Create a check.
 	 * @param kv the client's KV service
+	 * @param memberRevision asks the revision of the member that receives the request
+	 * ({@link EtcdRevisionRequest#applied})
 	 * @param timeout how long etcd has to answer
 	 * @param applier the applier thread, which receives the outcomes
 	 * @param scheduler schedules the timeout on the applier thread
 	 * @param responses counts the watch responses with events received so far
 	 */
-	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses) {
-		this(kv, timeout, applier, scheduler, responses, new EtcdClientAnswers(), Duration.ZERO);
+	EtcdLivenessCheck(KV kv, Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout,
+			Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses) {
+		this(kv, memberRevision, timeout, applier, scheduler, responses, new EtcdClientAnswers(), Duration.ZERO);
 	}
 
 	/**
 	 * Create a check that takes an answer another watcher on the same client received
 	 * within the reuse time instead of asking for etcd's revision again.
 	 * @param kv the client's KV service
+	 * @param memberRevision asks the revision of the member that receives the request
+	 * ({@link EtcdRevisionRequest#applied})
 	 * @param timeout how long etcd has to answer
 	 * @param applier the applier thread, which receives the outcomes
 	 * @param scheduler schedules the timeout on the applier thread
@@ -126,9 +132,11 @@ final class EtcdLivenessCheck {
 	 * @param answers the answers of every check on the client
 	 * @param reuse how old an answer may be to be taken: the check interval
 	 */
-	EtcdLivenessCheck(KV kv, Duration timeout, Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses,
-			EtcdClientAnswers answers, Duration reuse) {
+	EtcdLivenessCheck(KV kv, Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout,
+			Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses, EtcdClientAnswers answers,
+			Duration reuse) {
 		this.kv = kv;
+		this.memberRevision = memberRevision;
 		this.timeout = timeout;
 		this.applier = applier;
 		this.scheduler = scheduler;
@@ -167,9 +175,8 @@ final class EtcdLivenessCheck {
 	 * @param sessions the sessions
 	 * @param result receives each answer, or the failure
 	 * @param throughLeader whether etcd's revision must be asked linearizably: while etcd
-	 * is taken for unreachable, the first answer ends the outage and starts a resync, and
-	 * a member cut off from its leader still answers a serializable request; it would end
-	 * the outage over and over, each resync failing in turn
+	 * is taken for unreachable, the first answer ends the outage and starts a resync,
+	 * which must not start from a member's older state
 	 * @return whether a check was sent
 	 */
 	boolean run(List<EtcdWatchSession> sessions, Result result, boolean throughLeader) {
@@ -190,10 +197,13 @@ final class EtcdLivenessCheck {
 			return true;
 		}
 		EtcdWatchSession first = sessions.get(0);
+		ByteSequence key = first.range().startKey();
 		send(first,
-				() -> throughLeader ? EtcdRevisionRequest.send(this.kv, first.range().startKey())
-						: EtcdRevisionRequest.sendApplied(this.kv, first.range().startKey()),
-				result, (response) -> checkOthers(sessions, null, response.getHeader().getRevision(), result));
+				() -> throughLeader
+						? EtcdRevisionRequest.send(this.kv, key)
+							.thenApply((response) -> response.getHeader().getRevision())
+						: this.memberRevision.apply(key),
+				Long::longValue, result, (etcdRevision) -> checkOthers(sessions, null, etcdRevision, result));
 		return true;
 	}
 
@@ -230,21 +240,22 @@ final class EtcdLivenessCheck {
 
 	private void checkRange(EtcdWatchSession session, Result result, LongConsumer then) {
 		long received = session.revision();
-		GetOption newer = EtcdRevisionRequest.newestChangeAfter(session.range(), received, true);
-		send(session, () -> this.kv.get(session.range().startKey(), newer), result, (response) -> {
-			long etcdRevision = response.getHeader().getRevision();
-			long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
-			if (newest == 0) {
-				session.currentAt(etcdRevision);
-			}
-			result.answered(session, etcdRevision, newest);
-			then.accept(etcdRevision);
-		});
+		GetOption newer = EtcdRevisionRequest.newestChangeAfter(session.range(), received, false);
+		send(session, () -> this.kv.get(session.range().startKey(), newer),
+				(response) -> response.getHeader().getRevision(), result, (response) -> {
+					long etcdRevision = response.getHeader().getRevision();
+					long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
+					if (newest == 0) {
+						session.currentAt(etcdRevision);
+					}
+					result.answered(session, etcdRevision, newest);
+					then.accept(etcdRevision);
+				});
 	}
 
-	private void send(EtcdWatchSession session, Supplier<CompletableFuture<GetResponse>> call, Result result,
-			Consumer<GetResponse> answered) {
-		CompletableFuture<GetResponse> request;
+	private <T> void send(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
+			Result result, Consumer<T> answered) {
+		CompletableFuture<T> request;
 		try {
 			request = call.get();
 		}
@@ -263,7 +274,7 @@ final class EtcdLivenessCheck {
 				cancelTimeout[0].run();
 			}
 			if (error == null) {
-				this.answers.answered(this, response.getHeader().getRevision(), System.nanoTime());
+				this.answers.answered(this, revision.applyAsLong(response), System.nanoTime());
 				answered.accept(response);
 			}
 			else if (!timedOut[0]) {

@@ -16,6 +16,7 @@ import io.github.etcdconfig.client.EtcdConnectivity;
 import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -98,8 +99,10 @@ public class EtcdPrefixWatcher {
 		this.recovery = new EtcdWatchRecovery(settings.retryDelay(), settings.maxRetryDelay(),
 				() -> ThreadLocalRandom.current().nextDouble(), System::nanoTime, this::schedule, this::recover,
 				target.toString());
-		this.liveness = new EtcdLivenessCheck(client.getKVClient(), settings.requestTimeout(), this::execute,
-				this::schedule, this.status::getResponses, EtcdClientAnswers.of(client), settings.checkInterval());
+		this.liveness = new EtcdLivenessCheck(client.getKVClient(),
+				EtcdRevisionRequest.applied(client, settings.requestTimeout()), settings.requestTimeout(),
+				this::execute, this::schedule, this.status::getResponses, EtcdClientAnswers.of(client),
+				settings.checkInterval());
 		this.resync = new EtcdResync(client.getKVClient(), settings.requestTimeout(), settings.pageSize(), target);
 	}
 

@@ -8,6 +8,7 @@ import java.util.List;
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.support.Applied;
 import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdCluster;
@@ -147,6 +148,49 @@ class EtcdGrpcProxyTests {
 			EtcdConfigReader.Result changed = reader.read(ranges);
 			assertThat(new String(changed.keys().get(0).value())).isEqualTo("changed");
 		}
+	}
+
+	@Test
+	void aWatcherThroughTheProxyFindsEtcdUnreachableWhenTheMembersBehindItHang() {
+		this.keys.put("/config/proxied/value", "before");
+		try (ConfigurableApplicationContext context = run()) {
+			// A check answered through the proxy first: a request the proxy could keep.
+			await().atMost(Duration.ofSeconds(10)).until(() -> watchStatus(context).getEtcdRevision() > 0);
+			List<EtcdMember> members = etcd.cluster().members();
+			members.forEach(EtcdMember::pause);
+			try {
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> watchStatus(context).getState() == EtcdWatchStatus.State.UNREACHABLE);
+			}
+			finally {
+				members.forEach(EtcdMember::resume);
+			}
+			Applied.awaitRevision(context, this.keys.put("/config/proxied/value", "after"));
+		}
+	}
+
+	@Test
+	void aSilentWatchThroughTheProxyIsFoundWhenTheWritesGoToTheMembers() {
+		long start = this.keys.put("/watched/key-0", "start");
+		try (Client proxied = Client.builder().endpoints(this.proxy.endpoint()).build()) {
+			EtcdPrefixWatcherTests.Recorder target = new EtcdPrefixWatcherTests.Recorder(start);
+			EtcdPrefixWatcher watcher = EtcdPrefixWatcherTests.watchingSilently(proxied, target);
+			try {
+				// A check answered through the proxy: a request the proxy could keep.
+				await().atMost(Duration.ofSeconds(30)).until(() -> watcher.getStatus().getEtcdRevision() >= start);
+				this.keys.put("/watched/key-1", "missed by the watch");
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(
+							() -> assertThat(target.values).containsEntry("/watched/key-1", "missed by the watch"));
+			}
+			finally {
+				watcher.stop();
+			}
+		}
+	}
+
+	private static EtcdWatchStatus watchStatus(ConfigurableApplicationContext context) {
+		return context.getBean(EtcdConfigWatchers.class).getWatchers().get(0).getWatcher().getStatus();
 	}
 
 	// Range requests the members served: what reached etcd through the proxy.

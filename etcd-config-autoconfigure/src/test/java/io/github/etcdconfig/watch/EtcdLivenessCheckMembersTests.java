@@ -3,18 +3,20 @@ package io.github.etcdconfig.watch;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
-import io.github.etcdconfig.support.LaggingMember;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
@@ -27,10 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The liveness check against a 3-member cluster, answered by one member without the
- * leader: a member that lags finds nothing wrong with a watch that is current, a member
- * that is current finds what a silent watch missed, and a check while only the shared
- * range changes is one request.
+ * The liveness check against a 3-member cluster, answered by one member: a member without
+ * a leader fails the check, a follower finds what a silent watch missed, and a check
+ * while only the shared range changes is one request.
  */
 class EtcdLivenessCheckMembersTests {
 
@@ -55,27 +56,22 @@ class EtcdLivenessCheckMembersTests {
 	}
 
 	@Test
-	void aCheckAnsweredByALaggingMemberWithoutALeaderFindsNothingWrongWithACurrentWatch() {
-		EtcdMember leader = etcd.cluster().leader();
-		EtcdMember lagging = follower();
-		List<EtcdMember> others = etcd.cluster().members().stream().filter((member) -> member != lagging).toList();
-		try (Client leaderClient = clientOf(leader); Client laggingClient = clientOf(lagging)) {
-			EtcdKeys writer = new EtcdKeys(leaderClient);
-			// It cannot read its way up to the put below once it runs again.
-			LaggingMember.leaveBehind(lagging, writer);
-			long written = writer.put("/config/liveness/key", "received by the watch");
-			others.forEach(EtcdMember::pause);
-			lagging.resume();
-			// The watch received the put; the only member that answers has not applied it
-			// and has no leader, so a linearizable check would time out.
-			EtcdWatchSession session = new EtcdWatchSession(RANGE, written, new EtcdLivenessCheckTests.NoCallbacks());
-			check(laggingClient).run(List.of(session), result());
+	void aCheckAnsweredByAMemberWithoutALeaderFails() {
+		EtcdMember alone = follower();
+		try (Client aloneClient = clientOf(alone)) {
+			etcd.cluster().members().stream().filter((member) -> member != alone).forEach(EtcdMember::pause);
+			// Once its election timeout has passed, as it soon does.
+			Function<ByteSequence, CompletableFuture<Long>> status = EtcdRevisionRequest.applied(aloneClient, TIMEOUT);
+			await().atMost(TIMEOUT)
+				.until(() -> status.apply(RANGE.startKey()).handle((revision, error) -> error != null).get());
+			EtcdWatchSession session = new EtcdWatchSession(RANGE, 1, new EtcdLivenessCheckTests.NoCallbacks());
+			check(aloneClient).run(List.of(session), result());
 			await().atMost(TIMEOUT).until(() -> !this.answers.isEmpty() || !this.failures.isEmpty());
-			assertThat(this.failures).isEmpty();
-			assertThat(this.answers).singleElement().satisfies((answer) -> {
-				assertThat(answer[0]).isLessThan(written);
-				assertThat(answer[1]).isZero();
-			});
+			assertThat(this.answers).isEmpty();
+			assertThat(this.failures).singleElement()
+				.extracting(Throwable::getMessage)
+				.asString()
+				.contains("has no leader");
 		}
 	}
 
@@ -87,10 +83,9 @@ class EtcdLivenessCheckMembersTests {
 			long missed = writer.put("/config/liveness/key", "missed by the watch");
 			// Once the follower has applied the put, as it soon does.
 			await().atMost(TIMEOUT)
-				.until(() -> EtcdRevisionRequest.sendApplied(followerClient.getKVClient(), RANGE.startKey())
-					.get()
-					.getHeader()
-					.getRevision() >= missed);
+				.until(() -> EtcdRevisionRequest.applied(followerClient, TIMEOUT)
+					.apply(RANGE.startKey())
+					.get() >= missed);
 			EtcdWatchSession silent = new EtcdWatchSession(RANGE, received, new EtcdLivenessCheckTests.NoCallbacks());
 			check(followerClient).run(List.of(silent), result());
 			await().atMost(TIMEOUT).until(() -> !this.answers.isEmpty() || !this.failures.isEmpty());
@@ -115,7 +110,11 @@ class EtcdLivenessCheckMembersTests {
 						requests.incrementAndGet();
 						return method.invoke(kv, args);
 					});
-			check(counting).run(List.of(shared, application), result());
+			Function<ByteSequence, CompletableFuture<Long>> status = EtcdRevisionRequest.applied(client, TIMEOUT);
+			check(counting, (key) -> {
+				requests.incrementAndGet();
+				return status.apply(key);
+			}).run(List.of(shared, application), result());
 			await().atMost(TIMEOUT).until(() -> this.answers.size() == 2 || !this.failures.isEmpty());
 			assertThat(this.failures).isEmpty();
 			assertThat(this.answers).allSatisfy((answer) -> assertThat(answer[1]).isZero());
@@ -125,11 +124,11 @@ class EtcdLivenessCheckMembersTests {
 	}
 
 	private EtcdLivenessCheck check(Client client) {
-		return check(client.getKVClient());
+		return check(client.getKVClient(), EtcdRevisionRequest.applied(client, TIMEOUT));
 	}
 
-	private EtcdLivenessCheck check(KV kv) {
-		return new EtcdLivenessCheck(kv, Duration.ofSeconds(5), this.applier, (task, delay) -> {
+	private EtcdLivenessCheck check(KV kv, Function<ByteSequence, CompletableFuture<Long>> memberRevision) {
+		return new EtcdLivenessCheck(kv, memberRevision, Duration.ofSeconds(5), this.applier, (task, delay) -> {
 			ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
 			return () -> scheduled.cancel(false);
 		}, () -> 0);

@@ -17,6 +17,7 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,9 +32,10 @@ class EtcdLivenessCheckTests {
 
 	private final ManualScheduler scheduler = new ManualScheduler();
 
-	private final List<CompletableFuture<GetResponse>> requests = new ArrayList<>();
+	// Both kinds of request, in the order sent: a member's status (no options) or a read.
+	private final List<CompletableFuture<?>> requests = new ArrayList<>();
 
-	private final List<GetOption> options = new ArrayList<>();
+	private final List<@Nullable GetOption> options = new ArrayList<>();
 
 	private final List<Long> answers = new ArrayList<>();
 
@@ -49,8 +51,8 @@ class EtcdLivenessCheckTests {
 	private final EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
 			new NoCallbacks());
 
-	private final EtcdLivenessCheck check = new EtcdLivenessCheck(kv(), TIMEOUT, Runnable::run, this.scheduler,
-			this.responses::get);
+	private final EtcdLivenessCheck check = new EtcdLivenessCheck(kv(), this::status, TIMEOUT, Runnable::run,
+			this.scheduler, this.responses::get);
 
 	@Test
 	void checksComeAtTheIntervalSpreadByUpToHalfOfItEitherWay() {
@@ -92,7 +94,7 @@ class EtcdLivenessCheckTests {
 		EtcdWatchSession session = session();
 		this.check.run(List.of(session), result());
 		answer(0, 10);
-		assertThat(this.options).singleElement().satisfies((option) -> assertThat(option.isCountOnly()).isTrue());
+		assertThat(this.options).containsExactly((GetOption) null);
 		assertThat(this.answers).containsExactly(0L);
 	}
 
@@ -101,7 +103,6 @@ class EtcdLivenessCheckTests {
 		this.check.run(List.of(session()), result());
 		answer(0, 12);
 		assertThat(this.options).hasSize(2);
-		assertThat(this.options.get(1).isCountOnly()).isFalse();
 		assertThat(this.options.get(1).getMinModRevision()).isEqualTo(11);
 		answer(1, 12, 12);
 		assertThat(this.answers).containsExactly(12L);
@@ -126,7 +127,7 @@ class EtcdLivenessCheckTests {
 	void aRangeBehindWhatAnotherRangeReceivedIsReadWithoutAskingEtcdsRevisionFirst() {
 		this.check.run(List.of(this.shared, this.application), result());
 		assertThat(this.options).singleElement().satisfies((option) -> {
-			assertThat(option.isCountOnly()).isFalse();
+			assertThat(option).isNotNull();
 			assertThat(option.getMinModRevision()).isEqualTo(11);
 		});
 		answer(0, 12);
@@ -144,10 +145,28 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
-	void bothRequestsOfACheckAreAnsweredByTheMemberThatReceivesThemWithoutTheLeader() {
-		this.check.run(List.of(session()), result());
+	void etcdsRevisionIsTheStatusOfTheMemberThatReceivesTheCheckAndTheRangeReadIsLinearizable() {
+		EtcdWatchSession session = session();
+		this.check.run(List.of(session), result());
 		answer(0, 12);
-		assertThat(this.options).hasSize(2).allSatisfy((option) -> assertThat(option.isSerializable()).isTrue());
+		answer(1, 12);
+		this.check.run(List.of(session), result());
+		assertThat(this.options).hasSize(3);
+		assertThat(this.options.get(0)).isNull();
+		assertThat(this.options.get(2)).isNull();
+		GetOption read = this.options.get(1);
+		assertThat(read).isNotNull();
+		assertThat(read.isSerializable()).isFalse();
+		assertThat(read.getMaxModRevision()).isZero();
+	}
+
+	@Test
+	void aMemberWithoutALeaderFailsTheCheck() {
+		this.check.run(List.of(session()), result());
+		this.requests.get(0).completeExceptionally(new IllegalStateException("etcd member 1 has no leader"));
+		assertThat(this.failures).singleElement()
+			.extracting(Throwable::getMessage)
+			.isEqualTo("etcd member 1 has no leader");
 	}
 
 	@Test
@@ -199,11 +218,16 @@ class EtcdLivenessCheckTests {
 	}
 
 	private EtcdLivenessCheck sharing(EtcdClientAnswers answers) {
-		return new EtcdLivenessCheck(kv(), TIMEOUT, Runnable::run, this.scheduler, this.responses::get, answers,
-				Duration.ofMinutes(1));
+		return new EtcdLivenessCheck(kv(), this::status, TIMEOUT, Runnable::run, this.scheduler, this.responses::get,
+				answers, Duration.ofMinutes(1));
 	}
 
+	@SuppressWarnings("unchecked")
 	private void answer(int request, long etcdRevision, long... modRevisions) {
+		if (this.options.get(request) == null) {
+			((CompletableFuture<Long>) this.requests.get(request)).complete(etcdRevision);
+			return;
+		}
 		RangeResponse.Builder response = RangeResponse.newBuilder()
 			.setHeader(ResponseHeader.newBuilder().setRevision(etcdRevision));
 		for (long modRevision : modRevisions) {
@@ -211,7 +235,8 @@ class EtcdLivenessCheckTests {
 				.setKey(ByteString.copyFromUtf8("/config/a"))
 				.setModRevision(modRevision));
 		}
-		this.requests.get(request).complete(new GetResponse(response.build(), ByteSequence.EMPTY));
+		((CompletableFuture<GetResponse>) this.requests.get(request))
+			.complete(new GetResponse(response.build(), ByteSequence.EMPTY));
 	}
 
 	private EtcdWatchSession session() {
@@ -232,6 +257,14 @@ class EtcdLivenessCheckTests {
 			}
 
 		};
+	}
+
+	// A member's status, unanswered until the test completes it.
+	private CompletableFuture<Long> status(ByteSequence key) {
+		CompletableFuture<Long> request = new CompletableFuture<>();
+		this.requests.add(request);
+		this.options.add(null);
+		return request;
 	}
 
 	// A KV whose gets stay unanswered until the test completes them.

@@ -91,13 +91,8 @@ class EtcdPrefixWatcherTests {
 			EtcdKeys keys = new EtcdKeys(client);
 			long start = keys.put("/watched/key-0", "start");
 			Recorder target = new Recorder(start);
-			EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(silentWatches(client), target,
-					new EtcdPrefixWatcher.Settings(Duration.ofMillis(10), 3, Duration.ofMillis(200),
-							Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(1), 500));
-			watcher.start();
+			EtcdPrefixWatcher watcher = watchingSilently(client, target);
 			try {
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> watcher.getStatus().getState() == EtcdWatchStatus.State.WATCHING);
 				keys.put("/watched/key-1", "missed by the watch");
 				await().atMost(Duration.ofSeconds(30))
 					.untilAsserted(
@@ -154,6 +149,23 @@ class EtcdPrefixWatcherTests {
 				});
 		return (Client) Proxy.newProxyInstance(Client.class.getClassLoader(), new Class<?>[] { Client.class }, (proxy,
 				method, args) -> method.getName().equals("getKVClient") ? counting : method.invoke(client, args));
+	}
+
+	// A started watcher whose watch went silent, checking every 200 ms, once it watches.
+	static EtcdPrefixWatcher watchingSilently(Client client, Recorder target) {
+		EtcdPrefixWatcher watcher = new EtcdPrefixWatcher(silentWatches(client), target,
+				new EtcdPrefixWatcher.Settings(Duration.ofMillis(10), 3, Duration.ofMillis(200), Duration.ofMillis(50),
+						Duration.ofMillis(500), Duration.ofSeconds(1), 500));
+		watcher.start();
+		try {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> watcher.getStatus().getState() == EtcdWatchStatus.State.WATCHING);
+		}
+		catch (RuntimeException | Error ex) {
+			watcher.stop();
+			throw ex;
+		}
+		return watcher;
 	}
 
 	// A client whose watches are confirmed by etcd but then deliver no event: a watch
