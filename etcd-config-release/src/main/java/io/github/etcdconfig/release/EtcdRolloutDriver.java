@@ -123,9 +123,11 @@ public final class EtcdRolloutDriver {
 			return drive(scheduler, listener);
 		}
 		finally {
-			// The lock goes with its lease; a revocation that fails leaves it to expire.
+			// The lock goes with its lease, before run returns, so that the next driver
+			// (a resume right after) finds it free; a revocation that fails or times out
+			// leaves it to expire.
 			if (this.lease != null) {
-				this.lease.revoke();
+				this.lease.revoke().exceptionally((ex) -> null).join();
 			}
 			scheduler.shutdownNow();
 		}
