@@ -95,10 +95,8 @@ public final class EtcdRevisionRequest {
 
 				@Override
 				public void onError(Throwable error) {
-					if (String.valueOf(error.getMessage()).contains("invalid auth token")) {
-						// An expired token: jetcd fetches a new one for the next call.
-						internals.renewToken();
-					}
+					// An expired token: jetcd fetches a new one for the next call.
+					internals.renewTokenIfRefused(error.getMessage());
 					revision.completeExceptionally(EtcdExceptionFactory.toEtcdException(error));
 				}
 
