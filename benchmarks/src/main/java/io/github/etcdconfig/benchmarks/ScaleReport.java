@@ -367,14 +367,15 @@ final class ScaleReport {
 				+ " changed values: etcd's state at the storm's start, not its file's. The loads that wrote the files "
 				+ "give etcd's CPU per full load, the figure the storm is held against. Target: every instance ready "
 				+ "within 60 s, and etcd's CPU for the storm at most that of " + FileStorm.TARGET_FULL_LOADS
-				+ " full loads.");
+				+ " full loads. \"Above idle\" takes off, on both sides, what the members use with nothing to do (raft's "
+				+ "heartbeats), at the rate of the 2 s before the storm: the storm lasts far longer than the loads.");
 		line();
 		line("| instances | last ready (s) | ready p50 / p99 (s) | from history | full reads | not ready | "
 				+ "etcd CPU for the storm, per member: mean (max) (ms) | all members (ms) | "
 				+ "etcd CPU per full load, per member: mean (max) (ms) | " + FileStorm.TARGET_FULL_LOADS
 				+ " full loads, all members (ms) | storm ÷ " + FileStorm.TARGET_FULL_LOADS + " full loads | "
-				+ "node CPU during (% of a core) | within 60 s | CPU target |");
-		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+				+ "the same, above idle | node CPU during (% of a core) | within 60 s | CPU target |");
+		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
 		for (Result result : storms) {
 			FileStorm storm = result.fileStorm();
 			boolean inTime = storm.lastReadyMillis() <= 60_000 && storm.notReady() == 0;
@@ -385,9 +386,9 @@ final class ScaleReport {
 					+ fmt("%.0f", Arrays.stream(storm.etcdCpuMillis()).sum()) + " | "
 					+ values(storm.etcdCpuPerFullLoad(), "%.1f") + " | "
 					+ fmt("%.0f", Arrays.stream(storm.etcdCpuPerFullLoad()).sum() * FileStorm.TARGET_FULL_LOADS) + " | "
-					+ fmt("%.2f", storm.ofTargetFullLoads()) + " | " + fmt("%.0f", storm.nodesCpu()) + " | "
-					+ (inTime ? "met" : "missed") + " | " + ((storm.ofTargetFullLoads() <= 1) ? "met" : "missed")
-					+ " |");
+					+ fmt("%.2f", storm.ofTargetFullLoads()) + " | " + fmt("%.2f", storm.ofTargetFullLoadsAboveIdle())
+					+ " | " + fmt("%.0f", storm.nodesCpu()) + " | " + (inTime ? "met" : "missed") + " | "
+					+ ((storm.ofTargetFullLoads() <= 1) ? "met" : "missed") + " |");
 		}
 		line();
 	}
