@@ -52,16 +52,27 @@ interface ScaleInstance extends AutoCloseable {
 	void close();
 
 	/**
+	 * The system property that sets the instances' {@code etcd.config.page-size} in a
+	 * node JVM; 0 or absent keeps the starter's default.
+	 */
+	String PAGE_SIZE = "bench.scale.page-size";
+
+	/**
 	 * The starter's settings of one instance: the default layout for its application, the
-	 * default client settings.
+	 * default client settings (the page size as {@link #PAGE_SIZE} says).
 	 * @param endpoints etcd's client URLs, comma-separated
 	 * @param application spring.application.name
 	 * @return the resource the starter would load
 	 */
 	static EtcdConfigDataResource resource(String endpoints, String application) {
-		Binder binder = new Binder(new MapConfigurationPropertySource(
-				Map.of("etcd.endpoints", endpoints, "spring.application.name", application)));
-		return EtcdConfigDataResource.create(binder, "", List.of(), false);
+		Map<String, String> settings = new HashMap<>(
+				Map.of("etcd.endpoints", endpoints, "spring.application.name", application));
+		int pageSize = Integer.getInteger(PAGE_SIZE, 0);
+		if (pageSize > 0) {
+			settings.put("etcd.config.page-size", Integer.toString(pageSize));
+		}
+		return EtcdConfigDataResource.create(new Binder(new MapConfigurationPropertySource(settings)), "", List.of(),
+				false);
 	}
 
 	/**
