@@ -69,6 +69,8 @@ public final class ScaleBenchmark {
 	 * @param pprof where each member's heap and goroutine profiles go ({@code pprof=DIR},
 	 * see {@link ScaleProfiles}), or {@code null} to run the members without
 	 * {@code --enable-pprof}
+	 * @param pprofGc with {@code pprof}, whether to also save heap profiles taken after a
+	 * forced GC ({@code pprof-gc=true}), see {@link ScaleProfiles}
 	 * @param settle with {@code pprof}, how long to sample the members' memory every 10 s
 	 * after the watching sample ({@code settle}, seconds, 0)
 	 * @param pageSize the instances' {@code etcd.config.page-size} ({@code page-size}, 0:
@@ -77,7 +79,7 @@ public final class ScaleBenchmark {
 	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
 			int applicationKeys, int stormKeys, int stormWave, int puts, int warmUpPuts, Duration idle,
 			Duration idleWarmUp, Duration outage, int proxies, Set<String> parts, Set<String> modes, Path docs,
-			@Nullable Path pprof, Duration settle, int pageSize) {
+			@Nullable Path pprof, boolean pprofGc, Duration settle, int pageSize) {
 
 		boolean runs(String part) {
 			return this.parts.contains(part);
@@ -102,6 +104,7 @@ public final class ScaleBenchmark {
 					Set.of(property("modes", "bare,watches,starter,proxied").split("[,+]")),
 					Path.of(property("docs", "docs")),
 					property("pprof", "").isEmpty() ? null : Path.of(property("pprof", "")),
+					Boolean.parseBoolean(property("pprof-gc", "false")),
 					Duration.ofSeconds(Long.parseLong(property("settle", "0"))),
 					Integer.parseInt(property("page-size", "0")));
 		}

@@ -281,7 +281,8 @@ final class ScaleCell {
 		ScaleProfiles profiles = null;
 		if (pprof != null) {
 			builder.arg(ScaleProfiles.FLAG);
-			profiles = new ScaleProfiles(pprof, this.instances + "-" + this.mode.name().toLowerCase(Locale.ROOT));
+			profiles = new ScaleProfiles(pprof, this.instances + "-" + this.mode.name().toLowerCase(Locale.ROOT),
+					this.settings.pprofGc());
 		}
 		try (EtcdCluster etcd = builder.build().start(); Client writer = etcd.newClient()) {
 			this.etcd = etcd;

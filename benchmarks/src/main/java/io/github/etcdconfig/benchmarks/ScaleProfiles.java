@@ -41,9 +41,22 @@ final class ScaleProfiles {
 
 	private final String cell;
 
-	ScaleProfiles(Path dir, String cell) {
+	private final boolean gc;
+
+	/**
+	 * Profiles of one cell.
+	 * @param dir where the files go
+	 * @param cell the cell's name, which starts each file's
+	 * @param gc whether to also save a heap profile taken after a forced GC, in
+	 * {@code <cell>-<phase>-gc-<member>.txt}: the plain one leaves out what was allocated
+	 * since the GC before last (Go publishes a cycle's allocations only then), which
+	 * matters when a member collects seldom, while the forced GC changes the member's
+	 * heap goal, and so the later samples
+	 */
+	ScaleProfiles(Path dir, String cell, boolean gc) {
 		this.dir = dir;
 		this.cell = cell;
+		this.gc = gc;
 	}
 
 	/**
@@ -60,6 +73,11 @@ final class ScaleProfiles {
 						+ get(endpoint, "/debug/pprof/goroutine?debug=1") + "\n"
 						+ get(endpoint, "/debug/pprof/heap?debug=1");
 				Files.writeString(this.dir.resolve(this.cell + "-" + phase + "-" + member.name() + ".txt"), text);
+				if (this.gc) {
+					Files.writeString(this.dir.resolve(this.cell + "-" + phase + "-gc-" + member.name() + ".txt"),
+							"# rss " + ScaleUsage.rss(member.pid()) + "\n"
+									+ get(endpoint, "/debug/pprof/heap?debug=1&gc=1"));
+				}
 			}
 		}
 	}
