@@ -69,8 +69,8 @@ final class ScaleProfiles {
 		for (EtcdMember member : etcd.members()) {
 			if (member.isRunning()) {
 				URI endpoint = member.clientEndpoint();
-				String text = "# rss " + ScaleUsage.rss(member.pid()) + "\n" + memstats(endpoint) + "\n"
-						+ get(endpoint, "/debug/pprof/goroutine?debug=1") + "\n"
+				String text = "# rss " + ScaleUsage.rss(member.pid()) + "\n# hwm " + highWaterMark(member.pid()) + "\n"
+						+ memstats(endpoint) + "\n" + get(endpoint, "/debug/pprof/goroutine?debug=1") + "\n"
 						+ get(endpoint, "/debug/pprof/heap?debug=1");
 				Files.writeString(this.dir.resolve(this.cell + "-" + phase + "-" + member.name() + ".txt"), text);
 				if (this.gc) {
@@ -91,7 +91,7 @@ final class ScaleProfiles {
 	 */
 	void settle(EtcdCluster etcd, Duration every, Duration total) throws IOException, InterruptedException {
 		Path file = this.dir.resolve(this.cell + "-settle.tsv");
-		Files.writeString(file, "seconds\tmember\trss\t" + String.join("\t", MEMSTATS) + "\n");
+		Files.writeString(file, "seconds\tmember\trss\thwm\t" + String.join("\t", MEMSTATS) + "\n");
 		long start = System.nanoTime();
 		for (long elapsed = 0; elapsed <= total.toNanos(); elapsed = System.nanoTime() - start) {
 			StringBuilder lines = new StringBuilder();
@@ -101,12 +101,30 @@ final class ScaleProfiles {
 					.append('\t')
 					.append(member.name())
 					.append('\t')
-					.append(ScaleUsage.rss(member.pid()));
+					.append(ScaleUsage.rss(member.pid()))
+					.append('\t')
+					.append(highWaterMark(member.pid()));
 				MEMSTATS.forEach((name) -> lines.append('\t').append(metrics.getOrDefault(name, 0.0).longValue()));
 				lines.append('\n');
 			}
 			Files.writeString(file, lines, StandardOpenOption.APPEND);
 			ScaleCell.pause(every);
+		}
+	}
+
+	// The most resident memory the process had (VmHWM), bytes; 0 when it is gone. Go's
+	// MaxRSS is no help: Linux keeps it across exec, so it holds the launching JVM's.
+	private static long highWaterMark(long pid) {
+		try {
+			return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))
+				.stream()
+				.filter((line) -> line.startsWith("VmHWM:"))
+				.mapToLong((line) -> Long.parseLong(line.replaceAll("\\D", "")) * 1024)
+				.findFirst()
+				.orElse(0);
+		}
+		catch (IOException ex) {
+			return 0;
 		}
 	}
 
