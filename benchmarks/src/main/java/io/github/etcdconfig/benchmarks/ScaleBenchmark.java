@@ -73,13 +73,15 @@ public final class ScaleBenchmark {
 	 * forced GC ({@code pprof-gc=true}), see {@link ScaleProfiles}
 	 * @param settle with {@code pprof}, how long to sample the members' memory every 10 s
 	 * after the watching sample ({@code settle}, seconds, 0)
-	 * @param pageSize the instances' {@code etcd.config.page-size} ({@code page-size}, 0:
-	 * the starter's default)
+	 * @param instanceSettings the starter's settings of every instance beyond the
+	 * defaults ({@code instance}, {@code name:value} joined by {@code +}, such as
+	 * {@code instance=etcd.config.page-size:2000+etcd.config.watch.check-interval:60s};
+	 * empty: the defaults)
 	 */
 	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
 			int applicationKeys, int stormKeys, int stormWave, int puts, int warmUpPuts, Duration idle,
 			Duration idleWarmUp, Duration outage, int proxies, Set<String> parts, Set<String> modes, Path docs,
-			@Nullable Path pprof, boolean pprofGc, Duration settle, int pageSize) {
+			@Nullable Path pprof, boolean pprofGc, Duration settle, String instanceSettings) {
 
 		boolean runs(String part) {
 			return this.parts.contains(part);
@@ -105,8 +107,7 @@ public final class ScaleBenchmark {
 					Path.of(property("docs", "docs")),
 					property("pprof", "").isEmpty() ? null : Path.of(property("pprof", "")),
 					Boolean.parseBoolean(property("pprof-gc", "false")),
-					Duration.ofSeconds(Long.parseLong(property("settle", "0"))),
-					Integer.parseInt(property("page-size", "0")));
+					Duration.ofSeconds(Long.parseLong(property("settle", "0"))), property("instance", ""));
 		}
 
 		// bench.scale.NAME, or NAME=value in bench.scale.options (comma-separated), which

@@ -296,7 +296,7 @@ final class ScaleCell {
 					? ScaleProxies.start(this.settings.proxies(), etcd.clientEndpoints(), this.logs) : null;
 					ScaleNodes nodes = ScaleNodes.start(count,
 							(proxies != null) ? proxies.endpointsProperty() : etcd.endpointsProperty(),
-							this.settings.nodeHeap(), this.settings.pageSize(), this.logs)) {
+							this.settings.nodeHeap(), this.settings.instanceSettings(), this.logs)) {
 				this.nodes = nodes;
 				this.proxies = (proxies != null) ? proxies.pids() : List.of();
 				int per = (this.instances + count - 1) / count;

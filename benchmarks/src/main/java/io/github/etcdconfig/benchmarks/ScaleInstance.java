@@ -52,14 +52,14 @@ interface ScaleInstance extends AutoCloseable {
 	void close();
 
 	/**
-	 * The system property that sets the instances' {@code etcd.config.page-size} in a
-	 * node JVM; 0 or absent keeps the starter's default.
+	 * The system property of a node JVM with the starter's settings of its instances
+	 * beyond the defaults: {@code name:value} pairs joined by {@code +}.
 	 */
-	String PAGE_SIZE = "bench.scale.page-size";
+	String SETTINGS = "bench.scale.instance";
 
 	/**
 	 * The starter's settings of one instance: the default layout for its application, the
-	 * default client settings (the page size as {@link #PAGE_SIZE} says).
+	 * default client settings, and those of {@link #SETTINGS}.
 	 * @param endpoints etcd's client URLs, comma-separated
 	 * @param application spring.application.name
 	 * @return the resource the starter would load
@@ -67,9 +67,11 @@ interface ScaleInstance extends AutoCloseable {
 	static EtcdConfigDataResource resource(String endpoints, String application) {
 		Map<String, String> settings = new HashMap<>(
 				Map.of("etcd.endpoints", endpoints, "spring.application.name", application));
-		int pageSize = Integer.getInteger(PAGE_SIZE, 0);
-		if (pageSize > 0) {
-			settings.put("etcd.config.page-size", Integer.toString(pageSize));
+		for (String setting : System.getProperty(SETTINGS, "").split("\\+")) {
+			int colon = setting.indexOf(':');
+			if (colon > 0) {
+				settings.put(setting.substring(0, colon), setting.substring(colon + 1));
+			}
 		}
 		return EtcdConfigDataResource.create(new Binder(new MapConfigurationPropertySource(settings)), "", List.of(),
 				false);
