@@ -69,8 +69,9 @@ final class ScaleProfiles {
 		for (EtcdMember member : etcd.members()) {
 			if (member.isRunning()) {
 				URI endpoint = member.clientEndpoint();
-				String text = "# rss " + ScaleUsage.rss(member.pid()) + "\n# hwm " + highWaterMark(member.pid()) + "\n"
-						+ memstats(endpoint) + "\n" + get(endpoint, "/debug/pprof/goroutine?debug=1") + "\n"
+				String text = "# rss " + ScaleUsage.rss(member.pid()) + "\n# hwm "
+						+ ScaleUsage.highWaterMark(member.pid()) + "\n" + memstats(endpoint) + "\n"
+						+ get(endpoint, "/debug/pprof/goroutine?debug=1") + "\n"
 						+ get(endpoint, "/debug/pprof/heap?debug=1");
 				Files.writeString(this.dir.resolve(this.cell + "-" + phase + "-" + member.name() + ".txt"), text);
 				if (this.gc) {
@@ -103,28 +104,12 @@ final class ScaleProfiles {
 					.append('\t')
 					.append(ScaleUsage.rss(member.pid()))
 					.append('\t')
-					.append(highWaterMark(member.pid()));
+					.append(ScaleUsage.highWaterMark(member.pid()));
 				MEMSTATS.forEach((name) -> lines.append('\t').append(metrics.getOrDefault(name, 0.0).longValue()));
 				lines.append('\n');
 			}
 			Files.writeString(file, lines, StandardOpenOption.APPEND);
 			ScaleCell.pause(every);
-		}
-	}
-
-	// The most resident memory the process had (VmHWM), bytes; 0 when it is gone. Go's
-	// MaxRSS is no help: Linux keeps it across exec, so it holds the launching JVM's.
-	private static long highWaterMark(long pid) {
-		try {
-			return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))
-				.stream()
-				.filter((line) -> line.startsWith("VmHWM:"))
-				.mapToLong((line) -> Long.parseLong(line.replaceAll("\\D", "")) * 1024)
-				.findFirst()
-				.orElse(0);
-		}
-		catch (IOException ex) {
-			return 0;
 		}
 	}
 
