@@ -14,6 +14,7 @@ import java.util.Set;
 import io.github.etcdconfig.benchmarks.ScaleCell.Mode;
 import io.github.etcdconfig.benchmarks.ScaleCell.Result;
 import io.github.etcdconfig.test.EtcdCluster;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What many instances of the starter cost one etcd cluster: for each number of instances,
@@ -62,12 +63,25 @@ public final class ScaleBenchmark {
 	 * @param outage how long the whole cluster is down
 	 * @param proxies gRPC proxies for the cells through etcd's gRPC proxy
 	 * @param parts the parts to run
-	 * @param modes the kinds of instance to run, by {@link Mode} name
+	 * @param modes the kinds of instance to run, by {@link Mode} name; in
+	 * {@code bench.scale.options} joined by {@code +} ({@code modes=bare+starter})
 	 * @param docs where scale.md goes
+	 * @param pprof where each member's heap and goroutine profiles go ({@code pprof=DIR},
+	 * see {@link ScaleProfiles}), or {@code null} to run the members without
+	 * {@code --enable-pprof}
+	 * @param pprofGc with {@code pprof}, whether to also save heap profiles taken after a
+	 * forced GC ({@code pprof-gc=true}), see {@link ScaleProfiles}
+	 * @param settle with {@code pprof}, how long to sample the members' memory every 10 s
+	 * after the watching sample ({@code settle}, seconds, 0)
+	 * @param instanceSettings the starter's settings of every instance beyond the
+	 * defaults ({@code instance}, {@code name:value} joined by {@code +}, such as
+	 * {@code instance=etcd.config.page-size:2000+etcd.config.watch.check-interval:60s};
+	 * empty: the defaults)
 	 */
 	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
 			int applicationKeys, int stormKeys, int stormWave, int puts, int warmUpPuts, Duration idle,
-			Duration idleWarmUp, Duration outage, int proxies, Set<String> parts, Set<String> modes, Path docs) {
+			Duration idleWarmUp, Duration outage, int proxies, Set<String> parts, Set<String> modes, Path docs,
+			@Nullable Path pprof, boolean pprofGc, Duration settle, String instanceSettings) {
 
 		boolean runs(String part) {
 			return this.parts.contains(part);
@@ -89,8 +103,11 @@ public final class ScaleBenchmark {
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),
 					Integer.parseInt(property("proxies", "3")),
 					Set.of(property("parts", "check,latency,storm,restart,outage,proxy").split(",")),
-					Set.of(property("modes", "bare,watches,starter,proxied").split(",")),
-					Path.of(property("docs", "docs")));
+					Set.of(property("modes", "bare,watches,starter,proxied").split("[,+]")),
+					Path.of(property("docs", "docs")),
+					property("pprof", "").isEmpty() ? null : Path.of(property("pprof", "")),
+					Boolean.parseBoolean(property("pprof-gc", "false")),
+					Duration.ofSeconds(Long.parseLong(property("settle", "0"))), property("instance", ""));
 		}
 
 		// bench.scale.NAME, or NAME=value in bench.scale.options (comma-separated), which

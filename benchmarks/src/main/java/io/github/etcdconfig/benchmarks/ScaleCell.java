@@ -285,13 +285,19 @@ final class ScaleCell {
 	}
 
 	Result run() throws Exception {
-		try (EtcdCluster etcd = EtcdCluster.builder()
+		EtcdCluster.Builder builder = EtcdCluster.builder()
 			.members(3)
 			// etcd's default; the test launcher's 1 s would send every watcher a
 			// notification a second.
-			.arg("--experimental-watch-progress-notify-interval=10m")
-			.build()
-			.start(); Client writer = etcd.newClient()) {
+			.arg("--experimental-watch-progress-notify-interval=10m");
+		Path pprof = this.settings.pprof();
+		ScaleProfiles profiles = null;
+		if (pprof != null) {
+			builder.arg(ScaleProfiles.FLAG);
+			profiles = new ScaleProfiles(pprof, this.instances + "-" + this.mode.name().toLowerCase(Locale.ROOT),
+					this.settings.pprofGc());
+		}
+		try (EtcdCluster etcd = builder.build().start(); Client writer = etcd.newClient()) {
 			this.etcd = etcd;
 			this.client = writer;
 			this.writer = writer.getKVClient();
@@ -303,7 +309,7 @@ final class ScaleCell {
 					? ScaleProxies.start(this.settings.proxies(), etcd.clientEndpoints(), this.logs) : null;
 					ScaleNodes nodes = ScaleNodes.start(count,
 							(proxies != null) ? proxies.endpointsProperty() : etcd.endpointsProperty(),
-							this.settings.nodeHeap(), this.logs)) {
+							this.settings.nodeHeap(), this.settings.instanceSettings(), this.logs)) {
 				this.nodes = nodes;
 				this.proxies = (proxies != null) ? proxies.pids() : List.of();
 				int per = (this.instances + count - 1) / count;
@@ -314,9 +320,19 @@ final class ScaleCell {
 				int startFailures = (int) started.stream().mapToLong((reply) -> Long.parseLong(reply[2])).sum();
 				pause(Duration.ofSeconds(2));
 				List<Member> connected = ScaleUsage.sample(etcd);
+				if (profiles != null) {
+					profiles.save("connected", etcd);
+				}
 				long watchMillis = max(nodes.call("watch"), 1);
 				pause(Duration.ofSeconds(3));
 				List<Member> watching = ScaleUsage.sample(etcd);
+				if (profiles != null) {
+					profiles.save("watching", etcd);
+					if (!this.settings.settle().isZero()) {
+						profiles.settle(etcd, Duration.ofSeconds(10), this.settings.settle());
+						profiles.save("settled", etcd);
+					}
+				}
 				long proxiesRss = this.proxies.stream().mapToLong(ScaleUsage::rss).sum();
 				List<String[]> threadsAndHeap = nodes.call("threads");
 				long threads = threadsAndHeap.stream().mapToLong((reply) -> Long.parseLong(reply[1])).sum();

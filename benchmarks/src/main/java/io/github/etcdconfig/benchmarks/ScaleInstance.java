@@ -52,16 +52,29 @@ interface ScaleInstance extends AutoCloseable {
 	void close();
 
 	/**
+	 * The system property of a node JVM with the starter's settings of its instances
+	 * beyond the defaults: {@code name:value} pairs joined by {@code +}.
+	 */
+	String SETTINGS = "bench.scale.instance";
+
+	/**
 	 * The starter's settings of one instance: the default layout for its application, the
-	 * default client settings.
+	 * default client settings, and those of {@link #SETTINGS}.
 	 * @param endpoints etcd's client URLs, comma-separated
 	 * @param application spring.application.name
 	 * @return the resource the starter would load
 	 */
 	static EtcdConfigDataResource resource(String endpoints, String application) {
-		Binder binder = new Binder(new MapConfigurationPropertySource(
-				Map.of("etcd.endpoints", endpoints, "spring.application.name", application)));
-		return EtcdConfigDataResource.create(binder, "", List.of(), false);
+		Map<String, String> settings = new HashMap<>(
+				Map.of("etcd.endpoints", endpoints, "spring.application.name", application));
+		for (String setting : System.getProperty(SETTINGS, "").split("\\+")) {
+			int colon = setting.indexOf(':');
+			if (colon > 0) {
+				settings.put(setting.substring(0, colon), setting.substring(colon + 1));
+			}
+		}
+		return EtcdConfigDataResource.create(new Binder(new MapConfigurationPropertySource(settings)), "", List.of(),
+				false);
 	}
 
 	/**

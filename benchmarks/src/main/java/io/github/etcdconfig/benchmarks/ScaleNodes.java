@@ -29,14 +29,18 @@ final class ScaleNodes implements AutoCloseable {
 	 * @param count how many
 	 * @param endpoints etcd's client URLs, comma-separated
 	 * @param heap each node's heap, for -Xms and -Xmx
+	 * @param instanceSettings the instances' settings beyond the defaults, as
+	 * {@link ScaleInstance#SETTINGS} takes them
 	 * @param logs where each node's standard error goes
 	 * @return the nodes
 	 */
-	static ScaleNodes start(int count, String endpoints, String heap, Path logs) throws IOException {
+	static ScaleNodes start(int count, String endpoints, String heap, String instanceSettings, Path logs)
+			throws IOException {
 		ScaleNodes nodes = new ScaleNodes();
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		for (int i = 0; i < count; i++) {
-			Process process = new ProcessBuilder(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Xss512k", "-cp",
+			Process process = new ProcessBuilder(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Xss512k",
+					"-D" + ScaleInstance.SETTINGS + "=" + instanceSettings, "-cp",
 					System.getProperty("java.class.path"), ScaleNode.class.getName(), endpoints)
 				.redirectError(logs.resolve("scale-node-" + i + ".log").toFile())
 				.start();

@@ -73,9 +73,25 @@ final class ScaleUsage {
 	}
 
 	static long rss(long pid) {
+		return memory(pid, "VmRSS:");
+	}
+
+	/**
+	 * The most resident memory a process had. Go's own figure ({@code MaxRSS} of its heap
+	 * profile) is no help for etcd: it was the same for every member, larger than any
+	 * member's resident memory, as if it were the launching JVM's (Linux carries it
+	 * across exec).
+	 * @param pid the process
+	 * @return bytes, 0 when it is gone
+	 */
+	static long highWaterMark(long pid) {
+		return memory(pid, "VmHWM:");
+	}
+
+	private static long memory(long pid, String field) {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-				if (line.startsWith("VmRSS:")) {
+				if (line.startsWith(field)) {
 					return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
 				}
 			}
