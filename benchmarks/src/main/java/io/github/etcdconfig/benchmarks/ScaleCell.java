@@ -229,6 +229,12 @@ final class ScaleCell {
 
 	}
 
+	/**
+	 * How long the members are left alone, then watched idle, before the storm from
+	 * files.
+	 */
+	private static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
+
 	/** Keys of the storm's range that change before the start from the snapshot files. */
 	static final int FILE_STORM_CHANGES = 10;
 
@@ -553,12 +559,16 @@ final class ScaleCell {
 		for (int i = 0; i < FILE_STORM_CHANGES; i++) {
 			Keys.await(this.writer.put(Keys.bytes(stormKey(i * stride)), Keys.bytes(value)));
 		}
-		// The members' idle CPU (ns per ns), with no instance connected.
+		// The members' idle CPU (ns per ns), with no instance connected, once what the
+		// loads left behind (Go's collection of their garbage) is done.
+		pause(IDLE_SETTLE);
 		List<Member> idleStart = ScaleUsage.sample(this.etcd);
 		long idleFrom = System.nanoTime();
-		pause(Duration.ofSeconds(2));
+		pause(IDLE_SETTLE);
 		List<Member> before = ScaleUsage.sample(this.etcd);
 		double[] idleRate = perMember(idleStart, before, Member::cpuNanos, System.nanoTime() - idleFrom);
+		log("storm from snapshot files: etcd idle before it %s %% of a core",
+				Arrays.toString(round(Arrays.stream(idleRate).map((rate) -> rate * 100).toArray())));
 		long nodesBefore = nodesCpu();
 		long start = System.nanoTime();
 		List<String[]> replies = this.nodes
