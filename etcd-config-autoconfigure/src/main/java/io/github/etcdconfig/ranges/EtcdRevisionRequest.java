@@ -3,18 +3,24 @@ package io.github.etcdconfig.ranges;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
 import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.support.Requests;
 import io.github.etcdconfig.client.EtcdClientInternals;
 import io.grpc.stub.StreamObserver;
 
@@ -47,7 +53,7 @@ public final class EtcdRevisionRequest {
 	 * @return the response, whose header holds etcd's revision
 	 */
 	public static CompletableFuture<GetResponse> send(KV kv, ByteSequence key) {
-		return kv.get(key, REVISION_ONLY);
+		return send(kv::get, key);
 	}
 
 	/**
@@ -75,37 +81,86 @@ public final class EtcdRevisionRequest {
 	}
 
 	private static CompletableFuture<Long> status(EtcdClientInternals internals, Duration timeout) {
-		CompletableFuture<Long> revision = new CompletableFuture<>();
-		// Answered on a gRPC thread: completing the future only hands the answer on.
-		internals.newStub(MaintenanceGrpc::newStub)
-			.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
-			.status(StatusRequest.getDefaultInstance(), new StreamObserver<>() {
-
-				@Override
-				public void onNext(StatusResponse response) {
+		return unary(
+				internals.newStub(MaintenanceGrpc::newStub).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS),
+				(stub, observer) -> stub.status(StatusRequest.getDefaultInstance(), observer), internals,
+				(StatusResponse response) -> {
 					if (response.getLeader() == 0) {
-						revision.completeExceptionally(
-								EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "etcd member "
-										+ Long.toHexString(response.getHeader().getMemberId()) + " has no leader"));
+						throw EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "etcd member "
+								+ Long.toHexString(response.getHeader().getMemberId()) + " has no leader");
 					}
-					else {
-						revision.complete(response.getHeader().getRevision());
-					}
-				}
+					return response.getHeader().getRevision();
+				});
+	}
 
-				@Override
-				public void onError(Throwable error) {
-					// An expired token: jetcd fetches a new one for the next call.
-					internals.renewTokenIfRefused(error.getMessage());
-					revision.completeExceptionally(EtcdExceptionFactory.toEtcdException(error));
-				}
+	/**
+	 * What reads keys for the liveness check, each read with a gRPC deadline of the
+	 * timeout, sent on the client's own channel: a read that a hung member received ends
+	 * at its deadline instead of when the connection is found dead (keep-alive, 40 s by
+	 * default), so that the check's next request, which gRPC's round-robin sends to the
+	 * next member, is not held back by it. jetcd's own reads have no deadline. When
+	 * jetcd's internals cannot be reached, jetcd's reads.
+	 * @param client the client
+	 * @param timeout the gRPC deadline of each read
+	 * @return reads a key or range with jetcd's options
+	 */
+	public static BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads(Client client,
+			Duration timeout) {
+		KV kv = client.getKVClient();
+		try {
+			EtcdClientInternals internals = EtcdClientInternals.of(client);
+			return (key, option) -> unary(
+					internals.newStub(KVGrpc::newStub).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS),
+					(stub, observer) -> stub.range(Requests.mapRangeRequest(key, option, internals.namespace()),
+							observer),
+					internals, (RangeResponse response) -> new GetResponse(response, internals.namespace()));
+		}
+		catch (ReflectiveOperationException ex) {
+			return kv::get;
+		}
+	}
 
-				@Override
-				public void onCompleted() {
-				}
+	// One request on a stub: answered on a gRPC thread, where completing the future only
+	// hands the answer on. An answer the mapping refuses (an EtcdException) is a failure.
+	private static <S, R, T> CompletableFuture<T> unary(S stub, BiConsumer<S, StreamObserver<R>> call,
+			EtcdClientInternals internals, Function<R, T> mapping) {
+		CompletableFuture<T> answer = new CompletableFuture<>();
+		call.accept(stub, new StreamObserver<>() {
 
-			});
-		return revision;
+			@Override
+			public void onNext(R response) {
+				try {
+					answer.complete(mapping.apply(response));
+				}
+				catch (EtcdException ex) {
+					answer.completeExceptionally(ex);
+				}
+			}
+
+			@Override
+			public void onError(Throwable error) {
+				// An expired token: jetcd fetches a new one for the next call.
+				internals.renewTokenIfRefused(error.getMessage());
+				answer.completeExceptionally(EtcdExceptionFactory.toEtcdException(error));
+			}
+
+			@Override
+			public void onCompleted() {
+			}
+
+		});
+		return answer;
+	}
+
+	/**
+	 * Send the request with reads of {@link #reads}.
+	 * @param reads how to read
+	 * @param key a key the user may read
+	 * @return the response, whose header holds etcd's revision
+	 */
+	public static CompletableFuture<GetResponse> send(
+			BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads, ByteSequence key) {
+		return reads.apply(key, REVISION_ONLY);
 	}
 
 	/**

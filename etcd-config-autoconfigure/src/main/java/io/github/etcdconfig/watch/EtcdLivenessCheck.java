@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import org.jspecify.annotations.Nullable;
@@ -71,22 +72,28 @@ import org.jspecify.annotations.Nullable;
  * not count).
  *
  * <p>
- * At most one check is outstanding. A request that times out is reported as a failure,
- * but the watcher sends no other while it has not been answered: a hung etcd (stopped
- * with SIGSTOP, say) would otherwise collect a pile of requests to answer all at once
- * when it continues, from every instance. An answer that comes after the timeout still
- * counts: etcd answers again. Neither is a request that times out while watch responses
- * with events keep arriving: etcd is slow then, not gone, and taking it for an outage
- * would make every instance read everything again just when etcd is busiest. No progress
- * request either: etcd 3.4 answers one at once with its current revision, even while a
- * watch still sends older events (measured on 3.4.23).
+ * At most one check is outstanding. Every request has the timeout as its gRPC deadline. A
+ * request that times out is sent once more, which gRPC's round-robin gives to the next
+ * member: one member that hangs, whose connection looks fine until keep-alive finds it
+ * dead, then costs the check a timeout, not a failure (which would make the watcher take
+ * etcd for unreachable and read everything again). The second timeout is reported as a
+ * failure; while etcd is taken for unreachable, a request is sent once. The watcher sends
+ * no other check while a request has not been answered or ended at its deadline: a hung
+ * etcd (stopped with SIGSTOP, say) receives at most one request of an instance per
+ * timeout after the first two, each cancelled at its deadline, rather than one per check
+ * interval that it would all answer when it continues. An answer that comes after the
+ * timeout still counts: etcd answers again. Neither is a request that times out while
+ * watch responses with events keep arriving: etcd is slow then, not gone, and taking it
+ * for an outage would make every instance read everything again just when etcd is
+ * busiest. No progress request either: etcd 3.4 answers one at once with its current
+ * revision, even while a watch still sends older events (measured on 3.4.23).
  *
  * <p>
  * Confined to the applier thread.
  */
 final class EtcdLivenessCheck {
 
-	private final KV kv;
+	private final BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads;
 
 	private final Function<ByteSequence, CompletableFuture<Long>> memberRevision;
 
@@ -106,7 +113,8 @@ final class EtcdLivenessCheck {
 
 	/**
 	 * Create a check.
-	 * @param kv the client's KV service
+	 * @param reads reads keys, each read with the timeout as its deadline
+	 * ({@link EtcdRevisionRequest#reads})
 	 * @param memberRevision asks the revision of the member that receives the request
 	 * ({@link EtcdRevisionRequest#applied})
 	 * @param timeout how long etcd has to answer
@@ -114,15 +122,17 @@ final class EtcdLivenessCheck {
 	 * @param scheduler schedules the timeout on the applier thread
 	 * @param responses counts the watch responses with events received so far
 	 */
-	EtcdLivenessCheck(KV kv, Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout,
-			Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses) {
-		this(kv, memberRevision, timeout, applier, scheduler, responses, new EtcdClientAnswers(), Duration.ZERO);
+	EtcdLivenessCheck(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
+			Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout, Executor applier,
+			EtcdWatchScheduler scheduler, LongSupplier responses) {
+		this(reads, memberRevision, timeout, applier, scheduler, responses, new EtcdClientAnswers(), Duration.ZERO);
 	}
 
 	/**
 	 * Create a check that takes an answer another watcher on the same client received
 	 * within the reuse time instead of asking for etcd's revision again.
-	 * @param kv the client's KV service
+	 * @param reads reads keys, each read with the timeout as its deadline
+	 * ({@link EtcdRevisionRequest#reads})
 	 * @param memberRevision asks the revision of the member that receives the request
 	 * ({@link EtcdRevisionRequest#applied})
 	 * @param timeout how long etcd has to answer
@@ -132,10 +142,10 @@ final class EtcdLivenessCheck {
 	 * @param answers the answers of every check on the client
 	 * @param reuse how old an answer may be to be taken: the check interval
 	 */
-	EtcdLivenessCheck(KV kv, Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout,
-			Executor applier, EtcdWatchScheduler scheduler, LongSupplier responses, EtcdClientAnswers answers,
-			Duration reuse) {
-		this.kv = kv;
+	EtcdLivenessCheck(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
+			Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout, Executor applier,
+			EtcdWatchScheduler scheduler, LongSupplier responses, EtcdClientAnswers answers, Duration reuse) {
+		this.reads = reads;
 		this.memberRevision = memberRevision;
 		this.timeout = timeout;
 		this.applier = applier;
@@ -200,10 +210,11 @@ final class EtcdLivenessCheck {
 		ByteSequence key = first.range().startKey();
 		send(first,
 				() -> throughLeader
-						? EtcdRevisionRequest.send(this.kv, key)
+						? EtcdRevisionRequest.send(this.reads, key)
 							.thenApply((response) -> response.getHeader().getRevision())
 						: this.memberRevision.apply(key),
-				Long::longValue, result, (etcdRevision) -> checkOthers(sessions, null, etcdRevision, result));
+				Long::longValue, result, (etcdRevision) -> checkOthers(sessions, null, etcdRevision, result),
+				new boolean[1], !throughLeader);
 		return true;
 	}
 
@@ -241,7 +252,7 @@ final class EtcdLivenessCheck {
 	private void checkRange(EtcdWatchSession session, Result result, LongConsumer then) {
 		long received = session.revision();
 		GetOption newer = EtcdRevisionRequest.newestChangeAfter(session.range(), received, false);
-		send(session, () -> this.kv.get(session.range().startKey(), newer),
+		send(session, () -> this.reads.apply(session.range().startKey(), newer),
 				(response) -> response.getHeader().getRevision(), result, (response) -> {
 					long etcdRevision = response.getHeader().getRevision();
 					long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
@@ -255,6 +266,19 @@ final class EtcdLivenessCheck {
 
 	private <T> void send(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
 			Result result, Consumer<T> answered) {
+		send(session, call, revision, result, answered, new boolean[1], true);
+	}
+
+	/**
+	 * Send one request of a check, once more when it times out: gRPC's round-robin sends
+	 * the second to the next member, so that one member that hangs (its connection looks
+	 * fine until keep-alive finds it dead) does not make the check fail and the watcher
+	 * take etcd for unreachable and read everything again.
+	 * @param done whether an attempt of this request was answered: later ones are dropped
+	 * @param again whether a timeout sends the request once more instead of failing
+	 */
+	private <T> void send(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
+			Result result, Consumer<T> answered, boolean[] done, boolean again) {
 		CompletableFuture<T> request;
 		try {
 			request = call.get();
@@ -273,7 +297,11 @@ final class EtcdLivenessCheck {
 			if (cancelTimeout[0] != null) {
 				cancelTimeout[0].run();
 			}
+			if (done[0]) {
+				return;
+			}
 			if (error == null) {
+				done[0] = true;
 				this.answers.answered(this, revision.applyAsLong(response), System.nanoTime());
 				answered.accept(response);
 			}
@@ -284,8 +312,13 @@ final class EtcdLivenessCheck {
 		cancelTimeout[0] = this.scheduler.schedule(() -> {
 			if (!request.isDone() && this.responses.getAsLong() == responsesBefore) {
 				timedOut[0] = true;
-				result.failed(session,
-						new TimeoutException("etcd did not answer within " + this.timeout.toMillis() + " ms"));
+				if (again) {
+					send(session, call, revision, result, answered, done, false);
+				}
+				else {
+					result.failed(session,
+							new TimeoutException("etcd did not answer within " + this.timeout.toMillis() + " ms"));
+				}
 			}
 		}, this.timeout.toNanos());
 	}

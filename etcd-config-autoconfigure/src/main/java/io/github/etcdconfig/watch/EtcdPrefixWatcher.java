@@ -99,7 +99,7 @@ public class EtcdPrefixWatcher {
 		this.recovery = new EtcdWatchRecovery(settings.retryDelay(), settings.maxRetryDelay(),
 				() -> ThreadLocalRandom.current().nextDouble(), System::nanoTime, this::schedule, this::recover,
 				target.toString());
-		this.liveness = new EtcdLivenessCheck(client.getKVClient(),
+		this.liveness = new EtcdLivenessCheck(EtcdRevisionRequest.reads(client, settings.requestTimeout()),
 				EtcdRevisionRequest.applied(client, settings.requestTimeout()), settings.requestTimeout(),
 				this::execute, this::schedule, this.status::getResponses, EtcdClientAnswers.of(client),
 				settings.checkInterval());

@@ -10,11 +10,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import io.github.etcdconfig.test.EtcdCluster;
@@ -111,7 +114,7 @@ class EtcdLivenessCheckMembersTests {
 						return method.invoke(kv, args);
 					});
 			Function<ByteSequence, CompletableFuture<Long>> status = EtcdRevisionRequest.applied(client, TIMEOUT);
-			check(counting, (key) -> {
+			check(counting::get, (key) -> {
 				requests.incrementAndGet();
 				return status.apply(key);
 			}).run(List.of(shared, application), result());
@@ -124,11 +127,12 @@ class EtcdLivenessCheckMembersTests {
 	}
 
 	private EtcdLivenessCheck check(Client client) {
-		return check(client.getKVClient(), EtcdRevisionRequest.applied(client, TIMEOUT));
+		return check(EtcdRevisionRequest.reads(client, TIMEOUT), EtcdRevisionRequest.applied(client, TIMEOUT));
 	}
 
-	private EtcdLivenessCheck check(KV kv, Function<ByteSequence, CompletableFuture<Long>> memberRevision) {
-		return new EtcdLivenessCheck(kv, memberRevision, Duration.ofSeconds(5), this.applier, (task, delay) -> {
+	private EtcdLivenessCheck check(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
+			Function<ByteSequence, CompletableFuture<Long>> memberRevision) {
+		return new EtcdLivenessCheck(reads, memberRevision, Duration.ofSeconds(5), this.applier, (task, delay) -> {
 			ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
 			return () -> scheduled.cancel(false);
 		}, () -> 0);

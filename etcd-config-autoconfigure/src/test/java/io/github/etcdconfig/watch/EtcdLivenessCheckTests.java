@@ -51,7 +51,7 @@ class EtcdLivenessCheckTests {
 	private final EtcdWatchSession application = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/app/"), 10,
 			new NoCallbacks());
 
-	private final EtcdLivenessCheck check = new EtcdLivenessCheck(kv(), this::status, TIMEOUT, Runnable::run,
+	private final EtcdLivenessCheck check = new EtcdLivenessCheck(kv()::get, this::status, TIMEOUT, Runnable::run,
 			this.scheduler, this.responses::get);
 
 	@Test
@@ -64,13 +64,41 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
-	void aCheckUnansweredWithinTheTimeoutIsAFailure() {
+	void aCheckUnansweredWithinTheTimeoutIsAskedOnceMore() {
 		this.check.run(List.of(session()), result());
+		this.scheduler.advance(TIMEOUT.toNanos());
+		assertThat(this.failures).isEmpty();
+		assertThat(this.requests).hasSize(2);
+	}
+
+	@Test
+	void aCheckAnsweredTheSecondTimeIsNoFailure() {
+		this.check.run(List.of(session()), result());
+		this.scheduler.advance(TIMEOUT.toNanos());
+		answer(1, 10);
+		this.scheduler.advance(TIMEOUT.toNanos());
+		assertThat(this.failures).isEmpty();
+		assertThat(this.answers).containsExactly(0L);
+	}
+
+	@Test
+	void aCheckUnansweredTwiceWithinTheTimeoutIsAFailure() {
+		this.check.run(List.of(session()), result());
+		this.scheduler.advance(TIMEOUT.toNanos());
 		this.scheduler.advance(TIMEOUT.toNanos());
 		assertThat(this.failures).singleElement()
 			.extracting(Throwable::getMessage)
 			.asString()
 			.contains("did not answer within 5000 ms");
+	}
+
+	@Test
+	void theFirstRequestAnsweredLateAfterTheSecondIsDropped() {
+		this.check.run(List.of(session()), result());
+		this.scheduler.advance(TIMEOUT.toNanos());
+		answer(1, 10);
+		answer(0, 10);
+		assertThat(this.answers).containsExactly(0L);
 	}
 
 	@Test
@@ -85,8 +113,9 @@ class EtcdLivenessCheckTests {
 	void noOtherCheckIsSentWhileOneIsUnanswered() {
 		assertThat(this.check.run(List.of(session()), result())).isTrue();
 		this.scheduler.advance(TIMEOUT.toNanos());
+		this.scheduler.advance(TIMEOUT.toNanos());
 		assertThat(this.check.run(List.of(session()), result())).isFalse();
-		assertThat(this.requests).hasSize(1);
+		assertThat(this.requests).hasSize(2);
 	}
 
 	@Test
@@ -218,8 +247,8 @@ class EtcdLivenessCheckTests {
 	}
 
 	private EtcdLivenessCheck sharing(EtcdClientAnswers answers) {
-		return new EtcdLivenessCheck(kv(), this::status, TIMEOUT, Runnable::run, this.scheduler, this.responses::get,
-				answers, Duration.ofMinutes(1));
+		return new EtcdLivenessCheck(kv()::get, this::status, TIMEOUT, Runnable::run, this.scheduler,
+				this.responses::get, answers, Duration.ofMinutes(1));
 	}
 
 	@SuppressWarnings("unchecked")
