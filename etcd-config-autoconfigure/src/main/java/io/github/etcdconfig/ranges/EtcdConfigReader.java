@@ -98,11 +98,12 @@ public final class EtcdConfigReader {
 	 * revision, and the next attempt asks for the page that failed, at that revision: a
 	 * read that fails on its last page does not read the others again. A page that does
 	 * not answer in time is asked for again with a quarter of its keys and twice the
-	 * deadline (at most 4 times the reader's), and no later page of the read asks for
-	 * more keys than that, so that a read slowed down by a busy client or etcd still
-	 * moves on, and the work of each attempt is not thrown away. When the revision was
-	 * compacted meanwhile, the progress starts over ({@link Progress#isStarted()} is
-	 * false again) and the read fails: the caller drops what it received and reads again.
+	 * deadline (at most 4 times the reader's), and the pages after it grow back by at
+	 * most twice the keys of the page before, as they answer, so that a read slowed down
+	 * by a busy client or etcd still moves on, and the work of each attempt is not thrown
+	 * away. When the revision was compacted meanwhile, the progress starts over
+	 * ({@link Progress#isStarted()} is false again) and the read fails: the caller drops
+	 * what it received and reads again.
 	 * @param ranges ranges that do not overlap; the same ones on every attempt
 	 * @param keys receives the keys, in key order per range, on the calling thread
 	 * @param progress where the read stands; new for a new read
@@ -264,8 +265,11 @@ public final class EtcdConfigReader {
 		// Calls that timed out since etcd last answered.
 		private long timeouts;
 
-		// The most keys a page may ask for: after a timeout, no more than answered, so
-		// that a member too slow for a full page is not asked for one again.
+		// The most keys a page may ask for: after a timeout, the quarter asked again, so
+		// that a member too slow for a full page is not asked for one again at once; it
+		// doubles with each page answered, so that a read slowed down once is not left
+		// with pages of a few keys (1,000 instances at once, with pages down to one key,
+		// took minutes for the last of them).
 		private int ceiling = MAX_PAGE_KEYS;
 
 		/**
@@ -303,6 +307,7 @@ public final class EtcdConfigReader {
 		}
 
 		int nextLimit(Page page) {
+			this.ceiling = (int) Math.min(MAX_PAGE_KEYS, 2L * this.ceiling);
 			return (page.more()) ? Math.min(this.ceiling, EtcdConfigReader.nextLimit(this.limit, page.bytes()))
 					: this.limit;
 		}
