@@ -229,11 +229,8 @@ final class ScaleCell {
 
 	}
 
-	/**
-	 * How long the members are left alone, then watched idle, before the storm from
-	 * files.
-	 */
-	private static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
+	/** Seconds the members are watched idle before the storm from files. */
+	private static final int IDLE_SECONDS = 10;
 
 	/** Keys of the storm's range that change before the start from the snapshot files. */
 	static final int FILE_STORM_CHANGES = 10;
@@ -559,14 +556,23 @@ final class ScaleCell {
 		for (int i = 0; i < FILE_STORM_CHANGES; i++) {
 			Keys.await(this.writer.put(Keys.bytes(stormKey(i * stride)), Keys.bytes(value)));
 		}
-		// The members' idle CPU (ns per ns), with no instance connected, once what the
-		// loads left behind (Go's collection of their garbage) is done.
-		pause(IDLE_SETTLE);
-		List<Member> idleStart = ScaleUsage.sample(this.etcd);
-		long idleFrom = System.nanoTime();
-		pause(IDLE_SETTLE);
-		List<Member> before = ScaleUsage.sample(this.etcd);
-		double[] idleRate = perMember(idleStart, before, Member::cpuNanos, System.nanoTime() - idleFrom);
+		// The members' idle CPU (ns per ns), with no instance connected: each member's
+		// quietest second of ten, since what the loads left behind (Go's collection of
+		// their garbage) goes on for seconds. The lowest rate makes the figure above idle
+		// the highest.
+		double[] idleRate = null;
+		List<Member> second = ScaleUsage.sample(this.etcd);
+		long secondFrom = System.nanoTime();
+		for (int i = 0; i < IDLE_SECONDS; i++) {
+			pause(Duration.ofSeconds(1));
+			List<Member> next = ScaleUsage.sample(this.etcd);
+			long now = System.nanoTime();
+			double[] rate = perMember(second, next, Member::cpuNanos, now - secondFrom);
+			idleRate = (idleRate == null) ? rate : min(idleRate, rate);
+			second = next;
+			secondFrom = now;
+		}
+		List<Member> before = second;
 		log("storm from snapshot files: etcd idle before it %s %% of a core",
 				Arrays.toString(round(Arrays.stream(idleRate).map((rate) -> rate * 100).toArray())));
 		long nodesBefore = nodesCpu();
@@ -846,6 +852,14 @@ final class ScaleCell {
 
 	private static double percent(long cpuNanos, long wallNanos) {
 		return 100.0 * cpuNanos / wallNanos;
+	}
+
+	private static double[] min(double[] a, double[] b) {
+		double[] min = new double[Math.min(a.length, b.length)];
+		for (int i = 0; i < min.length; i++) {
+			min[i] = Math.min(a[i], b[i]);
+		}
+		return min;
 	}
 
 	private static double[] round(double[] values) {

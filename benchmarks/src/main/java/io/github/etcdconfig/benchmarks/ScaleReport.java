@@ -368,7 +368,7 @@ final class ScaleReport {
 				+ "give etcd's CPU per full load, the figure the storm is held against. Target: every instance ready "
 				+ "within 60 s, and etcd's CPU for the storm at most that of " + FileStorm.TARGET_FULL_LOADS
 				+ " full loads. \"Above idle\" takes off, on both sides, what the members use with nothing to do (raft's "
-				+ "heartbeats), at the rate of 5 s with nothing to do, after 5 s left alone, right before the storm: the storm lasts far longer than the loads.");
+				+ "heartbeats), at each member's rate in its quietest second of the 10 s with nothing to do right before the storm: the storm lasts far longer than the loads.");
 		line();
 		line("| instances | last ready (s) | ready p50 / p99 (s) | from history | full reads | not ready | "
 				+ "etcd CPU for the storm, per member: mean (max) (ms) | all members (ms) | "
