@@ -33,8 +33,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The liveness check against a 3-member cluster, answered by one member: a member without
- * a leader fails the check, a follower finds what a silent watch missed, and a check
- * while only the shared range changes is one request.
+ * a leader fails the check, a follower finds what a silent watch missed, a check while
+ * only the shared range changes is one request, and a check that reaches a hung member is
+ * answered by the next one.
  */
 class EtcdLivenessCheckMembersTests {
 
@@ -126,13 +127,47 @@ class EtcdLivenessCheckMembersTests {
 		}
 	}
 
+	@Test
+	void aCheckThatReachesAHungMemberIsAnsweredByTheNextOne() {
+		EtcdMember hung = follower();
+		EtcdMember other = etcd.cluster()
+			.members()
+			.stream()
+			.filter((member) -> member != hung)
+			.findFirst()
+			.orElseThrow();
+		try (Client client = Client.builder().endpoints(hung.clientEndpoint(), other.clientEndpoint()).build()) {
+			// Both connections up before the member hangs: round-robin then alternates.
+			EtcdLivenessCheck check = check(EtcdRevisionRequest.reads(client, Duration.ofSeconds(1)),
+					EtcdRevisionRequest.applied(client, Duration.ofSeconds(1)), Duration.ofSeconds(1));
+			for (int i = 0; i < 2; i++) {
+				new EtcdKeys(client).value("/config/liveness/key");
+			}
+			hung.pause();
+			for (int i = 1; i <= 4; i++) {
+				EtcdWatchSession session = new EtcdWatchSession(RANGE, 1, new EtcdLivenessCheckTests.NoCallbacks());
+				session.currentAt(Long.MAX_VALUE);
+				await().atMost(TIMEOUT).until(() -> check.run(List.of(session), result()));
+				int answered = i;
+				await().atMost(TIMEOUT).until(() -> this.answers.size() == answered || !this.failures.isEmpty());
+			}
+			assertThat(this.failures).isEmpty();
+			assertThat(this.answers).hasSize(4);
+		}
+	}
+
 	private EtcdLivenessCheck check(Client client) {
 		return check(EtcdRevisionRequest.reads(client, TIMEOUT), EtcdRevisionRequest.applied(client, TIMEOUT));
 	}
 
 	private EtcdLivenessCheck check(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
 			Function<ByteSequence, CompletableFuture<Long>> memberRevision) {
-		return new EtcdLivenessCheck(reads, memberRevision, Duration.ofSeconds(5), this.applier, (task, delay) -> {
+		return check(reads, memberRevision, Duration.ofSeconds(5));
+	}
+
+	private EtcdLivenessCheck check(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
+			Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout) {
+		return new EtcdLivenessCheck(reads, memberRevision, timeout, this.applier, (task, delay) -> {
 			ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
 			return () -> scheduled.cancel(false);
 		}, () -> 0);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.refresh.EtcdConfigWatchers;
 import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.support.SteadyWriter;
 import io.github.etcdconfig.support.ValueHistory;
@@ -12,7 +11,6 @@ import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
-import io.github.etcdconfig.test.EtcdMetrics;
 import io.github.etcdconfig.test.TcpProxy;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -136,45 +134,6 @@ class EtcdWatchResilienceTests {
 				await().atMost(Duration.ofSeconds(20))
 					.until(() -> "after".equals(context.getEnvironment().getProperty("leader.test")));
 				leader.start();
-			}
-		}
-
-		@Test
-		void aFollowerThatHangsWithoutTheWatchDoesNotMakeTheApplicationReadEverythingAgain() {
-			try (Client client = etcd.cluster().newClient();
-					ConfigurableApplicationContext context = run(etcd.cluster().endpointsProperty())) {
-				EtcdKeys keys = new EtcdKeys(client);
-				EtcdWatchStatus status = context.getBean(EtcdConfigWatchers.class)
-					.getWatchers()
-					.get(0)
-					.getWatcher()
-					.getStatus();
-				await().atMost(Duration.ofSeconds(10)).until(() -> status.getState() == EtcdWatchStatus.State.WATCHING);
-				EtcdMember leader = etcd.cluster().leader();
-				// A follower that holds no watch stream: its connections only carry the
-				// application's checks, which round-robin sends to every member in turn.
-				EtcdMember hung = etcd.cluster()
-					.members()
-					.stream()
-					.filter((member) -> member != leader
-							&& EtcdMetrics.value(member.clientEndpoint(), EtcdMetrics.WATCH_STREAMS) == 0)
-					.findFirst()
-					.orElseThrow();
-				long resyncs = status.getResyncs();
-				hung.pause();
-				try {
-					// Each round needs a check answered after a put: a few checks go to
-					// the hung member meanwhile, and time out.
-					for (int round = 0; round < 6; round++) {
-						long revision = keys.put("/config/hung/round", Integer.toString(round));
-						await().atMost(Duration.ofSeconds(20)).until(() -> status.getEtcdRevision() >= revision);
-					}
-					assertThat(context.getEnvironment().getProperty("hung.round")).isEqualTo("5");
-					assertThat(status.getResyncs()).isEqualTo(resyncs);
-				}
-				finally {
-					hung.resume();
-				}
 			}
 		}
 
