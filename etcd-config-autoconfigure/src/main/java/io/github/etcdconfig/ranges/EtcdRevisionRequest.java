@@ -22,6 +22,8 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.support.Requests;
 import io.github.etcdconfig.client.EtcdClientInternals;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -35,7 +37,8 @@ import io.grpc.stub.StreamObserver;
  * {@link #applied} asks the member that receives the request for its status instead: its
  * applied revision, which may be behind the cluster's, without a round with the leader.
  * The liveness check uses it; a start-up read, which must not start from an old state,
- * does not.
+ * does not. The liveness check's reads ({@link #reads}) are sent the same way, each with
+ * a deadline.
  */
 public final class EtcdRevisionRequest {
 
@@ -81,9 +84,8 @@ public final class EtcdRevisionRequest {
 	}
 
 	private static CompletableFuture<Long> status(EtcdClientInternals internals, Duration timeout) {
-		return unary(
-				internals.newStub(MaintenanceGrpc::newStub).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS),
-				(stub, observer) -> stub.status(StatusRequest.getDefaultInstance(), observer), internals,
+		return unary(internals, timeout, MaintenanceGrpc::newStub,
+				(stub, observer) -> stub.status(StatusRequest.getDefaultInstance(), observer),
 				(StatusResponse response) -> {
 					if (response.getLeader() == 0) {
 						throw EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "etcd member "
@@ -110,45 +112,47 @@ public final class EtcdRevisionRequest {
 		try {
 			EtcdClientInternals internals = EtcdClientInternals.of(client);
 			return (key, option) -> unary(
-					internals.newStub(KVGrpc::newStub).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS),
-					(stub, observer) -> stub.range(Requests.mapRangeRequest(key, option, internals.namespace()),
-							observer),
-					internals, (RangeResponse response) -> new GetResponse(response, internals.namespace()));
+					internals, timeout, KVGrpc::newStub, (stub, observer) -> stub
+						.range(Requests.mapRangeRequest(key, option, internals.namespace()), observer),
+					(RangeResponse response) -> new GetResponse(response, internals.namespace()));
 		}
 		catch (ReflectiveOperationException ex) {
 			return kv::get;
 		}
 	}
 
-	// One request on a stub: answered on a gRPC thread, where completing the future only
-	// hands the answer on. An answer the mapping refuses (an EtcdException) is a failure.
-	private static <S, R, T> CompletableFuture<T> unary(S stub, BiConsumer<S, StreamObserver<R>> call,
-			EtcdClientInternals internals, Function<R, T> mapping) {
+	// One request on the client's channel with the timeout as its deadline: answered on a
+	// gRPC thread, where completing the future only hands the answer on. An answer the
+	// mapping refuses (an EtcdException) is a failure.
+	private static <S extends AbstractStub<S>, R, T> CompletableFuture<T> unary(EtcdClientInternals internals,
+			Duration timeout, Function<ManagedChannel, S> stub, BiConsumer<S, StreamObserver<R>> call,
+			Function<R, T> mapping) {
 		CompletableFuture<T> answer = new CompletableFuture<>();
-		call.accept(stub, new StreamObserver<>() {
+		call.accept(internals.newStub(stub).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS),
+				new StreamObserver<>() {
 
-			@Override
-			public void onNext(R response) {
-				try {
-					answer.complete(mapping.apply(response));
-				}
-				catch (EtcdException ex) {
-					answer.completeExceptionally(ex);
-				}
-			}
+					@Override
+					public void onNext(R response) {
+						try {
+							answer.complete(mapping.apply(response));
+						}
+						catch (EtcdException ex) {
+							answer.completeExceptionally(ex);
+						}
+					}
 
-			@Override
-			public void onError(Throwable error) {
-				// An expired token: jetcd fetches a new one for the next call.
-				internals.renewTokenIfRefused(error.getMessage());
-				answer.completeExceptionally(EtcdExceptionFactory.toEtcdException(error));
-			}
+					@Override
+					public void onError(Throwable error) {
+						// An expired token: jetcd fetches a new one for the next call.
+						internals.renewTokenIfRefused(error.getMessage());
+						answer.completeExceptionally(EtcdExceptionFactory.toEtcdException(error));
+					}
 
-			@Override
-			public void onCompleted() {
-			}
+					@Override
+					public void onCompleted() {
+					}
 
-		});
+				});
 		return answer;
 	}
 

@@ -196,8 +196,7 @@ final class EtcdLivenessCheck {
 		EtcdWatchSession behind = throughLeader ? null : knownBehind(sessions);
 		if (behind != null) {
 			// Its range is read whatever etcd's revision: that read's answer carries
-			// etcd's
-			// revision too, so the check asks once instead of twice.
+			// etcd's revision too, so the check asks once instead of twice.
 			checkRange(behind, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
 			return true;
 		}
@@ -214,7 +213,7 @@ final class EtcdLivenessCheck {
 							.thenApply((response) -> response.getHeader().getRevision())
 						: this.memberRevision.apply(key),
 				Long::longValue, result, (etcdRevision) -> checkOthers(sessions, null, etcdRevision, result),
-				new boolean[1], !throughLeader);
+				!throughLeader);
 		return true;
 	}
 
@@ -261,23 +260,24 @@ final class EtcdLivenessCheck {
 					}
 					result.answered(session, etcdRevision, newest);
 					then.accept(etcdRevision);
-				});
-	}
-
-	private <T> void send(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
-			Result result, Consumer<T> answered) {
-		send(session, call, revision, result, answered, new boolean[1], true);
+				}, true);
 	}
 
 	/**
-	 * Send one request of a check, once more when it times out: gRPC's round-robin sends
-	 * the second to the next member, so that one member that hangs (its connection looks
-	 * fine until keep-alive finds it dead) does not make the check fail and the watcher
-	 * take etcd for unreachable and read everything again.
-	 * @param done whether an attempt of this request was answered: later ones are dropped
+	 * Send one request of a check, and once more when it times out: gRPC's round-robin
+	 * sends the second to the next member, so that one member that hangs (its connection
+	 * looks fine until keep-alive finds it dead) does not make the check fail and the
+	 * watcher take etcd for unreachable and read everything again. The first answer of
+	 * either is taken; what comes after it is dropped.
 	 * @param again whether a timeout sends the request once more instead of failing
 	 */
 	private <T> void send(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
+			Result result, Consumer<T> answered, boolean again) {
+		attempt(session, call, revision, result, answered, new boolean[1], again);
+	}
+
+	// One attempt of a request; done: whether an attempt of it was answered.
+	private <T> void attempt(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
 			Result result, Consumer<T> answered, boolean[] done, boolean again) {
 		CompletableFuture<T> request;
 		try {
@@ -313,7 +313,7 @@ final class EtcdLivenessCheck {
 			if (!request.isDone() && this.responses.getAsLong() == responsesBefore) {
 				timedOut[0] = true;
 				if (again) {
-					send(session, call, revision, result, answered, done, false);
+					attempt(session, call, revision, result, answered, done, false);
 				}
 				else {
 					result.failed(session,
