@@ -65,21 +65,12 @@ interface ScaleInstance extends AutoCloseable {
 	 * @return the resource the starter would load
 	 */
 	static EtcdConfigDataResource resource(String endpoints, String application) {
-		Map<String, String> settings = new HashMap<>(
-				Map.of("etcd.endpoints", endpoints, "spring.application.name", application));
-		for (String setting : System.getProperty(SETTINGS, "").split("\\+")) {
-			int colon = setting.indexOf(':');
-			if (colon > 0) {
-				settings.put(setting.substring(0, colon), setting.substring(colon + 1));
-			}
-		}
-		return EtcdConfigDataResource.create(new Binder(new MapConfigurationPropertySource(settings)), "", List.of(),
-				false);
+		return resource(new HashMap<>(Map.of("etcd.endpoints", endpoints, "spring.application.name", application)));
 	}
 
 	/**
 	 * The starter's settings of an instance that reads one prefix and keeps a snapshot
-	 * file: the default client settings.
+	 * file: the default client settings, and those of {@link #SETTINGS}.
 	 * @param endpoints etcd's client URLs, comma-separated
 	 * @param application spring.application.name
 	 * @param prefix the one prefix read
@@ -92,6 +83,16 @@ interface ScaleInstance extends AutoCloseable {
 				application, "etcd.config.prefixes", prefix));
 		if (snapshot != null) {
 			settings.put("etcd.config.snapshot.path", snapshot.toString());
+		}
+		return resource(settings);
+	}
+
+	private static EtcdConfigDataResource resource(Map<String, String> settings) {
+		for (String setting : System.getProperty(SETTINGS, "").split("\\+")) {
+			int colon = setting.indexOf(':');
+			if (colon > 0) {
+				settings.put(setting.substring(0, colon), setting.substring(colon + 1));
+			}
 		}
 		return EtcdConfigDataResource.create(new Binder(new MapConfigurationPropertySource(settings)), "", List.of(),
 				false);

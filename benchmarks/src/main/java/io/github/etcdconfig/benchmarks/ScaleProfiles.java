@@ -114,8 +114,9 @@ final class ScaleProfiles {
 	}
 
 	private static String memstats(URI endpoint) throws IOException {
-		return get(endpoint, "/metrics").lines()
-			.filter((line) -> MEMSTATS.stream().anyMatch(line::startsWith))
+		Map<String, Double> metrics = EtcdMetrics.read(endpoint);
+		return MEMSTATS.stream()
+			.map((name) -> name + " " + metrics.getOrDefault(name, 0.0).longValue())
 			.collect(Collectors.joining("\n"));
 	}
 
