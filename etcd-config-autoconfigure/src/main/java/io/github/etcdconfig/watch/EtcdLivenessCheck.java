@@ -16,6 +16,7 @@ import java.util.function.ToLongFunction;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.github.etcdconfig.client.EtcdErrors;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -73,20 +74,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * At most one check is outstanding. Every request has the timeout as its gRPC deadline. A
- * request that times out is sent once more, which gRPC's round-robin gives to the next
- * member: one member that hangs, whose connection looks fine until keep-alive finds it
- * dead, then costs the check a timeout, not a failure (which would make the watcher take
- * etcd for unreachable and read everything again). The second timeout is reported as a
- * failure; while etcd is taken for unreachable, a request is sent once. The watcher sends
- * no other check while a request has not been answered or ended at its deadline: a hung
- * etcd (stopped with SIGSTOP, say) receives at most one request of an instance per
- * timeout after the first two, each cancelled at its deadline, rather than one per check
- * interval that it would all answer when it continues. An answer that comes after the
- * timeout still counts: etcd answers again. Neither is a request that times out while
- * watch responses with events keep arriving: etcd is slow then, not gone, and taking it
- * for an outage would make every instance read everything again just when etcd is
- * busiest. No progress request either: etcd 3.4 answers one at once with its current
- * revision, even while a watch still sends older events (measured on 3.4.23).
+ * request that times out (unanswered when the timeout passes, or ended by its deadline,
+ * whichever comes first) or finds its member unavailable is sent once more, which gRPC's
+ * round-robin gives to the next member: one member that hangs, whose connection looks
+ * fine until keep-alive finds it dead, then costs the check a timeout, not a failure
+ * (which would make the watcher take etcd for unreachable and read everything again). The
+ * second timeout is reported as a failure; while etcd is taken for unreachable, a request
+ * is sent once. The watcher sends no other check while a request has not been answered or
+ * ended at its deadline: a hung etcd (stopped with SIGSTOP, say) receives at most one
+ * request of an instance per timeout after the first two, each cancelled at its deadline,
+ * rather than one per check interval that it would all answer when it continues. An
+ * answer that comes after the timeout still counts: etcd answers again. Neither is a
+ * request that times out while watch responses with events keep arriving: etcd is slow
+ * then, not gone, and taking it for an outage would make every instance read everything
+ * again just when etcd is busiest. No progress request either: etcd 3.4 answers one at
+ * once with its current revision, even while a watch still sends older events (measured
+ * on 3.4.23).
  *
  * <p>
  * Confined to the applier thread.
@@ -289,8 +292,23 @@ final class EtcdLivenessCheck {
 		}
 		this.outstanding++;
 		long responsesBefore = this.responses.getAsLong();
-		boolean[] timedOut = { false };
+		boolean[] unanswered = { false };
 		Runnable[] cancelTimeout = { null };
+		// The timer below and the request's own gRPC deadline end at the same time,
+		// whichever comes first: both take this one way, once.
+		Consumer<@Nullable Throwable> notAnswered = (error) -> {
+			if (unanswered[0] || done[0] || this.responses.getAsLong() != responsesBefore) {
+				return;
+			}
+			unanswered[0] = true;
+			if (again) {
+				attempt(session, call, revision, result, answered, done, false);
+			}
+			else {
+				result.failed(session, (error != null) ? error
+						: new TimeoutException("etcd did not answer within " + this.timeout.toMillis() + " ms"));
+			}
+		};
 		request.whenCompleteAsync((response, error) -> {
 			this.outstanding--;
 			// An idle instance's applier thread then wakes once per check, not twice.
@@ -305,20 +323,16 @@ final class EtcdLivenessCheck {
 				this.answers.answered(this, revision.applyAsLong(response), System.nanoTime());
 				answered.accept(response);
 			}
-			else if (!timedOut[0]) {
+			else if (EtcdErrors.kind(error) == EtcdErrors.Kind.UNREACHABLE) {
+				notAnswered.accept(error);
+			}
+			else if (!unanswered[0]) {
 				result.failed(session, error);
 			}
 		}, this.applier);
 		cancelTimeout[0] = this.scheduler.schedule(() -> {
-			if (!request.isDone() && this.responses.getAsLong() == responsesBefore) {
-				timedOut[0] = true;
-				if (again) {
-					attempt(session, call, revision, result, answered, done, false);
-				}
-				else {
-					result.failed(session,
-							new TimeoutException("etcd did not answer within " + this.timeout.toMillis() + " ms"));
-				}
+			if (!request.isDone()) {
+				notAnswered.accept(null);
 			}
 		}, this.timeout.toNanos());
 	}

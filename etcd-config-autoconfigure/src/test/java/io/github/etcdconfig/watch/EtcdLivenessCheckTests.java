@@ -13,6 +13,8 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.ResponseHeader;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
@@ -99,6 +101,29 @@ class EtcdLivenessCheckTests {
 		answer(1, 10);
 		answer(0, 10);
 		assertThat(this.answers).containsExactly(0L);
+	}
+
+	@Test
+	void aCheckEndedByItsDeadlineBeforeTheTimeoutPassedIsAskedOnceMore() {
+		this.check.run(List.of(session()), result());
+		this.requests.get(0)
+			.completeExceptionally(EtcdExceptionFactory.newEtcdException(ErrorCode.DEADLINE_EXCEEDED,
+					"deadline exceeded after 4.999s"));
+		assertThat(this.failures).isEmpty();
+		assertThat(this.requests).hasSize(2);
+	}
+
+	@Test
+	void aCheckThatFindsNoMemberAvailableTwiceFailsWithEtcdsAnswer() {
+		this.check.run(List.of(session()), result());
+		this.requests.get(0)
+			.completeExceptionally(EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "connection refused"));
+		this.requests.get(1)
+			.completeExceptionally(EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "connection refused"));
+		assertThat(this.failures).singleElement()
+			.extracting(Throwable::getMessage)
+			.asString()
+			.contains("connection refused");
 	}
 
 	@Test
