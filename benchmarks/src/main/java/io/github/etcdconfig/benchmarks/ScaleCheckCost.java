@@ -32,9 +32,9 @@ import io.github.etcdconfig.test.EtcdCluster;
  */
 final class ScaleCheckCost {
 
-	static final String CHECK = "the liveness check (linearizable, now)";
+	static final String CHECK = "the liveness check (serializable at a revision, now)";
 
-	static final String CHECK_SERIALIZABLE = "the liveness check, serializable";
+	static final String CHECK_LINEARIZABLE = "the liveness check, linearizable (before)";
 
 	static final String PROBE = "etcd's revision, linearizable count";
 
@@ -82,12 +82,12 @@ final class ScaleCheckCost {
 					.getHeader()
 					.getRevision();
 				// The starter's check (EtcdLivenessCheck), with nothing newer than the
-				// watch received: linearizable as now, and answered by the member that
-				// receives it for comparison.
+				// watch received: serializable at a revision as now, and linearizable as
+				// before for comparison.
 				costs.add(cost(etcd, kv, size, CHECK, range,
-						EtcdRevisionRequest.newestChangeAfter(range, revision, false)));
-				costs.add(cost(etcd, kv, size, CHECK_SERIALIZABLE, range,
-						EtcdRevisionRequest.newestChangeAfter(range, revision, true)));
+						EtcdRevisionRequest.newestChangeAfter(range, revision, revision)));
+				costs.add(cost(etcd, kv, size, CHECK_LINEARIZABLE, range,
+						EtcdRevisionRequest.newestChangeAfter(range, revision, 0)));
 				if (size == sizes[0]) {
 					// What each check asks first, whatever the size of the ranges: the
 					// member's Status (EtcdRevisionRequest.applied), and a count of one

@@ -558,12 +558,13 @@ final class ScaleReport {
 					+ fmt("%.1f cores", (fit[0] + fit[1] * TARGET_INSTANCES) / 100) + " |"));
 		for (ScaleCheckCost.Cost cost : this.run.checks()) {
 			// One request per instance every 30 s: etcd's revision (the member's Status)
-			// while nothing is written, the linearizable read of the shared range when
+			// while nothing is written, the read of the shared range at a revision when
 			// something was.
 			String what = cost.request().equals(ScaleCheckCost.PROBE_STATUS)
 					? "the liveness check while nothing is written (etcd's revision, Status), every 30 s"
 					: cost.request().equals(ScaleCheckCost.CHECK) ? "the liveness check's read of a "
-							+ "shared range of " + count(cost.keys()) + " keys (linearizable), every 30 s" : null;
+							+ "shared range of " + count(cost.keys()) + " keys (serializable at a revision), every 30 s"
+							: null;
 			if (what != null) {
 				double cores = cost.etcdCpuMicros() / 1e6 / 30;
 				line("| " + what + " | " + fmt("%.4f %% of a core", cores * 100) + " | "

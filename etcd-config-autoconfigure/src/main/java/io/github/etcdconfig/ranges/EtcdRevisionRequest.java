@@ -170,14 +170,23 @@ public final class EtcdRevisionRequest {
 	/**
 	 * What to ask for the newest change in a range after a revision: keys only, sorted by
 	 * modification revision, descending, limit 1, with a minimum modification revision.
-	 * etcd reads and sorts every key of the range to answer it. etcd's gRPC proxy answers
-	 * a serializable read it has seen before from its cache.
+	 * etcd reads and sorts every key of the range to answer it.
+	 *
+	 * <p>
+	 * Read at a given revision, it is serializable: the member that receives it answers
+	 * from its own state, without the leader's ReadIndex round, or refuses with a future
+	 * revision error when it has not applied that revision yet (or a compacted error). An
+	 * answer at a fixed revision never changes, so etcd's gRPC proxy may answer it from
+	 * its cache, where it keeps it in its bounded LRU alone: a read at the current
+	 * revision, linearizable or not, is also added to the proxy's index of cached ranges,
+	 * which only a write through that proxy empties.
 	 * @param range the range
 	 * @param revision the revision after which changes count
-	 * @param serializable whether the member that receives it answers from its own state
+	 * @param at the revision to read at, known to be committed, or 0 for etcd's current
+	 * revision, linearizable
 	 * @return the options of the read
 	 */
-	public static GetOption newestChangeAfter(EtcdKeyRange range, long revision, boolean serializable) {
+	public static GetOption newestChangeAfter(EtcdKeyRange range, long revision, long at) {
 		return GetOption.builder()
 			.withRange(range.endKey())
 			.withKeysOnly(true)
@@ -185,7 +194,8 @@ public final class EtcdRevisionRequest {
 			.withSortField(GetOption.SortTarget.MOD)
 			.withSortOrder(GetOption.SortOrder.DESCEND)
 			.withMinModRevision(revision + 1)
-			.withSerializable(serializable)
+			.withRevision(at)
+			.withSerializable(at > 0)
 			.build();
 	}
 

@@ -59,12 +59,19 @@ import org.jspecify.annotations.Nullable;
  * check that succeeds proves that the member it reached has a leader;</li>
  * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing: the timeout below.</li>
  * </ul>
- * The range read is linearizable: etcd's gRPC proxy answers a serializable range read it
- * has seen before from its cache, and a unique one would grow the proxy's index of cached
- * ranges without end. It comes only after etcd moved on, so it costs the leader's round
- * only then. While etcd is taken for unreachable, etcd's revision is asked with a
- * linearizable count ({@link EtcdRevisionRequest#send}), as the start-up reader asks:
- * that answer ends the outage and starts a resync.
+ * The range read is serializable at a revision known to be committed: the revision
+ * another range's watch received, or the revision the check was answered
+ * ({@link EtcdRevisionRequest#newestChangeAfter}). It finds what the range's watch missed
+ * up to that revision, without the leader's ReadIndex round (a heartbeat to every
+ * follower) that a linearizable read costs after every put, and instances that ask the
+ * same may be answered from the cache of etcd's gRPC proxy, which keeps reads at a fixed
+ * revision in its bounded LRU alone. A member that has not applied that revision yet (or
+ * compacted it) refuses: the range is then read linearizably, at etcd's current revision.
+ * A serializable read is answered by a member without a leader too, but only once per
+ * revision another watch received, a sign that the cluster moved on: the checks after it
+ * ask etcd's revision first. While etcd is taken for unreachable, etcd's revision is
+ * asked with a linearizable count ({@link EtcdRevisionRequest#send}), as the start-up
+ * reader asks: that answer ends the outage and starts a resync.
  *
  * <p>
  * The watchers of one client share their answers ({@link EtcdClientAnswers}): a check
@@ -200,7 +207,8 @@ final class EtcdLivenessCheck {
 		if (behind != null) {
 			// Its range is read whatever etcd's revision: that read's answer carries
 			// etcd's revision too, so the check asks once instead of twice.
-			checkRange(behind, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
+			long received = sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
+			checkRange(behind, received, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
 			return true;
 		}
 		long recent = throughLeader ? 0 : this.answers.revisionWithin(this, this.reuseNanos, System.nanoTime());
@@ -245,25 +253,35 @@ final class EtcdLivenessCheck {
 				result.answered(session, etcdRevision, 0);
 			}
 			else {
-				checkRange(session, result, (ignored) -> {
+				checkRange(session, etcdRevision, result, (ignored) -> {
 				});
 			}
 		}
 	}
 
-	private void checkRange(EtcdWatchSession session, Result result, LongConsumer then) {
+	// The newest change in a session's range after what its watch received, up to a
+	// revision known to be committed.
+	private void checkRange(EtcdWatchSession session, long at, Result result, LongConsumer then) {
+		send(session, () -> readRange(session, at), RangeAnswer::etcdRevision, result, (answer) -> {
+			if (answer.newest() == 0) {
+				session.currentAt(answer.readAt());
+			}
+			result.answered(session, answer.etcdRevision(), answer.newest());
+			then.accept(answer.etcdRevision());
+		}, true);
+	}
+
+	private CompletableFuture<RangeAnswer> readRange(EtcdWatchSession session, long at) {
 		long received = session.revision();
-		GetOption newer = EtcdRevisionRequest.newestChangeAfter(session.range(), received, false);
-		send(session, () -> this.reads.apply(session.range().startKey(), newer),
-				(response) -> response.getHeader().getRevision(), result, (response) -> {
-					long etcdRevision = response.getHeader().getRevision();
-					long newest = response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
-					if (newest == 0) {
-						session.currentAt(etcdRevision);
-					}
-					result.answered(session, etcdRevision, newest);
-					then.accept(etcdRevision);
-				}, true);
+		ByteSequence key = session.range().startKey();
+		return this.reads.apply(key, EtcdRevisionRequest.newestChangeAfter(session.range(), received, at))
+			.thenApply((response) -> RangeAnswer.of(response, at))
+			// A member that has not applied that revision yet, or one compacted since:
+			// etcd's current state, linearizable.
+			.exceptionallyCompose((error) -> (EtcdErrors.kind(error) != EtcdErrors.Kind.COMPACTED)
+					? CompletableFuture.failedFuture(error)
+					: this.reads.apply(key, EtcdRevisionRequest.newestChangeAfter(session.range(), received, 0))
+						.thenApply((response) -> RangeAnswer.of(response, 0)));
 	}
 
 	/**
@@ -335,6 +353,23 @@ final class EtcdLivenessCheck {
 				notAnswered.accept(null);
 			}
 		}, this.timeout.toNanos());
+	}
+
+	/**
+	 * etcd's answer to a range read of a check.
+	 *
+	 * @param etcdRevision the revision of the member that answered
+	 * @param readAt the revision up to which the range was read
+	 * @param newest the newest change in the range after what its session received, or 0
+	 */
+	private record RangeAnswer(long etcdRevision, long readAt, long newest) {
+
+		static RangeAnswer of(GetResponse response, long at) {
+			long etcdRevision = response.getHeader().getRevision();
+			return new RangeAnswer(etcdRevision, (at > 0) ? at : etcdRevision,
+					response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision());
+		}
+
 	}
 
 	/**

@@ -34,8 +34,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The liveness check against a 3-member cluster, answered by one member: a member without
  * a leader fails the check, a follower finds what a silent watch missed, a check while
- * only the shared range changes is one request, and a check that reaches a hung member is
- * answered by the next one.
+ * only the shared range changes is one request, a range read at a revision the member has
+ * not applied is read again at etcd's current one, and a check that reaches a hung member
+ * is answered by the next one.
  */
 class EtcdLivenessCheckMembersTests {
 
@@ -124,6 +125,22 @@ class EtcdLivenessCheckMembersTests {
 			assertThat(this.answers).allSatisfy((answer) -> assertThat(answer[1]).isZero());
 			assertThat(requests).hasValue(1);
 			assertThat(application.currentAt()).isGreaterThanOrEqualTo(received);
+		}
+	}
+
+	@Test
+	void aRangeReadAtARevisionTheMemberHasNotAppliedIsReadAgainAtEtcdsCurrentRevision() {
+		try (Client client = etcd.cluster().newClient()) {
+			long current = new EtcdKeys(client).put("/config/liveness/key", "current");
+			// As when another range's watch received a revision from a member ahead of
+			// the one the read reaches.
+			EtcdWatchSession ahead = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/liveness/"), current + 5,
+					new EtcdLivenessCheckTests.NoCallbacks());
+			EtcdWatchSession behind = new EtcdWatchSession(RANGE, 1, new EtcdLivenessCheckTests.NoCallbacks());
+			check(client).run(List.of(ahead, behind), result());
+			await().atMost(TIMEOUT).until(() -> !this.answers.isEmpty() || !this.failures.isEmpty());
+			assertThat(this.failures).isEmpty();
+			assertThat(this.answers.get(0)).satisfies((answer) -> assertThat(answer[1]).isEqualTo(current));
 		}
 	}
 

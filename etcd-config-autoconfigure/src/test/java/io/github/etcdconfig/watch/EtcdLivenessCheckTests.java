@@ -199,7 +199,7 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
-	void etcdsRevisionIsTheStatusOfTheMemberThatReceivesTheCheckAndTheRangeReadIsLinearizable() {
+	void etcdsRevisionIsTheStatusOfTheMemberThatReceivesTheCheckAndTheRangeIsReadAtThatRevision() {
 		EtcdWatchSession session = session();
 		this.check.run(List.of(session), result());
 		answer(0, 12);
@@ -210,8 +210,40 @@ class EtcdLivenessCheckTests {
 		assertThat(this.options.get(2)).isNull();
 		GetOption read = this.options.get(1);
 		assertThat(read).isNotNull();
-		assertThat(read.isSerializable()).isFalse();
+		assertThat(read.getRevision()).isEqualTo(12);
+		assertThat(read.isSerializable()).isTrue();
 		assertThat(read.getMaxModRevision()).isZero();
+	}
+
+	@Test
+	void aRangeBehindIsReadAtTheRevisionAnotherRangeReceived() {
+		this.check.run(List.of(this.shared, this.application), result());
+		assertThat(this.options).singleElement().satisfies((option) -> {
+			assertThat(option.getRevision()).isEqualTo(12);
+			assertThat(option.isSerializable()).isTrue();
+		});
+	}
+
+	@Test
+	void aRangeFoundWithNothingMissedIsCurrentAtTheRevisionItWasReadAtNotTheMembersLaterOne() {
+		this.check.run(List.of(this.shared, this.application), result());
+		answer(0, 14);
+		assertThat(this.application.currentAt()).isEqualTo(12);
+	}
+
+	@Test
+	void aRangeThatTheMemberCannotReadAtThatRevisionIsReadAtEtcdsCurrentRevision() {
+		this.check.run(List.of(this.shared, this.application), result());
+		this.requests.get(0)
+			.completeExceptionally(EtcdExceptionFactory.newEtcdException(ErrorCode.OUT_OF_RANGE,
+					"etcdserver: mvcc: required revision is a future revision"));
+		assertThat(this.options).hasSize(2);
+		assertThat(this.options.get(1).getRevision()).isZero();
+		assertThat(this.options.get(1).isSerializable()).isFalse();
+		answer(1, 12);
+		assertThat(this.failures).isEmpty();
+		assertThat(this.answers).containsExactly(0L, 0L);
+		assertThat(this.application.currentAt()).isEqualTo(12);
 	}
 
 	@Test
