@@ -20,15 +20,15 @@ import io.github.etcdconfig.test.EtcdCluster;
 
 /**
  * What the starter's liveness check costs etcd, against the number of keys in the checked
- * range, linearizable (as now) and serializable (which etcd's gRPC proxy answers from its
- * cache), and what its first request, etcd's revision alone, costs as the member's Status
- * (as now) and as a count of one key, linearizable or serializable. The check asks for
- * the newest change in a range after the revision the watch received (keys only, sorted
- * by modification revision, descending, limit 1, a minimum modification revision): etcd
- * reads and sorts every key of the range to answer it. Measured with one client, one
- * request at a time, against a fresh 3-member cluster; a count-only read of the same
- * range and a read of one key are measured alike for comparison. The members' CPU while
- * idle (raft heartbeats) is measured first and taken off.
+ * range, serializable at a revision (as now) and linearizable (as before), and what its
+ * first request, etcd's revision alone, costs as the member's Status (as now) and as a
+ * count of one key, linearizable or serializable. The check asks for the newest change in
+ * a range after the revision the watch received (keys only, sorted by modification
+ * revision, descending, limit 1, a minimum modification revision): etcd reads and sorts
+ * every key of the range to answer it. Measured with one client, one request at a time,
+ * against a fresh 3-member cluster; a count-only read of the same range and a read of one
+ * key are measured alike for comparison. The members' CPU while idle (raft heartbeats) is
+ * measured first and taken off.
  */
 final class ScaleCheckCost {
 

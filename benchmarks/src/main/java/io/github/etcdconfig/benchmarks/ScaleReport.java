@@ -475,13 +475,14 @@ final class ScaleReport {
 		}
 		line("## What the liveness check costs etcd");
 		line();
-		line("Every 30 s (`etcd.config.watch.check-interval`) each instance asks etcd for its revision (a count of "
-				+ "one key, \"etcd's revision\" below) and then, for each watched range whose watch may have missed "
-				+ "something since, for the newest change after what its watch received: keys only, sorted by "
-				+ "modification revision, descending, limit 1, with a minimum modification revision. etcd answers a "
-				+ "sorted or filtered range by reading every key of the range and sorting them, so that read costs in "
-				+ "proportion to the keys in the range. Both requests were linearizable (a ReadIndex round with the "
-				+ "leader each) and are serializable now (answered by the member that receives them). Measured with "
+		line("Every 30 s (`etcd.config.watch.check-interval`) each instance asks etcd for its revision (the "
+				+ "member's `Maintenance.Status`, \"etcd's revision\" below) and then, for each watched range whose "
+				+ "watch may have missed something since, for the newest change after what its watch received: keys "
+				+ "only, sorted by modification revision, descending, limit 1, with a minimum modification revision, "
+				+ "serializable at a revision known to be committed. etcd answers a sorted or filtered range by "
+				+ "reading every key of the range and sorting them, so that read costs in proportion to the keys in "
+				+ "the range. The revision was first a linearizable count and the read linearizable (a ReadIndex "
+				+ "round with the leader each), measured below beside what the check asks now. Measured with "
 				+ "one client, one request at a time, against a fresh cluster, etcd's CPU (all members, idle CPU "
 				+ "taken off) per request, next to a count-only read of the same range and a read of one key:");
 		line();
