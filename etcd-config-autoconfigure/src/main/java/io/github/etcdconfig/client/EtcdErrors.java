@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.support.Errors;
 import io.grpc.Status;
@@ -154,11 +155,14 @@ public final class EtcdErrors {
 			return (requestTimeout != null) ? "no answer within " + requestTimeout.toMillis() + " ms"
 					+ ((timeoutSetting != null) ? " (" + timeoutSetting + ")" : "") : "no answer in time";
 		}
+		Throwable cause = unwrap(failure);
 		Status status = Status.fromThrowable(failure);
-		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
-		String described = (status.getCode() != Status.Code.UNKNOWN) ? status.getCode() + ": " + detail
+		Status.Code code = code(cause, status);
+		String detail = (cause instanceof EtcdException && code != status.getCode()) ? cause.getMessage()
+				: (status.getDescription() != null) ? status.getDescription() : root.getMessage();
+		String described = (code != Status.Code.UNKNOWN) ? code + ": " + detail
 				: (detail != null) ? detail : root.getClass().getName();
-		if (status.getCode() == Status.Code.UNAUTHENTICATED && credentialSettings != null) {
+		if (code == Status.Code.UNAUTHENTICATED && credentialSettings != null) {
 			described += " (check " + credentialSettings + ")";
 		}
 		return described;
@@ -179,9 +183,12 @@ public final class EtcdErrors {
 	}
 
 	// jetcd's own exceptions carry the code of the gRPC status they were made from, often
-	// without the status.
+	// without the status, and with that status's cause: jetcd's auth token fetch that
+	// etcd refused (INVALID_ARGUMENT) inside the UNAUTHENTICATED of the call it held
+	// back.
+	// The exception's own code is the call's.
 	private static Status.Code code(Throwable cause, Status status) {
-		if (status.getCode() == Status.Code.UNKNOWN && cause instanceof EtcdException etcd) {
+		if (cause instanceof EtcdException etcd && etcd.getErrorCode() != ErrorCode.UNKNOWN) {
 			return Status.Code.valueOf(etcd.getErrorCode().name());
 		}
 		return status.getCode();

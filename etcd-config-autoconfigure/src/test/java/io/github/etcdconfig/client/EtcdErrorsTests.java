@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,6 +62,21 @@ class EtcdErrorsTests {
 	void aCompactedHistoryIsCompacted() {
 		assertThat(EtcdErrors.kind(EtcdExceptionFactory.newCompactedException(42)))
 			.isEqualTo(EtcdErrors.Kind.COMPACTED);
+	}
+
+	@Test
+	void aCallHeldBackByAnAuthTokenEtcdRefusedIsDeniedAndNamesTheCredentialSettings() {
+		// As jetcd reports it: the call's UNAUTHENTICATED, with the token request that
+		// etcd refused as its cause.
+		Status refused = Status.INVALID_ARGUMENT
+			.withDescription("etcdserver: authentication failed, invalid user ID or password");
+		Throwable failure = EtcdExceptionFactory.toEtcdException(Status.UNAUTHENTICATED
+			.withDescription("INVALID_ARGUMENT: etcdserver: authentication failed, invalid user ID or password")
+			.withCause(refused.asRuntimeException())
+			.asRuntimeException());
+		assertThat(EtcdErrors.kind(failure)).isEqualTo(EtcdErrors.Kind.ACCESS_DENIED);
+		assertThat(EtcdErrors.describe(failure, null)).startsWith("UNAUTHENTICATED: ")
+			.endsWith("(check etcd.username and etcd.password)");
 	}
 
 	@Test
