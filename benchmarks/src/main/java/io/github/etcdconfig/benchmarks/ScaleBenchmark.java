@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * Settings (system properties, passed through Maven with the same names):
  * {@code bench.scale.instances} (sizes, comma-separated, 100,300,1000),
  * {@code bench.scale.jvms} (node JVMs, 4), {@code bench.scale.parts}
- * (check,latency,storm,restart,outage,proxy), {@code bench.scale.puts} (200), and the
- * others in {@link Settings}, also as {@code bench.scale.options=idle=5,warm-up=10}.
+ * (check,start-cost,latency,storm,restart,outage,proxy), {@code bench.scale.puts} (200),
+ * and the others in {@link Settings}, also as
+ * {@code bench.scale.options=idle=5,warm-up=10}.
  */
 public final class ScaleBenchmark {
 
@@ -102,7 +103,7 @@ public final class ScaleBenchmark {
 					Duration.ofSeconds(Long.parseLong(property("idle-warm-up", "0"))),
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),
 					Integer.parseInt(property("proxies", "3")),
-					Set.of(property("parts", "check,latency,storm,restart,outage,proxy").split(",")),
+					Set.of(property("parts", "check,start-cost,latency,storm,restart,outage,proxy").split(",")),
 					Set.of(property("modes", "bare,watches,starter,proxied").split("[,+]")),
 					Path.of(property("docs", "docs")),
 					property("pprof", "").isEmpty() ? null : Path.of(property("pprof", "")),
@@ -137,6 +138,8 @@ public final class ScaleBenchmark {
 		}
 		List<ScaleCheckCost.Cost> checks = settings.runs("check")
 				? ScaleCheckCost.measure(new int[] { 100, 1_000, 10_000 }) : List.of();
+		List<ScaleCheckCost.Cost> starts = settings.runs("start-cost") ? ScaleStartCost.measure(10_000, 200, 50)
+				: List.of();
 		List<Result> results = new ArrayList<>();
 		List<String> incomplete = new ArrayList<>();
 		for (int size : settings.sizes()) {
@@ -159,7 +162,7 @@ public final class ScaleBenchmark {
 			}
 		}
 		ScaleReport.Run run = new ScaleReport.Run(started, Duration.between(started, ZonedDateTime.now()), loadBefore,
-				Machine.loadAverage(), machine, settings, checks, results, incomplete);
+				Machine.loadAverage(), machine, settings, checks, starts, results, incomplete);
 		Files.createDirectories(settings.docs());
 		Path file = settings.docs().resolve("scale.md");
 		ScaleReport.write(run, file);

@@ -114,14 +114,31 @@ final class ScaleCheckCost {
 
 	private static Cost cost(EtcdCluster etcd, int size, String request, Supplier<CompletableFuture<?>> send)
 			throws Exception {
+		return cost(etcd, size, request, send, REQUESTS, WARM_UP);
+	}
+
+	/**
+	 * etcd's CPU (all members, idle CPU taken off) and latency of one kind of request,
+	 * sent one at a time.
+	 * @param etcd the cluster
+	 * @param size the keys it holds, for the record
+	 * @param request what is asked, for the record
+	 * @param send sends one request
+	 * @param requests how many are measured
+	 * @param warmUp how many are sent first, unmeasured
+	 * @return the cost
+	 * @throws Exception when a request fails
+	 */
+	static Cost cost(EtcdCluster etcd, int size, String request, Supplier<CompletableFuture<?>> send, int requests,
+			int warmUp) throws Exception {
 		List<Member> idle = ScaleUsage.sample(etcd);
 		long idleStart = System.nanoTime();
 		ScaleCell.pause(Duration.ofSeconds(2));
 		double idleRate = (double) (cpu(ScaleUsage.sample(etcd)) - cpu(idle)) / (System.nanoTime() - idleStart);
-		long[] latencies = new long[REQUESTS];
+		long[] latencies = new long[requests];
 		List<Member> before = null;
 		long start = 0;
-		for (int i = -WARM_UP; i < REQUESTS; i++) {
+		for (int i = -warmUp; i < requests; i++) {
 			if (i == 0) {
 				before = ScaleUsage.sample(etcd);
 				start = System.nanoTime();
@@ -134,8 +151,8 @@ final class ScaleCheckCost {
 		}
 		List<Member> after = ScaleUsage.sample(etcd);
 		double cpu = cpu(after) - cpu(before) - idleRate * (System.nanoTime() - start);
-		Cost cost = new Cost(size, request, Math.max(0, cpu) / 1000.0 / REQUESTS, Latency.of(latencies, REQUESTS));
-		System.out.printf("  check cost: %,6d keys, %-18s etcd CPU %8.1f µs per request, p50 %.2f ms%n", size, request,
+		Cost cost = new Cost(size, request, Math.max(0, cpu) / 1000.0 / requests, Latency.of(latencies, requests));
+		System.out.printf("  etcd cost: %,6d keys, %-18s etcd CPU %8.1f µs per request, p50 %.2f ms%n", size, request,
 				cost.etcdCpuMicros(), cost.latency().p50());
 		return cost;
 	}

@@ -54,10 +54,12 @@ final class ScaleReport {
 	 * @param machine the machine and versions
 	 * @param settings the settings
 	 * @param checks what the liveness check costs etcd
+	 * @param starts what one instance's start costs etcd
 	 * @param results every cell, in the order run
 	 */
 	record Run(ZonedDateTime started, Duration took, String loadBefore, String loadAfter, Map<String, String> machine,
-			Settings settings, List<ScaleCheckCost.Cost> checks, List<Result> results, List<String> incomplete) {
+			Settings settings, List<ScaleCheckCost.Cost> checks, List<ScaleCheckCost.Cost> starts, List<Result> results,
+			List<String> incomplete) {
 	}
 
 	private ScaleReport(Run run) {
@@ -94,6 +96,7 @@ final class ScaleReport {
 		recovery();
 		proxies();
 		checkCost();
+		startCost();
 		extrapolation();
 	}
 
@@ -107,7 +110,7 @@ final class ScaleReport {
 		line();
 		line("The `scale` profile runs `io.github.etcdconfig.benchmarks.ScaleBenchmark` instead of the other "
 				+ "benchmarks. Options (Maven properties of the same name): `-Dbench.scale.instances=100` runs one "
-				+ "size only; `-Dbench.scale.parts=check,latency,storm,restart,outage,proxy` some parts only; "
+				+ "size only; `-Dbench.scale.parts=check,start-cost,latency,storm,restart,outage,proxy` some parts only; "
 				+ "`-Dbench.scale.jvms=4` the number of node JVMs; `-Dbench.scale.puts=200` the recorded puts per "
 				+ "cell; `-Dbench.scale.docs=benchmarks/target` writes this file elsewhere; "
 				+ "`-Dbench.scale.options=idle=5,warm-up=10` sets the others (see `ScaleBenchmark.Settings`). Node "
@@ -489,6 +492,30 @@ final class ScaleReport {
 		line("| keys in the range | request | etcd CPU per request (µs) | latency p50 (ms) | latency p99 (ms) |");
 		line("|---:|---|---:|---:|---:|");
 		for (ScaleCheckCost.Cost cost : this.run.checks()) {
+			line("| " + count(cost.keys()) + " | " + cost.request() + " | " + fmt("%.0f", cost.etcdCpuMicros()) + " | "
+					+ fmt("%.2f", cost.latency().p50()) + " | " + fmt("%.2f", cost.latency().p99()) + " |");
+		}
+		line();
+	}
+
+	private void startCost() {
+		if (this.run.starts().isEmpty()) {
+			return;
+		}
+		line("## What one instance's start costs etcd");
+		line();
+		line("The storm from snapshot files is held against 100 full loads, and both start a client. Measured one "
+				+ "start at a time against a fresh 3-member cluster holding a shared range, through the starter's own "
+				+ "start-up (`EtcdConfigStores.load` with a new bootstrap context, then closed), etcd's CPU (all "
+				+ "members, idle CPU taken off) per start: a client's start alone (its connections and one "
+				+ "`Maintenance.Status`), a full load of the range, and a restart from a snapshot file written before "
+				+ "10 of its keys changed. Each with the client given the three members, as deployed (jetcd's "
+				+ "round-robin connects to every one), and given one member, a different one each start "
+				+ "(`ScaleStartCost`):");
+		line();
+		line("| keys in the range | start | etcd CPU per start (µs) | latency p50 (ms) | latency p99 (ms) |");
+		line("|---:|---|---:|---:|---:|");
+		for (ScaleCheckCost.Cost cost : this.run.starts()) {
 			line("| " + count(cost.keys()) + " | " + cost.request() + " | " + fmt("%.0f", cost.etcdCpuMicros()) + " | "
 					+ fmt("%.2f", cost.latency().p50()) + " | " + fmt("%.2f", cost.latency().p99()) + " |");
 		}
