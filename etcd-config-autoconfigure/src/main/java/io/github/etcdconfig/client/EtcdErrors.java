@@ -155,11 +155,15 @@ public final class EtcdErrors {
 			return (requestTimeout != null) ? "no answer within " + requestTimeout.toMillis() + " ms"
 					+ ((timeoutSetting != null) ? " (" + timeoutSetting + ")" : "") : "no answer in time";
 		}
-		Throwable cause = unwrap(failure);
 		Status status = Status.fromThrowable(failure);
-		Status.Code code = code(cause, status);
-		String detail = (cause instanceof EtcdException && code != status.getCode()) ? cause.getMessage()
-				: (status.getDescription() != null) ? status.getDescription() : root.getMessage();
+		Status.Code code = status.getCode();
+		String detail = (status.getDescription() != null) ? status.getDescription() : root.getMessage();
+		Status.Code callCode = code(unwrap(failure), status);
+		if (code != Status.Code.UNKNOWN && callCode != code) {
+			// The call's own failure, caused by the request that held it back.
+			detail = code + ": " + detail;
+			code = callCode;
+		}
 		String described = (code != Status.Code.UNKNOWN) ? code + ": " + detail
 				: (detail != null) ? detail : root.getClass().getName();
 		if (code == Status.Code.UNAUTHENTICATED && credentialSettings != null) {

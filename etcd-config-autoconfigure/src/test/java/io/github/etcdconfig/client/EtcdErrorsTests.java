@@ -70,13 +70,12 @@ class EtcdErrorsTests {
 		// etcd refused as its cause.
 		Status refused = Status.INVALID_ARGUMENT
 			.withDescription("etcdserver: authentication failed, invalid user ID or password");
-		Throwable failure = EtcdExceptionFactory.toEtcdException(Status.UNAUTHENTICATED
-			.withDescription("INVALID_ARGUMENT: etcdserver: authentication failed, invalid user ID or password")
-			.withCause(refused.asRuntimeException())
-			.asRuntimeException());
+		Throwable failure = EtcdExceptionFactory
+			.toEtcdException(Status.UNAUTHENTICATED.withCause(refused.asRuntimeException()).asRuntimeException());
 		assertThat(EtcdErrors.kind(failure)).isEqualTo(EtcdErrors.Kind.ACCESS_DENIED);
-		assertThat(EtcdErrors.describe(failure, null)).startsWith("UNAUTHENTICATED: ")
-			.endsWith("(check etcd.username and etcd.password)");
+		assertThat(EtcdErrors.describe(failure, null))
+			.isEqualTo("UNAUTHENTICATED: INVALID_ARGUMENT: etcdserver: authentication failed, invalid user ID or "
+					+ "password (check etcd.username and etcd.password)");
 	}
 
 	@Test
