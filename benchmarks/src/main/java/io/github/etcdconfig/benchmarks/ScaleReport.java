@@ -489,13 +489,7 @@ final class ScaleReport {
 				+ "one client, one request at a time, against a fresh cluster, etcd's CPU (all members, idle CPU "
 				+ "taken off) per request, next to a count-only read of the same range and a read of one key:");
 		line();
-		line("| keys in the range | request | etcd CPU per request (µs) | latency p50 (ms) | latency p99 (ms) |");
-		line("|---:|---|---:|---:|---:|");
-		for (ScaleCheckCost.Cost cost : this.run.checks()) {
-			line("| " + count(cost.keys()) + " | " + cost.request() + " | " + fmt("%.0f", cost.etcdCpuMicros()) + " | "
-					+ fmt("%.2f", cost.latency().p50()) + " | " + fmt("%.2f", cost.latency().p99()) + " |");
-		}
-		line();
+		costs("request", this.run.checks());
 	}
 
 	private void startCost() {
@@ -513,9 +507,15 @@ final class ScaleReport {
 				+ "round-robin connects to every one), and given one member, a different one each start "
 				+ "(`ScaleStartCost`):");
 		line();
-		line("| keys in the range | start | etcd CPU per start (µs) | latency p50 (ms) | latency p99 (ms) |");
+		costs("start", this.run.starts());
+	}
+
+	// A table of etcd's CPU and the latency per request or start.
+	private void costs(String what, List<ScaleCheckCost.Cost> costs) {
+		line("| keys in the range | " + what + " | etcd CPU per " + what
+				+ " (µs) | latency p50 (ms) | latency p99 (ms) |");
 		line("|---:|---|---:|---:|---:|");
-		for (ScaleCheckCost.Cost cost : this.run.starts()) {
+		for (ScaleCheckCost.Cost cost : costs) {
 			line("| " + count(cost.keys()) + " | " + cost.request() + " | " + fmt("%.0f", cost.etcdCpuMicros()) + " | "
 					+ fmt("%.2f", cost.latency().p50()) + " | " + fmt("%.2f", cost.latency().p99()) + " |");
 		}
