@@ -114,6 +114,20 @@ public final class EtcdErrors {
 	}
 
 	/**
+	 * Whether a read at a given revision was refused because the member that received it
+	 * has not applied that revision yet, or it was compacted: etcd answers
+	 * {@code OUT_OF_RANGE} to both, which etcd's gRPC proxy passes on as {@code UNKNOWN}.
+	 * A linearizable read, which waits until the member has applied what was committed,
+	 * is the way on.
+	 * @param failure what the read's future completed with
+	 * @return whether the revision was refused
+	 */
+	public static boolean isRevisionRefused(Throwable failure) {
+		Kind kind = kind(failure);
+		return kind == Kind.COMPACTED || kind == Kind.OTHER;
+	}
+
+	/**
 	 * Whether etcd does not know the lease a call named: it expired or was revoked.
 	 * @param failure what a lease call's future completed with
 	 * @return whether the lease is gone
@@ -186,16 +200,23 @@ public final class EtcdErrors {
 		return cause;
 	}
 
-	// jetcd's own exceptions carry the code of the gRPC status they were made from, often
-	// without the status, and with that status's cause: jetcd's auth token fetch that
-	// etcd refused (INVALID_ARGUMENT) inside the UNAUTHENTICATED of the call it held
-	// back.
-	// The exception's own code is the call's.
+	// The call's own code: jetcd's exceptions carry the code of the gRPC status they were
+	// made from, often without the status, and with that status's cause. jetcd fails a
+	// call whose auth token request failed as UNAUTHENTICATED, with that request's
+	// failure
+	// as its cause: etcd refusing the credentials (INVALID_ARGUMENT) is the call's
+	// UNAUTHENTICATED, but a token request that found no etcd to answer it (a member
+	// without a leader, a connection refused) is the outage it met.
 	private static Status.Code code(Throwable cause, Status status) {
-		if (cause instanceof EtcdException etcd && etcd.getErrorCode() != ErrorCode.UNKNOWN) {
-			return Status.Code.valueOf(etcd.getErrorCode().name());
+		Status.Code code = (cause instanceof EtcdException etcd && etcd.getErrorCode() != ErrorCode.UNKNOWN)
+				? Status.Code.valueOf(etcd.getErrorCode().name()) : status.getCode();
+		if (code == Status.Code.UNAUTHENTICATED && cause.getCause() != null) {
+			Status.Code tokenRequest = Status.fromThrowable(cause.getCause()).getCode();
+			if (tokenRequest == Status.Code.UNAVAILABLE || tokenRequest == Status.Code.DEADLINE_EXCEEDED) {
+				return tokenRequest;
+			}
 		}
-		return status.getCode();
+		return code;
 	}
 
 }

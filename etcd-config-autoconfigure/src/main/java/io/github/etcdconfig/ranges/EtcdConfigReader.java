@@ -129,10 +129,8 @@ public final class EtcdConfigReader {
 			}
 			catch (ExecutionException ex) {
 				EtcdErrors.Kind kind = EtcdErrors.kind(ex);
-				if (serializable && (kind == EtcdErrors.Kind.COMPACTED || kind == EtcdErrors.Kind.OTHER)) {
-					// The member has not applied the revision yet (or it was compacted,
-					// which the linearizable page reports in turn). etcd's gRPC proxy
-					// passes that on as UNKNOWN.
+				if (serializable && EtcdErrors.isRevisionRefused(ex)) {
+					// Compacted, the linearizable page reports in turn.
 					serializable = false;
 				}
 				else if (kind == EtcdErrors.Kind.TOO_LARGE && progress.limit > 1) {

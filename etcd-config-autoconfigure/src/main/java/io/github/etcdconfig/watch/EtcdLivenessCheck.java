@@ -55,8 +55,9 @@ import org.jspecify.annotations.Nullable;
  * up ({@link EtcdWatchSession#currentAt(long)}). jetcd spreads requests over the
  * endpoints, so the next check or the one after reaches a member that has applied the
  * change a silent watch missed;</li>
- * <li>a member without a leader still answers: that answer counts as a failure, so a
- * check that succeeds proves that the member it reached has a leader;</li>
+ * <li>a member without a leader still answers: that answer counts as unavailable (asked
+ * once more, of the next member, as below), so a check that succeeds proves that the
+ * member it reached has a leader;</li>
  * <li>a hung etcd (stopped with SIGSTOP, say) answers nothing: the timeout below.</li>
  * </ul>
  * The range read is serializable at a revision known to be committed: the revision
@@ -67,11 +68,13 @@ import org.jspecify.annotations.Nullable;
  * same may be answered from the cache of etcd's gRPC proxy, which keeps reads at a fixed
  * revision in its bounded LRU alone. A member that has not applied that revision yet (or
  * compacted it) refuses: the range is then read linearizably, at etcd's current revision.
- * A serializable read is answered by a member without a leader too, but only once per
- * revision another watch received, a sign that the cluster moved on: the checks after it
- * ask etcd's revision first. While etcd is taken for unreachable, etcd's revision is
- * asked with a linearizable count ({@link EtcdRevisionRequest#send}), as the start-up
- * reader asks: that answer ends the outage and starts a resync.
+ * A serializable read is answered by a member without a leader too, and etcd's gRPC proxy
+ * may answer one it has seen from its cache even while the members behind it hang, but
+ * only once per revision another watch received, a sign that the cluster moved on: the
+ * checks after it ask etcd's revision first, and find a hung etcd about one check
+ * interval later at most. While etcd is taken for unreachable, etcd's revision is asked
+ * with a linearizable count ({@link EtcdRevisionRequest#send}), as the start-up reader
+ * asks: that answer ends the outage and starts a resync.
  *
  * <p>
  * The watchers of one client share their answers ({@link EtcdClientAnswers}): a check
@@ -278,8 +281,8 @@ final class EtcdLivenessCheck {
 			.thenApply((response) -> RangeAnswer.of(response, at))
 			// A member that has not applied that revision yet, or one compacted since:
 			// etcd's current state, linearizable.
-			.exceptionallyCompose((error) -> (EtcdErrors.kind(error) != EtcdErrors.Kind.COMPACTED)
-					? CompletableFuture.failedFuture(error)
+			.exceptionallyCompose((error) -> !EtcdErrors.isRevisionRefused(error)
+					? CompletableFuture.failedFuture(EtcdErrors.unwrap(error))
 					: this.reads.apply(key, EtcdRevisionRequest.newestChangeAfter(session.range(), received, 0))
 						.thenApply((response) -> RangeAnswer.of(response, 0)));
 	}
@@ -342,10 +345,10 @@ final class EtcdLivenessCheck {
 				answered.accept(response);
 			}
 			else if (EtcdErrors.kind(error) == EtcdErrors.Kind.UNREACHABLE) {
-				notAnswered.accept(error);
+				notAnswered.accept(EtcdErrors.unwrap(error));
 			}
 			else if (!unanswered[0]) {
-				result.failed(session, error);
+				result.failed(session, EtcdErrors.unwrap(error));
 			}
 		}, this.applier);
 		cancelTimeout[0] = this.scheduler.schedule(() -> {

@@ -79,6 +79,18 @@ class EtcdErrorsTests {
 	}
 
 	@Test
+	void aCallHeldBackByAnAuthTokenRequestThatGotNoAnswerIsUnreachableNotACredentialsProblem() {
+		Status noLeader = Status.UNAVAILABLE.withDescription("etcdserver: no leader");
+		Throwable failure = EtcdExceptionFactory
+			.toEtcdException(Status.UNAUTHENTICATED.withCause(noLeader.asRuntimeException()).asRuntimeException());
+		Throwable asJetcdsKvReportsIt = Status.UNAUTHENTICATED.withCause(noLeader.asRuntimeException())
+			.asRuntimeException();
+		assertThat(EtcdErrors.kind(failure)).isEqualTo(EtcdErrors.Kind.UNREACHABLE);
+		assertThat(EtcdErrors.kind(asJetcdsKvReportsIt)).isEqualTo(EtcdErrors.Kind.UNREACHABLE);
+		assertThat(EtcdErrors.describe(failure, null)).isEqualTo("UNAVAILABLE: etcdserver: no leader");
+	}
+
+	@Test
 	void aDeadlineThatPassedIsUnreachableAndSaysWhichSetting() {
 		Throwable timeout = catchThrowable(() -> new CompletableFuture<>().get(1, TimeUnit.MILLISECONDS));
 		assertThat(EtcdErrors.kind(timeout)).isEqualTo(EtcdErrors.Kind.UNREACHABLE);

@@ -22,6 +22,7 @@ import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdGrpcProxy;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import org.junit.jupiter.api.AfterEach;
@@ -35,8 +36,8 @@ import static org.awaitility.Awaitility.await;
  * The liveness check against a 3-member cluster, answered by one member: a member without
  * a leader fails the check, a follower finds what a silent watch missed, a check while
  * only the shared range changes is one request, a range read at a revision the member has
- * not applied is read again at etcd's current one, and a check that reaches a hung member
- * is answered by the next one.
+ * not applied is read again at etcd's current one, directly and through etcd's gRPC
+ * proxy, and a check that reaches a hung member is answered by the next one.
  */
 class EtcdLivenessCheckMembersTests {
 
@@ -131,16 +132,15 @@ class EtcdLivenessCheckMembersTests {
 	@Test
 	void aRangeReadAtARevisionTheMemberHasNotAppliedIsReadAgainAtEtcdsCurrentRevision() {
 		try (Client client = etcd.cluster().newClient()) {
-			long current = new EtcdKeys(client).put("/config/liveness/key", "current");
-			// As when another range's watch received a revision from a member ahead of
-			// the one the read reaches.
-			EtcdWatchSession ahead = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/liveness/"), current + 5,
-					new EtcdLivenessCheckTests.NoCallbacks());
-			EtcdWatchSession behind = new EtcdWatchSession(RANGE, 1, new EtcdLivenessCheckTests.NoCallbacks());
-			check(client).run(List.of(ahead, behind), result());
-			await().atMost(TIMEOUT).until(() -> !this.answers.isEmpty() || !this.failures.isEmpty());
-			assertThat(this.failures).isEmpty();
-			assertThat(this.answers.get(0)).satisfies((answer) -> assertThat(answer[1]).isEqualTo(current));
+			assertRangeReadAheadIsReadAgainAtEtcdsCurrentRevision(client);
+		}
+	}
+
+	@Test
+	void throughEtcdsGrpcProxyARangeReadAtARevisionNotAppliedIsReadAgainAtEtcdsCurrentRevision() {
+		try (EtcdGrpcProxy proxy = EtcdGrpcProxy.start(etcd.cluster());
+				Client client = Client.builder().endpoints(proxy.endpoint()).build()) {
+			assertRangeReadAheadIsReadAgainAtEtcdsCurrentRevision(client);
 		}
 	}
 
@@ -171,6 +171,22 @@ class EtcdLivenessCheckMembersTests {
 			assertThat(this.failures).isEmpty();
 			assertThat(this.answers).hasSize(4);
 		}
+	}
+
+	private void assertRangeReadAheadIsReadAgainAtEtcdsCurrentRevision(Client client) {
+		long current;
+		try (Client writer = etcd.cluster().newClient()) {
+			current = new EtcdKeys(writer).put("/config/liveness/key", "current");
+		}
+		// As when another range's watch received a revision from a member ahead of the
+		// one the read reaches.
+		EtcdWatchSession ahead = new EtcdWatchSession(EtcdKeyRange.prefix("/config-apps/liveness/"), current + 5,
+				new EtcdLivenessCheckTests.NoCallbacks());
+		EtcdWatchSession behind = new EtcdWatchSession(RANGE, 1, new EtcdLivenessCheckTests.NoCallbacks());
+		check(client).run(List.of(ahead, behind), result());
+		await().atMost(TIMEOUT).until(() -> !this.answers.isEmpty() || !this.failures.isEmpty());
+		assertThat(this.failures).isEmpty();
+		assertThat(this.answers.get(0)).satisfies((answer) -> assertThat(answer[1]).isEqualTo(current));
 	}
 
 	private EtcdLivenessCheck check(Client client) {

@@ -19,6 +19,7 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
+import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -232,6 +233,19 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
+	void aRangeThatEtcdsGrpcProxyCannotReadAtThatRevisionIsReadAtEtcdsCurrentRevision() {
+		this.check.run(List.of(this.shared, this.application), result());
+		// The proxy passes the member's OUT_OF_RANGE on as UNKNOWN.
+		this.requests.get(0)
+			.completeExceptionally(
+					Status.UNKNOWN.withDescription("etcdserver: mvcc: required revision is a future revision")
+						.asRuntimeException());
+		assertThat(this.options).hasSize(2);
+		assertThat(this.options.get(1).getRevision()).isZero();
+		assertThat(this.failures).isEmpty();
+	}
+
+	@Test
 	void aRangeThatTheMemberCannotReadAtThatRevisionIsReadAtEtcdsCurrentRevision() {
 		this.check.run(List.of(this.shared, this.application), result());
 		this.requests.get(0)
@@ -247,12 +261,31 @@ class EtcdLivenessCheckTests {
 	}
 
 	@Test
-	void aMemberWithoutALeaderFailsTheCheck() {
+	void aMemberWithoutALeaderIsAskedOfTheNextMemberBeforeTheCheckFails() {
 		this.check.run(List.of(session()), result());
-		this.requests.get(0).completeExceptionally(new IllegalStateException("etcd member 1 has no leader"));
+		// As EtcdRevisionRequest.applied reports it.
+		this.requests.get(0)
+			.completeExceptionally(
+					EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "etcd member 1 has no leader"));
+		assertThat(this.failures).isEmpty();
+		this.requests.get(1)
+			.completeExceptionally(
+					EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "etcd member 2 has no leader"));
 		assertThat(this.failures).singleElement()
 			.extracting(Throwable::getMessage)
-			.isEqualTo("etcd member 1 has no leader");
+			.isEqualTo("etcd member 2 has no leader");
+	}
+
+	@Test
+	void aRequestEndedByItsDeadlineWhileWatchResponsesArriveIsNeitherAskedAgainNorAFailure() {
+		this.check.run(List.of(session()), result());
+		this.responses.incrementAndGet();
+		this.requests.get(0)
+			.completeExceptionally(EtcdExceptionFactory.newEtcdException(ErrorCode.DEADLINE_EXCEEDED,
+					"deadline exceeded after 4.999s"));
+		assertThat(this.requests).hasSize(1);
+		assertThat(this.failures).isEmpty();
+		assertThat(this.check.run(List.of(session()), result())).isTrue();
 	}
 
 	@Test
