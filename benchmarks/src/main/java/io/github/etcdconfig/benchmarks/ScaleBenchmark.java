@@ -67,9 +67,9 @@ public final class ScaleBenchmark {
 	 * @param modes the kinds of instance to run, by {@link Mode} name; in
 	 * {@code bench.scale.options} joined by {@code +} ({@code modes=bare+starter})
 	 * @param docs where scale.md goes
-	 * @param pprof where each member's heap and goroutine profiles go ({@code pprof=DIR},
-	 * see {@link ScaleProfiles}), or {@code null} to run the members without
-	 * {@code --enable-pprof}
+	 * @param pprof where each member's heap, goroutine and CPU profiles go
+	 * ({@code pprof=DIR}, see {@link ScaleProfiles}), or {@code null} to run the members
+	 * without {@code --enable-pprof}
 	 * @param pprofGc with {@code pprof}, whether to also save heap profiles taken after a
 	 * forced GC ({@code pprof-gc=true}), see {@link ScaleProfiles}
 	 * @param settle with {@code pprof}, how long to sample the members' memory every 10 s

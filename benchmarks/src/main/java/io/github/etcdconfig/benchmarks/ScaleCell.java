@@ -23,6 +23,7 @@ import io.github.etcdconfig.benchmarks.ScaleUsage.Member;
 import io.github.etcdconfig.benchmarks.Stats.Latency;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdMember;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One cell of the scale benchmark: N instances of one kind against a fresh 3-member etcd
@@ -270,6 +271,8 @@ final class ScaleCell {
 
 	private EtcdCluster etcd;
 
+	private @Nullable ScaleProfiles profiles;
+
 	private Client client;
 
 	private KV writer;
@@ -300,6 +303,7 @@ final class ScaleCell {
 			profiles = new ScaleProfiles(pprof, this.instances + "-" + this.mode.name().toLowerCase(Locale.ROOT),
 					this.settings.pprofGc());
 		}
+		this.profiles = profiles;
 		try (EtcdCluster etcd = builder.build().start(); Client writer = etcd.newClient()) {
 			this.etcd = etcd;
 			this.client = writer;
@@ -472,14 +476,22 @@ final class ScaleCell {
 		long nodesBefore = 0;
 		long proxiesBefore = 0;
 		long windowStart = 0;
+		CompletableFuture<?> cpuProfile = null;
+		int profiled = 0;
 		for (int i = -this.settings.warmUpPuts(); i < puts; i++) {
 			if (i == 0) {
 				windowStart = System.nanoTime();
 				before = ScaleUsage.sample(this.etcd);
 				nodesBefore = nodesCpu();
 				proxiesBefore = cpu(this.proxies);
+				if (this.profiles != null) {
+					cpuProfile = this.profiles.cpu("puts", this.etcd, ScaleProfiles.PUTS_CPU);
+				}
 			}
 			Put put = put();
+			if (i >= 0 && System.nanoTime() - windowStart <= ScaleProfiles.PUTS_CPU.toNanos()) {
+				profiled++;
+			}
 			long[] arrivals = put.arrivals();
 			int missing = (int) Arrays.stream(arrivals).filter((arrival) -> arrival == 0).count();
 			Arrays.sort(arrivals);
@@ -495,6 +507,11 @@ final class ScaleCell {
 		}
 		List<Member> after = ScaleUsage.sample(this.etcd);
 		long window = System.nanoTime() - windowStart;
+		if (cpuProfile != null) {
+			cpuProfile.get(1, TimeUnit.MINUTES);
+			log("etcd CPU profiles over the first %d s of the puts: %d puts", ScaleProfiles.PUTS_CPU.toSeconds(),
+					profiled);
+		}
 		double nodesCpu = (nodesCpu() - nodesBefore) / 1e6 / puts;
 		Propagation propagation = new Propagation(Latency.of(last, puts), Latency.of(median, puts),
 				Latency.of(lastFromPut, puts), lost, perMember(before, after, Member::cpuNanos, 1e6 * puts), nodesCpu,

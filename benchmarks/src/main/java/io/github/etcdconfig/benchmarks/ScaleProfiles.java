@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import io.github.etcdconfig.test.EtcdCluster;
@@ -23,9 +24,15 @@ import io.github.etcdconfig.test.EtcdMetrics;
  * sample this saves, per member, its resident memory, the Go runtime's memory figures of
  * {@code /metrics}, the goroutine profile and the heap profile (text, as of the last GC)
  * into {@code DIR/<cell>-<phase>-<member>.txt}. No GC is forced, so the run's own figures
- * stay what they would be without the option.
+ * stay what they would be without the option. Each member's CPU profile over the first
+ * {@link #PUTS_CPU} of the recorded puts goes into
+ * {@code DIR/<cell>-puts-cpu-<member>.pb.gz} (read it with {@code go tool pprof -top}:
+ * Go's profiles carry their symbols).
  */
 final class ScaleProfiles {
+
+	/** How long the CPU profile of the recorded puts lasts. */
+	static final Duration PUTS_CPU = Duration.ofSeconds(5);
 
 	/** The etcd flag that serves {@code /debug/pprof/} on the client URLs. */
 	static final String FLAG = "--enable-pprof";
@@ -81,6 +88,30 @@ final class ScaleProfiles {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Start a CPU profile of every running member.
+	 * @param phase the profile's name
+	 * @param etcd the cluster
+	 * @param duration how long it lasts
+	 * @return completed once every profile is saved
+	 */
+	CompletableFuture<?> cpu(String phase, EtcdCluster etcd, Duration duration) throws IOException {
+		Files.createDirectories(this.dir);
+		return CompletableFuture
+			.allOf(etcd.members()
+				.stream()
+				.filter(EtcdMember::isRunning)
+				.map((member) -> HTTP.sendAsync(
+						HttpRequest
+							.newBuilder(member.clientEndpoint()
+								.resolve("/debug/pprof/profile?seconds=" + duration.toSeconds()))
+							.timeout(duration.plusSeconds(30))
+							.build(),
+						HttpResponse.BodyHandlers
+							.ofFile(this.dir.resolve(this.cell + "-" + phase + "-cpu-" + member.name() + ".pb.gz"))))
+				.toArray(CompletableFuture[]::new));
 	}
 
 	/**
