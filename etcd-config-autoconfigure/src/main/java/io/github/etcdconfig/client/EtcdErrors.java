@@ -202,9 +202,8 @@ public final class EtcdErrors {
 
 	// The call's own code: jetcd's exceptions carry the code of the gRPC status they were
 	// made from, often without the status, and with that status's cause. jetcd fails a
-	// call whose auth token request failed as UNAUTHENTICATED, with that request's
-	// failure
-	// as its cause: etcd refusing the credentials (INVALID_ARGUMENT) is the call's
+	// call whose auth token request failed as UNAUTHENTICATED, caused by that request's
+	// failure: etcd refusing the credentials (INVALID_ARGUMENT) is the call's
 	// UNAUTHENTICATED, but a token request that found no etcd to answer it (a member
 	// without a leader, a connection refused) is the outage it met.
 	private static Status.Code code(Throwable cause, Status status) {

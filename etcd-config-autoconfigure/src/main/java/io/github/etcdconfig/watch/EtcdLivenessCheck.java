@@ -210,8 +210,8 @@ final class EtcdLivenessCheck {
 		if (behind != null) {
 			// Its range is read whatever etcd's revision: that read's answer carries
 			// etcd's revision too, so the check asks once instead of twice.
-			long received = sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
-			checkRange(behind, received, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
+			checkRange(behind, received(sessions), result,
+					(etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
 			return true;
 		}
 		long recent = throughLeader ? 0 : this.answers.revisionWithin(this, this.reuseNanos, System.nanoTime());
@@ -242,8 +242,13 @@ final class EtcdLivenessCheck {
 	 * @return the first such session, or {@code null}
 	 */
 	private static @Nullable EtcdWatchSession knownBehind(List<EtcdWatchSession> sessions) {
-		long received = sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
+		long received = received(sessions);
 		return sessions.stream().filter((session) -> session.currentAt() < received).findFirst().orElse(null);
+	}
+
+	// The newest revision any of the sessions' watches received: committed.
+	private static long received(List<EtcdWatchSession> sessions) {
+		return sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
 	}
 
 	private void checkOthers(List<EtcdWatchSession> sessions, @Nullable EtcdWatchSession done, long etcdRevision,
