@@ -130,7 +130,8 @@ public final class EtcdConfigReader {
 			catch (ExecutionException ex) {
 				EtcdErrors.Kind kind = EtcdErrors.kind(ex);
 				if (serializable && EtcdErrors.isRevisionRefused(ex)) {
-					// Compacted, the linearizable page reports in turn.
+					// The linearizable page waits until the member has applied the
+					// revision; a compacted one, it reports in turn.
 					serializable = false;
 				}
 				else if (kind == EtcdErrors.Kind.TOO_LARGE && progress.limit > 1) {

@@ -206,12 +206,13 @@ final class EtcdLivenessCheck {
 		if (this.outstanding > 0 || sessions.isEmpty()) {
 			return false;
 		}
-		EtcdWatchSession behind = throughLeader ? null : knownBehind(sessions);
+		long received = sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
+		EtcdWatchSession behind = throughLeader ? null : knownBehind(sessions, received);
 		if (behind != null) {
-			// Its range is read whatever etcd's revision: that read's answer carries
-			// etcd's revision too, so the check asks once instead of twice.
-			checkRange(behind, received(sessions), result,
-					(etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
+			// Its range is read whatever etcd's revision, up to the revision another
+			// watch received (committed): that read's answer carries etcd's revision
+			// too, so the check asks once instead of twice.
+			checkRange(behind, received, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
 			return true;
 		}
 		long recent = throughLeader ? 0 : this.answers.revisionWithin(this, this.reuseNanos, System.nanoTime());
@@ -239,16 +240,11 @@ final class EtcdLivenessCheck {
 	 * may have gone silent, so the range is read; but etcd's revision need not be asked
 	 * for first).
 	 * @param sessions the sessions
+	 * @param received the newest revision any of their watches received
 	 * @return the first such session, or {@code null}
 	 */
-	private static @Nullable EtcdWatchSession knownBehind(List<EtcdWatchSession> sessions) {
-		long received = received(sessions);
+	private static @Nullable EtcdWatchSession knownBehind(List<EtcdWatchSession> sessions, long received) {
 		return sessions.stream().filter((session) -> session.currentAt() < received).findFirst().orElse(null);
-	}
-
-	// The newest revision any of the sessions' watches received: committed.
-	private static long received(List<EtcdWatchSession> sessions) {
-		return sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
 	}
 
 	private void checkOthers(List<EtcdWatchSession> sessions, @Nullable EtcdWatchSession done, long etcdRevision,
@@ -293,12 +289,13 @@ final class EtcdLivenessCheck {
 	}
 
 	/**
-	 * Send one request of a check, and once more when it times out: gRPC's round-robin
-	 * sends the second to the next member, so that one member that hangs (its connection
-	 * looks fine until keep-alive finds it dead) does not make the check fail and the
-	 * watcher take etcd for unreachable and read everything again. The first answer of
-	 * either is taken; what comes after it is dropped.
-	 * @param again whether a timeout sends the request once more instead of failing
+	 * Send one request of a check, and once more when it times out or finds its member
+	 * unavailable: gRPC's round-robin sends the second to the next member, so that one
+	 * member that hangs (its connection looks fine until keep-alive finds it dead) does
+	 * not make the check fail and the watcher take etcd for unreachable and read
+	 * everything again. The first answer of either is taken; what comes after it is
+	 * dropped.
+	 * @param again whether such a request is sent once more instead of failing
 	 */
 	private <T> void send(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
 			Result result, Consumer<T> answered, boolean again) {
