@@ -9,6 +9,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslManagerBundle;
@@ -28,20 +29,35 @@ final class StandardEtcdClientFactory implements EtcdClientFactory {
 
 	@Override
 	public Client create(EtcdConnectionDetails connection, EtcdProperties settings) {
-		ClientBuilder builder = fromSettings(connection, settings);
+		EtcdMemberChoice choice = (settings.getLoadBalancing() == EtcdProperties.LoadBalancing.ONE_MEMBER)
+				? EtcdMemberChoice.shuffled(connection.getEndpoints()) : null;
+		ClientBuilder builder = fromSettings(connection, settings, choice);
 		this.customizers.forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		Client client = builder.build();
+		if (choice != null) {
+			choice.madeFor(client);
+		}
+		return client;
 	}
 
-	private static ClientBuilder fromSettings(EtcdConnectionDetails connection, EtcdProperties settings) {
+	private static ClientBuilder fromSettings(EtcdConnectionDetails connection, EtcdProperties settings,
+			@Nullable EtcdMemberChoice choice) {
 		ClientBuilder builder = Client.builder();
 		// The authority is part of the target that endpoints() computes, so it must come
 		// first.
-		if (StringUtils.hasText(settings.getAuthority())) {
-			builder.authority(settings.getAuthority());
+		String authority = StringUtils.hasText(settings.getAuthority()) ? settings.getAuthority() : null;
+		if (authority != null) {
+			builder.authority(authority);
 		}
-		builder.endpoints(connection.getEndpoints())
-			.connectTimeout(settings.getConnectTimeout())
+		if (choice != null) {
+			builder.target(EtcdMemberResolver.target(choice, authority))
+				.loadBalancerPolicy("pick_first")
+				.interceptor(choice.interceptor(settings.getRequestTimeout()));
+		}
+		else {
+			builder.endpoints(connection.getEndpoints());
+		}
+		builder.connectTimeout(settings.getConnectTimeout())
 			.keepaliveTime(settings.getKeepaliveTime())
 			.keepaliveTimeout(settings.getKeepaliveTimeout())
 			// A call to an unreachable server fails instead of queueing forever; every

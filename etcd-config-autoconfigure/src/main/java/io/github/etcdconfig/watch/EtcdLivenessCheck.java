@@ -17,6 +17,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -122,6 +123,8 @@ final class EtcdLivenessCheck {
 
 	private final long reuseNanos;
 
+	private final EtcdMemberChoice member;
+
 	private int outstanding;
 
 	/**
@@ -138,7 +141,8 @@ final class EtcdLivenessCheck {
 	EtcdLivenessCheck(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
 			Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout, Executor applier,
 			EtcdWatchScheduler scheduler, LongSupplier responses) {
-		this(reads, memberRevision, timeout, applier, scheduler, responses, new EtcdClientAnswers(), Duration.ZERO);
+		this(reads, memberRevision, timeout, applier, scheduler, responses, new EtcdClientAnswers(), Duration.ZERO,
+				EtcdMemberChoice.roundRobin());
 	}
 
 	/**
@@ -154,10 +158,13 @@ final class EtcdLivenessCheck {
 	 * @param responses counts the watch responses with events received so far
 	 * @param answers the answers of every check on the client
 	 * @param reuse how old an answer may be to be taken: the check interval
+	 * @param member the member the client talks to, left when a request is not answered
+	 * or finds it unavailable
 	 */
 	EtcdLivenessCheck(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
 			Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout, Executor applier,
-			EtcdWatchScheduler scheduler, LongSupplier responses, EtcdClientAnswers answers, Duration reuse) {
+			EtcdWatchScheduler scheduler, LongSupplier responses, EtcdClientAnswers answers, Duration reuse,
+			EtcdMemberChoice member) {
 		this.reads = reads;
 		this.memberRevision = memberRevision;
 		this.timeout = timeout;
@@ -166,6 +173,7 @@ final class EtcdLivenessCheck {
 		this.responses = responses;
 		this.answers = answers;
 		this.reuseNanos = reuse.toNanos();
+		this.member = member;
 	}
 
 	/**
@@ -305,6 +313,7 @@ final class EtcdLivenessCheck {
 	// One attempt of a request; done: whether an attempt of it was answered.
 	private <T> void attempt(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
 			Result result, Consumer<T> answered, boolean[] done, boolean again) {
+		int member = this.member.current();
 		CompletableFuture<T> request;
 		try {
 			request = call.get();
@@ -324,8 +333,19 @@ final class EtcdLivenessCheck {
 				return;
 			}
 			unanswered[0] = true;
-			if (again) {
+			// A client held to one member sends the next request elsewhere, once it is
+			// there.
+			CompletableFuture<Void> left = this.member.leave(member,
+					"did not answer the liveness check, or has no leader");
+			if (again && left.isDone()) {
 				attempt(session, call, revision, result, answered, done, false);
+			}
+			else if (again) {
+				this.outstanding++;
+				left.whenCompleteAsync((moved, failure) -> {
+					this.outstanding--;
+					attempt(session, call, revision, result, answered, done, false);
+				}, this.applier);
 			}
 			else {
 				result.failed(session, (error != null) ? error

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.github.etcdconfig.client.EtcdConnectivity;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 import io.github.etcdconfig.client.EtcdThreads;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
@@ -102,7 +103,7 @@ public class EtcdPrefixWatcher {
 		this.liveness = new EtcdLivenessCheck(EtcdRevisionRequest.reads(client, settings.requestTimeout()),
 				EtcdRevisionRequest.applied(client, settings.requestTimeout()), settings.requestTimeout(),
 				this::execute, this::schedule, this.status::getResponses, EtcdClientAnswers.of(client),
-				settings.checkInterval());
+				settings.checkInterval(), EtcdMemberChoice.of(client));
 		this.resync = new EtcdResync(client.getKVClient(), settings.requestTimeout(), settings.pageSize(), target);
 	}
 

@@ -1,6 +1,8 @@
 package io.github.etcdconfig.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.etcdconfig.test.Apps;
 import io.github.etcdconfig.test.EtcdCluster;
@@ -30,11 +32,13 @@ class EtcdConfigTlsTests {
 		keys.client().close();
 	}
 
-	private ConfigurableApplicationContext run(Path clientKey) {
-		return Apps.run(etcd.cluster(), "etcd.ssl.bundle=etcd",
+	private ConfigurableApplicationContext run(Path clientKey, String... properties) {
+		List<String> all = new ArrayList<>(List.of("etcd.ssl.bundle=etcd",
 				"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.cluster().tls().caCert(),
 				"spring.ssl.bundle.pem.etcd.keystore.certificate=file:" + etcd.cluster().tls().clientCert(),
-				"spring.ssl.bundle.pem.etcd.keystore.private-key=file:" + clientKey);
+				"spring.ssl.bundle.pem.etcd.keystore.private-key=file:" + clientKey));
+		all.addAll(List.of(properties));
+		return Apps.run(etcd.cluster(), all.toArray(String[]::new));
 	}
 
 	@Test
@@ -47,6 +51,14 @@ class EtcdConfigTlsTests {
 	@Test
 	void loadsOverMutualTlsWithAPkcs1Key() {
 		try (ConfigurableApplicationContext context = run(etcd.cluster().tls().clientKeyPkcs1())) {
+			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("over-tls");
+		}
+	}
+
+	@Test
+	void aClientHeldToOneMemberChecksThatMembersCertificate() {
+		try (ConfigurableApplicationContext context = run(etcd.cluster().tls().clientKeyPkcs8(),
+				"etcd.load-balancing=one-member")) {
 			assertThat(context.getEnvironment().getProperty("database.host")).isEqualTo("over-tls");
 		}
 	}

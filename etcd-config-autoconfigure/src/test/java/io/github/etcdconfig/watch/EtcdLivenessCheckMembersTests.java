@@ -18,6 +18,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.github.etcdconfig.client.EtcdClientFactory;
+import io.github.etcdconfig.client.EtcdMemberChoice;
+import io.github.etcdconfig.client.EtcdProperties;
+import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import io.github.etcdconfig.test.EtcdCluster;
@@ -173,6 +177,42 @@ class EtcdLivenessCheckMembersTests {
 		}
 	}
 
+	@Test
+	void aCheckOfAClientHeldToOneMemberThatHangsIsAnsweredByTheNextMember() {
+		try (Client client = oneMemberClient()) {
+			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
+			EtcdLivenessCheck check = check(client, choice, Duration.ofSeconds(1));
+			new EtcdKeys(client).value("/config/liveness/key");
+			EtcdMember hung = chosen(choice);
+			hung.pause();
+			EtcdWatchSession session = new EtcdWatchSession(RANGE, 1, new EtcdLivenessCheckTests.NoCallbacks());
+			session.currentAt(Long.MAX_VALUE);
+			check.run(List.of(session), result());
+			await().atMost(TIMEOUT).until(() -> !this.answers.isEmpty() || !this.failures.isEmpty());
+			assertThat(this.failures).isEmpty();
+			assertThat(this.answers).hasSize(1);
+			assertThat(chosen(choice)).isNotSameAs(hung);
+		}
+	}
+
+	@Test
+	void aCheckAnsweredByAMemberWithoutALeaderMovesAClientHeldToOneMemberOn() {
+		try (Client client = oneMemberClient()) {
+			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
+			EtcdMember alone = chosen(choice);
+			etcd.cluster().members().stream().filter((member) -> member != alone).forEach(EtcdMember::pause);
+			// Once its election timeout has passed, as it soon does.
+			Function<ByteSequence, CompletableFuture<Long>> status = EtcdRevisionRequest.applied(client, TIMEOUT);
+			await().atMost(TIMEOUT)
+				.until(() -> status.apply(RANGE.startKey()).handle((revision, error) -> error != null).get());
+			EtcdMember before = chosen(choice);
+			EtcdWatchSession session = new EtcdWatchSession(RANGE, 1, new EtcdLivenessCheckTests.NoCallbacks());
+			check(client, choice, Duration.ofSeconds(1)).run(List.of(session), result());
+			await().atMost(TIMEOUT).until(() -> !this.failures.isEmpty());
+			assertThat(chosen(choice)).isNotSameAs(before);
+		}
+	}
+
 	private void assertRangeReadAheadIsReadAgainAtEtcdsCurrentRevision(Client client) {
 		long current;
 		try (Client writer = etcd.cluster().newClient()) {
@@ -204,6 +244,32 @@ class EtcdLivenessCheckMembersTests {
 			ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
 			return () -> scheduled.cancel(false);
 		}, () -> 0);
+	}
+
+	private EtcdLivenessCheck check(Client client, EtcdMemberChoice choice, Duration timeout) {
+		return new EtcdLivenessCheck(EtcdRevisionRequest.reads(client, timeout),
+				EtcdRevisionRequest.applied(client, timeout), timeout, this.applier, (task, delay) -> {
+					ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
+					return () -> scheduled.cancel(false);
+				}, () -> 0, new EtcdClientAnswers(), Duration.ZERO, choice);
+	}
+
+	private static Client oneMemberClient() {
+		EtcdProperties properties = new EtcdProperties();
+		properties.setEndpoints(etcd.cluster().clientEndpoints());
+		properties.setLoadBalancing(EtcdProperties.LoadBalancing.ONE_MEMBER);
+		return EtcdClientFactory.standard(List.of())
+			.create(new PropertiesEtcdConnectionDetails(properties, null), properties);
+	}
+
+	private static EtcdMember chosen(EtcdMemberChoice choice) {
+		int port = choice.chosen().getPort();
+		return etcd.cluster()
+			.members()
+			.stream()
+			.filter((member) -> member.clientEndpoint().getPort() == port)
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private EtcdLivenessCheck.Result result() {

@@ -17,6 +17,7 @@ import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.grpc.Status;
@@ -338,7 +339,7 @@ class EtcdLivenessCheckTests {
 
 	private EtcdLivenessCheck sharing(EtcdClientAnswers answers) {
 		return new EtcdLivenessCheck(kv()::get, this::status, TIMEOUT, Runnable::run, this.scheduler,
-				this.responses::get, answers, Duration.ofMinutes(1));
+				this.responses::get, answers, Duration.ofMinutes(1), EtcdMemberChoice.roundRobin());
 	}
 
 	@SuppressWarnings("unchecked")

@@ -1,0 +1,169 @@
+package io.github.etcdconfig.client;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.github.etcdconfig.ranges.EtcdCalls;
+import io.github.etcdconfig.ranges.EtcdRevisionRequest;
+import io.github.etcdconfig.test.EtcdCluster;
+import io.github.etcdconfig.test.EtcdClusterExtension;
+import io.github.etcdconfig.test.EtcdMember;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A client made with {@code etcd.load-balancing=one-member}, against a real 3-member
+ * cluster.
+ */
+class EtcdMemberChoiceTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+	private static final ByteSequence KEY = EtcdBytes.of("/config/member/key");
+
+	@RegisterExtension
+	static EtcdClusterExtension etcd = new EtcdClusterExtension(EtcdCluster.builder().members(3));
+
+	@AfterEach
+	void restoreMembers() {
+		etcd.cluster().members().stream().filter(EtcdMember::isPaused).forEach(EtcdMember::resume);
+		etcd.cluster().members().stream().filter((member) -> !member.isRunning()).forEach(EtcdMember::start);
+		await().atMost(TIMEOUT).ignoreExceptions().until(() -> etcd.cluster().leader() != null);
+	}
+
+	@Test
+	void aClientHeldToOneMemberSendsEveryReadToThatMember() throws Exception {
+		try (Client client = oneMemberClient()) {
+			EtcdMember chosen = chosen(client);
+			Map<EtcdMember, Long> before = rangesServed();
+			for (int i = 0; i < 10; i++) {
+				client.getKVClient().get(KEY).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			}
+			Map<EtcdMember, Long> after = rangesServed();
+			etcd.cluster()
+				.members()
+				.forEach((member) -> assertThat(after.get(member) - before.get(member)).as(member.name())
+					.isEqualTo((member == chosen) ? 10 : 0));
+		}
+	}
+
+	@Test
+	void aClientWhoseMemberStopsMovesToTheNextMember() {
+		try (Client client = oneMemberClient()) {
+			EtcdMember first = chosen(client);
+			first.stop();
+			await().atMost(TIMEOUT)
+				.ignoreExceptions()
+				.until(() -> client.getKVClient().get(KEY).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS) != null);
+			assertThat(chosen(client)).isNotSameAs(first);
+		}
+	}
+
+	@Test
+	void aClientWhoseMemberHangsMovesToTheNextMemberWhenARequestIsNotAnsweredByItsDeadline() {
+		try (Client client = oneMemberClient()) {
+			Function<ByteSequence, java.util.concurrent.CompletableFuture<Long>> revision = EtcdRevisionRequest
+				.applied(client, Duration.ofSeconds(1));
+			EtcdMember first = chosen(client);
+			first.pause();
+			await().atMost(TIMEOUT)
+				.ignoreExceptions()
+				.until(() -> revision.apply(KEY).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS) > 0);
+			assertThat(chosen(client)).isNotSameAs(first);
+		}
+	}
+
+	@Test
+	void aClientThatChoseAHungMemberMovesToTheNextWhenItsCallerStopsWaiting() {
+		EtcdMember hung = etcd.cluster().member(0);
+		hung.pause();
+		List<Client> clients = java.util.stream.IntStream.range(0, 30).mapToObj((i) -> oneMemberClient()).toList();
+		try {
+			Client client = clients.stream().filter((each) -> chosen(each) == hung).findFirst().orElseThrow();
+			await().atMost(TIMEOUT)
+				.ignoreExceptions()
+				.until(() -> EtcdCalls.get(client.getKVClient().get(KEY), Duration.ofSeconds(1)) != null);
+			assertThat(chosen(client)).isNotSameAs(hung);
+		}
+		finally {
+			clients.forEach(Client::close);
+		}
+	}
+
+	@Test
+	void clientsOfOneFleetSpreadOverTheMembers() {
+		List<Client> clients = java.util.stream.IntStream.range(0, 30).mapToObj((i) -> oneMemberClient()).toList();
+		try {
+			assertThat(clients.stream().map(this::chosen).distinct()).hasSize(3);
+		}
+		finally {
+			clients.forEach(Client::close);
+		}
+	}
+
+	@Test
+	void closingAClientWithAWatchOpenDoesNotMoveIt() throws Exception {
+		Client client = oneMemberClient();
+		EtcdMemberChoice choice = EtcdMemberChoice.of(client);
+		client.getKVClient().get(KEY).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		client.getWatchClient().watch(KEY, (response) -> {
+		});
+		int before = choice.current();
+		client.close();
+		assertThat(choice.current()).isEqualTo(before);
+	}
+
+	@Test
+	void aRoundRobinClientHasAChoiceThatNeverMoves() {
+		try (Client client = etcd.cluster().newClient()) {
+			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
+			choice.leave(choice.current(), "was asked to");
+			assertThat(choice.current()).isZero();
+			assertThat(choice.chosen()).isNull();
+		}
+	}
+
+	@Test
+	void anEndpointWithoutAPortIsTakenAtEtcdsClientPort() {
+		EtcdMemberChoice choice = EtcdMemberChoice.shuffled(List.of(URI.create("http://etcd-1")));
+		assertThat(choice.chosen()).isEqualTo(InetSocketAddress.createUnresolved("etcd-1", 2379));
+	}
+
+	private Client oneMemberClient() {
+		EtcdProperties properties = new EtcdProperties();
+		properties.setEndpoints(etcd.cluster().clientEndpoints());
+		properties.setLoadBalancing(EtcdProperties.LoadBalancing.ONE_MEMBER);
+		return EtcdClientFactory.standard(List.of())
+			.create(new PropertiesEtcdConnectionDetails(properties, null), properties);
+	}
+
+	private EtcdMember chosen(Client client) {
+		InetSocketAddress address = EtcdMemberChoice.of(client).chosen();
+		return etcd.cluster()
+			.members()
+			.stream()
+			.filter((member) -> member.clientEndpoint().getPort() == address.getPort())
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private Map<EtcdMember, Long> rangesServed() {
+		return etcd.cluster()
+			.members()
+			.stream()
+			.collect(Collectors.toMap(Function.identity(), EtcdMember::rangesServed));
+	}
+
+}
