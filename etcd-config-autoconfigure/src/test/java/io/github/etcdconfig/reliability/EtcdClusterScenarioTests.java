@@ -1,8 +1,12 @@
 package io.github.etcdconfig.reliability;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 import io.github.etcdconfig.support.SteadyWriter;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -32,15 +36,25 @@ class EtcdClusterScenarioTests {
 	 * @return the time from the kill to the application serving a write made after it
 	 */
 	private static Duration killAndFollow(EtcdMember member, SteadyWriter writer, FollowingApp app) {
+		return faultAndFollow(member, EtcdMember::kill, EtcdMember::start, writer, app);
+	}
+
+	/**
+	 * Put a member at fault under a steady writer, wait until the application serves a
+	 * write acknowledged after that, mend the member.
+	 * @return the time from the fault to the application serving a write made after it
+	 */
+	private static Duration faultAndFollow(EtcdMember member, Consumer<EtcdMember> fault, Consumer<EtcdMember> mend,
+			SteadyWriter writer, FollowingApp app) {
 		long before = writer.acknowledged();
 		await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged() > before + 5);
-		member.kill();
-		long killed = System.nanoTime();
+		fault.accept(member);
+		long faulted = System.nanoTime();
 		long firstAfter = writer.acknowledged() + 1;
 		await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged() >= firstAfter);
 		app.awaitCounter(firstAfter, Duration.ofSeconds(30));
-		Duration recovery = Duration.ofNanos(System.nanoTime() - killed);
-		member.start();
+		Duration recovery = Duration.ofNanos(System.nanoTime() - faulted);
+		mend.accept(member);
 		return recovery;
 	}
 
@@ -62,8 +76,31 @@ class EtcdClusterScenarioTests {
 
 	@Test
 	void eachMemberKilledInTurnIncludingTheOneTheClientUsesLosesNothing() {
+		KilledInTurn outcome = killEachMemberInTurn();
+		assertThat(outcome.lost()).isZero();
+		assertThat(outcome.neverWentBack()).isTrue();
+		ReliabilityReport.record("2b", "3-member cluster: the member the client uses killed",
+				"each of the 3 members killed with -9 in turn (so also the one the watch stream used), "
+						+ "then started again",
+				outcome.written(), outcome.lost(), outcome.slowest(),
+				"its last applied values (slowest recovery from a kill shown)");
+	}
+
+	@Test
+	void eachMemberKilledInTurnAnApplicationHeldToOneMemberLosesNothing() {
+		KilledInTurn outcome = killEachMemberInTurn("etcd.load-balancing=one-member");
+		assertThat(outcome.lost()).isZero();
+		assertThat(outcome.neverWentBack()).isTrue();
+		ReliabilityReport.record("2d", "3-member cluster, one member per client: each member killed",
+				"etcd.load-balancing=one-member; each of the 3 members killed with -9 in turn (so also the one "
+						+ "the client was held to), then started again",
+				outcome.written(), outcome.lost(), outcome.slowest(),
+				"its last applied values (slowest recovery from a kill shown)");
+	}
+
+	private KilledInTurn killEachMemberInTurn(String... appProperties) {
 		try (Client client = etcd.cluster().newClient();
-				FollowingApp app = new FollowingApp(etcd.cluster().endpointsProperty())) {
+				FollowingApp app = new FollowingApp(etcd.cluster().endpointsProperty(), appProperties)) {
 			SteadyWriter writer = new SteadyWriter(client, "/config/" + FollowingApp.COUNTER);
 			Duration slowest = Duration.ZERO;
 			for (EtcdMember member : etcd.cluster().members()) {
@@ -72,12 +109,43 @@ class EtcdClusterScenarioTests {
 			}
 			long written = writer.stop();
 			long lost = app.awaitSameAs(new EtcdKeys(client), Duration.ofSeconds(20));
-			assertThat(lost).isZero();
-			assertThat(app.counterNeverWentBack()).isTrue();
-			ReliabilityReport.record("2b", "3-member cluster: the member the client uses killed",
-					"each of the 3 members killed with -9 in turn (so also the one the watch stream used), "
-							+ "then started again",
-					written, lost, slowest, "its last applied values (slowest recovery from a kill shown)");
+			return new KilledInTurn(written, lost, slowest, app.counterNeverWentBack());
+		}
+	}
+
+	@Test
+	void theMemberAnApplicationIsHeldToHangsTheApplicationFollowsFromTheNextMember() {
+		try (FollowingApp app = new FollowingApp(etcd.cluster().endpointsProperty(),
+				"etcd.load-balancing=one-member")) {
+			EtcdMemberChoice choice = EtcdMemberChoice.of(app.context().getBean(Client.class));
+			InetSocketAddress chosen = choice.chosen();
+			EtcdMember held = etcd.cluster()
+				.members()
+				.stream()
+				.filter((member) -> member.clientEndpoint().getPort() == chosen.getPort())
+				.findFirst()
+				.orElseThrow();
+			// The writer keeps off the hung member: a put it held would land when it
+			// continues, after later ones, and etcd's own value would go back.
+			URI[] others = etcd.cluster()
+				.members()
+				.stream()
+				.filter((member) -> member != held)
+				.map(EtcdMember::clientEndpoint)
+				.toArray(URI[]::new);
+			try (Client client = Client.builder().endpoints(others).build()) {
+				SteadyWriter writer = new SteadyWriter(client, "/config/" + FollowingApp.COUNTER);
+				Duration recovery = faultAndFollow(held, EtcdMember::pause, EtcdMember::resume, writer, app);
+				long written = writer.stop();
+				long lost = app.awaitSameAs(new EtcdKeys(client), Duration.ofSeconds(20));
+				assertThat(lost).isZero();
+				assertThat(app.counterNeverWentBack()).as("the counter's values %s", app.counterHistory()).isTrue();
+				assertThat(choice.current()).as("moves off the member held to").isPositive();
+				ReliabilityReport.record("2e", "3-member cluster, one member per client: that member hangs",
+						"etcd.load-balancing=one-member; the member the client was held to stopped with SIGSTOP "
+								+ "under a steady writer, then continued",
+						written, lost, recovery, "its last applied values until the client moved to the next member");
+			}
 		}
 	}
 
@@ -112,6 +180,10 @@ class EtcdClusterScenarioTests {
 					"its last values (counter=1); the watcher reported " + during
 							+ " until quorum returned (recovery from the restart)");
 		}
+	}
+
+	private record KilledInTurn(long written, long lost, Duration slowest, boolean neverWentBack) {
+
 	}
 
 }

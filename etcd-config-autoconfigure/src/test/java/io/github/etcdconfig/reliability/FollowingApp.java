@@ -51,6 +51,10 @@ final class FollowingApp implements AutoCloseable {
 		return (value != null) ? Long.parseLong(value) : 0;
 	}
 
+	List<String> counterHistory() {
+		return this.counter.values();
+	}
+
 	boolean counterNeverWentBack() {
 		return this.counter.neverWentBack();
 	}
