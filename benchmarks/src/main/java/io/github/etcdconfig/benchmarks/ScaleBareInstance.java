@@ -13,6 +13,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.github.etcdconfig.client.EtcdClientFactory;
+import io.github.etcdconfig.client.EtcdProperties;
 import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
@@ -72,6 +73,8 @@ final class ScaleBareInstance implements ScaleInstance {
 	@Override
 	public void connect() throws Exception {
 		if (this.client == null) {
+			// jetcd's own client, whatever the starter's instances are given.
+			this.resource.getConnection().setLoadBalancing(EtcdProperties.LoadBalancing.ROUND_ROBIN);
 			this.client = EtcdClientFactory.standard(List.of())
 				.create(new PropertiesEtcdConnectionDetails(this.resource.getConnection(), null),
 						this.resource.getConnection());

@@ -503,8 +503,9 @@ final class ScaleReport {
 				+ "start-up (`EtcdConfigStores.load` with a new bootstrap context, then closed), etcd's CPU (all "
 				+ "members, idle CPU taken off) per start: a client's start alone (its connections and one "
 				+ "`Maintenance.Status`), a full load of the range, and a restart from a snapshot file written before "
-				+ "10 of its keys changed. Each with the client given the three members, as deployed (jetcd's "
-				+ "round-robin connects to every one), and given one member, a different one each start "
+				+ "10 of its keys changed. Each with the client given the three members, as deployed by default "
+				+ "(jetcd's round-robin connects to every one); given the three and held to one of them "
+				+ "(`etcd.load-balancing=one-member`); and given one member, a different one each start "
 				+ "(`ScaleStartCost`):");
 		line();
 		costs("start", this.run.starts());

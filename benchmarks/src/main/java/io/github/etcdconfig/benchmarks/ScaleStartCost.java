@@ -12,6 +12,9 @@ import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.github.etcdconfig.client.EtcdClientFactory;
+import io.github.etcdconfig.client.EtcdProperties;
+import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.github.etcdconfig.config.EtcdConfigDataResource;
 import io.github.etcdconfig.config.EtcdConfigStores;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
@@ -19,6 +22,7 @@ import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import io.github.etcdconfig.test.EtcdCluster;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 
@@ -35,8 +39,8 @@ import org.springframework.boot.bootstrap.DefaultBootstrapContext;
  * the file).</li>
  * </ul>
  * Each with the client given the three members, as deployed (jetcd's round-robin connects
- * to every one), and given one member, which each start takes in turn: what a client
- * connected to one member would cost.
+ * to every one); given the three and held to one of them ({@code etcd.load-balancing=
+ * one-member}); and given one member, which each start takes in turn.
  */
 final class ScaleStartCost {
 
@@ -74,29 +78,32 @@ final class ScaleStartCost {
 			Path copy = folder.resolve("instance.snapshot");
 			List<String> members = etcd.clientEndpoints().stream().map(Object::toString).toList();
 			AtomicInteger turn = new AtomicInteger();
-			for (boolean all : new boolean[] { true, false }) {
-				Supplier<String> endpoints = all ? etcd::endpointsProperty
-						: () -> members.get(turn.getAndIncrement() % members.size());
-				String given = all ? ", 3 members" : ", 1 member";
-				costs.add(ScaleCheckCost.cost(etcd, keys, CLIENT + given, () -> {
-					try (Client started = Client.builder().endpoints(endpoints.get().split(",")).build()) {
+			Supplier<String> all = etcd::endpointsProperty;
+			Supplier<String> inTurn = () -> members.get(turn.getAndIncrement() % members.size());
+			for (Way way : List.of(new Way(", 3 members", all, EtcdProperties.LoadBalancing.ROUND_ROBIN),
+					new Way(", 3 members, held to one", all, EtcdProperties.LoadBalancing.ONE_MEMBER),
+					new Way(", 1 member", inTurn, EtcdProperties.LoadBalancing.ROUND_ROBIN))) {
+				costs.add(ScaleCheckCost.cost(etcd, keys, CLIENT + way.name(), () -> {
+					EtcdProperties connection = way.resource(prefix, null).getConnection();
+					try (Client started = EtcdClientFactory.standard(List.of())
+						.create(new PropertiesEtcdConnectionDetails(connection, null), connection)) {
 						Keys.await(EtcdRevisionRequest.applied(started, Duration.ofSeconds(10))
 							.apply(EtcdKeyRange.prefix(prefix).startKey()));
 					}
 					return CompletableFuture.completedFuture(null);
 				}, clientStarts, clientStarts / 10));
-				costs.add(ScaleCheckCost.cost(etcd, keys, FULL_LOAD + given, () -> {
-					start(resource(endpoints.get(), prefix, null));
+				costs.add(ScaleCheckCost.cost(etcd, keys, FULL_LOAD + way.name(), () -> {
+					start(way.resource(prefix, null));
 					return CompletableFuture.completedFuture(null);
 				}, loads, loads / 10));
-				costs.add(ScaleCheckCost.cost(etcd, keys, FROM_FILE + given, () -> {
+				costs.add(ScaleCheckCost.cost(etcd, keys, FROM_FILE + way.name(), () -> {
 					try {
 						Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
 					}
 					catch (Exception ex) {
 						throw new IllegalStateException(ex);
 					}
-					start(resource(endpoints.get(), prefix, copy));
+					start(way.resource(prefix, copy));
 					return CompletableFuture.completedFuture(null);
 				}, loads, loads / 10));
 			}
@@ -106,6 +113,23 @@ final class ScaleStartCost {
 
 	private static EtcdConfigDataResource resource(String endpoints, String prefix, Path snapshot) {
 		return ScaleInstance.resource(endpoints, "start-cost", prefix, snapshot);
+	}
+
+	/**
+	 * A way to give a client the members.
+	 *
+	 * @param name how the table names it
+	 * @param endpoints the endpoints of each start
+	 * @param loadBalancing the client's {@code etcd.load-balancing}
+	 */
+	private record Way(String name, Supplier<String> endpoints, EtcdProperties.LoadBalancing loadBalancing) {
+
+		EtcdConfigDataResource resource(String prefix, @Nullable Path snapshot) {
+			EtcdConfigDataResource resource = ScaleStartCost.resource(this.endpoints.get(), prefix, snapshot);
+			resource.getConnection().setLoadBalancing(this.loadBalancing);
+			return resource;
+		}
+
 	}
 
 	// One instance's start-up, then its close, which waits for the snapshot file's
