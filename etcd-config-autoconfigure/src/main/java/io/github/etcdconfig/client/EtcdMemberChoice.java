@@ -2,7 +2,6 @@ package io.github.etcdconfig.client;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.etcd.jetcd.Client;
@@ -37,16 +35,19 @@ import org.jspecify.annotations.Nullable;
  * instances spread over the members, and gRPC's {@code pick_first} connects to the first
  * one ({@link EtcdMemberResolver}). The client leaves that member for the next when a
  * call ends {@code UNAVAILABLE} (the connection lost or refused, or a member without a
- * leader: etcd's "no leader"), when a request that etcd answers at once (a read, a lease
- * or auth call, a member's status) is not answered by its deadline or is cancelled by a
- * caller that stopped waiting for it (a member that hangs keeps its connection open until
- * keep-alive gives up), and when the liveness check finds the member without a leader
- * ({@link #leave(int, String)}). Each way off names the member it leaves, so that the
- * calls that failed on one member together move the client once.
+ * leader: etcd's "no leader"; not etcd's "leader changed" or "request timed out", which
+ * every member answers during an election), when a read or a member's status is not
+ * answered by the deadline its caller gave it, and when a caller that waits on its own
+ * timer finds the member silent or without a leader ({@link #leave(int, String)}): the
+ * liveness check and the reads of a load or a resync do. A hung member keeps its
+ * connection open until keep-alive gives up, so without these the client would wait for
+ * that.
  *
  * <p>
+ * Each way off names the member it leaves, as {@link #current()} named it when the call
+ * was made, so that the calls that failed on one member together move the client once.
  * Calls already running on the member left go on there until they end; new calls go to
- * the next member. Thread-safe.
+ * the next member once the channel has its address. Thread-safe.
  */
 public final class EtcdMemberChoice {
 
@@ -55,8 +56,12 @@ public final class EtcdMemberChoice {
 
 	private static final Log logger = LogFactory.getLog(EtcdMemberChoice.class);
 
-	private static final Set<String> ANSWERED_AT_ONCE = Set.of("etcdserverpb.KV", "etcdserverpb.Lease",
-			"etcdserverpb.Cluster", "etcdserverpb.Auth");
+	// Requests that callers give a deadline of their own to: the liveness check's.
+	private static final Set<String> TIMED = Set.of("etcdserverpb.KV/Range", "etcdserverpb.Maintenance/Status");
+
+	// What etcd answers on every member while it elects a leader: no reason to move.
+	private static final Set<String> CLUSTER_WIDE = Set.of("etcdserver: leader changed",
+			"etcdserver: request timed out");
 
 	private static final EtcdMemberChoice ROUND_ROBIN = new EtcdMemberChoice(List.of());
 
@@ -64,7 +69,12 @@ public final class EtcdMemberChoice {
 
 	private final List<InetSocketAddress> members;
 
+	// The member moved to; the member the channel was given, once it has its address.
 	private int chosen;
+
+	private int published;
+
+	private CompletableFuture<Void> moving = CompletableFuture.completedFuture(null);
 
 	private @Nullable Function<Integer, CompletableFuture<Void>> moved;
 
@@ -117,35 +127,58 @@ public final class EtcdMemberChoice {
 
 	/**
 	 * Which member the client talks to now, to name it to {@link #leave(int, String)}
-	 * later.
+	 * later: the one the channel has the address of.
 	 * @return the member, as a count of the moves so far
 	 */
 	public synchronized int current() {
+		return this.published;
+	}
+
+	/**
+	 * The member the client moved to last, whose address the channel may not have yet.
+	 * @return the member, as a count of the moves so far
+	 */
+	synchronized int target() {
 		return this.chosen;
+	}
+
+	/**
+	 * Note that the channel has the address of a member, so that calls made from now on
+	 * are named after it.
+	 * @param member the member, as {@link #target()} named it
+	 */
+	synchronized void published(int member) {
+		this.published = Math.max(this.published, member);
 	}
 
 	/**
 	 * Leave a member for the next one, unless the client left it already.
 	 * @param member the member to leave, as {@link #current()} named it
 	 * @param reason why, for the log: what the member did not do
-	 * @return completes once calls made after it go to the next member (at once when the
-	 * client does not move)
+	 * @return completes once calls made after it go to the next member: at once when the
+	 * client does not move, and when it left that member already, once that move is done
 	 */
 	public CompletableFuture<Void> leave(int member, String reason) {
 		Function<Integer, CompletableFuture<Void>> moved;
+		CompletableFuture<Void> moving = new CompletableFuture<>();
 		int next;
 		synchronized (this) {
 			moved = this.moved;
 			// No channel to move: the client is closed, or idle and to resolve again.
-			if (this.members.size() < 2 || member != this.chosen || moved == null) {
+			if (this.members.size() < 2 || moved == null) {
 				return CompletableFuture.completedFuture(null);
 			}
+			if (member != this.chosen) {
+				return this.moving;
+			}
 			next = ++this.chosen;
+			this.moving = moving;
 		}
 		if (logger.isInfoEnabled()) {
 			logger.info("etcd member " + name(member) + " " + reason + "; the client moves to " + name(next));
 		}
-		return moved.apply(next);
+		moved.apply(next).whenComplete((done, failure) -> moving.complete(null));
+		return moving;
 	}
 
 	private String name(int member) {
@@ -182,25 +215,20 @@ public final class EtcdMemberChoice {
 
 	/**
 	 * The interceptor that moves the client off a member whose calls end unavailable, or
-	 * whose requests that etcd answers at once (the KV, lease, cluster and auth services,
-	 * and a member's status) are not answered in time. Such a request with no deadline of
-	 * its own, as jetcd's calls have none, gets the request timeout as its deadline:
-	 * before a member that hangs has answered the connection's handshake, gRPC holds such
-	 * calls for as long as they have no deadline. Lock and election calls, which wait
-	 * their turn, and maintenance work are left as they are.
-	 * @param timeout the deadline of such a request
+	 * whose reads and status requests are not answered by the deadline their caller gave
+	 * them. It gives no call a deadline: a load's reads wait as long as their reader
+	 * allows, and tell {@link #leave(int, String)} when they stop waiting.
 	 * @return the interceptor
 	 */
-	ClientInterceptor interceptor(Duration timeout) {
+	ClientInterceptor interceptor() {
 		return new ClientInterceptor() {
 
 			@Override
 			public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options,
 					Channel next) {
-				boolean atOnce = method.getType() == MethodDescriptor.MethodType.UNARY && answeredAtOnce(method);
-				CallOptions timed = (atOnce && options.getDeadline() == null)
-						? options.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS) : options;
-				return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, timed)) {
+				boolean timed = method.getType() == MethodDescriptor.MethodType.UNARY
+						&& TIMED.contains(method.getFullMethodName());
+				return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
 
 					@Override
 					public void start(Listener<A> listener, Metadata headers) {
@@ -209,7 +237,8 @@ public final class EtcdMemberChoice {
 
 							@Override
 							public void onClose(Status status, Metadata trailers) {
-								if (status.getCode() == Status.Code.UNAVAILABLE || (atOnce && unanswered(status))) {
+								if (unavailable(status)
+										|| (timed && status.getCode() == Status.Code.DEADLINE_EXCEEDED)) {
 									leave(member, "ended " + method.getBareMethodName() + " " + status.getCode());
 								}
 								super.onClose(status, trailers);
@@ -224,16 +253,8 @@ public final class EtcdMemberChoice {
 		};
 	}
 
-	private static boolean answeredAtOnce(MethodDescriptor<?, ?> method) {
-		return ANSWERED_AT_ONCE.contains(method.getServiceName())
-				|| "etcdserverpb.Maintenance/Status".equals(method.getFullMethodName());
-	}
-
-	// A single request ended by its deadline, or cancelled by its caller's wait for it
-	// (EtcdCalls cancels what did not answer in time: jetcd's own calls have no
-	// deadline).
-	private static boolean unanswered(Status status) {
-		return status.getCode() == Status.Code.DEADLINE_EXCEEDED || status.getCode() == Status.Code.CANCELLED;
+	private static boolean unavailable(Status status) {
+		return status.getCode() == Status.Code.UNAVAILABLE && !CLUSTER_WIDE.contains(status.getDescription());
 	}
 
 }

@@ -87,12 +87,12 @@ final class EtcdMemberResolver extends NameResolver {
 	public void start(Listener2 listener) {
 		this.listener = listener;
 		this.choice.onMove(this::publish);
-		publish(this.choice.current());
+		publish(this.choice.target());
 	}
 
 	@Override
 	public void refresh() {
-		publish(this.choice.current());
+		publish(this.choice.target());
 	}
 
 	@Override
@@ -102,29 +102,47 @@ final class EtcdMemberResolver extends NameResolver {
 	}
 
 	// Resolving a host name may block, so it is done off gRPC's synchronization context;
-	// an address is given only while its member is still the chosen one, so a slow
+	// an address is given only while its member is still the one moved to, so a slow
 	// resolution cannot undo a later move. Once the channel has the address, its calls
-	// go to that member.
+	// go to that member. The future completes whatever happens, so that no one waits on
+	// it for ever.
 	private CompletableFuture<Void> publish(int member) {
 		CompletableFuture<Void> published = new CompletableFuture<>();
-		this.offload.execute(() -> {
-			InetSocketAddress given = this.choice.address(member);
-			InetSocketAddress address = new InetSocketAddress(given.getHostString(), given.getPort());
-			Attributes attributes = this.authorityGiven ? Attributes.EMPTY
-					: Attributes.newBuilder()
-						.set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE,
-								given.getHostString() + ":" + given.getPort())
-						.build();
-			this.context.execute(() -> {
-				Listener2 listener = this.listener;
-				if (!this.shutdown && listener != null && member == this.choice.current()) {
-					listener.onResult2(ResolutionResult.newBuilder()
-						.setAddresses(List.of(new EquivalentAddressGroup(address, attributes)))
-						.build());
+		try {
+			this.offload.execute(() -> {
+				try {
+					InetSocketAddress given = this.choice.address(member);
+					InetSocketAddress address = new InetSocketAddress(given.getHostString(), given.getPort());
+					Attributes attributes = this.authorityGiven ? Attributes.EMPTY
+							: Attributes.newBuilder()
+								.set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE,
+										given.getHostString() + ":" + given.getPort())
+								.build();
+					this.context.execute(() -> {
+						try {
+							Listener2 listener = this.listener;
+							if (!this.shutdown && listener != null && member == this.choice.target()) {
+								listener.onResult2(ResolutionResult.newBuilder()
+									.setAddresses(List.of(new EquivalentAddressGroup(address, attributes)))
+									.build());
+								this.choice.published(member);
+							}
+						}
+						finally {
+							published.complete(null);
+						}
+					});
 				}
-				published.complete(null);
+				catch (RuntimeException ex) {
+					published.complete(null);
+					throw ex;
+				}
 			});
-		});
+		}
+		catch (RuntimeException ex) {
+			// The channel is shutting down.
+			published.complete(null);
+		}
 		return published;
 	}
 

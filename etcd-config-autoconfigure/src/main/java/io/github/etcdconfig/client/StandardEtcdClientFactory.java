@@ -52,7 +52,7 @@ final class StandardEtcdClientFactory implements EtcdClientFactory {
 		if (choice != null) {
 			builder.target(EtcdMemberResolver.target(choice, authority))
 				.loadBalancerPolicy("pick_first")
-				.interceptor(choice.interceptor(settings.getRequestTimeout()));
+				.interceptor(choice.interceptor());
 		}
 		else {
 			builder.endpoints(connection.getEndpoints());

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 
@@ -345,7 +346,7 @@ public final class EtcdConfigStore implements AutoCloseable {
 
 	private EtcdConfigReader reader() {
 		return new EtcdConfigReader(this.client.getKVClient(), this.resource.getConnection().getRequestTimeout(),
-				this.resource.getConfig().getPageSize());
+				this.resource.getConfig().getPageSize(), EtcdMemberChoice.of(this.client));
 	}
 
 	public boolean isClosed() {

@@ -15,6 +15,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.client.EtcdErrors;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 
 /**
  * Reads every key in some key ranges at one etcd revision. It first asks etcd for its
@@ -53,6 +54,8 @@ public final class EtcdConfigReader {
 
 	private final int pageSize;
 
+	private final EtcdMemberChoice member;
+
 	/**
 	 * Create a reader.
 	 * @param kv the client's KV service
@@ -60,9 +63,22 @@ public final class EtcdConfigReader {
 	 * @param pageSize keys asked for in the first page
 	 */
 	public EtcdConfigReader(KV kv, Duration timeout, int pageSize) {
+		this(kv, timeout, pageSize, EtcdMemberChoice.roundRobin());
+	}
+
+	/**
+	 * Create a reader that tells a client held to one member when that member does not
+	 * answer a call in time, so that the next attempt goes to the next member.
+	 * @param kv the client's KV service
+	 * @param timeout the deadline of each call
+	 * @param pageSize keys asked for in the first page
+	 * @param member the member the client talks to
+	 */
+	public EtcdConfigReader(KV kv, Duration timeout, int pageSize, EtcdMemberChoice member) {
 		this.kv = kv;
 		this.timeout = timeout;
 		this.pageSize = pageSize;
+		this.member = member;
 	}
 
 	/**
@@ -115,17 +131,20 @@ public final class EtcdConfigReader {
 			return 0;
 		}
 		if (!progress.isStarted()) {
-			long revision = call(EtcdRevisionRequest.send(this.kv, ranges.get(0).startKey()), progress).getHeader()
+			int sentTo = this.member.current();
+			long revision = call(EtcdRevisionRequest.send(this.kv, ranges.get(0).startKey()), sentTo, progress)
+				.getHeader()
 				.getRevision();
 			progress.start(revision, ranges.get(0).startKey(), this.pageSize);
 			progress.answered();
 		}
 		boolean serializable = true;
+		int sentTo = this.member.current();
 		CompletableFuture<Page> pending = get(progress, ranges, serializable);
 		while (pending != null) {
 			Page page;
 			try {
-				page = call(pending, progress);
+				page = call(pending, sentTo, progress);
 			}
 			catch (ExecutionException ex) {
 				EtcdErrors.Kind kind = EtcdErrors.kind(ex);
@@ -147,6 +166,7 @@ public final class EtcdConfigReader {
 					}
 					throw ex;
 				}
+				sentTo = this.member.current();
 				pending = get(progress, ranges, serializable);
 				continue;
 			}
@@ -162,6 +182,7 @@ public final class EtcdConfigReader {
 			// The progress moves on only once the keys are handed over: a next page that
 			// fails at once (a client that is closing) leaves it at this page, which the
 			// next attempt reads again instead of losing it.
+			sentTo = this.member.current();
 			pending = (from != null)
 					? get(from, ranges.get(range).endKey(), progress.limit, progress.revision, serializable) : null;
 			page.keys().forEach(keys);
@@ -172,13 +193,16 @@ public final class EtcdConfigReader {
 	}
 
 	// Waits for a call with the deadline the progress allows; a call that does not
-	// answer in time makes the next one smaller and more patient.
-	private <T> T call(CompletableFuture<T> call, Progress progress) throws Exception {
+	// answer in time makes the next one smaller and more patient, and a client held to
+	// one member send it to the next member.
+	private <T> T call(CompletableFuture<T> call, int sentTo, Progress progress) throws Exception {
+		Duration patience = EtcdCalls.patient(this.timeout, progress.timeouts);
 		try {
-			return EtcdCalls.get(call, EtcdCalls.patient(this.timeout, progress.timeouts));
+			return EtcdCalls.get(call, patience);
 		}
 		catch (TimeoutException ex) {
 			progress.timedOut();
+			this.member.leave(sentTo, "did not answer a read within " + patience.toMillis() + " ms");
 			throw ex;
 		}
 	}

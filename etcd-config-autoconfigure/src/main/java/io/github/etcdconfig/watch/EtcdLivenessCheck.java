@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * would on the leader, never something false, and a session's revision checked only goes
  * up ({@link EtcdWatchSession#currentAt(long)}). jetcd spreads requests over the
  * endpoints, so the next check or the one after reaches a member that has applied the
- * change a silent watch missed;</li>
+ * change a silent watch missed (a client held to one member asks that member only: one
+ * that still has a leader but applies nothing more is not found);</li>
  * <li>a member without a leader still answers: that answer counts as unavailable (asked
  * once more, of the next member, as below), so a check that succeeds proves that the
  * member it reached has a leader;</li>
@@ -87,20 +88,21 @@ import org.jspecify.annotations.Nullable;
  * At most one check is outstanding. Every request has the timeout as its gRPC deadline. A
  * request that times out (unanswered when the timeout passes, or ended by its deadline,
  * whichever comes first) or finds its member unavailable is sent once more, which gRPC's
- * round-robin gives to the next member: one member that hangs, whose connection looks
- * fine until keep-alive finds it dead, then costs the check a timeout, not a failure
- * (which would make the watcher take etcd for unreachable and read everything again). The
- * second timeout is reported as a failure; while etcd is taken for unreachable, a request
- * is sent once. The watcher sends no other check while a request has not been answered or
- * ended at its deadline: a hung etcd (stopped with SIGSTOP, say) receives at most one
- * request of an instance per timeout after the first two, each cancelled at its deadline,
- * rather than one per check interval that it would all answer when it continues. An
- * answer that comes after the timeout still counts: etcd answers again. Neither is a
- * request that times out while watch responses with events keep arriving: etcd is slow
- * then, not gone, and taking it for an outage would make every instance read everything
- * again just when etcd is busiest. No progress request either: etcd 3.4 answers one at
- * once with its current revision, even while a watch still sends older events (measured
- * on 3.4.23).
+ * round-robin gives to the next member (a client held to one member moves to the next,
+ * and the request is sent once it is there): one member that hangs, whose connection
+ * looks fine until keep-alive finds it dead, then costs the check a timeout, not a
+ * failure (which would make the watcher take etcd for unreachable and read everything
+ * again). The second timeout is reported as a failure; while etcd is taken for
+ * unreachable, a request is sent once. The watcher sends no other check while a request
+ * has not been answered or ended at its deadline: a hung etcd (stopped with SIGSTOP, say)
+ * receives at most one request of an instance per timeout after the first two, each
+ * cancelled at its deadline, rather than one per check interval that it would all answer
+ * when it continues. An answer that comes after the timeout still counts: etcd answers
+ * again. Neither is a request that times out while watch responses with events keep
+ * arriving: etcd is slow then, not gone, and taking it for an outage would make every
+ * instance read everything again just when etcd is busiest. No progress request either:
+ * etcd 3.4 answers one at once with its current revision, even while a watch still sends
+ * older events (measured on 3.4.23).
  *
  * <p>
  * Confined to the applier thread.
@@ -298,11 +300,11 @@ final class EtcdLivenessCheck {
 
 	/**
 	 * Send one request of a check, and once more when it times out or finds its member
-	 * unavailable: gRPC's round-robin sends the second to the next member, so that one
-	 * member that hangs (its connection looks fine until keep-alive finds it dead) does
-	 * not make the check fail and the watcher take etcd for unreachable and read
-	 * everything again. The first answer of either is taken; what comes after it is
-	 * dropped.
+	 * unavailable: gRPC's round-robin sends the second to the next member (a client held
+	 * to one member moves to the next first), so that one member that hangs (its
+	 * connection looks fine until keep-alive finds it dead) does not make the check fail
+	 * and the watcher take etcd for unreachable and read everything again. The first
+	 * answer of either is taken; what comes after it is dropped.
 	 * @param again whether such a request is sent once more instead of failing
 	 */
 	private <T> void send(EtcdWatchSession session, Supplier<CompletableFuture<T>> call, ToLongFunction<T> revision,
@@ -344,7 +346,9 @@ final class EtcdLivenessCheck {
 				this.outstanding++;
 				left.whenCompleteAsync((moved, failure) -> {
 					this.outstanding--;
-					attempt(session, call, revision, result, answered, done, false);
+					if (!done[0]) {
+						attempt(session, call, revision, result, answered, done, false);
+					}
 				}, this.applier);
 			}
 			else {

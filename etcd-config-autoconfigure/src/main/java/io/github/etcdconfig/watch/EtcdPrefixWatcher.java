@@ -100,11 +100,13 @@ public class EtcdPrefixWatcher {
 		this.recovery = new EtcdWatchRecovery(settings.retryDelay(), settings.maxRetryDelay(),
 				() -> ThreadLocalRandom.current().nextDouble(), System::nanoTime, this::schedule, this::recover,
 				target.toString());
+		EtcdMemberChoice member = EtcdMemberChoice.of(client);
 		this.liveness = new EtcdLivenessCheck(EtcdRevisionRequest.reads(client, settings.requestTimeout()),
 				EtcdRevisionRequest.applied(client, settings.requestTimeout()), settings.requestTimeout(),
 				this::execute, this::schedule, this.status::getResponses, EtcdClientAnswers.of(client),
-				settings.checkInterval(), EtcdMemberChoice.of(client));
-		this.resync = new EtcdResync(client.getKVClient(), settings.requestTimeout(), settings.pageSize(), target);
+				settings.checkInterval(), member);
+		this.resync = new EtcdResync(client.getKVClient(), settings.requestTimeout(), settings.pageSize(), member,
+				target);
 	}
 
 	/**

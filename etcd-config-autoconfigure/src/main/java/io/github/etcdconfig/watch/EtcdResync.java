@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.etcd.jetcd.KV;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,14 +29,17 @@ final class EtcdResync {
 
 	private final int pageSize;
 
+	private final EtcdMemberChoice member;
+
 	private final EtcdPrefixWatcher.Target target;
 
 	private String pendingReason;
 
-	EtcdResync(KV kv, Duration timeout, int pageSize, EtcdPrefixWatcher.Target target) {
+	EtcdResync(KV kv, Duration timeout, int pageSize, EtcdMemberChoice member, EtcdPrefixWatcher.Target target) {
 		this.kv = kv;
 		this.timeout = timeout;
 		this.pageSize = pageSize;
+		this.member = member;
 		this.target = target;
 	}
 
@@ -65,7 +69,7 @@ final class EtcdResync {
 			return;
 		}
 		sessions.forEach(EtcdWatchSession::close);
-		EtcdConfigReader.Result read = new EtcdConfigReader(this.kv, this.timeout, this.pageSize)
+		EtcdConfigReader.Result read = new EtcdConfigReader(this.kv, this.timeout, this.pageSize, this.member)
 			.read(sessions.stream().map(EtcdWatchSession::range).toList());
 		logger.info("Resynced " + this.target + " at revision " + read.revision() + ": " + this.pendingReason);
 		this.pendingReason = null;

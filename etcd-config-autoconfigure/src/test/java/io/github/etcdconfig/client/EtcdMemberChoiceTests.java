@@ -5,13 +5,16 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.github.etcdconfig.ranges.EtcdCalls;
+import io.github.etcdconfig.ranges.EtcdConfigReader;
+import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -74,8 +77,8 @@ class EtcdMemberChoiceTests {
 	@Test
 	void aClientWhoseMemberHangsMovesToTheNextMemberWhenARequestIsNotAnsweredByItsDeadline() {
 		try (Client client = oneMemberClient()) {
-			Function<ByteSequence, java.util.concurrent.CompletableFuture<Long>> revision = EtcdRevisionRequest
-				.applied(client, Duration.ofSeconds(1));
+			Function<ByteSequence, CompletableFuture<Long>> revision = EtcdRevisionRequest.applied(client,
+					Duration.ofSeconds(1));
 			EtcdMember first = chosen(client);
 			first.pause();
 			await().atMost(TIMEOUT)
@@ -86,15 +89,17 @@ class EtcdMemberChoiceTests {
 	}
 
 	@Test
-	void aClientThatChoseAHungMemberMovesToTheNextWhenItsCallerStopsWaiting() {
+	void aLoadThroughAClientThatChoseAHungMemberMovesToTheNextMemberAndReadsThere() {
 		EtcdMember hung = etcd.cluster().member(0);
 		hung.pause();
-		List<Client> clients = java.util.stream.IntStream.range(0, 30).mapToObj((i) -> oneMemberClient()).toList();
+		List<Client> clients = IntStream.range(0, 30).mapToObj((i) -> oneMemberClient()).toList();
 		try {
 			Client client = clients.stream().filter((each) -> chosen(each) == hung).findFirst().orElseThrow();
+			EtcdConfigReader reader = new EtcdConfigReader(client.getKVClient(), Duration.ofSeconds(1), 10,
+					EtcdMemberChoice.of(client));
 			await().atMost(TIMEOUT)
 				.ignoreExceptions()
-				.until(() -> EtcdCalls.get(client.getKVClient().get(KEY), Duration.ofSeconds(1)) != null);
+				.until(() -> reader.read(List.of(EtcdKeyRange.prefix("/config/"))).revision() > 0);
 			assertThat(chosen(client)).isNotSameAs(hung);
 		}
 		finally {
@@ -103,8 +108,22 @@ class EtcdMemberChoiceTests {
 	}
 
 	@Test
+	void callsThatFailOnOneMemberMoveTheClientOnce() throws Exception {
+		try (Client client = oneMemberClient()) {
+			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
+			client.getKVClient().get(KEY).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			int first = choice.current();
+			CompletableFuture<Void> moved = choice.leave(first, "was asked to");
+			CompletableFuture<Void> again = choice.leave(first, "was asked to again");
+			again.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(moved).isDone();
+			assertThat(choice.current()).isEqualTo(first + 1);
+		}
+	}
+
+	@Test
 	void clientsOfOneFleetSpreadOverTheMembers() {
-		List<Client> clients = java.util.stream.IntStream.range(0, 30).mapToObj((i) -> oneMemberClient()).toList();
+		List<Client> clients = IntStream.range(0, 30).mapToObj((i) -> oneMemberClient()).toList();
 		try {
 			assertThat(clients.stream().map(this::chosen).distinct()).hasSize(3);
 		}
