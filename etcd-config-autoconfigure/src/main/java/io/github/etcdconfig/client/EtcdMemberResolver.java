@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class EtcdMemberResolver extends NameResolver {
 
-	static final String SCHEME = "etcd-member";
+	private static final String SCHEME = "etcd-member";
 
 	private static final Map<String, WeakReference<EtcdMemberChoice>> choices = new ConcurrentHashMap<>();
 

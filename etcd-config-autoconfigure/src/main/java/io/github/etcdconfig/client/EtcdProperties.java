@@ -80,9 +80,9 @@ public class EtcdProperties implements Validator {
 	/**
 	 * How a client spreads its calls over the endpoints: 'round-robin' connects to every
 	 * endpoint and spreads the calls over them (jetcd's own way); 'one-member' connects
-	 * to one endpoint, chosen at random, and moves to the next when a call finds it
-	 * unavailable or unanswering, which costs a cluster a third of the connections and
-	 * makes a restart cheaper for a large fleet.
+	 * to one endpoint, chosen at random, and moves to the next when that member is
+	 * stopped, hung or without a leader, which costs a cluster a third of the connections
+	 * and makes a client's start cheaper for a large fleet.
 	 */
 	private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
 
@@ -240,8 +240,8 @@ public class EtcdProperties implements Validator {
 		ROUND_ROBIN,
 
 		/**
-		 * Connect to one endpoint, chosen at random, and move to the next when a call
-		 * finds it unavailable or does not get a single request answered in time.
+		 * Connect to one endpoint, chosen at random, and move to the next when that
+		 * member is stopped, hung or without a leader.
 		 */
 		ONE_MEMBER
 

@@ -16,6 +16,7 @@ import io.etcd.jetcd.Client;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
+import io.github.etcdconfig.support.OneMemberClients;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdMember;
@@ -166,21 +167,11 @@ class EtcdMemberChoiceTests {
 	}
 
 	private Client oneMemberClient() {
-		EtcdProperties properties = new EtcdProperties();
-		properties.setEndpoints(etcd.cluster().clientEndpoints());
-		properties.setLoadBalancing(EtcdProperties.LoadBalancing.ONE_MEMBER);
-		return EtcdClientFactory.standard(List.of())
-			.create(new PropertiesEtcdConnectionDetails(properties, null), properties);
+		return OneMemberClients.create(etcd.cluster());
 	}
 
 	private EtcdMember chosen(Client client) {
-		InetSocketAddress address = EtcdMemberChoice.of(client).chosen();
-		return etcd.cluster()
-			.members()
-			.stream()
-			.filter((member) -> member.clientEndpoint().getPort() == address.getPort())
-			.findFirst()
-			.orElseThrow();
+		return OneMemberClients.chosen(etcd.cluster(), EtcdMemberChoice.of(client));
 	}
 
 	private Map<EtcdMember, Long> rangesServed() {

@@ -1,11 +1,11 @@
 package io.github.etcdconfig.reliability;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.client.EtcdMemberChoice;
+import io.github.etcdconfig.support.OneMemberClients;
 import io.github.etcdconfig.support.SteadyWriter;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
@@ -120,13 +120,7 @@ class EtcdClusterScenarioTests {
 				FollowingApp app = new FollowingApp(etcd.cluster().endpointsProperty(),
 						"etcd.load-balancing=one-member")) {
 			EtcdMemberChoice choice = EtcdMemberChoice.of(app.context().getBean(Client.class));
-			InetSocketAddress chosen = choice.chosen();
-			EtcdMember held = etcd.cluster()
-				.members()
-				.stream()
-				.filter((member) -> member.clientEndpoint().getPort() == chosen.getPort())
-				.findFirst()
-				.orElseThrow();
+			EtcdMember held = OneMemberClients.chosen(etcd.cluster(), choice);
 			SteadyWriter writer = new SteadyWriter(client, "/config/" + FollowingApp.COUNTER);
 			Duration recovery = faultAndFollow(held, EtcdMember::pause, EtcdMember::resume, writer, app);
 			long written = writer.stop();

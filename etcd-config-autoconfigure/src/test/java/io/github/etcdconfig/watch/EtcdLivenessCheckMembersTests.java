@@ -18,12 +18,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
-import io.github.etcdconfig.client.EtcdClientFactory;
 import io.github.etcdconfig.client.EtcdMemberChoice;
-import io.github.etcdconfig.client.EtcdProperties;
-import io.github.etcdconfig.client.PropertiesEtcdConnectionDetails;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
+import io.github.etcdconfig.support.OneMemberClients;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdGrpcProxy;
@@ -240,36 +238,28 @@ class EtcdLivenessCheckMembersTests {
 
 	private EtcdLivenessCheck check(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
 			Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout) {
-		return new EtcdLivenessCheck(reads, memberRevision, timeout, this.applier, (task, delay) -> {
-			ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
-			return () -> scheduled.cancel(false);
-		}, () -> 0);
+		return check(reads, memberRevision, timeout, EtcdMemberChoice.roundRobin());
 	}
 
 	private EtcdLivenessCheck check(Client client, EtcdMemberChoice choice, Duration timeout) {
-		return new EtcdLivenessCheck(EtcdRevisionRequest.reads(client, timeout),
-				EtcdRevisionRequest.applied(client, timeout), timeout, this.applier, (task, delay) -> {
-					ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
-					return () -> scheduled.cancel(false);
-				}, () -> 0, new EtcdClientAnswers(), Duration.ZERO, choice);
+		return check(EtcdRevisionRequest.reads(client, timeout), EtcdRevisionRequest.applied(client, timeout), timeout,
+				choice);
+	}
+
+	private EtcdLivenessCheck check(BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads,
+			Function<ByteSequence, CompletableFuture<Long>> memberRevision, Duration timeout, EtcdMemberChoice choice) {
+		return new EtcdLivenessCheck(reads, memberRevision, timeout, this.applier, (task, delay) -> {
+			ScheduledFuture<?> scheduled = this.applier.schedule(task, delay, TimeUnit.NANOSECONDS);
+			return () -> scheduled.cancel(false);
+		}, () -> 0, new EtcdClientAnswers(), Duration.ZERO, choice);
 	}
 
 	private static Client oneMemberClient() {
-		EtcdProperties properties = new EtcdProperties();
-		properties.setEndpoints(etcd.cluster().clientEndpoints());
-		properties.setLoadBalancing(EtcdProperties.LoadBalancing.ONE_MEMBER);
-		return EtcdClientFactory.standard(List.of())
-			.create(new PropertiesEtcdConnectionDetails(properties, null), properties);
+		return OneMemberClients.create(etcd.cluster());
 	}
 
 	private static EtcdMember chosen(EtcdMemberChoice choice) {
-		int port = choice.chosen().getPort();
-		return etcd.cluster()
-			.members()
-			.stream()
-			.filter((member) -> member.clientEndpoint().getPort() == port)
-			.findFirst()
-			.orElseThrow();
+		return OneMemberClients.chosen(etcd.cluster(), choice);
 	}
 
 	private EtcdLivenessCheck.Result result() {
