@@ -1,8 +1,6 @@
 package io.github.etcdconfig.config;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,6 +54,16 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 	private static final Log logger = LogFactory.getLog(EtcdConfigSnapshotFile.class);
 
 	private static final String HEADER = "etcd-config snapshot 1";
+
+	private static final byte[] HEADER_LINE = (HEADER + "\n").getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] REVISION = "revision ".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] PREFIX = "prefix ".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] KEY = "key ".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] END = "end ".getBytes(StandardCharsets.US_ASCII);
 
 	private final Path path;
 
@@ -167,29 +176,22 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 		}
 	}
 
+	// Bytes in and bytes out, without a text of the whole file or a string per field: a
+	// fleet restarting at once spends most of its start-up CPU here (docs/scale.md).
 	private static byte[] format(EtcdConfigSnapshot snapshot) {
-		StringBuilder text = new StringBuilder(HEADER).append('\n');
-		text.append("revision ").append(snapshot.getRevision()).append('\n');
+		Output out = new Output();
+		out.ascii(HEADER).newLine();
+		out.ascii("revision ").ascii(Long.toString(snapshot.getRevision())).newLine();
 		for (String prefix : snapshot.getLayout().prefixes()) {
-			text.append("prefix ").append(encode(prefix)).append('\n');
+			out.ascii("prefix ").base64(prefix).newLine();
 		}
 		int[] count = new int[1];
 		snapshot.forEachKey((key, value, modRevision) -> {
-			text.append("key ")
-				.append(encode(key))
-				.append(' ')
-				.append(modRevision)
-				.append(' ')
-				.append(encode(value))
-				.append('\n');
+			out.ascii("key ").base64(key).space().ascii(Long.toString(modRevision)).space().base64(value).newLine();
 			count[0]++;
 		});
-		byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
-		String end = "end " + count[0] + " " + sha256(body) + "\n";
-		byte[] content = new byte[body.length + end.length()];
-		System.arraycopy(body, 0, content, 0, body.length);
-		System.arraycopy(end.getBytes(StandardCharsets.UTF_8), 0, content, body.length, end.length());
-		return content;
+		String checksum = sha256(out.bytes, 0, out.size);
+		return out.ascii("end " + count[0] + " " + checksum).newLine().toByteArray();
 	}
 
 	/**
@@ -211,29 +213,36 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 		catch (AccessDeniedException ex) {
 			throw new IOException("the snapshot file " + this.path + " cannot be read (permission denied)", ex);
 		}
-		String text = new String(content, StandardCharsets.UTF_8);
-		int end = text.lastIndexOf("\nend ");
-		if (!text.startsWith(HEADER + "\n") || end < 0 || !text.endsWith("\n")) {
+		int bodyEnd = lastLineStart(content);
+		if (!startsWith(content, 0, HEADER_LINE) || bodyEnd <= HEADER_LINE.length
+				|| !startsWith(content, bodyEnd, END)) {
 			throw corrupt("it is incomplete or not a snapshot file");
 		}
-		String body = text.substring(0, end + 1);
-		String[] trailer = text.substring(end + 1, text.length() - 1).split(" ");
-		if (trailer.length != 3 || !sha256(body.getBytes(StandardCharsets.UTF_8)).equals(trailer[2])) {
+		String[] trailer = new String(content, bodyEnd, content.length - bodyEnd - 1, StandardCharsets.US_ASCII)
+			.split(" ");
+		if (trailer.length != 3 || !sha256(content, 0, bodyEnd).equals(trailer[2])) {
 			throw corrupt("its checksum does not match its content");
 		}
 		long revision = 0;
 		List<String> prefixes = new ArrayList<>();
 		List<EtcdKeyEvent> keys = new ArrayList<>();
-		try (BufferedReader lines = new BufferedReader(new StringReader(body))) {
-			lines.readLine();
-			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-				String[] fields = line.split(" ");
-				switch (fields[0]) {
-					case "revision" -> revision = Long.parseLong(fields[1]);
-					case "prefix" -> prefixes.add(decode(fields[1]));
-					case "key" -> keys.add(EtcdKeyEvent.put(Base64.getDecoder().decode(fields[1]),
-							Base64.getDecoder().decode(fields[3]), Long.parseLong(fields[2])));
-					default -> throw corrupt("it has an unknown line");
+		try {
+			for (int line = HEADER_LINE.length, next; line < bodyEnd; line = next + 1) {
+				next = indexOf(content, '\n', line, bodyEnd);
+				if (startsWith(content, line, KEY)) {
+					int keyEnd = indexOf(content, ' ', line + KEY.length, next);
+					int revisionEnd = indexOf(content, ' ', keyEnd + 1, next);
+					keys.add(EtcdKeyEvent.put(decode(content, line + KEY.length, keyEnd),
+							decode(content, revisionEnd + 1, next), parseLong(content, keyEnd + 1, revisionEnd)));
+				}
+				else if (startsWith(content, line, REVISION)) {
+					revision = parseLong(content, line + REVISION.length, next);
+				}
+				else if (startsWith(content, line, PREFIX)) {
+					prefixes.add(new String(decode(content, line + PREFIX.length, next), StandardCharsets.UTF_8));
+				}
+				else {
+					throw corrupt("it has an unknown line");
 				}
 			}
 		}
@@ -254,17 +263,64 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 		return new IOException("the snapshot file " + this.path + " is rejected: " + reason);
 	}
 
-	private static String encode(String value) {
-		return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+	// Where the last line starts, or -1 when the content does not end a line.
+	private static int lastLineStart(byte[] content) {
+		if (content.length == 0 || content[content.length - 1] != '\n') {
+			return -1;
+		}
+		int i = content.length - 2;
+		while (i >= 0 && content[i] != '\n') {
+			i--;
+		}
+		return i + 1;
 	}
 
-	private static String decode(String value) {
-		return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+	private static boolean startsWith(byte[] content, int from, byte[] start) {
+		if (from + start.length > content.length) {
+			return false;
+		}
+		for (int i = 0; i < start.length; i++) {
+			if (content[from + i] != start[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
-	private static String sha256(byte[] content) {
+	// Where a byte is between from and to, or to when it is not: the line's end.
+	private static int indexOf(byte[] content, char c, int from, int to) {
+		for (int i = from; i < to; i++) {
+			if (content[i] == c) {
+				return i;
+			}
+		}
+		return to;
+	}
+
+	private static byte[] decode(byte[] content, int from, int to) {
+		return Base64.getDecoder().decode(Arrays.copyOfRange(content, from, to));
+	}
+
+	private static long parseLong(byte[] content, int from, int to) {
+		if (from >= to) {
+			throw new NumberFormatException("no digits");
+		}
+		long value = 0;
+		for (int i = from; i < to; i++) {
+			int digit = content[i] - '0';
+			if (digit < 0 || digit > 9) {
+				throw new NumberFormatException("not a digit");
+			}
+			value = Math.addExact(Math.multiplyExact(value, 10), digit);
+		}
+		return value;
+	}
+
+	private static String sha256(byte[] content, int from, int to) {
 		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			digest.update(content, from, to - from);
+			return HexFormat.of().formatHex(digest.digest());
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
@@ -283,6 +339,64 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * The file's bytes as they are made: ASCII fields and Base64, written in place.
+	 */
+	private static final class Output {
+
+		private final Base64.Encoder encoder = Base64.getEncoder();
+
+		private byte[] bytes = new byte[8192];
+
+		private byte[] encoded = new byte[256];
+
+		private int size;
+
+		Output ascii(String text) {
+			ensure(text.length());
+			for (int i = 0; i < text.length(); i++) {
+				this.bytes[this.size++] = (byte) text.charAt(i);
+			}
+			return this;
+		}
+
+		Output base64(String text) {
+			byte[] raw = text.getBytes(StandardCharsets.UTF_8);
+			int length = (raw.length + 2) / 3 * 4;
+			if (this.encoded.length < length) {
+				this.encoded = new byte[Math.max(length, this.encoded.length * 2)];
+			}
+			this.encoder.encode(raw, this.encoded);
+			ensure(length);
+			System.arraycopy(this.encoded, 0, this.bytes, this.size, length);
+			this.size += length;
+			return this;
+		}
+
+		Output space() {
+			ensure(1);
+			this.bytes[this.size++] = ' ';
+			return this;
+		}
+
+		Output newLine() {
+			ensure(1);
+			this.bytes[this.size++] = '\n';
+			return this;
+		}
+
+		byte[] toByteArray() {
+			return Arrays.copyOf(this.bytes, this.size);
+		}
+
+		private void ensure(int more) {
+			if (this.size + more > this.bytes.length) {
+				this.bytes = Arrays.copyOf(this.bytes, Math.max(this.bytes.length * 2, this.size + more));
+			}
+		}
+
 	}
 
 	/**

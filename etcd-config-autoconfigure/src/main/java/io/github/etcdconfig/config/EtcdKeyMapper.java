@@ -80,8 +80,13 @@ public final class EtcdKeyMapper {
 	 * @return whether it is a document key
 	 */
 	public static boolean isDocument(String suffix) {
-		String lower = suffix.toLowerCase(Locale.ROOT);
-		return lower.endsWith(".yml") || lower.endsWith(".yaml") || lower.endsWith(".properties");
+		// No lower-case copy of every key of a load.
+		return endsWithIgnoreCase(suffix, ".yml") || endsWithIgnoreCase(suffix, ".yaml")
+				|| endsWithIgnoreCase(suffix, ".properties");
+	}
+
+	private static boolean endsWithIgnoreCase(String text, String end) {
+		return text.regionMatches(true, text.length() - end.length(), end, 0, end.length());
 	}
 
 	/**

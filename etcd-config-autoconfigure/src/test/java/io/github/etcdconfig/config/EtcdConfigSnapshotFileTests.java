@@ -9,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -53,6 +58,76 @@ class EtcdConfigSnapshotFileTests {
 		assertThat(read.getProperty("a.b")).isEqualTo("collides");
 		assertThat(read.getKeyCount()).isEqualTo(4);
 		assertThat(read.getOrigin("database.host")).hasToString("etcd key /config/database/host (revision 42)");
+	}
+
+	@Test
+	void anEmptyValueReadsBack() throws IOException {
+		EtcdConfigSnapshotFile file = new EtcdConfigSnapshotFile(this.folder.resolve("etcd.snapshot"));
+		file.writeNow(snapshot(5, "/config/feature/banner", "", "/config/z", "last"));
+		EtcdConfigSnapshot read = file.read(LAYOUT, (problem) -> {
+		});
+		assertThat(read.getProperty("feature.banner")).isEqualTo("");
+		assertThat(read.getProperty("z")).isEqualTo("last");
+	}
+
+	@Test
+	void theKeysAreWrittenInTheOrderOfTheirNames() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		List<String> keysAndValues = new ArrayList<>();
+		for (int i = 30; i > 0; i--) {
+			keysAndValues.addAll(List.of("/config/key-" + (char) ('a' + i % 26) + i, "value"));
+		}
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(3, keysAndValues.toArray(String[]::new)));
+		List<String> keys = Files.readAllLines(path)
+			.stream()
+			.filter((line) -> line.startsWith("key "))
+			.map((line) -> decode(line.split(" ")[1]))
+			.toList();
+		assertThat(keys).hasSize(30).isSorted();
+	}
+
+	@Test
+	void aFileWithItsKeysInAnyOrderReadsBack() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(3, "/config/a", "1", "/config/b", "2", "/config/c", "3"));
+		List<String> lines = new ArrayList<>(Files.readAllLines(path));
+		List<String> keys = new ArrayList<>(lines.subList(3, 6));
+		Collections.reverse(keys);
+		withBody(path, lines.subList(0, 3), keys, "end 3");
+		EtcdConfigSnapshot read = new EtcdConfigSnapshotFile(path).read(LAYOUT, (problem) -> {
+		});
+		assertThat(read.getProperty("a")).isEqualTo("1");
+		assertThat(read.getProperty("c")).isEqualTo("3");
+		assertThat(read.getKeyCount()).isEqualTo(3);
+	}
+
+	@Test
+	void aLineThatDoesNotParseIsRejectedEvenWithAMatchingChecksum() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(3, "/config/a", "1"));
+		List<String> lines = Files.readAllLines(path);
+		withBody(path, lines.subList(0, 3), List.of("key " + lines.get(3).split(" ")[1] + " 3x " + "MQ=="), "end 1");
+		assertThatIOException().isThrownBy(() -> new EtcdConfigSnapshotFile(path).read(LAYOUT, (problem) -> {
+		})).withMessageContaining("a line does not parse");
+	}
+
+	// Rewrites the file with these lines and a trailer whose checksum matches them.
+	private static void withBody(Path path, List<String> head, List<String> keys, String trailer) throws IOException {
+		StringBuilder body = new StringBuilder();
+		head.forEach((line) -> body.append(line).append('\n'));
+		keys.forEach((line) -> body.append(line).append('\n'));
+		byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+		try {
+			String checksum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+			Files.writeString(path, body + trailer + " " + checksum + "\n");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String decode(String base64) {
+		return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
 	}
 
 	@Test

@@ -5,7 +5,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link EtcdKeyMapper}'s mapping of plain keys to property names.
+ * Tests for {@link EtcdKeyMapper}'s mapping of plain keys to property names, and of
+ * document keys.
  */
 class EtcdKeyMapperTests {
 
@@ -34,6 +35,16 @@ class EtcdKeyMapperTests {
 	void otherCharactersAreKept() {
 		assertThat(EtcdKeyMapper.propertyName("grüße/café")).isEqualTo("grüße.café");
 		assertThat(EtcdKeyMapper.propertyName("my_app/Some-Value")).isEqualTo("my_app.Some-Value");
+	}
+
+	@Test
+	void aKeyEndingInADocumentExtensionInAnyCaseIsADocument() {
+		for (String suffix : new String[] { "app.yml", "app.YAML", "db/app.Properties", ".yml" }) {
+			assertThat(EtcdKeyMapper.isDocument(suffix)).as(suffix).isTrue();
+		}
+		for (String suffix : new String[] { "yml", "app.ym", "app.yml/host", "app-yaml", "" }) {
+			assertThat(EtcdKeyMapper.isDocument(suffix)).as(suffix).isFalse();
+		}
 	}
 
 }
