@@ -330,20 +330,26 @@ public final class EtcdConfigSnapshot {
 	}
 
 	/**
-	 * Visit every key held, with its value as read from etcd; each layer's plain keys in
-	 * the order of their names.
+	 * Visit every key held, with its value as read from etcd; the plain keys of each
+	 * shown layer in the order of their names.
 	 * @param action receives key, value and mod revision
 	 */
 	public void forEachKey(KeyAction action) {
 		this.rollouts.forEach((selector) -> action.accept(selector.key(), selector.text(), selector.modRevision()));
-		for (SnapshotLayer layer : this.layers) {
-			// In name order, a snapshot file's keys build the next snapshot's name index
-			// without a sort.
-			for (String name : this.names.names()) {
-				SnapshotLayer.Entry entry = layer.plain().get(name);
-				if (entry != null) {
-					action.accept(entry.key(), entry.value(), entry.modRevision());
+		for (int i = 0; i < this.layers.length; i++) {
+			SnapshotLayer layer = this.layers[i];
+			if (this.rollouts.isShown(i)) {
+				// Every name of a shown layer is in the index. In name order, a snapshot
+				// file's keys build the next snapshot's index without a sort.
+				for (String name : this.names.names()) {
+					SnapshotLayer.Entry entry = layer.plain().get(name);
+					if (entry != null) {
+						action.accept(entry.key(), entry.value(), entry.modRevision());
+					}
 				}
+			}
+			else {
+				layer.plain().forEach((name, entry) -> action.accept(entry.key(), entry.value(), entry.modRevision()));
 			}
 			layer.shadowed()
 				.values()

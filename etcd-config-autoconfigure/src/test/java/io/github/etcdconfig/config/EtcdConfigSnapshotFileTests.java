@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
@@ -84,6 +85,43 @@ class EtcdConfigSnapshotFileTests {
 			.map((line) -> decode(line.split(" ")[1]))
 			.toList();
 		assertThat(keys).hasSize(30).isSorted();
+	}
+
+	@Test
+	void theValuesOfARolloutAreKeptInTheFileWhetherItShowsThemOrNot() throws IOException {
+		EtcdConfigLayout layout = EtcdConfigLayout
+			.resolve(List.of(EtcdConfigProperties.DEFAULT_PREFIXES.split(",")), "orders", List.of())
+			.withRolloutLayers();
+		String app = "/config-apps/orders/";
+		List<EtcdKeyEvent> keys = new ArrayList<>();
+		for (String[] keyAndValue : new String[][] { { app + "limit", "5" }, { app + "_rollout/values/limit", "7" },
+				{ app + "_rollout/values/only-in-rollout", "x" }, { app + "_rollout/selector",
+						"{\"id\": \"r-1\", \"seed\": \"s\", \"rules\": [{\"instances\": [\"orders-1\"]}]}" } }) {
+			keys.add(EtcdKeyEvent.put(keyAndValue[0].getBytes(StandardCharsets.UTF_8),
+					keyAndValue[1].getBytes(StandardCharsets.UTF_8), 9));
+		}
+		// Changed as a watch changes it, in both layers.
+		EtcdConfigSnapshot hidden = EtcdConfigSnapshot.of(layout, 9, keys, (problem) -> {
+		})
+			.apply(List.of(EtcdKeyEvent.put((app + "added").getBytes(StandardCharsets.UTF_8), new byte[] { 'a' }, 10),
+					EtcdKeyEvent.put((app + "_rollout/values/added-in-rollout").getBytes(StandardCharsets.UTF_8),
+							new byte[] { 'b' }, 10)),
+					10, (problem) -> {
+					})
+			.snapshot();
+		EtcdConfigSnapshot shown = hidden.withIdentity(new EtcdInstanceIdentity("orders-1", Map.of())).snapshot();
+		assertThat(hidden.getProperty("only-in-rollout")).isNull();
+		assertThat(shown.getProperty("only-in-rollout")).isEqualTo("x");
+		for (EtcdConfigSnapshot snapshot : List.of(hidden, shown)) {
+			EtcdConfigSnapshotFile file = new EtcdConfigSnapshotFile(this.folder.resolve("etcd.snapshot"));
+			file.writeNow(snapshot);
+			List<String> held = new ArrayList<>();
+			file.read(layout, (problem) -> {
+			}).forEachKey((key, value, modRevision) -> held.add(key));
+			assertThat(held).containsExactlyInAnyOrder(app + "limit", app + "added", app + "_rollout/values/limit",
+					app + "_rollout/values/only-in-rollout", app + "_rollout/values/added-in-rollout",
+					app + "_rollout/selector");
+		}
 	}
 
 	@Test
