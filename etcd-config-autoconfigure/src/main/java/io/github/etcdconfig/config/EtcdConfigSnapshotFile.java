@@ -224,9 +224,12 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 			throw corrupt("its checksum does not match its content");
 		}
 		long revision = 0;
+		long count;
 		List<String> prefixes = new ArrayList<>();
 		List<EtcdKeyEvent> keys = new ArrayList<>();
 		try {
+			byte[] announced = trailer[1].getBytes(StandardCharsets.US_ASCII);
+			count = parseLong(announced, 0, announced.length);
 			for (int line = HEADER_LINE.length, next; line < bodyEnd; line = next + 1) {
 				next = indexOf(content, '\n', line, bodyEnd);
 				if (startsWith(content, line, KEY)) {
@@ -249,7 +252,7 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 		catch (RuntimeException ex) {
 			throw corrupt("a line does not parse");
 		}
-		if (keys.size() != Integer.parseInt(trailer[1]) || revision <= 0) {
+		if (keys.size() != count || revision <= 0) {
 			throw corrupt("it does not hold the number of keys it announces");
 		}
 		if (!Objects.equals(prefixes, layout.prefixes())) {

@@ -85,8 +85,21 @@ public final class EtcdKeyMapper {
 				|| endsWithIgnoreCase(suffix, ".properties");
 	}
 
-	private static boolean endsWithIgnoreCase(String text, String end) {
-		return text.regionMatches(true, text.length() - end.length(), end, 0, end.length());
+	// ASCII letters only, as a lower-case copy in Locale.ROOT compares them: a dotless i
+	// (U+0131) is no i here.
+	private static boolean endsWithIgnoreCase(String text, String lowerCaseEnd) {
+		int from = text.length() - lowerCaseEnd.length();
+		if (from < 0) {
+			return false;
+		}
+		for (int i = 0; i < lowerCaseEnd.length(); i++) {
+			char c = text.charAt(from + i);
+			char lower = (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
+			if (lower != lowerCaseEnd.charAt(i)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -149,6 +149,16 @@ class EtcdConfigSnapshotFileTests {
 		})).withMessageContaining("a line does not parse");
 	}
 
+	@Test
+	void aKeyCountThatIsNoNumberIsRejected() throws IOException {
+		Path path = this.folder.resolve("etcd.snapshot");
+		new EtcdConfigSnapshotFile(path).writeNow(snapshot(3, "/config/a", "1"));
+		List<String> lines = Files.readAllLines(path);
+		withBody(path, lines.subList(0, 3), lines.subList(3, 4), "end x");
+		assertThatIOException().isThrownBy(() -> new EtcdConfigSnapshotFile(path).read(LAYOUT, (problem) -> {
+		})).withMessageContaining("rejected");
+	}
+
 	// Rewrites the file with these lines and a trailer whose checksum matches them.
 	private static void withBody(Path path, List<String> head, List<String> keys, String trailer) throws IOException {
 		StringBuilder body = new StringBuilder();

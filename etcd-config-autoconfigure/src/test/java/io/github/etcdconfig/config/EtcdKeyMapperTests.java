@@ -42,7 +42,7 @@ class EtcdKeyMapperTests {
 		for (String suffix : new String[] { "app.yml", "app.YAML", "db/app.Properties", ".yml" }) {
 			assertThat(EtcdKeyMapper.isDocument(suffix)).as(suffix).isTrue();
 		}
-		for (String suffix : new String[] { "yml", "app.ym", "app.yml/host", "app-yaml", "" }) {
+		for (String suffix : new String[] { "yml", "app.ym", "app.yml/host", "app-yaml", "", "app.propert\u0131es" }) {
 			assertThat(EtcdKeyMapper.isDocument(suffix)).as(suffix).isFalse();
 		}
 	}
