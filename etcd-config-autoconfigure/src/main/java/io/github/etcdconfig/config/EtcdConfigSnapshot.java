@@ -339,8 +339,8 @@ public final class EtcdConfigSnapshot {
 		for (int i = 0; i < this.layers.length; i++) {
 			SnapshotLayer layer = this.layers[i];
 			if (this.rollouts.isShown(i)) {
-				// Every name of a shown layer is in the index. In name order, a snapshot
-				// file's keys build the next snapshot's index without a sort.
+				// Every name of a shown layer is in the index. In name order, the names
+				// of a snapshot file's keys come back in order for the index's sort.
 				for (String name : this.names.names()) {
 					SnapshotLayer.Entry entry = layer.plain().get(name);
 					if (entry != null) {
