@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -46,8 +47,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Each way off names the member it leaves, as {@link #current()} named it when the call
  * was made, so that the calls that failed on one member together move the client once.
- * Calls already running on the member left go on there until they end; new calls go to
- * the next member once the channel has its address. Thread-safe.
+ * Calls already running on the member left go on there until they end, or until their
+ * owners end them ({@link #whenMoved(Runnable)}); new calls go to the next member once
+ * the channel has its address. Thread-safe.
  */
 public final class EtcdMemberChoice {
 
@@ -77,6 +79,8 @@ public final class EtcdMemberChoice {
 	private CompletableFuture<Void> moving = CompletableFuture.completedFuture(null);
 
 	private @Nullable Function<Integer, CompletableFuture<Void>> moved;
+
+	private final List<Runnable> movedListeners = new CopyOnWriteArrayList<>();
 
 	private EtcdMemberChoice(List<InetSocketAddress> members) {
 		this.members = members;
@@ -177,8 +181,24 @@ public final class EtcdMemberChoice {
 		if (logger.isInfoEnabled()) {
 			logger.info("etcd member " + name(member) + " " + reason + "; the client moves to " + name(next));
 		}
-		moved.apply(next).whenComplete((done, failure) -> moving.complete(null));
+		moved.apply(next).whenComplete((done, failure) -> {
+			moving.complete(null);
+			this.movedListeners.forEach(Runnable::run);
+		});
 		return moving;
+	}
+
+	/**
+	 * Run a listener after each move, once calls made from then on go to the next member:
+	 * a stream open on the member left stays there until it ends, so its owner ends it,
+	 * and opens it again on the next member. Listeners run on gRPC's threads and must not
+	 * block. A choice that never moves keeps no listener.
+	 * @param listener the listener
+	 */
+	public void whenMoved(Runnable listener) {
+		if (this.members.size() > 1) {
+			this.movedListeners.add(listener);
+		}
 	}
 
 	private String name(int member) {

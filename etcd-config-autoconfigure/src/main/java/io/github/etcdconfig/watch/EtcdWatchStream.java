@@ -23,6 +23,7 @@ import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.Util;
 import io.github.etcdconfig.client.EtcdClientInternals;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 import io.github.etcdconfig.client.EtcdPerClient;
 import io.github.etcdconfig.client.EtcdStreamCall;
 import io.grpc.stub.StreamObserver;
@@ -48,10 +49,11 @@ import org.jspecify.annotations.Nullable;
  * <li>A watch etcd cancels ends with {@code onError}, then {@code onCompleted}, as in
  * jetcd: a {@code CompactedException} with the compacted revision when the history it
  * needs is gone.</li>
- * <li>When the stream fails or etcd ends it, every watch on it ends ({@code onError} then
- * {@code onCompleted}, or {@code onCompleted}), the stream is dropped, and the next watch
- * opens a new one. Unlike jetcd's, a watch is never resumed here: its owner watches again
- * from what it received, which {@link EtcdWatchSession} does anyway.</li>
+ * <li>When the stream fails or etcd ends it, or the client moves to another member
+ * ({@link EtcdMemberChoice#whenMoved(Runnable)}), every watch on it ends ({@code onError}
+ * then {@code onCompleted}, or {@code onCompleted}), the stream is dropped, and the next
+ * watch opens a new one. Unlike jetcd's, a watch is never resumed here: its owner watches
+ * again from what it received, which {@link EtcdWatchSession} does anyway.</li>
  * <li>A stream whose last watch closed is ended (its call cancelled: etcd keeps a stream
  * the client only half-closed), so that an idle client holds none.</li>
  * <li>etcd checks the auth token a stream opened with. When it refuses a watch for
@@ -102,7 +104,34 @@ public final class EtcdWatchStream implements Watch {
 	}
 
 	private static Watch create(Client client, @Nullable EtcdClientInternals internals) {
-		return (internals != null) ? new EtcdWatchStream(internals, client.getWatchClient()) : client.getWatchClient();
+		if (internals == null) {
+			return client.getWatchClient();
+		}
+		EtcdWatchStream watch = new EtcdWatchStream(internals, client.getWatchClient());
+		EtcdMemberChoice.of(client).whenMoved(watch::moved);
+		return watch;
+	}
+
+	// The client moved to another member (etcd.load-balancing=one-member), and the stream
+	// would stay on the member left: it ends as a failed one does, and the watches'
+	// owners watch again from what they received, on the next member.
+	private void moved() {
+		List<Watching> ended;
+		synchronized (this.lock) {
+			if (this.stream == null) {
+				return;
+			}
+			ended = this.stream.end();
+		}
+		fail(ended, EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE,
+				"the client moved to another etcd member"));
+	}
+
+	private static void fail(List<Watching> ended, Throwable failure) {
+		for (Watching watching : ended) {
+			watching.listener.onError(failure);
+			watching.listener.onCompleted();
+		}
 	}
 
 	@Override
@@ -278,11 +307,7 @@ public final class EtcdWatchStream implements Watch {
 				ended = end();
 			}
 			EtcdWatchStream.this.internals.renewTokenIfRefused(error.getMessage());
-			Throwable failure = EtcdExceptionFactory.toEtcdException(error);
-			for (Watching watching : ended) {
-				watching.listener.onError(failure);
-				watching.listener.onCompleted();
-			}
+			fail(ended, EtcdExceptionFactory.toEtcdException(error));
 		}
 
 		@Override

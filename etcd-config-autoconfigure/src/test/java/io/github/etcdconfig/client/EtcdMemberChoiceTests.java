@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -13,6 +14,8 @@ import java.util.stream.IntStream;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.WatchOption;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.github.etcdconfig.ranges.EtcdRevisionRequest;
@@ -20,6 +23,8 @@ import io.github.etcdconfig.support.OneMemberClients;
 import io.github.etcdconfig.test.EtcdCluster;
 import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdMember;
+import io.github.etcdconfig.test.EtcdMetrics;
+import io.github.etcdconfig.watch.EtcdWatchStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -139,6 +144,32 @@ class EtcdMemberChoiceTests {
 	}
 
 	@Test
+	void aWatchStreamLeavesTheMemberWithTheClientAndItsWatchesEndForTheirOwnersToWatchAgain() throws Exception {
+		try (Client client = oneMemberClient()) {
+			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
+			EtcdMember first = chosen(client);
+			long streamsBefore = watchStreams(first);
+			List<Throwable> errors = new CopyOnWriteArrayList<>();
+			Watch watch = EtcdWatchStream.of(client);
+			WatchOption option = WatchOption.builder().withRequireLeader(true).build();
+			watch.watch(KEY, option, Watch.listener((response) -> {
+			}, errors::add));
+			await().atMost(TIMEOUT).until(() -> watchStreams(first) == streamsBefore + 1);
+
+			choice.leave(choice.current(), "was asked to").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+			EtcdMember next = chosen(client);
+			long nextBefore = watchStreams(next);
+			await().atMost(TIMEOUT).until(() -> watchStreams(first) == streamsBefore);
+			assertThat(errors).singleElement()
+				.satisfies((error) -> assertThat(error).hasMessageContaining("moved to another etcd member"));
+			watch.watch(KEY, option, Watch.listener((response) -> {
+			}));
+			await().atMost(TIMEOUT).until(() -> watchStreams(next) == nextBefore + 1);
+		}
+	}
+
+	@Test
 	void closingAClientWithAWatchOpenDoesNotMoveIt() throws Exception {
 		Client client = oneMemberClient();
 		EtcdMemberChoice choice = EtcdMemberChoice.of(client);
@@ -168,6 +199,10 @@ class EtcdMemberChoiceTests {
 
 	private Client oneMemberClient() {
 		return OneMemberClients.create(etcd.cluster());
+	}
+
+	private static long watchStreams(EtcdMember member) {
+		return EtcdMetrics.value(member.clientEndpoint(), EtcdMetrics.WATCH_STREAMS);
 	}
 
 	private EtcdMember chosen(Client client) {
