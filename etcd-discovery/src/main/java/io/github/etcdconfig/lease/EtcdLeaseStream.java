@@ -18,6 +18,7 @@ import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.github.etcdconfig.client.EtcdClientInternals;
+import io.github.etcdconfig.client.EtcdMemberChoice;
 import io.github.etcdconfig.client.EtcdPerClient;
 import io.github.etcdconfig.client.EtcdStreamCall;
 import io.grpc.stub.StreamObserver;
@@ -53,8 +54,9 @@ import org.jspecify.annotations.Nullable;
  * stream (its call cancelled): a stream that leaves one heartbeat unanswered is not
  * trusted with the next. Heartbeats still waiting on it fail as well; the next heartbeat
  * opens a new stream.</li>
- * <li>When the stream fails or etcd ends it, every heartbeat waiting on it fails with the
- * stream's error, and the next heartbeat opens a new stream.</li>
+ * <li>When the stream fails or etcd ends it, or the client moves to another member
+ * ({@link EtcdMemberChoice#whenMoved(Runnable)}), every heartbeat waiting on it fails
+ * with the stream's error, and the next heartbeat opens a new stream.</li>
  * <li>etcd answers the requests of a stream in order, so an answer belongs to the oldest
  * heartbeat of its lease still waiting.</li>
  * <li>The stream is ended once no heartbeat waits on it and no lease of the client is
@@ -73,9 +75,8 @@ final class EtcdLeaseStream {
 
 	// The value holds jetcd's connection manager (and, without it, the client's lease
 	// client), never the client itself.
-	private static final EtcdPerClient<EtcdLeaseStream> streams = EtcdPerClient.ofInternals(
-			(client, internals) -> new EtcdLeaseStream(internals, client.getLeaseClient()), logger,
-			"each heartbeat of a lease opens its own stream, as jetcd's keepAliveOnce does");
+	private static final EtcdPerClient<EtcdLeaseStream> streams = EtcdPerClient.ofInternals(EtcdLeaseStream::create,
+			logger, "each heartbeat of a lease opens its own stream, as jetcd's keepAliveOnce does");
 
 	private final @Nullable EtcdClientInternals internals;
 
@@ -90,6 +91,26 @@ final class EtcdLeaseStream {
 	private EtcdLeaseStream(@Nullable EtcdClientInternals internals, io.etcd.jetcd.Lease fallback) {
 		this.internals = internals;
 		this.fallback = fallback;
+	}
+
+	private static EtcdLeaseStream create(Client client, @Nullable EtcdClientInternals internals) {
+		EtcdLeaseStream stream = new EtcdLeaseStream(internals, client.getLeaseClient());
+		EtcdMemberChoice.of(client).whenMoved(stream::moved);
+		return stream;
+	}
+
+	// The client moved to another member (etcd.load-balancing=one-member), and the stream
+	// would stay on the member left: it ends as a failed one does, and the next heartbeat
+	// opens one on the next member.
+	private void moved() {
+		Stream moving;
+		synchronized (this.lock) {
+			moving = this.stream;
+		}
+		if (moving != null) {
+			moving.fail(EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE,
+					"the client moved to another etcd member"));
+		}
 	}
 
 	/**
