@@ -228,8 +228,7 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 		List<String> prefixes = new ArrayList<>();
 		List<EtcdKeyEvent> keys = new ArrayList<>();
 		try {
-			byte[] announced = trailer[1].getBytes(StandardCharsets.US_ASCII);
-			count = parseLong(announced, 0, announced.length);
+			count = Long.parseLong(trailer[1]);
 			for (int line = HEADER_LINE.length, next; line < bodyEnd; line = next + 1) {
 				next = indexOf(content, '\n', line, bodyEnd);
 				if (startsWith(content, line, KEY)) {
@@ -279,15 +278,8 @@ public final class EtcdConfigSnapshotFile implements AutoCloseable {
 	}
 
 	private static boolean startsWith(byte[] content, int from, byte[] start) {
-		if (from + start.length > content.length) {
-			return false;
-		}
-		for (int i = 0; i < start.length; i++) {
-			if (content[from + i] != start[i]) {
-				return false;
-			}
-		}
-		return true;
+		return from + start.length <= content.length
+				&& Arrays.equals(content, from, from + start.length, start, 0, start.length);
 	}
 
 	// Where a byte is between from and to, or to when it is not: the line's end.
