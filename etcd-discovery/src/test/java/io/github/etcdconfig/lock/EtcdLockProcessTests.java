@@ -64,7 +64,7 @@ class EtcdLockProcessTests {
 	}
 
 	@Test
-	void aHolderKilledWithSigkillFreesTheLockWithinTheTtlPlusOneSecond() throws Exception {
+	void aHolderKilledWithSigkillFreesTheLockOnceItsLeaseExpires() throws Exception {
 		try (ChildJvm holder = ChildJvm.start(ChildMain.class, "hold", etcd.cluster().endpointsProperty(), "crash",
 				Long.toString(TTL.toSeconds()))) {
 			holder.awaitLine("HELD", Duration.ofSeconds(30));
@@ -73,8 +73,10 @@ class EtcdLockProcessTests {
 
 			holder.kill();
 			long killed = System.nanoTime();
-			assertThat(lock.tryLock(TTL.plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-			assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThanOrEqualTo(TTL.plusSeconds(1));
+			// etcd finds expired leases every 500 ms and revokes each with a write: a
+			// moment after the TTL on a busy machine.
+			assertThat(lock.tryLock(TTL.plusSeconds(3).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThanOrEqualTo(TTL.plusSeconds(3));
 			lock.unlock();
 		}
 	}
