@@ -14,6 +14,7 @@ import io.github.etcdconfig.ranges.EtcdCalls;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdHistoryReader;
 import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
@@ -41,9 +42,10 @@ final class EtcdConfigStoreLoader {
 	static void readAtStartup(EtcdConfigStore store, Log log) {
 		EtcdConfigDataResource resource = store.getResource();
 		List<EtcdConfigProblem> problems = new ArrayList<>();
+		SavedSnapshot saved = SavedSnapshot.of(store);
 		EtcdConfigSnapshot snapshot;
 		try {
-			if (catchUpFromSnapshotFile(store, problems, log)) {
+			if (saved != null && catchUpFromSnapshotFile(store, saved, problems, log)) {
 				return;
 			}
 			problems.clear();
@@ -57,13 +59,13 @@ final class EtcdConfigStoreLoader {
 				throw EtcdConfigLoadException.readFailed(resource, "interrupted while reading etcd", cause);
 			}
 			String reason = EtcdErrors.describe(cause, resource.getConnection().getRequestTimeout());
-			if (store.getSnapshotFile() != null) {
+			if (saved != null) {
 				try {
-					EtcdConfigSnapshot saved = store.getSnapshotFile()
-						.read(resource.getLayout(), (problem) -> problem.log(log));
-					store.setSnapshotFromFile(saved);
+					EtcdConfigSnapshot fromFile = saved.read();
+					saved.problems().forEach((problem) -> problem.log(log));
+					store.setSnapshotFromFile(fromFile);
 					log.warn("etcd cannot be read (" + reason + "): starting from the snapshot file "
-							+ store.getSnapshotFile().getPath() + " at revision " + saved.getRevision()
+							+ saved.file.getPath() + " at revision " + fromFile.getRevision()
 							+ ". Its values may be stale until etcd answers.");
 					return;
 				}
@@ -176,22 +178,23 @@ final class EtcdConfigStoreLoader {
 	 * @throws RetryException when etcd answered nothing within the retries: reading every
 	 * key would not do better
 	 */
-	private static boolean catchUpFromSnapshotFile(EtcdConfigStore store, List<EtcdConfigProblem> problems, Log log)
-			throws RetryException {
+	private static boolean catchUpFromSnapshotFile(EtcdConfigStore store, SavedSnapshot savedSnapshot,
+			List<EtcdConfigProblem> problems, Log log) throws RetryException {
 		EtcdConfigDataResource resource = store.getResource();
-		EtcdConfigSnapshotFile file = store.getSnapshotFile();
+		EtcdConfigSnapshotFile file = savedSnapshot.file;
 		long catchUpRevisions = resource.getConfig().getSnapshot().getCatchUpRevisions();
-		if (file == null || catchUpRevisions <= 0 || !Files.isRegularFile(file.getPath())) {
+		if (catchUpRevisions <= 0 || !Files.isRegularFile(file.getPath())) {
 			return false;
 		}
 		EtcdConfigSnapshot saved;
 		try {
-			saved = file.read(resource.getLayout(), problems::add);
+			saved = savedSnapshot.read();
 		}
 		catch (IOException ex) {
 			log.debug("Reading every key of " + resource + ": " + ex.getMessage());
 			return false;
 		}
+		problems.addAll(savedSnapshot.problems());
 		int[] attempts = { 0 };
 		// etcd's revision, once answered: kept across attempts, like a full read's.
 		long[] revision = { 0 };
@@ -263,6 +266,65 @@ final class EtcdConfigStoreLoader {
 					+ EtcdErrors.describe(ex, store.getResource().getConnection().getRequestTimeout())
 					+ "); keeping the values of revision " + store.getSnapshot().getRevision());
 		}
+	}
+
+	/**
+	 * A store's snapshot file, read at most once in a start-up: by the catch-up, and by
+	 * the start without etcd when etcd then answers nothing. Reading it again would cost
+	 * an instance its CPU just when a fleet restarted at once leaves etcd slowest.
+	 */
+	private static final class SavedSnapshot {
+
+		private final EtcdConfigSnapshotFile file;
+
+		private final EtcdConfigLayout layout;
+
+		private final List<EtcdConfigProblem> problems = new ArrayList<>();
+
+		private @Nullable EtcdConfigSnapshot snapshot;
+
+		private @Nullable IOException failure;
+
+		private SavedSnapshot(EtcdConfigSnapshotFile file, EtcdConfigLayout layout) {
+			this.file = file;
+			this.layout = layout;
+		}
+
+		static @Nullable SavedSnapshot of(EtcdConfigStore store) {
+			EtcdConfigSnapshotFile file = store.getSnapshotFile();
+			return (file != null) ? new SavedSnapshot(file, store.getResource().getLayout()) : null;
+		}
+
+		/**
+		 * The file's snapshot, read on the first call.
+		 * @throws IOException when the file is missing, unreadable or corrupt, on every
+		 * call
+		 */
+		EtcdConfigSnapshot read() throws IOException {
+			if (this.failure != null) {
+				throw this.failure;
+			}
+			EtcdConfigSnapshot read = this.snapshot;
+			if (read == null) {
+				try {
+					read = this.file.read(this.layout, this.problems::add);
+				}
+				catch (IOException ex) {
+					this.failure = ex;
+					throw ex;
+				}
+				this.snapshot = read;
+			}
+			return read;
+		}
+
+		/**
+		 * The keys of the file that cannot be used, found by {@link #read()}.
+		 */
+		List<EtcdConfigProblem> problems() {
+			return this.problems;
+		}
+
 	}
 
 }
