@@ -271,7 +271,9 @@ final class EtcdConfigStoreLoader {
 	/**
 	 * A store's snapshot file, read at most once in a start-up: by the catch-up, and by
 	 * the start without etcd when etcd then answers nothing. Reading it again would cost
-	 * an instance its CPU just when a fleet restarted at once leaves etcd slowest.
+	 * an instance its CPU just when a fleet restarted at once leaves etcd slowest. When
+	 * the catch-up reads every key instead, what the file held stays in memory until that
+	 * read ends, for the start without etcd should it fail too.
 	 */
 	private static final class SavedSnapshot {
 

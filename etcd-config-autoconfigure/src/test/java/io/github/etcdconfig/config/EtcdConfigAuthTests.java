@@ -86,8 +86,9 @@ class EtcdConfigAuthTests {
 		long start = System.nanoTime();
 		EtcdConfigLoadException failure = catchThrowableOfType(EtcdConfigLoadException.class,
 				() -> Apps.run(etcd.cluster(), "etcd.username=reader", "etcd.password=wrong-" + PASSWORD,
-						"etcd.config.retry.max-retries=6", "etcd.config.retry.delay=2s"));
-		// The retries would take 12 s.
+						"etcd.config.retry.max-retries=6", "etcd.config.retry.delay=10s",
+						"etcd.config.retry.max-delay=10s"));
+		// A first retry would come after 10 s.
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
 		assertThat(failure).hasMessageContaining("authentication failed");
 		assertThat(failure.getMessage()).doesNotContain(PASSWORD);

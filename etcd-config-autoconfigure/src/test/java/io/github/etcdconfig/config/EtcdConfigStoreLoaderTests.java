@@ -46,28 +46,24 @@ class EtcdConfigStoreLoaderTests {
 					reads.incrementAndGet();
 					return Files.readAllBytes(source);
 				});
-		EtcdProperties connection = new EtcdProperties();
-		connection.setEndpoints(List.of(unreachable()));
-		connection.setRequestTimeout(Duration.ofMillis(300));
-		EtcdConfigProperties config = new EtcdConfigProperties();
-		config.getRetry().setMaxRetries(1);
-		config.getRetry().setDelay(Duration.ofMillis(10));
-		EtcdConfigDataResource resource = new EtcdConfigDataResource(connection, config, LAYOUT, null, false);
-		try (EtcdConfigStore store = new EtcdConfigStore(resource,
-				Client.builder().endpoints(connection.getEndpoints().toArray(URI[]::new)).build(),
-				EtcdConfigSnapshot.empty(LAYOUT, 0), file)) {
-			EtcdConfigStoreLoader.readAtStartup(store, LogFactory.getLog(EtcdConfigStoreLoaderTests.class));
+		// A port that accepts connections and never answers: etcd silent.
+		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			EtcdProperties connection = new EtcdProperties();
+			connection.setEndpoints(List.of(URI.create("http://127.0.0.1:" + silent.getLocalPort())));
+			connection.setRequestTimeout(Duration.ofMillis(300));
+			EtcdConfigProperties config = new EtcdConfigProperties();
+			config.getRetry().setMaxRetries(1);
+			config.getRetry().setDelay(Duration.ofMillis(10));
+			EtcdConfigDataResource resource = new EtcdConfigDataResource(connection, config, LAYOUT, null, false);
+			try (EtcdConfigStore store = new EtcdConfigStore(resource,
+					Client.builder().endpoints(connection.getEndpoints().toArray(URI[]::new)).build(),
+					EtcdConfigSnapshot.empty(LAYOUT, 0), file)) {
+				EtcdConfigStoreLoader.readAtStartup(store, LogFactory.getLog(EtcdConfigStoreLoaderTests.class));
 
-			assertThat(store.isFromSnapshotFile()).isTrue();
-			assertThat(store.getSnapshot().getProperty("database.host")).isEqualTo("postgres");
-			assertThat(reads).hasValue(1);
-		}
-	}
-
-	// A loopback port nothing listens on.
-	private static URI unreachable() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+				assertThat(store.isFromSnapshotFile()).isTrue();
+				assertThat(store.getSnapshot().getProperty("database.host")).isEqualTo("postgres");
+				assertThat(reads).hasValue(1);
+			}
 		}
 	}
 

@@ -67,6 +67,7 @@ class EtcdRolloutInstancesTests {
 					.count() == 3);
 			AtomicBoolean sampling = new AtomicBoolean(true);
 			AtomicInteger samples = new AtomicInteger();
+			AtomicInteger samplesAtBake = new AtomicInteger(-1);
 			List<ConfigurableApplicationContext> outside = List.of(other, third);
 			// Every 10 ms: a value read before the revision it came with, so that a
 			// canary value seen below the completing revision is a leak.
@@ -96,6 +97,7 @@ class EtcdRolloutInstancesTests {
 					EtcdRolloutOptions.of("rolled-1", null, Duration.ofSeconds(1)), "alice", null);
 			EtcdRolloutResult result = releases.rolloutDriver("rolled").run((step) -> {
 				if (step.event() == EtcdRolloutStatus.Event.BAKING) {
+					samplesAtBake.compareAndSet(-1, samples.get());
 					assertThat(canary.getEnvironment().getProperty("greeting")).isEqualTo("hi");
 				}
 			});
@@ -105,8 +107,8 @@ class EtcdRolloutInstancesTests {
 			assertThat(result.outcome()).isEqualTo(EtcdRolloutResult.Outcome.COMPLETED);
 			long completed = result.release().revision();
 			assertThat(leaks.get()).allSatisfy((revision) -> assertThat(revision).isGreaterThanOrEqualTo(completed));
-			// Sampled through the bake, however busy the machine.
-			assertThat(samples.get()).isGreaterThanOrEqualTo(20);
+			// Sampled after the bake began, however busy the machine.
+			assertThat(samples.get()).isGreaterThan(samplesAtBake.get());
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> "hi".equals(other.getEnvironment().getProperty("greeting"))
 						&& "hi".equals(third.getEnvironment().getProperty("greeting")));
