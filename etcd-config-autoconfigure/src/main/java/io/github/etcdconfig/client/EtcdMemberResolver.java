@@ -119,17 +119,18 @@ final class EtcdMemberResolver extends NameResolver {
 										given.getHostString() + ":" + given.getPort())
 								.build();
 					this.context.execute(() -> {
+						boolean addressed = false;
 						try {
 							Listener2 listener = this.listener;
 							if (!this.shutdown && listener != null && member == this.choice.target()) {
 								listener.onResult2(ResolutionResult.newBuilder()
 									.setAddresses(List.of(new EquivalentAddressGroup(address, attributes)))
 									.build());
-								this.choice.published(member);
+								addressed = true;
 							}
 						}
 						finally {
-							published.complete(null);
+							afterSwitch(member, addressed, published);
 						}
 					});
 				}
@@ -144,6 +145,21 @@ final class EtcdMemberResolver extends NameResolver {
 			published.complete(null);
 		}
 		return published;
+	}
+
+	// The channel switches to the address in a task of its own that onResult2 queues on
+	// the synchronization context (the pick-first balancer's subchannel updates its
+	// addresses so): until that task has run, a call is still picked onto the member
+	// left,
+	// hung or not. Calls are named after the new member, and the move is done, only after
+	// it, in a task queued behind it.
+	private void afterSwitch(int member, boolean addressed, CompletableFuture<Void> published) {
+		this.context.execute(() -> {
+			if (addressed) {
+				this.choice.published(member);
+			}
+			published.complete(null);
+		});
 	}
 
 	private static final class Provider extends NameResolverProvider {

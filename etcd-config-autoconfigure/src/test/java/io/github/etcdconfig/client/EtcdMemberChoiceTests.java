@@ -3,10 +3,13 @@ package io.github.etcdconfig.client;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -15,6 +18,9 @@ import java.util.stream.IntStream;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.StatusRequest;
+import io.etcd.jetcd.api.StatusResponse;
 import io.etcd.jetcd.options.WatchOption;
 import io.github.etcdconfig.ranges.EtcdConfigReader;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
@@ -25,6 +31,7 @@ import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.test.EtcdMetrics;
 import io.github.etcdconfig.watch.EtcdWatchStream;
+import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -91,6 +98,57 @@ class EtcdMemberChoiceTests {
 				.ignoreExceptions()
 				.until(() -> revision.apply(KEY).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS) > 0);
 			assertThat(chosen(client)).isNotSameAs(first);
+		}
+	}
+
+	@Test
+	void callsMadeTheMomentAMoveIsDoneGoToTheNextMember() throws Exception {
+		Map<Integer, Long> memberIds = new HashMap<>();
+		for (EtcdMember member : etcd.cluster().members()) {
+			try (Client alone = Client.builder().endpoints(member.clientEndpoint()).build()) {
+				memberIds.put(member.clientEndpoint().getPort(),
+						alone.getKVClient()
+							.get(KEY)
+							.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+							.getHeader()
+							.getMemberId());
+			}
+		}
+		try (Client client = oneMemberClient()) {
+			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
+			EtcdClientInternals internals = EtcdClientInternals.of(client);
+			client.getKVClient().get(KEY).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			BlockingQueue<Long> answeredBy = new LinkedBlockingQueue<>();
+			// Sent on the thread that completes the move, as soon as it does: as a
+			// stream's
+			// owner opens it again on the next member.
+			choice.whenMoved(() -> internals.newStub(MaintenanceGrpc::newStub)
+				.withDeadlineAfter(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+				.status(StatusRequest.getDefaultInstance(), new StreamObserver<>() {
+
+					@Override
+					public void onNext(StatusResponse response) {
+						answeredBy.add(response.getHeader().getMemberId());
+					}
+
+					@Override
+					public void onError(Throwable error) {
+						answeredBy.add(0L);
+					}
+
+					@Override
+					public void onCompleted() {
+					}
+
+				}));
+			// The moves go round the members; each answer must come from the member moved
+			// to.
+			for (int move = 0; move < 12; move++) {
+				choice.leave(choice.current(), "was asked to").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+				long expected = memberIds.get(choice.chosen().getPort());
+				assertThat(answeredBy.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("move %d", move)
+					.isEqualTo(expected);
+			}
 		}
 	}
 

@@ -33,6 +33,26 @@ public final class OneMemberClients {
 	}
 
 	/**
+	 * A client of the cluster held to a follower: when that member hangs, the next one
+	 * still has a leader to answer with (a hung leader leaves the others electing one,
+	 * and their answer is "no leader" until they have).
+	 * @param cluster the cluster
+	 * @return the client
+	 */
+	public static Client createOnAFollower(EtcdCluster cluster) {
+		EtcdMember leader = cluster.leader();
+		// Each client chooses its member at random.
+		for (int attempt = 0; attempt < 30; attempt++) {
+			Client client = create(cluster);
+			if (chosen(cluster, EtcdMemberChoice.of(client)) != leader) {
+				return client;
+			}
+			client.close();
+		}
+		throw new IllegalStateException("30 clients in a row chose the leader " + leader);
+	}
+
+	/**
 	 * The member a client held to one member talks to now.
 	 * @param cluster the cluster
 	 * @param choice the client's choice

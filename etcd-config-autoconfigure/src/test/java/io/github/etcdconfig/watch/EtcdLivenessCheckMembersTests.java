@@ -181,7 +181,7 @@ class EtcdLivenessCheckMembersTests {
 
 	@Test
 	void aCheckOfAClientHeldToOneMemberThatHangsIsAnsweredByTheNextMember() {
-		try (Client client = oneMemberClientOfAFollower()) {
+		try (Client client = OneMemberClients.createOnAFollower(etcd.cluster())) {
 			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
 			EtcdLivenessCheck check = check(client, choice, HUNG_TIMEOUT);
 			new EtcdKeys(client).value("/config/liveness/key");
@@ -260,24 +260,6 @@ class EtcdLivenessCheckMembersTests {
 
 	private static Client oneMemberClient() {
 		return OneMemberClients.create(etcd.cluster());
-	}
-
-	/**
-	 * A client held to a follower: when it hangs, the next member still has a leader to
-	 * answer with (a hung leader leaves the others electing one, and their answer is "no
-	 * leader" until they have).
-	 */
-	private static Client oneMemberClientOfAFollower() {
-		EtcdMember leader = etcd.cluster().leader();
-		// Each client chooses its member at random.
-		for (int attempt = 0; attempt < 30; attempt++) {
-			Client client = oneMemberClient();
-			if (chosen(EtcdMemberChoice.of(client)) != leader) {
-				return client;
-			}
-			client.close();
-		}
-		throw new IllegalStateException("30 clients in a row chose the leader " + leader);
 	}
 
 	private static EtcdMember chosen(EtcdMemberChoice choice) {
