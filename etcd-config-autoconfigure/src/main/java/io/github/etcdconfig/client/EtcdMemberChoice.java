@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * was made, so that the calls that failed on one member together move the client once.
  * Calls already running on the member left go on there until they end, or until their
  * owners end them ({@link #whenMoved(Runnable)}); new calls go to the next member once
- * the channel has its address. Thread-safe.
+ * the channel has switched to it, which is when a move completes. Thread-safe.
  */
 public final class EtcdMemberChoice {
 
