@@ -104,7 +104,7 @@ public final class ScaleBenchmark {
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),
 					Integer.parseInt(property("proxies", "3")),
 					Set.of(property("parts", "check,start-cost,latency,storm,restart,outage,proxy").split(",")),
-					Set.of(property("modes", "bare,watches,starter,proxied").split("[,+]")),
+					Set.of(property("modes", "bare,watches,starter,proxied,bare_proxied").split("[,+]")),
 					Path.of(property("docs", "docs")),
 					property("pprof", "").isEmpty() ? null : Path.of(property("pprof", "")),
 					Boolean.parseBoolean(property("pprof-gc", "false")),
@@ -144,7 +144,7 @@ public final class ScaleBenchmark {
 		List<String> incomplete = new ArrayList<>();
 		for (int size : settings.sizes()) {
 			for (Mode mode : Mode.values()) {
-				if ((mode != Mode.PROXIED || settings.runs("proxy"))
+				if ((!mode.proxied || settings.runs("proxy"))
 						&& settings.modes().contains(mode.name().toLowerCase(Locale.ROOT))) {
 					try {
 						results.add(new ScaleCell(settings, size, mode, logs).run());

@@ -42,7 +42,7 @@ final class ScaleCell {
 	enum Mode {
 
 		/** A bare jetcd watch of {@code /config/}: the floor. */
-		BARE("bare"),
+		BARE("bare", false),
 
 		/**
 		 * jetcd watches of the key ranges the starter watches, with its watch options:
@@ -50,18 +50,27 @@ final class ScaleCell {
 		 * per-instance work (a thread's wake-up, the snapshot) that each real instance
 		 * does on its own CPU and that this simulation multiplies on two cores.
 		 */
-		WATCHES("watches"),
+		WATCHES("watches", false),
 
 		/** The starter's store and watcher over the default layout. */
-		STARTER("starter"),
+		STARTER("starter", false),
 
 		/** The same, through etcd's gRPC proxies. */
-		PROXIED("starter");
+		PROXIED("starter", true),
+
+		/**
+		 * The floor's bare watches through the same proxies: what the proxies' hop costs
+		 * jetcd alone, beside what it costs the starter.
+		 */
+		BARE_PROXIED("bare", true);
 
 		final String command;
 
-		Mode(String command) {
+		final boolean proxied;
+
+		Mode(String command, boolean proxied) {
 			this.command = command;
+			this.proxied = proxied;
 		}
 
 	}
@@ -312,7 +321,7 @@ final class ScaleCell {
 			pause(Duration.ofSeconds(3));
 			List<Member> baseline = ScaleUsage.sample(etcd);
 			int count = Math.min(this.settings.jvms(), this.instances);
-			try (ScaleProxies proxies = (this.mode == Mode.PROXIED)
+			try (ScaleProxies proxies = this.mode.proxied
 					? ScaleProxies.start(this.settings.proxies(), etcd.clientEndpoints(), this.logs) : null;
 					ScaleNodes nodes = ScaleNodes.start(count,
 							(proxies != null) ? proxies.endpointsProperty() : etcd.endpointsProperty(),

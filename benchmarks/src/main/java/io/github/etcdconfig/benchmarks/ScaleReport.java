@@ -438,29 +438,36 @@ final class ScaleReport {
 	}
 
 	private void proxies() {
-		List<Result> proxied = results((result) -> result.mode() == Mode.PROXIED);
+		List<Result> proxied = results((result) -> result.mode().proxied);
 		if (proxied.isEmpty()) {
 			return;
 		}
 		line("## Through etcd's gRPC proxy");
 		line();
-		line("The same starter instances, pointed at " + this.run.settings().proxies() + " gRPC proxies (`etcd "
-				+ "grpc-proxy start`, one process each, on the same machine) instead of the members. Each proxy holds "
-				+ "one client of the cluster and merges the watchers of its clients that watch the same range from a "
-				+ "compatible revision, so etcd's members hold the proxies' connections and watchers, and the proxies "
-				+ "hold the instances'. Latencies are the last instance's, after the acknowledgement.");
+		line("The same instances, pointed at " + this.run.settings().proxies() + " gRPC proxies (`etcd "
+				+ "grpc-proxy start`, one process each, on the same machine) instead of the members: the starter's, "
+				+ "and the floor's bare jetcd watches, which show what the proxies' hop costs jetcd alone. Each proxy "
+				+ "holds one client of the cluster and merges the watchers of its clients that watch the same range "
+				+ "from a compatible revision, so etcd's members hold the proxies' connections and watchers, and the "
+				+ "proxies hold the instances'. Latencies are the last instance's, after the acknowledgement; "
+				+ "\"direct\" is the same kind of instance connected to the members, and the target compares the "
+				+ "starter via proxies with the direct floor.");
 		line();
-		line("| instances | direct: last p50 / p99 (ms) | via proxies: last p50 / p99 (ms) | etcd: connections per "
-				+ "member | etcd: watch streams / watchers, all members | etcd RSS per member (MB) | etcd CPU per put "
-				+ "(ms per member) | etcd idle CPU (% of a core per member) | proxies: RSS, all (MB) | proxies: CPU "
-				+ "per put, all (ms) | proxies: idle CPU, all (% of a core) |");
-		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+		line("| instances | kind | direct: last p50 / p99 (ms) | via proxies: last p50 / p99 (ms) | via proxies ÷ "
+				+ "direct floor, p50 / p99 | etcd: connections per member | etcd: watch streams / watchers, all "
+				+ "members | etcd RSS per member (MB) | etcd CPU per put (ms per member) | etcd idle CPU (% of a core "
+				+ "per member) | proxies: RSS, all (MB) | proxies: CPU per put, all (ms) | proxies: idle CPU, all (% "
+				+ "of a core) |");
+		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : proxied) {
-			Optional<Propagation> direct = cell(result.instances(), Mode.STARTER).map(Result::propagation);
+			Mode directMode = (result.mode() == Mode.BARE_PROXIED) ? Mode.BARE : Mode.STARTER;
+			Optional<Propagation> direct = cell(result.instances(), directMode).map(Result::propagation);
+			Optional<Propagation> floor = cell(result.instances(), Mode.BARE).map(Result::propagation);
 			Optional<Propagation> via = Optional.ofNullable(result.propagation());
-			line("| " + count(result.instances()) + " | " + ms(direct.map((p) -> p.last().p50())) + " / "
-					+ ms(direct.map((p) -> p.last().p99())) + " | " + ms(via.map((p) -> p.last().p50())) + " / "
-					+ ms(via.map((p) -> p.last().p99())) + " | "
+			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | "
+					+ ms(direct.map((p) -> p.last().p50())) + " / " + ms(direct.map((p) -> p.last().p99())) + " | "
+					+ ms(via.map((p) -> p.last().p50())) + " / " + ms(via.map((p) -> p.last().p99())) + " | "
+					+ ratio(via, floor, Latency::p50) + " / " + ratio(via, floor, Latency::p99) + " | "
 					+ perMember(result.watching(), (m) -> m.connections(), 1, "%.0f") + " | "
 					+ sum(result.watching(), Member::streams) + " / " + sum(result.watching(), Member::watchers) + " | "
 					+ perMember(result.watching(), Member::rss, MB, "%.1f") + " | "
@@ -719,6 +726,7 @@ final class ScaleReport {
 			case WATCHES -> "the starter's watches (jetcd)";
 			case STARTER -> "starter";
 			case PROXIED -> "starter via proxies";
+			case BARE_PROXIED -> "floor via proxies";
 		};
 	}
 
