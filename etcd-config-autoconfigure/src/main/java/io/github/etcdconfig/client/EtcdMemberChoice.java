@@ -14,6 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -199,6 +202,15 @@ public final class EtcdMemberChoice {
 		if (this.members.size() > 1) {
 			this.movedListeners.add(listener);
 		}
+	}
+
+	/**
+	 * The failure that ends a stream a move left on the previous member, for its owner to
+	 * open it again on the next.
+	 * @return the failure, {@code UNAVAILABLE}
+	 */
+	public static EtcdException movedAway() {
+		return EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE, "the client moved to another etcd member");
 	}
 
 	private String name(int member) {

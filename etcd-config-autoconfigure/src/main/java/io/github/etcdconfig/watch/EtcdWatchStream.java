@@ -123,8 +123,7 @@ public final class EtcdWatchStream implements Watch {
 			}
 			ended = this.stream.end();
 		}
-		fail(ended, EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE,
-				"the client moved to another etcd member"));
+		fail(ended, EtcdMemberChoice.movedAway());
 	}
 
 	private static void fail(List<Watching> ended, Throwable failure) {

@@ -108,8 +108,7 @@ final class EtcdLeaseStream {
 			moving = this.stream;
 		}
 		if (moving != null) {
-			moving.fail(EtcdExceptionFactory.newEtcdException(ErrorCode.UNAVAILABLE,
-					"the client moved to another etcd member"));
+			moving.fail(EtcdMemberChoice.movedAway());
 		}
 	}
 
