@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +22,8 @@ import java.util.stream.Collectors;
 public final class EtcdGrpcProxy implements AutoCloseable {
 
 	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final int START_ATTEMPTS = 3;
 
 	private final EtcdCluster cluster;
 
@@ -43,20 +46,40 @@ public final class EtcdGrpcProxy implements AutoCloseable {
 	 * @return the proxy
 	 */
 	public static EtcdGrpcProxy start(EtcdCluster cluster) {
+		return start(cluster, () -> EtcdCluster.freePorts(1).get(0));
+	}
+
+	/**
+	 * Starts a proxy on a port from {@code ports}. A port picked as free can be taken by
+	 * another process before the proxy binds it: the proxy then starts on the next port,
+	 * as a cluster's members do, at most {@value #START_ATTEMPTS} times. A restart keeps
+	 * its port, which clients were given.
+	 */
+	static EtcdGrpcProxy start(EtcdCluster cluster, IntSupplier ports) {
 		if (cluster.tls() != null) {
 			throw new IllegalArgumentException("The gRPC proxy launcher supports clusters without TLS only");
 		}
-		Path logFile;
-		try {
-			logFile = Files.createTempFile(cluster.baseDir(), "grpc-proxy-", ".log");
+		for (int attempt = 1;; attempt++) {
+			Path logFile;
+			try {
+				logFile = Files.createTempFile(cluster.baseDir(), "grpc-proxy-", ".log");
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot create the log file of a gRPC proxy", ex);
+			}
+			EtcdGrpcProxy proxy = new EtcdGrpcProxy(cluster, URI.create("http://127.0.0.1:" + ports.getAsInt()),
+					logFile);
+			try {
+				proxy.start();
+				return proxy;
+			}
+			catch (RuntimeException ex) {
+				proxy.stop();
+				if (attempt == START_ATTEMPTS || !EtcdMember.failedToBind(logFile)) {
+					throw ex;
+				}
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the log file of a gRPC proxy", ex);
-		}
-		EtcdGrpcProxy proxy = new EtcdGrpcProxy(cluster,
-				URI.create("http://127.0.0.1:" + EtcdCluster.freePorts(1).get(0)), logFile);
-		proxy.start();
-		return proxy;
 	}
 
 	/** The proxy's client URL, ready for {@code etcd.endpoints=...}. */

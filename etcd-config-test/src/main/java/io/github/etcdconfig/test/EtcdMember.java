@@ -257,7 +257,16 @@ public final class EtcdMember {
 	 * as free).
 	 */
 	boolean failedToBind() {
-		return logFile != null && readLog(logFile).contains("address already in use");
+		return logFile != null && failedToBind(logFile);
+	}
+
+	/**
+	 * Whether an etcd process's log says it could not bind a port.
+	 * @param logFile the process's log
+	 * @return whether a port it was given was taken
+	 */
+	static boolean failedToBind(Path logFile) {
+		return readLog(logFile).contains("address already in use");
 	}
 
 	/** Kills the process or closes the container; used by {@link EtcdCluster#close()}. */
