@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -54,6 +55,9 @@ public final class EtcdCluster implements AutoCloseable {
 	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final String LOOPBACK = "127.0.0.1";
+
+	// Below the kernel's ephemeral range and above the ports that services commonly use.
+	private static final int FIXED_PORTS_START = 10_000;
 
 	private static final String ROOT = "root";
 
@@ -450,15 +454,16 @@ public final class EtcdCluster implements AutoCloseable {
 
 	/**
 	 * Picks distinct free loopback ports; all sockets stay open until every port is
-	 * chosen.
+	 * chosen. On Linux they come from below the ephemeral range (where the kernel picks
+	 * the local ports of outgoing connections): a member keeps its ports across a
+	 * restart, and while it is down an outgoing connection of any process could otherwise
+	 * take one of them.
 	 */
 	static List<Integer> freePorts(int count) {
 		List<ServerSocket> sockets = new ArrayList<>();
 		try {
 			for (int i = 0; i < count; i++) {
-				ServerSocket socket = new ServerSocket();
-				sockets.add(socket);
-				socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
+				sockets.add(bindFreePort());
 			}
 			return sockets.stream().map(ServerSocket::getLocalPort).toList();
 		}
@@ -474,6 +479,36 @@ public final class EtcdCluster implements AutoCloseable {
 					// the port was only reserved for the pick
 				}
 			});
+		}
+	}
+
+	private static ServerSocket bindFreePort() throws IOException {
+		InetAddress loopback = InetAddress.getByName(LOOPBACK);
+		int ephemeralStart = ephemeralPortsStart();
+		for (int attempt = 0; ephemeralStart > FIXED_PORTS_START && attempt < 50; attempt++) {
+			ServerSocket socket = new ServerSocket();
+			try {
+				socket.bind(new InetSocketAddress(loopback,
+						ThreadLocalRandom.current().nextInt(FIXED_PORTS_START, ephemeralStart)));
+				return socket;
+			}
+			catch (IOException taken) {
+				socket.close();
+			}
+		}
+		ServerSocket socket = new ServerSocket();
+		socket.bind(new InetSocketAddress(loopback, 0));
+		return socket;
+	}
+
+	// The first port of the kernel's ephemeral range, or 0 where it cannot be read.
+	private static int ephemeralPortsStart() {
+		try {
+			String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+			return Integer.parseInt(range.split("\\s+")[0]);
+		}
+		catch (IOException | RuntimeException unknown) {
+			return 0;
 		}
 	}
 

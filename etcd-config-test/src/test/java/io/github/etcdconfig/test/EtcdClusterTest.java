@@ -121,4 +121,16 @@ class EtcdClusterTest {
 		assertThat(EtcdCluster.prefixEnd(ByteSequence.from(new byte[] { (byte) 0xff })).getBytes()).containsExactly(0);
 	}
 
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void membersListenBelowTheEphemeralRangeSoThatNoOutgoingConnectionTakesAPortWhileTheyRestart() throws Exception {
+		String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+		int ephemeralStart = Integer.parseInt(range.split("\\s+")[0]);
+		assumeTrue(ephemeralStart > 10_000, "an ephemeral range that starts above port 10000");
+		try (EtcdCluster etcd = EtcdCluster.single().start()) {
+			assertThat(etcd.clientEndpoints())
+				.allSatisfy((uri) -> assertThat(uri.getPort()).isLessThan(ephemeralStart));
+		}
+	}
+
 }
