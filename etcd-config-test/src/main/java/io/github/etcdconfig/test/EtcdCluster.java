@@ -56,7 +56,8 @@ public final class EtcdCluster implements AutoCloseable {
 
 	private static final String LOOPBACK = "127.0.0.1";
 
-	// Below the kernel's ephemeral range and above the ports that services commonly use.
+	// Above the well-known ports and the lower registered ones; below the ephemeral
+	// range.
 	private static final int FIXED_PORTS_START = 10_000;
 
 	private static final String ROOT = "root";
@@ -457,7 +458,8 @@ public final class EtcdCluster implements AutoCloseable {
 	 * chosen. On Linux they come from below the ephemeral range (where the kernel picks
 	 * the local ports of outgoing connections): a member keeps its ports across a
 	 * restart, and while it is down an outgoing connection of any process could otherwise
-	 * take one of them.
+	 * take one of them. Where that range cannot be read, or 50 random ports below it were
+	 * all taken, the kernel picks the port.
 	 */
 	static List<Integer> freePorts(int count) {
 		List<ServerSocket> sockets = new ArrayList<>();

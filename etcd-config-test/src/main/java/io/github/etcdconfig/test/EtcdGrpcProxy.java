@@ -52,8 +52,9 @@ public final class EtcdGrpcProxy implements AutoCloseable {
 	/**
 	 * Starts a proxy on a port from {@code ports}. A port picked as free can be taken by
 	 * another process before the proxy binds it: the proxy then starts on the next port,
-	 * as a cluster's members do, at most {@value #START_ATTEMPTS} times. A restart keeps
-	 * its port, which clients were given.
+	 * as a cluster's members do, at most {@value #START_ATTEMPTS} times. A restart
+	 * ({@link #start()} after {@link #stop()}) keeps its port, which clients were given,
+	 * and fails when it was taken.
 	 */
 	static EtcdGrpcProxy start(EtcdCluster cluster, IntSupplier ports) {
 		if (cluster.tls() != null) {
@@ -74,7 +75,13 @@ public final class EtcdGrpcProxy implements AutoCloseable {
 				return proxy;
 			}
 			catch (RuntimeException ex) {
-				proxy.stop();
+				try {
+					proxy.stop();
+				}
+				catch (RuntimeException stopFailure) {
+					ex.addSuppressed(stopFailure);
+					throw ex;
+				}
 				if (attempt == START_ATTEMPTS || !EtcdMember.failedToBind(logFile)) {
 					throw ex;
 				}

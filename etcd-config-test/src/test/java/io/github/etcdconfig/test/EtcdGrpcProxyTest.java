@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,10 +44,14 @@ class EtcdGrpcProxyTest {
 	}
 
 	@Test
-	void aProxyWhosePortsAreAllTakenFailsSayingSo() throws Exception {
+	void aProxyWhosePortsAreAllTakenFailsSayingSoAfterThreeAttempts() throws Exception {
 		try (ServerSocket taken = takenPort()) {
-			assertThatIllegalStateException().isThrownBy(() -> EtcdGrpcProxy.start(cluster, taken::getLocalPort))
-				.withMessageContaining("address already in use");
+			AtomicInteger attempts = new AtomicInteger();
+			assertThatIllegalStateException().isThrownBy(() -> EtcdGrpcProxy.start(cluster, () -> {
+				attempts.incrementAndGet();
+				return taken.getLocalPort();
+			})).withMessageContaining("address already in use");
+			assertThat(attempts).hasValue(3);
 		}
 	}
 
