@@ -144,7 +144,7 @@ public final class ScaleBenchmark {
 		List<String> incomplete = new ArrayList<>();
 		for (int size : settings.sizes()) {
 			for (Mode mode : Mode.values()) {
-				if ((!mode.proxied || settings.runs("proxy"))
+				if ((!mode.isProxied() || settings.runs("proxy"))
 						&& settings.modes().contains(mode.name().toLowerCase(Locale.ROOT))) {
 					try {
 						results.add(new ScaleCell(settings, size, mode, logs).run());

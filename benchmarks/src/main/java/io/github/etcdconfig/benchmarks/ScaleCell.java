@@ -42,7 +42,7 @@ final class ScaleCell {
 	enum Mode {
 
 		/** A bare jetcd watch of {@code /config/}: the floor. */
-		BARE("bare", false),
+		BARE("bare"),
 
 		/**
 		 * jetcd watches of the key ranges the starter watches, with its watch options:
@@ -50,27 +50,40 @@ final class ScaleCell {
 		 * per-instance work (a thread's wake-up, the snapshot) that each real instance
 		 * does on its own CPU and that this simulation multiplies on two cores.
 		 */
-		WATCHES("watches", false),
+		WATCHES("watches"),
 
 		/** The starter's store and watcher over the default layout. */
-		STARTER("starter", false),
+		STARTER("starter"),
 
 		/** The same, through etcd's gRPC proxies. */
-		PROXIED("starter", true),
+		PROXIED("starter"),
 
 		/**
 		 * The floor's bare watches through the same proxies: what the proxies' hop costs
 		 * jetcd alone, beside what it costs the starter.
 		 */
-		BARE_PROXIED("bare", true);
+		BARE_PROXIED("bare");
 
 		final String command;
 
-		final boolean proxied;
-
-		Mode(String command, boolean proxied) {
+		Mode(String command) {
 			this.command = command;
-			this.proxied = proxied;
+		}
+
+		/**
+		 * The same kind of instance connected to the members.
+		 * @return the direct mode; this mode when it is direct
+		 */
+		Mode direct() {
+			return switch (this) {
+				case PROXIED -> STARTER;
+				case BARE_PROXIED -> BARE;
+				default -> this;
+			};
+		}
+
+		boolean isProxied() {
+			return direct() != this;
 		}
 
 	}
@@ -321,7 +334,7 @@ final class ScaleCell {
 			pause(Duration.ofSeconds(3));
 			List<Member> baseline = ScaleUsage.sample(etcd);
 			int count = Math.min(this.settings.jvms(), this.instances);
-			try (ScaleProxies proxies = this.mode.proxied
+			try (ScaleProxies proxies = this.mode.isProxied()
 					? ScaleProxies.start(this.settings.proxies(), etcd.clientEndpoints(), this.logs) : null;
 					ScaleNodes nodes = ScaleNodes.start(count,
 							(proxies != null) ? proxies.endpointsProperty() : etcd.endpointsProperty(),

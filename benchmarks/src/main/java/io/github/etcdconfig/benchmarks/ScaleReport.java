@@ -438,7 +438,7 @@ final class ScaleReport {
 	}
 
 	private void proxies() {
-		List<Result> proxied = results((result) -> result.mode().proxied);
+		List<Result> proxied = results((result) -> result.mode().isProxied());
 		if (proxied.isEmpty()) {
 			return;
 		}
@@ -460,8 +460,7 @@ final class ScaleReport {
 				+ "of a core) |");
 		line("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Result result : proxied) {
-			Mode directMode = (result.mode() == Mode.BARE_PROXIED) ? Mode.BARE : Mode.STARTER;
-			Optional<Propagation> direct = cell(result.instances(), directMode).map(Result::propagation);
+			Optional<Propagation> direct = cell(result.instances(), result.mode().direct()).map(Result::propagation);
 			Optional<Propagation> floor = cell(result.instances(), Mode.BARE).map(Result::propagation);
 			Optional<Propagation> via = Optional.ofNullable(result.propagation());
 			line("| " + count(result.instances()) + " | " + kind(result.mode()) + " | "

@@ -149,10 +149,9 @@ final class EtcdMemberResolver extends NameResolver {
 
 	// The channel switches to the address in a task of its own that onResult2 queues on
 	// the synchronization context (the pick-first balancer's subchannel updates its
-	// addresses so): until that task has run, a call is still picked onto the member
-	// left,
-	// hung or not. Calls are named after the new member, and the move is done, only after
-	// it, in a task queued behind it.
+	// addresses so): until that task has run, a call still goes to the member left, hung
+	// or not. Calls are named after the new member, and the move is done, only after it,
+	// in a task queued behind it.
 	private void afterSwitch(int member, boolean addressed, CompletableFuture<Void> published) {
 		this.context.execute(() -> {
 			if (addressed) {

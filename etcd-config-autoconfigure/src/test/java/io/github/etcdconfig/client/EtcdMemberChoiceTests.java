@@ -119,9 +119,8 @@ class EtcdMemberChoiceTests {
 			EtcdClientInternals internals = EtcdClientInternals.of(client);
 			client.getKVClient().get(KEY).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 			BlockingQueue<Long> answeredBy = new LinkedBlockingQueue<>();
-			// Sent on the thread that completes the move, as soon as it does: as a
-			// stream's
-			// owner opens it again on the next member.
+			// Sent on the thread that completes the move, as soon as it does: as
+			// a stream's owner opens it again on the next member.
 			choice.whenMoved(() -> internals.newStub(MaintenanceGrpc::newStub)
 				.withDeadlineAfter(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
 				.status(StatusRequest.getDefaultInstance(), new StreamObserver<>() {
@@ -141,8 +140,8 @@ class EtcdMemberChoiceTests {
 					}
 
 				}));
-			// The moves go round the members; each answer must come from the member moved
-			// to.
+			// The moves go round the members; each answer must come from the member
+			// moved to.
 			for (int move = 0; move < 12; move++) {
 				choice.leave(choice.current(), "was asked to").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 				long expected = memberIds.get(choice.chosen().getPort());

@@ -60,6 +60,8 @@ public final class EtcdCluster implements AutoCloseable {
 	// range.
 	private static final int FIXED_PORTS_START = 10_000;
 
+	private static final int EPHEMERAL_PORTS_START = ephemeralPortsStart();
+
 	private static final String ROOT = "root";
 
 	private final int size;
@@ -486,7 +488,7 @@ public final class EtcdCluster implements AutoCloseable {
 
 	private static ServerSocket bindFreePort() throws IOException {
 		InetAddress loopback = InetAddress.getByName(LOOPBACK);
-		int ephemeralStart = ephemeralPortsStart();
+		int ephemeralStart = EPHEMERAL_PORTS_START;
 		for (int attempt = 0; ephemeralStart > FIXED_PORTS_START && attempt < 50; attempt++) {
 			ServerSocket socket = new ServerSocket();
 			try {

@@ -125,6 +125,8 @@ class EtcdClusterTest {
 	@Test
 	@EnabledOnOs(OS.LINUX)
 	void membersListenBelowTheEphemeralRange() throws Exception {
+		// Read here on its own: a picker that misread the range would otherwise skip this
+		// test instead of failing it.
 		String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
 		int ephemeralStart = Integer.parseInt(range.split("\\s+")[0]);
 		assumeTrue(ephemeralStart > 10_000, "an ephemeral range that starts above port 10000");
