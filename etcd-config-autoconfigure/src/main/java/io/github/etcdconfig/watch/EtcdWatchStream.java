@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -59,8 +60,8 @@ import org.jspecify.annotations.Nullable;
  * <li>etcd checks the auth token a stream opened with. When it refuses a watch for
  * permission, the token is renewed and later watches go to a new stream; the watches on
  * the old one stay there until they close.</li>
- * <li>Listeners are called on gRPC's threads, outside the stream's lock; they must hand
- * off, as the session's do.</li>
+ * <li>Listeners are called on the gRPC transport's thread (its Netty event loop), outside
+ * the stream's lock; they must not block but hand off, as the session's do.</li>
  * </ul>
  *
  * <p>
@@ -201,8 +202,12 @@ public final class EtcdWatchStream implements Watch {
 
 		private final Map<Long, Watching> watching = new HashMap<>();
 
+		// Called back on the transport's thread: this observer only takes the lock for a
+		// moment and its listeners hand off, so a hop through gRPC's default executor
+		// would add a thread's wake-up to every change of every instance.
 		private final EtcdStreamCall<WatchRequest> call = EtcdStreamCall.of(EtcdWatchStream.this.internals,
-				WatchGrpc::newStub, WatchGrpc.WatchStub::watch, this);
+				(channel) -> WatchGrpc.newStub(channel).withExecutor(MoreExecutors.directExecutor()),
+				WatchGrpc.WatchStub::watch, this);
 
 		/**
 		 * Send a request, opening the gRPC call first when this is the stream's first.
