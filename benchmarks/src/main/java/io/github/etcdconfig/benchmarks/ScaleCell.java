@@ -334,13 +334,12 @@ final class ScaleCell {
 			pause(Duration.ofSeconds(3));
 			List<Member> baseline = ScaleUsage.sample(etcd);
 			int count = Math.min(this.settings.jvms(), this.instances);
-			try (ScaleProxies proxies = this.mode.isProxied()
-					? ScaleProxies.start(this.settings.proxies(), etcd.clientEndpoints(), this.logs) : null;
+			try (ScaleProxies proxies = ScaleProxies.start(this.mode.isProxied() ? this.settings.proxies() : 0, etcd);
 					ScaleNodes nodes = ScaleNodes.start(count,
-							(proxies != null) ? proxies.endpointsProperty() : etcd.endpointsProperty(),
+							proxies.isEmpty() ? etcd.endpointsProperty() : proxies.endpointsProperty(),
 							this.settings.nodeHeap(), this.settings.instanceSettings(), this.logs)) {
 				this.nodes = nodes;
-				this.proxies = (proxies != null) ? proxies.pids() : List.of();
+				this.proxies = proxies.pids();
 				int per = (this.instances + count - 1) / count;
 				List<String[]> started = nodes.call((i) -> "start " + this.mode.command + " " + (i * per) + " "
 						+ (Math.min(this.instances, (i + 1) * per) - i * per) + " " + this.settings.applications());

@@ -94,6 +94,18 @@ public final class EtcdGrpcProxy implements AutoCloseable {
 		return this.endpoint;
 	}
 
+	/**
+	 * The proxy's process id, for reading its CPU and memory from {@code /proc}.
+	 * @return the id of the process started last
+	 */
+	public long pid() {
+		Process current = this.process;
+		if (current == null) {
+			throw new IllegalStateException("The gRPC proxy at " + this.endpoint + " was never started");
+		}
+		return current.pid();
+	}
+
 	/** Whether the proxy process is alive. */
 	public boolean isRunning() {
 		Process current = this.process;
