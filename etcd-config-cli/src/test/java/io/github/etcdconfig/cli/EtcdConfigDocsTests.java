@@ -86,6 +86,30 @@ class EtcdConfigDocsTests {
 	}
 
 	@Test
+	void everyTableRowHasAsManyCellsAsItsHeader() {
+		// GitHub shows no table whose delimiter row differs from its header, and drops a
+		// row's cells beyond the header's.
+		List<String> uneven = new ArrayList<>();
+		for (Page page : this.pages) {
+			int[] header = { -1 };
+			page.prose((line, text) -> {
+				if (!text.startsWith("|")) {
+					header[0] = -1;
+					return;
+				}
+				int cells = text.strip().split("(?<!\\\\)\\|", -1).length - 2;
+				if (header[0] < 0) {
+					header[0] = cells;
+				}
+				else if (cells != header[0]) {
+					uneven.add(page.at(line) + " has " + cells + " cells, its header " + header[0]);
+				}
+			});
+		}
+		assertThat(uneven).isEmpty();
+	}
+
+	@Test
 	void everyRepositoryPathNamedExists() {
 		Set<String> top = topLevelNames();
 		List<String> misses = new ArrayList<>();
