@@ -4,6 +4,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.etcd.jetcd.support.Util;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -54,8 +55,19 @@ public final class EtcdStreamCall<Q> {
 	public static <S extends AbstractStub<S>, Q, R> EtcdStreamCall<Q> of(EtcdClientInternals internals,
 			Function<ManagedChannel, S> stub, BiFunction<S, StreamObserver<R>, StreamObserver<Q>> call,
 			StreamObserver<R> responses) {
-		return new EtcdStreamCall<>(() -> (ClientCallStreamObserver<Q>) call
-			.apply(Util.applyRequireLeader(true, internals.newStub(stub)), responses));
+		return new EtcdStreamCall<>(() -> {
+			// The call serves every later request of the client, so it must not end with
+			// the request of the thread that opens it (a lock taken in a gRPC server's
+			// handler, whose context is cancelled when that request ends).
+			Context previous = Context.ROOT.attach();
+			try {
+				return (ClientCallStreamObserver<Q>) call.apply(Util.applyRequireLeader(true, internals.newStub(stub)),
+						responses);
+			}
+			finally {
+				Context.ROOT.detach(previous);
+			}
+		});
 	}
 
 	/**

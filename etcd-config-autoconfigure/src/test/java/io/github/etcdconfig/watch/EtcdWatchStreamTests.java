@@ -21,6 +21,7 @@ import io.github.etcdconfig.test.EtcdClusterExtension;
 import io.github.etcdconfig.test.EtcdKeys;
 import io.github.etcdconfig.test.EtcdMember;
 import io.github.etcdconfig.test.EtcdMetrics;
+import io.grpc.Context;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +117,28 @@ class EtcdWatchStreamTests {
 			});
 			assertThat(streams()).isOne();
 			assertThat(watchers()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void aStreamOpenedInsideAGrpcRequestOutlivesThatRequest() {
+		try (Client client = etcd.cluster().newClient()) {
+			// As a lock taken in a gRPC server's handler: its context ends with the
+			// request.
+			Context.CancellableContext request = Context.current().withCancellation();
+			Context previous = request.attach();
+			Recorder recorder;
+			try {
+				recorder = watching(EtcdWatchStream.of(client), "/a/", 0);
+			}
+			finally {
+				request.detach(previous);
+			}
+			await().atMost(WAIT).until(recorder::created);
+			request.cancel(null);
+			this.keys.put("/a/1", "x");
+			await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.keys()).containsExactly("/a/1"));
+			assertThat(recorder.errors).isEmpty();
 		}
 	}
 
