@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.ByteSequence;
@@ -61,7 +62,10 @@ import org.jspecify.annotations.Nullable;
  * permission, the token is renewed and later watches go to a new stream; the watches on
  * the old one stay there until they close.</li>
  * <li>Listeners are called on the gRPC transport's thread (its Netty event loop), outside
- * the stream's lock; they must not block but hand off, as the session's do.</li>
+ * the stream's lock; they must not block but hand off, as the session's do. When gRPC
+ * fails the stream as it opens, on the thread that asked for a watch, the listeners are
+ * told on another thread. A listener that throws is logged; the others are still
+ * told.</li>
  * </ul>
  *
  * <p>
@@ -96,7 +100,9 @@ public final class EtcdWatchStream implements Watch {
 	 * when jetcd's internals cannot be reached. Short-lived watches (a lock's wait) use
 	 * it too, so that they open no stream of their own while the client's watchers hold
 	 * one. Close the watchers it returns, never the watch itself: that would end every
-	 * watch of the client on it.
+	 * watch of the client on it. Unlike jetcd's, its listeners are called on the
+	 * connection's event loop: they must not block (waiting there for another call of the
+	 * client would wait for ever), but hand off.
 	 * @param client the client
 	 * @return its watch
 	 */
@@ -127,10 +133,40 @@ public final class EtcdWatchStream implements Watch {
 		fail(ended, EtcdMemberChoice.movedAway());
 	}
 
-	private static void fail(List<Watching> ended, Throwable failure) {
+	private void fail(List<Watching> ended, Throwable failure) {
+		List<Runnable> calls = new ArrayList<>();
 		for (Watching watching : ended) {
-			watching.listener.onError(failure);
-			watching.listener.onCompleted();
+			calls.add(() -> watching.listener.onError(failure));
+			calls.add(watching.listener::onCompleted);
+		}
+		tell(calls);
+	}
+
+	private static List<Runnable> completions(List<Watching> ended) {
+		return ended.stream().<Runnable>map((watching) -> watching.listener::onCompleted).toList();
+	}
+
+	/**
+	 * Call listeners, in order, each on its own: one that throws does not keep the others
+	 * from being told. gRPC fails a stream that cannot open at once, on the thread that
+	 * opens it, which holds the lock: the listeners are then told on another thread, so
+	 * that none is called inside the lock.
+	 */
+	private void tell(List<Runnable> calls) {
+		if (calls.isEmpty()) {
+			return;
+		}
+		if (Thread.holdsLock(this.lock)) {
+			CompletableFuture.runAsync(() -> tell(calls));
+			return;
+		}
+		for (Runnable call : calls) {
+			try {
+				call.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A listener of a watch failed", ex);
+			}
 		}
 	}
 
@@ -190,7 +226,7 @@ public final class EtcdWatchStream implements Watch {
 			}
 			ended = stream.end();
 		}
-		ended.forEach((watching) -> watching.listener.onCompleted());
+		tell(completions(ended));
 	}
 
 	/**
@@ -252,7 +288,7 @@ public final class EtcdWatchStream implements Watch {
 					}
 				}
 			}
-			calls.forEach(Runnable::run);
+			tell(calls);
 		}
 
 		private void created(WatchResponse response, List<Runnable> calls) {
@@ -311,7 +347,7 @@ public final class EtcdWatchStream implements Watch {
 				ended = end();
 			}
 			EtcdWatchStream.this.internals.renewTokenIfRefused(error.getMessage());
-			fail(ended, EtcdExceptionFactory.toEtcdException(error));
+			EtcdWatchStream.this.fail(ended, EtcdExceptionFactory.toEtcdException(error));
 		}
 
 		@Override
@@ -320,7 +356,7 @@ public final class EtcdWatchStream implements Watch {
 			synchronized (EtcdWatchStream.this.lock) {
 				ended = end();
 			}
-			ended.forEach((watching) -> watching.listener.onCompleted());
+			tell(completions(ended));
 		}
 
 		void cancel(long id) {
