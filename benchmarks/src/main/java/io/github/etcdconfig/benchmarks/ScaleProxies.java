@@ -36,7 +36,12 @@ final class ScaleProxies implements AutoCloseable {
 			return started;
 		}
 		catch (RuntimeException ex) {
-			started.close();
+			try {
+				started.close();
+			}
+			catch (RuntimeException closeFailure) {
+				ex.addSuppressed(closeFailure);
+			}
 			throw ex;
 		}
 	}
@@ -53,9 +58,28 @@ final class ScaleProxies implements AutoCloseable {
 		return this.proxies.stream().map(EtcdGrpcProxy::pid).toList();
 	}
 
+	/**
+	 * Stop every proxy, even when stopping one of them failed.
+	 */
 	@Override
 	public void close() {
-		this.proxies.forEach(EtcdGrpcProxy::close);
+		RuntimeException failure = null;
+		for (EtcdGrpcProxy proxy : this.proxies) {
+			try {
+				proxy.close();
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
 	}
 
 }

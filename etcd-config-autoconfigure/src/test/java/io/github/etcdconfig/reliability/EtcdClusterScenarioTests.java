@@ -148,13 +148,23 @@ class EtcdClusterScenarioTests {
 			EtcdMemberChoice choice = EtcdMemberChoice.of(app.context().getBean(Client.class));
 			if (leader) {
 				// Each client chooses its member at random: move it on until it is the
-				// leader.
-				while (OneMemberClients.chosen(etcd.cluster(), choice) != etcd.cluster().leader()) {
+				// leader (an earlier test may have left the cluster electing one).
+				await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+					if (OneMemberClients.chosen(etcd.cluster(), choice) == etcd.cluster().leader()) {
+						return true;
+					}
 					choice.leave(choice.current(), "is not the leader").get(10, TimeUnit.SECONDS);
-				}
+					return false;
+				});
+				// Each move ended the application's watches, which it opens again.
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> app.watcher().getWatcher().getStatus().getState() == EtcdWatchStatus.State.WATCHING);
 			}
 			int heldTo = choice.current();
 			EtcdMember held = OneMemberClients.chosen(etcd.cluster(), choice);
+			if (leader) {
+				assertThat(held).as("the member held to is still the leader").isSameAs(etcd.cluster().leader());
+			}
 			SteadyWriter writer = new SteadyWriter(client, "/config/" + FollowingApp.COUNTER);
 			Duration recovery = faultAndFollow(held, EtcdMember::pause, EtcdMember::resume, writer, app);
 			long written = writer.stop();
