@@ -208,6 +208,19 @@ class EtcdWatchStreamTests {
 	}
 
 	@Test
+	void aStreamThatFailsAsItOpensTellsItsWatchOnAnotherThreadThanTheCallers() {
+		Client client = etcd.cluster().newClient();
+		Watch watch = EtcdWatchStream.of(client);
+		// gRPC fails a call on a closed channel at once, on the thread that opens it,
+		// which holds the stream's lock.
+		client.close();
+		Recorder recorder = watching(watch, "/a/", 0);
+		await().atMost(WAIT).until(() -> recorder.completed.get() > 0);
+		assertThat(recorder.errors).hasSize(1);
+		assertThat(recorder.threads).isNotEmpty().doesNotContain(Thread.currentThread());
+	}
+
+	@Test
 	void aClientWhoseChannelCannotBeReachedWatchesThroughJetcdWithAStreamPerWatch() {
 		try (Client client = etcd.cluster().newClient()) {
 			// Not jetcd's own client class: its internals are out of reach.
@@ -299,6 +312,9 @@ class EtcdWatchStreamTests {
 
 		final AtomicInteger completed = new AtomicInteger();
 
+		// Where the watch was told of its end.
+		final List<Thread> threads = new CopyOnWriteArrayList<>();
+
 		Watch.Watcher watcher;
 
 		@Override
@@ -308,11 +324,13 @@ class EtcdWatchStreamTests {
 
 		@Override
 		public void onError(Throwable throwable) {
+			this.threads.add(Thread.currentThread());
 			this.errors.add(throwable);
 		}
 
 		@Override
 		public void onCompleted() {
+			this.threads.add(Thread.currentThread());
 			this.completed.incrementAndGet();
 		}
 
