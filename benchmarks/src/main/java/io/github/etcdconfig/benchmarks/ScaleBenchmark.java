@@ -44,6 +44,10 @@ public final class ScaleBenchmark {
 	 * @param nodeHeap each node JVM's heap; 2 GB, since with 512 MB (until 6 December
 	 * 2026) the start-up storms of 75 instances per node spent a third of their time in
 	 * G1's pauses, which each instance's own heap would not
+	 * @param nodeNice the niceness the node JVMs run at ({@code node-nice}, 0): with 19,
+	 * etcd, its proxies and the writer take the cores before the simulated instances do,
+	 * as they would on cores of their own; a run with it is published beside the one
+	 * without, never instead of it
 	 * @param sharedKeys keys under {@code /config/}, which every instance loads and
 	 * watches
 	 * @param applications applications the instances are spread over, each with a folder
@@ -79,7 +83,7 @@ public final class ScaleBenchmark {
 	 * {@code instance=etcd.config.page-size:2000+etcd.config.watch.check-interval:60s};
 	 * empty: the defaults)
 	 */
-	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int sharedKeys, int applications,
+	record Settings(List<Integer> sizes, int jvms, String nodeHeap, int nodeNice, int sharedKeys, int applications,
 			int applicationKeys, int stormKeys, int stormWave, int puts, int warmUpPuts, Duration idle,
 			Duration idleWarmUp, Duration outage, int proxies, Set<String> parts, Set<String> modes, Path docs,
 			@Nullable Path pprof, boolean pprofGc, Duration settle, String instanceSettings) {
@@ -95,10 +99,10 @@ public final class ScaleBenchmark {
 						.map(Integer::valueOf)
 						.toList(),
 					Integer.parseInt(property("jvms", "4")), property("node-heap", "2g"),
-					Integer.parseInt(property("keys", "1000")), Integer.parseInt(property("apps", "20")),
-					Integer.parseInt(property("app-keys", "10")), Integer.parseInt(property("storm-keys", "10000")),
-					Integer.parseInt(property("storm-wave", "0")), Integer.parseInt(property("puts", "200")),
-					Integer.parseInt(property("warm-up", "50")),
+					Integer.parseInt(property("node-nice", "0")), Integer.parseInt(property("keys", "1000")),
+					Integer.parseInt(property("apps", "20")), Integer.parseInt(property("app-keys", "10")),
+					Integer.parseInt(property("storm-keys", "10000")), Integer.parseInt(property("storm-wave", "0")),
+					Integer.parseInt(property("puts", "200")), Integer.parseInt(property("warm-up", "50")),
 					Duration.ofSeconds(Long.parseLong(property("idle", "30"))),
 					Duration.ofSeconds(Long.parseLong(property("idle-warm-up", "0"))),
 					Duration.ofSeconds(Long.parseLong(property("outage", "10"))),

@@ -337,7 +337,8 @@ final class ScaleCell {
 			try (ScaleProxies proxies = ScaleProxies.start(this.mode.isProxied() ? this.settings.proxies() : 0, etcd);
 					ScaleNodes nodes = ScaleNodes.start(count,
 							proxies.isEmpty() ? etcd.endpointsProperty() : proxies.endpointsProperty(),
-							this.settings.nodeHeap(), this.settings.instanceSettings(), this.logs)) {
+							this.settings.nodeHeap(), this.settings.nodeNice(), this.settings.instanceSettings(),
+							this.logs)) {
 				this.nodes = nodes;
 				this.proxies = proxies.pids();
 				int per = (this.instances + count - 1) / count;

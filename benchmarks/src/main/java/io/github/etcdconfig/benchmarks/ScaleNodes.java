@@ -29,19 +29,27 @@ final class ScaleNodes implements AutoCloseable {
 	 * @param count how many
 	 * @param endpoints etcd's client URLs, comma-separated
 	 * @param heap each node's heap, for -Xms and -Xmx
+	 * @param nice the niceness they run at, with {@code nice}; 0: as this JVM
 	 * @param instanceSettings the instances' settings beyond the defaults, as
 	 * {@link ScaleInstance#SETTINGS} takes them
 	 * @param logs where each node's standard error goes
 	 * @return the nodes
 	 */
-	static ScaleNodes start(int count, String endpoints, String heap, String instanceSettings, Path logs)
+	static ScaleNodes start(int count, String endpoints, String heap, int nice, String instanceSettings, Path logs)
 			throws IOException {
 		ScaleNodes nodes = new ScaleNodes();
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		for (int i = 0; i < count; i++) {
-			Process process = new ProcessBuilder(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Xss512k",
+			List<String> command = new ArrayList<>();
+			if (nice != 0) {
+				// Every thread of the JVM inherits it, as Linux's renice of a running
+				// process would not give them.
+				command.addAll(List.of("nice", "-n", Integer.toString(nice)));
+			}
+			command.addAll(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Xss512k",
 					"-D" + ScaleInstance.SETTINGS + "=" + instanceSettings, "-cp",
-					System.getProperty("java.class.path"), ScaleNode.class.getName(), endpoints)
+					System.getProperty("java.class.path"), ScaleNode.class.getName(), endpoints));
+			Process process = new ProcessBuilder(command)
 				.redirectError(logs.resolve("scale-node-" + i + ".log").toFile())
 				.start();
 			nodes.nodes.add(new Node(process));

@@ -168,7 +168,8 @@ final class ScaleReport {
 				+ "` for the start-up storm, outside every watched range. Each put of the probe key `"
 				+ ScaleInstance.PROBE_KEY + "` reaches every instance.");
 		line("- **Node JVMs**: the instances live in " + settings.jvms() + " JVMs (`-Xmx" + settings.nodeHeap()
-				+ "`, G1), which this JVM drives over their standard input. jetcd 0.8.7 clients that are not given a "
+				+ "`, G1" + ((settings.nodeNice() != 0) ? ", `nice -n " + settings.nodeNice() + "`" : "")
+				+ "), which this JVM drives over their standard input. jetcd 0.8.7 clients that are not given a "
 				+ "Vert.x instance use grpc-netty's shared event loop group and default executor, so the clients of "
 				+ "one JVM share their event loops; the starter adds one applier thread per watcher.");
 		line("- **Clocks**: times are `System.nanoTime()`, which on Linux is `CLOCK_MONOTONIC`, one clock for every "
