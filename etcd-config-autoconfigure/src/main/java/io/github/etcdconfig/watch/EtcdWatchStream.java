@@ -135,10 +135,7 @@ public final class EtcdWatchStream implements Watch {
 
 	private void fail(List<Watching> ended, Throwable failure) {
 		List<Runnable> calls = new ArrayList<>();
-		for (Watching watching : ended) {
-			calls.add(() -> watching.listener.onError(failure));
-			calls.add(watching.listener::onCompleted);
-		}
+		ended.forEach((watching) -> watching.failed(failure, calls));
 		tell(calls);
 	}
 
@@ -269,9 +266,7 @@ public final class EtcdWatchStream implements Watch {
 					Watching watching = this.watching.remove(response.getWatchId());
 					if (watching != null && !watching.closed) {
 						watching.closed = true;
-						Throwable error = cancelled(response);
-						calls.add(() -> watching.listener.onError(error));
-						calls.add(watching.listener::onCompleted);
+						watching.failed(cancelled(response), calls);
 					}
 					endIfIdle();
 				}
@@ -309,8 +304,7 @@ public final class EtcdWatchStream implements Watch {
 				}
 				if (!watching.closed) {
 					watching.closed = true;
-					calls.add(() -> watching.listener.onError(error));
-					calls.add(watching.listener::onCompleted);
+					watching.failed(error, calls);
 				}
 				endIfIdle();
 				return;
@@ -436,6 +430,16 @@ public final class EtcdWatchStream implements Watch {
 			}
 			// jetcd ends a closed watch so.
 			this.listener.onCompleted();
+		}
+
+		/**
+		 * Add the calls that tell this watch's listener it failed, then ended.
+		 * @param error the failure
+		 * @param calls where to add them, to be told together
+		 */
+		void failed(Throwable error, List<Runnable> calls) {
+			calls.add(() -> this.listener.onError(error));
+			calls.add(this.listener::onCompleted);
 		}
 
 		@Override
