@@ -199,9 +199,19 @@ public final class EtcdMemberChoice {
 	 * @param listener the listener
 	 */
 	public void whenMoved(Runnable listener) {
-		if (this.members.size() > 1) {
+		if (canMove()) {
 			this.movedListeners.add(listener);
 		}
+	}
+
+	/**
+	 * Whether the client is held to one member of several: it asks that member alone, and
+	 * can move to another.
+	 * @return {@code false} for a client that spreads its calls over the members, or that
+	 * was given one endpoint
+	 */
+	public boolean canMove() {
+		return this.members.size() > 1;
 	}
 
 	/**

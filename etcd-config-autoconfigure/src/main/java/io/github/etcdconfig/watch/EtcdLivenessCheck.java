@@ -55,8 +55,9 @@ import org.jspecify.annotations.Nullable;
  * would on the leader, never something false, and a session's revision checked only goes
  * up ({@link EtcdWatchSession#currentAt(long)}). jetcd spreads requests over the
  * endpoints, so the next check or the one after reaches a member that has applied the
- * change a silent watch missed (a client held to one member asks that member only: one
- * that still has a leader but applies nothing more is not found);</li>
+ * change a silent watch missed (a client held to one member asks that member, and asks
+ * through the leader at every fourth check: a member that still has a leader but applies
+ * nothing more does not answer that in time, and the client moves on);</li>
  * <li>a member without a leader still answers: that answer counts as unavailable (asked
  * once more, of the next member, as below), so a check that succeeds proves that the
  * member it reached has a leader;</li>
@@ -109,6 +110,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class EtcdLivenessCheck {
 
+	// How often a client held to one member of several asks through the leader: one
+	// check in four, about every 2 minutes at the default interval, for about 1 ms more
+	// of etcd's CPU (all members) than a member's status costs (ScaleCheckCost).
+	static final int HELD_THROUGH_LEADER_EVERY = 4;
+
 	private final BiFunction<ByteSequence, GetOption, CompletableFuture<GetResponse>> reads;
 
 	private final Function<ByteSequence, CompletableFuture<Long>> memberRevision;
@@ -128,6 +134,9 @@ final class EtcdLivenessCheck {
 	private final EtcdMemberChoice member;
 
 	private int outstanding;
+
+	// The checks sent so far by a client held to one member of several.
+	private int heldChecks;
 
 	/**
 	 * Create a check.
@@ -216,8 +225,9 @@ final class EtcdLivenessCheck {
 		if (this.outstanding > 0 || sessions.isEmpty()) {
 			return false;
 		}
+		boolean linearizable = throughLeader || heldClientsTurn();
 		long received = sessions.stream().mapToLong(EtcdWatchSession::revision).max().orElse(0);
-		EtcdWatchSession behind = throughLeader ? null : knownBehind(sessions, received);
+		EtcdWatchSession behind = linearizable ? null : knownBehind(sessions, received);
 		if (behind != null) {
 			// Its range is read whatever etcd's revision, up to the revision another
 			// watch received (committed): that read's answer carries etcd's revision
@@ -225,7 +235,7 @@ final class EtcdLivenessCheck {
 			checkRange(behind, received, result, (etcdRevision) -> checkOthers(sessions, behind, etcdRevision, result));
 			return true;
 		}
-		long recent = throughLeader ? 0 : this.answers.revisionWithin(this, this.reuseNanos, System.nanoTime());
+		long recent = linearizable ? 0 : this.answers.revisionWithin(this, this.reuseNanos, System.nanoTime());
 		if (recent > 0) {
 			checkOthers(sessions, null, recent, result);
 			return true;
@@ -233,13 +243,27 @@ final class EtcdLivenessCheck {
 		EtcdWatchSession first = sessions.get(0);
 		ByteSequence key = first.range().startKey();
 		send(first,
-				() -> throughLeader
+				() -> linearizable
 						? EtcdRevisionRequest.send(this.reads, key)
 							.thenApply((response) -> response.getHeader().getRevision())
 						: this.memberRevision.apply(key),
 				Long::longValue, result, (etcdRevision) -> checkOthers(sessions, null, etcdRevision, result),
 				!throughLeader);
 		return true;
+	}
+
+	/**
+	 * Whether this check of a client held to one member of several asks etcd's revision
+	 * linearizably: every {@value #HELD_THROUGH_LEADER_EVERY}th. Such a client asks its
+	 * member alone, and a member that keeps answering its status but applies nothing more
+	 * (its disk stalled, say) answers with a revision that no longer moves, as an idle
+	 * cluster's does; a linearizable read needs the leader's round and the member's
+	 * apply, so that member does not answer it in time, and the client moves to the next
+	 * member. jetcd's round-robin finds such a member through the next check that reaches
+	 * another member.
+	 */
+	private boolean heldClientsTurn() {
+		return this.member.canMove() && ++this.heldChecks % HELD_THROUGH_LEADER_EVERY == 0;
 	}
 
 	/**

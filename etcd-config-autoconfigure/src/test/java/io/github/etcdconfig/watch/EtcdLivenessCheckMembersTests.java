@@ -39,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  * a leader fails the check, a follower finds what a silent watch missed, a check while
  * only the shared range changes is one request, a range read at a revision the member has
  * not applied is read again at etcd's current one, directly and through etcd's gRPC
- * proxy, and a check that reaches a hung member is answered by the next one.
+ * proxy, a check that reaches a hung member is answered by the next one, and a client
+ * held to one member leaves a member that answers its status but not through the leader.
  */
 class EtcdLivenessCheckMembersTests {
 
@@ -212,6 +213,33 @@ class EtcdLivenessCheckMembersTests {
 			check(client, choice, Duration.ofSeconds(1)).run(List.of(session), result());
 			await().atMost(TIMEOUT).until(() -> !this.failures.isEmpty());
 			assertThat(chosen(choice)).isNotSameAs(before);
+		}
+	}
+
+	@Test
+	void aClientHeldToAMemberThatAnswersItsStatusButCannotAnswerThroughTheLeaderLeavesIt() {
+		// Members that wait 10 to 20 s before they give up on a leader that stopped
+		// answering: until then a follower answers its status as if all were well, with
+		// a revision that no longer moves.
+		try (EtcdCluster slowToElect = EtcdCluster.builder().members(3).arg("--election-timeout=10000").build().start();
+				Client client = OneMemberClients.createOnAFollower(slowToElect)) {
+			EtcdMemberChoice choice = EtcdMemberChoice.of(client);
+			EtcdLivenessCheck check = check(client, choice, HUNG_TIMEOUT);
+			new EtcdKeys(client).value("/config/liveness/key");
+			EtcdMember member = OneMemberClients.chosen(slowToElect, choice);
+			EtcdWatchSession session = new EtcdWatchSession(RANGE, 1, new EtcdLivenessCheckTests.NoCallbacks());
+			session.currentAt(Long.MAX_VALUE);
+			slowToElect.leader().pause();
+			for (int i = 1; i < EtcdLivenessCheck.HELD_THROUGH_LEADER_EVERY; i++) {
+				check.run(List.of(session), result());
+				int answered = i;
+				await().atMost(TIMEOUT).until(() -> this.answers.size() == answered || !this.failures.isEmpty());
+			}
+			assertThat(this.failures).isEmpty();
+			assertThat(OneMemberClients.chosen(slowToElect, choice)).isSameAs(member);
+			check.run(List.of(session), result());
+			await().atMost(TIMEOUT).until(() -> !this.failures.isEmpty());
+			assertThat(OneMemberClients.chosen(slowToElect, choice)).isNotSameAs(member);
 		}
 	}
 

@@ -18,6 +18,7 @@ import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.github.etcdconfig.client.EtcdMemberChoice;
+import io.github.etcdconfig.client.HeldChoices;
 import io.github.etcdconfig.ranges.EtcdKeyEvent;
 import io.github.etcdconfig.ranges.EtcdKeyRange;
 import io.grpc.Status;
@@ -335,6 +336,50 @@ class EtcdLivenessCheckTests {
 		assertThat(this.scheduler.pending()).isOne();
 		answer(0, 10);
 		assertThat(this.scheduler.pending()).isZero();
+	}
+
+	@Test
+	void aClientHeldToOneMemberAsksEtcdsRevisionThroughTheLeaderAtEveryFourthCheck() {
+		EtcdLivenessCheck held = heldTo(HeldChoices.ofThreeMembers());
+		for (int i = 0; i < 8; i++) {
+			held.run(List.of(session()), result());
+			answer(i, 10);
+		}
+		assertThat(this.options)
+			.extracting((option) -> option != null && option.isCountOnly() && !option.isSerializable())
+			.containsExactly(false, false, false, true, false, false, false, true);
+		assertThat(this.failures).isEmpty();
+	}
+
+	@Test
+	void aClientThatSpreadsItsCallsOverTheMembersAsksThemTheirStatusAtEveryCheck() {
+		for (int i = 0; i < 8; i++) {
+			this.check.run(List.of(session()), result());
+			answer(i, 10);
+		}
+		assertThat(this.options).containsOnlyNulls().hasSize(8);
+	}
+
+	@Test
+	void aHeldClientWhoseMemberDoesNotAnswerThroughTheLeaderMovesToTheNextMemberAndAsksThere() {
+		EtcdMemberChoice choice = HeldChoices.ofThreeMembers();
+		EtcdLivenessCheck held = heldTo(choice);
+		for (int i = 0; i < 3; i++) {
+			held.run(List.of(session()), result());
+			answer(i, 10);
+		}
+		held.run(List.of(session()), result());
+		this.scheduler.advance(TIMEOUT.toNanos());
+		assertThat(choice.current()).isOne();
+		answer(4, 10);
+		assertThat(this.options.subList(3, 5)).allSatisfy((option) -> assertThat(option.isSerializable()).isFalse());
+		assertThat(this.answers).hasSize(4);
+		assertThat(this.failures).isEmpty();
+	}
+
+	private EtcdLivenessCheck heldTo(EtcdMemberChoice choice) {
+		return new EtcdLivenessCheck(kv()::get, this::status, TIMEOUT, Runnable::run, this.scheduler,
+				this.responses::get, new EtcdClientAnswers(), Duration.ZERO, choice);
 	}
 
 	private EtcdLivenessCheck sharing(EtcdClientAnswers answers) {
