@@ -78,13 +78,14 @@ public class EtcdProperties implements Validator {
 	private Duration keepaliveTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * How a client spreads its calls over the endpoints: 'round-robin' connects to every
-	 * endpoint and spreads the calls over them (jetcd's own way); 'one-member' connects
-	 * to one endpoint, chosen at random, and moves to the next when that member is
-	 * stopped, hung or without a leader, which costs a cluster a third of the connections
-	 * and makes a client's start cheaper for a large fleet.
+	 * How a client spreads its calls over the endpoints: 'one-member' connects to one
+	 * endpoint, chosen at random so that a fleet spreads over the members, and moves to
+	 * the next when that member is stopped, hung, without a leader or no longer applying
+	 * changes, which costs a 3-member cluster a third of the connections of 'round-robin'
+	 * and makes a client's start cheaper; 'round-robin' connects to every endpoint and
+	 * spreads the calls over them (jetcd's own way).
 	 */
-	private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
+	private LoadBalancing loadBalancing = LoadBalancing.ONE_MEMBER;
 
 	private final Ssl ssl = new Ssl();
 
@@ -241,7 +242,7 @@ public class EtcdProperties implements Validator {
 
 		/**
 		 * Connect to one endpoint, chosen at random, and move to the next when that
-		 * member is stopped, hung or without a leader.
+		 * member is stopped, hung, without a leader or no longer applying changes.
 		 */
 		ONE_MEMBER
 
