@@ -138,9 +138,8 @@ public final class EtcdConfigStores implements EtcdSharedClients, DisposableBean
 
 	/**
 	 * The client of a loaded source that connects the same way, so that an application
-	 * holds one connection to each etcd endpoint however many etcd sources it imports:
-	 * jetcd's round-robin balancer connects a client to every endpoint, and etcd keeps
-	 * memory for each connection (about 17 KB, in etcd's own benchmark).
+	 * holds one client's connections however many etcd sources it imports: etcd keeps
+	 * memory for each connection (96 KB of gRPC buffers in etcd 3.4; docs/scale.md).
 	 */
 	private Client sharedClient(EtcdConfigDataResource resource) {
 		for (EtcdConfigStore store : this.stores.values()) {

@@ -99,9 +99,10 @@ public final class EtcdRevisionRequest {
 	 * What reads keys for the liveness check, each read with a gRPC deadline of the
 	 * timeout, sent on the client's own channel: a read that a hung member received ends
 	 * at its deadline instead of when the connection is found dead (keep-alive, 40 s by
-	 * default), so that the check's next request, which gRPC's round-robin sends to the
-	 * next member, is not held back by it. jetcd's own reads have no deadline. When
-	 * jetcd's internals cannot be reached, jetcd's reads.
+	 * default), so that the check's next request, which goes to the next member (gRPC's
+	 * round-robin sends it there, a client held to one member moves there first), is not
+	 * held back by it. jetcd's own reads have no deadline. When jetcd's internals cannot
+	 * be reached, jetcd's reads.
 	 * @param client the client
 	 * @param timeout the gRPC deadline of each read
 	 * @return reads a key or range with jetcd's options
