@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -122,38 +123,42 @@ public final class EtcdRevisionRequest {
 		}
 	}
 
-	// One request on the client's channel with the timeout as its deadline: answered on a
-	// gRPC thread, where completing the future only hands the answer on. An answer the
-	// mapping refuses (an EtcdException) is a failure.
+	// One request on the client's channel with the timeout as its deadline, answered on
+	// gRPC's transport thread: a hop through gRPC's default executor would cost every
+	// check a thread's wake-up, and completing the future only hands the answer on (the
+	// liveness check takes it on its applier thread). An answer the mapping refuses (an
+	// EtcdException) is a failure.
 	private static <S extends AbstractStub<S>, R, T> CompletableFuture<T> unary(EtcdClientInternals internals,
 			Duration timeout, Function<ManagedChannel, S> stub, BiConsumer<S, StreamObserver<R>> call,
 			Function<R, T> mapping) {
 		CompletableFuture<T> answer = new CompletableFuture<>();
-		call.accept(internals.newStub(stub).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS),
-				new StreamObserver<>() {
+		S onTransport = internals.newStub(stub)
+			.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+			.withExecutor(MoreExecutors.directExecutor());
+		call.accept(onTransport, new StreamObserver<>() {
 
-					@Override
-					public void onNext(R response) {
-						try {
-							answer.complete(mapping.apply(response));
-						}
-						catch (EtcdException ex) {
-							answer.completeExceptionally(ex);
-						}
-					}
+			@Override
+			public void onNext(R response) {
+				try {
+					answer.complete(mapping.apply(response));
+				}
+				catch (EtcdException ex) {
+					answer.completeExceptionally(ex);
+				}
+			}
 
-					@Override
-					public void onError(Throwable error) {
-						// An expired token: jetcd fetches a new one for the next call.
-						internals.renewTokenIfRefused(error.getMessage());
-						answer.completeExceptionally(EtcdExceptionFactory.toEtcdException(error));
-					}
+			@Override
+			public void onError(Throwable error) {
+				// An expired token: jetcd fetches a new one for the next call.
+				internals.renewTokenIfRefused(error.getMessage());
+				answer.completeExceptionally(EtcdExceptionFactory.toEtcdException(error));
+			}
 
-					@Override
-					public void onCompleted() {
-					}
+			@Override
+			public void onCompleted() {
+			}
 
-				});
+		});
 		return answer;
 	}
 

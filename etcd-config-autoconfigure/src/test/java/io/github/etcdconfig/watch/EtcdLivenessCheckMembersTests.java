@@ -243,6 +243,17 @@ class EtcdLivenessCheckMembersTests {
 		}
 	}
 
+	@Test
+	void etcdsAnswerToACheckIsTakenOnGrpcsTransportThreadWithoutAHopThroughItsDefaultExecutor() throws Exception {
+		try (Client client = clientOf(follower())) {
+			CompletableFuture<String> answeredOn = new CompletableFuture<>();
+			EtcdRevisionRequest.applied(client, TIMEOUT)
+				.apply(RANGE.startKey())
+				.whenComplete((revision, error) -> answeredOn.complete(Thread.currentThread().getName()));
+			assertThat(answeredOn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).doesNotStartWith("grpc-default-executor");
+		}
+	}
+
 	private void assertRangeReadAheadIsReadAgainAtEtcdsCurrentRevision(Client client) {
 		long current;
 		try (Client writer = etcd.cluster().newClient()) {
