@@ -1,6 +1,7 @@
 package io.github.etcdconfig.client;
 
 import java.util.List;
+import java.util.Objects;
 
 import javax.net.ssl.SSLException;
 
@@ -21,6 +22,11 @@ import org.springframework.util.StringUtils;
  */
 final class StandardEtcdClientFactory implements EtcdClientFactory {
 
+	private static final String PICK_FIRST = "pick_first";
+
+	// jetcd's default policy.
+	private static final String ROUND_ROBIN = "round_robin";
+
 	private final List<EtcdClientBuilderCustomizer> customizers;
 
 	StandardEtcdClientFactory(List<? extends EtcdClientBuilderCustomizer> customizers) {
@@ -32,7 +38,16 @@ final class StandardEtcdClientFactory implements EtcdClientFactory {
 		EtcdMemberChoice choice = (settings.getLoadBalancing() == EtcdProperties.LoadBalancing.ONE_MEMBER)
 				? EtcdMemberChoice.shuffled(connection.getEndpoints()) : null;
 		ClientBuilder builder = fromSettings(connection, settings, choice);
+		String target = builder.target();
 		this.customizers.forEach((customizer) -> customizer.customize(builder));
+		if (choice != null && !Objects.equals(builder.target(), target)) {
+			// A customizer chose the endpoints itself: jetcd's own way over them, and no
+			// choice claimed for a client that does not follow it.
+			if (PICK_FIRST.equals(builder.loadBalancerPolicy())) {
+				builder.loadBalancerPolicy(ROUND_ROBIN);
+			}
+			choice = null;
+		}
 		Client client = builder.build();
 		if (choice != null) {
 			choice.madeFor(client);
@@ -51,7 +66,7 @@ final class StandardEtcdClientFactory implements EtcdClientFactory {
 		}
 		if (choice != null) {
 			builder.target(EtcdMemberResolver.target(choice, authority))
-				.loadBalancerPolicy("pick_first")
+				.loadBalancerPolicy(PICK_FIRST)
 				.interceptor(choice.interceptor());
 		}
 		else {

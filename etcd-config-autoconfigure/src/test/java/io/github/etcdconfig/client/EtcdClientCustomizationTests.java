@@ -1,5 +1,8 @@
 package io.github.etcdconfig.client;
 
+import java.net.URI;
+import java.util.List;
+
 import io.etcd.jetcd.Client;
 import io.github.etcdconfig.config.EtcdBootstrapper;
 import io.github.etcdconfig.config.EtcdConfigStores;
@@ -48,6 +51,20 @@ class EtcdClientCustomizationTests {
 
 	private static String read(Client client, String key) {
 		return new EtcdKeys(client).value(key);
+	}
+
+	@Test
+	void aCustomizerThatChoosesTheEndpointsItselfGetsJetcdsRoundRobinOverThemNotOneMember() {
+		URI endpoint = etcd.cluster().clientEndpoints().get(0);
+		EtcdProperties properties = new EtcdProperties();
+		// Two endpoints of one member: a client held to one of them could move.
+		properties.setEndpoints(List.of(endpoint, URI.create("http://localhost:" + endpoint.getPort())));
+		EtcdClientBuilderCustomizer ownEndpoints = (builder) -> builder.endpoints(endpoint);
+		try (Client client = EtcdClientFactory.standard(List.of(ownEndpoints))
+			.create(new PropertiesEtcdConnectionDetails(properties, null), properties)) {
+			assertThat(read(client, "/config/database/host")).isEqualTo("plain");
+			assertThat(EtcdMemberChoice.of(client).canMove()).isFalse();
+		}
 	}
 
 	@Test
