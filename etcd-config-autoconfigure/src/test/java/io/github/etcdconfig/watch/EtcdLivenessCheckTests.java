@@ -378,13 +378,16 @@ class EtcdLivenessCheckTests {
 	}
 
 	private EtcdLivenessCheck heldTo(EtcdMemberChoice choice) {
-		return new EtcdLivenessCheck(kv()::get, this::status, TIMEOUT, Runnable::run, this.scheduler,
-				this.responses::get, new EtcdClientAnswers(), Duration.ZERO, choice);
+		return check(new EtcdClientAnswers(), Duration.ZERO, choice);
 	}
 
 	private EtcdLivenessCheck sharing(EtcdClientAnswers answers) {
+		return check(answers, Duration.ofMinutes(1), EtcdMemberChoice.roundRobin());
+	}
+
+	private EtcdLivenessCheck check(EtcdClientAnswers answers, Duration reuse, EtcdMemberChoice choice) {
 		return new EtcdLivenessCheck(kv()::get, this::status, TIMEOUT, Runnable::run, this.scheduler,
-				this.responses::get, answers, Duration.ofMinutes(1), EtcdMemberChoice.roundRobin());
+				this.responses::get, answers, reuse, choice);
 	}
 
 	@SuppressWarnings("unchecked")
